@@ -1,0 +1,152 @@
+package org.shockscope.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Phase statistics and MLlib models over a synthetic runs table with a known boundary. */
+class PhaseModelsTest {
+  static SparkSession spark;
+  static Dataset<Row> runs;
+  static Dataset<Row> shocks;
+  static HyperparameterColumns hps;
+  static final double[] LRS = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5};
+  static final int[] BATCHES = {16, 64};
+  static final int SEEDS = 4;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("PhaseModelsTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+    StructType runSchema = new StructType().add("run_id", DataTypes.StringType)
+        .add("lr", DataTypes.DoubleType).add("batch_size", DataTypes.DoubleType)
+        .add("seed", DataTypes.DoubleType).add("optimizer", DataTypes.StringType)
+        .add("last_step", DataTypes.LongType).add("diverged", DataTypes.BooleanType)
+        .add("n_shocks", DataTypes.IntegerType).add("first_shock_step", DataTypes.LongType);
+    StructType shockSchema = new StructType().add("run_id", DataTypes.StringType)
+        .add("kind", DataTypes.StringType).add("step", DataTypes.LongType)
+        .add("width", DataTypes.DoubleType).add("viscosity", DataTypes.DoubleType);
+    List<Row> rr = new ArrayList<>();
+    List<Row> ss = new ArrayList<>();
+    Random rnd = new Random(7);
+    for (int b : BATCHES) {
+      for (double lr : LRS) {
+        for (int s = 0; s < SEEDS; s++) {
+          String id = "b" + b + "_lr" + lr + "_s" + s;
+          // the small-batch cell diverges from lr 0.2 on, the large-batch one from 0.5 on
+          boolean diverged = b == 16 ? lr >= 0.2 : lr >= 0.5;
+          double temperature = lr / b;
+          double width = 40 * Math.pow(temperature / 1e-3, 0.5) * Math.exp(0.05 * rnd.nextGaussian());
+          long step = (long) (200 / lr / 10) + s;
+          ss.add(RowFactory.create(id, "jump", step, width, 0.25 * width));
+          rr.add(RowFactory.create(id, lr, (double) b, (double) s, s % 2 == 0 ? "sgd" : "adam",
+              1000L, diverged, 1, step));
+        }
+      }
+    }
+    runs = spark.createDataFrame(rr, runSchema);
+    shocks = spark.createDataFrame(ss, shockSchema);
+    hps = new HyperparameterColumns(List.of(
+        new HyperparameterColumns.Hyperparameter("lr", "lr", true, LRS.length, rr.size()),
+        new HyperparameterColumns.Hyperparameter("batch_size", "batch_size", true, 2, rr.size()),
+        new HyperparameterColumns.Hyperparameter("seed", "seed", true, SEEDS, rr.size()),
+        new HyperparameterColumns.Hyperparameter("optimizer", "optimizer", false, 2, rr.size())),
+        "seed");
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  @Test
+  void phaseStatsCountsAddUpAndWilsonIntervalsBracketTheRate() {
+    List<String> cells = List.of("lr", "batch_size");
+    Dataset<Row> stats = PhaseAggregation.phaseStats(runs, shocks, cells,
+        runs.col("lr").divide(runs.col("batch_size")));
+    List<Row> rows = stats.collectAsList();
+    assertEquals(LRS.length * BATCHES.length, rows.size());
+    long total = 0;
+    for (Row r : rows) {
+      long n = r.getAs("n_runs");
+      total += n;
+      double rate = r.getAs("divergence_rate");
+      double lo = r.getAs("divergence_rate_lo");
+      double hi = r.getAs("divergence_rate_hi");
+      assertTrue(lo <= rate && rate <= hi && lo >= 0 && hi <= 1, r.toString());
+      assertEquals(SEEDS, n);
+      assertEquals((double) r.getAs("lr") / (double) r.getAs("batch_size"),
+          (double) r.getAs("temperature"), 1e-15);
+      assertNotNull(r.getAs("median_width"));
+    }
+    assertEquals(runs.count(), total);
+    // Wilson 95% for 0 of 4: [0, 0.4899]
+    Row zero = stats.filter("lr = 0.01 and batch_size = 16").first();
+    assertEquals(0.0, (double) zero.getAs("divergence_rate_lo"), 1e-12);
+    assertEquals(0.48990, (double) zero.getAs("divergence_rate_hi"), 1e-4);
+  }
+
+  @Test
+  void phaseBoundaryLiesBetweenLastConvergingAndFirstDivergingRate() {
+    PhaseModels models = new PhaseModels(runs, shocks, hps, 1L);
+    List<Row> rows = models.phaseBoundary(List.of("lr", "batch_size"), "lr")
+        .filter("target = 'divergence'").collectAsList();
+    assertEquals(2, rows.size());
+    Map<Double, double[]> gap = Map.of(16.0, new double[] {0.1, 0.2}, 64.0,
+        new double[] {0.2, 0.5});
+    for (Row r : rows) {
+      double[] g = gap.get((Double) r.getAs("batch_size"));
+      double crit = r.getAs("critical_lr");
+      assertEquals("ok", r.getAs("status"));
+      assertTrue(crit > g[0] && crit < g[1], "critical lr " + crit + " for " + r);
+    }
+  }
+
+  @Test
+  void viscosityLawRecoversTheSlopeWithAnIntervalThatCoversIt() {
+    PhaseModels models = new PhaseModels(runs, shocks, hps, 1L);
+    Row slope = models.viscosityLaw(runs.col("lr").divide(runs.col("batch_size")), null)
+        .filter("response = 'log_width' and term = 'log_temperature'").first();
+    double est = slope.getAs("estimate");
+    assertEquals(0.5, est, 0.05);
+    assertTrue((double) slope.getAs("ci_lo") < 0.5 && (double) slope.getAs("ci_hi") > 0.5);
+  }
+
+  @Test
+  void importanceRanksTheLearningRateFirstForDivergence() {
+    List<Row> rows = new PhaseModels(runs, shocks, hps, 1L).importance()
+        .filter("target = 'divergence'").orderBy("rank").collectAsList();
+    assertFalse(rows.isEmpty());
+    assertEquals("lr", rows.get(0).getAs("hyperparameter"));
+    double sum = rows.stream().mapToDouble(r -> r.getAs("importance")).sum();
+    assertEquals(1.0, sum, 1e-9);
+  }
+
+  @Test
+  void survivalFitsWithEveryFeatureAndAPositiveScale() {
+    List<Row> rows = new PhaseModels(runs, shocks, hps, 1L).survival().collectAsList();
+    // intercept, log10(lr), log10(batch_size)?, optimizer one-hot, scale
+    assertTrue(rows.stream().anyMatch(r -> "log10(lr)".equals(r.getAs("term"))), rows.toString());
+    Row lr = rows.stream().filter(r -> "log10(lr)".equals(r.getAs("term"))).findFirst().get();
+    // first shock at 20/lr steps: one decade of lr divides the time by ~10
+    assertEquals(-Math.log(10), (double) lr.getAs("coefficient"), 0.3);
+    Row scale = rows.stream().filter(r -> "(scale)".equals(r.getAs("term"))).findFirst().get();
+    assertTrue((double) scale.getAs("coefficient") > 0);
+  }
+}
