@@ -1,0 +1,227 @@
+package org.shockscope.spark;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.shockscope.ShockscopeException;
+
+/**
+ * Every option of the {@code analyze} job, resolved in one place with one precedence:
+ * command-line option &gt; config file ({@code --config}, Java properties, keys
+ * {@code shockscope.<option>}) &gt; Spark conf ({@code spark.shockscope.<option>}) &gt; default.
+ * Keys starting with {@code spark.} in the config file are Spark settings and pass through to
+ * the session. {@code conf/shockscope.properties} documents every key with its default.
+ */
+public final class AnalyzeSettings {
+  /** Option keys and their defaults (null: no default). */
+  static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+  static {
+    DEFAULTS.put("sweep", null);
+    DEFAULTS.put("out", null);
+    DEFAULTS.put("format", "parquet");
+    DEFAULTS.put("strict", "false");
+    DEFAULTS.put("incremental", "false");
+    DEFAULTS.put("group_by", "");
+    DEFAULTS.put("lr_key", "lr");
+    DEFAULTS.put("batch_key", "batch_size");
+    DEFAULTS.put("momentum_key", "momentum");
+    DEFAULTS.put("seed_key", "seed");
+    DEFAULTS.put("loss_metric", "loss");
+    DEFAULTS.put("model", "");
+    DEFAULTS.put("segment_checkpoints", "16");
+    DEFAULTS.put("report", "true");
+    DEFAULTS.put("progress_seconds", "10");
+    DEFAULTS.put("random_seed", "17");
+  }
+
+  private final Map<String, String> values;
+  private final Map<String, String> sparkConf;
+
+  private AnalyzeSettings(Map<String, String> values, Map<String, String> sparkConf) {
+    this.values = values;
+    this.sparkConf = sparkConf;
+  }
+
+  /**
+   * Resolves the settings.
+   *
+   * @param cli        options given on the command line (key → value), highest precedence
+   * @param configFile a properties file, or null
+   * @param sparkConf  the Spark conf visible to the job ({@code spark.shockscope.*} read)
+   */
+  public static AnalyzeSettings resolve(Map<String, String> cli, Path configFile,
+                                        Map<String, String> sparkConf) {
+    Map<String, String> v = new LinkedHashMap<>(DEFAULTS);
+    Map<String, String> passThrough = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : sparkConf.entrySet()) {
+      if (e.getKey().startsWith("spark.shockscope.")) {
+        put(v, e.getKey().substring("spark.shockscope.".length()), e.getValue(), "Spark conf");
+      }
+    }
+    if (configFile != null) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new ShockscopeException("Cannot read config file " + configFile + ": " + e, e);
+      }
+      for (String k : p.stringPropertyNames()) {
+        if (k.startsWith("shockscope.")) {
+          put(v, k.substring("shockscope.".length()), p.getProperty(k).trim(), configFile.toString());
+        } else if (k.startsWith("spark.")) {
+          passThrough.put(k, p.getProperty(k).trim());
+        } else {
+          throw new ShockscopeException("Config file " + configFile + ": unknown key '" + k
+              + "' (keys are shockscope.<option> or spark.<setting>)");
+        }
+      }
+    }
+    for (Map.Entry<String, String> e : cli.entrySet()) {
+      if (e.getValue() != null) {
+        put(v, e.getKey(), e.getValue(), "command line");
+      }
+    }
+    return new AnalyzeSettings(v, passThrough);
+  }
+
+  private static void put(Map<String, String> v, String key, String value, String where) {
+    if (!DEFAULTS.containsKey(key)) {
+      throw new ShockscopeException("Unknown option '" + key + "' in " + where + "; known: "
+          + String.join(", ", DEFAULTS.keySet()));
+    }
+    v.put(key, value);
+  }
+
+  private String required(String key) {
+    String s = values.get(key);
+    if (s == null || s.isBlank()) {
+      throw new ShockscopeException("Missing option --" + key.replace('_', '-'));
+    }
+    return s;
+  }
+
+  private boolean flag(String key) {
+    String s = values.get(key).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!s.equals("true") && !s.equals("false")) {
+      throw new ShockscopeException("Option " + key + " must be true or false, got '" + s + "'");
+    }
+    return s.equals("true");
+  }
+
+  private int positiveInt(String key) {
+    try {
+      int i = Integer.parseInt(values.get(key).trim());
+      if (i <= 0) {
+        throw new NumberFormatException();
+      }
+      return i;
+    } catch (NumberFormatException e) {
+      throw new ShockscopeException("Option " + key + " must be a positive integer, got '"
+          + values.get(key) + "'");
+    }
+  }
+
+  private String optional(String key) {
+    String s = values.get(key);
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  /** The sweep folder URI. */
+  public String sweep() {
+    return required("sweep");
+  }
+
+  /** The output folder URI. */
+  public String out() {
+    return required("out");
+  }
+
+  /** Output table format. */
+  public TableStore.Format format() {
+    return TableStore.Format.parse(values.get("format"));
+  }
+
+  /** Fail (exit non-zero) when any input is bad, instead of quarantining it. */
+  public boolean strict() {
+    return flag("strict");
+  }
+
+  /** Process only checkpoints and runs that are new since the last run over the same output. */
+  public boolean incremental() {
+    return flag("incremental");
+  }
+
+  /** Hyperparameter keys that define a phase cell; empty: all varying ones but the seed. */
+  public List<String> groupBy() {
+    List<String> out = new ArrayList<>();
+    for (String s : values.get("group_by").split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  /** Hyperparameter key of the learning rate. */
+  public String lrKey() {
+    return required("lr_key");
+  }
+
+  /** Hyperparameter key of the batch size. */
+  public String batchKey() {
+    return required("batch_key");
+  }
+
+  /** Hyperparameter key of the momentum. */
+  public String momentumKey() {
+    return required("momentum_key");
+  }
+
+  /** Hyperparameter key of the seed (excluded from cells). */
+  public String seedKey() {
+    return required("seed_key");
+  }
+
+  /** Metric whose last value is the run's final loss. */
+  public String lossMetric() {
+    return required("loss_metric");
+  }
+
+  /** Model structure override (preset name or JSON), or null to use sweep.json / inference. */
+  public String model() {
+    return optional("model");
+  }
+
+  /** Consecutive checkpoints of a run handled by one task (bounds re-reads at task edges). */
+  public int segmentCheckpoints() {
+    return positiveInt("segment_checkpoints");
+  }
+
+  /** Whether to write report/index.html. */
+  public boolean report() {
+    return flag("report");
+  }
+
+  /** Seconds between progress lines. */
+  public int progressSeconds() {
+    return positiveInt("progress_seconds");
+  }
+
+  /** Seed of randomised models (random forest). */
+  public long randomSeed() {
+    return Long.parseLong(values.get("random_seed").trim());
+  }
+
+  /** Spark settings from the config file, applied to the session. */
+  public Map<String, String> sparkSettings() {
+    return Map.copyOf(sparkConf);
+  }
+}

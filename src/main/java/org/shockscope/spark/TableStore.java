@@ -1,0 +1,181 @@
+package org.shockscope.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.util.Locale;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.shockscope.ShockscopeException;
+
+/**
+ * The output tables of SPEC §7 under one folder, one sub-folder per table, in Parquet (default)
+ * or Delta Lake.
+ *
+ * <p>Writes replace by run: the rows of the runs being written replace that run's previous
+ * rows, other runs' rows are kept, so re-running a sweep never duplicates rows. A failed job
+ * leaves the previous complete output readable:
+ * <ul>
+ *   <li>Parquet: the new table is written in full to {@code OUT/_staging/<table>} and then
+ *       swapped in with two renames ({@code OUT/<table>} → {@code OUT/_trash/<table>},
+ *       staging → {@code OUT/<table>}); if a job dies between the two, the next one puts the
+ *       trashed table back first ({@link #recover}). On stores whose renames are atomic (HDFS,
+ *       local, ABFS with HNS) readers see the old table or the new one, never a mixture.</li>
+ *   <li>Delta: one transaction per table ({@code replaceWhere} on the written runs, or a full
+ *       overwrite), so readers always see a committed version.</li>
+ * </ul>
+ */
+public final class TableStore {
+  /** Output table formats. */
+  public enum Format {
+    PARQUET, DELTA;
+
+    /** Parses {@code parquet} / {@code delta}, case-insensitive. */
+    public static Format parse(String s) {
+      try {
+        return valueOf(s.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new ShockscopeException("Unknown output format '" + s
+            + "': expected parquet or delta");
+      }
+    }
+  }
+
+  private final SparkSession spark;
+  private final Path root;
+  private final Format format;
+  private final FileSystem fs;
+
+  /**
+   * @param spark  session
+   * @param outUri output folder (any Hadoop URI); created when missing
+   * @param format table format
+   */
+  public TableStore(SparkSession spark, String outUri, Format format) {
+    this.spark = spark;
+    this.root = new Path(outUri);
+    this.format = format;
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      this.fs = root.getFileSystem(conf);
+      fs.mkdirs(root);
+      Path probe = new Path(root, "_staging/.probe");
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (IOException | RuntimeException e) {
+      throw new ShockscopeException("Output folder " + outUri + " is not writable: " + e, e);
+    }
+    if (format == Format.DELTA && !deltaAvailable()) {
+      throw new ShockscopeException("--format delta needs Delta Lake on the classpath "
+          + "(e.g. --packages io.delta:delta-spark_2.13:4.0.1 with "
+          + "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension); it is not there");
+    }
+  }
+
+  /** The folder of one table. */
+  public String path(String table) {
+    return new Path(root, table).toString();
+  }
+
+  /** The output folder. */
+  public String root() {
+    return root.toString();
+  }
+
+  /** Whether {@code table} exists with data. */
+  public boolean exists(String table) {
+    try {
+      Path p = new Path(root, table);
+      return fs.exists(p) && (format == Format.DELTA ? fs.exists(new Path(p, "_delta_log"))
+          : fs.listStatus(p).length > 0);
+    } catch (IOException e) {
+      throw new ShockscopeException("Cannot list output table " + path(table) + ": " + e, e);
+    }
+  }
+
+  /** Reads a table, or null when it does not exist yet. */
+  public Dataset<Row> read(String table) {
+    recover(table);
+    if (!exists(table)) {
+      return null;
+    }
+    return spark.read().format(format == Format.DELTA ? "delta" : "parquet").load(path(table));
+  }
+
+  /**
+   * Writes {@code rows} as the rows of the runs they hold: previous rows of those runs (and of
+   * the runs listed in {@code replacedRuns}, a one-column {@code run_id} dataset) are replaced,
+   * other runs' rows kept.
+   */
+  public void replaceRuns(String table, Dataset<Row> rows, Dataset<Row> replacedRuns) {
+    Dataset<Row> old = read(table);
+    if (old == null) {
+      writeWhole(table, rows);
+      return;
+    }
+    Dataset<Row> kept = old.join(replacedRuns.select(col("run_id")).distinct(),
+        old.col("run_id").eqNullSafe(replacedRuns.col("run_id")), "left_anti");
+    writeWhole(table, kept.unionByName(rows, true));
+  }
+
+  /** Writes {@code rows} as the whole table (sweep-level tables such as phase_stats). */
+  public void replaceAll(String table, Dataset<Row> rows) {
+    writeWhole(table, rows);
+  }
+
+  private void writeWhole(String table, Dataset<Row> rows) {
+    if (format == Format.DELTA) {
+      rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+          .save(path(table));
+      return;
+    }
+    Path target = new Path(root, table);
+    Path staging = new Path(root, "_staging/" + table);
+    Path trash = new Path(root, "_trash/" + table);
+    try {
+      fs.delete(staging, true);
+      rows.write().mode(SaveMode.Overwrite).parquet(staging.toString());
+      fs.mkdirs(trash.getParent());
+      fs.delete(trash, true);
+      if (fs.exists(target) && !fs.rename(target, trash)) {
+        throw new IOException("rename " + target + " -> " + trash + " failed");
+      }
+      if (!fs.rename(staging, target)) {
+        throw new IOException("rename " + staging + " -> " + target + " failed");
+      }
+      fs.delete(trash, true);
+    } catch (IOException e) {
+      throw new ShockscopeException("Cannot write output table " + target + ": " + e, e);
+    }
+  }
+
+  /** Restores a table whose swap was interrupted (target gone, trashed copy present). */
+  void recover(String table) {
+    if (format == Format.DELTA) {
+      return;
+    }
+    Path target = new Path(root, table);
+    Path trash = new Path(root, "_trash/" + table);
+    try {
+      if (!fs.exists(target) && fs.exists(trash)) {
+        fs.rename(trash, target);
+      }
+    } catch (IOException e) {
+      throw new ShockscopeException("Cannot recover output table " + target + ": " + e, e);
+    }
+  }
+
+  private static boolean deltaAvailable() {
+    try {
+      Class.forName("io.delta.tables.DeltaTable");
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+}

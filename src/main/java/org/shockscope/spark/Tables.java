@@ -1,0 +1,77 @@
+package org.shockscope.spark;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Names and schemas of the output tables (SPEC §7). The column names are a public contract:
+ * notebooks, SQL and downstream jobs read them.
+ */
+public final class Tables {
+  private Tables() {}
+
+  public static final String OBSERVABLES = "observables";
+  public static final String SPECTRA = "spectra";
+  public static final String SHOCKS = "shocks";
+  public static final String TRANSITIONS = "transitions";
+  public static final String RUNS = "runs";
+  public static final String PHASE_STATS = "phase_stats";
+  public static final String PHASE_BOUNDARY = "phase_boundary";
+  public static final String SURVIVAL = "survival";
+  public static final String IMPORTANCE = "importance";
+  public static final String VISCOSITY_LAW = "viscosity_law";
+  public static final String ERRORS = "errors";
+
+  /** {@code observables(run_id, step, group, name, value)}. */
+  public static final StructType OBSERVABLES_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("group", DataTypes.StringType, false)
+      .add("name", DataTypes.StringType, false)
+      .add("value", DataTypes.DoubleType, true);
+
+  /** {@code spectra(run_id, step, group, matrix, sv array<double>)}. */
+  public static final StructType SPECTRA_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("group", DataTypes.StringType, false)
+      .add("matrix", DataTypes.StringType, false)
+      .add("sv", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
+
+  /** {@code shocks(run_id, series, group, kind, step, step_lo, step_hi, u_left, ...)}. */
+  public static final StructType SHOCKS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("series", DataTypes.StringType, false)
+      .add("group", DataTypes.StringType, true)
+      .add("kind", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("step_lo", DataTypes.LongType, false)
+      .add("step_hi", DataTypes.LongType, false)
+      .add("u_left", DataTypes.DoubleType, true)
+      .add("u_right", DataTypes.DoubleType, true)
+      .add("jump", DataTypes.DoubleType, true)
+      .add("width", DataTypes.DoubleType, true)
+      .add("viscosity", DataTypes.DoubleType, true)
+      .add("strength", DataTypes.DoubleType, true)
+      .add("score", DataTypes.DoubleType, true);
+
+  /** {@code transitions(run_id, step, step_lo, step_hi, kind, n_series, series, score)}. */
+  public static final StructType TRANSITIONS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("step_lo", DataTypes.LongType, false)
+      .add("step_hi", DataTypes.LongType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("n_series", DataTypes.IntegerType, false)
+      .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("score", DataTypes.DoubleType, true);
+
+  /** {@code errors(source, run_id, step, stage, error, message)}. */
+  public static final StructType ERRORS_SCHEMA = new StructType()
+      .add("source", DataTypes.StringType, false)
+      .add("run_id", DataTypes.StringType, true)
+      .add("step", DataTypes.LongType, true)
+      .add("stage", DataTypes.StringType, false)
+      .add("error", DataTypes.StringType, false)
+      .add("message", DataTypes.StringType, false);
+}
