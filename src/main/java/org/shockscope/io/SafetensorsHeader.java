@@ -104,9 +104,10 @@ record SafetensorsHeader(Map<String, String> metadata, List<SafetensorsHeader.En
                 + p.currentTokenLocation().getByteOffset());
       }
     } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? ""
+          : " (header offset " + e.getLocation().getByteOffset() + ")";
       throw new TensorFormatException(file, null, "header is not well-formed JSON: "
-          + e.getOriginalMessage() + " (header offset " + e.getLocation().getByteOffset() + ")",
-          e);
+          + e.getOriginalMessage() + where, e);
     } catch (IOException e) {
       throw new TensorFormatException(file, null, "header cannot be parsed: " + e, e);
     }
