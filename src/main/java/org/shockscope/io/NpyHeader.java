@@ -108,14 +108,14 @@ record NpyHeader(String descr, DType dtype, ByteOrder order, boolean fortranOrde
     }
     if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
       throw new TensorFormatException(file, tensor, "npy fortran_order must be True or False, "
-          + "found " + dict.get("fortran_order"));
+          + "found " + PythonLiteral.repr(dict.get("fortran_order")));
     }
     int[] shape = shape(dict.get("shape"), file, tensor);
     long numel = Tensor.numel(shape);
     int offset = prefix.length + lengthBytes + (int) headerLength;
     Object descr = dict.get("descr");
     if (!(descr instanceof String d)) {
-      return new NpyHeader(String.valueOf(descr), null, ByteOrder.LITTLE_ENDIAN, fortran, shape,
+      return new NpyHeader(PythonLiteral.repr(descr), null, ByteOrder.LITTLE_ENDIAN, fortran, shape,
           -1, offset);
     }
     Matcher m = SIMPLE_DESCR.matcher(d);
@@ -156,7 +156,7 @@ record NpyHeader(String descr, DType dtype, ByteOrder order, boolean fortranOrde
   private static int[] shape(Object value, String file, String tensor) {
     if (!(value instanceof PythonLiteral.Tuple tuple)) {
       throw new TensorFormatException(file, tensor, "npy shape must be a tuple of integers, "
-          + "found " + value);
+          + "found " + PythonLiteral.repr(value));
     }
     List<Object> items = tuple.items();
     if (items.size() > MAX_DIMS) {
@@ -167,14 +167,15 @@ record NpyHeader(String descr, DType dtype, ByteOrder order, boolean fortranOrde
     long numel = 1;
     for (int i = 0; i < shape.length; i++) {
       if (!(items.get(i) instanceof Long dim) || dim < 0 || dim > Integer.MAX_VALUE) {
-        throw new TensorFormatException(file, tensor, "npy shape " + items + " has dimension "
-            + items.get(i) + " outside [0, " + Integer.MAX_VALUE + "]");
+        throw new TensorFormatException(file, tensor, "npy shape " + PythonLiteral.repr(tuple)
+            + " has dimension " + PythonLiteral.repr(items.get(i)) + " outside [0, "
+            + Integer.MAX_VALUE + "]");
       }
       shape[i] = (int) (long) dim;
       try {
         numel = Math.multiplyExact(numel, (long) dim);
       } catch (ArithmeticException e) {
-        throw new TensorFormatException(file, tensor, "npy shape " + items
+        throw new TensorFormatException(file, tensor, "npy shape " + PythonLiteral.repr(tuple)
             + " has more than 2^63 elements");
       }
     }

@@ -27,6 +27,38 @@ final class PythonLiteral {
   /** A Python tuple (distinct from a list: numpy's shape must be a tuple). */
   record Tuple(List<Object> items) {}
 
+  /** Python's repr of a parsed value, for messages. */
+  static String repr(Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    if (v instanceof Boolean b) {
+      return b ? "True" : "False";
+    }
+    if (v instanceof Tuple t) {
+      String items = join(t.items());
+      return "(" + items + (t.items().size() == 1 ? ",)" : ")");
+    }
+    if (v instanceof List<?> list) {
+      return "[" + join(list) + "]";
+    }
+    if (v instanceof Map<?, ?> map) {
+      StringBuilder b = new StringBuilder("{");
+      map.forEach((k, x) -> b.append(b.length() > 1 ? ", " : "").append(repr(k)).append(": ")
+          .append(repr(x)));
+      return b.append('}').toString();
+    }
+    return String.valueOf(v);
+  }
+
+  private static String join(List<?> items) {
+    StringBuilder b = new StringBuilder();
+    for (Object item : items) {
+      b.append(b.length() > 0 ? ", " : "").append(repr(item));
+    }
+    return b.toString();
+  }
+
   /** Structured dtypes nest lists of tuples a few levels; deeper is not a header. */
   private static final int MAX_DEPTH = 32;
 

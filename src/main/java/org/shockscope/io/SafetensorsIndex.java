@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The index of a sharded Hugging Face safetensors checkpoint, {@code model.safetensors.index.json}:
- * {@code {"metadata": {"total_size": ...}, "weight_map": {"<tensor>": "model-00001-of-00002.safetensors", ...}}}.
+ * The index of a sharded Hugging Face safetensors checkpoint,
+ * {@code model.safetensors.index.json}: {@code {"metadata": {"total_size": ...},
+ * "weight_map": {"<tensor>": "model-00001-of-00002.safetensors", ...}}}.
  * Every shard must be a plain file name ending in {@code .safetensors}, resolved next to the
  * index: path separators, {@code ..}, a colon (which Hadoop would read as a URI scheme) and
  * control characters are refused, so an index cannot point outside its folder.

@@ -97,7 +97,8 @@ public final class TensorFiles {
       }
     }
     boolean known = lower.endsWith(".safetensors") || lower.endsWith(".npz")
-        || (lower.endsWith(".npy") && lower.length() > 4) || lower.endsWith(SafetensorsIndex.SUFFIX);
+        || (lower.endsWith(".npy") && lower.length() > 4)
+        || lower.endsWith(SafetensorsIndex.SUFFIX);
     if (!known) {
       throw new TensorFormatException(location, null, "unknown tensor file type '" + name
           + "'; shockscope reads .safetensors (and *.safetensors.index.json), .npz and .npy");
