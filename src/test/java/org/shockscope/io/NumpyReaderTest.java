@@ -148,7 +148,8 @@ class NumpyReaderTest {
     assertNpyRefused(TensorBytes.npy("{'descr': '<f8', 'fortran_order': False, 'shape': "
         + "(".repeat(2000) + ")".repeat(2000) + "}", six), "nesting deeper than 32");
     assertNpyRefused(TensorBytes.npy("{'descr': '<f8', 'fortran_order': False, 'shape': (6,), "
-        + "}" + " ".repeat(12000), six), "exceeds the limit of 10000 bytes (numpy's _MAX_HEADER_SIZE)");
+        + "}" + " ".repeat(12000), six),
+        "exceeds the limit of 10000 bytes (numpy's _MAX_HEADER_SIZE)");
     byte[] badMagic = TensorBytes.npy(F8_23, six);
     badMagic[1] = 'n';
     assertNpyRefused(badMagic, "does not start with the magic bytes");
