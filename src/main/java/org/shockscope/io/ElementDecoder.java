@@ -17,6 +17,8 @@ final class ElementDecoder {
   /** Largest element count a Java array can hold on HotSpot (a few words of header). */
   static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
   private static final int CHUNK_BYTES = 1 << 16;
+  /** Elements per chunk in Fortran order, where each chunk is decoded then scattered. */
+  private static final int SCRATCH_ELEMENTS = CHUNK_BYTES / Double.BYTES;
 
   private final byte[] chunk = new byte[CHUNK_BYTES];
   private final ByteBuffer little = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
@@ -46,11 +48,11 @@ final class ElementDecoder {
     double[] out = new double[(int) numel];
     ByteBuffer buf = order == ByteOrder.BIG_ENDIAN ? big : little;
     int size = dtype.size();
-    int perChunk = CHUNK_BYTES / size;
     FortranCursor cursor = fortran && shape.length > 1 ? new FortranCursor(shape) : null;
     if (cursor != null && scratch == null) {
-      scratch = new double[CHUNK_BYTES / 2];
+      scratch = new double[SCRATCH_ELEMENTS];
     }
+    int perChunk = cursor == null ? CHUNK_BYTES / size : SCRATCH_ELEMENTS;
     int done = 0;
     while (done < out.length) {
       int count = Math.min(perChunk, out.length - done);

@@ -73,6 +73,29 @@ class NumpyReaderTest {
   }
 
   @Test
+  void transposesFortranOrderAcrossChunks() {
+    int rows = 300;
+    int cols = 70;
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * rows * cols)
+        .order(java.nio.ByteOrder.BIG_ENDIAN);
+    for (int j = 0; j < cols; j++) {
+      for (int i = 0; i < rows; i++) {
+        b.putFloat(i * 1000 + j);
+      }
+    }
+    byte[] file = TensorBytes.npy("{'descr': '>f4', 'fortran_order': True, 'shape': (300, 70), }",
+        b.array());
+    try (NpyReader r = NpyReader.open(new ByteArraySource(NPY, file), "t")) {
+      double[] c = r.read("t").data();
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < cols; j++) {
+          assertEquals(i * 1000 + j, c[i * cols + j], "(" + i + ", " + j + ")");
+        }
+      }
+    }
+  }
+
+  @Test
   void readsVersions2And3AndPython2Headers() {
     byte[] data = TensorBytes.f64(1, 2, 3, 4, 5, 6);
     for (int major = 1; major <= 3; major++) {
