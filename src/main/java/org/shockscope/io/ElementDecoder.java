@@ -75,6 +75,22 @@ final class ElementDecoder {
     return out;
   }
 
+  /**
+   * Reads tensor {@code name} from the bytes {@code [start, start+length)} of {@code source}
+   * ({@code length} must equal the element count times the dtype size).
+   *
+   * @throws TensorIoException when the storage fails
+   */
+  Tensor read(ByteSource source, long start, long length, String name, DType dtype,
+              ByteOrder order, int[] shape, boolean fortran) {
+    String file = source.location();
+    try (InputStream in = new RangeInputStream(source, start, length)) {
+      return new Tensor(name, dtype, shape, decode(in, dtype, order, shape, fortran, file, name));
+    } catch (IOException e) {
+      throw new TensorIoException(file, "cannot read tensor '" + name + "': " + e, e);
+    }
+  }
+
   /** The refusal of a tensor whose element count no Java array can hold. */
   static TensorFormatException tooLarge(String file, String tensor, int[] shape, long numel) {
     return new TensorFormatException(file, tensor, "shape " + Arrays.toString(shape) + " has "

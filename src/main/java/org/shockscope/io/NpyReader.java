@@ -80,21 +80,12 @@ public final class NpyReader implements TensorFile {
     if (header.dtype() == null) {
       throw header.refusal(file, name);
     }
-    try (InputStream in = new RangeInputStream(source, header.dataOffset(), header.dataBytes())) {
-      double[] data = decoder.decode(in, header.dtype(), header.order(), header.shape(),
-          header.fortranOrder(), file, name);
-      return new Tensor(name, header.dtype(), header.shape(), data);
-    } catch (IOException e) {
-      throw new TensorIoException(file, "cannot read tensor '" + name + "': " + e, e);
-    }
+    return decoder.read(source, header.dataOffset(), header.dataBytes(), name, header.dtype(),
+        header.order(), header.shape(), header.fortranOrder());
   }
 
   @Override
   public void close() {
-    try {
-      source.close();
-    } catch (IOException e) {
-      throw new TensorIoException(source.location(), "cannot close: " + e, e);
-    }
+    TensorIoException.close(source);
   }
 }

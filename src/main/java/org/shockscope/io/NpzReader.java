@@ -139,10 +139,6 @@ public final class NpzReader implements TensorFile {
   @Override
   public void close() {
     inflater.end();
-    try {
-      source.close();
-    } catch (IOException e) {
-      throw new TensorIoException(source.location(), "cannot close: " + e, e);
-    }
+    TensorIoException.close(source);
   }
 }

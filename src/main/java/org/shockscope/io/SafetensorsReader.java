@@ -1,7 +1,6 @@
 package org.shockscope.io;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -77,15 +76,15 @@ public final class SafetensorsReader implements TensorFile {
       long n = littleEndianLong(head);
       if (n == 0) {
         throw new TensorFormatException(file, null, "header length is 0; the header must be a "
-            + "non-empty JSON object" + sniff(file, head));
+            + "non-empty JSON object" + otherFormatHint(file, head));
       }
       if (Long.compareUnsigned(n, MAX_HEADER_BYTES) > 0) {
         throw new TensorFormatException(file, null, "header length " + Long.toUnsignedString(n)
-            + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes" + sniff(file, head));
+            + " exceeds the limit of " + MAX_HEADER_BYTES + " bytes" + otherFormatHint(file, head));
       }
       if (n > size - LENGTH_BYTES) {
         throw new TensorFormatException(file, null, "header length " + n + " exceeds the "
-            + (size - LENGTH_BYTES) + " bytes that follow the length field" + sniff(file, head));
+            + (size - LENGTH_BYTES) + " bytes that follow the length field" + otherFormatHint(file, head));
       }
       byte[] json = new byte[(int) n];
       source.readFully(LENGTH_BYTES, json, 0, json.length);
@@ -133,23 +132,13 @@ public final class SafetensorsReader implements TensorFile {
     if (numel > ElementDecoder.MAX_ELEMENTS) {
       throw ElementDecoder.tooLarge(file, name, e.shape(), numel);
     }
-    try (InputStream in = new RangeInputStream(source, dataStart + e.begin(),
-        e.end() - e.begin())) {
-      double[] data = decoder.decode(in, e.dtype(), ByteOrder.LITTLE_ENDIAN, e.shape(), false,
-          file, name);
-      return new Tensor(name, e.dtype(), e.shape(), data);
-    } catch (IOException ex) {
-      throw new TensorIoException(file, "cannot read tensor '" + name + "': " + ex, ex);
-    }
+    return decoder.read(source, dataStart + e.begin(), e.end() - e.begin(), name, e.dtype(),
+        ByteOrder.LITTLE_ENDIAN, e.shape(), false);
   }
 
   @Override
   public void close() {
-    try {
-      source.close();
-    } catch (IOException e) {
-      throw new TensorIoException(source.location(), "cannot close: " + e, e);
-    }
+    TensorIoException.close(source);
   }
 
   static long littleEndianLong(byte[] b) {
@@ -173,8 +162,12 @@ public final class SafetensorsReader implements TensorFile {
     return s.toString();
   }
 
-  /** A hint when the first bytes show another format: a pickle or a zip (torch.save). */
-  private static String sniff(String file, byte[] head) {
+  /**
+   * A hint for the message when the first bytes show another format: a zip (torch.save).
+   *
+   * @throws PickleRefusedException when they are a Python pickle
+   */
+  private static String otherFormatHint(String file, byte[] head) {
     if ((head[0] & 0xff) == 0x80 && head[1] >= 2 && head[1] <= 5) {
       throw new PickleRefusedException(file, null, "not a safetensors file: it starts like a "
           + "Python pickle (protocol " + head[1] + "), which shockscope never loads; "

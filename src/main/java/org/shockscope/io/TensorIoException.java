@@ -23,4 +23,13 @@ public final class TensorIoException extends ShockscopeException {
   public String file() {
     return file;
   }
+
+  /** Closes a reader's source, turning a failure into this exception. */
+  static void close(ByteSource source) {
+    try {
+      source.close();
+    } catch (java.io.IOException e) {
+      throw new TensorIoException(source.location(), "cannot close: " + e, e);
+    }
+  }
 }
