@@ -84,7 +84,8 @@ public final class SafetensorsReader implements TensorFile {
       }
       if (n > size - LENGTH_BYTES) {
         throw new TensorFormatException(file, null, "header length " + n + " exceeds the "
-            + (size - LENGTH_BYTES) + " bytes that follow the length field" + otherFormatHint(file, head));
+            + (size - LENGTH_BYTES) + " bytes that follow the length field"
+            + otherFormatHint(file, head));
       }
       byte[] json = new byte[(int) n];
       source.readFully(LENGTH_BYTES, json, 0, json.length);
