@@ -100,32 +100,41 @@ class TensorCorruptionTest {
    * TensorFormatException fails the test, as does an allocation above the bound.
    */
   private static boolean attempt(String fileName, byte[] bytes, Stats stats) {
-    String location = "mem://corrupt/" + fileName;
     long before = THREADS.getCurrentThreadAllocatedBytes();
-    boolean refused;
+    boolean refused = readAll(fileName, bytes);
+    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    long bound = SIZE_FACTOR * bytes.length + SLACK;
+    if (allocated > bound) {
+      // the first pass through a code path loads classes on this thread: measure it again
+      before = THREADS.getCurrentThreadAllocatedBytes();
+      readAll(fileName, bytes);
+      allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
+    }
+    if (allocated > bound) {
+      fail(fileName + " (" + bytes.length + " bytes) allocated " + allocated + " > " + bound);
+    }
+    stats.add(refused, allocated, bytes.length);
+    return refused;
+  }
+
+  private static boolean readAll(String fileName, byte[] bytes) {
+    String location = "mem://corrupt/" + fileName;
     try (TensorFile f = TensorFiles.open(new ByteArraySource(location, bytes), fileName)) {
       f.readAll();
       for (String name : f.unsupported().keySet()) {
         TensorFormatException e = assertThrows(TensorFormatException.class, () -> f.read(name));
         assertTrue(e.getMessage().contains(name), e.getMessage());
       }
-      refused = !f.unsupported().isEmpty();
+      return !f.unsupported().isEmpty();
     } catch (TensorFormatException e) {
       assertEquals(location, e.file(), e.getMessage());
       assertTrue(e.getMessage().startsWith(location + (e.tensor() == null ? ": "
           : ", tensor '" + e.tensor() + "': ")), e.getMessage());
       assertTrue(e.getMessage().length() > location.length() + 20, e.getMessage());
-      refused = true;
+      return true;
     } catch (RuntimeException | Error e) {
       throw new AssertionError(fileName + " (" + bytes.length + " bytes) raised " + e, e);
     }
-    long allocated = THREADS.getCurrentThreadAllocatedBytes() - before;
-    long bound = SIZE_FACTOR * bytes.length + SLACK;
-    if (allocated > bound) {
-      fail(fileName + " (" + bytes.length + " bytes) allocated " + allocated + " > " + bound);
-    }
-    stats.add(refused, allocated, bytes.length);
-    return refused;
   }
 
   @Test
