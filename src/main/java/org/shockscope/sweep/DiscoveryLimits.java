@@ -12,8 +12,10 @@ import org.apache.hadoop.conf.Configuration;
  *                         ({@value #MAX_JSON_BYTES}, default 16 MiB)
  * @param maxMetricsBytes  largest metric log read, in bytes
  *                         ({@value #MAX_METRICS_BYTES}, default 256 MiB)
- * @param maxDepth         deepest folder level searched below an MLflow run's {@code artifacts/},
- *                         {@code params/} or {@code metrics/} ({@value #MAX_DEPTH}, default 6)
+ * @param maxDepth         deepest level searched below an MLflow run's {@code artifacts/},
+ *                         {@code params/} or {@code metrics/}: a file at
+ *                         {@code artifacts/a/b/c/d/e/step_1.npy} is at level 6
+ *                         ({@value #MAX_DEPTH}, default 6)
  */
 public record DiscoveryLimits(int threads, long maxJsonBytes, long maxMetricsBytes, int maxDepth) {
   public static final String THREADS = "shockscope.discovery.threads";

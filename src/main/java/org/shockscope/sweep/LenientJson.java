@@ -62,10 +62,21 @@ final class LenientJson {
     try {
       return new Document(new String(bytes, StandardCharsets.UTF_8), parse(bytes));
     } catch (IOException e) {
-      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
-      log.add(source, runId, step, Problem.MALFORMED_JSON, source + " is not valid JSON: " + why);
+      log.add(source, runId, step, Problem.MALFORMED_JSON, source + " is not valid JSON: "
+          + describe(e));
       return null;
     }
+  }
+
+  /** What is wrong with a document, with its line and column, without Jackson's source notes. */
+  static String describe(IOException e) {
+    if (!(e instanceof JsonProcessingException j)) {
+      return e.toString();
+    }
+    String msg = j.getOriginalMessage().replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]",
+        "line $1, column $2");
+    return j.getLocation() == null ? msg : msg + " (line " + j.getLocation().getLineNr()
+        + ", column " + j.getLocation().getColumnNr() + ")";
   }
 
   /** A JSON file's text and its parsed tree. */

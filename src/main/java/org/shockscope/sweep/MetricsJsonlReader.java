@@ -33,7 +33,7 @@ final class MetricsJsonlReader {
         try {
           rec = LenientJson.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-          problems.add("line " + lineNo, "not JSON (" + e.getOriginalMessage() + ")");
+          problems.add("line " + lineNo, "not JSON: " + LenientJson.describe(e));
           continue;
         }
         if (rec == null || !rec.isObject()) {

@@ -51,8 +51,8 @@ final class ParamsJson {
       }
       return out;
     } catch (IOException e) {
-      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.toString();
-      log.add(source, runId, null, Problem.MALFORMED_JSON, source + " is not valid JSON: " + why);
+      log.add(source, runId, null, Problem.MALFORMED_JSON, source + " is not valid JSON: "
+          + LenientJson.describe(e));
       return null;
     }
   }

@@ -100,18 +100,18 @@ final class SweepFileSystem {
   }
 
   /**
-   * Walks the tree under {@code root} in sorted order, entering folders down to
-   * {@code maxDepth} levels below it; problems (unlistable folders, the depth limit) go to
+   * Walks the tree under {@code root} in sorted order, reporting entries down to
+   * {@code maxDepth} levels below it (its own entries are level 1); problems (unlistable folders, the depth limit) go to
    * {@code log} for run {@code runId}. A folder reached twice (through a link) is walked once.
    */
   void walk(Path root, String runId, ErrorLog log, Visitor visitor) {
     Set<String> seen = new HashSet<>();
     boolean[] limitReported = {false};
-    walk(root, "", 1, seen, limitReported, runId, log, visitor);
+    walk(root, root, "", 1, seen, limitReported, runId, log, visitor);
   }
 
-  private void walk(Path dir, String prefix, int depth, Set<String> seen, boolean[] limitReported,
-                    String runId, ErrorLog log, Visitor visitor) {
+  private void walk(Path root, Path dir, String prefix, int depth, Set<String> seen,
+                    boolean[] limitReported, String runId, ErrorLog log, Visitor visitor) {
     Listing listing;
     try {
       if (!seen.add(identity(dir))) {
@@ -131,11 +131,13 @@ final class SweepFileSystem {
           if (!limitReported[0]) {
             limitReported[0] = true;
             log.add(s.getPath().toString(), runId, null, Problem.DEPTH_LIMIT, "Folder "
-                + s.getPath() + " is deeper than " + limits.maxDepth() + " levels ("
-                + DiscoveryLimits.MAX_DEPTH + ") and was not searched, nor any other this deep");
+                + s.getPath() + " was not searched: its entries are more than "
+                + limits.maxDepth() + " levels below " + root + " (" + DiscoveryLimits.MAX_DEPTH
+                + "); nor was any other folder this deep");
           }
         } else {
-          walk(s.getPath(), rel + "/", depth + 1, seen, limitReported, runId, log, visitor);
+          walk(root, s.getPath(), rel + "/", depth + 1, seen, limitReported, runId, log,
+              visitor);
         }
       }
     }
