@@ -10,7 +10,7 @@ import org.apache.hadoop.conf.Configuration;
  *                         ({@value #THREADS}, default 8; object stores need parallel requests)
  * @param maxJsonBytes     largest JSON or other small text file read, in bytes
  *                         ({@value #MAX_JSON_BYTES}, default 16 MiB)
- * @param maxMetricsBytes  largest metric log read, in bytes
+ * @param maxMetricsBytes  largest metric log or {@code runs.csv} read, in bytes
  *                         ({@value #MAX_METRICS_BYTES}, default 256 MiB)
  * @param maxDepth         deepest level searched below an MLflow run's {@code artifacts/},
  *                         {@code params/} or {@code metrics/}: a file at

@@ -255,6 +255,7 @@ public final class SweepDiscovery {
       return new Sweep(top.uri(), layout, header.name(), header.modelJson(), header.groupBy(),
           runs, errors);
     }
+
     /** The experiments among {@code candidates}: folders with at least one MLflow run folder. */
     private List<Experiment> experiments(List<Listing> candidates, ErrorLog errors) {
       List<Experiment> out = new ArrayList<>();
@@ -269,22 +270,21 @@ public final class SweepDiscovery {
 
     /** Listings of {@code dirs}, in parallel; folders that cannot be listed are logged. */
     private List<Listing> listFolders(List<FileStatus> dirs, ErrorLog errors) {
-      List<Object> listed = tasks.map(dirs, d -> {
+      List<Listed> listed = tasks.map(dirs, d -> {
         try {
-          return files.list(d.getPath());
+          return new Listed(d.getPath(), files.list(d.getPath()), null);
         } catch (IOException e) {
-          return e;
+          return new Listed(d.getPath(), null, e);
         } catch (RuntimeException e) {
-          return new IOException(e);
+          return new Listed(d.getPath(), null, new IOException(e));
         }
       });
       List<Listing> out = new ArrayList<>();
-      for (int i = 0; i < dirs.size(); i++) {
-        if (listed.get(i) instanceof Listing l) {
-          out.add(l);
+      for (Listed l : listed) {
+        if (l.listing() != null) {
+          out.add(l.listing());
         } else {
-          Path p = dirs.get(i).getPath();
-          errors.io(p.toString(), p.getName(), null, (IOException) listed.get(i));
+          errors.io(l.dir().toString(), l.dir().getName(), null, l.error());
         }
       }
       return out;
@@ -305,4 +305,7 @@ public final class SweepDiscovery {
    * @param folders its visible sub-folders (runs and others)
    */
   private record Experiment(Listing folder, List<Listing> folders) {}
+
+  /** The listing of folder {@code dir}, or why it failed. */
+  private record Listed(Path dir, Listing listing, IOException error) {}
 }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
@@ -185,6 +186,36 @@ class DiscoveryErrorsTest {
     assertTrue(none.getMessage().contains("No sweep found at '" + other + "'")
         && none.getMessage().contains("checkpoint-<N>/")
         && none.getMessage().contains("mlruns/"), none.getMessage());
+  }
+
+  @Test
+  void unreadableFileAndUnlistableRunAreOneErrorEach() {
+    text(sweep.resolve("sealed/metrics.csv"), "step,loss\n0,1\n");
+    SweepFolder.safetensors(sweep.resolve("sealed/checkpoints/step_2.safetensors"), 3);
+    text(sweep.resolve("locked/metrics.csv"), "step,loss\n0,1\n");
+    Configuration c = conf();
+    c.set("fs." + FailingFileSystem.SCHEME + ".impl", FailingFileSystem.class.getName());
+    c.setBoolean("fs." + FailingFileSystem.SCHEME + ".impl.disable.cache", true);
+    String root = FailingFileSystem.SCHEME + ":" + sweep.toAbsolutePath();
+    Sweep s = SweepDiscovery.discover(root, c);
+    assertEquals(root, s.uri());
+    assertEquals(2, s.errors().size(), s.errors().toString());
+    ErrorRecord locked = s.errors().get(0);
+    assertEquals("unreadable", locked.error());
+    assertEquals(root + "/locked", locked.source());
+    assertEquals("locked", locked.runId());
+    assertTrue(locked.message().contains("simulated listing failure"), locked.message());
+    ErrorRecord sealed = s.errors().get(1);
+    assertEquals("unreadable", sealed.error());
+    assertEquals(root + "/sealed/metrics.csv", sealed.source());
+    assertEquals("sealed", sealed.runId());
+    assertTrue(sealed.message().contains("simulated read failure"), sealed.message());
+    assertEquals(List.of("bad", "good", "sealed"), s.runs().stream().map(RunInfo::runId)
+        .toList());
+    assertEquals(Map.of(), s.runs().get(2).metrics());
+    assertEquals(root + "/good/checkpoints/step_1.safetensors",
+        s.runs().get(1).checkpoints().get(0).files().get(0));
+    assertEquals(goodBaseline.metrics(), s.runs().get(1).metrics());
   }
 
   @Test
