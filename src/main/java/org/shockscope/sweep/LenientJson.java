@@ -52,11 +52,8 @@ final class LenientJson {
   static Document readDocument(SweepFileSystem files, FileStatus file, String runId, Long step,
                                ErrorLog log) {
     String source = file.getPath().toString();
-    byte[] bytes;
-    try {
-      bytes = files.readSmall(file);
-    } catch (IOException e) {
-      log.io(source, runId, step, e);
+    byte[] bytes = files.readSmall(file, runId, step, log);
+    if (bytes == null) {
       return null;
     }
     try {

@@ -2,6 +2,7 @@ package org.shockscope.sweep;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
@@ -57,36 +58,18 @@ final class MlflowRunReader {
     String runName = runName(files, folder, uuid, run.log);
     FileStatus params = folder.dir("params");
     if (params != null) {
-      files.walk(params.getPath(), uuid, run.log, new SweepFileSystem.Visitor() {
-        @Override
-        public boolean folder(String relative, FileStatus dir) {
-          return true;
-        }
-
-        @Override
-        public void file(String relative, FileStatus file) {
-          try {
-            run.params.put(relative, stripLineBreak(files.readSmallText(file)));
-          } catch (IOException e) {
-            run.log.io(file.getPath().toString(), uuid, null, e);
-          }
+      files.walkFiles(params.getPath(), uuid, run.log, (key, file) -> {
+        byte[] value = files.readSmall(file, uuid, null, run.log);
+        if (value != null) {
+          run.params.put(key, stripLineBreak(new String(value, StandardCharsets.UTF_8)));
         }
       });
     }
     run.params.put(RUN_ID_PARAM, uuid);
     FileStatus metrics = folder.dir("metrics");
     if (metrics != null) {
-      files.walk(metrics.getPath(), uuid, run.log, new SweepFileSystem.Visitor() {
-        @Override
-        public boolean folder(String relative, FileStatus dir) {
-          return true;
-        }
-
-        @Override
-        public void file(String relative, FileStatus file) {
-          MlflowMetricReader.read(files, file, relative, uuid, run.metrics, run.log);
-        }
-      });
+      files.walkFiles(metrics.getPath(), uuid, run.log, (key, file) ->
+          MlflowMetricReader.read(files, file, key, uuid, run.metrics, run.log));
     }
     FileStatus artifacts = folder.dir("artifacts");
     if (artifacts != null) {

@@ -2,7 +2,6 @@ package org.shockscope.sweep;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -31,11 +30,8 @@ final class ParamsJson {
   static Map<String, String> read(SweepFileSystem files, FileStatus file, String runId,
                                   ErrorLog log) {
     String source = file.getPath().toString();
-    byte[] bytes;
-    try {
-      bytes = files.readSmall(file);
-    } catch (IOException e) {
-      log.io(source, runId, null, e);
+    byte[] bytes = files.readSmall(file, runId, null, log);
+    if (bytes == null) {
       return null;
     }
     try (JsonParser p = LenientJson.MAPPER.createParser(bytes)) {

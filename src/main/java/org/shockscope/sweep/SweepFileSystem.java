@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -65,6 +66,19 @@ final class SweepFileSystem {
     }
   }
 
+  /**
+   * Like {@link #readSmall(FileStatus)}, but a failure is logged for run {@code runId} (null for
+   * the sweep's own files) at {@code step} (or null) and gives null.
+   */
+  byte[] readSmall(FileStatus file, String runId, Long step, ErrorLog log) {
+    try {
+      return readSmall(file);
+    } catch (IOException e) {
+      log.io(file.getPath().toString(), runId, step, e);
+      return null;
+    }
+  }
+
   /** All of a small text file as UTF-8 text (see {@link #readSmall}). */
   String readSmallText(FileStatus file) throws IOException {
     return new String(readSmall(file), StandardCharsets.UTF_8);
@@ -97,6 +111,22 @@ final class SweepFileSystem {
 
     /** A file at {@code relative} (slash-separated). */
     void file(String relative, FileStatus file);
+  }
+
+  /** Walks every file of the tree under {@code root}, as {@link #walk} does. */
+  void walkFiles(Path root, String runId, ErrorLog log,
+                 BiConsumer<String, FileStatus> file) {
+    walk(root, runId, log, new Visitor() {
+      @Override
+      public boolean folder(String relative, FileStatus dir) {
+        return true;
+      }
+
+      @Override
+      public void file(String relative, FileStatus status) {
+        file.accept(relative, status);
+      }
+    });
   }
 
   /**
