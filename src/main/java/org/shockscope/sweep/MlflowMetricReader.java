@@ -1,0 +1,76 @@
+package org.shockscope.sweep;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileStatus;
+
+/**
+ * Reads one metric file of an MLflow file store (SPEC §3c), {@code metrics/<key>}: one point a
+ * line, {@code <timestamp_ms> <value> <step>}, the value as Python prints a float
+ * ({@code 0.25}, {@code nan}, {@code inf}, {@code -inf}). Files written by very old MLflow
+ * versions have no step column; the step is then the 0-based index of the line among the
+ * file's non-blank lines. Unreadable lines are skipped and summarised in one error record.
+ */
+final class MlflowMetricReader {
+  private MlflowMetricReader() {}
+
+  static void read(SweepFileSystem files, FileStatus file, String key, String runId,
+                   SeriesAccumulator into, ErrorLog log) {
+    String source = file.getPath().toString();
+    SeriesAccumulator.Column local = new SeriesAccumulator().column(key);
+    SeriesAccumulator.Column column = into.column(key);
+    LineProblems problems = new LineProblems();
+    String[] parts = new String[4];
+    try (BufferedReader r = files.openLog(file)) {
+      long lineNo = 0;
+      long index = 0;
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        lineNo++;
+        if (line.isBlank()) {
+          continue;
+        }
+        int n = split(line.trim(), parts);
+        long step = n == 3 ? NumberText.step(parts[2]) : index;
+        index++;
+        if (n != 2 && n != 3) {
+          problems.add("line " + lineNo, "expected '<timestamp> <value> <step>'");
+        } else if (!NumberText.isDecimal(parts[0])) {
+          problems.add("line " + lineNo, "timestamp '" + parts[0] + "' is not a number");
+        } else if (step < 0) {
+          problems.add("line " + lineNo, "step '" + parts[2] + "' is not a non-negative integer");
+        } else {
+          try {
+            local.add(step, NumberText.metric(parts[1], false));
+          } catch (NumberFormatException e) {
+            problems.add("line " + lineNo, "value '" + parts[1] + "' is not a number");
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.io(source, runId, null, e);
+      return;
+    }
+    local.copyTo(column);
+    problems.report(log, source, runId);
+  }
+
+  /** Splits on runs of blanks into {@code out}; returns the field count (capped past 3). */
+  private static int split(String line, String[] out) {
+    int n = 0;
+    int i = 0;
+    int len = line.length();
+    while (i < len && n < out.length) {
+      while (i < len && Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      int start = i;
+      while (i < len && !Character.isWhitespace(line.charAt(i))) {
+        i++;
+      }
+      if (i > start) {
+        out[n++] = line.substring(start, i);
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Sweep discovery (SPEC §3): finds the runs of a sweep in any of its three layouts (native,
+ * Hugging Face Trainer output, MLflow file store), with their hyperparameters, metric series
+ * and checkpoint files, on the Spark driver through Hadoop's {@code FileSystem} API and without
+ * Spark types. Entry point: {@link org.shockscope.sweep.SweepDiscovery#discover}.
+ */
+package org.shockscope.sweep;
