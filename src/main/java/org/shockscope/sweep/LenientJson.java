@@ -103,16 +103,13 @@ final class LenientJson {
   }
 
   /**
-   * The metric value of a JSON value: a number (NaN and ±Infinity literals included), null
-   * (NaN, as pandas writes it), or a string holding a number or a non-finite word. Anything
-   * else (other text, booleans, objects, arrays) is not a metric: empty.
+   * The metric value of a JSON value: a number (NaN and ±Infinity literals included), or a
+   * string holding a number or a non-finite word. Anything else (null — "not logged at this
+   * step" —, other text, booleans, objects, arrays) is not a metric point: empty.
    */
   static OptionalDouble metric(JsonNode v) {
     if (v.isNumber()) {
       return OptionalDouble.of(v.doubleValue());
-    }
-    if (v.isNull()) {
-      return OptionalDouble.of(Double.NaN);
     }
     if (v.isTextual()) {
       try {

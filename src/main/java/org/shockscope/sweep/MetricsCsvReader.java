@@ -16,8 +16,10 @@ import org.apache.hadoop.fs.FileStatus;
  *       metric; columns with a blank header (a pandas index written by mistake) are not
  *       metrics.</li>
  * </ul>
- * A blank cell is NaN (pandas writes NaN as a blank), as are {@code nan}, {@code inf} and
- * their variants (see {@link NumberText#metric}). Rows with an unreadable step or the wrong
+ * A blank cell means "not logged at this step" (a sparse column such as an {@code eval_loss}
+ * logged every 100 steps in a wide file), so it adds no point; {@code nan}, {@code inf} and
+ * their variants (see {@link NumberText#metric}) are kept as non-finite values, since a
+ * divergence first shows as one. Rows with an unreadable step or the wrong
  * number of fields, and cells that are not numbers, are skipped and summarised in one error
  * record; an unusable header or invalid CSV discards the whole file, with one error record.
  */
@@ -95,6 +97,9 @@ final class MetricsCsvReader {
 
       private void value(long line, String text, String name, long step,
                          SeriesAccumulator.Column column) {
+        if (text.isBlank()) {
+          return;
+        }
         try {
           column.add(step, NumberText.metric(text, true));
         } catch (NumberFormatException e) {

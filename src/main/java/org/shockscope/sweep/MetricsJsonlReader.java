@@ -9,7 +9,7 @@ import org.apache.hadoop.fs.FileStatus;
 /**
  * Reads a native {@code metrics.jsonl} (SPEC §3a): one JSON object a line,
  * {@code {"step": N, "<metric>": v, ...}}. Every field other than {@code step} whose value is a
- * number (also {@code NaN}/{@code Infinity} literals, {@code null} read as NaN, and numeric
+ * number (also {@code NaN}/{@code Infinity} literals, {@code null} meaning not logged, and numeric
  * strings such as {@code "nan"}) is a point of that metric; text, booleans, objects and arrays
  * are not metrics. Blank lines are skipped; lines that are not JSON objects or lack a
  * non-negative integer {@code step} are skipped and summarised in one error record.

@@ -162,7 +162,7 @@ class DiscoveryErrorsTest {
 
   @Test
   void rowsWithABadStepAreSkippedAndTheRestKept() {
-    text(sweep.resolve("bad/metrics.csv"), "step,loss\n1,0.5\nabc,0.4\n3.0,\n-2,0.1\n");
+    text(sweep.resolve("bad/metrics.csv"), "step,loss\n1,0.5\nabc,0.4\n3.0,nan\n-2,0.1\n");
     Sweep s = SweepDiscovery.discover(sweep.toString(), conf());
     assertEquals(new MetricSeries("loss", new long[] {1, 3}, new double[] {0.5, Double.NaN}),
         s.runs().get(0).metrics().get("loss"));

@@ -34,7 +34,8 @@ class NativeLayoutTest {
     text(sweep.resolve("runs.csv"), "run_id,lr,momentum,optimizer,nesterov\n"
         + "run_a,1e-3,0.9,sgd,true\n"
         + "run_b,\"1e-2\",,adam,false\n");
-    // run_a: wide metrics.csv with blank, nan and inf kept; all three checkpoint formats.
+    // run_a: wide metrics.csv with nan and inf kept, a blank cell not logged; all three
+    // checkpoint formats.
     text(sweep.resolve("run_a/metrics.csv"), "step,loss,acc\n0,2.5,0.1\n10,nan,\n20,inf,0.75\n");
     a0 = SweepFolder.safetensors(sweep.resolve("run_a/checkpoints/step_0.safetensors"), 1);
     a10 = SweepFolder.npz(sweep.resolve("run_a/checkpoints/step_10.npz"), 2);
@@ -44,7 +45,8 @@ class NativeLayoutTest {
     text(sweep.resolve("run_b/params.json"), "{\"lr\": 0.1, \"momentum\": 0.5, \"width\": 64}");
     text(sweep.resolve("run_b/metrics.csv"), "step,name,value\n10,loss,1.0\n0,loss,3.0\n"
         + "10,loss,0.5\n0,acc,-inf\n");
-    // run_c: not in runs.csv; nested params.json; metrics.jsonl with NaN, null, "inf".
+    // run_c: not in runs.csv; nested params.json; metrics.jsonl with NaN and "inf" kept, null
+    // not logged.
     text(sweep.resolve("run_c/params.json"), "{\"lr\": 1e-05, \"optimizer\": {\"name\": \"adam\","
         + " \"betas\": [0.9, 0.999]}, \"seed\": 7, \"note\": null, \"tag\": \"x\"}");
     text(sweep.resolve("run_c/metrics.jsonl"), "{\"step\": 0, \"loss\": 1.5, \"phase\": \"warm\"}\n"
@@ -71,7 +73,7 @@ class NativeLayoutTest {
     assertEquals(Map.of("lr", 1e-3, "momentum", 0.9), a.numericParams());
     assertEquals(new MetricSeries("loss", new long[] {0, 10, 20}, new double[] {2.5, NAN, INF}),
         a.metrics().get("loss"));
-    assertEquals(new MetricSeries("acc", new long[] {0, 10, 20}, new double[] {0.1, NAN, 0.75}),
+    assertEquals(new MetricSeries("acc", new long[] {0, 20}, new double[] {0.1, 0.75}),
         a.metrics().get("acc"));
     Path ck = sweep.resolve("run_a/checkpoints");
     assertEquals(List.of(
@@ -96,8 +98,8 @@ class NativeLayoutTest {
         "seed", "7", "tag", "x"), c.params());
     assertEquals(Map.of("lr", 1e-5, "seed", 7.0), c.numericParams());
     assertEquals(Map.of(
-        "loss", new MetricSeries("loss", new long[] {0, 5, 7}, new double[] {1.5, NAN, INF}),
-        "acc", new MetricSeries("acc", new long[] {5}, new double[] {NAN})), c.metrics());
+        "loss", new MetricSeries("loss", new long[] {0, 5, 7}, new double[] {1.5, NAN, INF})),
+        c.metrics());
     assertEquals(List.of(new CheckpointRef(5, List.of(uri(sweep.resolve(
         "run_c/checkpoints/step_5.safetensors"))), c5, "safetensors")), c.checkpoints());
   }
@@ -149,6 +151,6 @@ class NativeLayoutTest {
         new double[] {2.5, NAN, 0.25, 0.2}), a.metrics().get("loss"));
     assertEquals(new MetricSeries("lr", new long[] {20}, new double[] {0.1}),
         a.metrics().get("lr"));
-    assertArrayEquals(new long[] {0, 10, 20}, a.metrics().get("acc").steps());
+    assertArrayEquals(new long[] {0, 20}, a.metrics().get("acc").steps());
   }
 }
