@@ -1,0 +1,111 @@
+package org.shockscope.shock;
+
+/**
+ * Finds where a series stops being analysable: its first non-finite value, or the start of
+ * explosive growth, whichever comes first.
+ *
+ * <p>Explosive growth (on the finite prefix x[0, d), d the first non-finite index): with the
+ * initial level ref = median |x| over the first max(3, 5%) samples, the growth starts at the
+ * first sample j from which |x| stays above {@code growthFactor}·ref up to d, and it counts
+ * only if the series is still growing exponentially at its end: over its last
+ * max(4, min(10, d/10)) finite samples, a least-squares line of ln|x| against step rises by at
+ * least ln 10 with correlation ≥ 0.9. The last condition keeps saturating growth (a singular
+ * value rising from a small initialisation to its target) from counting; a run that simply
+ * ends in the middle of a legitimate exponential rise would still be flagged. A series whose
+ * initial level is 0 has no scale and can only diverge by a non-finite value.
+ */
+final class DivergenceFinder {
+  /** Found divergence: first bad sample, whether it is non-finite, and the score. */
+  record Divergence(int index, boolean nonFinite, double score) {}
+
+  private static final double MIN_CORRELATION = 0.9;
+  private static final double MIN_END_RISE = Math.log(10.0);
+
+  private DivergenceFinder() {}
+
+  /**
+   * @param t      sample times; input
+   * @param x      sample values; input
+   * @param n      number of samples
+   * @param work   scratch of length ≥ n
+   * @return the divergence, or null when the series never diverges
+   */
+  static Divergence find(double[] t, double[] x, int n, double growthFactor, double[] work) {
+    int d = 0;
+    while (d < n && Double.isFinite(x[d])) {
+      d++;
+    }
+    int growth = growthStart(t, x, d, growthFactor, work);
+    if (growth >= 0) {
+      double limit = growthFactor * initialLevel(x, d, work);
+      double peak = 0.0;
+      for (int i = growth; i < d; i++) {
+        peak = Math.max(peak, Math.abs(x[i]));
+      }
+      double decades = Math.log10(peak / limit);
+      double score = d < n ? 1.0 : 1.0 / (1.0 + Math.pow(10.0, -decades));
+      return new Divergence(growth, false, score);
+    }
+    return d < n ? new Divergence(d, true, 1.0) : null;
+  }
+
+  private static double initialLevel(double[] x, int d, double[] work) {
+    int k = Math.min(d, Math.max(3, (int) Math.ceil(0.05 * d)));
+    for (int i = 0; i < k; i++) {
+      work[i] = Math.abs(x[i]);
+    }
+    return RobustOps.medianInPlace(work, k);
+  }
+
+  private static int growthStart(double[] t, double[] x, int d, double growthFactor,
+                                 double[] work) {
+    if (d < 6) {
+      return -1;
+    }
+    double ref = initialLevel(x, d, work);
+    if (!(ref > 0.0)) {
+      return -1;
+    }
+    double limit = growthFactor * ref;
+    int j = d;
+    while (j > 0 && Math.abs(x[j - 1]) > limit) {
+      j--;
+    }
+    if (j == d || !growingAtEnd(t, x, d)) {
+      return -1;
+    }
+    return j;
+  }
+
+  private static boolean growingAtEnd(double[] t, double[] x, int d) {
+    int m = Math.max(4, Math.min(10, d / 10));
+    int from = d - m;
+    double st = 0.0;
+    double sl = 0.0;
+    for (int i = from; i < d; i++) {
+      if (x[i] == 0.0) {
+        return false;
+      }
+      st += t[i];
+      sl += Math.log(Math.abs(x[i]));
+    }
+    double tm = st / m;
+    double lm = sl / m;
+    double sxx = 0.0;
+    double sxy = 0.0;
+    double syy = 0.0;
+    for (int i = from; i < d; i++) {
+      double dt = t[i] - tm;
+      double dl = Math.log(Math.abs(x[i])) - lm;
+      sxx += dt * dt;
+      sxy += dt * dl;
+      syy += dl * dl;
+    }
+    if (!(sxx > 0.0) || !(syy > 0.0)) {
+      return false;
+    }
+    double slope = sxy / sxx;
+    double corr = sxy / Math.sqrt(sxx * syy);
+    return slope * (t[d - 1] - t[from]) >= MIN_END_RISE && corr >= MIN_CORRELATION;
+  }
+}

@@ -1,0 +1,280 @@
+package org.shockscope.shock;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds jumps (viscous-shock fronts) in one series and characterises each by the tanh profile.
+ *
+ * <ol>
+ *   <li>Candidates: {@link StepScan} at scales 3, 6, 12, … samples, its statistic scaled by the
+ *       series' effective-sample-size factor; candidates below half of
+ *       {@link DetectorConfig#minEvidence} are not fitted.</li>
+ *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
+ *       ±2h samples around its split, then refitted on t_s ± max(6w, m samples) with m = max(h, 30),
+ *       so that both plateaus are in view; windows never reach into the front (t_s ± 2w) of a
+ *       jump already accepted, and candidates inside such a front are skipped.</li>
+ *   <li>Evidence: with ρ the lag-1 autocorrelation of the profile's residuals (reduced in
+ *       proportion to the share of the resolution floor in the residual variance) and
+ *       n_eff = n·(1−ρ)/(1+ρ), the AR(1) effective sample size (the long-run variance of AR(1)
+ *       noise is (1+ρ)/(1−ρ) times its variance), E = C_trend − C_profile with
+ *       C = (n_eff/n)·n·ln((RSS + n·f)/n) + k·ln(n_eff), k = 5 for the profile and the best of
+ *       the {@link SmoothTrendFit} trends.</li>
+ *   <li>Accepted when E ≥ minEvidence, w ≤ maxWidthFraction·span, t_s inside the window with
+ *       minSupport samples beyond t_s ± 2w on each side, and |J| ≥ minStrength·σ.</li>
+ * </ol>
+ *
+ * <p>Stateful (its kernels own workspaces); not thread-safe.
+ */
+final class JumpFinder {
+  /** An accepted jump on the detection scale. */
+  record Jump(double center, double width, double level, double jump, double lo, double hi,
+              boolean unresolved, double strength, double evidence, double score) {}
+
+  /** Fraction of minEvidence a scan statistic needs before a candidate is fitted. */
+  private static final double SCAN_GATE = 1.0;
+  /** Windows extend this many widths either side of t_s. */
+  private static final double WINDOW_WIDTHS = 6.0;
+  /** Fronts occupy t_s ± this many widths. */
+  private static final double FRONT_WIDTHS = 2.0;
+  private static final int MIN_WINDOW_SAMPLES = 30;
+  private static final int CANDIDATES_PER_SCALE = 6;
+  /** z of a two-sided 95% interval, rounded. */
+  private static final double INTERVAL_Z = 2.0;
+  private static final double MAX_LAG1 = 0.98;
+  /** Largest background change over the front's 4w, as a fraction of |J|. */
+  private static final double MAX_BACKGROUND_SHARE = 0.25;
+  /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
+  private static final double MAX_FACTOR = 100.0;
+
+  private final StepScan scan = new StepScan();
+  private final ViscousShockFit fit = new ViscousShockFit();
+  private final SmoothTrendFit trend = new SmoothTrendFit();
+  /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
+  private double noiseFactor = 1.0;
+  /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
+  private final List<int[]> zones = new ArrayList<>();
+
+  /**
+   * @param t         sample times; input
+   * @param x         finite values on the detection scale (spikes cleaned); input
+   * @param n         number of samples
+   * @param noiseSd   noise scale for strength (from first differences)
+   * @param levelSd   noise scale around the series' local level (≥ noiseSd), for the scan
+   * @param floorVar  resolution variance floor
+   * @param lag1      lag-1 autocorrelation of the series' noise, for the scan
+   */
+  List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
+                  double floorVar, double lag1, DetectorConfig cfg) {
+    List<Jump> out = new ArrayList<>();
+    zones.clear();
+    double span = t[n - 1] - t[0];
+    if (n < 2 * (cfg.minSupport() + 2) || !(span > 0.0)) {
+      return out;
+    }
+    double rho = Math.min(Math.max(lag1, 0.0), MAX_LAG1);
+    double eff = (1.0 - rho) / (1.0 + rho);
+    noiseFactor = 1.0 / eff;
+    List<StepScan.Candidate> candidates =
+        scan.scan(t, x, n, levelSd * levelSd, eff, SCAN_GATE * cfg.minEvidence(), CANDIDATES_PER_SCALE);
+    int tried = 0;
+    for (StepScan.Candidate c : candidates) {
+      if (tried >= cfg.maxCandidates()) {
+        break;
+      }
+      int i = c.split();
+      if (explained(t, n, i, c.halfWidth(), out)) {
+        continue;
+      }
+      tried++;
+      Jump j = fitCandidate(t, x, n, i, c.halfWidth(), span, noiseSd, floorVar, cfg);
+      if (j != null) {
+        out.add(j);
+        addZone(t, n, j);
+      }
+    }
+    out.sort((a, b) -> Double.compare(a.center(), b.center()));
+    return out;
+  }
+
+  private Jump fitCandidate(double[] t, double[] x, int n, int split, int h, double span,
+                            double noiseSd, double floorVar, DetectorConfig cfg) {
+    int lb = leftBound(split);
+    int rb = rightBound(split, n);
+    int lo = Math.max(lb, split - 2 * h);
+    int hi = Math.min(rb, split + 2 * h);
+    if (split - lo < cfg.minSupport() + 1 || hi - split < cfg.minSupport() + 1) {
+      return null;
+    }
+    int q = Math.max(1, h / 2);
+    double cLo = t[Math.max(lo, split - q)];
+    double cHi = t[Math.min(hi - 1, split + q - 1)];
+    if (!fit.fit(t, x, lo, hi, cLo, cHi)) {
+      return null;
+    }
+    int m = Math.max(h, MIN_WINDOW_SAMPLES);
+    double ts = fit.center();
+    double reach = WINDOW_WIDTHS * fit.width();
+    int k = lastAtOrBefore(t, n, ts);
+    int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
+    int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
+    lo2 = Math.max(lb, Math.max(0, lo2));
+    hi2 = Math.min(rb, Math.min(n, hi2));
+    if (lo2 != lo || hi2 != hi) {
+      if (!fit.refit(t, x, lo2, hi2)) {
+        return null;
+      }
+      lo = lo2;
+      hi = hi2;
+    }
+    return evaluate(t, x, n, lo, hi, span, noiseSd, floorVar, cfg);
+  }
+
+  /** Applies the acceptance rules to the current fit on [lo, hi). */
+  private Jump evaluate(double[] t, double[] x, int n, int lo, int hi, double span,
+                        double noiseSd, double floorVar, DetectorConfig cfg) {
+    double ts = fit.center();
+    double w = fit.width();
+    if (!(ts > t[lo] && ts < t[hi - 1]) || w > cfg.maxWidthFraction() * span) {
+      return null;
+    }
+    int left = 0;
+    int right = 0;
+    for (int i = lo; i < hi; i++) {
+      if (t[i] < ts - FRONT_WIDTHS * w) {
+        left++;
+      } else if (t[i] > ts + FRONT_WIDTHS * w) {
+        right++;
+      }
+    }
+    if (left < cfg.minSupport() || right < cfg.minSupport()) {
+      return null;
+    }
+    // The front must dominate the background across it: a slope that undoes (or doubles) a large
+    // part of J over 4w means the "front" is the flank of a wiggle that tanh + line can mimic.
+    if (Math.abs(fit.slope()) * 2.0 * FRONT_WIDTHS * w > MAX_BACKGROUND_SHARE * Math.abs(fit.jump())) {
+      return null;
+    }
+    double strength = Math.abs(fit.jump()) / noiseSd;
+    if (strength < cfg.minStrength()) {
+      return null;
+    }
+    int count = hi - lo;
+    double resVar = fit.rss() / count;
+    int bandwidth = Math.max(1, (int) Math.round(w * (count - 1) / (t[hi - 1] - t[lo])));
+    // The window's residuals understate the noise's memory (a flexible fit on a short window
+    // absorbs it), so the series-wide AR(1) factor is a floor.
+    double eff = 1.0 / Math.max(noiseFactor,
+        fit.longRunFactor(bandwidth, resVar / (resVar + floorVar), MAX_FACTOR));
+    double nEff = Math.max(eff * count, ViscousShockFit.PARAMETERS + 1.0);
+    double lnNEff = Math.log(nEff);
+    double profile = SmoothTrendFit.criterion(fit.rss(), count, ViscousShockFit.PARAMETERS,
+        floorVar, eff, lnNEff);
+    double smooth = trend.bestCriterion(t, x, lo, hi, floorVar, eff, lnNEff);
+    double evidence = smooth - profile;
+    if (!(evidence >= cfg.minEvidence())) {
+      return null;
+    }
+    int k = lastAtOrBefore(t, n, ts);
+    double gapLo = t[k];
+    double gapHi = t[Math.min(n - 1, k + 1)];
+    boolean unresolved = w < gapHi - gapLo;
+    double width = unresolved ? gapHi - gapLo : w;
+    double lo95 = gapLo;
+    double hi95 = gapHi;
+    double se = fit.centerStdError();
+    if (!unresolved && Double.isFinite(se)) {
+      double half = INTERVAL_Z * se * Math.sqrt(1.0 / eff);
+      lo95 = Math.max(t[0], Math.min(lo95, ts - half));
+      hi95 = Math.min(t[n - 1], Math.max(hi95, ts + half));
+    }
+    double score = 1.0 / (1.0 + Math.exp(-0.5 * (evidence - cfg.minEvidence())));
+    return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, unresolved, strength,
+        evidence, score);
+  }
+
+  /**
+   * Whether a candidate is already explained by an accepted front: its split lies inside the
+   * front, or the front's centre lies inside the candidate's scan window (the scan statistic
+   * then measured that front, seen from a shifted window).
+   */
+  private boolean explained(double[] t, int n, int split, int h, List<Jump> accepted) {
+    for (int[] z : zones) {
+      if (split > z[0] && split <= z[1]) {
+        return true;
+      }
+    }
+    double from = t[Math.max(0, split - h)];
+    double to = t[Math.min(n - 1, split + h - 1)];
+    for (Jump j : accepted) {
+      if (j.center() >= from && j.center() <= to) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private int leftBound(int split) {
+    int b = 0;
+    for (int[] z : zones) {
+      if (z[1] < split) {
+        b = Math.max(b, z[1] + 1);
+      }
+    }
+    return b;
+  }
+
+  private int rightBound(int split, int n) {
+    int b = n;
+    for (int[] z : zones) {
+      if (z[0] >= split) {
+        b = Math.min(b, z[0]);
+      }
+    }
+    return b;
+  }
+
+  private void addZone(double[] t, int n, Jump j) {
+    double reach = FRONT_WIDTHS * j.width();
+    int k = lastAtOrBefore(t, n, j.center());
+    int a = Math.min(k, firstAtOrAfter(t, n, j.center() - reach));
+    int b = Math.max(Math.min(n - 1, k + 1), lastAtOrBefore(t, n, j.center() + reach));
+    zones.add(new int[] {a, b});
+  }
+
+  /** Largest index with t ≤ x (0 when none). */
+  static int lastAtOrBefore(double[] t, int n, double x) {
+    int lo = 0;
+    int hi = n - 1;
+    if (t[0] > x) {
+      return 0;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (t[mid] <= x) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** Smallest index with t ≥ x (n − 1 when none). */
+  static int firstAtOrAfter(double[] t, int n, double x) {
+    int lo = 0;
+    int hi = n - 1;
+    if (t[n - 1] < x) {
+      return n - 1;
+    }
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (t[mid] >= x) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return lo;
+  }
+}

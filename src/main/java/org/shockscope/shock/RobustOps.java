@@ -1,0 +1,124 @@
+package org.shockscope.shock;
+
+/**
+ * Robust location and scale of array ranges: median by quickselect, median absolute deviation,
+ * and the noise scale of a series from its first differences.
+ *
+ * <p>Arrays are inputs and are never modified; {@code work} arrays are scratch space that the
+ * caller owns (length at least the range's length) and whose content is overwritten.
+ */
+final class RobustOps {
+  /** 1/Φ⁻¹(3/4): turns a median absolute deviation into a Gaussian standard deviation. */
+  static final double MAD_TO_SIGMA = 1.482602218505602;
+
+  private RobustOps() {}
+
+  /** Median of {@code a[from, to)}; NaN for an empty range. */
+  static double median(double[] a, int from, int to, double[] work) {
+    int n = to - from;
+    if (n <= 0) {
+      return Double.NaN;
+    }
+    System.arraycopy(a, from, work, 0, n);
+    return medianInPlace(work, n);
+  }
+
+  /** Median of {@code w[0, n)}, reordering {@code w}. */
+  static double medianInPlace(double[] w, int n) {
+    if (n <= 0) {
+      return Double.NaN;
+    }
+    double hi = select(w, n, n / 2);
+    if ((n & 1) == 1) {
+      return hi;
+    }
+    // After select, w[0, n/2) holds the lower half: its maximum is the other middle value.
+    double lo = w[0];
+    for (int i = 1; i < n / 2; i++) {
+      lo = Math.max(lo, w[i]);
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  /** The {@code k}-th smallest of {@code w[0, n)} (Hoare's quickselect, median-of-three pivot). */
+  static double select(double[] w, int n, int k) {
+    int lo = 0;
+    int hi = n - 1;
+    while (hi > lo) {
+      int mid = (lo + hi) >>> 1;
+      if (w[mid] < w[lo]) {
+        swap(w, mid, lo);
+      }
+      if (w[hi] < w[lo]) {
+        swap(w, hi, lo);
+      }
+      if (w[hi] < w[mid]) {
+        swap(w, hi, mid);
+      }
+      double pivot = w[mid];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (w[i] < pivot) {
+          i++;
+        }
+        while (w[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          swap(w, i, j);
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return w[k];
+      }
+    }
+    return w[k];
+  }
+
+  /** Median absolute deviation from the median of {@code a[from, to)}, unscaled. */
+  static double mad(double[] a, int from, int to, double[] work) {
+    int n = to - from;
+    if (n <= 0) {
+      return Double.NaN;
+    }
+    double med = median(a, from, to, work);
+    for (int i = 0; i < n; i++) {
+      work[i] = Math.abs(a[from + i] - med);
+    }
+    return medianInPlace(work, n);
+  }
+
+  /**
+   * Standard deviation of the white noise on a slowly varying series, from its first
+   * differences: 1.4826·MAD(Δy)/√2 (the difference of two independent errors has variance
+   * 2σ², and a smooth signal contributes little to consecutive differences). Robust to jumps
+   * and spikes, which only touch a few differences.
+   */
+  static double diffScale(double[] y, int from, int to, double[] work) {
+    int n = to - from - 1;
+    if (n <= 0) {
+      return 0.0;
+    }
+    for (int i = 0; i < n; i++) {
+      work[i] = y[from + i + 1] - y[from + i];
+    }
+    double med = medianInPlace(work, n);
+    for (int i = 0; i < n; i++) {
+      work[i] = Math.abs(work[i] - med);
+    }
+    return MAD_TO_SIGMA * medianInPlace(work, n) / Math.sqrt(2.0);
+  }
+
+  private static void swap(double[] w, int i, int j) {
+    double x = w[i];
+    w[i] = w[j];
+    w[j] = x;
+  }
+}

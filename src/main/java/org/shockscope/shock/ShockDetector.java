@@ -1,0 +1,219 @@
+package org.shockscope.shock;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Finds the shocks of a run: per series, divergence, spikes and jumps (SPEC §5), and across
+ * series the run-level transitions.
+ *
+ * <p>Per series, in order:
+ * <ol>
+ *   <li>{@link DivergenceFinder}: the first non-finite value or the start of explosive growth;
+ *       samples from there on are not analysed further.</li>
+ *   <li>Scale: when every analysed value is positive and max/min exceeds
+ *       10^{@link DetectorConfig#logDecades}, detection runs on ln(values) (losses: a loss spike
+ *       or drop is a ratio, and the noise of a loss is roughly proportional to it).</li>
+ *   <li>Resolution: f = (resolution × range)², the variance floor (see
+ *       {@link DetectorConfig#resolution}).</li>
+ *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the baseline.</li>
+ *   <li>{@link JumpFinder} on the cleaned series, with noise σ = max(1.4826·MAD(Δy)/√2, √f) and
+ *       the lag-1 autocorrelation of the spike baseline's residuals for the candidate scan.</li>
+ * </ol>
+ * Events are converted back to the series' units (exp of levels on a log scale) and steps.
+ *
+ * <p>One detector per thread: it owns its kernels' workspaces, which makes a run of many series
+ * allocation-light. Not thread-safe.
+ */
+public final class ShockDetector {
+  /** Below this many analysable samples only divergence is looked for. */
+  public static final int MIN_SAMPLES = 8;
+
+  private final DetectorConfig config;
+  private final SpikeFinder spikeFinder = new SpikeFinder();
+  private final JumpFinder jumpFinder = new JumpFinder();
+  private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
+  private double[] t = new double[0];
+  private double[] x = new double[0];
+  private double[] cleaned = new double[0];
+  private double[] work = new double[0];
+
+  public ShockDetector(DetectorConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** The options in use. */
+  public DetectorConfig config() {
+    return config;
+  }
+
+  /**
+   * Events of one run: every series' shocks, and the transitions merged from them with the
+   * run's tolerance (span = last − first step over all series; sampling interval = median gap
+   * between consecutive steps over all series).
+   */
+  public RunShocks detectRun(List<SeriesData> series) {
+    List<ShockEvent> events = new ArrayList<>();
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    int gaps = 0;
+    for (SeriesData s : series) {
+      events.addAll(detect(s.name(), s.group(), s.steps(), s.values()));
+      if (s.steps().length > 0) {
+        first = Math.min(first, s.steps()[0]);
+        last = Math.max(last, s.steps()[s.steps().length - 1]);
+        gaps += Math.max(0, s.steps().length - 1);
+      }
+    }
+    double interval = medianGap(series, gaps);
+    double span = last >= first ? (double) (last - first) : 0.0;
+    List<Transition> transitions =
+        TransitionMerger.merge(events, TransitionMerger.tolerance(span, interval, config));
+    return new RunShocks(events, transitions);
+  }
+
+  /**
+   * Events of one series, ordered by step.
+   *
+   * @param series name of the series (for the events and error messages)
+   * @param group  its group, "" for run-level metrics
+   * @param steps  strictly increasing steps; input, not modified
+   * @param values values at the steps, NaN/±Infinity allowed; input, not modified
+   * @throws ShockDetectionException when the arrays differ in length or steps do not increase
+   */
+  public List<ShockEvent> detect(String series, String group, long[] steps, double[] values) {
+    Objects.requireNonNull(series, "series");
+    Objects.requireNonNull(group, "group");
+    validate(series, group, steps, values);
+    int n = steps.length;
+    List<ShockEvent> events = new ArrayList<>();
+    if (n == 0) {
+      return events;
+    }
+    ensureCapacity(n);
+    long origin = steps[0];
+    for (int i = 0; i < n; i++) {
+      t[i] = (double) (steps[i] - origin);
+    }
+    DivergenceFinder.Divergence div =
+        DivergenceFinder.find(t, values, n, config.growthFactor(), work);
+    int m = n;
+    if (div != null) {
+      int k = div.index();
+      m = k;
+      events.add(new ShockEvent(series, group, ShockEvent.DIVERGENCE, steps[k],
+          k > 0 ? steps[k - 1] : steps[k], steps[k], k > 0 ? values[k - 1] : Double.NaN,
+          values[k], Double.NaN, Double.NaN, Double.NaN, Double.NaN, div.score()));
+    }
+    if (m >= MIN_SAMPLES) {
+      analyse(series, group, steps, values, m, events);
+    }
+    events.sort(Comparator.comparingLong(ShockEvent::step).thenComparing(ShockEvent::kind));
+    return events;
+  }
+
+  private void analyse(String series, String group, long[] steps, double[] values, int n,
+                       List<ShockEvent> events) {
+    boolean logScale = logScale(values, n);
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      x[i] = logScale ? Math.log(values[i]) : values[i];
+      min = Math.min(min, x[i]);
+      max = Math.max(max, x[i]);
+    }
+    double range = max - min;
+    if (!(range > 0.0)) {
+      return;
+    }
+    double floorSd = config.resolution() * range;
+    spikes.clear();
+    spikeFinder.find(t, x, n, floorSd, config.spikeThreshold(), config.spikeWindowFraction(),
+        spikes, cleaned);
+    long origin = steps[0];
+    for (SpikeFinder.Spike s : spikes) {
+      int p = s.peak();
+      events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
+          steps[p + 1], toUnits(s.baselineBefore(), logScale),
+          toUnits(s.baselineAfter(), logScale),
+          values[p] - toUnits(s.baselineAtPeak(), logScale), s.duration(), Double.NaN,
+          s.strength(), s.score()));
+    }
+    double noiseSd = Math.max(RobustOps.diffScale(cleaned, 0, n, work), floorSd);
+    double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
+    List<JumpFinder.Jump> jumps = jumpFinder.find(t, cleaned, n, noiseSd, levelSd,
+        floorSd * floorSd, spikeFinder.residualLag1(), config);
+    for (JumpFinder.Jump j : jumps) {
+      double left = toUnits(j.level() - 0.5 * j.jump(), logScale);
+      double right = toUnits(j.level() + 0.5 * j.jump(), logScale);
+      long lo = origin + (long) Math.floor(j.lo());
+      long hi = origin + (long) Math.ceil(j.hi());
+      long step = Math.min(hi, Math.max(lo, origin + Math.round(j.center())));
+      double size = right - left;
+      events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
+          j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
+    }
+  }
+
+  private boolean logScale(double[] values, int n) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0.0;
+    for (int i = 0; i < n; i++) {
+      if (!(values[i] > 0.0)) {
+        return false;
+      }
+      min = Math.min(min, values[i]);
+      max = Math.max(max, values[i]);
+    }
+    return Math.log10(max / min) > config.logDecades();
+  }
+
+  private static double toUnits(double v, boolean logScale) {
+    return logScale ? Math.exp(v) : v;
+  }
+
+  private void ensureCapacity(int n) {
+    if (t.length < n) {
+      int cap = Math.max(n, 2 * t.length);
+      t = new double[cap];
+      x = new double[cap];
+      cleaned = new double[cap];
+      work = new double[cap];
+    }
+  }
+
+  private static void validate(String series, String group, long[] steps, double[] values) {
+    String where = group.isEmpty() ? "'" + series + "'" : "'" + group + "/" + series + "'";
+    if (steps == null || values == null) {
+      throw new ShockDetectionException("Series " + where + ": steps and values are required");
+    }
+    if (steps.length != values.length) {
+      throw new ShockDetectionException("Series " + where + ": " + steps.length + " steps but "
+          + values.length + " values");
+    }
+    for (int i = 1; i < steps.length; i++) {
+      if (steps[i] <= steps[i - 1]) {
+        throw new ShockDetectionException("Series " + where + ": steps must be strictly "
+            + "increasing, but step[" + i + "] = " + steps[i] + " follows step[" + (i - 1)
+            + "] = " + steps[i - 1]);
+      }
+    }
+  }
+
+  private static double medianGap(List<SeriesData> series, int gaps) {
+    if (gaps == 0) {
+      return 0.0;
+    }
+    double[] g = new double[gaps];
+    int k = 0;
+    for (SeriesData s : series) {
+      long[] st = s.steps();
+      for (int i = 1; i < st.length; i++) {
+        g[k++] = (double) (st[i] - st[i - 1]);
+      }
+    }
+    return RobustOps.medianInPlace(g, gaps);
+  }
+}

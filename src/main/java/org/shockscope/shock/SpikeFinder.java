@@ -1,0 +1,168 @@
+package org.shockscope.shock;
+
+import java.util.List;
+
+/**
+ * Finds spikes: transient excursions that return, such as loss spikes and catapults.
+ *
+ * <p>The baseline is a centred rolling median of half-window r = max(5, ⌈fraction·n⌉) samples
+ * ({@link RollingMedian}); residuals e = x − baseline have the robust scale
+ * σ = max(1.4826·MAD(e), resolution floor). A spike is a run of samples of one sign with
+ * |e| ≥ threshold·σ/2 whose largest |e| (the peak) is at least threshold·σ and that falls back
+ * below half the peak's height on both sides within the series: an excursion touching the first
+ * or the last sample has not been seen to return and is not a spike (a change at the very start
+ * of a run is its initial transient; one at the end may be a divergence or an unfinished jump).
+ * Its duration is the time between the two half-height crossings, each interpolated linearly
+ * between the samples around it.
+ *
+ * <p>The excursion's samples (|e| above min(3σ, half height)) are replaced by the baseline in the
+ * cleaned copy handed to the jump search, so that a spike never counts as two level changes.
+ *
+ * <p>Stateful (workspaces reused across series); not thread-safe.
+ */
+final class SpikeFinder {
+  /** A found spike, in sample indices and detection-scale values. */
+  record Spike(int peak, double height, double baselineAtPeak, double baselineBefore,
+               double baselineAfter, double duration, double strength, double score) {}
+
+  private static final int MIN_HALF_WINDOW = 5;
+  /** Samples within this many σ of the baseline are left alone when cleaning. */
+  private static final double CLEAN_SIGMAS = 3.0;
+
+  private final RollingMedian rolling = new RollingMedian();
+  private double[] baseline = new double[0];
+  private double[] residual = new double[0];
+  private double[] work = new double[0];
+  private double residualLag1;
+  private double residualSd;
+
+  /**
+   * Finds the spikes of x[0, n) and writes the cleaned series.
+   *
+   * @param t        sample times; input
+   * @param x        finite values on the detection scale; input
+   * @param floorSd  resolution floor of the noise scale
+   * @param out      output: found spikes are appended
+   * @param cleaned  output, length ≥ n: x with spike samples replaced by the baseline
+   */
+  void find(double[] t, double[] x, int n, double floorSd, double threshold, double fraction,
+            List<Spike> out, double[] cleaned) {
+    ensureCapacity(n);
+    System.arraycopy(x, 0, cleaned, 0, n);
+    int r = Math.max(MIN_HALF_WINDOW, (int) Math.ceil(fraction * n));
+    rolling.apply(x, n, r, baseline);
+    for (int i = 0; i < n; i++) {
+      residual[i] = x[i] - baseline[i];
+    }
+    residualLag1 = lag1(residual, n, floorSd * floorSd);
+    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.mad(residual, 0, n, work);
+    double sigma = Math.max(residualSd, floorSd);
+    if (!(sigma > 0.0)) {
+      return;
+    }
+    double low = 0.5 * threshold * sigma;
+    int i = 0;
+    while (i < n) {
+      if (Math.abs(residual[i]) < low) {
+        i++;
+        continue;
+      }
+      double sign = Math.signum(residual[i]);
+      int start = i;
+      int peak = i;
+      while (i < n && sign * residual[i] >= low) {
+        if (sign * residual[i] > sign * residual[peak]) {
+          peak = i;
+        }
+        i++;
+      }
+      int end = i - 1;
+      double height = residual[peak];
+      if (start == 0 || end == n - 1 || Math.abs(height) < threshold * sigma) {
+        continue;
+      }
+      double half = 0.5 * Math.abs(height);
+      int left = peak;
+      while (sign * residual[left - 1] >= half) {
+        left--;
+      }
+      int right = peak;
+      while (sign * residual[right + 1] >= half) {
+        right++;
+      }
+      double tLeft = crossing(t, residual, left - 1, left, sign * half, sign);
+      double tRight = crossing(t, residual, right, right + 1, sign * half, sign);
+      double strength = Math.abs(height) / sigma;
+      double score = 1.0 / (1.0 + Math.exp(-(strength - threshold)));
+      out.add(new Spike(peak, height, baseline[peak], baseline[start - 1], baseline[end + 1],
+          tRight - tLeft, strength, score));
+      double clean = Math.min(CLEAN_SIGMAS * sigma, half);
+      int a = peak;
+      while (a > 0 && sign * residual[a - 1] >= clean) {
+        a--;
+      }
+      int b = peak;
+      while (b < n - 1 && sign * residual[b + 1] >= clean) {
+        b++;
+      }
+      for (int k = a; k <= b; k++) {
+        cleaned[k] = baseline[k];
+      }
+    }
+  }
+
+  /**
+   * Robust standard deviation (1.4826·MAD) of the last series' residuals from the baseline: the
+   * noise around the series' own level, memory included up to the baseline's half-window.
+   */
+  double residualSd() {
+    return residualSd;
+  }
+
+  /**
+   * Lag-1 autocorrelation of the last series' residuals from the baseline, shrunk by their share
+   * above the resolution floor: the short memory of the series' noise.
+   */
+  double residualLag1() {
+    return residualLag1;
+  }
+
+  private void ensureCapacity(int n) {
+    if (baseline.length < n) {
+      int cap = Math.max(n, 2 * baseline.length);
+      baseline = new double[cap];
+      residual = new double[cap];
+      work = new double[cap];
+    }
+  }
+
+  /** Time where e crosses the level between samples a and b (linear interpolation). */
+  private static double crossing(double[] t, double[] e, int a, int b, double level,
+                                 double sign) {
+    double ea = sign * e[a];
+    double eb = sign * e[b];
+    double lv = sign * level;
+    double f = eb == ea ? 0.5 : (lv - ea) / (eb - ea);
+    f = Math.max(0.0, Math.min(1.0, f));
+    return t[a] + f * (t[b] - t[a]);
+  }
+
+  /**
+   * Lag-1 autocorrelation of e, shrunk by the share of its variance above the resolution floor
+   * (the floor is white: a noise-free curve's tiny, smooth residuals carry no memory of noise).
+   */
+  private static double lag1(double[] e, int n, double floorVar) {
+    double s0 = 0.0;
+    double s1 = 0.0;
+    for (int i = 0; i < n; i++) {
+      s0 += e[i] * e[i];
+      if (i > 0) {
+        s1 += e[i] * e[i - 1];
+      }
+    }
+    if (!(s0 > 0.0)) {
+      return 0.0;
+    }
+    return (s1 / s0) * (s0 / n) / (s0 / n + floorVar);
+  }
+}
