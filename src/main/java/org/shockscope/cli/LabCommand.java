@@ -1,0 +1,166 @@
+package org.shockscope.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.shockscope.io.DType;
+import org.shockscope.lab.Family;
+import org.shockscope.lab.Lab;
+import org.shockscope.lab.LabConfig;
+import org.shockscope.lab.LabConfigJson;
+import org.shockscope.lab.LabException;
+import org.shockscope.lab.LabSummary;
+import org.shockscope.lab.Layout;
+import org.shockscope.lab.NativeFormat;
+import org.shockscope.lab.OptimizerKind;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shockscope lab --out DIR [options]}: trains the lab's small networks (SPEC §8) and
+ * writes the sweep in the native, Hugging Face and MLflow layouts plus {@code truth.csv}.
+ * Options override the configuration file, which overrides the built-in defaults.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+    description = "Trains small networks for real (deep linear, teacher-student, catapult "
+        + "learning-rate grids) and writes the sweep in the native, Hugging Face and MLflow "
+        + "layouts plus truth.csv, the transitions they are known to go through.")
+public final class LabCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--out", required = true, description = "Output folder.")
+  Path out;
+
+  @Option(names = "--config", description = "JSON configuration (e.g. conf/lab-demo.json); "
+      + "default: the built-in conf/lab-default.json.")
+  Path config;
+
+  @Option(names = "--families", split = ",",
+      description = "Families to generate: deep-linear, teacher-student, catapult.")
+  List<String> families;
+
+  @Option(names = "--seeds", split = ",", description = "Seeds for every family.")
+  List<Long> seeds;
+
+  @Option(names = "--lrs", split = ",",
+      description = "Learning rates of the deep-linear and teacher-student families.")
+  List<Double> lrs;
+
+  @Option(names = "--lr-scales", split = ",",
+      description = "Catapult learning rates as multiples of 1/lambda0.")
+  List<Double> lrScales;
+
+  @Option(names = "--optimizers", split = ",",
+      description = "Optimizers for every family: gd, sgd, momentum, adam, adamw.")
+  List<String> optimizers;
+
+  @Option(names = "--layouts", split = ",", description = "Layouts: native, hf, mlflow.")
+  List<String> layouts;
+
+  @Option(names = "--dtype", description = "Checkpoint element type: F32, F64, F16, BF16.")
+  String dtype;
+
+  @Option(names = "--native-format",
+      description = "Native checkpoint files: safetensors, npz or mixed.")
+  String nativeFormat;
+
+  @Option(names = "--hf-shards", description = "Safetensors shards per HF checkpoint.")
+  Integer hfShards;
+
+  @Option(names = "--name", description = "Sweep name.")
+  String name;
+
+  @Option(names = "--overwrite",
+      description = "Replace the lab output already in --out (its layout folders and truth.csv).")
+  boolean overwrite;
+
+  @Override
+  public Integer call() {
+    LabConfig c;
+    try {
+      c = resolve();
+    } catch (LabException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    LabSummary s;
+    try {
+      s = overwrite ? Lab.regenerate(c, out) : Lab.generate(c, out);
+    } catch (LabException e) {
+      spec.commandLine().getErr().println("lab: " + e.getMessage());
+      return 1;
+    }
+    PrintWriter w = spec.commandLine().getOut();
+    w.printf(Locale.ROOT, "lab '%s': %d runs (%d diverged) into %s%n", c.name(), s.runs(),
+        s.divergedRuns(), s.out().toAbsolutePath());
+    for (Map.Entry<Family, Integer> e : s.runsPerFamily().entrySet()) {
+      w.printf(Locale.ROOT, "  %-16s %d runs%n", e.getKey().label(), e.getValue());
+    }
+    for (Layout l : s.layouts()) {
+      w.printf(Locale.ROOT, "  layout %-8s %s%n", l.label(),
+          s.out().resolve(l.label()).toAbsolutePath());
+    }
+    w.printf(Locale.ROOT, "  truth.csv        %d transitions%n", s.truthEvents());
+    w.printf(Locale.ROOT, "  %d files, %.1f MB%n", s.files(), s.bytes() / 1e6);
+    w.flush();
+    return 0;
+  }
+
+  /** The configuration: file or defaults, then the options in place of their values. */
+  LabConfig resolve() {
+    LabConfig c = config == null ? LabConfig.defaults() : LabConfigJson.read(config);
+    if (families != null) {
+      List<Family> fs = new ArrayList<>();
+      for (String f : families) {
+        fs.add(Family.of(f.trim()));
+      }
+      c = c.withFamilies(fs);
+    }
+    if (seeds != null) {
+      c = c.withSeeds(seeds);
+    }
+    if (lrs != null) {
+      c = c.withLrs(lrs);
+    }
+    if (lrScales != null) {
+      c = c.withLrScales(lrScales);
+    }
+    if (optimizers != null) {
+      List<OptimizerKind> ks = new ArrayList<>();
+      for (String o : optimizers) {
+        ks.add(OptimizerKind.of(o.trim()));
+      }
+      c = c.withOptimizers(ks);
+    }
+    if (layouts != null) {
+      List<Layout> ls = new ArrayList<>();
+      for (String l : layouts) {
+        ls.add(Layout.of(l.trim()));
+      }
+      c = c.withLayouts(ls);
+    }
+    if (dtype != null) {
+      try {
+        c = c.withDtype(DType.valueOf(dtype.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new LabException("--dtype must be F64, F32, F16 or BF16, got '" + dtype + "'");
+      }
+    }
+    if (nativeFormat != null) {
+      c = c.withNativeFormat(NativeFormat.of(nativeFormat.trim()));
+    }
+    if (hfShards != null) {
+      c = c.withHfShards(hfShards);
+    }
+    if (name != null) {
+      c = c.withName(name);
+    }
+    c.plan();
+    return c;
+  }
+}

@@ -1,0 +1,42 @@
+package org.shockscope.lab;
+
+import java.math.BigDecimal;
+
+/**
+ * How numbers are written to text files. Non-finite values are written as Python writes them
+ * ({@code nan}, {@code inf}, {@code -inf}: what MLflow's file store and Python's csv module put
+ * in files), so that readers meet the spellings real sweeps contain. Hyperparameters are written
+ * in plain decimal ({@code 0.0001}, not {@code 1.0E-4}).
+ */
+final class NumberText {
+  private NumberText() {}
+
+  /** A metric value: Java's shortest round-trip form, or nan / inf / -inf. */
+  static String metric(double v) {
+    if (Double.isNaN(v)) {
+      return "nan";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    return Double.toString(v);
+  }
+
+  /** A hyperparameter value: integers and strings as they are, doubles in plain decimal. */
+  static String param(Object v) {
+    if (v instanceof Double d) {
+      if (!Double.isFinite(d)) {
+        return metric(d);
+      }
+      String plain = new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();
+      return plain.contains(".") ? plain : plain + ".0";
+    }
+    return String.valueOf(v);
+  }
+
+  /** A short label for run ids: plain decimal without a trailing ".0". */
+  static String label(double v) {
+    String s = param(v);
+    return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+  }
+}

@@ -1,0 +1,117 @@
+package org.shockscope.lab;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.shockscope.io.DType;
+
+/**
+ * Collects what one run produces as it trains: the logged loss rows, every loss value the
+ * trainer computed (for measuring events), checkpoints on the schedule, and the divergence
+ * step. A run diverges at the first step whose loss is non-finite or exceeds
+ * {@link #DIVERGENCE_FACTOR} times the loss at step 0; training stops there, and that step is
+ * logged (with the value reached) and checkpointed when the weights are still finite.
+ */
+final class RunRecorder {
+  /** Loss growth over the initial loss that counts as explosive (far above any recovered
+   * catapult spike, which peaks around 10²–10⁴ times the pre-spike loss). */
+  static final double DIVERGENCE_FACTOR = 1e6;
+
+  private final Schedule schedule;
+  private final ParameterSet params;
+  private final DType dtype;
+  private final Growing logged = new Growing();
+  private final Growing observed = new Growing();
+  private final List<Checkpoint> checkpoints = new ArrayList<>();
+  private double initialLoss = Double.NaN;
+  private int divergenceStep = -1;
+
+  RunRecorder(Schedule schedule, ParameterSet params, DType dtype) {
+    this.schedule = schedule;
+    this.params = params;
+    this.dtype = dtype;
+  }
+
+  /** Whether step {@code step} needs a loss value (it is logged or checkpointed). */
+  boolean wants(int step) {
+    return schedule.isLog(step) || schedule.isCheckpoint(step);
+  }
+
+  /**
+   * Records the state after {@code step} updates, whose loss is {@code loss}; called in
+   * increasing step order, at least at every step {@link #wants} names.
+   *
+   * @return true when the run diverged at this step and must stop
+   */
+  boolean record(int step, double loss) {
+    if (observed.size == 0) {
+      initialLoss = loss;
+    }
+    boolean diverged = !Double.isFinite(loss)
+        || (initialLoss > 0 && loss > DIVERGENCE_FACTOR * initialLoss);
+    observed.add(step, loss);
+    if (schedule.isLog(step) || diverged) {
+      logged.add(step, loss);
+    }
+    if ((schedule.isCheckpoint(step) || diverged) && params.finite()) {
+      checkpoints.add(new Checkpoint(step, params.snapshot(dtype)));
+    }
+    if (diverged) {
+      divergenceStep = step;
+    }
+    return diverged;
+  }
+
+  /** The logged loss rows. */
+  StepSeries metrics() {
+    return logged.series();
+  }
+
+  /** Every loss value recorded (every step for full-batch trainers). */
+  StepSeries observed() {
+    return observed.series();
+  }
+
+  List<Checkpoint> checkpoints() {
+    return List.copyOf(checkpoints);
+  }
+
+  /** The divergence step, or -1 when the run did not diverge. */
+  int divergenceStep() {
+    return divergenceStep;
+  }
+
+  /** The divergence as a truth row, when the run diverged. */
+  List<TruthEvent> divergenceTruth(String runId, Family family) {
+    if (divergenceStep < 0) {
+      return List.of();
+    }
+    double reached = observed.values[observed.size - 1];
+    String why = Double.isFinite(reached)
+        ? "loss " + reached + " > " + DIVERGENCE_FACTOR + " x initial loss " + initialLoss
+        : "non-finite loss " + reached;
+    return List.of(new TruthEvent(runId, family, TruthEvent.DIVERGENCE, "loss", divergenceStep,
+        TruthEvent.MEASURED, Double.NaN, why + "; training stopped at this step"));
+  }
+
+  /** An append-only (step, value) list. */
+  private static final class Growing {
+    int[] steps = new int[64];
+    double[] values = new double[64];
+    int size;
+
+    void add(int step, double value) {
+      if (size == steps.length) {
+        steps = Arrays.copyOf(steps, size * 2);
+        values = Arrays.copyOf(values, size * 2);
+      }
+      steps[size] = step;
+      values[size] = value;
+      size++;
+    }
+
+    StepSeries series() {
+      return new StepSeries(Arrays.copyOf(steps, size), Arrays.copyOf(values, size));
+    }
+  }
+}
