@@ -36,6 +36,8 @@ final class LinearChainKernel implements GroupKernel {
   static final double ALIGN_TOLERANCE = 1e-15;
   static final int MAX_CG_ITERATIONS = 1000;
   static final double CG_TOLERANCE = 1e-12;
+  /** |T*Δθ| below this × Σ‖W_l‖ × ‖Δθ‖ is rounding noise: no drift. */
+  static final double NOISE_LEVEL = 1e-13;
 
   private final LinearChainGroup group;
   private final DenseLinearAlgebra la;
@@ -408,7 +410,13 @@ final class LinearChainKernel implements GroupKernel {
     }
     adjoint(deltas, r);
     double bNorm = Math.sqrt(squaredNorm(r));
-    if (bNorm == 0) {
+    double weightNorm = 0;
+    for (int l = 0; l < depth; l++) {
+      weightNorm += Math.sqrt(squaredNorm(weights[l]));
+    }
+    // T*Δθ at rounding level means Δθ is orthogonal to the orbit (e.g. a gradient step); solving
+    // would only amplify the rounding noise through the small eigenvalues of T*T.
+    if (bNorm <= NOISE_LEVEL * weightNorm * Math.sqrt(delta2)) {
       return 0;
     }
     for (int l = 0; l < spaces; l++) {
@@ -416,6 +424,9 @@ final class LinearChainKernel implements GroupKernel {
       preconditioner[l].solve(r[l], z[l]);
       p[l].setTo(z[l]);
     }
+    // <b, x_k> = ‖T x_k‖² grows monotonically to ‖P_T Δθ‖² in exact arithmetic; its largest
+    // value is kept, so that a loss of conjugacy in floating point cannot inflate the result.
+    double projected = 0;
     double rz = inner(r, z);
     for (int it = 0; it < MAX_CG_ITERATIONS && rz > 0; it++) {
       tangent(p, residualE);
@@ -429,6 +440,11 @@ final class LinearChainKernel implements GroupKernel {
         axpy(alpha, p[l], x[l]);
         axpy(-alpha, q[l], r[l]);
       }
+      double estimate = projectedEstimate();
+      if (estimate < projected) {
+        break;
+      }
+      projected = estimate;
       if (Math.sqrt(squaredNorm(r)) <= CG_TOLERANCE * bNorm) {
         break;
       }
@@ -447,12 +463,17 @@ final class LinearChainKernel implements GroupKernel {
         }
       }
     }
-    tangent(x, residualE);
-    double projected = 0;
-    for (int l = 0; l < depth; l++) {
-      projected += squaredNorm(residualE[l]);
-    }
     return Math.min(1.0, Math.max(0.0, projected / delta2));
+  }
+
+  /** ‖T x‖² for the current iterate (into the residual workspace). */
+  private double projectedEstimate() {
+    tangent(x, residualE);
+    double s = 0;
+    for (int l = 0; l < depth; l++) {
+      s += squaredNorm(residualE[l]);
+    }
+    return s;
   }
 
   /** e_l = A_l W_l − W_l A_(l−1) for l = 1..L (A_0 = A_L = 0). */

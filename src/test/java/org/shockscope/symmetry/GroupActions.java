@@ -41,6 +41,14 @@ final class GroupActions {
     return p;
   }
 
+  static int[] identityPermutation(int n) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    return p;
+  }
+
   static double[] factors(Random r, int n, Kind kind) {
     double[] f = new double[n];
     for (int i = 0; i < n; i++) {
@@ -136,6 +144,18 @@ final class GroupActions {
     return a;
   }
 
+  /** I + ε·G with G standard Gaussian (ε > 0), or a random {@link #invertible} (ε = 0). */
+  static DMatrixRMaj element(Random r, int n, double eps) {
+    if (eps == 0) {
+      return invertible(r, n);
+    }
+    DMatrixRMaj a = CommonOps_DDRM.identity(n);
+    for (int i = 0; i < n * n; i++) {
+      a.data[i] += eps * r.nextGaussian();
+    }
+    return a;
+  }
+
   static DMatrixRMaj inverse(DMatrixRMaj a) {
     DMatrixRMaj inv = a.copy();
     if (!CommonOps_DDRM.invert(inv)) {
@@ -146,13 +166,18 @@ final class GroupActions {
 
   /** W_l → A·W_l, W_(l+1) → W_(l+1)·A⁻¹ on every hidden space of layers.0..L−1. */
   static Map<String, Tensor> linearChain(Map<String, Tensor> m, Random r) {
+    return linearChain(m, r, 0);
+  }
+
+  /** As {@link #linearChain(Map, Random)} with elements ε from the identity ({@link #element}). */
+  static Map<String, Tensor> linearChain(Map<String, Tensor> m, Random r, double eps) {
     Map<String, Tensor> c = copy(m);
     int depth = c.size();
     for (int l = 0; l + 1 < depth; l++) {
       Tensor w = c.get("layers." + l + ".weight");
       Tensor next = c.get("layers." + (l + 1) + ".weight");
       int h = w.shape()[0];
-      DMatrixRMaj a = invertible(r, h);
+      DMatrixRMaj a = element(r, h, eps);
       DMatrixRMaj x = DMatrixRMaj.wrap(h, w.shape()[1], w.data().clone());
       DMatrixRMaj y = DMatrixRMaj.wrap(next.shape()[0], h, next.data().clone());
       DMatrixRMaj ax = new DMatrixRMaj(h, w.shape()[1]);
@@ -183,18 +208,23 @@ final class GroupActions {
    * per key/value head, biases moving along.
    */
   static AttentionParams attention(AttentionParams a, Random r) {
+    return attention(a, r, 0);
+  }
+
+  /** With ε > 0: no permutations and GL elements ε from the identity. */
+  static AttentionParams attention(AttentionParams a, Random r, double eps) {
     int m = a.heads / a.kv;
     AttentionParams t = new AttentionParams(a.heads, a.kv, a.d, a.dModel, a.qb != null);
-    int[] groupPerm = permutation(r, a.kv);
+    int[] groupPerm = eps == 0 ? permutation(r, a.kv) : identityPermutation(a.kv);
     for (int g = 0; g < a.kv; g++) {
-      DMatrixRMaj qk = invertible(r, a.d);
+      DMatrixRMaj qk = element(r, a.d, eps);
       DMatrixRMaj qkInvT = inverse(qk);
       CommonOps_DDRM.transpose(qkInvT);
-      DMatrixRMaj vo = invertible(r, a.d);
+      DMatrixRMaj vo = element(r, a.d, eps);
       DMatrixRMaj voInvT = inverse(vo);
       CommonOps_DDRM.transpose(voInvT);
       int g2 = groupPerm[g];
-      int[] inner = permutation(r, m);
+      int[] inner = eps == 0 ? permutation(r, m) : identityPermutation(m);
       t.k[g2] = apply(qkInvT, a.k[g]);
       t.v[g2] = apply(vo, a.v[g]);
       if (a.kb != null) {
