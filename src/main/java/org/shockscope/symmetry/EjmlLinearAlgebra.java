@@ -18,12 +18,14 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
       DecompositionFactory_DDRM.svd(false, false, true);
   private final SingularValueDecomposition_F64<DMatrixRMaj> full =
       DecompositionFactory_DDRM.svd(true, true, true);
-  private final EigenDecomposition_F64<DMatrixRMaj> eigen = DecompositionFactory_DDRM.eig(true, true);
+  // EJML's symmetric QR eigen solver keeps size-dependent state: one per matrix size.
+  private EigenDecomposition_F64<DMatrixRMaj> eigen;
+  private int eigenSize = -1;
   private final QRDecomposition<DMatrixRMaj> qr = DecompositionFactory_DDRM.qr();
   private final DMatrixRMaj work = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj fullU = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj fullVt = new DMatrixRMaj(1, 1);
-  private double[] order = new double[0];
+  private boolean[] used = new boolean[0];
 
   @Override
   public String name() {
@@ -79,15 +81,19 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
     if (n == 0) {
       return true;
     }
+    if (n != eigenSize) {
+      eigen = DecompositionFactory_DDRM.eig(n, true, true);
+      eigenSize = n;
+    }
     work.setTo(a);
     if (!eigen.decompose(work)) {
       return false;
     }
-    if (order.length < n) {
-      order = new double[n];
+    if (used.length < n) {
+      used = new boolean[n];
     }
-    // Selection of the largest remaining value: n is small where this runs (≤ a few hundred).
-    boolean[] used = new boolean[n];
+    java.util.Arrays.fill(used, 0, n, false);
+    // Selection of the largest remaining value (EJML returns them unordered).
     for (int j = 0; j < n; j++) {
       int best = -1;
       for (int i = 0; i < n; i++) {

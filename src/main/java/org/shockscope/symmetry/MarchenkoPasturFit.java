@@ -8,12 +8,17 @@ package org.shockscope.symmetry;
  * neural networks", JMLR 22, 2021, §3) and its mean eigenvalue is s².
  *
  * <p>Fit: s² is the mean of the bulk eigenvalues, starting from all M and removing the
- * eigenvalues above the fitted edge λ₊ = s²(1 + Q^(−1/2))² until the set of those "spikes" no
- * longer changes (it only grows, so at most M rounds). Results: {@code num_spikes} = the count
- * of eigenvalues above λ₊, {@code mp_softrank} = λ₊ / λ_max (WeightWatcher's MP soft rank; it
- * can exceed 1 when no eigenvalue reaches the edge).
+ * "spikes" — eigenvalues above the fitted edge λ₊ = s²(1 + Q^(−1/2))² by more than
+ * {@link #TRACY_WIDOM_MARGIN} times the Tracy–Widom scale of the largest noise eigenvalue,
+ * s²(√N + √M)(1/√N + 1/√M)^⅓ / N (Johnstone, Ann. Statist. 29, 2001) — until the spike set no
+ * longer changes (it only grows, so at most M rounds). Without the margin the largest noise
+ * eigenvalue, which fluctuates around λ₊, would be a spike half of the time. Results:
+ * {@code num_spikes} = the spike count, {@code mp_softrank} = λ₊ / λ_max (WeightWatcher's MP
+ * soft rank; it can exceed 1 when no eigenvalue reaches the edge).
  */
 public final class MarchenkoPasturFit {
+  /** Tracy–Widom units above λ₊ from which an eigenvalue counts as a spike. */
+  public static final double TRACY_WIDOM_MARGIN = 2.0;
 
   /**
    * A fit.
@@ -56,19 +61,20 @@ public final class MarchenkoPasturFit {
     double q = (double) n / m;
     double edgeFactor = 1 + 1 / Math.sqrt(q);
     edgeFactor *= edgeFactor;
+    double spikeFactor = edgeFactor + TRACY_WIDOM_MARGIN * (Math.sqrt(n) + Math.sqrt(m))
+        * Math.cbrt(1 / Math.sqrt(n) + 1 / Math.sqrt(m)) / n;
     double lambdaMax = k > 0 ? sv[0] * sv[0] / n : 0;
     // Bulk mean over the m eigenvalues not counted as spikes; those not given are zero. The sum
     // is recomputed from the bulk (not updated by subtraction) so that an empty bulk is exactly 0.
     int spikes = 0;
     double variance = bulkSum(sv, 0, k, n) / m;
-    double lambdaPlus = variance * edgeFactor;
-    while (spikes < Math.min(k, m - 1) && sv[spikes] * sv[spikes] / n > lambdaPlus) {
-      while (spikes < Math.min(k, m - 1) && sv[spikes] * sv[spikes] / n > lambdaPlus) {
+    while (spikes < Math.min(k, m - 1) && sv[spikes] * sv[spikes] / n > variance * spikeFactor) {
+      while (spikes < Math.min(k, m - 1) && sv[spikes] * sv[spikes] / n > variance * spikeFactor) {
         spikes++;
       }
       variance = bulkSum(sv, spikes, k, n) / (m - spikes);
-      lambdaPlus = variance * edgeFactor;
     }
+    double lambdaPlus = variance * edgeFactor;
     double softRank = lambdaMax > 0 ? lambdaPlus / lambdaMax : Double.NaN;
     return new Result(variance, lambdaPlus, lambdaMax, spikes, softRank);
   }
