@@ -77,6 +77,12 @@ final class NeuronGroupKernel implements GroupKernel {
   private DMatrixRMaj gram;
   private DMatrixRMaj rhs;
   private DMatrixRMaj solution;
+  private LinearSolverDense<DMatrixRMaj> cholesky;
+  /** Per tensor: the rescaling directions its elements belong to (≤ 2: in of one layer, out of
+   * the previous), their layer offsets in the neuron numbering and signs (+1 in, −1 out). */
+  private final NeuronAxis[][] memberAxes;
+  private final int[][] memberOffsets;
+  private final double[][] memberCoefs;
 
   NeuronGroupKernel(NeuronGroup group, DenseLinearAlgebra la, LinearAssignment lap,
                     SpectrumRecorder recorder) {
@@ -132,6 +138,38 @@ final class NeuronGroupKernel implements GroupKernel {
     flip = new double[maxWidth];
     residual = new double[neuronCount];
     diagonal = new double[neuronCount];
+    memberAxes = new NeuronAxis[tensorCount][];
+    memberOffsets = new int[tensorCount][];
+    memberCoefs = new double[tensorCount][];
+    for (int t = 0; t < tensorCount; t++) {
+      List<NeuronAxis> axes = new ArrayList<>();
+      List<Integer> offsets = new ArrayList<>();
+      List<Double> coefs = new ArrayList<>();
+      for (int l = 0; l < layerCount; l++) {
+        HiddenLayer layer = group.layers().get(l);
+        for (NeuronAxis a : layer.in()) {
+          if (a.tensor() == t) {
+            axes.add(a);
+            offsets.add(layerOffset[l]);
+            coefs.add(1.0);
+          }
+        }
+        for (NeuronAxis a : layer.out()) {
+          if (a.tensor() == t) {
+            axes.add(a);
+            offsets.add(layerOffset[l]);
+            coefs.add(-1.0);
+          }
+        }
+      }
+      if (axes.size() > 2) {
+        throw new IllegalArgumentException("group '" + group.name() + "': tensor '"
+            + tensors.get(t).name() + "' is rescaled by " + axes.size() + " hidden layers, at most 2");
+      }
+      memberAxes[t] = axes.toArray(new NeuronAxis[0]);
+      memberOffsets[t] = offsets.stream().mapToInt(Integer::intValue).toArray();
+      memberCoefs[t] = coefs.stream().mapToDouble(Double::doubleValue).toArray();
+    }
   }
 
   /** Balanced (or, without rescalings, stored) tensors of one checkpoint. */
@@ -395,47 +433,30 @@ final class NeuronGroupKernel implements GroupKernel {
       }
       gram.zero();
     }
-    // Memberships of each tensor's elements in the rescaling directions: +1 on incoming
-    // slices, −1 on outgoing slices (gate slices are not rescaled).
     for (int t = 0; t < tensorCount; t++) {
-      int[] offsets = new int[2];
-      NeuronAxis[] axes = new NeuronAxis[2];
-      double[] coefs = new double[2];
-      int m = 0;
-      for (int l = 0; l < layerCount; l++) {
-        HiddenLayer layer = group.layers().get(l);
-        for (NeuronAxis a : layer.in()) {
-          if (a.tensor() == t) {
-            offsets[m] = layerOffset[l];
-            axes[m] = a;
-            coefs[m++] = 1;
-          }
-        }
-        for (NeuronAxis a : layer.out()) {
-          if (a.tensor() == t) {
-            offsets[m] = layerOffset[l];
-            axes[m] = a;
-            coefs[m++] = -1;
-          }
-        }
-      }
+      NeuronAxis[] axes = memberAxes[t];
+      int m = axes.length;
       if (m == 0) {
         continue;
       }
       double[] p = prev[t];
       double[] c = cur[t];
+      int off0 = memberOffsets[t][0];
+      double coef0 = memberCoefs[t][0];
+      int inner0 = axes[0].inner();
+      int n0 = axes[0].n();
       for (int e = 0; e < sizes[t]; e++) {
         double theta = p[e];
         double td = theta * (c[e] - theta);
         double t2 = theta * theta;
-        int i0 = offsets[0] + (e / axes[0].inner()) % axes[0].n();
-        residual[i0] += coefs[0] * td;
+        int i0 = off0 + (e / inner0) % n0;
+        residual[i0] += coef0 * td;
         diagonal[i0] += t2;
         if (m == 2) {
-          int i1 = offsets[1] + (e / axes[1].inner()) % axes[1].n();
-          residual[i1] += coefs[1] * td;
+          int i1 = memberOffsets[t][1] + (e / axes[1].inner()) % axes[1].n();
+          residual[i1] += memberCoefs[t][1] * td;
           diagonal[i1] += t2;
-          double off = coefs[0] * coefs[1] * t2;
+          double off = coef0 * memberCoefs[t][1] * t2;
           gram.data[i0 * neuronCount + i1] += off;
           gram.data[i1 * neuronCount + i0] += off;
         }
@@ -454,8 +475,12 @@ final class NeuronGroupKernel implements GroupKernel {
         gram.data[j * neuronCount + j] = diagonal[j] > 0 ? diagonal[j] : 1.0;
         rhs.data[j] = diagonal[j] > 0 ? residual[j] : 0.0;
       }
-      LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.symmPosDef(neuronCount);
+      if (cholesky == null) {
+        cholesky = LinearSolverFactory_DDRM.symmPosDef(neuronCount);
+      }
+      LinearSolverDense<DMatrixRMaj> solver = cholesky;
       if (!solver.setA(gram)) {
+        // Dependent rescaling directions: the pseudo-inverse gives the same projection.
         solver = LinearSolverFactory_DDRM.pseudoInverse(true);
         solver.setA(gram);
       }

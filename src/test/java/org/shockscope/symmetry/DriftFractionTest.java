@@ -107,6 +107,10 @@ class DriftFractionTest {
         new Object[] {TestModels.mlp(r, 5, 7, 3), ModelDescription.none().withActivationHint("relu"),
             "fc1", (BiFunction<Map<String, Tensor>, Double, Map<String, Tensor>>)
             (m, e) -> Infinitesimal.scaleNeurons(m, e, r)},
+        new Object[] {TestModels.deepMlp(r, 5, 7, 6, 3),
+            ModelDescription.none().withActivationHint("relu"), "fc1",
+            (BiFunction<Map<String, Tensor>, Double, Map<String, Tensor>>)
+            (m, e) -> Infinitesimal.scaleNeurons(m, e, r)},
         new Object[] {TestModels.linearChain(r, 4, 6, 5, 3), ModelDescription.preset("deep-linear"),
             "layers", (BiFunction<Map<String, Tensor>, Double, Map<String, Tensor>>)
             (m, e) -> Infinitesimal.chain(m, e, r)},

@@ -17,14 +17,19 @@ final class Infinitesimal {
     return f;
   }
 
+  /** Rescales the neurons of every hidden layer fc_k → fc_(k+1) by factors e^(ε·N(0,1)). */
   static Map<String, Tensor> scaleNeurons(Map<String, Tensor> m, double eps, Random r) {
     Map<String, Tensor> c = GroupActions.copy(m);
-    int[] s = c.get("fc1.weight").shape();
-    double[] f = nearOne(r, s[0], eps);
-    GroupActions.neurons(c, "fc1.weight", 1, s[0], s[1], GroupActions.identityPermutation(s[0]), f);
-    GroupActions.neurons(c, "fc1.bias", 1, s[0], 1, GroupActions.identityPermutation(s[0]), f);
-    GroupActions.neurons(c, "fc2.weight", c.get("fc2.weight").shape()[0], s[0], 1, GroupActions.identityPermutation(s[0]),
-        GroupActions.inverse(f));
+    for (int k = 1; c.containsKey("fc" + (k + 1) + ".weight"); k++) {
+      String in = "fc" + k + ".";
+      int[] s = c.get(in + "weight").shape();
+      int[] id = GroupActions.identityPermutation(s[0]);
+      double[] f = nearOne(r, s[0], eps);
+      GroupActions.neurons(c, in + "weight", 1, s[0], s[1], id, f);
+      GroupActions.neurons(c, in + "bias", 1, s[0], 1, id, f);
+      String out = "fc" + (k + 1) + ".weight";
+      GroupActions.neurons(c, out, c.get(out).shape()[0], s[0], 1, id, GroupActions.inverse(f));
+    }
     return c;
   }
 
