@@ -117,8 +117,7 @@ final class SpikeFinder {
    */
   void noise(double[] x, int n, double resolutionSd, double fraction) {
     ensureCapacity(n);
-    int r = Math.max(MIN_HALF_WINDOW, (int) Math.ceil(fraction * n));
-    rolling.apply(x, n, r, baseline);
+    rolling.apply(x, n, halfWindow(n, fraction), baseline);
     for (int i = 0; i < n; i++) {
       residual[i] = x[i] - baseline[i];
     }
@@ -149,6 +148,10 @@ final class SpikeFinder {
       residual = new double[cap];
       work = new double[cap];
     }
+  }
+
+  private static int halfWindow(int n, double fraction) {
+    return Math.max(MIN_HALF_WINDOW, (int) Math.ceil(fraction * n));
   }
 
   /** Time where e crosses the level between samples a and b (linear interpolation). */
