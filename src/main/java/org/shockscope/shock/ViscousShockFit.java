@@ -17,9 +17,10 @@ package org.shockscope.shock;
  * over (t_s, w) — 5 centres over the given range × 7 log-spaced widths from a quarter of the
  * smallest sampling gap to the half window — solves the linear parameters (m, b, J) exactly
  * for each node (variable projection, Golub &amp; Pereyra 1973); the best node starts a
- * Levenberg–Marquardt iteration (Marquardt 1963, diagonal scaling) on all five parameters with
- * w parametrised as ln w and t_s, ln w kept inside the window by clamping. The standard error
- * of t_s comes from σ̂²·(JᵀJ)⁻¹ with σ̂² = RSS/(n − 5).
+ * Levenberg–Marquardt iteration (Marquardt 1963, diagonal scaling) on (t_s, ln w) with the
+ * linear parameters re-solved at every trial and Kaufman's (1975) projected Jacobian; t_s and
+ * ln w stay inside the window (projected steps at the bounds). Standard errors of
+ * t_s, J and ln w come from σ̂²·(JᵀJ)⁻¹ with σ̂² = RSS/(n − 5) (white noise assumed).
  *
  * <p>A stateful algorithm object: it owns its workspaces, grows them when a window is larger
  * than any before, and is not thread-safe. Results describe the last successful
@@ -83,6 +84,8 @@ public final class ViscousShockFit {
   private double width;
   private double rss;
   private double centerStdError;
+  private double jumpStdError;
+  private double logWidthStdError;
 
   /**
    * Fits the profile to samples {@code [from, to)}, from a grid over (t_s, w).
@@ -223,9 +226,10 @@ public final class ViscousShockFit {
     slope = b * sd / windowHalf;
     level = valueMean + sd * (a + b * c);
     buildNormalEquations(n, params);
-    double varC = SmallSolve.inverseDiagonal(jtj, PARAMETERS, 3, system, step);
     double sigma2 = r / Math.max(1, n - PARAMETERS);
-    centerStdError = varC > 0.0 ? Math.sqrt(sigma2 * varC) * windowHalf : Double.NaN;
+    centerStdError = standardError(3, sigma2) * windowHalf;
+    jumpStdError = 2.0 * standardError(2, sigma2) * sd;
+    logWidthStdError = standardError(4, sigma2);
     storeResiduals(n, params);
     return true;
   }
@@ -240,6 +244,25 @@ public final class ViscousShockFit {
       throw new ShockDetectionException("RSS resolution must be finite and >= 0, got " + rss);
     }
     rssResolution = rss;
+  }
+
+  /**
+   * √(σ̂²·[(JᵀJ)⁻¹]_kk) for parameter k at the solution (standardised units). When the full
+   * matrix is singular — a front sharper than the sampling, whose t_s and w no sample constrains
+   * — the linear parameters (k &lt; 3) get their error conditional on t_s and w (the leading
+   * 3×3 block, a sub-matrix of JᵀJ in row-major order), the others NaN.
+   */
+  private double standardError(int k, double sigma2) {
+    double v = SmallSolve.inverseDiagonal(jtj, PARAMETERS, k, system, step);
+    if (!(v > 0.0) && k < 3) {
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 3; c++) {
+          normal3[r * 3 + c] = jtj[r * PARAMETERS + c];
+        }
+      }
+      v = SmallSolve.inverseDiagonal(normal3, 3, k, system, step);
+    }
+    return v > 0.0 ? Math.sqrt(sigma2 * v) : Double.NaN;
   }
 
   /** Number of samples of the last fit. */
@@ -280,6 +303,16 @@ public final class ViscousShockFit {
   /** Standard error of t_s from σ̂²·(JᵀJ)⁻¹, in steps; NaN when not identifiable. */
   public double centerStdError() {
     return centerStdError;
+  }
+
+  /** Standard error of J from σ̂²·(JᵀJ)⁻¹, in the series' units; NaN when not identifiable. */
+  public double jumpStdError() {
+    return jumpStdError;
+  }
+
+  /** Standard error of ln w from σ̂²·(JᵀJ)⁻¹ (a relative error of w); NaN when not identifiable. */
+  public double logWidthStdError() {
+    return logWidthStdError;
   }
 
   /** u_left = m − J/2. */
