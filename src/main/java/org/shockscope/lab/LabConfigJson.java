@@ -32,6 +32,7 @@ import org.shockscope.io.DType;
  *        "steps", "checkpoint_every", "log_every", "warmup_steps"
  * </pre>
  * Only the families listed under {@code "families"} are generated (all three when it is absent).
+ * A family without its own {@code "seeds"} uses the top-level ones.
  */
 public final class LabConfigJson {
   private static final ObjectMapper READER = new ObjectMapper();
@@ -127,7 +128,7 @@ public final class LabConfigJson {
     Schedule ds = d.schedule();
     return new GridAxes(opts, o.numbers(lrKey, d.lrs()), o.numbers("momenta", d.momenta()),
         o.integers("batch_sizes", d.batchSizes()), o.numbers("weight_decays", d.weightDecays()),
-        o.integers("widths", d.widths()), o.longs("seeds", d.seeds()),
+        o.integers("widths", d.widths()), o.longs("seeds", List.of()),
         new Schedule(o.integer("steps", ds.steps()),
             o.integer("checkpoint_every", ds.checkpointEvery()),
             o.integer("log_every", ds.logEvery())),

@@ -6,9 +6,14 @@ import java.math.BigDecimal;
  * How numbers are written to text files. Non-finite values are written as Python writes them
  * ({@code nan}, {@code inf}, {@code -inf}: what MLflow's file store and Python's csv module put
  * in files), so that readers meet the spellings real sweeps contain. Hyperparameters are written
- * in plain decimal ({@code 0.0001}, not {@code 1.0E-4}).
+ * in plain decimal ({@code 0.0001}, not {@code 1.0E-4}) unless their magnitude is outside
+ * [{@value #PLAIN_MIN}, {@value #PLAIN_MAX}).
  */
 final class NumberText {
+  /** Magnitudes written in plain decimal; others keep Java's exponent form. */
+  static final double PLAIN_MIN = 1e-9;
+  static final double PLAIN_MAX = 1e15;
+
   private NumberText() {}
 
   /** A metric value: Java's shortest round-trip form, or nan / inf / -inf. */
@@ -25,7 +30,8 @@ final class NumberText {
   /** A hyperparameter value: integers and strings as they are, doubles in plain decimal. */
   static String param(Object v) {
     if (v instanceof Double d) {
-      if (!Double.isFinite(d)) {
+      double a = Math.abs(d);
+      if (!Double.isFinite(d) || (a != 0 && (a < PLAIN_MIN || a >= PLAIN_MAX))) {
         return metric(d);
       }
       String plain = new BigDecimal(Double.toString(d)).stripTrailingZeros().toPlainString();

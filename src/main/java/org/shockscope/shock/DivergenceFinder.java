@@ -9,8 +9,9 @@ package org.shockscope.shock;
  * first sample j from which |x| stays above {@code growthFactor}·ref up to d, and it counts
  * only if the series is still growing exponentially at its end: over its last
  * max(4, min(10, d/10)) finite samples, a least-squares line of ln|x| against step rises by at
- * least ln 10 with correlation ≥ 0.9. The last condition keeps saturating growth (a singular
- * value rising from a small initialisation to its target) from counting; a run that simply
+ * least ln 2 (the value still doubles) with correlation ≥ 0.9. The last condition keeps
+ * saturating growth (a singular value rising from a small initialisation to its target) from
+ * counting; a run that simply
  * ends in the middle of a legitimate exponential rise would still be flagged. A series whose
  * initial level is 0 has no scale and can only diverge by a non-finite value.
  */
@@ -19,7 +20,7 @@ final class DivergenceFinder {
   record Divergence(int index, boolean nonFinite, double score) {}
 
   private static final double MIN_CORRELATION = 0.9;
-  private static final double MIN_END_RISE = Math.log(10.0);
+  private static final double MIN_END_RISE = Math.log(2.0);
 
   private DivergenceFinder() {}
 

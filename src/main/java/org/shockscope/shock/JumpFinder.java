@@ -7,21 +7,29 @@ import java.util.List;
  * Finds jumps (viscous-shock fronts) in one series and characterises each by the tanh profile.
  *
  * <ol>
- *   <li>Candidates: {@link StepScan} at scales 3, 6, 12, … samples, its statistic scaled by the
- *       series' effective-sample-size factor; candidates below half of
- *       {@link DetectorConfig#minEvidence} are not fitted.</li>
+ *   <li>Candidates: {@link StepScan} at scales h = 3, 6, 12, … samples, its χ² statistic
+ *       normalised by the noise around the series' level and scaled by the series' AR(1)
+ *       factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
+ *       fitted, nor are those whose scan window contains a front already accepted.</li>
+ *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
+ *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
- *       ±2h samples around its split, then refitted on t_s ± max(6w, m samples) with m = max(h, 30),
- *       so that both plateaus are in view; windows never reach into the front (t_s ± 2w) of a
- *       jump already accepted, and candidates inside such a front are skipped.</li>
- *   <li>Evidence: with ρ the lag-1 autocorrelation of the profile's residuals (reduced in
- *       proportion to the share of the resolution floor in the residual variance) and
- *       n_eff = n·(1−ρ)/(1+ρ), the AR(1) effective sample size (the long-run variance of AR(1)
- *       noise is (1+ρ)/(1−ρ) times its variance), E = C_trend − C_profile with
- *       C = (n_eff/n)·n·ln((RSS + n·f)/n) + k·ln(n_eff), k = 5 for the profile and the best of
- *       the {@link SmoothTrendFit} trends.</li>
- *   <li>Accepted when E ≥ minEvidence, w ≤ maxWidthFraction·span, t_s inside the window with
- *       minSupport samples beyond t_s ± 2w on each side, and |J| ≥ minStrength·σ.</li>
+ *       ±2h samples around its split, thinned to at most 128 samples (localisation), then
+ *       refitted on all samples of t_s ± max(6w, m samples) with m = clamp(h, 30, 128), again
+ *       as long as w changes the window (at most 4 times), so that both plateaus are in view.
+ *       Windows never reach into the front (t_s ± 2w) of a jump already accepted.</li>
+ *   <li>Evidence E = C_trend − C_profile with the corrected BIC
+ *       C = (n_eff/n)·n·ln((RSS + n·f)/n) + k·ln(n_eff) (f the resolution variance, k = 5 for the
+ *       profile, the best of the {@link SmoothTrendFit} trends on the same window). n_eff/n is
+ *       the inverse of the larger of two long-run variance factors: the series' AR(1) factor
+ *       (1+ρ)/(1−ρ) (ρ from the residuals of the spike baseline: a flexible fit on a short window
+ *       absorbs the noise's memory and would understate it) and the Bartlett factor of the
+ *       profile's residuals with a bandwidth of w in samples ({@link ViscousShockFit#longRunFactor}),
+ *       for slower wander at the front's own scale.</li>
+ *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
+ *       minSupport samples beyond t_s ± 2w on each side; the background slope changes the level
+ *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
+ *       flank of a wiggle); and |J| ≥ minStrength·σ.</li>
  * </ol>
  *
  * <p>Stateful (its kernels own workspaces); not thread-safe.
@@ -31,13 +39,16 @@ final class JumpFinder {
   record Jump(double center, double width, double level, double jump, double lo, double hi,
               boolean unresolved, double strength, double evidence, double score) {}
 
-  /** Fraction of minEvidence a scan statistic needs before a candidate is fitted. */
-  private static final double SCAN_GATE = 1.0;
   /** Windows extend this many widths either side of t_s. */
   private static final double WINDOW_WIDTHS = 6.0;
   /** Fronts occupy t_s ± this many widths. */
   private static final double FRONT_WIDTHS = 2.0;
   private static final int MIN_WINDOW_SAMPLES = 30;
+  /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
+  private static final int MAX_CONTEXT_SAMPLES = 128;
+  /** The first, localising fit is thinned to at most this many samples. */
+  private static final int FIRST_FIT_SAMPLES = 128;
+  private static final int MAX_REFITS = 4;
   private static final int CANDIDATES_PER_SCALE = 6;
   /** z of a two-sided 95% interval, rounded. */
   private static final double INTERVAL_Z = 2.0;
@@ -68,6 +79,8 @@ final class JumpFinder {
                   double floorVar, double lag1, DetectorConfig cfg) {
     List<Jump> out = new ArrayList<>();
     zones.clear();
+    // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
+    fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
     if (n < 2 * (cfg.minSupport() + 2) || !(span > 0.0)) {
       return out;
@@ -76,7 +89,7 @@ final class JumpFinder {
     double eff = (1.0 - rho) / (1.0 + rho);
     noiseFactor = 1.0 / eff;
     List<StepScan.Candidate> candidates =
-        scan.scan(t, x, n, levelSd * levelSd, eff, SCAN_GATE * cfg.minEvidence(), CANDIDATES_PER_SCALE);
+        scan.scan(x, n, levelSd * levelSd, eff, cfg.minEvidence(), CANDIDATES_PER_SCALE);
     int tried = 0;
     for (StepScan.Candidate c : candidates) {
       if (tried >= cfg.maxCandidates()) {
@@ -106,28 +119,71 @@ final class JumpFinder {
     if (split - lo < cfg.minSupport() + 1 || hi - split < cfg.minSupport() + 1) {
       return null;
     }
+    if (evidenceBound(t, x, lo, hi, floorVar) < cfg.minEvidence()) {
+      return null;
+    }
     int q = Math.max(1, h / 2);
     double cLo = t[Math.max(lo, split - q)];
     double cHi = t[Math.min(hi - 1, split + q - 1)];
-    if (!fit.fit(t, x, lo, hi, cLo, cHi)) {
-      return null;
-    }
-    int m = Math.max(h, MIN_WINDOW_SAMPLES);
-    double ts = fit.center();
-    double reach = WINDOW_WIDTHS * fit.width();
-    int k = lastAtOrBefore(t, n, ts);
-    int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
-    int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
-    lo2 = Math.max(lb, Math.max(0, lo2));
-    hi2 = Math.min(rb, Math.min(n, hi2));
-    if (lo2 != lo || hi2 != hi) {
-      if (!fit.refit(t, x, lo2, hi2)) {
+    int stride = Math.max(1, (hi - lo + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
+    if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES) || !plausible(t, n, span, cfg)) {
         return null;
+    }
+    // Grow the window to the front's own scale (a front wider than the first window was seen
+    // only in part), at most MAX_REFITS times.
+    int m = Math.max(Math.min(h, MAX_CONTEXT_SAMPLES), MIN_WINDOW_SAMPLES);
+    for (int round = 0; round < MAX_REFITS; round++) {
+      double ts = fit.center();
+      double reach = WINDOW_WIDTHS * fit.width();
+      int k = lastAtOrBefore(t, n, ts);
+      int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
+      int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
+      lo2 = Math.max(lb, Math.max(0, lo2));
+      hi2 = Math.min(rb, Math.min(n, hi2));
+      if (lo2 == lo && hi2 == hi && stride == 1) {
+        break;
+      }
+      // After a thinned fit the front is known to ±stride samples: start wide enough to cover.
+      double minWidth = stride == 1 ? 0.0
+          : 0.5 * (t[Math.min(n - 1, k + stride)] - t[Math.max(0, k - stride + 1)]);
+      stride = 1;
+      if (!fit.refit(t, x, lo2, hi2, minWidth) || !plausible(t, n, span, cfg)) {
+            return null;
       }
       lo = lo2;
       hi = hi2;
     }
     return evaluate(t, x, n, lo, hi, span, noiseSd, floorVar, cfg);
+  }
+
+  /**
+   * An upper bound of the evidence any profile can reach on [lo, hi), from the trends alone: the
+   * profile's RSS is at least 0 and its penalty at least one parameter more than a cubic's, so
+   * E ≤ (n_eff/n)·n·ln((RSS_trend + n·f)/(n·f)) − ln 6 with n_eff/n at most the series' noise
+   * factor. Where smooth trends already fit to the resolution (noise-free decays) no tanh fit is
+   * tried.
+   */
+  private double evidenceBound(double[] t, double[] x, int lo, int hi, double floorVar) {
+    int count = hi - lo;
+    trend.bestCriterion(t, x, lo, hi, floorVar, 1.0, Math.log(count));
+    double f = count * floorVar + Double.MIN_NORMAL;
+    return count / noiseFactor * Math.log((trend.minRss() + f) / f) - Math.log(6.0);
+  }
+
+  /**
+   * Necessary conditions on the series as a whole, checked before any refit: the front is no
+   * wider than allowed and the series has minSupport samples beyond t_s ± 2w on each side.
+   */
+  private boolean plausible(double[] t, int n, double span, DetectorConfig cfg) {
+    double ts = fit.center();
+    double w = fit.width();
+    if (w > cfg.maxWidthFraction() * span) {
+      return false;
+    }
+    int before = lastAtOrBefore(t, n, ts - FRONT_WIDTHS * w);
+    int after = firstAtOrAfter(t, n, ts + FRONT_WIDTHS * w);
+    return before >= cfg.minSupport() - 1 && t[before] < ts - FRONT_WIDTHS * w
+        && n - after >= cfg.minSupport() && t[after] > ts + FRONT_WIDTHS * w;
   }
 
   /** Applies the acceptance rules to the current fit on [lo, hi). */

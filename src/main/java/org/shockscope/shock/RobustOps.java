@@ -2,7 +2,7 @@ package org.shockscope.shock;
 
 /**
  * Robust location and scale of array ranges: median by quickselect, median absolute deviation,
- * and the noise scale of a series from its first differences.
+ * and the white-noise scale of a series from its pseudo-residuals.
  *
  * <p>Arrays are inputs and are never modified; {@code work} arrays are scratch space that the
  * caller owns (length at least the range's length) and whose content is overwritten.
@@ -96,24 +96,35 @@ final class RobustOps {
   }
 
   /**
-   * Standard deviation of the white noise on a slowly varying series, from its first
-   * differences: 1.4826·MAD(Δy)/√2 (the difference of two independent errors has variance
-   * 2σ², and a smooth signal contributes little to consecutive differences). Robust to jumps
-   * and spikes, which only touch a few differences.
+   * Standard deviation of the white noise on a smooth series with irregular sampling, from the
+   * pseudo-residuals of Gasser, Sroka &amp; Jennen-Steinmetz (1986): each interior sample minus
+   * the line through its two neighbours, ε_i = a_i·y_{i−1} + b_i·y_{i+1} − y_i with
+   * a_i = (t_{i+1} − t_i)/(t_{i+1} − t_{i−1}), b_i = 1 − a_i, normalised by
+   * √(a_i² + b_i² + 1) so that each has the noise's variance. A local line cancels, so slopes do
+   * not count as noise; the median absolute deviation (×1.4826) makes jumps and spikes, which
+   * touch a few samples, irrelevant. 0 for fewer than 3 samples.
+   *
+   * @param t    sample times, strictly increasing; input
+   * @param y    values; input
+   * @param work scratch, length ≥ to − from
    */
-  static double diffScale(double[] y, int from, int to, double[] work) {
-    int n = to - from - 1;
-    if (n <= 0) {
+  static double noiseScale(double[] t, double[] y, int from, int to, double[] work) {
+    int m = 0;
+    for (int i = from + 1; i < to - 1; i++) {
+      double span = t[i + 1] - t[i - 1];
+      double a = (t[i + 1] - t[i]) / span;
+      double b = 1.0 - a;
+      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
+    }
+    if (m == 0) {
       return 0.0;
     }
-    for (int i = 0; i < n; i++) {
-      work[i] = y[from + i + 1] - y[from + i];
-    }
-    double med = medianInPlace(work, n);
-    for (int i = 0; i < n; i++) {
+    double med = medianInPlace(work, m);
+    // medianInPlace reorders work but keeps its content, so the deviations can reuse it.
+    for (int i = 0; i < m; i++) {
       work[i] = Math.abs(work[i] - med);
     }
-    return MAD_TO_SIGMA * medianInPlace(work, n) / Math.sqrt(2.0);
+    return MAD_TO_SIGMA * medianInPlace(work, m);
   }
 
   private static void swap(double[] w, int i, int j) {

@@ -1,11 +1,14 @@
 package org.shockscope.shock;
 
 /**
- * Centred rolling median: {@code out[i]} = median of {@code x[max(0, i−r), min(n, i+r+1))}, the
- * window truncated at the ends. A sorted copy of the window is updated by binary-search
- * insertion and deletion, O(n·r) element moves in total, no allocation once the workspace has
- * grown. A median follows monotone trends and steps exactly and ignores excursions shorter than
- * r samples, which makes it the baseline of a spike (Tukey 1977).
+ * Centred rolling median: {@code out[i]} = median of {@code x[i−h, i+h]} with
+ * h = min(r, i, n−1−i), the window shrinking symmetrically at the ends so that it stays
+ * centred. A centred median reproduces any monotone run of values exactly (its middle element is
+ * the value at i), follows steps without delay, and ignores excursions shorter than h samples,
+ * which makes it the baseline of a spike (Tukey 1977); a window truncated on one side only would
+ * lag behind a trend near the ends. A sorted copy of the window is updated by binary-search
+ * insertion and deletion as both ends advance, O(n·r) element moves in total, no allocation once
+ * the workspace has grown.
  *
  * <p>Stateful (owns the sorted window); not thread-safe.
  */
@@ -15,7 +18,7 @@ final class RollingMedian {
   /**
    * @param x   input, finite values; not modified
    * @param n   number of values
-   * @param r   half-window, ≥ 0
+   * @param r   largest half-window, ≥ 0
    * @param out output, length ≥ n
    */
   void apply(double[] x, int n, int r, double[] out) {
@@ -23,14 +26,21 @@ final class RollingMedian {
       window = new double[2 * r + 1];
     }
     int size = 0;
+    int lo = 0;
     int hi = 0;
     for (int i = 0; i < n; i++) {
-      int lo = i - r - 1;
-      if (lo >= 0) {
-        size = remove(x[lo], size);
+      int h = Math.min(r, Math.min(i, n - 1 - i));
+      // Both ends only move forward: drop [lo, i−h), add [hi, i+h].
+      while (lo < i - h) {
+        if (lo < hi) {
+          size = remove(x[lo], size);
+        }
+        lo++;
       }
-      int wantHi = Math.min(n, i + r + 1);
-      while (hi < wantHi) {
+      if (hi < lo) {
+        hi = lo;
+      }
+      while (hi <= i + h) {
         size = insert(x[hi], size);
         hi++;
       }

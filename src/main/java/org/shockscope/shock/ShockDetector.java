@@ -35,6 +35,7 @@ public final class ShockDetector {
   private final SpikeFinder spikeFinder = new SpikeFinder();
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
+  private final List<ScaledJump> found = new ArrayList<>();
   private double[] t = new double[0];
   private double[] x = new double[0];
   private double[] cleaned = new double[0];
@@ -117,22 +118,18 @@ public final class ShockDetector {
   private void analyse(String series, String group, long[] steps, double[] values, int n,
                        List<ShockEvent> events) {
     boolean logScale = logScale(values, n);
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       x[i] = logScale ? Math.log(values[i]) : values[i];
-      min = Math.min(min, x[i]);
-      max = Math.max(max, x[i]);
     }
-    double range = max - min;
+    double range = range(x, n);
     if (!(range > 0.0)) {
       return;
     }
     double floorSd = config.resolution() * range;
     spikes.clear();
-    spikeFinder.find(t, x, n, floorSd, config.spikeThreshold(), config.spikeWindowFraction(),
-        spikes, cleaned);
-    long origin = steps[0];
+    double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
+    spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
+        config.spikeWindowFraction(), spikes, cleaned);
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
       events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
@@ -141,13 +138,24 @@ public final class ShockDetector {
           values[p] - toUnits(s.baselineAtPeak(), logScale), s.duration(), Double.NaN,
           s.strength(), s.score()));
     }
-    double noiseSd = Math.max(RobustOps.diffScale(cleaned, 0, n, work), floorSd);
-    double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
-    List<JumpFinder.Jump> jumps = jumpFinder.find(t, cleaned, n, noiseSd, levelSd,
-        floorSd * floorSd, spikeFinder.residualLag1(), config);
-    for (JumpFinder.Jump j : jumps) {
-      double left = toUnits(j.level() - 0.5 * j.jump(), logScale);
-      double right = toUnits(j.level() + 0.5 * j.jump(), logScale);
+    found.clear();
+    findJumps(cleaned, n, floorSd, logScale);
+    if (logScale) {
+      // A logistic rise from a small initial value is a ramp on the log scale, while a loss drop
+      // is a front on the log scale: both scales are searched and, where fronts overlap, the
+      // one with the stronger evidence is kept.
+      for (int i = 0; i < n; i++) {
+        x[i] = Math.exp(cleaned[i]);
+      }
+      double linearFloorSd = config.resolution() * range(x, n);
+      spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
+      findJumps(x, n, linearFloorSd, false);
+    }
+    long origin = steps[0];
+    for (ScaledJump sj : nonOverlapping()) {
+      JumpFinder.Jump j = sj.jump();
+      double left = toUnits(j.level() - 0.5 * j.jump(), sj.logScale());
+      double right = toUnits(j.level() + 0.5 * j.jump(), sj.logScale());
       long lo = origin + (long) Math.floor(j.lo());
       long hi = origin + (long) Math.ceil(j.hi());
       long step = Math.min(hi, Math.max(lo, origin + Math.round(j.center())));
@@ -155,6 +163,56 @@ public final class ShockDetector {
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
+  }
+
+  /**
+   * Jumps of y[0, n) on one scale, with the noise statistics last computed by the spike finder
+   * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength.
+   */
+  private void findJumps(double[] y, int n, double floorSd, boolean logScale) {
+    double noiseSd = Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd);
+    double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
+    for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
+        spikeFinder.residualLag1(), config)) {
+      found.add(new ScaledJump(j, logScale));
+    }
+  }
+
+  /** The found jumps, strongest evidence first, dropping any whose front overlaps a kept one. */
+  private List<ScaledJump> nonOverlapping() {
+    found.sort((a, b) -> Double.compare(b.jump().evidence(), a.jump().evidence()));
+    List<ScaledJump> kept = new ArrayList<>();
+    for (ScaledJump c : found) {
+      boolean overlaps = false;
+      for (ScaledJump k : kept) {
+        overlaps |= c.frontLo() <= k.frontHi() && k.frontLo() <= c.frontHi();
+      }
+      if (!overlaps) {
+        kept.add(c);
+      }
+    }
+    return kept;
+  }
+
+  /** A jump and the scale it was found on. */
+  private record ScaledJump(JumpFinder.Jump jump, boolean logScale) {
+    double frontLo() {
+      return Math.min(jump.lo(), jump.center() - 2.0 * jump.width());
+    }
+
+    double frontHi() {
+      return Math.max(jump.hi(), jump.center() + 2.0 * jump.width());
+    }
+  }
+
+  private static double range(double[] y, int n) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, y[i]);
+      max = Math.max(max, y[i]);
+    }
+    return max - min;
   }
 
   private boolean logScale(double[] values, int n) {

@@ -11,7 +11,8 @@ package org.shockscope.shock;
  * <p>A stateful algorithm object that owns its workspace; not thread-safe.
  */
 final class SmoothTrendFit {
-  private static final double[] RATES = {0.5, 1, 2, 3, 5, 8, 13};
+  /** Rates c of the exponential trends in units of 1/2 per half window: c = ±{0.5, 1, 2, 3, 5, 8, 13}. */
+  private static final int[] HALF_RATES = {1, 2, 4, 6, 10, 16, 26};
 
   private double[] u = new double[0];
   private double[] v = new double[0];
@@ -21,6 +22,9 @@ final class SmoothTrendFit {
   private final double[] powerSums = new double[7];
   private final double[] momentSums = new double[4];
   private int bestParameters;
+  /** Per rate and sign: Σe, Σe², Σe·(y − ȳ). */
+  private final double[] expSums = new double[6 * HALF_RATES.length];
+  private double minRss;
 
   /**
    * The smallest criterion {@code effFactor·n·ln((RSS + n·floorVar)/n) + k·ln(nEff)} over the
@@ -70,6 +74,7 @@ final class SmoothTrendFit {
       }
     }
     double best = Double.POSITIVE_INFINITY;
+    minRss = svv;
     for (int degree = 1; degree <= 3; degree++) {
       int m = degree + 1;
       for (int r = 0; r < m; r++) {
@@ -85,38 +90,61 @@ final class SmoothTrendFit {
       for (int r = 0; r < m; r++) {
         fitted += rhs[r] * pv[r];
       }
+      minRss = Math.min(minRss, Math.max(0.0, svv - fitted));
       double crit = criterion(svv - fitted, n, m, floorVar, effFactor, lnNEff);
       if (crit < best) {
         best = crit;
         bestParameters = m;
       }
     }
-    for (double rate : RATES) {
-      for (int sign = -1; sign <= 1; sign += 2) {
-        double c = sign * rate;
-        double se = 0.0;
-        double see = 0.0;
-        double sev = 0.0;
-        for (int i = 0; i < n; i++) {
-          double e = Math.exp(c * u[i]);
-          se += e;
-          see += e * e;
-          sev += e * v[i];
+    // All exponentials in one pass: e^{c·u} for c = ±k/2 are powers of p = e^{u/2} and 1/p.
+    java.util.Arrays.fill(expSums, 0.0);
+    int rates = HALF_RATES.length;
+    for (int i = 0; i < n; i++) {
+      double p = Math.exp(0.5 * u[i]);
+      double q = 1.0 / p;
+      double vi = v[i];
+      int prev = 0;
+      double up = 1.0;
+      double down = 1.0;
+      for (int k = 0; k < rates; k++) {
+        for (int e = prev; e < HALF_RATES[k]; e++) {
+          up *= p;
+          down *= q;
         }
-        // Centred data: the intercept is eliminated, leaving the slope on the centred exponential.
-        double sxx = see - se * se / n;
-        if (!(sxx > 0.0)) {
-          continue;
-        }
-        double fitted = sev * sev / sxx;
-        double crit = criterion(svv - fitted, n, 3, floorVar, effFactor, lnNEff);
-        if (crit < best) {
-          best = crit;
-          bestParameters = 3;
-        }
+        prev = HALF_RATES[k];
+        int o = 6 * k;
+        expSums[o] += up;
+        expSums[o + 1] += up * up;
+        expSums[o + 2] += up * vi;
+        expSums[o + 3] += down;
+        expSums[o + 4] += down * down;
+        expSums[o + 5] += down * vi;
+      }
+    }
+    for (int k = 0; k < 2 * rates; k++) {
+      double se = expSums[3 * k];
+      double see = expSums[3 * k + 1];
+      double sev = expSums[3 * k + 2];
+      // Centred data: the intercept is eliminated, leaving the slope on the centred exponential.
+      double sxx = see - se * se / n;
+      if (!(sxx > 0.0) || !Double.isFinite(sxx)) {
+        continue;
+      }
+      double fitted = sev * sev / sxx;
+      minRss = Math.min(minRss, Math.max(0.0, svv - fitted));
+      double crit = criterion(svv - fitted, n, 3, floorVar, effFactor, lnNEff);
+      if (crit < best) {
+        best = crit;
+        bestParameters = 3;
       }
     }
     return best;
+  }
+
+  /** Smallest residual sum of squares of any trend in the last {@link #bestCriterion} call. */
+  double minRss() {
+    return minRss;
   }
 
   /** Parameter count of the trend that won the last {@link #bestCriterion} call. */

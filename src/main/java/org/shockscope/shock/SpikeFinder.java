@@ -7,7 +7,9 @@ import java.util.List;
  *
  * <p>The baseline is a centred rolling median of half-window r = max(5, ⌈fraction·n⌉) samples
  * ({@link RollingMedian}); residuals e = x − baseline have the robust scale
- * σ = max(1.4826·MAD(e), resolution floor). A spike is a run of samples of one sign with
+ * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale (pseudo-residuals,
+ * {@link RobustOps#noiseScale}) matters on trends: a median follows a monotone ramp exactly,
+ * so residuals there are zero and their MAD alone would understate the noise. A spike is a run of samples of one sign with
  * |e| ≥ threshold·σ/2 whose largest |e| (the peak) is at least threshold·σ and that falls back
  * below half the peak's height on both sides within the series: an excursion touching the first
  * or the last sample has not been seen to return and is not a spike (a change at the very start
@@ -41,22 +43,16 @@ final class SpikeFinder {
    *
    * @param t        sample times; input
    * @param x        finite values on the detection scale; input
-   * @param floorSd  resolution floor of the noise scale
+   * @param resolutionSd the series' resolution (its floor for any noise scale)
+   * @param whiteSd  white-noise scale of the series (pseudo-residuals), a floor for σ
    * @param out      output: found spikes are appended
    * @param cleaned  output, length ≥ n: x with spike samples replaced by the baseline
    */
-  void find(double[] t, double[] x, int n, double floorSd, double threshold, double fraction,
-            List<Spike> out, double[] cleaned) {
-    ensureCapacity(n);
+  void find(double[] t, double[] x, int n, double resolutionSd, double whiteSd,
+            double threshold, double fraction, List<Spike> out, double[] cleaned) {
     System.arraycopy(x, 0, cleaned, 0, n);
-    int r = Math.max(MIN_HALF_WINDOW, (int) Math.ceil(fraction * n));
-    rolling.apply(x, n, r, baseline);
-    for (int i = 0; i < n; i++) {
-      residual[i] = x[i] - baseline[i];
-    }
-    residualLag1 = lag1(residual, n, floorSd * floorSd);
-    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.mad(residual, 0, n, work);
-    double sigma = Math.max(residualSd, floorSd);
+    noise(x, n, resolutionSd, fraction);
+    double sigma = Math.max(residualSd, Math.max(whiteSd, resolutionSd));
     if (!(sigma > 0.0)) {
       return;
     }
@@ -112,6 +108,24 @@ final class SpikeFinder {
   }
 
   /**
+   * Computes the rolling-median baseline of x[0, n) and the noise statistics of the residuals
+   * ({@link #residualSd()}, {@link #residualLag1()}) without looking for spikes.
+   *
+   * @param x        finite values; input
+   * @param resolutionSd the series' resolution: residuals below it carry no memory
+   * @param fraction half-window of the baseline as a fraction of n (at least 5 samples)
+   */
+  void noise(double[] x, int n, double resolutionSd, double fraction) {
+    ensureCapacity(n);
+    rolling.apply(x, n, halfWindow(n, fraction), baseline);
+    for (int i = 0; i < n; i++) {
+      residual[i] = x[i] - baseline[i];
+    }
+    residualLag1 = lag1(residual, n, resolutionSd * resolutionSd);
+    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.mad(residual, 0, n, work);
+  }
+
+  /**
    * Robust standard deviation (1.4826·MAD) of the last series' residuals from the baseline: the
    * noise around the series' own level, memory included up to the baseline's half-window.
    */
@@ -134,6 +148,10 @@ final class SpikeFinder {
       residual = new double[cap];
       work = new double[cap];
     }
+  }
+
+  private static int halfWindow(int n, double fraction) {
+    return Math.max(MIN_HALF_WINDOW, (int) Math.ceil(fraction * n));
   }
 
   /** Time where e crosses the level between samples a and b (linear interpolation). */

@@ -4,19 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Multi-scale scan for level shifts: at every split i (between samples i−1 and i) and every
- * scale h ∈ {3, 6, 12, …} samples, the window [i−h, i+h) is fitted by a line and by a line
- * plus a step at the split; the drop of the residual sum of squares over the series' noise
- * variance,
+ * Multi-scale scan for level shifts, the candidate generator of the jump search. At every split
+ * i (between samples i−1 and i) and every scale h ∈ {3, 6, 12, …} samples, the window
+ * [i−h, i+h) is fitted by a quadratic and by a quadratic plus a step at the split; the drop of
+ * the residual sum of squares over the series' noise variance,
  *
- * <pre>  S(i, h) = (RSS_line − RSS_step) / σ²,</pre>
+ * <pre>  S(i, h) = (RSS_quadratic − RSS_step) / σ²,</pre>
  *
  * is χ²₁-distributed under white noise whatever the window's size (σ² is the series' robust
  * noise variance, not the window's, so small windows are not heavy-tailed). It is a moving-sum
- * (MOSUM) change statistic robust to a local linear trend (Hušková &amp; Slabý 2001 for the MOSUM idea; the line absorbs drift so that a
- * slope alone does not look like a step). Every window costs O(1) from prefix sums, so a scan
- * is O(n·log n). Per scale, the strongest splits are picked greedily, each suppressing the
- * splits within ±h/2 (non-maximum suppression).
+ * (MOSUM) change statistic (Hušková &amp; Slabý 2001) made robust to local trend and curvature:
+ * a decay or a drift alone does not look like a step.
+ *
+ * <p>The scan runs on the sample index as its time axis (only the fits use steps): with
+ * window-centred indices the design of every window of a scale is the same, so by
+ * Frisch–Waugh–Lovell the drop is (sᵀMy)²/(sᵀMs), s the step regressor and M the residual
+ * projector of the quadratic, where sᵀMs and the projection of s are constants of the scale and
+ * sᵀMy needs three windowed sums of y. A scan is O(n) per scale. Per scale, the strongest splits
+ * are picked greedily, each suppressing the splits within ±h/2 (non-maximum suppression).
  *
  * <p>Stateful (prefix-sum workspace reused across series); not thread-safe.
  */
@@ -26,35 +31,38 @@ final class StepScan {
 
   static final int MIN_HALF_WIDTH = 3;
 
-  private double[] st = new double[1];
-  private double[] stt = new double[1];
   private double[] sy = new double[1];
-  private double[] sty = new double[1];
-  private double[] syy = new double[1];
+  private double[] sky = new double[1];
+  private double[] skky = new double[1];
   private double[] stat = new double[1];
+  private final double[] gram = new double[9];
+  private final double[] proj = new double[3];
 
   /**
    * Candidates of {@code y[0, n)} with statistic ≥ {@code minStatistic}, strongest first.
    *
-   * @param t           sample times, strictly increasing; input
    * @param y           finite sample values; input
    * @param noiseVar    variance of the series' noise (positive), in squared units of y
-   * @param effFactor   multiplies every LR (n_eff/n for autocorrelated noise)
-   * @param perScale    how many local maxima to keep per scale
+   * @param effFactor   multiplies every statistic (n_eff/n for autocorrelated noise)
+   * @param perScale    how many splits to keep per scale
    */
-  List<Candidate> scan(double[] t, double[] y, int n, double noiseVar, double effFactor,
+  List<Candidate> scan(double[] y, int n, double noiseVar, double effFactor,
                        double minStatistic, int perScale) {
     List<Candidate> out = new ArrayList<>();
     if (n < 2 * MIN_HALF_WIDTH) {
       return out;
     }
-    prefixSums(t, y, n);
+    prefixSums(y, n);
     for (int h = MIN_HALF_WIDTH; 2 * h <= n; h *= 2) {
+      if (!scaleConstants(h)) {
+        continue;
+      }
+      double sMs = sMsOfScale;
       for (int i = 0; i < n; i++) {
         stat[i] = Double.NEGATIVE_INFINITY;
       }
       for (int i = h; i <= n - h; i++) {
-        stat[i] = effFactor * statistic(i, h, noiseVar);
+        stat[i] = effFactor * statistic(i, h, sMs) / noiseVar;
       }
       // Greedy non-maximum suppression: the best remaining split, then nothing within ±h/2.
       int radius = Math.max(1, h / 2);
@@ -78,64 +86,83 @@ final class StepScan {
     return out;
   }
 
-  private void prefixSums(double[] t, double[] y, int n) {
-    if (st.length < n + 1) {
-      int cap = Math.max(n + 1, 2 * st.length);
-      st = new double[cap];
-      stt = new double[cap];
+  private double sMsOfScale;
+
+  /**
+   * Constants of scale h in window-centred indices j = k − i + ½ ∈ {−h+½, …, h−½}: the
+   * projection z = G⁻¹Xᵀs of the step s (1 on the right half) on the quadratic basis
+   * X = [1, j, j²], and sᵀMs = sᵀs − zᵀXᵀs.
+   */
+  private boolean scaleConstants(int h) {
+    double p0 = 0.0;
+    double p2 = 0.0;
+    double p4 = 0.0;
+    double r0 = 0.0;
+    double r1 = 0.0;
+    double r2 = 0.0;
+    for (int k = 0; k < h; k++) {
+      double j = k + 0.5;
+      double j2 = j * j;
+      p0 += 2.0;
+      p2 += 2.0 * j2;
+      p4 += 2.0 * j2 * j2;
+      r0 += 1.0;
+      r1 += j;
+      r2 += j2;
+    }
+    gram[0] = p0;
+    gram[1] = 0.0;
+    gram[2] = p2;
+    gram[3] = 0.0;
+    gram[4] = p2;
+    gram[5] = 0.0;
+    gram[6] = p2;
+    gram[7] = 0.0;
+    gram[8] = p4;
+    proj[0] = r0;
+    proj[1] = r1;
+    proj[2] = r2;
+    if (!SmallSolve.solve(gram, proj, 3)) {
+      return false;
+    }
+    sMsOfScale = r0 - (proj[0] * r0 + proj[1] * r1 + proj[2] * r2);
+    return sMsOfScale > 0.0;
+  }
+
+  private void prefixSums(double[] y, int n) {
+    if (sy.length < n + 1) {
+      int cap = Math.max(n + 1, 2 * sy.length);
       sy = new double[cap];
-      sty = new double[cap];
-      syy = new double[cap];
+      sky = new double[cap];
+      skky = new double[cap];
       stat = new double[cap];
     }
-    // Times and values are centred and scaled to O(1) so that the windowed sums lose few digits.
-    double t0 = t[0];
-    double span = Math.max(t[n - 1] - t[0], Double.MIN_NORMAL);
     double mean = 0.0;
     for (int i = 0; i < n; i++) {
       mean += y[i];
     }
     mean /= n;
     for (int i = 0; i < n; i++) {
-      double ti = (t[i] - t0) / span;
       double yi = y[i] - mean;
-      st[i + 1] = st[i] + ti;
-      stt[i + 1] = stt[i] + ti * ti;
       sy[i + 1] = sy[i] + yi;
-      sty[i + 1] = sty[i] + ti * yi;
-      syy[i + 1] = syy[i] + yi * yi;
+      sky[i + 1] = sky[i] + i * yi;
+      skky[i + 1] = skky[i] + (double) i * i * yi;
     }
   }
 
-  /**
-   * LR of step+line against line on [i−h, i+h), before the effective-size factor. Adding the
-   * step regressor s (1 right of the split) to the line lowers the RSS by (sᵀMy)²/(sᵀMs), M the
-   * residual projector of the line (Frisch–Waugh–Lovell), which needs only window sums.
-   */
-  private double statistic(int i, int h, double noiseVar) {
+  /** RSS drop of step+quadratic against quadratic on [i−h, i+h), before dividing by σ². */
+  private double statistic(int i, int h, double sMs) {
     int a = i - h;
     int b = i + h;
-    double n = 2.0 * h;
-    double tSum = st[b] - st[a];
-    double ySum = sy[b] - sy[a];
-    double tMean = tSum / n;
-    double yMean = ySum / n;
-    double sxx = (stt[b] - stt[a]) - tSum * tMean;
-    double sxy = (sty[b] - sty[a]) - tSum * yMean;
-    double syyC = (syy[b] - syy[a]) - ySum * yMean;
-    if (!(sxx > 0.0)) {
-      return 0.0;
-    }
-    double slope = sxy / sxx;
-    double rssLine = Math.max(0.0, syyC - slope * sxy);
-    // Right half: h samples; its centred time sum and value sum against the window's means.
-    double rtC = (st[b] - st[i]) - h * tMean;
-    double ryC = (sy[b] - sy[i]) - h * yMean;
-    double sMy = ryC - slope * rtC;
-    double sMs = h - h * h / n - rtC * rtC / sxx;
-    if (!(sMs > 0.0)) {
-      return 0.0;
-    }
-    return Math.min(rssLine, sMy * sMy / sMs) / noiseVar;
+    double c = i - 0.5;
+    double y0 = sy[b] - sy[a];
+    double ky = sky[b] - sky[a];
+    double kky = skky[b] - skky[a];
+    // Shift the index moments to window-centred j = k − c.
+    double y1 = ky - c * y0;
+    double y2 = kky - 2.0 * c * ky + c * c * y0;
+    double right = sy[b] - sy[i];
+    double sMy = right - (proj[0] * y0 + proj[1] * y1 + proj[2] * y2);
+    return sMy * sMy / sMs;
   }
 }

@@ -17,9 +17,10 @@ package org.shockscope.shock;
  * over (t_s, w) — 5 centres over the given range × 7 log-spaced widths from a quarter of the
  * smallest sampling gap to the half window — solves the linear parameters (m, b, J) exactly
  * for each node (variable projection, Golub &amp; Pereyra 1973); the best node starts a
- * Levenberg–Marquardt iteration (Marquardt 1963, diagonal scaling) on all five parameters with
- * w parametrised as ln w and t_s, ln w kept inside the window by clamping. The standard error
- * of t_s comes from σ̂²·(JᵀJ)⁻¹ with σ̂² = RSS/(n − 5).
+ * Levenberg–Marquardt iteration (Marquardt 1963, diagonal scaling) on (t_s, ln w) with the
+ * linear parameters re-solved at every trial and Kaufman's (1975) projected Jacobian; t_s and
+ * ln w stay inside the window (projected steps at the bounds). Standard errors of
+ * t_s, J and ln w come from σ̂²·(JᵀJ)⁻¹ with σ̂² = RSS/(n − 5) (white noise assumed).
  *
  * <p>A stateful algorithm object: it owns its workspaces, grows them when a window is larger
  * than any before, and is not thread-safe. Results describe the last successful
@@ -33,7 +34,7 @@ public final class ViscousShockFit {
   private static final int GRID_WIDTHS = 7;
   /** The initial grid looks at about this many samples of a window. */
   private static final int GRID_SAMPLES = 128;
-  private static final int MAX_ITERATIONS = 80;
+  private static final int MAX_ITERATIONS = 50;
   /** LM stops when an accepted step lowers the RSS by less than this relative amount. */
   private static final double RELATIVE_TOLERANCE = 1e-7;
   private static final double LAMBDA_START = 1e-3;
@@ -71,6 +72,10 @@ public final class ViscousShockFit {
   private double valueScale;
   private double minGap;
 
+  /** RSS changes below this (standardised units) do not matter to the caller. */
+  private double absoluteTolerance;
+  private double rssResolution;
+
   private int count;
   private double level;
   private double slope;
@@ -79,25 +84,30 @@ public final class ViscousShockFit {
   private double width;
   private double rss;
   private double centerStdError;
+  private double jumpStdError;
+  private double logWidthStdError;
 
   /**
-   * Fits the profile to samples {@code [from, to)}.
+   * Fits the profile to samples {@code [from, to)}, from a grid over (t_s, w).
    *
-   * @param t        sample times (steps), strictly increasing; input, not modified
-   * @param y        sample values, finite over the range; input, not modified
-   * @param from     first sample of the window
-   * @param to       one past the last sample
-   * @param centerLo lowest t_s of the initial grid (clamped to the window)
-   * @param centerHi highest t_s of the initial grid (clamped to the window)
+   * @param t          sample times (steps), strictly increasing; input, not modified
+   * @param y          sample values, finite over the range; input, not modified
+   * @param from       first sample of the window
+   * @param to         one past the last sample
+   * @param centerLo   lowest t_s of the initial grid (clamped to the window)
+   * @param centerHi   highest t_s of the initial grid (clamped to the window)
+   * @param maxSamples the window is thinned to every k-th sample so that at most this many are
+   *                   fitted (a quick localisation; {@link #refit} then uses them all)
    * @return false when the window has fewer than 7 samples, is constant, or the fit is not
    *         finite
    */
   public boolean fit(double[] t, double[] y, int from, int to, double centerLo,
-                     double centerHi) {
-    if (!prepare(t, y, from, to)) {
+                     double centerHi, int maxSamples) {
+    int stride = Math.max(1, (to - from + maxSamples - 1) / Math.max(1, maxSamples));
+    int n = prepare(t, y, from, to, stride);
+    if (n < 0) {
       return false;
     }
-    int n = to - from;
     double cLo = clamp((centerLo - windowCenter) / windowHalf, u[0], u[n - 1]);
     double cHi = clamp((centerHi - windowCenter) / windowHalf, u[0], u[n - 1]);
     if (cHi < cLo) {
@@ -112,31 +122,37 @@ public final class ViscousShockFit {
   }
 
   /**
-   * Fits the profile to samples {@code [from, to)} starting from the last successful fit's
-   * solution instead of a grid: for a window moved or resized around a front already found.
+   * Fits the profile to all samples {@code [from, to)} starting from the last successful fit's
+   * t_s and w (w at least {@code minWidth}, so that a front first located on thinned samples
+   * still has samples on it and the iteration can move it): for a window moved, resized or
+   * densified around a front already found.
    *
    * @return false as for {@link #fit}, or when there is no previous solution
    */
-  public boolean refit(double[] t, double[] y, int from, int to) {
+  public boolean refit(double[] t, double[] y, int from, int to, double minWidth) {
     if (count == 0) {
       return false;
     }
     double ts = center;
-    double w = width;
-    if (!prepare(t, y, from, to)) {
+    double w = Math.max(width, minWidth);
+    int n = prepare(t, y, from, to, 1);
+    if (n < 0) {
       return false;
     }
-    int n = to - from;
     params[3] = clamp((ts - windowCenter) / windowHalf, u[0], u[n - 1]);
     params[4] = clamp(Math.log(w / windowHalf), Math.log(minGap / 16.0), Math.log(2.0));
     return solve(n);
   }
 
-  /** Maps the window to u ∈ [−1, 1] and standardised values; false when it cannot be fitted. */
-  private boolean prepare(double[] t, double[] y, int from, int to) {
-    int n = to - from;
+  /**
+   * Maps every {@code stride}-th sample of the window to u ∈ [−1, 1] (over the whole window)
+   * and standardised values; returns how many samples that is, or −1 when the window cannot be
+   * fitted.
+   */
+  private int prepare(double[] t, double[] y, int from, int to, int stride) {
+    int n = (to - from + stride - 1) / stride;
     if (n < PARAMETERS + 2) {
-      return false;
+      return -1;
     }
     ensureCapacity(n);
     double t0 = t[from];
@@ -144,24 +160,25 @@ public final class ViscousShockFit {
     windowCenter = 0.5 * (t0 + t1);
     windowHalf = 0.5 * (t1 - t0);
     if (!(windowHalf > 0.0)) {
-      return false;
+      return -1;
     }
     double mean = 0.0;
     for (int i = 0; i < n; i++) {
-      mean += y[from + i];
+      mean += y[from + i * stride];
     }
     mean /= n;
     double var = 0.0;
     for (int i = 0; i < n; i++) {
-      double d = y[from + i] - mean;
+      double d = y[from + i * stride] - mean;
       var += d * d;
     }
     double sd = Math.sqrt(var / n);
     if (!(sd > 0.0) || !Double.isFinite(sd)) {
-      return false;
+      return -1;
     }
     valueMean = mean;
     valueScale = sd;
+    absoluteTolerance = rssResolution / (sd * sd);
     minGap = Double.POSITIVE_INFINITY;
     count0 = n;
     sumU = 0.0;
@@ -170,8 +187,9 @@ public final class ViscousShockFit {
     sumUV = 0.0;
     sumVV = 0.0;
     for (int i = 0; i < n; i++) {
-      double ui = (t[from + i] - windowCenter) / windowHalf;
-      double vi = (y[from + i] - mean) / sd;
+      int k = from + i * stride;
+      double ui = (t[k] - windowCenter) / windowHalf;
+      double vi = (y[k] - mean) / sd;
       u[i] = ui;
       v[i] = vi;
       sumU += ui;
@@ -183,8 +201,9 @@ public final class ViscousShockFit {
         minGap = Math.min(minGap, u[i] - u[i - 1]);
       }
     }
-    return true;
+    return n;
   }
+
 
   /** LM from {@link #params} on the prepared window, then the results in the series' units. */
   private boolean solve(int n) {
@@ -207,11 +226,43 @@ public final class ViscousShockFit {
     slope = b * sd / windowHalf;
     level = valueMean + sd * (a + b * c);
     buildNormalEquations(n, params);
-    double varC = SmallSolve.inverseDiagonal(jtj, PARAMETERS, 3, system, step);
     double sigma2 = r / Math.max(1, n - PARAMETERS);
-    centerStdError = varC > 0.0 ? Math.sqrt(sigma2 * varC) * windowHalf : Double.NaN;
+    centerStdError = standardError(3, sigma2) * windowHalf;
+    jumpStdError = 2.0 * standardError(2, sigma2) * sd;
+    logWidthStdError = standardError(4, sigma2);
     storeResiduals(n, params);
     return true;
+  }
+
+  /**
+   * Sets the smallest change of the RSS, in squared units of the series, that matters to the
+   * caller (0 by default): the iteration stops once a step gains less. A noise-free series is
+   * then not fitted to rounding precision when its resolution is far coarser.
+   */
+  public void setRssResolution(double rss) {
+    if (!(rss >= 0.0) || !Double.isFinite(rss)) {
+      throw new ShockDetectionException("RSS resolution must be finite and >= 0, got " + rss);
+    }
+    rssResolution = rss;
+  }
+
+  /**
+   * √(σ̂²·[(JᵀJ)⁻¹]_kk) for parameter k at the solution (standardised units). When the full
+   * matrix is singular — a front sharper than the sampling, whose t_s and w no sample constrains
+   * — the linear parameters (k &lt; 3) get their error conditional on t_s and w (the leading
+   * 3×3 block, a sub-matrix of JᵀJ in row-major order), the others NaN.
+   */
+  private double standardError(int k, double sigma2) {
+    double v = SmallSolve.inverseDiagonal(jtj, PARAMETERS, k, system, step);
+    if (!(v > 0.0) && k < 3) {
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 3; c++) {
+          normal3[r * 3 + c] = jtj[r * PARAMETERS + c];
+        }
+      }
+      v = SmallSolve.inverseDiagonal(normal3, 3, k, system, step);
+    }
+    return v > 0.0 ? Math.sqrt(sigma2 * v) : Double.NaN;
   }
 
   /** Number of samples of the last fit. */
@@ -252,6 +303,16 @@ public final class ViscousShockFit {
   /** Standard error of t_s from σ̂²·(JᵀJ)⁻¹, in steps; NaN when not identifiable. */
   public double centerStdError() {
     return centerStdError;
+  }
+
+  /** Standard error of J from σ̂²·(JᵀJ)⁻¹, in the series' units; NaN when not identifiable. */
+  public double jumpStdError() {
+    return jumpStdError;
+  }
+
+  /** Standard error of ln w from σ̂²·(JᵀJ)⁻¹ (a relative error of w); NaN when not identifiable. */
+  public double logWidthStdError() {
+    return logWidthStdError;
   }
 
   /** u_left = m − J/2. */
@@ -429,7 +490,7 @@ public final class ViscousShockFit {
         // that is negligible the optimum is reached (rejecting steps would only inflate λ).
         double predicted = 2.0 * (dc * reducedRhs[0] + dw * reducedRhs[1])
             - (dc * dc * reduced[0] + 2.0 * dc * dw * off + dw * dw * reduced[3]);
-        if (predicted <= RELATIVE_TOLERANCE * current) {
+        if (predicted <= RELATIVE_TOLERANCE * current + absoluteTolerance) {
           break;
         }
         double c = clamp(params[3] + dc, uLo, uHi);
@@ -440,7 +501,7 @@ public final class ViscousShockFit {
           System.arraycopy(trial, 0, params, 0, PARAMETERS);
           current = next;
           lambda = Math.max(lambda / 3.0, 1e-12);
-          improved = gain > RELATIVE_TOLERANCE * (current + 1e-300);
+          improved = gain > RELATIVE_TOLERANCE * current + absoluteTolerance;
           break;
         }
         lambda *= 4.0;

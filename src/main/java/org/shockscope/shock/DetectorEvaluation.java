@@ -1,0 +1,237 @@
+package org.shockscope.shock;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scores detections against the truth: precision, recall, F1 and the median timing error, per
+ * family and overall.
+ *
+ * <p>A detection can match a true event when they belong to the same run, their kinds agree
+ * (equal ignoring case, or the true kind is "" or "any"), their series agree under the chosen
+ * {@link SeriesMatching}, and |detected − true step| ≤ {@link RunSpan#tolerance()}. Matching is
+ * one-to-one and optimal per run: the assignment (Hungarian algorithm, Kuhn 1955 / Munkres 1957)
+ * with the most matches and, among those, the smallest total distance. Timing errors are
+ * |Δstep| / run length.
+ */
+public final class DetectorEvaluation {
+  /** Family name of the row that pools all runs. */
+  public static final String OVERALL = "overall";
+
+  /** How a detection's series must relate to a true event's series. */
+  public enum SeriesMatching {
+    /** Series are not compared: any detection of the run and kind can match. */
+    IGNORE,
+    /** The true event's series must be among the detection's (a true series "" matches any). */
+    REQUIRE
+  }
+
+  private DetectorEvaluation() {}
+
+  /**
+   * Scores per family (sorted by name) followed by the {@link #OVERALL} row.
+   *
+   * @throws ShockDetectionException when a truth row or detection names a run not in
+   *                                 {@code runs}, or a run is listed twice
+   */
+  public static List<DetectionScore> score(List<RunSpan> runs, List<TruthEvent> truth,
+                                           List<Detection> detections, SeriesMatching series) {
+    Map<String, RunSpan> byId = new HashMap<>();
+    for (RunSpan r : runs) {
+      if (byId.put(r.runId(), r) != null) {
+        throw new ShockDetectionException("Run '" + r.runId() + "' is listed twice");
+      }
+    }
+    Map<String, List<TruthEvent>> truthByRun = new HashMap<>();
+    for (TruthEvent e : truth) {
+      require(byId, e.runId(), "truth row");
+      truthByRun.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e);
+    }
+    Map<String, List<Detection>> detByRun = new HashMap<>();
+    for (Detection d : detections) {
+      require(byId, d.runId(), "detection");
+      detByRun.computeIfAbsent(d.runId(), k -> new ArrayList<>()).add(d);
+    }
+    Map<String, Tally> tallies = new TreeMap<>();
+    Tally overall = new Tally();
+    for (RunSpan run : runs) {
+      List<TruthEvent> t = truthByRun.getOrDefault(run.runId(), List.of());
+      List<Detection> d = detByRun.getOrDefault(run.runId(), List.of());
+      Tally family = tallies.computeIfAbsent(run.family(), k -> new Tally());
+      matchRun(run, t, d, series, family, overall);
+    }
+    List<DetectionScore> out = new ArrayList<>();
+    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+      out.add(e.getValue().score(e.getKey()));
+    }
+    out.add(overall.score(OVERALL));
+    return out;
+  }
+
+  private static void require(Map<String, RunSpan> byId, String runId, String what) {
+    if (!byId.containsKey(runId)) {
+      throw new ShockDetectionException("A " + what + " names run '" + runId
+          + "', which is not among the " + byId.size() + " runs given");
+    }
+  }
+
+  private static void matchRun(RunSpan run, List<TruthEvent> truth, List<Detection> dets,
+                               SeriesMatching series, Tally family, Tally overall) {
+    int nt = truth.size();
+    int nd = dets.size();
+    double tol = run.tolerance();
+    int[] assignment = assign(truth, dets, series, tol);
+    boolean[] used = new boolean[nd];
+    int tp = 0;
+    for (int i = 0; i < nt; i++) {
+      int j = assignment[i];
+      if (j >= 0) {
+        used[j] = true;
+        tp++;
+        double err = run.length() > 0
+            ? Math.abs(dets.get(j).step() - truth.get(i).step()) / (double) run.length() : 0.0;
+        family.errors.add(err);
+        overall.errors.add(err);
+      }
+    }
+    family.add(tp, nd - tp, nt - tp);
+    overall.add(tp, nd - tp, nt - tp);
+  }
+
+  /** For each true event the index of its matched detection, or −1. */
+  static int[] assign(List<TruthEvent> truth, List<Detection> dets, SeriesMatching series,
+                      double tol) {
+    int nt = truth.size();
+    int nd = dets.size();
+    int[] result = new int[nt];
+    Arrays.fill(result, -1);
+    if (nt == 0 || nd == 0) {
+      return result;
+    }
+    // Every match is worth −K (K larger than any number of matches) plus its distance in
+    // [0, 1): minimising the total first maximises the matches, then minimises distance.
+    int size = Math.max(nt, nd);
+    double k = Math.min(nt, nd) + 2.0;
+    double[][] cost = new double[size][size];
+    boolean[][] feasible = new boolean[size][size];
+    for (int i = 0; i < nt; i++) {
+      for (int j = 0; j < nd; j++) {
+        double d = Math.abs(dets.get(j).step() - truth.get(i).step());
+        if (d <= tol && compatible(truth.get(i), dets.get(j), series)) {
+          feasible[i][j] = true;
+          cost[i][j] = d / (tol + 1.0) - k;
+        }
+      }
+    }
+    int[] rowToCol = hungarian(cost);
+    for (int i = 0; i < nt; i++) {
+      int j = rowToCol[i];
+      if (j < nd && feasible[i][j]) {
+        result[i] = j;
+      }
+    }
+    return result;
+  }
+
+  static boolean compatible(TruthEvent t, Detection d, SeriesMatching series) {
+    boolean kind = t.kind().isEmpty() || t.kind().equalsIgnoreCase("any")
+        || t.kind().equalsIgnoreCase(d.kind());
+    if (!kind) {
+      return false;
+    }
+    return series == SeriesMatching.IGNORE || t.series().isEmpty()
+        || d.series().contains(t.series());
+  }
+
+  /**
+   * Minimum-cost perfect assignment of a square matrix by the Hungarian algorithm with
+   * potentials, O(n³); returns the column assigned to each row.
+   */
+  static int[] hungarian(double[][] a) {
+    int n = a.length;
+    double[] u = new double[n + 1];
+    double[] v = new double[n + 1];
+    int[] p = new int[n + 1];
+    int[] way = new int[n + 1];
+    for (int i = 1; i <= n; i++) {
+      p[0] = i;
+      int j0 = 0;
+      double[] minv = new double[n + 1];
+      Arrays.fill(minv, Double.POSITIVE_INFINITY);
+      boolean[] used = new boolean[n + 1];
+      do {
+        used[j0] = true;
+        int i0 = p[j0];
+        double delta = Double.POSITIVE_INFINITY;
+        int j1 = 0;
+        for (int j = 1; j <= n; j++) {
+          if (!used[j]) {
+            double cur = a[i0 - 1][j - 1] - u[i0] - v[j];
+            if (cur < minv[j]) {
+              minv[j] = cur;
+              way[j] = j0;
+            }
+            if (minv[j] < delta) {
+              delta = minv[j];
+              j1 = j;
+            }
+          }
+        }
+        for (int j = 0; j <= n; j++) {
+          if (used[j]) {
+            u[p[j]] += delta;
+            v[j] -= delta;
+          } else {
+            minv[j] -= delta;
+          }
+        }
+        j0 = j1;
+      } while (p[j0] != 0);
+      do {
+        int j1 = way[j0];
+        p[j0] = p[j1];
+        j0 = j1;
+      } while (j0 != 0);
+    }
+    int[] rowToCol = new int[n];
+    for (int j = 1; j <= n; j++) {
+      rowToCol[p[j] - 1] = j - 1;
+    }
+    return rowToCol;
+  }
+
+  /** Counts and timing errors of one group of runs. */
+  private static final class Tally {
+    int tp;
+    int fp;
+    int fn;
+    final List<Double> errors = new ArrayList<>();
+
+    void add(int truePositives, int falsePositives, int falseNegatives) {
+      tp += truePositives;
+      fp += falsePositives;
+      fn += falseNegatives;
+    }
+
+    DetectionScore score(String family) {
+      double precision = tp + fp > 0 ? tp / (double) (tp + fp) : Double.NaN;
+      double recall = tp + fn > 0 ? tp / (double) (tp + fn) : Double.NaN;
+      double f1;
+      if (Double.isNaN(precision) || Double.isNaN(recall)) {
+        f1 = Double.NaN;
+      } else {
+        f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
+      }
+      double median = Double.NaN;
+      if (!errors.isEmpty()) {
+        double[] e = errors.stream().mapToDouble(Double::doubleValue).toArray();
+        median = RobustOps.medianInPlace(e, e.length);
+      }
+      return new DetectionScore(family, tp, fp, fn, precision, recall, f1, median);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package org.shockscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class LabCommandTest {
+  @TempDir
+  Path dir;
+
+  private int run(StringWriter out, StringWriter err, String... args) {
+    CommandLine cl = ShockscopeCli.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void generatesWhatTheOptionsAskAndRefusesToOverwrite() throws Exception {
+    Path conf = dir.resolve("tiny.json");
+    Files.writeString(conf, "{\"families\": {\"catapult\": {\"widths\": [8], \"steps\": 20,"
+        + " \"activations\": [\"linear\"],"
+        + " \"checkpoint_every\": 10}}}");
+    Path out = dir.resolve("sweep");
+    String[] args = {"lab", "--out", out.toString(), "--config", conf.toString(),
+        "--seeds", "0", "--lr-scales", "0.5,24", "--layouts", "native,mlflow",
+        "--name", "cli-test"};
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    assertEquals(0, run(o, e, args), e.toString());
+    assertTrue(o.toString().contains("lab 'cli-test': 2 runs (1 diverged)"), o.toString());
+    assertTrue(o.toString().contains("catapult         2 runs"), o.toString());
+    assertTrue(Files.exists(out.resolve("native").resolve("runs.csv")));
+    assertTrue(Files.exists(out.resolve("truth.csv")));
+    assertTrue(Files.notExists(out.resolve("hf")));
+
+    StringWriter e2 = new StringWriter();
+    assertEquals(1, run(new StringWriter(), e2, args));
+    assertTrue(e2.toString().contains("already exists"), e2.toString());
+    String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+    again[args.length] = "--overwrite";
+    assertEquals(0, run(new StringWriter(), new StringWriter(), again));
+  }
+
+  @Test
+  void badOptionValuesAreUsageErrorsNamingTheValue() {
+    StringWriter e = new StringWriter();
+    assertEquals(2, run(new StringWriter(), e, "lab", "--out", dir.toString(),
+        "--optimizers", "rmsprop"));
+    assertTrue(e.toString().contains("Unknown optimizer 'rmsprop'"), e.toString());
+  }
+}

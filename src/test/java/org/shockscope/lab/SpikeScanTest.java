@@ -1,0 +1,51 @@
+package org.shockscope.lab;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpikeScanTest {
+  private static StepSeries series(double... v) {
+    int[] s = new int[v.length];
+    for (int i = 0; i < v.length; i++) {
+      s[i] = 10 * i;
+    }
+    return new StepSeries(s, v);
+  }
+
+  @Test
+  void findsRecoveredSpikesAtTheirPeaks() {
+    List<SpikeScan.Spike> spikes = SpikeScan.find(series(
+        1, 0.5, 0.2, 0.3, 5, 40, 9, 0.35, 0.1, 0.05, 0.09, 0.3, 0.08, 0.04));
+    assertEquals(List.of(new SpikeScan.Spike(40, 50, 70, 0.2, 40),
+        new SpikeScan.Spike(110, 110, 120, 0.05, 0.3)), spikes);
+  }
+
+  @Test
+  void ignoresExcursionsThatNeverRecoverAndRoundingNoise() {
+    assertTrue(SpikeScan.find(series(1, 0.5, 0.1, 3, 300, Double.POSITIVE_INFINITY)).isEmpty());
+    assertTrue(SpikeScan.find(series(1, 1e-3, 1e-12, 1e-15, 4e-15, 1e-15)).isEmpty());
+    assertTrue(SpikeScan.find(series(1, 0.5, 0.25)).isEmpty());
+  }
+
+  @Test
+  void crossingsAndWidthsOfATanhFront() {
+    double w = 7;
+    double[] v = new double[200];
+    int[] s = new int[200];
+    for (int i = 0; i < v.length; i++) {
+      s[i] = i;
+      v[i] = 0.5 + 0.5 * Math.tanh((i - 100) / w);
+    }
+    int q1 = Crossings.firstAtOrAbove(v, 0, 0.25);
+    int q3 = Crossings.firstAtOrAbove(v, 0, 0.75);
+    double width = Crossings.tanhWidth(Crossings.interpolatedStep(s, v, q1, 0.25),
+        Crossings.interpolatedStep(s, v, q3, 0.75));
+    assertEquals(w, width, 0.05);
+    assertEquals(100, Crossings.firstAtOrAbove(v, 0, 0.5));
+    assertEquals(3, Crossings.settledAtOrAbove(new double[] {0.6, 0.4, 0.1, 0.7, 0.9}, 0.5));
+    assertEquals(-1, Crossings.settledAtOrAbove(new double[] {0.6, 0.4}, 0.5));
+  }
+}
