@@ -9,10 +9,11 @@ import java.util.List;
  * "nice" ticks.
  *
  * <p>Linear ticks follow Heckbert's nice-numbers rule ("Nice numbers for graph labels",
- * Graphics Gems, 1990): the step is 1, 2 or 5 × 10ᵏ, chosen so that about {@value #TARGET_TICKS}
- * ticks cover the data, and the domain is widened to whole steps. Log ticks sit on decades,
- * with 2× and 5× (then every integer multiple) added when fewer than three decades are visible,
- * and every n-th decade when more than {@value #MAX_LOG_TICKS} are.
+ * Graphics Gems, 1990): the step is 1, 2 or 5 × 10ᵏ, the one nearest to range / 5 so that
+ * about {@value #TARGET_TICKS} ticks cover the data, and the domain is widened to whole steps.
+ * Log ticks sit on decades, with 2× and 5× (then every integer multiple) added when fewer
+ * than three decades are visible, and every n-th decade when more than
+ * {@value #MAX_LOG_TICKS} are.
  */
 public final class Axis {
   /** How values map onto the axis. */
@@ -189,16 +190,19 @@ public final class Axis {
     return lo + f * (hi - lo);
   }
 
-  /** The nice step 1, 2 or 5 × 10ᵏ closest above {@code raw} (exact decimal). */
+  /**
+   * The nice step 1, 2 or 5 × 10ᵏ nearest to {@code raw} (exact decimal), with Heckbert's
+   * rounding thresholds 1.5, 3 and 7 on the mantissa.
+   */
   static BigDecimal niceStep(double raw) {
     int e = (int) Math.floor(Math.log10(raw));
     double f = raw / Math.pow(10, e);
     int m;
-    if (f <= 1.0 + 1e-9) {
+    if (f < 1.5) {
       m = 1;
-    } else if (f <= 2.0 + 1e-9) {
+    } else if (f < 3) {
       m = 2;
-    } else if (f <= 5.0 + 1e-9) {
+    } else if (f < 7) {
       m = 5;
     } else {
       m = 10;

@@ -41,7 +41,7 @@ public record ReportData(String title, String source, String generated, Summary 
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(viscosity, "viscosity");
     Objects.requireNonNull(options, "options");
-    missingTables = Set.copyOf(new TreeSet<>(missingTables));
+    missingTables = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(missingTables));
     hyperparameters = List.copyOf(hyperparameters);
     runs = List.copyOf(runs);
     cellColumns = List.copyOf(cellColumns);

@@ -135,6 +135,30 @@ final class SyntheticReport {
         new ReportData.Viscosity(pts, events, mx, my, mv, terms), opts);
   }
 
+  /** A report with no data at all, the given tables missing. */
+  static ReportData empty(Set<String> missing) {
+    return new ReportData("empty", "file:/nowhere", "2026-01-01T00:00:00Z",
+        new ReportData.Summary(0, 0, 0, Map.of(), 0, 0, 0, List.of()), missing, List.of(),
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        ReportData.Viscosity.empty(), ReportOptions.defaults());
+  }
+
+  /** {@code d} with other phase-diagram cells (and cell columns). */
+  static ReportData withCells(ReportData d, List<String> cellColumns, List<ReportData.Cell> cells,
+                              List<ReportData.Importance> importance) {
+    return new ReportData(d.title(), d.source(), d.generated(), d.summary(), d.missingTables(),
+        d.hyperparameters(), d.runs(), cellColumns, cells, d.boundary(), importance,
+        d.survival(), d.gallery(), d.symmetry(), d.viscosity(), d.options());
+  }
+
+  /** A phase_stats cell with these counts (rates and intervals from them). */
+  static ReportData.Cell cell(List<String> values, long runs, long shocked, long diverged) {
+    WilsonInterval s = WilsonInterval.of(shocked, runs);
+    WilsonInterval d = WilsonInterval.of(diverged, runs);
+    return new ReportData.Cell(values, runs, shocked, s.rate(), s.lo(), s.hi(), diverged,
+        d.rate(), d.lo(), d.hi(), 100, 200, 300, 40, 10, 1e-4);
+  }
+
   private static List<ReportData.Cell> cells(List<ReportData.Run> runs, List<String> cols) {
     Map<List<String>, long[]> agg = new LinkedHashMap<>();
     for (ReportData.Run r : runs) {
@@ -146,10 +170,7 @@ final class SyntheticReport {
     List<ReportData.Cell> out = new ArrayList<>();
     for (Map.Entry<List<String>, long[]> e : agg.entrySet()) {
       long[] c = e.getValue();
-      WilsonInterval s = WilsonInterval.of(c[1], c[0]);
-      WilsonInterval d = WilsonInterval.of(c[2], c[0]);
-      out.add(new ReportData.Cell(e.getKey(), c[0], c[1], s.rate(), s.lo(), s.hi(), c[2],
-          d.rate(), d.lo(), d.hi(), 100, 200, 300, 40, 10, 1e-4));
+      out.add(cell(e.getKey(), c[0], c[1], c[2]));
     }
     return out;
   }
