@@ -8,6 +8,7 @@ import org.apache.spark.sql.SparkSession;
 import org.shockscope.report.ReportCollector;
 import org.shockscope.report.ReportData;
 import org.shockscope.report.ReportOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +22,9 @@ import picocli.CommandLine.Option;
         + "phase boundary, run gallery, symmetry redundancy, viscosity law) from the output "
         + "tables.")
 public final class ReportCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--tables", required = true, paramLabel = "OUT",
       description = "Output folder of the analysis (one folder per table; any Hadoop URI).")
   String tables;
@@ -77,7 +81,7 @@ public final class ReportCommand implements Callable<Integer> {
       String target = out != null ? out : new Path(new Path(tables, "report"), "index.html")
           .toString();
       ReportCollector.write(spark, data, target);
-      System.out.println("Report: " + target + " (" + data.summary().runs() + " runs, "
+      spec.commandLine().getOut().println("Report: " + target + " (" + data.summary().runs() + " runs, "
           + data.summary().shocks() + " shocks" + (data.missingTables().isEmpty() ? ""
           : "; tables not found: " + String.join(", ", data.missingTables())) + ")");
       return 0;

@@ -42,8 +42,9 @@ import org.shockscope.spark.Tables;
  * enough for one page: exact sweep-level counts; the runs (up to {@value #MAX_RUNS}); the
  * small model tables whole; the trajectories, metrics and shocks of the gallery runs only
  * (each series thinned to {@value #MAX_SERIES_POINTS} points); raw/balanced norms, redundancy
- * and drift fraction as per-step percentiles across runs ({@code percentile_approx}, at most
- * {@value #MAX_BAND_STEPS} step bins, the {@value #BAND_GROUPS} most common groups); and a
+ * and drift fraction as per-step percentiles across runs ({@code percentile_approx} over one
+ * value per run and step bin — its mean there —, at most {@value #MAX_BAND_STEPS} step bins,
+ * the {@value #BAND_GROUPS} most common groups); and a
  * deterministic pseudo-random sample of jump events (ordered by a hash of their key) with
  * their run's temperature.
  *
@@ -57,6 +58,7 @@ public final class ReportCollector {
   static final int MAX_SERIES_POINTS = 2_000;
   static final int MAX_BAND_STEPS = 200;
   static final int BAND_GROUPS = SymmetrySection.MAX_GROUPS;
+  /** Shocks loaded per gallery run, on average (the page marks at most 40 per panel). */
   static final int MAX_SHOCKS_PER_RUN = 200;
   static final List<String> SYMMETRY_NAMES = List.of("raw_norm", "balanced_norm", "redundancy",
       "drift_fraction");
@@ -376,7 +378,8 @@ public final class ReportCollector {
     if (b == null) {
       return out;
     }
-    for (Row r : b.collectAsList()) {
+    for (Row r : (has(b, "cell") ? b.orderBy(colOrNull(b, "target", "string"), col("cell"))
+        : b).collectAsList()) {
       String cell = optText(r, "cell");
       out.add(new ReportData.Boundary(orEmpty(optText(r, "target")), cell == null ? "all" : cell,
           count(r, "n_runs"), count(r, "n_positive"), opt(r, "lr_min"), opt(r, "lr_max"),
@@ -393,7 +396,8 @@ public final class ReportCollector {
     if (t == null) {
       return out;
     }
-    for (Row r : t.collectAsList()) {
+    for (Row r : (has(t, "rank") ? t.orderBy(colOrNull(t, "target", "string"), col("rank"))
+        : t).collectAsList()) {
       String key = orEmpty(optText(r, "hyperparameter"));
       String column = HyperparameterColumns.columnName(key);
       out.add(new ReportData.Importance(orEmpty(optText(r, "target")),
@@ -467,19 +471,14 @@ public final class ReportCollector {
     Dataset<Row> ot = tables.get(Tables.OBSERVABLES);
     if (ot != null) {
       Dataset<Row> mine = ot.filter(col("run_id").isin(ids));
-      List<String> available = new ArrayList<>();
-      for (Row r : mine.select("name").distinct().orderBy("name").collectAsList()) {
-        available.add(r.getString(0));
-      }
-      List<String> names = new ArrayList<>();
-      for (String n : opts.galleryObservables()) {
-        if (available.contains(n)) {
-          names.add(n);
+      List<String> names = new ArrayList<>(opts.galleryObservables());
+      if (mine.filter(col("name").isin(names.toArray())).isEmpty()) {
+        // none of the usual observables: the first ones these runs have
+        names.clear();
+        for (Row r : mine.select("name").distinct().orderBy("name")
+            .limit(GallerySection.MAX_OBSERVABLES).collectAsList()) {
+          names.add(r.getString(0));
         }
-      }
-      if (names.isEmpty()) {
-        names.addAll(available.subList(0, Math.min(GallerySection.MAX_OBSERVABLES,
-            available.size())));
       }
       Dataset<Row> sel = mine.filter(col("name").isin(names.toArray()))
           .select(col("run_id"), col("group"), col("name"), col("step").cast("long").as("step"),
@@ -495,13 +494,12 @@ public final class ReportCollector {
     String lossName = opts.lossMetric();
     if (metrics != null) {
       Dataset<Row> mine = metrics.filter(col("run_id").isin(ids));
-      List<Row> names = mine.select("name").distinct().orderBy("name").collectAsList();
-      boolean hasLoss = false;
-      for (Row r : names) {
-        hasLoss |= lossName.equals(r.getString(0));
-      }
-      if (!hasLoss && !names.isEmpty()) {
-        lossName = names.get(0).getString(0);
+      if (mine.filter(col("name").equalTo(lossName)).isEmpty()) {
+        List<Row> first = mine.select("name").distinct().orderBy("name").limit(1)
+            .collectAsList();
+        if (!first.isEmpty()) {
+          lossName = first.get(0).getString(0);
+        }
       }
       Dataset<Row> sel = mine.filter(col("name").equalTo(lossName))
           .select(col("run_id").cast("string").as("run_id"), col("step").cast("long").as("step"),
@@ -513,11 +511,8 @@ public final class ReportCollector {
     Map<String, List<ReportData.Shock>> shocks = new HashMap<>();
     Dataset<Row> st = tables.get(Tables.SHOCKS);
     if (st != null) {
-      Dataset<Row> sel = st.filter(col("run_id").isin(ids))
-          .withColumn("_i", functions.row_number().over(
-              Window.partitionBy("run_id").orderBy(col("step"), col("series"))))
-          .filter(col("_i").leq(MAX_SHOCKS_PER_RUN));
-      for (Row r : sel.orderBy("run_id", "step", "series").collectAsList()) {
+      for (Row r : st.filter(col("run_id").isin(ids)).orderBy("run_id", "step", "series")
+          .limit(ids.length * MAX_SHOCKS_PER_RUN).collectAsList()) {
         Long step = whole(r, "step");
         Long lo = opt(r, "step_lo") >= 0 ? (long) opt(r, "step_lo") : step;
         Long hi = opt(r, "step_hi") >= 0 ? (long) opt(r, "step_hi") : step;
@@ -556,28 +551,33 @@ public final class ReportCollector {
         .select(col("run_id"), col("group"), col("name"), col("step").cast("long").as("step"),
             col("value").cast("double").as("value"));
     List<Object> groups = new ArrayList<>();
-    for (Row r : d.groupBy("group").count().orderBy(col("count").desc(), col("group"))
-        .limit(BAND_GROUPS).collectAsList()) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    long distinct = 0;
+    for (Row r : d.groupBy("group").agg(functions.count(lit(1)).as("n"), functions.min("step"),
+            functions.max("step"), functions.approx_count_distinct("step"))
+        .orderBy(col("n").desc(), col("group")).limit(BAND_GROUPS).collectAsList()) {
       groups.add(r.get(0));
+      min = Math.min(min, r.getLong(2));
+      max = Math.max(max, r.getLong(3));
+      distinct = Math.max(distinct, r.getLong(4));
     }
     if (groups.isEmpty()) {
       return out;
     }
     d = d.filter(col("group").isin(groups.toArray()));
-    Row span = d.agg(functions.min("step"), functions.max("step"),
-        functions.countDistinct(col("step"))).first();
-    long min = span.getLong(0);
-    long max = span.getLong(1);
     Column bin = col("step");
-    if (span.getLong(2) > MAX_BAND_STEPS) {
+    if (distinct > MAX_BAND_STEPS) {
       long width = (max - min) / MAX_BAND_STEPS + 1;
       bin = lit(min).plus(functions.floor(col("step").minus(min).divide(width)).multiply(width));
     }
+    // one value per run and bin (its mean there), then percentiles across runs
     List<Row> rows = d.withColumn("_bin", bin.cast("long"))
+        .groupBy("group", "name", "_bin", "run_id").agg(functions.avg("value").as("value"))
         .groupBy("group", "name", "_bin")
         .agg(functions.percentile_approx(col("value"), lit(new double[] {0.1, 0.5, 0.9}),
                 lit(1000)).as("q"),
-            functions.countDistinct(col("run_id")).as("n"))
+            functions.count(lit(1)).as("n"))
         .orderBy("group", "name", "_bin").collectAsList();
     Map<String, List<Row>> byKey = new LinkedHashMap<>();
     for (Row r : rows) {
