@@ -15,7 +15,7 @@ import java.util.List;
  * than three decades are visible, and every n-th decade when more than
  * {@value #MAX_LOG_TICKS} are.
  */
-public final class Axis {
+final class Axis {
   /** How values map onto the axis. */
   public enum Scale { LINEAR, LOG }
 

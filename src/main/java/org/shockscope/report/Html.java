@@ -5,7 +5,7 @@ package org.shockscope.report;
  * values). Every string that comes from data — run ids, hyperparameter values, error messages,
  * group and series names — goes through {@link #escape} before it reaches the page.
  */
-public final class Html {
+final class Html {
   private Html() {}
 
   /**

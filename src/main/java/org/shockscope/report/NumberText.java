@@ -9,7 +9,7 @@ import java.math.RoundingMode;
  * number of significant digits, no trailing zeros, scientific notation ({@code 2.5e-5}) only
  * outside [10⁻³, 10⁶). Every form parses back with {@link Double#parseDouble}.
  */
-public final class NumberText {
+final class NumberText {
   /** Significant digits of {@link #compact(double)}. */
   static final int DEFAULT_DIGITS = 4;
 

@@ -5,7 +5,7 @@ package org.shockscope.report;
  * distinguishability and colour-blind robustness) and sequential scales for rates in [0, 1],
  * interpolated linearly in sRGB between ColorBrewer stops (Harrower &amp; Brewer 2003).
  */
-public final class Palette {
+final class Palette {
   private Palette() {}
 
   private static final String[] CATEGORICAL = {"#4e79a7", "#f28e2b", "#59a14f", "#b07aa1",

@@ -82,7 +82,7 @@ public record ReportData(String title, String source, String generated, Summary 
   /**
    * A row of {@code runs}.
    *
-   * @param hyperparameters column → value as text (numbers in {@link NumberText#exact} form)
+   * @param hyperparameters column → value as text (numbers in their shortest exact decimal form)
    * @param firstShockStep  step of the first shock, or null without one
    */
   public record Run(String runId, Map<String, String> hyperparameters, long checkpoints,

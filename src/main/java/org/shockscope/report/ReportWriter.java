@@ -1,7 +1,6 @@
 package org.shockscope.report;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.List;
 import java.util.Map;
@@ -64,15 +63,6 @@ public final class ReportWriter {
         .append(". Hover charts for values. Tables with every row are in the output folder."
             + "</footer></body></html>\n");
     return b.toString();
-  }
-
-  /** Writes {@code data}'s page to {@code out}, wrapping I/O failures unchecked. */
-  static void writeUnchecked(ReportData data, Writer out) {
-    try {
-      write(data, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static void header(ReportData d, StringBuilder b) {

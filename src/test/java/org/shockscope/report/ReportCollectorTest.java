@@ -332,16 +332,21 @@ class ReportCollectorTest {
     for (String t : List.of(Tables.RUNS, Tables.PHASE_STATS)) {
       copyTree(Path.of(root, t), some.resolve(t));
     }
+    String metricsPath = tmp.resolve("metrics.parquet").toString();
+    metrics.write().parquet(metricsPath);
     String file = tmp.resolve("cli/report.html").toString();
     int code = cl.execute("report", "--tables", some.toString(), "--out", file, "--title",
-        "cli <t>");
+        "cli <t>", "--metrics", metricsPath);
     assertEquals(0, code);
     String html = Files.readString(Path.of(file), StandardCharsets.UTF_8);
     assertTrue(html.contains("<title>cli &lt;t&gt; \u2014 shockscope report</title>"));
     assertTrue(out.toString().contains("Report: " + file + " (12 runs, 0 shocks; tables not "
         + "found: "), out.toString());
     assertTrue(SvgChecks.section(html, "phase").contains("aria-label=\"Shock rate\""));
-    assertTrue(SvgChecks.section(html, "gallery").contains("table was not found"));
+    // no observables there, but the metrics give each gallery run its loss
+    String gallery = SvgChecks.section(html, "gallery");
+    assertTrue(gallery.contains("aria-label=\"loss\""), gallery);
+    assertTrue(gallery.contains("<article class=\"run\""));
     // the command reused this test's session and left it running
     assertEquals(1, spark.range(1).count());
   }
