@@ -100,7 +100,7 @@ final class FirstShockSection implements ReportSection {
     if (dots && steps.length <= MAX_DOTS) {
       for (int i = 0; i < steps.length; i++) {
         // deterministic jitter so that equal steps stay visible
-        double dy = ((i * 7919) % 11 - 5) * 1.4;
+        double dy = steps.length == 1 ? 0 : ((i * 7919) % 11 - 5) * 1.4;
         row.dot(steps[i], dy, Palette.SHOCK, 2.2, 0.7, "first shock at step "
             + NumberText.compact(steps[i]));
       }

@@ -101,7 +101,12 @@ final class GallerySection implements ReportSection {
     if (groups.size() > MAX_GROUPS) {
       out.append("<span>+").append(groups.size() - MAX_GROUPS).append(" more groups not drawn</span>");
     }
-    out.append("<span><i class=\"dash\"></i>shock</span></p></article>");
+    out.append("<span><i class=\"dash\"></i>shock (shaded: step_lo\u2013step_hi)</span>");
+    out.append("<span><i class=\"other\"></i>shock in another series</span>");
+    if (run.divergenceStep() != null) {
+      out.append("<span><i class=\"div\"></i>divergence</span>");
+    }
+    out.append("</p></article>");
   }
 
   private static String groupColor(int i) {

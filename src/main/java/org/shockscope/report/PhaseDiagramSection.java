@@ -60,8 +60,13 @@ final class PhaseDiagramSection implements ReportSection {
       k.diverged += c.diverged();
       k.merged++;
     }
-    List<String> others = new ArrayList<>(d.cellColumns());
-    others.removeAll(axes);
+    List<String> others = new ArrayList<>();
+    Map<String, TreeSet<String>> levels = levels(d);
+    for (String c : d.cellColumns()) {
+      if (!axes.contains(c) && levels.get(c).size() > 1) {
+        others.add(c);
+      }
+    }
     ReportSection.lead("Share of runs with at least one shock, and share that diverged, per "
         + "cell of " + (axes.isEmpty() ? "the sweep" : String.join(" × ", axes))
         + (others.isEmpty() ? "" : " (pooled over " + String.join(", ", others) + ")")
@@ -89,27 +94,10 @@ final class PhaseDiagramSection implements ReportSection {
 
   /**
    * The axes: varying cell columns ranked by total importance (over targets), then by number
-   * of levels, then by column order; at most two, the one with more levels first (x). Levels
-   * come from {@code phase_stats}, or from the runs when that table is missing.
+   * of levels, then by column order; at most two, the one with more levels first (x).
    */
   static List<String> axes(ReportData d) {
-    Map<String, TreeSet<String>> levels = new LinkedHashMap<>();
-    for (String c : d.cellColumns()) {
-      levels.put(c, new TreeSet<>(LevelOrder.LEVEL));
-    }
-    for (ReportData.Cell cell : d.cells()) {
-      for (int i = 0; i < d.cellColumns().size(); i++) {
-        levels.get(d.cellColumns().get(i)).add(cell.values().get(i));
-      }
-    }
-    if (d.cells().isEmpty()) {
-      for (ReportData.Run r : d.runs()) {
-        List<String> v = r.values(d.cellColumns());
-        for (int i = 0; i < v.size(); i++) {
-          levels.get(d.cellColumns().get(i)).add(v.get(i));
-        }
-      }
-    }
+    Map<String, TreeSet<String>> levels = levels(d);
     Map<String, Double> weight = new HashMap<>();
     for (ReportData.Importance im : d.importance()) {
       if (Double.isFinite(im.importance())) {
@@ -130,6 +118,32 @@ final class PhaseDiagramSection implements ReportSection {
       chosen.add(chosen.remove(0));
     }
     return chosen;
+  }
+
+  /**
+   * The levels of each cell column: from {@code phase_stats}, or from the runs when that
+   * table is missing.
+   */
+  static Map<String, TreeSet<String>> levels(ReportData d) {
+    Map<String, TreeSet<String>> levels = new LinkedHashMap<>();
+    for (String c : d.cellColumns()) {
+      levels.put(c, new TreeSet<>(LevelOrder.LEVEL));
+    }
+    List<List<String>> cells = new ArrayList<>();
+    for (ReportData.Cell cell : d.cells()) {
+      cells.add(cell.values());
+    }
+    if (d.cells().isEmpty()) {
+      for (ReportData.Run r : d.runs()) {
+        cells.add(r.values(d.cellColumns()));
+      }
+    }
+    for (List<String> v : cells) {
+      for (int i = 0; i < d.cellColumns().size(); i++) {
+        levels.get(d.cellColumns().get(i)).add(v.get(i));
+      }
+    }
+    return levels;
   }
 
   private static void heatmaps(List<String> axes, Map<List<String>, Counts> merged,

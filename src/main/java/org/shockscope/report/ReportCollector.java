@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -372,67 +373,59 @@ public final class ReportCollector {
     return s == null ? "" : s;
   }
 
-  private List<ReportData.Boundary> boundary() {
-    Dataset<Row> b = tables.get(Tables.PHASE_BOUNDARY);
-    List<ReportData.Boundary> out = new ArrayList<>();
-    if (b == null) {
+  /**
+   * The rows of a small table (one per cell, term or hyperparameter) mapped to records, in
+   * the order of {@code orderBy} where the table has those columns; empty when the table is
+   * missing.
+   */
+  private <T> List<T> small(String table, List<String> orderBy, Function<Row, T> map) {
+    Dataset<Row> t = tables.get(table);
+    List<T> out = new ArrayList<>();
+    if (t == null) {
       return out;
     }
-    for (Row r : (has(b, "cell") ? b.orderBy(colOrNull(b, "target", "string"), col("cell"))
-        : b).collectAsList()) {
-      String cell = optText(r, "cell");
-      out.add(new ReportData.Boundary(orEmpty(optText(r, "target")), cell == null ? "all" : cell,
-          count(r, "n_runs"), count(r, "n_positive"), opt(r, "lr_min"), opt(r, "lr_max"),
-          opt(r, "max_negative_lr"), opt(r, "min_positive_lr"), opt(r, "critical_lr"),
-          opt(r, "log_lr_slope"), orEmpty(optText(r, "status"))));
+    boolean ordered = orderBy.stream().allMatch(c -> has(t, c));
+    Dataset<Row> rows = ordered ? t.orderBy(orderBy.stream().map(c -> col(c))
+        .toArray(Column[]::new)) : t;
+    for (Row r : rows.collectAsList()) {
+      out.add(map.apply(r));
     }
     return out;
+  }
+
+  private List<ReportData.Boundary> boundary() {
+    return small(Tables.PHASE_BOUNDARY, List.of("target", "cell"), r -> {
+      String cell = optText(r, "cell");
+      return new ReportData.Boundary(orEmpty(optText(r, "target")), cell == null ? "all" : cell,
+          count(r, "n_runs"), count(r, "n_positive"), opt(r, "lr_min"), opt(r, "lr_max"),
+          opt(r, "max_negative_lr"), opt(r, "min_positive_lr"), opt(r, "critical_lr"),
+          opt(r, "log_lr_slope"), orEmpty(optText(r, "status")));
+    });
   }
 
   /** {@code importance}, hyperparameter keys mapped to their cell column names. */
   private List<ReportData.Importance> importance(List<String> cellColumns) {
-    Dataset<Row> t = tables.get(Tables.IMPORTANCE);
-    List<ReportData.Importance> out = new ArrayList<>();
-    if (t == null) {
-      return out;
-    }
-    for (Row r : (has(t, "rank") ? t.orderBy(colOrNull(t, "target", "string"), col("rank"))
-        : t).collectAsList()) {
+    return small(Tables.IMPORTANCE, List.of("target", "rank"), r -> {
       String key = orEmpty(optText(r, "hyperparameter"));
       String column = HyperparameterColumns.columnName(key);
-      out.add(new ReportData.Importance(orEmpty(optText(r, "target")),
+      return new ReportData.Importance(orEmpty(optText(r, "target")),
           cellColumns.contains(column) ? column : key, opt(r, "importance"),
-          (int) count(r, "rank")));
-    }
-    return out;
+          (int) count(r, "rank"));
+    });
   }
 
   private List<ReportData.SurvivalTerm> survival() {
-    Dataset<Row> t = tables.get(Tables.SURVIVAL);
-    List<ReportData.SurvivalTerm> out = new ArrayList<>();
-    if (t == null) {
-      return out;
-    }
-    for (Row r : t.collectAsList()) {
-      out.add(new ReportData.SurvivalTerm(orEmpty(optText(r, "model")),
-          orEmpty(optText(r, "term")), orEmpty(optText(r, "transform")), opt(r, "coefficient"),
-          opt(r, "time_ratio"), count(r, "n_runs"), count(r, "n_events")));
-    }
-    return out;
+    return small(Tables.SURVIVAL, List.of(), r -> new ReportData.SurvivalTerm(
+        orEmpty(optText(r, "model")), orEmpty(optText(r, "term")),
+        orEmpty(optText(r, "transform")), opt(r, "coefficient"), opt(r, "time_ratio"),
+        count(r, "n_runs"), count(r, "n_events")));
   }
 
   private List<ReportData.LawTerm> lawTerms() {
-    Dataset<Row> t = tables.get(Tables.VISCOSITY_LAW);
-    List<ReportData.LawTerm> out = new ArrayList<>();
-    if (t == null) {
-      return out;
-    }
-    for (Row r : t.collectAsList()) {
-      out.add(new ReportData.LawTerm(orEmpty(optText(r, "response")), orEmpty(optText(r, "term")),
-          opt(r, "estimate"), opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"),
-          opt(r, "p_value"), count(r, "n_events"), opt(r, "r2")));
-    }
-    return out;
+    return small(Tables.VISCOSITY_LAW, List.of(), r -> new ReportData.LawTerm(
+        orEmpty(optText(r, "response")), orEmpty(optText(r, "term")), opt(r, "estimate"),
+        opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"), opt(r, "p_value"),
+        count(r, "n_events"), opt(r, "r2")));
   }
 
   /**

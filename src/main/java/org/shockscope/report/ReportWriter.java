@@ -157,7 +157,7 @@ public final class ReportWriter {
       "vertical-align:middle;margin-right:6px}",
       "details{margin-top:12px}summary{cursor:pointer;color:var(--accent);font-size:13px}",
       ".gallery{display:grid;grid-template-columns:1fr;gap:14px}",
-      ".run{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fcfdfe}",
+      ".run{border:1px solid var(--line);border-radius:10px;padding:12px 14px;background:#fff}",
       ".run header{display:flex;flex-wrap:wrap;align-items:center;gap:6px}",
       ".run h3{margin:0 6px 0 0;font-size:14.5px;font-family:ui-monospace,Menlo,Consolas,monospace;",
       "word-break:break-all}",
@@ -170,6 +170,7 @@ public final class ReportWriter {
       ".keys{display:flex;flex-wrap:wrap;gap:12px;margin:6px 0 0;font-size:12px;color:var(--muted)}",
       ".keys i{display:inline-block;width:14px;height:3px;margin-right:5px;vertical-align:middle}",
       ".keys i.dash{border-top:2px dashed #d1495b;height:0}",
+      ".keys i.other{border-top:2px dotted #9aa5b1;height:0}.keys i.div{background:#7a0177}",
       "footer{max-width:1320px;margin:0 auto;padding:8px 28px 28px;color:var(--muted);font-size:12.5px}",
       "@media (max-width:1000px){.panels{grid-template-columns:repeat(2,minmax(0,1fr))}}");
 }

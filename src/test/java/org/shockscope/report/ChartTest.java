@@ -97,6 +97,32 @@ class ChartTest {
   }
 
   @Test
+  void heatmapWithManyLevelsStaysWithinItsWidthAndRotatesLabels() throws Exception {
+    List<String> xs = new java.util.ArrayList<>();
+    List<String> ys = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      xs.add(NumberText.exact(1e-4 * Math.pow(1.3, i)));
+    }
+    for (int j = 0; j < 30; j++) {
+      ys.add(Integer.toString(8 * (j + 1)));
+    }
+    Heatmap h = new Heatmap("Shock rate", "lr", xs, "batch", ys, Palette.SHOCK_SCALE);
+    for (int i = 0; i < 40; i++) {
+      for (int j = 0; j < 30; j++) {
+        h.cell(i, j, (i + j) / 70.0, "x", "y", "t");
+      }
+    }
+    String svg = h.render(580);
+    SvgChecks.parse(svg);
+    Matcher m = Pattern.compile("width=\"([0-9]+)\"").matcher(svg);
+    assertTrue(m.find());
+    assertTrue(Integer.parseInt(m.group(1)) <= 600, m.group(1));
+    assertTrue(svg.contains("rotate(-45"), "crowded x labels are rotated");
+    assertFalse(svg.contains(">x</text>"), "no text in cells too small for it");
+    assertEquals(1200, SvgChecks.count(svg, "<title>t</title>"));
+  }
+
+  @Test
   void rowChartSkipsMarksOutsideItsAxisAndShortensLongLabels() throws Exception {
     RowChart c = new RowChart(400, Axis.log(0.01, 1), "t", "lr");
     String label = "a_very_long_cell_label=" + "x".repeat(200);
