@@ -1,0 +1,81 @@
+package org.shockscope.report;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+
+/**
+ * Short human-readable forms of numbers for tick labels, cells and tooltips: at most a given
+ * number of significant digits, no trailing zeros, scientific notation ({@code 2.5e-5}) only
+ * outside [10⁻³, 10⁶). Every form parses back with {@link Double#parseDouble}.
+ */
+final class NumberText {
+  /** Significant digits of {@link #compact(double)}. */
+  static final int DEFAULT_DIGITS = 4;
+
+  private NumberText() {}
+
+  /** {@code v} with {@value #DEFAULT_DIGITS} significant digits; "NaN", "inf", "-inf" as such. */
+  public static String compact(double v) {
+    return compact(v, DEFAULT_DIGITS);
+  }
+
+  /** {@code v} with at most {@code digits} significant digits. */
+  public static String compact(double v, int digits) {
+    if (Double.isNaN(v)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "inf" : "-inf";
+    }
+    if (v == 0) {
+      return "0";
+    }
+    BigDecimal d = new BigDecimal(v).round(new MathContext(digits, RoundingMode.HALF_EVEN))
+        .stripTrailingZeros();
+    double a = Math.abs(d.doubleValue());
+    if (a >= 1e-3 && a < 1e6) {
+      return d.toPlainString();
+    }
+    int exp = d.precision() - d.scale() - 1;
+    BigDecimal mantissa = d.movePointLeft(exp).stripTrailingZeros();
+    return mantissa.toPlainString() + "e" + exp;
+  }
+
+  /**
+   * The exact shortest decimal form of a stored value (a hyperparameter level): integers
+   * without ".0", scientific notation only for very small or large magnitudes.
+   */
+  public static String exact(double v) {
+    if (!Double.isFinite(v)) {
+      return compact(v);
+    }
+    if (v == 0) {
+      return "0";
+    }
+    BigDecimal d = BigDecimal.valueOf(v).stripTrailingZeros();
+    double a = Math.abs(v);
+    if (a >= 1e-6 && a < 1e15) {
+      return d.toPlainString();
+    }
+    int exp = d.precision() - d.scale() - 1;
+    return d.movePointLeft(exp).stripTrailingZeros().toPlainString() + "e" + exp;
+  }
+
+  /** A fraction as a percentage with no decimals ("42%"), one below 10% ("4.5%"). */
+  public static String percent(double fraction) {
+    if (!Double.isFinite(fraction)) {
+      return "–";
+    }
+    double p = 100 * fraction;
+    if (p != 0 && Math.abs(p) < 10) {
+      return compact(Math.round(p * 10) / 10.0) + "%";
+    }
+    return Math.round(p) + "%";
+  }
+
+  /** A count with thousands separators ("12,345"). */
+  public static String count(long n) {
+    return String.format(java.util.Locale.ROOT, "%,d", n);
+  }
+}

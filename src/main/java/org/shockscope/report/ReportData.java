@@ -1,0 +1,229 @@
+package org.shockscope.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.shockscope.ErrorRecord;
+
+/**
+ * Everything the report draws, as plain Java values: already reduced to a size that one page
+ * can hold (the collector samples events and aggregates observables across runs; the writer
+ * caps what it draws again). Missing numbers are {@code NaN}, never null.
+ *
+ * @param title           page title
+ * @param source          where the tables came from (shown in the header)
+ * @param generated       when the report was made (ISO-8601 text)
+ * @param summary         sweep-level counts and the first errors
+ * @param missingTables   tables that were not found (their sections say so)
+ * @param hyperparameters hyperparameter columns of {@code runs}, in table order
+ * @param runs            the runs (all of them, or the first {@link Summary#runs()} when capped)
+ * @param cellColumns     the columns defining a phase-diagram cell ({@code phase_stats})
+ * @param cells           {@code phase_stats} rows
+ * @param boundary        {@code phase_boundary} rows
+ * @param importance      {@code importance} rows
+ * @param survival        {@code survival} rows
+ * @param gallery         the sampled runs with their trajectories
+ * @param symmetry        across-run bands of raw_norm, balanced_norm, redundancy, drift_fraction
+ * @param viscosity       jump events and the fitted viscosity law
+ * @param options         what was asked for
+ */
+public record ReportData(String title, String source, String generated, Summary summary,
+                         Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
+                         List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
+                         List<Importance> importance, List<SurvivalTerm> survival,
+                         List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
+                         ReportOptions options) {
+  public ReportData {
+    Objects.requireNonNull(summary, "summary");
+    Objects.requireNonNull(viscosity, "viscosity");
+    Objects.requireNonNull(options, "options");
+    missingTables = java.util.Collections.unmodifiableSortedSet(new TreeSet<>(missingTables));
+    hyperparameters = List.copyOf(hyperparameters);
+    runs = List.copyOf(runs);
+    cellColumns = List.copyOf(cellColumns);
+    cells = List.copyOf(cells);
+    boundary = List.copyOf(boundary);
+    importance = List.copyOf(importance);
+    survival = List.copyOf(survival);
+    gallery = List.copyOf(gallery);
+    symmetry = List.copyOf(symmetry);
+  }
+
+  /** Whether the named table was not found. */
+  public boolean missing(String table) {
+    return missingTables.contains(table);
+  }
+
+  /**
+   * Sweep-level counts.
+   *
+   * @param runs         rows of {@code runs}
+   * @param checkpoints  sum of {@code n_checkpoints}
+   * @param shocks       rows of {@code shocks}
+   * @param shocksByKind rows of {@code shocks} per kind
+   * @param transitions  rows of {@code transitions}
+   * @param diverged     runs with {@code diverged}
+   * @param errors       rows of {@code errors}
+   * @param firstErrors  the first rows of {@code errors}
+   */
+  public record Summary(long runs, long checkpoints, long shocks, Map<String, Long> shocksByKind,
+                        long transitions, long diverged, long errors,
+                        List<ErrorRecord> firstErrors) {
+    public Summary {
+      shocksByKind = Map.copyOf(shocksByKind);
+      firstErrors = List.copyOf(firstErrors);
+    }
+  }
+
+  /**
+   * A row of {@code runs}.
+   *
+   * @param hyperparameters column → value as text (numbers in their shortest exact decimal form)
+   * @param firstShockStep  step of the first shock, or null without one
+   */
+  public record Run(String runId, Map<String, String> hyperparameters, long checkpoints,
+                    Long lastStep, double finalLoss, boolean diverged, Long divergenceStep,
+                    int shocks, Long firstShockStep) {
+    public Run {
+      Objects.requireNonNull(runId, "runId");
+      hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));
+    }
+
+    /** The values of {@code columns} ("(missing)" where absent). */
+    public List<String> values(List<String> columns) {
+      List<String> out = new ArrayList<>(columns.size());
+      for (String c : columns) {
+        String v = hyperparameters.get(c);
+        out.add(v == null ? MISSING : v);
+      }
+      return out;
+    }
+  }
+
+  /** Text of an absent hyperparameter value. */
+  public static final String MISSING = "(missing)";
+
+  /** "lr=0.01, batch_size=64" for the values of {@code columns}; "all runs" without columns. */
+  public static String cellLabel(List<String> columns, List<String> values) {
+    if (columns.isEmpty()) {
+      return "all runs";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) {
+        b.append(", ");
+      }
+      b.append(columns.get(i)).append('=').append(values.get(i));
+    }
+    return b.toString();
+  }
+
+  /**
+   * A row of {@code phase_stats}: one cell, its run count, shock and divergence rates with
+   * Wilson 95% intervals, first-shock quantiles (steps), median jump width and viscosity, mean
+   * temperature.
+   *
+   * @param values the cell's values of {@link ReportData#cellColumns()}, as text
+   */
+  public record Cell(List<String> values, long runs, long shocked, double shockRate,
+                     double shockLo, double shockHi, long diverged, double divergenceRate,
+                     double divergenceLo, double divergenceHi, double firstShockP10,
+                     double firstShockP50, double firstShockP90, double medianWidth,
+                     double medianViscosity, double temperature) {
+    public Cell {
+      values = List.copyOf(values);
+    }
+  }
+
+  /**
+   * A row of {@code phase_boundary}: for one target ({@code shock} or {@code divergence}) and
+   * one cell of the other hyperparameters, the learning rates tried, the bracket
+   * (largest lr without, smallest lr with the outcome) and the fitted critical lr.
+   */
+  public record Boundary(String target, String cell, long runs, long positive, double lrMin,
+                         double lrMax, double maxNegativeLr, double minPositiveLr,
+                         double criticalLr, double logLrSlope, String status) {}
+
+  /** A row of {@code importance} ({@code hyperparameter} as a {@code runs} column name). */
+  public record Importance(String target, String hyperparameter, double importance, int rank) {}
+
+  /** A row of {@code survival}. */
+  public record SurvivalTerm(String model, String term, String transform, double coefficient,
+                             double timeRatio, long runs, long events) {}
+
+  /** A row of {@code viscosity_law}. */
+  public record LawTerm(String response, String term, double estimate, double stdError,
+                        double ciLo, double ciHi, double pValue, long events, double r2) {}
+
+  /**
+   * One series of one run over steps (sorted by step).
+   *
+   * @param name  observable or metric name
+   * @param group the symmetry group, or null for a metric
+   */
+  public record Series(String name, String group, long[] steps, double[] values) {
+    public Series {
+      Objects.requireNonNull(name, "name");
+      if (steps.length != values.length) {
+        throw new IllegalArgumentException("Series " + name + ": " + steps.length + " steps but "
+            + values.length + " values");
+      }
+    }
+  }
+
+  /** A row of {@code shocks} of a gallery run (NaN for absent numbers). */
+  public record Shock(String series, String group, String kind, long step, long stepLo,
+                      long stepHi, double jump, double width, double score) {}
+
+  /**
+   * A run shown in the gallery.
+   *
+   * @param reasons     why it was picked ("diverged", "most shocks", "cell sample")
+   * @param observables its gallery observables, one series per (name, group)
+   * @param loss        its loss metric, or null
+   * @param shocks      its shocks
+   */
+  public record GalleryRun(Run run, List<String> reasons, List<Series> observables, Series loss,
+                           List<Shock> shocks) {
+    public GalleryRun {
+      reasons = List.copyOf(reasons);
+      observables = List.copyOf(observables);
+      shocks = List.copyOf(shocks);
+    }
+  }
+
+  /**
+   * The across-run distribution of one observable of one group by step: p10, median and p90
+   * over the runs that have it at that step (or step bin), and how many runs that is.
+   */
+  public record Band(String group, String name, long[] steps, double[] p10, double[] p50,
+                     double[] p90, long[] runs) {}
+
+  /**
+   * A jump event: its run's temperature (lr / batch_size), width (steps) and viscosity.
+   */
+  public record LawPoint(String runId, String series, long step, double temperature,
+                         double width, double viscosity) {}
+
+  /**
+   * The viscosity-law data: a sample of jump events, how many there are in all, the centroid
+   * of all of them in (ln T, ln width, ln viscosity) — where the fitted line passes — and the
+   * fitted terms.
+   */
+  public record Viscosity(List<LawPoint> points, long events, double meanLnTemperature,
+                          double meanLnWidth, double meanLnViscosity, List<LawTerm> terms) {
+    public Viscosity {
+      points = List.copyOf(points);
+      terms = List.copyOf(terms);
+    }
+
+    /** No events and no fit. */
+    public static Viscosity empty() {
+      return new Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, List.of());
+    }
+  }
+}

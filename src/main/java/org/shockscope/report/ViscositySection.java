@@ -1,0 +1,160 @@
+package org.shockscope.report;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The viscosity law: width (and viscosity) of every sampled jump event against its run's SGD
+ * temperature T = lr / batch_size on log–log axes, with the least-squares line of the
+ * {@code viscosity_law} table, ln y = ȳ + b·(ln T − x̄), drawn through the centroid (x̄, ȳ) of
+ * all events (where an OLS fit passes, at the mean of any other regressor) and a fan spanning
+ * the slope's 95% confidence interval; then the table of coefficients. The shock-wave picture
+ * predicts b &gt; 0: hotter training, wider shocks.
+ */
+final class ViscositySection implements ReportSection {
+  static final int WIDTH = 588;
+  static final int HEIGHT = 380;
+
+  @Override
+  public String id() {
+    return "viscosity";
+  }
+
+  @Override
+  public String title() {
+    return "Viscosity law";
+  }
+
+  @Override
+  public void render(ReportData d, StringBuilder out) {
+    ReportData.Viscosity v = d.viscosity();
+    String t = "temperature " + d.options().lrKey() + " / " + d.options().batchKey();
+    if (v.points().isEmpty()) {
+      ReportSection.unavailable(d, d.missing("shocks") ? "shocks" : "runs", "No jump event "
+          + "has a positive width and a run with a positive " + t + ".", out);
+      terms(d, out);
+      return;
+    }
+    List<ReportData.LawPoint> pts = sample(v.points(), d.options().scatterPoints());
+    ReportData.LawTerm wSlope = slope(v.terms(), "log_width");
+    ReportData.LawTerm vSlope = slope(v.terms(), "log_viscosity");
+    StringBuilder lead = new StringBuilder();
+    lead.append(pts.size() < v.events() ? pts.size() + " of " + NumberText.count(v.events())
+        : NumberText.count(pts.size())).append(" jump events. ");
+    if (wSlope != null) {
+      lead.append("ln(width) changes by ").append(NumberText.compact(wSlope.estimate(), 3))
+          .append(" (95% CI ").append(NumberText.compact(wSlope.ciLo(), 3)).append(" to ")
+          .append(NumberText.compact(wSlope.ciHi(), 3)).append(") per unit of ln(T), R\u00b2 = ")
+          .append(NumberText.compact(wSlope.r2(), 3)).append(". ");
+    }
+    lead.append("The shock-wave picture predicts a positive slope: hotter SGD, wider shocks.");
+    ReportSection.lead(lead.toString(), out);
+    double[] temp = pts.stream().mapToDouble(ReportData.LawPoint::temperature).toArray();
+    double[] width = pts.stream().mapToDouble(ReportData.LawPoint::width).toArray();
+    double[] visc = pts.stream().mapToDouble(ReportData.LawPoint::viscosity).toArray();
+    out.append("<div class=\"charts\">");
+    out.append(scatter("Shock width vs temperature", t, "width (steps)", temp, width, pts,
+        wSlope, centre(v.meanLnTemperature(), temp), centre(v.meanLnWidth(), width)));
+    out.append(scatter("Viscosity vs temperature", t, "viscosity |J|\u00b7w/4", temp, visc, pts,
+        vSlope, centre(v.meanLnTemperature(), temp), centre(v.meanLnViscosity(), visc)));
+    out.append("</div>");
+    terms(d, out);
+  }
+
+  /** Every k-th point so that at most {@code max} remain, spread over the list. */
+  static List<ReportData.LawPoint> sample(List<ReportData.LawPoint> points, int max) {
+    if (points.size() <= max) {
+      return points;
+    }
+    List<ReportData.LawPoint> out = new ArrayList<>(max);
+    for (int i = 0; i < max; i++) {
+      out.add(points.get((int) ((long) i * points.size() / max)));
+    }
+    return out;
+  }
+
+  /** The given centroid, or the mean of the logs of the drawn values when it is unknown. */
+  private static double centre(double given, double[] values) {
+    if (Double.isFinite(given)) {
+      return given;
+    }
+    double s = 0;
+    int n = 0;
+    for (double x : values) {
+      if (x > 0 && Double.isFinite(x)) {
+        s += Math.log(x);
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : s / n;
+  }
+
+  private static ReportData.LawTerm slope(List<ReportData.LawTerm> terms, String response) {
+    for (ReportData.LawTerm t : terms) {
+      if (t.response().equals(response) && t.term().equals("log_temperature")) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static String scatter(String title, String xLabel, String yLabel, double[] xs,
+                                double[] ys, List<ReportData.LawPoint> pts,
+                                ReportData.LawTerm fit, double cx, double cy) {
+    double[] xr = Axis.positiveRange(xs);
+    double[] yr = Axis.positiveRange(ys);
+    Axis x = Double.isNaN(xr[0]) ? Axis.log(1, 10) : Axis.log(xr[0], xr[1]);
+    Axis y = Double.isNaN(yr[0]) ? Axis.log(1, 10) : Axis.log(yr[0], yr[1]);
+    SvgPlot p = new SvgPlot(WIDTH, HEIGHT, x, y).title(title).xLabel(xLabel).yLabel(yLabel);
+    String dot = Palette.category(0);
+    p.points(xs, ys, dot, 2.6, 0.45, i -> {
+      ReportData.LawPoint q = pts.get(i);
+      return q.runId() + " " + q.series() + " @" + q.step() + "\nT " + NumberText.compact(
+          q.temperature(), 3) + ", w " + NumberText.compact(q.width(), 3) + ", \u03bd "
+          + NumberText.compact(q.viscosity(), 3);
+    });
+    p.legend("jump event", dot, ChartLegend.Key.POINT);
+    if (fit != null && Double.isFinite(fit.estimate()) && Double.isFinite(cx)
+        && Double.isFinite(cy)) {
+      double a = Math.log(x.lo());
+      double b = Math.log(x.hi());
+      String line = Palette.SHOCK;
+      if (Double.isFinite(fit.ciLo()) && Double.isFinite(fit.ciHi())) {
+        // the fan of lines through the centroid with slopes across the 95% interval
+        double[] fx = {Math.exp(a), Math.exp(cx), Math.exp(b), Math.exp(b), Math.exp(cx),
+            Math.exp(a)};
+        double[] fy = {Math.exp(cy + fit.ciHi() * (a - cx)), Math.exp(cy),
+            Math.exp(cy + fit.ciHi() * (b - cx)), Math.exp(cy + fit.ciLo() * (b - cx)),
+            Math.exp(cy), Math.exp(cy + fit.ciLo() * (a - cx))};
+        p.polygon(fx, fy, line, 0.15, "slope 95% CI " + NumberText.compact(fit.ciLo(), 3)
+            + " to " + NumberText.compact(fit.ciHi(), 3));
+        p.legend("slope 95% CI", line, ChartLegend.Key.AREA);
+      }
+      p.line(new double[] {Math.exp(a), Math.exp(b)},
+          new double[] {Math.exp(cy + fit.estimate() * (a - cx)),
+              Math.exp(cy + fit.estimate() * (b - cx))}, line, 2, null,
+          fit.response() + " = " + NumberText.compact(cy, 3) + " + "
+              + NumberText.compact(fit.estimate(), 3) + " \u00b7 (ln T \u2212 "
+              + NumberText.compact(cx, 3) + "), R\u00b2 = " + NumberText.compact(fit.r2(), 3));
+      p.legend("fit: slope " + NumberText.compact(fit.estimate(), 3), line,
+          ChartLegend.Key.LINE);
+    }
+    return p.render();
+  }
+
+  private static void terms(ReportData d, StringBuilder out) {
+    out.append("<h3>Fitted coefficients</h3>");
+    if (d.viscosity().terms().isEmpty()) {
+      ReportSection.unavailable(d, "viscosity_law", "The viscosity law was not fitted (fewer "
+          + "than two temperatures or too few jump events).", out);
+      return;
+    }
+    HtmlTable t = new HtmlTable("response", "term", "estimate", "std. error", "95% CI low",
+        "95% CI high", "p-value", "events", "R\u00b2");
+    for (ReportData.LawTerm l : d.viscosity().terms()) {
+      t.row(l.response(), l.term(), l.estimate(), l.stdError(), l.ciLo(), l.ciHi(), l.pValue(),
+          l.events(), l.r2());
+    }
+    t.render(out);
+  }
+}

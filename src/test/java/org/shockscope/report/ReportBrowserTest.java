@@ -1,0 +1,123 @@
+package org.shockscope.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Opens a generated report in headless Chromium (skipped when /usr/bin/chromium is absent):
+ * the page loads from a file with the network unreachable, every chart is in the DOM after
+ * load, the console stays free of errors, and a screenshot is saved as
+ * {@code target/report-screenshot.png}.
+ */
+class ReportBrowserTest {
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final long TIMEOUT_SECONDS = 120;
+
+  @TempDir
+  static Path tmp;
+  static Path page;
+  static String html;
+
+  @BeforeAll
+  static void writePage() throws IOException {
+    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "chromium not installed");
+    html = ReportWriter.render(SyntheticReport.of(400, 300, 3000, 7));
+    page = tmp.resolve("report/index.html");
+    Files.createDirectories(page.getParent());
+    Files.writeString(page, html, StandardCharsets.UTF_8);
+  }
+
+  /** Runs chromium headless on the page with extra arguments; returns {stdout, stderr}. */
+  private static String[] chromium(String... extra) throws Exception {
+    return chromium(page, extra);
+  }
+
+  /** Console messages in chromium's stderr log ({@code INFO:CONSOLE:<line>] "..."}). */
+  static List<String> consoleMessages(String stderr) {
+    return stderr.lines().filter(l -> l.contains(":CONSOLE")).toList();
+  }
+
+  private static String[] chromium(Path file, String... extra) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless",
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--user-data-dir=" + Files.createTempDirectory(tmp, "profile")));
+    cmd.addAll(List.of(extra));
+    cmd.add(file.toUri().toString());
+    Path out = Files.createTempFile(tmp, "out", ".txt");
+    Path err = Files.createTempFile(tmp, "err", ".txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+    if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("chromium did not finish in " + TIMEOUT_SECONDS + " s: "
+          + Files.readString(err));
+    }
+    return new String[] {Files.readString(out), Files.readString(err)};
+  }
+
+  @Test
+  void everyChartIsInTheDomAfterLoadAndTheConsoleIsClean() throws Exception {
+    String[] r = chromium("--enable-logging=stderr", "--v=0", "--dump-dom");
+    String dom = r[0];
+    assertTrue(dom.contains("<section id=\"viscosity\">"), "page loaded: " + r[1]);
+    int expected = SvgChecks.charts(html).size();
+    assertTrue(expected > 50, expected + " charts");
+    assertEquals(expected, SvgChecks.charts(dom).size(), "charts after load");
+    assertEquals(SvgChecks.count(html, "<circle"), SvgChecks.count(dom, "<circle"));
+    assertEquals(List.of(), consoleMessages(r[1]));
+  }
+
+  @Test
+  void consoleErrorsWouldBeSeen() throws Exception {
+    // the check above is only as good as the log it reads: a page that errs must show up
+    Path bad = tmp.resolve("bad.html");
+    Files.writeString(bad, "<html><body><script>undefinedFunction();</script></body></html>");
+    List<String> messages = consoleMessages(chromium(bad, "--enable-logging=stderr", "--v=0",
+        "--dump-dom")[1]);
+    assertEquals(1, messages.size(), messages.toString());
+    assertTrue(messages.get(0).contains("Uncaught ReferenceError"), messages.get(0));
+  }
+
+  @Test
+  void screenshotShowsTheReport() throws Exception {
+    Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
+    Files.createDirectories(shot.getParent());
+    Files.deleteIfExists(shot);
+    String[] r = chromium("--screenshot=" + shot, "--window-size=1400,5000",
+        "--hide-scrollbars");
+    assertTrue(Files.size(shot) > 50_000, "screenshot written: " + r[1]);
+    BufferedImage img = ImageIO.read(new File(shot.toString()));
+    assertEquals(1400, img.getWidth());
+    assertEquals(5000, img.getHeight());
+    // a rendered report, not a blank or error page: many distinct colours (charts, heatmaps)
+    Set<Integer> colours = new HashSet<>();
+    for (int y = 0; y < img.getHeight(); y += 7) {
+      for (int x = 0; x < img.getWidth(); x += 7) {
+        colours.add(img.getRGB(x, y));
+      }
+    }
+    assertTrue(colours.size() > 500, colours.size() + " colours");
+    // the header band is the dark gradient of the page style
+    int rgb = img.getRGB(700, 20);
+    assertTrue(((rgb >> 16) & 0xff) < 80 && (rgb & 0xff) > 60, Integer.toHexString(rgb));
+  }
+}

@@ -1,0 +1,216 @@
+package org.shockscope.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.shockscope.ErrorRecord;
+
+/**
+ * A synthetic sweep for report tests, built directly as {@link ReportData}: a grid over lr,
+ * batch_size and momentum with seeds, shock and divergence probabilities rising with the
+ * temperature lr / batch_size, tanh-shaped trajectories, jump events whose width grows as
+ * √T. Run ids and hyperparameter values carry HTML metacharacters on purpose.
+ */
+final class SyntheticReport {
+  static final double[] LRS = {1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3};
+  static final int[] BATCHES = {16, 64, 256};
+  static final double[] MOMENTA = {0, 0.9};
+  static final List<String> GROUPS = List.of("mlp.0", "mlp.1", "attn<q&k>");
+
+  private SyntheticReport() {}
+
+  /** A sweep of {@code runs} runs whose gallery series have {@code steps} points each. */
+  static ReportData of(int runs, int steps, int events, int errors) {
+    Random rnd = new Random(11);
+    ReportOptions opts = ReportOptions.defaults().withTitle("synthetic <sweep> & \"friends\"");
+    List<String> hps = List.of("lr", "batch_size", "momentum", "optimizer", "seed");
+    List<String> cellCols = List.of("lr", "batch_size", "momentum", "optimizer");
+    List<ReportData.Run> rr = new ArrayList<>();
+    long lastStep = 2000;
+    for (int i = 0; i < runs; i++) {
+      double lr = LRS[i % LRS.length];
+      int batch = BATCHES[(i / LRS.length) % BATCHES.length];
+      double mom = MOMENTA[(i / (LRS.length * BATCHES.length)) % MOMENTA.length];
+      String opt = (i / (LRS.length * BATCHES.length * MOMENTA.length)) % 2 == 0 ? "sgd"
+          : "adam<β>";
+      double t = lr / batch;
+      boolean shocked = rnd.nextDouble() < Math.min(0.95, t * 400);
+      boolean diverged = lr >= 0.3 && batch <= 64 && rnd.nextDouble() < 0.7;
+      Map<String, String> hp = new LinkedHashMap<>();
+      hp.put("lr", NumberText.exact(lr));
+      hp.put("batch_size", NumberText.exact(batch));
+      hp.put("momentum", NumberText.exact(mom));
+      hp.put("optimizer", opt);
+      hp.put("seed", Integer.toString(i));
+      long first = shocked ? (long) (50 + 300 * rnd.nextDouble() / Math.sqrt(t * 1000)) : -1;
+      rr.add(new ReportData.Run("run-" + i + (i % 97 == 0 ? "<b>&'\"" : ""), hp, 21, lastStep,
+          0.1 + rnd.nextDouble(), diverged, diverged ? 1500L : null,
+          shocked ? 1 + rnd.nextInt(4) : 0, shocked ? first : null));
+    }
+    List<ReportData.Cell> cells = cells(rr, cellCols);
+    List<ReportData.Boundary> boundary = new ArrayList<>();
+    for (String target : List.of("shock", "divergence")) {
+      for (int b : BATCHES) {
+        for (double m : MOMENTA) {
+          for (String o : List.of("sgd", "adam<β>")) {
+            boolean ok = b != 256;
+            boundary.add(new ReportData.Boundary(target, "batch_size=" + b + ", momentum=" + m
+                + ", optimizer=" + o, 40, ok ? 12 : 0, 1e-3, 0.3, ok ? 0.03 : Double.NaN,
+                ok ? 0.1 : Double.NaN, ok ? 0.05 * b / 64 : Double.NaN, ok ? 3.1 : Double.NaN,
+                ok ? "ok" : "all_negative"));
+          }
+        }
+      }
+    }
+    List<ReportData.Importance> imp = List.of(
+        new ReportData.Importance("shock", "lr", 0.6, 1),
+        new ReportData.Importance("shock", "batch_size", 0.3, 2),
+        new ReportData.Importance("shock", "momentum", 0.1, 3),
+        new ReportData.Importance("divergence", "lr", 0.8, 1),
+        new ReportData.Importance("divergence", "batch_size", 0.2, 2));
+    List<ReportData.SurvivalTerm> surv = List.of(
+        new ReportData.SurvivalTerm("aft_weibull", "(intercept)", "identity", 5.1, 164, runs, runs / 2),
+        new ReportData.SurvivalTerm("aft_weibull", "log10(lr)", "log10", -0.6, 0.55, runs, runs / 2));
+    List<ReportData.GalleryRun> gallery = new ArrayList<>();
+    for (GallerySelection.Pick p : GallerySelection.pick(rr, cellCols, opts.galleryRuns())) {
+      gallery.add(galleryRun(p, steps, lastStep, rnd));
+    }
+    List<ReportData.Band> bands = new ArrayList<>();
+    int bandSteps = Math.min(steps, 200);
+    for (String g : GROUPS.subList(0, 2)) {
+      for (String name : List.of("raw_norm", "balanced_norm", "redundancy", "drift_fraction")) {
+        long[] st = new long[bandSteps];
+        double[] p10 = new double[bandSteps];
+        double[] p50 = new double[bandSteps];
+        double[] p90 = new double[bandSteps];
+        long[] n = new long[bandSteps];
+        for (int k = 0; k < bandSteps; k++) {
+          st[k] = k * lastStep / Math.max(1, bandSteps - 1);
+          double base = switch (name) {
+            case "raw_norm" -> 10 + 0.004 * st[k];
+            case "balanced_norm" -> 8 + 0.002 * st[k];
+            case "redundancy" -> (10 + 0.004 * st[k]) / (8 + 0.002 * st[k]);
+            default -> 0.05 + 0.1 * Math.exp(-st[k] / 500.0);
+          };
+          p50[k] = base;
+          p10[k] = base * 0.9;
+          p90[k] = base * 1.1;
+          n[k] = runs;
+        }
+        bands.add(new ReportData.Band(g, name, st, p10, p50, p90, n));
+      }
+    }
+    List<ReportData.LawPoint> pts = new ArrayList<>();
+    for (int i = 0; i < events; i++) {
+      ReportData.Run r = rr.get(i % rr.size());
+      double t = Double.parseDouble(r.hyperparameters().get("lr"))
+          / Double.parseDouble(r.hyperparameters().get("batch_size"));
+      double w = 40 * Math.sqrt(t / 1e-3) * Math.exp(0.2 * rnd.nextGaussian());
+      pts.add(new ReportData.LawPoint(r.runId(), "effective_rank", 100 + i % 1000, t, w,
+          0.25 * w * (0.5 + rnd.nextDouble())));
+    }
+    double mx = pts.stream().mapToDouble(p -> Math.log(p.temperature())).average().orElse(Double.NaN);
+    double my = pts.stream().mapToDouble(p -> Math.log(p.width())).average().orElse(Double.NaN);
+    double mv = pts.stream().mapToDouble(p -> Math.log(p.viscosity())).average().orElse(Double.NaN);
+    List<ReportData.LawTerm> terms = events == 0 ? List.of() : List.of(
+        new ReportData.LawTerm("log_width", "log_temperature", 0.5, 0.01, 0.48, 0.52, 1e-30, events, 0.8),
+        new ReportData.LawTerm("log_width", "intercept", 7.1, 0.05, 7.0, 7.2, 1e-40, events, 0.8),
+        new ReportData.LawTerm("log_viscosity", "log_temperature", 0.45, 0.02, 0.41, 0.49, 1e-20, events, 0.6),
+        new ReportData.LawTerm("log_viscosity", "intercept", 5.1, 0.05, 5.0, 5.2, 1e-40, events, 0.6));
+    List<ErrorRecord> errs = new ArrayList<>();
+    for (int i = 0; i < Math.min(errors, 100); i++) {
+      errs.add(new ErrorRecord("file:/sweep/run-" + i + "/checkpoints/step_<" + i + ">.pt",
+          "run-" + i, (long) i, "read", "PickleRefused",
+          "refused <pickle> & \"quotes\" in 'step_" + i + ".pt': convert with safetensors"));
+    }
+    long nShocks = rr.stream().mapToLong(ReportData.Run::shocks).sum();
+    ReportData.Summary summary = new ReportData.Summary(runs, runs * 21L, nShocks,
+        Map.of("jump", nShocks - nShocks / 5, "spike", nShocks / 5), nShocks / 2,
+        rr.stream().filter(ReportData.Run::diverged).count(), errors, errs);
+    return new ReportData(opts.title(), "file:/tmp/out <&>", "2026-01-01T00:00:00Z", summary,
+        Set.of(), hps, rr, cellCols, cells, boundary, imp, surv, gallery, bands,
+        new ReportData.Viscosity(pts, events, mx, my, mv, terms), opts);
+  }
+
+  /** A report with no data at all, the given tables missing. */
+  static ReportData empty(Set<String> missing) {
+    return new ReportData("empty", "file:/nowhere", "2026-01-01T00:00:00Z",
+        new ReportData.Summary(0, 0, 0, Map.of(), 0, 0, 0, List.of()), missing, List.of(),
+        List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        ReportData.Viscosity.empty(), ReportOptions.defaults());
+  }
+
+  /** {@code d} with other phase-diagram cells (and cell columns). */
+  static ReportData withCells(ReportData d, List<String> cellColumns, List<ReportData.Cell> cells,
+                              List<ReportData.Importance> importance) {
+    return new ReportData(d.title(), d.source(), d.generated(), d.summary(), d.missingTables(),
+        d.hyperparameters(), d.runs(), cellColumns, cells, d.boundary(), importance,
+        d.survival(), d.gallery(), d.symmetry(), d.viscosity(), d.options());
+  }
+
+  /** A phase_stats cell with these counts (rates and intervals from them). */
+  static ReportData.Cell cell(List<String> values, long runs, long shocked, long diverged) {
+    WilsonInterval s = WilsonInterval.of(shocked, runs);
+    WilsonInterval d = WilsonInterval.of(diverged, runs);
+    return new ReportData.Cell(values, runs, shocked, s.rate(), s.lo(), s.hi(), diverged,
+        d.rate(), d.lo(), d.hi(), 100, 200, 300, 40, 10, 1e-4);
+  }
+
+  private static List<ReportData.Cell> cells(List<ReportData.Run> runs, List<String> cols) {
+    Map<List<String>, long[]> agg = new LinkedHashMap<>();
+    for (ReportData.Run r : runs) {
+      long[] c = agg.computeIfAbsent(r.values(cols), k -> new long[3]);
+      c[0]++;
+      c[1] += r.shocks() > 0 ? 1 : 0;
+      c[2] += r.diverged() ? 1 : 0;
+    }
+    List<ReportData.Cell> out = new ArrayList<>();
+    for (Map.Entry<List<String>, long[]> e : agg.entrySet()) {
+      long[] c = e.getValue();
+      out.add(cell(e.getKey(), c[0], c[1], c[2]));
+    }
+    return out;
+  }
+
+  private static ReportData.GalleryRun galleryRun(GallerySelection.Pick p, int steps,
+                                                  long lastStep, Random rnd) {
+    ReportData.Run r = p.run();
+    long[] st = new long[steps];
+    for (int k = 0; k < steps; k++) {
+      st[k] = k * lastStep / Math.max(1, steps - 1);
+    }
+    List<ReportData.Series> obs = new ArrayList<>();
+    List<ReportData.Shock> shocks = new ArrayList<>();
+    double ts = r.firstShockStep() == null ? 1e9 : r.firstShockStep();
+    for (String g : GROUPS) {
+      for (String name : List.of("effective_rank", "stable_rank", "quotient_step", "alpha")) {
+        double[] v = new double[steps];
+        for (int k = 0; k < steps; k++) {
+          double level = name.equals("quotient_step") ? 0.5 * Math.exp(-st[k] / 400.0) : 2;
+          v[k] = level + (name.equals("quotient_step") ? 0 : 1.5 * Math.tanh((st[k] - ts) / 40.0))
+              + 0.03 * rnd.nextGaussian() + GROUPS.indexOf(g) * 0.3;
+        }
+        obs.add(new ReportData.Series(name, g, st, v));
+      }
+      if (r.firstShockStep() != null) {
+        shocks.add(new ReportData.Shock("effective_rank", g, "jump", r.firstShockStep(),
+            r.firstShockStep() - 40, r.firstShockStep() + 40, 3, 40, 0.9));
+      }
+    }
+    double[] loss = new double[steps];
+    for (int k = 0; k < steps; k++) {
+      loss[k] = 2.0 * Math.exp(-st[k] / 300.0) + 0.01 + 0.5 * Math.exp(-Math.pow((st[k] - 900) / 20.0, 2));
+    }
+    shocks.add(new ReportData.Shock("loss", null, "spike", 900, 880, 920, 0.5, 20, 0.7));
+    shocks.add(new ReportData.Shock("train_accuracy", null, "jump", 1200, 1180, 1220, 0.2, 15, 0.6));
+    if (r.diverged()) {
+      shocks.add(new ReportData.Shock("loss", null, "divergence", 1500, 1500, 1500, Double.NaN,
+          Double.NaN, 1));
+    }
+    return new ReportData.GalleryRun(r, List.of(p.reason()), obs,
+        new ReportData.Series("loss", null, st, loss), shocks);
+  }
+}
