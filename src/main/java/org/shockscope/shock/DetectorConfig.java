@@ -43,7 +43,8 @@ public record DetectorConfig(double minEvidence, double maxWidthFraction, double
                              double resolution, int minSupport, int maxCandidates,
                              double logDecades, double spikeThreshold,
                              double spikeWindowFraction, double growthFactor,
-                             double mergeFraction, double mergeIntervals) {
+                             double mergeFraction, double mergeIntervals)
+    implements java.io.Serializable {
   /** The documented defaults. */
   public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 24,
       1.0, 8.0, 0.05, 1e3, 0.02, 2.0);

@@ -55,14 +55,16 @@ public final class PhaseAggregation {
     for (String c : cellColumns) {
       eventCols.add(r.col(c));
     }
-    eventCols.add(col("width"));
-    eventCols.add(col("viscosity"));
+    eventCols.add(col("_ev_width"));
+    eventCols.add(col("_ev_viscosity"));
+    // renamed: a hyperparameter may itself be called width
     Dataset<Row> events = r.join(shocks.filter(col("kind").equalTo("jump"))
-            .select(col("run_id"), col("width"), col("viscosity")), "run_id")
+            .select(col("run_id"), col("width").as("_ev_width"),
+                col("viscosity").as("_ev_viscosity")), "run_id")
         .select(eventCols.toArray(Column[]::new));
     Dataset<Row> widths = events.groupBy(keys).agg(
-        expr("percentile(width, 0.5)").as("median_width"),
-        expr("percentile(viscosity, 0.5)").as("median_viscosity"));
+        expr("percentile(_ev_width, 0.5)").as("median_width"),
+        expr("percentile(_ev_viscosity, 0.5)").as("median_viscosity"));
     Dataset<Row> g = joinCells(counts, widths, cellColumns);
     List<Column> out = new ArrayList<>();
     for (String c : cellColumns) {

@@ -1,0 +1,94 @@
+package org.shockscope.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.shockscope.ShockscopeException;
+import org.shockscope.spark.AnalyzeSettings;
+import org.shockscope.spark.SweepAnalysis;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shockscope analyze}: runs the Spark job on a sweep and writes the tables. Uses the
+ * Spark master given by {@code spark-submit} (or {@code --master}); with none, an embedded
+ * local Spark on all cores.
+ */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+    description = "Analyse a sweep: quotient observables, shocks, phase statistics; write tables.")
+public final class AnalyzeCommand implements Callable<Integer> {
+  @Option(names = "--sweep", required = true, description = "Sweep folder (path or Hadoop URI).")
+  String sweep;
+
+  @Option(names = "--out", required = true, description = "Output folder (path or Hadoop URI).")
+  String out;
+
+  @Option(names = "--format", description = "Table format: parquet (default) or delta.")
+  String format;
+
+  @Option(names = "--config", description = "Options file (see conf/shockscope.properties).")
+  Path config;
+
+  @Option(names = "--group-by", split = ",",
+      description = "Hyperparameters defining a phase cell (default: all varying but the seed).")
+  String[] groupBy;
+
+  @Option(names = "--model", description = "Model structure: preset (mlp, deep-linear, conv, "
+      + "gpt2, llama) or JSON; default: sweep.json, then inference.")
+  String model;
+
+  @Option(names = "--strict", description = "Fail on any bad input instead of quarantining it.")
+  boolean strict;
+
+  @Option(names = "--incremental",
+      description = "Process only checkpoints and runs new since the last run on --out.")
+  boolean incremental;
+
+  @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
+  String master;
+
+  @Option(names = "--conf", description = "Spark setting key=value (repeatable).")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() {
+    return run(System.out, System.err);
+  }
+
+  int run(PrintStream console, PrintStream err) {
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("sweep", sweep);
+    cli.put("out", out);
+    cli.put("format", format);
+    cli.put("group_by", groupBy == null ? null : String.join(",", groupBy));
+    cli.put("model", model);
+    cli.put("strict", strict ? "true" : null);
+    cli.put("incremental", incremental ? "true" : null);
+    SparkSession spark = null;
+    try {
+      SparkConf base = new SparkConf();
+      Map<String, String> visible = new LinkedHashMap<>();
+      for (scala.Tuple2<String, String> t : base.getAll()) {
+        visible.put(t._1(), t._2());
+      }
+      visible.putAll(sparkConf);
+      AnalyzeSettings settings = AnalyzeSettings.resolve(cli, config, visible);
+      spark = SparkSessions.start("shockscope analyze", master, settings.sparkSettings(),
+          sparkConf);
+      SweepAnalysis.Summary s = new SweepAnalysis(spark, settings, console).run();
+      console.println(SummaryText.of(s));
+      return 0;
+    } catch (ShockscopeException e) {
+      err.println("shockscope analyze: " + e.getMessage());
+      return 2;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+}

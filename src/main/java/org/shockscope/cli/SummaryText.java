@@ -1,0 +1,25 @@
+package org.shockscope.cli;
+
+import org.shockscope.spark.SweepAnalysis;
+
+/** The end-of-job summary a person reads: what was analysed, what was found, where it went. */
+final class SummaryText {
+  private SummaryText() {}
+
+  static String of(SweepAnalysis.Summary s) {
+    long secs = s.elapsed().toSeconds();
+    return String.join(System.lineSeparator(),
+        "shockscope: analysis complete in " + String.format("%d:%02d", secs / 60, secs % 60),
+        "  sweep        " + s.sweep() + " (" + s.layout().toLowerCase(java.util.Locale.ROOT)
+            + " layout)",
+        "  runs         " + s.runs() + " (" + s.diverged() + " diverged)",
+        "  checkpoints  " + s.checkpoints(),
+        "  observables  " + s.observables() + " rows",
+        "  shocks       " + s.shocks() + " events, " + s.transitions() + " run-level transitions",
+        "  errors       " + s.errors() + (s.errors() > 0
+            ? " unusable inputs quarantined (see the errors table)" : ""),
+        "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,"
+            + "phase_stats,phase_boundary,survival,importance,viscosity_law,errors}",
+        "  report       " + (s.report() == null ? "(not written)" : s.report()));
+  }
+}

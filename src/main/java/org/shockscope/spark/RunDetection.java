@@ -1,0 +1,171 @@
+package org.shockscope.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.RunShocks;
+import org.shockscope.shock.SeriesData;
+import org.shockscope.shock.ShockDetector;
+import org.shockscope.shock.ShockEvent;
+import org.shockscope.shock.Transition;
+
+/**
+ * Per-run shock detection on Spark: the reduced series of each run (its invariant observables
+ * and its metrics — never the tensors) are grouped by run, sorted by step, and passed to
+ * {@link ShockDetector#detectRun}. The deliberately raw observables ({@code raw_norm},
+ * {@code raw_step} and {@code redundancy}, {@code drift_fraction} derived from them) are not
+ * scanned, so that re-parametrising a run never changes its shocks (SPEC §5).
+ */
+final class RunDetection {
+  /** Observables reported but never scanned. */
+  static final Set<String> RAW = Set.of("raw_norm", "raw_step", "redundancy", "drift_fraction");
+
+  /** Input rows: one point of one series of one run. */
+  static final StructType SERIES_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("series", DataTypes.StringType, false)
+      .add("group", DataTypes.StringType, true)
+      .add("step", DataTypes.LongType, false)
+      .add("value", DataTypes.DoubleType, true);
+
+  /** Output rows: a shock (kind_of_row = shock) or a transition, in one tagged schema. */
+  static final StructType OUT_SCHEMA;
+
+  static {
+    StructType s = new StructType().add("row_kind", DataTypes.StringType, false);
+    for (var f : Tables.SHOCKS_SCHEMA.fields()) {
+      s = s.add(f.name(), f.dataType(), true);
+    }
+    s = s.add("n_series", DataTypes.IntegerType, true)
+        .add("series_list", DataTypes.createArrayType(DataTypes.StringType, false), true);
+    OUT_SCHEMA = s;
+  }
+
+  private RunDetection() {}
+
+  /** Detects shocks and transitions of every run in {@code series} (SERIES_SCHEMA rows). */
+  static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config, LongAccumulator runs) {
+    return series.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
+        .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (runId, rows) ->
+            detectOne(runId, rows, config, runs), Encoders.row(OUT_SCHEMA));
+  }
+
+  private static Iterator<Row> detectOne(String runId, Iterator<Row> rows, DetectorConfig config,
+                                         LongAccumulator runs) {
+    Map<String, SeriesBuffer> byKey = new LinkedHashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String series = r.getString(1);
+      // the detector's convention for run-level metrics is the empty group
+      String group = r.isNullAt(2) ? "" : r.getString(2);
+      String key = group + "\u0000" + series;
+      byKey.computeIfAbsent(key, k -> new SeriesBuffer(series, group))
+          .add(r.getLong(3), r.isNullAt(4) ? Double.NaN : r.getDouble(4));
+    }
+    List<String> keys = new ArrayList<>(byKey.keySet());
+    java.util.Collections.sort(keys);
+    List<SeriesData> data = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      data.add(byKey.get(key).sorted());
+    }
+    RunShocks found = new ShockDetector(config).detectRun(data);
+    List<Row> out = new ArrayList<>();
+    for (ShockEvent e : found.shocks()) {
+      out.add(RowFactory.create("shock", runId, e.series(),
+          e.group().isEmpty() ? null : e.group(), e.kind(), e.step(),
+          e.stepLo(), e.stepHi(), nan(e.uLeft()), nan(e.uRight()), nan(e.jump()),
+          nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null));
+    }
+    for (Transition t : found.transitions()) {
+      out.add(RowFactory.create("transition", runId, null, null, t.kind(), t.step(), t.stepLo(),
+          t.stepHi(), null, null, null, null, null, null, nan(t.score()), t.nSeries(),
+          scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq()));
+    }
+    if (runs != null) {
+      runs.add(1);
+    }
+    return out.iterator();
+  }
+
+  /** A growable series of (step, value) points, sorted once at the end. */
+  private static final class SeriesBuffer {
+    private final String series;
+    private final String group;
+    private long[] steps = new long[64];
+    private double[] values = new double[64];
+    private int n;
+
+    SeriesBuffer(String series, String group) {
+      this.series = series;
+      this.group = group;
+    }
+
+    void add(long step, double value) {
+      if (n == steps.length) {
+        steps = java.util.Arrays.copyOf(steps, 2 * n);
+        values = java.util.Arrays.copyOf(values, 2 * n);
+      }
+      steps[n] = step;
+      values[n++] = value;
+    }
+
+    /** Sorted by step; a step seen twice keeps its last value. */
+    SeriesData sorted() {
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      java.util.Arrays.sort(order, (a, b) -> steps[a] != steps[b]
+          ? Long.compare(steps[a], steps[b]) : Integer.compare(a, b));
+      long[] s = new long[n];
+      double[] v = new double[n];
+      int m = 0;
+      for (int i : order) {
+        if (m > 0 && s[m - 1] == steps[i]) {
+          v[m - 1] = values[i];
+        } else {
+          s[m] = steps[i];
+          v[m++] = values[i];
+        }
+      }
+      return new SeriesData(series, group, java.util.Arrays.copyOf(s, m),
+          java.util.Arrays.copyOf(v, m));
+    }
+  }
+
+  private static Double nan(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+
+  /** The shocks table from the tagged detection output. */
+  static Dataset<Row> shocks(Dataset<Row> detected) {
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (String f : Tables.SHOCKS_SCHEMA.fieldNames()) {
+      cols.add(col(f));
+    }
+    return detected.filter(col("row_kind").equalTo("shock"))
+        .select(cols.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** The transitions table from the tagged detection output. */
+  static Dataset<Row> transitions(Dataset<Row> detected) {
+    return detected.filter(col("row_kind").equalTo("transition"))
+        .select(col("run_id"), col("step"), col("step_lo"), col("step_hi"), col("kind"),
+            col("n_series"), col("series_list").as("series"), col("score"));
+  }
+}

@@ -1,0 +1,396 @@
+package org.shockscope.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
+import org.shockscope.ErrorRecord;
+import org.shockscope.ShockscopeException;
+import org.shockscope.report.ReportCollector;
+import org.shockscope.report.ReportOptions;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.sweep.CheckpointRef;
+import org.shockscope.sweep.MetricSeries;
+import org.shockscope.sweep.RunInfo;
+import org.shockscope.sweep.Sweep;
+import org.shockscope.sweep.SweepDiscovery;
+import scala.Tuple2;
+
+/**
+ * The {@code analyze} job: sweep → tables (SPEC §3–§7).
+ *
+ * <ol>
+ *   <li>Discovery on the driver lists runs, hyperparameters, metrics and checkpoint files (no
+ *       tensor is read there).</li>
+ *   <li>Each run's checkpoints are cut into {@link CheckpointSegment}s, spread over partitions
+ *       by bytes ({@link SegmentBalancer}), and reduced on the executors by
+ *       {@link CheckpointReducer}: tensors are read there, one checkpoint (plus its predecessor)
+ *       in memory at a time, and only observables leave the executor.</li>
+ *   <li>Observables and metrics are grouped by run and scanned for shocks
+ *       ({@link RunDetection}).</li>
+ *   <li>The runs table is assembled and the sweep statistics and models computed
+ *       ({@link PhaseAggregation}, {@link PhaseModels}).</li>
+ *   <li>Every table is written through {@link TableStore}, replacing by run.</li>
+ * </ol>
+ */
+public final class SweepAnalysis {
+  /** Run-level summary printed at the end of the job. */
+  public record Summary(String sweep, String layout, long runs, long checkpoints,
+                        long observables, long shocks, long transitions, long diverged,
+                        long errors, String out, String report, Duration elapsed) {}
+
+  private final SparkSession spark;
+  private final AnalyzeSettings settings;
+  private final PrintStream console;
+
+  public SweepAnalysis(SparkSession spark, AnalyzeSettings settings, PrintStream console) {
+    this.spark = spark;
+    this.settings = settings;
+    this.console = console;
+  }
+
+  /** Runs the analysis and returns its summary; throws {@link ShockscopeException} if it cannot. */
+  public Summary run() {
+    try (JobProgress progress = new JobProgress(spark, console, settings.progressSeconds())) {
+      return run(progress);
+    }
+  }
+
+  private Summary run(JobProgress progress) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    progress.stage("discovery");
+    TableStore store = new TableStore(spark, settings.out(), settings.format());
+    Sweep sweep = SweepDiscovery.discover(settings.sweep(), hadoop);
+    if (sweep.runs().isEmpty()) {
+      throw new ShockscopeException("No runs found in sweep " + settings.sweep() + " ("
+          + sweep.layout() + " layout, " + sweep.errors().size() + " unusable inputs)");
+    }
+    failIfStrict(sweep.errors().size(), "discovery");
+    long nCheckpoints = sweep.runs().stream().mapToLong(r -> r.checkpoints().size()).sum();
+    progress.totals(nCheckpoints, sweep.runs().size());
+    console.printf("[shockscope] %s sweep %s: %d runs, %d checkpoints, %d unusable inputs%n",
+        sweep.layout().name().toLowerCase(java.util.Locale.ROOT), sweep.uri(),
+        sweep.runs().size(), nCheckpoints, sweep.errors().size());
+    console.printf("[shockscope] linear algebra: %s%n", CheckpointReducer.backend());
+
+    progress.stage("reducing checkpoints");
+    String model = settings.model() != null ? settings.model() : sweep.modelJson();
+    Dataset<Row> reduced = reduce(sweep, model, hadoop, progress).persist(
+        StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> observables = reduced.filter(col("kind").equalTo(CheckpointReducer.OBSERVABLE))
+        .select(col("run_id"), col("step"), col("group"), col("name"), col("value"));
+    Dataset<Row> spectra = reduced.filter(col("kind").equalTo(CheckpointReducer.SPECTRUM))
+        .select(col("run_id"), col("step"), col("group"), col("name").as("matrix"), col("sv"));
+    Dataset<Row> structures = reduced.filter(col("kind").equalTo(CheckpointReducer.STRUCTURE))
+        .select(col("run_id"), col("message").as("structure"));
+    Dataset<Row> readErrors = reduced.filter(col("kind").equalTo(CheckpointReducer.ERROR))
+        .select(col("source"), col("run_id"), col("step"), col("stage"), col("error"),
+            col("message"));
+    reduced.count();
+    long nReadErrors = readErrors.count();
+    failIfStrict(nReadErrors, "checkpoint reduction");
+
+    progress.stage("detecting shocks");
+    Dataset<Row> metrics = metricsFrame(sweep);
+    Dataset<Row> series = observables.filter(not(col("name").isin(RunDetection.RAW.toArray())))
+        .select(col("run_id"), col("name").as("series"), col("group"), col("step"),
+            col("value"))
+        .unionByName(metrics.select(col("run_id"), col("name").as("series"),
+            lit(null).cast("string").as("group"), col("step"), col("value")));
+    Dataset<Row> detected = RunDetection.detect(series, DetectorConfig.DEFAULTS,
+        progress.runs()).persist(StorageLevel.MEMORY_AND_DISK());
+    detected.count();
+    Dataset<Row> shocks = RunDetection.shocks(detected);
+    Dataset<Row> transitions = RunDetection.transitions(detected);
+
+    progress.stage("aggregating");
+    HyperparameterColumns hps = hyperparameters(sweep);
+    Dataset<Row> runs = runsTable(sweep, hps, metrics, shocks, transitions, structures).cache();
+    List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
+        : settings.groupBy());
+    Column temperature = temperature(hps, runs);
+    Dataset<Row> phaseStats = PhaseAggregation.phaseStats(runs, shocks, cells, temperature);
+    PhaseModels models = new PhaseModels(runs, shocks, hps, settings.randomSeed());
+    Dataset<Row> boundary = models.phaseBoundary(cells, settings.lrKey());
+    Dataset<Row> survival = models.survival();
+    Dataset<Row> importance = models.importance();
+    HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
+    Dataset<Row> viscosity = models.viscosityLaw(temperature,
+        mom != null && mom.numeric() ? mom.column() : null);
+
+    progress.stage("writing tables");
+    Dataset<Row> runIds = runs.select("run_id");
+    Dataset<Row> errors = errorsFrame(sweep.errors()).unionByName(readErrors);
+    store.replaceRuns(Tables.OBSERVABLES, observables, runIds);
+    store.replaceRuns(Tables.SPECTRA, spectra, runIds);
+    store.replaceRuns(Tables.SHOCKS, shocks, runIds);
+    store.replaceRuns(Tables.TRANSITIONS, transitions, runIds);
+    store.replaceRuns(Tables.RUNS, runs, runIds);
+    store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(
+        spark.sql("select cast(null as string) as run_id")));
+    Dataset<Row> allRuns = store.read(Tables.RUNS);
+    Dataset<Row> allShocks = store.read(Tables.SHOCKS);
+    if (allRuns.count() != runs.count()) {
+      // other runs' rows were kept: the sweep statistics cover all of them
+      PhaseModels all = new PhaseModels(allRuns, allShocks, hps, settings.randomSeed());
+      phaseStats = PhaseAggregation.phaseStats(allRuns, allShocks, cells,
+          temperature(hps, allRuns));
+      boundary = all.phaseBoundary(cells, settings.lrKey());
+      survival = all.survival();
+      importance = all.importance();
+      viscosity = all.viscosityLaw(temperature(hps, allRuns),
+          mom != null && mom.numeric() ? mom.column() : null);
+    }
+    store.replaceAll(Tables.PHASE_STATS, phaseStats);
+    store.replaceAll(Tables.PHASE_BOUNDARY, boundary);
+    store.replaceAll(Tables.SURVIVAL, survival);
+    store.replaceAll(Tables.IMPORTANCE, importance);
+    store.replaceAll(Tables.VISCOSITY_LAW, viscosity);
+
+    String report = null;
+    if (settings.report()) {
+      progress.stage("writing report");
+      ReportOptions d = ReportOptions.defaults();
+      ReportOptions opts = new ReportOptions("shockscope: " + sweep.name(), settings.lrKey(),
+          settings.batchKey(), settings.momentumKey(), settings.seedKey(), settings.lossMetric(),
+          d.galleryObservables(), d.galleryRuns(), d.scatterPoints(), d.boxCells(),
+          d.boundaryCells(), d.errorRows());
+      report = store.root() + "/report/index.html";
+      ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), metrics, opts),
+          report);
+    }
+    Row counts = store.read(Tables.RUNS).agg(count(lit(1)),
+        org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first();
+    Summary summary = new Summary(sweep.uri(), sweep.layout().name(), counts.getLong(0),
+        nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
+        store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
+        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed());
+    reduced.unpersist();
+    detected.unpersist();
+    progress.stage("done");
+    return summary;
+  }
+
+  private static Column not(Column c) {
+    return org.apache.spark.sql.functions.not(c);
+  }
+
+  private void failIfStrict(long errors, String stage) {
+    if (settings.strict() && errors > 0) {
+      throw new ShockscopeException("--strict: " + errors + " unusable input(s) found during "
+          + stage + "; run without --strict to quarantine them in the errors table");
+    }
+  }
+
+  /** Cuts runs into segments, balances them over partitions and reduces them on executors. */
+  private Dataset<Row> reduce(Sweep sweep, String model, Configuration hadoop,
+                              JobProgress progress) {
+    List<CheckpointSegment> segments = new ArrayList<>();
+    for (RunInfo run : sweep.runs()) {
+      List<CheckpointSegment.Item> items = new ArrayList<>();
+      for (CheckpointRef c : run.checkpoints()) {
+        items.add(new CheckpointSegment.Item(c.step(), c.files(), c.bytes()));
+      }
+      List<List<CheckpointSegment.Item>> parts =
+          SegmentBalancer.chunks(items, settings.segmentCheckpoints());
+      for (int i = 0; i < parts.size(); i++) {
+        CheckpointSegment.Item prev = i == 0 ? null : parts.get(i - 1).get(parts.get(i - 1).size() - 1);
+        long bytes = parts.get(i).stream().mapToLong(CheckpointSegment.Item::bytes).sum()
+            + (prev == null ? 0 : prev.bytes());
+        segments.add(new CheckpointSegment(run.runId(), i, prev, List.copyOf(parts.get(i)),
+            model, run.configJson(), run.params().get("activation"), bytes));
+      }
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = Math.max(1, Math.min(segments.size(), 3 * jsc.defaultParallelism()));
+    long[] bytes = segments.stream().mapToLong(CheckpointSegment::bytes).toArray();
+    int[] assignment = SegmentBalancer.assign(bytes, partitions);
+    List<Tuple2<Integer, CheckpointSegment>> keyed = new ArrayList<>();
+    for (int i = 0; i < segments.size(); i++) {
+      keyed.add(new Tuple2<>(assignment[i], segments.get(i)));
+    }
+    SerializableConfiguration conf = new SerializableConfiguration(hadoop);
+    var checkpointsDone = progress.checkpoints();
+    JavaRDD<Row> rows = JavaPairRDD.fromJavaRDD(jsc.parallelize(keyed, partitions))
+        .partitionBy(new ExactPartitioner(partitions))
+        .values()
+        .mapPartitions(it -> CheckpointReducer.reduce(it, conf.value(), checkpointsDone));
+    return spark.createDataFrame(rows, CheckpointReducer.SCHEMA);
+  }
+
+  /** Maps an integer key to the partition of the same number. */
+  static final class ExactPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int n;
+
+    ExactPartitioner(int n) {
+      this.n = n;
+    }
+
+    @Override
+    public int numPartitions() {
+      return n;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return (Integer) key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ExactPartitioner p && p.n == n;
+    }
+
+    @Override
+    public int hashCode() {
+      return n;
+    }
+  }
+
+  static final StructType METRICS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false).add("name", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false).add("value", DataTypes.DoubleType, true);
+
+  private Dataset<Row> metricsFrame(Sweep sweep) {
+    List<Row> rows = new ArrayList<>();
+    for (RunInfo run : sweep.runs()) {
+      for (MetricSeries m : run.metrics().values()) {
+        for (int i = 0; i < m.size(); i++) {
+          rows.add(RowFactory.create(run.runId(), m.name(), m.steps()[i], m.values()[i]));
+        }
+      }
+    }
+    return spark.createDataFrame(rows, METRICS_SCHEMA);
+  }
+
+  private Dataset<Row> errorsFrame(List<ErrorRecord> errors) {
+    List<Row> rows = new ArrayList<>();
+    for (ErrorRecord e : errors) {
+      rows.add(RowFactory.create(e.source(), e.runId(), e.step(), e.stage(), e.error(),
+          e.message()));
+    }
+    return spark.createDataFrame(rows, Tables.ERRORS_SCHEMA);
+  }
+
+  /** Types the sweep's hyperparameters: numeric where every present value is a number. */
+  static HyperparameterColumns hyperparameters(Sweep sweep, String seedKey) {
+    Map<String, Boolean> numeric = new LinkedHashMap<>();
+    Map<String, java.util.Set<String>> distinct = new HashMap<>();
+    Map<String, Long> present = new HashMap<>();
+    for (RunInfo run : sweep.runs()) {
+      for (Map.Entry<String, String> e : new TreeMap<>(run.params()).entrySet()) {
+        if (e.getKey().startsWith("mlflow.")) {
+          // MLflow bookkeeping (the run uuid), not a hyperparameter
+          continue;
+        }
+        numeric.merge(e.getKey(), run.numericParams().containsKey(e.getKey()), Boolean::logicalAnd);
+        distinct.computeIfAbsent(e.getKey(), k -> new java.util.HashSet<>()).add(e.getValue());
+        present.merge(e.getKey(), 1L, Long::sum);
+      }
+    }
+    List<HyperparameterColumns.Hyperparameter> all = new ArrayList<>();
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String k : numeric.keySet()) {
+      String c = HyperparameterColumns.columnName(k);
+      while (!used.add(c)) {
+        c = c + "_";
+      }
+      all.add(new HyperparameterColumns.Hyperparameter(k, c, numeric.get(k),
+          distinct.get(k).size(), present.get(k)));
+    }
+    return new HyperparameterColumns(all, seedKey);
+  }
+
+  private HyperparameterColumns hyperparameters(Sweep sweep) {
+    return hyperparameters(sweep, settings.seedKey());
+  }
+
+  private Column temperature(HyperparameterColumns hps, Dataset<Row> runs) {
+    HyperparameterColumns.Hyperparameter lr = hps.byKey(settings.lrKey());
+    HyperparameterColumns.Hyperparameter b = hps.byKey(settings.batchKey());
+    if (lr == null || b == null || !lr.numeric() || !b.numeric()) {
+      return null;
+    }
+    return runs.col(lr.column()).divide(runs.col(b.column()));
+  }
+
+  /** The runs table: discovery facts, typed hyperparameters, metrics and shock counts. */
+  private Dataset<Row> runsTable(Sweep sweep, HyperparameterColumns hps, Dataset<Row> metrics,
+                                 Dataset<Row> shocks, Dataset<Row> transitions,
+                                 Dataset<Row> structures) {
+    StructType schema = new StructType().add("run_id", DataTypes.StringType, false)
+        .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+        .add("n_checkpoints", DataTypes.IntegerType, false)
+        .add("_last_ckpt", DataTypes.LongType, true);
+    for (HyperparameterColumns.Hyperparameter h : hps.all()) {
+      schema = schema.add(h.column(), h.numeric() ? DataTypes.DoubleType : DataTypes.StringType);
+    }
+    List<Row> rows = new ArrayList<>();
+    for (RunInfo run : sweep.runs()) {
+      List<Object> v = new ArrayList<>();
+      v.add(run.runId());
+      v.add(scala.jdk.javaapi.CollectionConverters.asScala(run.params()));
+      v.add(run.checkpoints().size());
+      v.add(run.checkpoints().isEmpty() ? null
+          : run.checkpoints().get(run.checkpoints().size() - 1).step());
+      for (HyperparameterColumns.Hyperparameter h : hps.all()) {
+        v.add(h.numeric() ? run.numericParams().get(h.key()) : run.params().get(h.key()));
+      }
+      rows.add(RowFactory.create(v.toArray()));
+    }
+    Dataset<Row> base = spark.createDataFrame(rows, schema);
+    String loss = settings.lossMetric();
+    Dataset<Row> metricFacts = metrics.groupBy("run_id").agg(
+        org.apache.spark.sql.functions.max("step").as("_last_metric"),
+        org.apache.spark.sql.functions.max_by(when(col("name").equalTo(loss), col("value")),
+            when(col("name").equalTo(loss), col("step"))).as("final_loss"));
+    Dataset<Row> shockFacts = transitions.filter(col("kind").notEqual("divergence"))
+        .groupBy("run_id").agg(count(lit(1)).cast("int").as("n_shocks"),
+            min("step").as("first_shock_step"));
+    Dataset<Row> divFacts = shocks.filter(col("kind").equalTo("divergence"))
+        .groupBy("run_id").agg(min("step").as("divergence_step"));
+    Dataset<Row> r = base.join(metricFacts, "run_id", "left").join(shockFacts, "run_id", "left")
+        .join(divFacts, "run_id", "left").join(structures, "run_id", "left");
+    List<Column> out = new ArrayList<>();
+    out.add(col("run_id"));
+    out.add(col("params"));
+    for (HyperparameterColumns.Hyperparameter h : hps.all()) {
+      out.add(col(h.column()));
+    }
+    out.add(col("n_checkpoints"));
+    out.add(org.apache.spark.sql.functions.greatest(col("_last_ckpt"), col("_last_metric"))
+        .as("last_step"));
+    out.add(col("final_loss"));
+    out.add(col("divergence_step").isNotNull().as("diverged"));
+    out.add(col("divergence_step"));
+    out.add(org.apache.spark.sql.functions.coalesce(col("n_shocks"), lit(0)).as("n_shocks"));
+    out.add(col("first_shock_step"));
+    out.add(col("structure"));
+    return r.select(out.toArray(Column[]::new)).orderBy("run_id");
+  }
+}
