@@ -14,7 +14,8 @@ import org.ejml.data.DMatrixRMaj;
  * says which one runs, for the job log.
  *
  * <p>An instance owns its workspaces and grows them only when too small; it is not thread-safe
- * (one per task). Input matrices are never modified; outputs are reshaped as documented.
+ * (one per task). Input matrices are never modified; outputs are reshaped as documented. Only
+ * the singular values are public API; the other operations serve the kernels of this package.
  */
 public abstract class DenseLinearAlgebra {
 
@@ -59,7 +60,7 @@ public abstract class DenseLinearAlgebra {
    *
    * @return false when the algorithm did not converge
    */
-  public abstract boolean svd(DMatrixRMaj a, DMatrixRMaj u, double[] sv, DMatrixRMaj vt);
+  abstract boolean svd(DMatrixRMaj a, DMatrixRMaj u, double[] sv, DMatrixRMaj vt);
 
   /**
    * Eigendecomposition of the symmetric matrix {@code a} (input, n × n, not modified):
@@ -68,14 +69,14 @@ public abstract class DenseLinearAlgebra {
    *
    * @return false when the algorithm did not converge
    */
-  public abstract boolean symmetricEigen(DMatrixRMaj a, double[] values, DMatrixRMaj vectors);
+  abstract boolean symmetricEigen(DMatrixRMaj a, double[] values, DMatrixRMaj vectors);
 
   /**
    * {@code c = op(a) · op(b)}, op being the transpose when the flag is set; {@code c} (output)
    * is reshaped and must not alias an input.
    */
-  public abstract void mult(DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB,
-                            DMatrixRMaj c);
+  abstract void mult(DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB,
+                     DMatrixRMaj c);
 
   /**
    * Thin QR factorisation {@code a = q · r} of a matrix with rows ≥ cols: {@code q} (output,
@@ -84,7 +85,7 @@ public abstract class DenseLinearAlgebra {
    *
    * @return false when the decomposition failed
    */
-  public abstract boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r);
+  abstract boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r);
 
   /** Shape checks shared by both backends. */
   static void requireDistinct(DMatrixRMaj c, DMatrixRMaj a, DMatrixRMaj b) {

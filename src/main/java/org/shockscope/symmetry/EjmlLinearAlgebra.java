@@ -54,7 +54,7 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean svd(DMatrixRMaj a, DMatrixRMaj u, double[] sv, DMatrixRMaj vt) {
+  boolean svd(DMatrixRMaj a, DMatrixRMaj u, double[] sv, DMatrixRMaj vt) {
     int k = Math.min(a.numRows, a.numCols);
     u.reshape(a.numRows, k, false);
     vt.reshape(k, a.numCols, false);
@@ -75,7 +75,7 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean symmetricEigen(DMatrixRMaj a, double[] vals, DMatrixRMaj vectors) {
+  boolean symmetricEigen(DMatrixRMaj a, double[] vals, DMatrixRMaj vectors) {
     int n = a.numRows;
     vectors.reshape(n, n, false);
     if (n == 0) {
@@ -112,7 +112,7 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public void mult(DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB, DMatrixRMaj c) {
+  void mult(DMatrixRMaj a, boolean transA, DMatrixRMaj b, boolean transB, DMatrixRMaj c) {
     requireDistinct(c, a, b);
     int k = innerDim(a, transA, b, transB);
     c.reshape(transA ? a.numCols : a.numRows, transB ? b.numRows : b.numCols, false);
@@ -132,7 +132,7 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r) {
+  boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r) {
     if (a.numRows < a.numCols) {
       throw new IllegalArgumentException("thin QR needs rows >= cols, got " + a.numRows + "x"
           + a.numCols);

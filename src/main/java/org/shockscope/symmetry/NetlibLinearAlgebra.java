@@ -58,7 +58,7 @@ final class NetlibLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean svd(DMatrixRMaj in, DMatrixRMaj u, double[] sv, DMatrixRMaj vt) {
+  boolean svd(DMatrixRMaj in, DMatrixRMaj u, double[] sv, DMatrixRMaj vt) {
     int m = in.numCols;
     int n = in.numRows;
     int k = Math.min(m, n);
@@ -94,7 +94,7 @@ final class NetlibLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean symmetricEigen(DMatrixRMaj in, double[] values, DMatrixRMaj vectors) {
+  boolean symmetricEigen(DMatrixRMaj in, double[] values, DMatrixRMaj vectors) {
     int n = in.numRows;
     vectors.reshape(n, n, false);
     if (n == 0) {
@@ -132,7 +132,7 @@ final class NetlibLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public void mult(DMatrixRMaj x, boolean transA, DMatrixRMaj y, boolean transB, DMatrixRMaj c) {
+  void mult(DMatrixRMaj x, boolean transA, DMatrixRMaj y, boolean transB, DMatrixRMaj c) {
     requireDistinct(c, x, y);
     int k = innerDim(x, transA, y, transB);
     int rows = transA ? x.numCols : x.numRows;
@@ -151,7 +151,7 @@ final class NetlibLinearAlgebra extends DenseLinearAlgebra {
   }
 
   @Override
-  public boolean thinQr(DMatrixRMaj in, DMatrixRMaj q, DMatrixRMaj r) {
+  boolean thinQr(DMatrixRMaj in, DMatrixRMaj q, DMatrixRMaj r) {
     int rows = in.numRows;
     int cols = in.numCols;
     if (rows < cols) {
