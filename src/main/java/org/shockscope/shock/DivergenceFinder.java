@@ -60,7 +60,9 @@ final class DivergenceFinder {
 
   private static int growthStart(double[] t, double[] x, int d, double growthFactor,
                                  double[] work) {
-    if (d < 6) {
+    // four finite samples suffice: a run that blows up 13 decades in 5 steps (a catapult far
+    // beyond 2/λ₀) is logged that briefly before its first non-finite value
+    if (d < 4) {
       return -1;
     }
     double ref = initialLevel(x, d, work);

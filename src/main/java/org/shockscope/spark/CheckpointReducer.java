@@ -122,9 +122,7 @@ final class CheckpointReducer {
               null, toSeq(s.sv()), null, null, null, null));
         }
         if (previous != null) {
-          for (Observable o : kernel.motion(previous, tensors)) {
-            out.add(observable(seg.runId(), item.step(), o));
-          }
+          motion(kernel, seg.runId(), item.step(), previous, tensors, out);
         }
         previous = tensors;
       } catch (ShockscopeException e) {
@@ -139,6 +137,25 @@ final class CheckpointReducer {
       }
     }
     return out;
+  }
+
+  /**
+   * The motion observables from {@code previous} to {@code current}. When they cannot be
+   * computed the previous checkpoint is the culprit (the current one was just observed), and
+   * its error row comes from the segment that owns it, so nothing is added here.
+   */
+  private static void motion(QuotientKernel kernel, String runId, long step,
+                             Map<String, Tensor> previous, Map<String, Tensor> current,
+                             List<Row> out) {
+    List<Observable> moved;
+    try {
+      moved = kernel.motion(previous, current);
+    } catch (ShockscopeException e) {
+      return;
+    }
+    for (Observable o : moved) {
+      out.add(observable(runId, step, o));
+    }
   }
 
   private static Row observable(String runId, long step, Observable o) {

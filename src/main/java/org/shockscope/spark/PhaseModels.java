@@ -95,6 +95,9 @@ public final class PhaseModels {
     List<String> others = new ArrayList<>(cellColumns);
     if (lr != null) {
       others.remove(lr.column());
+      if (lr.numeric() && lr.varies()) {
+        others = independentOfLearningRate(others, lr.column());
+      }
     }
     Column cell = others.isEmpty() ? lit("all")
         : concat_ws(", ", others.stream().map(c -> org.apache.spark.sql.functions.concat(
@@ -158,6 +161,32 @@ public final class PhaseModels {
             .otherwise(lit("no_learning_rate"))).as("status"));
     stats.clear();
     return joined.select(out.toArray(Column[]::new)).orderBy(col("target"), col("cell"));
+  }
+
+  /**
+   * Drops the cell columns that the learning rate (with the other columns) determines — a
+   * learning-rate multiplier such as {@code lr_scale}, or a label of the lr regime — since a
+   * cell fixing one of them would hold a single learning rate and no boundary could be seen.
+   * A column c goes when the runs have as many distinct (others, lr) as (others − c, lr).
+   */
+  private List<String> independentOfLearningRate(List<String> others, String lrColumn) {
+    List<String> kept = new ArrayList<>(others);
+    for (String c : others) {
+      List<String> with = new ArrayList<>(kept);
+      with.add(lrColumn);
+      List<String> without = new ArrayList<>(with);
+      without.remove(c);
+      long a = runs.selectExpr(quoted(with)).distinct().count();
+      long b = runs.selectExpr(quoted(without)).distinct().count();
+      if (a == b) {
+        kept.remove(c);
+      }
+    }
+    return kept;
+  }
+
+  private static String[] quoted(List<String> cols) {
+    return cols.stream().map(c -> "`" + c + "`").toArray(String[]::new);
   }
 
   private List<Row> fitBoundary(String target, Dataset<Row> d) {
