@@ -45,7 +45,7 @@ public record DetectorConfig(double minEvidence, double maxWidthFraction, double
                              double spikeWindowFraction, double growthFactor,
                              double mergeFraction, double mergeIntervals) {
   /** The documented defaults. */
-  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 24,
+  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 16,
       1.0, 8.0, 0.05, 1e3, 0.02, 2.0);
 
   public DetectorConfig {

@@ -11,6 +11,10 @@ import java.util.List;
  *       normalised by the noise around the series' level and scaled by the series' AR(1)
  *       factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
  *       fitted, nor are those whose scan window contains a front already accepted.</li>
+ *   <li>A fit whose front runs into the first (last) minSupport samples marks the series'
+ *       initial (final) transient, up to t_s + 2w (from t_s − 2w); later candidates inside it
+ *       are skipped: a monotone start or end of a run is not a shock, and fitting it again from
+ *       another scale finds the same thing.</li>
  *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
  *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
@@ -63,6 +67,12 @@ final class JumpFinder {
   private final SmoothTrendFit trend = new SmoothTrendFit();
   /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
   private double noiseFactor = 1.0;
+  /**
+   * End of the initial transient and start of the final one, from fits that ran into the
+   * series' edges; candidates whose split lies inside are skipped.
+   */
+  private double edgeHead;
+  private double edgeTail;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
 
@@ -79,6 +89,8 @@ final class JumpFinder {
                   double floorVar, double lag1, DetectorConfig cfg) {
     List<Jump> out = new ArrayList<>();
     zones.clear();
+    edgeHead = Double.NEGATIVE_INFINITY;
+    edgeTail = Double.POSITIVE_INFINITY;
     // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
     fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
@@ -96,7 +108,7 @@ final class JumpFinder {
         break;
       }
       int i = c.split();
-      if (explained(t, n, i, c.halfWidth(), out)) {
+      if (explained(t, n, i, c.halfWidth(), out) || t[i] <= edgeHead || t[i - 1] >= edgeTail) {
         continue;
       }
       tried++;
@@ -180,10 +192,21 @@ final class JumpFinder {
     if (w > cfg.maxWidthFraction() * span) {
       return false;
     }
-    int before = lastAtOrBefore(t, n, ts - FRONT_WIDTHS * w);
-    int after = firstAtOrAfter(t, n, ts + FRONT_WIDTHS * w);
-    return before >= cfg.minSupport() - 1 && t[before] < ts - FRONT_WIDTHS * w
-        && n - after >= cfg.minSupport() && t[after] > ts + FRONT_WIDTHS * w;
+    double left = ts - FRONT_WIDTHS * w;
+    double right = ts + FRONT_WIDTHS * w;
+    int before = lastAtOrBefore(t, n, left);
+    int after = firstAtOrAfter(t, n, right);
+    boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
+    boolean tail = n - after >= cfg.minSupport() && t[after] > right;
+    // A front that runs into the first (last) samples is the series' initial (final) transient:
+    // later candidates inside it would only fit it again.
+    if (!head) {
+      edgeHead = Math.max(edgeHead, right);
+    }
+    if (!tail) {
+      edgeTail = Math.min(edgeTail, left);
+    }
+    return head && tail;
   }
 
   /** Applies the acceptance rules to the current fit on [lo, hi). */
