@@ -89,6 +89,18 @@ final class StepScan {
   private double sMsOfScale;
 
   /**
+   * The RSS drop of step+quadratic against quadratic at split i and scale h on y[0, n), before
+   * dividing by σ² (what {@link #scan} ranks), for checking against a direct least-squares fit.
+   */
+  double drop(double[] y, int n, int i, int h) {
+    prefixSums(y, n);
+    if (!scaleConstants(h)) {
+      return Double.NaN;
+    }
+    return statistic(i, h, sMsOfScale);
+  }
+
+  /**
    * Constants of scale h in window-centred indices j = k − i + ½ ∈ {−h+½, …, h−½}: the
    * projection z = G⁻¹Xᵀs of the step s (1 on the right half) on the quadratic basis
    * X = [1, j, j²], and sᵀMs = sᵀs − zᵀXᵀs.
