@@ -12,13 +12,13 @@ import java.util.List;
  *       factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
  *       fitted, nor are those whose scan window contains a front already accepted.</li>
  *   <li>A fit whose front runs into the first (last) minSupport samples marks the series'
- *       initial (final) transient, up to t_s + 2w (from t_s − 2w); later candidates inside it
- *       are skipped: a monotone start or end of a run is not a shock, and fitting it again from
+ *       initial (final) transient, up to t_s + 2w or its own split (from t_s − 2w or the
+ *       split); later candidates inside it are skipped: a monotone start or end of a run is not a shock, and fitting it again from
  *       another scale finds the same thing.</li>
  *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
  *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
- *       ±2h samples around its split, thinned to at most 128 samples (localisation), then
+ *       ±2h samples around its split, thinned to at most 96 samples (localisation), then
  *       refitted on all samples of t_s ± max(6w, m samples) with m = clamp(h, 30, 128), again
  *       as long as w changes the window (at most 4 times), so that both plateaus are in view.
  *       Windows never reach into the front (t_s ± 2w) of a jump already accepted.</li>
@@ -51,7 +51,7 @@ final class JumpFinder {
   /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
   private static final int MAX_CONTEXT_SAMPLES = 128;
   /** The first, localising fit is thinned to at most this many samples. */
-  private static final int FIRST_FIT_SAMPLES = 128;
+  private static final int FIRST_FIT_SAMPLES = 96;
   private static final int MAX_REFITS = 4;
   private static final int CANDIDATES_PER_SCALE = 6;
   /** z of a two-sided 95% interval, rounded. */
@@ -84,11 +84,16 @@ final class JumpFinder {
    * @param levelSd   noise scale around the series' local level (≥ noiseSd), for the scan
    * @param floorVar  resolution variance floor
    * @param lag1      lag-1 autocorrelation of the series' noise, for the scan
+   * @param known     fronts already found on another scale of the same series: they bound the
+   *                  windows like accepted fronts and explain the candidates around them
    */
   List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
-                  double floorVar, double lag1, DetectorConfig cfg) {
+                  double floorVar, double lag1, List<Jump> known, DetectorConfig cfg) {
     List<Jump> out = new ArrayList<>();
     zones.clear();
+    for (Jump j : known) {
+      addZone(t, n, j);
+    }
     edgeHead = Double.NEGATIVE_INFINITY;
     edgeTail = Double.POSITIVE_INFINITY;
     // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
@@ -108,7 +113,8 @@ final class JumpFinder {
         break;
       }
       int i = c.split();
-      if (explained(t, n, i, c.halfWidth(), out) || t[i] <= edgeHead || t[i - 1] >= edgeTail) {
+      if (explained(t, n, i, c.halfWidth(), out) || explained(t, n, i, c.halfWidth(), known)
+          || t[i] <= edgeHead || t[i - 1] >= edgeTail) {
         continue;
       }
       tried++;
@@ -138,7 +144,8 @@ final class JumpFinder {
     double cLo = t[Math.max(lo, split - q)];
     double cHi = t[Math.min(hi - 1, split + q - 1)];
     int stride = Math.max(1, (hi - lo + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
-    if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES) || !plausible(t, n, span, cfg)) {
+    if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES)
+        || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
         return null;
     }
     // Grow the window to the front's own scale (a front wider than the first window was seen
@@ -159,7 +166,8 @@ final class JumpFinder {
       double minWidth = stride == 1 ? 0.0
           : 0.5 * (t[Math.min(n - 1, k + stride)] - t[Math.max(0, k - stride + 1)]);
       stride = 1;
-      if (!fit.refit(t, x, lo2, hi2, minWidth) || !plausible(t, n, span, cfg)) {
+      if (!fit.refit(t, x, lo2, hi2, minWidth)
+          || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
             return null;
       }
       lo = lo2;
@@ -173,20 +181,26 @@ final class JumpFinder {
    * profile's RSS is at least 0 and its penalty at least one parameter more than a cubic's, so
    * E ≤ (n_eff/n)·n·ln((RSS_trend + n·f)/(n·f)) − ln 6 with n_eff/n at most the series' noise
    * factor. Where smooth trends already fit to the resolution (noise-free decays) no tanh fit is
-   * tried.
+   * tried. Long windows are looked at on at most 128 thinned samples, the residual variance per
+   * sample standing for the whole window's (the bound only ever binds on near noise-free data,
+   * where that is accurate).
    */
   private double evidenceBound(double[] t, double[] x, int lo, int hi, double floorVar) {
     int count = hi - lo;
-    trend.bestCriterion(t, x, lo, hi, floorVar, 1.0, Math.log(count));
-    double f = count * floorVar + Double.MIN_NORMAL;
-    return count / noiseFactor * Math.log((trend.minRss() + f) / f) - Math.log(6.0);
+    int stride = Math.max(1, (count + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
+    int used = (count + stride - 1) / stride;
+    trend.bestCriterion(t, x, lo, hi, stride, floorVar, 1.0, Math.log(used));
+    // Per-sample residual variance of the thinned window stands for the whole window's.
+    double f = floorVar + Double.MIN_NORMAL;
+    return count / noiseFactor * Math.log((trend.minRss() / used + f) / f) - Math.log(6.0);
   }
 
   /**
    * Necessary conditions on the series as a whole, checked before any refit: the front is no
    * wider than allowed and the series has minSupport samples beyond t_s ± 2w on each side.
    */
-  private boolean plausible(double[] t, int n, double span, DetectorConfig cfg) {
+  private boolean plausible(double[] t, int n, double span, double splitLo, double splitHi,
+                            DetectorConfig cfg) {
     double ts = fit.center();
     double w = fit.width();
     if (w > cfg.maxWidthFraction() * span) {
@@ -198,13 +212,13 @@ final class JumpFinder {
     int after = firstAtOrAfter(t, n, right);
     boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
     boolean tail = n - after >= cfg.minSupport() && t[after] > right;
-    // A front that runs into the first (last) samples is the series' initial (final) transient:
-    // later candidates inside it would only fit it again.
+    // A front that runs into the first (last) samples is the series' initial (final) transient,
+    // and so is the split that led to it: later candidates inside would only fit it again.
     if (!head) {
-      edgeHead = Math.max(edgeHead, right);
+      edgeHead = Math.max(edgeHead, Math.max(right, splitHi));
     }
     if (!tail) {
-      edgeTail = Math.min(edgeTail, left);
+      edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
     }
     return head && tail;
   }

@@ -36,6 +36,7 @@ public final class ShockDetector {
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
+  private final List<JumpFinder.Jump> known = new ArrayList<>();
   private double[] t = new double[0];
   private double[] x = new double[0];
   private double[] cleaned = new double[0];
@@ -142,14 +143,14 @@ public final class ShockDetector {
     findJumps(cleaned, n, floorSd, logScale);
     if (logScale) {
       // A logistic rise from a small initial value is a ramp on the log scale, while a loss drop
-      // is a front on the log scale: both scales are searched and, where fronts overlap, the
-      // one with the stronger evidence is kept.
+      // is a front on the log scale: both scales are searched, the linear one only away from
+      // the fronts the log scale found.
       for (int i = 0; i < n; i++) {
         x[i] = Math.exp(cleaned[i]);
       }
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
-      findJumps(x, n, linearFloorSd, false);
+        findJumps(x, n, linearFloorSd, false);
     }
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
@@ -172,8 +173,12 @@ public final class ShockDetector {
   private void findJumps(double[] y, int n, double floorSd, boolean logScale) {
     double noiseSd = Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd);
     double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
+    known.clear();
+    for (ScaledJump s : found) {
+      known.add(s.jump());
+    }
     for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
-        spikeFinder.residualLag1(), config)) {
+        spikeFinder.residualLag1(), known, config)) {
       found.add(new ScaledJump(j, logScale));
     }
   }

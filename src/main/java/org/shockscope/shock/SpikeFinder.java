@@ -56,6 +56,18 @@ final class SpikeFinder {
     if (!(sigma > 0.0)) {
       return;
     }
+    int before = out.size();
+    excursions(t, n, threshold, sigma, out, cleaned);
+    if (out.size() > before) {
+      // The noise statistics handed to the jump search describe the series without its spikes
+      // (a spike's samples are strongly correlated residuals, not memory of the noise).
+      noise(cleaned, n, resolutionSd, fraction);
+    }
+  }
+
+  /** The spikes of the current residuals: appended to out, their samples cleaned. */
+  private void excursions(double[] t, int n, double threshold, double sigma, List<Spike> out,
+                          double[] cleaned) {
     double low = 0.5 * threshold * sigma;
     int i = 0;
     while (i < n) {
