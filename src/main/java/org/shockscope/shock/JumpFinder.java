@@ -8,8 +8,8 @@ import java.util.List;
  *
  * <ol>
  *   <li>Candidates: {@link StepScan} at scales h = 3, 6, 12, … samples, its χ² statistic
- *       normalised by the noise around the series' level and scaled by the series' AR(1)
- *       factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
+ *       normalised by the local noise variance ({@link #localNoiseVariance}) and scaled by the
+ *       series' AR(1) factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
  *       fitted, nor are those whose scan window contains a front already accepted.</li>
  *   <li>A fit whose front runs into the first (last) minSupport samples marks the series'
  *       initial (final) transient, up to t_s + 2w or its own split (from t_s − 2w or the
@@ -18,7 +18,7 @@ import java.util.List;
  *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
  *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
- *       ±2h samples around its split, thinned to at most 96 samples (localisation), then
+ *       ±2h samples around its split, thinned to at most 64 samples (localisation), then
  *       refitted on all samples of t_s ± max(6w, m samples) with m = clamp(h, 30, 128), again
  *       as long as w changes the window (at most 4 times), so that both plateaus are in view.
  *       Windows never reach into the front (t_s ± 2w) of a jump already accepted.</li>
@@ -51,18 +51,25 @@ final class JumpFinder {
   /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
   private static final int MAX_CONTEXT_SAMPLES = 128;
   /** The first, localising fit is thinned to at most this many samples. */
-  private static final int FIRST_FIT_SAMPLES = 96;
+  private static final int FIRST_FIT_SAMPLES = 64;
   private static final int MAX_REFITS = 4;
   private static final int CANDIDATES_PER_SCALE = 6;
   /** z of a two-sided 95% interval, rounded. */
   private static final double INTERVAL_Z = 2.0;
   private static final double MAX_LAG1 = 0.98;
+  /** The evidence bound is computed only when σ² is below this many resolution variances. */
+  private static final double BOUND_NOISE_RATIO = 100.0;
+  /** Smallest half-window of the local noise scale, in samples. */
+  private static final int LOCAL_NOISE_HALF_WINDOW = 10;
   /** Largest background change over the front's 4w, as a fraction of |J|. */
   private static final double MAX_BACKGROUND_SHARE = 0.25;
   /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
   private static final double MAX_FACTOR = 100.0;
 
   private final StepScan scan = new StepScan();
+  private final RollingMedian localMedian = new RollingMedian();
+  private double[] pseudo = new double[0];
+  private double[] localVar = new double[0];
   private final ViscousShockFit fit = new ViscousShockFit();
   private final SmoothTrendFit trend = new SmoothTrendFit();
   /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
@@ -106,7 +113,8 @@ final class JumpFinder {
     double eff = (1.0 - rho) / (1.0 + rho);
     noiseFactor = 1.0 / eff;
     List<StepScan.Candidate> candidates =
-        scan.scan(x, n, levelSd * levelSd, eff, cfg.minEvidence(), CANDIDATES_PER_SCALE);
+        scan.scan(x, n, localNoiseVariance(t, x, n, noiseSd, levelSd), eff, cfg.minEvidence(),
+            CANDIDATES_PER_SCALE);
     int tried = 0;
     for (StepScan.Candidate c : candidates) {
       if (tried >= cfg.maxCandidates()) {
@@ -137,7 +145,10 @@ final class JumpFinder {
     if (split - lo < cfg.minSupport() + 1 || hi - split < cfg.minSupport() + 1) {
       return null;
     }
-    if (evidenceBound(t, x, lo, hi, floorVar) < cfg.minEvidence()) {
+    // The bound can only bind where the noise is near the resolution (noisy windows always
+    // pass it), so it is not computed for noisy series.
+    if (noiseSd * noiseSd < BOUND_NOISE_RATIO * floorVar
+        && evidenceBound(t, x, lo, hi, floorVar) < cfg.minEvidence()) {
       return null;
     }
     int q = Math.max(1, h / 2);
@@ -284,6 +295,38 @@ final class JumpFinder {
     double score = 1.0 / (1.0 + Math.exp(-0.5 * (evidence - cfg.minEvidence())));
     return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, unresolved, strength,
         evidence, score);
+  }
+
+  /**
+   * The noise variance around each sample: the local white-noise scale, 1.4826 × the rolling
+   * median (half-window max(10, n/50)) of the absolute pseudo-residuals
+   * ({@link RobustOps#noiseScale}), inflated by the series-wide ratio (levelSd/noiseSd)² of the
+   * noise around the level to the white noise (memory), and floored at the series' noise
+   * scale's 1/10. A loss's noise shrinks with the loss; judged against the series-wide scale,
+   * its early, noisy part would look full of steps.
+   */
+  private double[] localNoiseVariance(double[] t, double[] x, int n, double noiseSd,
+                                      double levelSd) {
+    if (pseudo.length < n) {
+      int cap = Math.max(n, 2 * pseudo.length);
+      pseudo = new double[cap];
+      localVar = new double[cap];
+    }
+    for (int i = 1; i < n - 1; i++) {
+      double a = (t[i + 1] - t[i]) / (t[i + 1] - t[i - 1]);
+      double b = 1.0 - a;
+      pseudo[i] = Math.abs(a * x[i - 1] + b * x[i + 1] - x[i]) / Math.sqrt(a * a + b * b + 1.0);
+    }
+    pseudo[0] = pseudo[Math.min(1, n - 1)];
+    pseudo[n - 1] = pseudo[Math.max(0, n - 2)];
+    localMedian.apply(pseudo, n, Math.max(LOCAL_NOISE_HALF_WINDOW, n / 50), localVar);
+    double memory = (levelSd * levelSd) / (noiseSd * noiseSd);
+    double floor = 0.01 * noiseSd * noiseSd;
+    for (int i = 0; i < n; i++) {
+      double s = RobustOps.MAD_TO_SIGMA * localVar[i];
+      localVar[i] = Math.max(s * s * memory, floor);
+    }
+    return localVar;
   }
 
   /**

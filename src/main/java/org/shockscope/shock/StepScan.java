@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <pre>  S(i, h) = (RSS_quadratic − RSS_step) / σ²,</pre>
  *
- * is χ²₁-distributed under white noise whatever the window's size (σ² is the series' robust
- * noise variance, not the window's, so small windows are not heavy-tailed). It is a moving-sum
+ * is χ²₁-distributed under white noise whatever the window's size (σ² is a robust noise
+ * variance estimated from the neighbourhood, not from the window's own residuals, so small
+ * windows are not heavy-tailed). It is a moving-sum
  * (MOSUM) change statistic (Hušková &amp; Slabý 2001) made robust to local trend and curvature:
  * a decay or a drift alone does not look like a step.
  *
@@ -35,6 +36,7 @@ final class StepScan {
   private double[] sky = new double[1];
   private double[] skky = new double[1];
   private double[] stat = new double[1];
+  private double[] svar = new double[1];
   private final double[] gram = new double[9];
   private final double[] proj = new double[3];
 
@@ -42,17 +44,22 @@ final class StepScan {
    * Candidates of {@code y[0, n)} with statistic ≥ {@code minStatistic}, strongest first.
    *
    * @param y           finite sample values; input
-   * @param noiseVar    variance of the series' noise (positive), in squared units of y
+   * @param noiseVar    the noise variance at each sample (positive), in squared units of y; a
+   *                    window's statistic is divided by its mean, so that heteroscedastic noise
+   *                    (a loss's noise shrinking with the loss) is judged locally; input
    * @param effFactor   multiplies every statistic (n_eff/n for autocorrelated noise)
    * @param perScale    how many splits to keep per scale
    */
-  List<Candidate> scan(double[] y, int n, double noiseVar, double effFactor,
+  List<Candidate> scan(double[] y, int n, double[] noiseVar, double effFactor,
                        double minStatistic, int perScale) {
     List<Candidate> out = new ArrayList<>();
     if (n < 2 * MIN_HALF_WIDTH) {
       return out;
     }
     prefixSums(y, n);
+    for (int i = 0; i < n; i++) {
+      svar[i + 1] = svar[i] + noiseVar[i];
+    }
     for (int h = MIN_HALF_WIDTH; 2 * h <= n; h *= 2) {
       if (!scaleConstants(h)) {
         continue;
@@ -62,7 +69,8 @@ final class StepScan {
         stat[i] = Double.NEGATIVE_INFINITY;
       }
       for (int i = h; i <= n - h; i++) {
-        stat[i] = effFactor * statistic(i, h, sMs) / noiseVar;
+        double var = (svar[i + h] - svar[i - h]) / (2 * h);
+        stat[i] = effFactor * statistic(i, h, sMs) / var;
       }
       // Greedy non-maximum suppression: the best remaining split, then nothing within ±h/2.
       int radius = Math.max(1, h / 2);
@@ -148,6 +156,7 @@ final class StepScan {
       sky = new double[cap];
       skky = new double[cap];
       stat = new double[cap];
+      svar = new double[cap];
     }
     double mean = 0.0;
     for (int i = 0; i < n; i++) {

@@ -122,7 +122,9 @@ class KernelTest {
     }
     // A centred step is three-quarters collinear with the window's linear term, so a 4σ step
     // over ±48 samples drops the RSS by about 4²·48·(1/2)·(1/4) = 96 σ².
-    List<StepScan.Candidate> found = scan.scan(y, n, 1.0, 1.0, 20.0, 3);
+    double[] unit = new double[n];
+    Arrays.fill(unit, 1.0);
+    List<StepScan.Candidate> found = scan.scan(y, n, unit, 1.0, 20.0, 3);
     assertEquals(120, found.get(0).split(), 1);
     assertEquals(48, found.get(0).halfWidth());
     assertEquals(96, found.get(0).statistic(), 40);
