@@ -59,16 +59,16 @@ final class JumpFinder {
   private static final double MAX_LAG1 = 0.98;
   /** The evidence bound is computed only when σ² is below this many resolution variances. */
   private static final double BOUND_NOISE_RATIO = 100.0;
-  /** Smallest half-window of the local noise scale, in samples. */
-  private static final int LOCAL_NOISE_HALF_WINDOW = 10;
+  /** Smallest block of the local noise scale, in samples. */
+  private static final int LOCAL_NOISE_BLOCK = 10;
   /** Largest background change over the front's 4w, as a fraction of |J|. */
   private static final double MAX_BACKGROUND_SHARE = 0.25;
   /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
   private static final double MAX_FACTOR = 100.0;
 
   private final StepScan scan = new StepScan();
-  private final RollingMedian localMedian = new RollingMedian();
   private double[] pseudo = new double[0];
+  private double[] blockWork = new double[0];
   private double[] localVar = new double[0];
   private final ViscousShockFit fit = new ViscousShockFit();
   private final SmoothTrendFit trend = new SmoothTrendFit();
@@ -298,12 +298,12 @@ final class JumpFinder {
   }
 
   /**
-   * The noise variance around each sample: the local white-noise scale, 1.4826 × the rolling
-   * median (half-window max(10, n/50)) of the absolute pseudo-residuals
-   * ({@link RobustOps#noiseScale}), inflated by the series-wide ratio (levelSd/noiseSd)² of the
-   * noise around the level to the white noise (memory), and floored at the series' noise
-   * scale's 1/10. A loss's noise shrinks with the loss; judged against the series-wide scale,
-   * its early, noisy part would look full of steps.
+   * The noise variance around each sample: the local white-noise scale, 1.4826 × the median of
+   * the absolute pseudo-residuals ({@link RobustOps#noiseScale}) in blocks of max(10, n/50)
+   * samples, interpolated linearly between block centres; inflated by the series-wide ratio
+   * (levelSd/noiseSd)² of the noise around the level to the white noise (memory); floored at
+   * 1% of the series' white-noise variance. A loss's noise shrinks with the loss: judged
+   * against one series-wide scale, its early, noisy part would look full of steps.
    */
   private double[] localNoiseVariance(double[] t, double[] x, int n, double noiseSd,
                                       double levelSd) {
@@ -319,14 +319,41 @@ final class JumpFinder {
     }
     pseudo[0] = pseudo[Math.min(1, n - 1)];
     pseudo[n - 1] = pseudo[Math.max(0, n - 2)];
-    localMedian.apply(pseudo, n, Math.max(LOCAL_NOISE_HALF_WINDOW, n / 50), localVar);
+    int block = Math.max(LOCAL_NOISE_BLOCK, n / 50);
+    int blocks = Math.max(1, n / block);
     double memory = (levelSd * levelSd) / (noiseSd * noiseSd);
     double floor = 0.01 * noiseSd * noiseSd;
-    for (int i = 0; i < n; i++) {
-      double s = RobustOps.MAD_TO_SIGMA * localVar[i];
-      localVar[i] = Math.max(s * s * memory, floor);
+    // Block medians go to localVar[k] for now (k < blocks ≤ n), then are spread over samples
+    // from the last sample backwards, which never overwrites a block not yet used.
+    for (int k = 0; k < blocks; k++) {
+      int from = k * block;
+      int to = k == blocks - 1 ? n : from + block;
+      double s = RobustOps.MAD_TO_SIGMA * RobustOps.median(pseudo, from, to, medianWork(to - from));
+      localVar[k] = Math.max(s * s * memory, floor);
+    }
+    double last = blocks == 1 ? 0.5 * n : (blocks - 1) * block + 0.5 * (n - (blocks - 1) * block);
+    for (int i = n - 1; i >= 0; i--) {
+      double pos = (i + 0.5 - 0.5 * block) / block;
+      int k = (int) Math.floor(pos);
+      double v;
+      if (pos <= 0.0 || blocks == 1) {
+        v = localVar[0];
+      } else if (k >= blocks - 1 || i + 0.5 >= last) {
+        v = localVar[blocks - 1];
+      } else {
+        double f = pos - k;
+        v = (1.0 - f) * localVar[k] + f * localVar[k + 1];
+      }
+      localVar[i] = v;
     }
     return localVar;
+  }
+
+  private double[] medianWork(int size) {
+    if (blockWork.length < size) {
+      blockWork = new double[Math.max(size, 2 * blockWork.length)];
+    }
+    return blockWork;
   }
 
   /**

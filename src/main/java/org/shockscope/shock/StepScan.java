@@ -37,6 +37,7 @@ final class StepScan {
   private double[] skky = new double[1];
   private double[] stat = new double[1];
   private double[] svar = new double[1];
+  private int[] index = new int[1];
   private final double[] gram = new double[9];
   private final double[] proj = new double[3];
 
@@ -72,11 +73,19 @@ final class StepScan {
         double var = (svar[i + h] - svar[i - h]) / (2 * h);
         stat[i] = effFactor * statistic(i, h, sMs) / var;
       }
-      // Greedy non-maximum suppression: the best remaining split, then nothing within ±h/2.
+      // Greedy non-maximum suppression among the splits above the threshold: the best
+      // remaining one, then nothing within ±h/2.
+      int above = 0;
+      for (int i = h; i <= n - h; i++) {
+        if (stat[i] >= minStatistic) {
+          index[above++] = i;
+        }
+      }
       int radius = Math.max(1, h / 2);
       for (int pick = 0; pick < perScale; pick++) {
         int best = -1;
-        for (int i = h; i <= n - h; i++) {
+        for (int k = 0; k < above; k++) {
+          int i = index[k];
           if (stat[i] >= minStatistic && (best < 0 || stat[i] > stat[best])) {
             best = i;
           }
@@ -157,6 +166,7 @@ final class StepScan {
       skky = new double[cap];
       stat = new double[cap];
       svar = new double[cap];
+      index = new int[cap];
     }
     double mean = 0.0;
     for (int i = 0; i < n; i++) {
