@@ -13,7 +13,7 @@ package org.shockscope.shock;
  *                          the series (default 0.1: the front, which rises over about 4w, then
  *                          takes at most 40% of the run; wider changes are trends, not shocks)
  * @param minStrength       a jump's |J| must be at least this many noise standard deviations
- *                          (noise from the first differences, 1.4826·MAD/√2)
+ *                          (white-noise σ from pseudo-residuals, see RobustOps)
  * @param resolution        values are resolved only to this fraction of the series' range: its
  *                          square times the squared range is added to every residual variance,
  *                          so that noise-free smooth curves do not turn sub-resolution

@@ -41,7 +41,7 @@ import java.util.List;
 final class JumpFinder {
   /** An accepted jump on the detection scale. */
   record Jump(double center, double width, double level, double jump, double lo, double hi,
-              boolean unresolved, double strength, double evidence, double score) {}
+              double strength, double evidence, double score) {}
 
   /** Windows extend this many widths either side of t_s. */
   private static final double WINDOW_WIDTHS = 6.0;
@@ -87,7 +87,7 @@ final class JumpFinder {
    * @param t         sample times; input
    * @param x         finite values on the detection scale (spikes cleaned); input
    * @param n         number of samples
-   * @param noiseSd   noise scale for strength (from first differences)
+   * @param noiseSd   white-noise scale (pseudo-residuals, at least the resolution), for strength
    * @param levelSd   noise scale around the series' local level (≥ noiseSd), for the scan
    * @param floorVar  resolution variance floor
    * @param lag1      lag-1 autocorrelation of the series' noise, for the scan
@@ -293,8 +293,7 @@ final class JumpFinder {
       hi95 = Math.min(t[n - 1], Math.max(hi95, ts + half));
     }
     double score = 1.0 / (1.0 + Math.exp(-0.5 * (evidence - cfg.minEvidence())));
-    return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, unresolved, strength,
-        evidence, score);
+    return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, strength, evidence, score);
   }
 
   /**

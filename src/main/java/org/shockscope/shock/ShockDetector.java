@@ -19,8 +19,12 @@ import java.util.Objects;
  *   <li>Resolution: f = (resolution × range)², the variance floor (see
  *       {@link DetectorConfig#resolution}).</li>
  *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the baseline.</li>
- *   <li>{@link JumpFinder} on the cleaned series, with noise σ = max(1.4826·MAD(Δy)/√2, √f) and
- *       the lag-1 autocorrelation of the spike baseline's residuals for the candidate scan.</li>
+ *   <li>{@link JumpFinder} on the cleaned series, with the white-noise σ from pseudo-residuals
+ *       ({@link RobustOps#noiseScale}, at least √f) for strengths and the spike baseline's
+ *       residual scale and lag-1 autocorrelation for the noise's memory. A series on the log
+ *       scale is then also searched on the linear scale, away from the fronts already found: a
+ *       logistic rise from a small initial value (a deep linear network's singular value) is a
+ *       tanh front on the linear scale but a ramp on the log scale.</li>
  * </ol>
  * Events are converted back to the series' units (exp of levels on a log scale) and steps.
  *
