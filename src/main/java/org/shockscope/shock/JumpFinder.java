@@ -9,12 +9,13 @@ import java.util.List;
  * <ol>
  *   <li>Candidates: {@link StepScan} at scales h = 3, 6, 12, … samples, its χ² statistic
  *       normalised by the local noise variance ({@link #localNoiseVariance}) and scaled by the
- *       series' AR(1) factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
- *       fitted, nor are those whose scan window contains a front already accepted.</li>
+ *       series' AR(1) factor (1−ρ)/(1+ρ); candidates below
+ *       {@link DetectorConfig#minEvidence} are not fitted, nor are those whose scan window
+ *       contains a front already accepted.</li>
  *   <li>A fit whose front runs into the first (last) minSupport samples marks the series'
  *       initial (final) transient, up to t_s + 2w or its own split (from t_s − 2w or the
- *       split); later candidates inside it are skipped: a monotone start or end of a run is not a shock, and fitting it again from
- *       another scale finds the same thing.</li>
+ *       split); later candidates inside it are skipped: a monotone start or end of a run is not
+ *       a shock, and fitting it again from another scale finds the same thing.</li>
  *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
  *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
@@ -28,8 +29,8 @@ import java.util.List;
  *       the inverse of the larger of two long-run variance factors: the series' AR(1) factor
  *       (1+ρ)/(1−ρ) (ρ from the residuals of the spike baseline: a flexible fit on a short window
  *       absorbs the noise's memory and would understate it) and the Bartlett factor of the
- *       profile's residuals with a bandwidth of w in samples ({@link ViscousShockFit#longRunFactor}),
- *       for slower wander at the front's own scale.</li>
+ *       profile's residuals with a bandwidth of w in samples
+ *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale.</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side; the background slope changes the level
  *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
@@ -157,7 +158,7 @@ final class JumpFinder {
     int stride = Math.max(1, (hi - lo + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
     if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES)
         || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
-        return null;
+      return null;
     }
     // Grow the window to the front's own scale (a front wider than the first window was seen
     // only in part), at most MAX_REFITS times.
@@ -179,7 +180,7 @@ final class JumpFinder {
       stride = 1;
       if (!fit.refit(t, x, lo2, hi2, minWidth)
           || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
-            return null;
+        return null;
       }
       lo = lo2;
       hi = hi2;
@@ -256,7 +257,8 @@ final class JumpFinder {
     }
     // The front must dominate the background across it: a slope that undoes (or doubles) a large
     // part of J over 4w means the "front" is the flank of a wiggle that tanh + line can mimic.
-    if (Math.abs(fit.slope()) * 2.0 * FRONT_WIDTHS * w > MAX_BACKGROUND_SHARE * Math.abs(fit.jump())) {
+    double background = Math.abs(fit.slope()) * 2.0 * FRONT_WIDTHS * w;
+    if (background > MAX_BACKGROUND_SHARE * Math.abs(fit.jump())) {
       return null;
     }
     double strength = Math.abs(fit.jump()) / noiseSd;
@@ -327,10 +329,12 @@ final class JumpFinder {
     for (int k = 0; k < blocks; k++) {
       int from = k * block;
       int to = k == blocks - 1 ? n : from + block;
-      double s = RobustOps.MAD_TO_SIGMA * RobustOps.median(pseudo, from, to, medianWork(to - from));
+      double s = RobustOps.MAD_TO_SIGMA
+          * RobustOps.median(pseudo, from, to, medianWork(to - from));
       localVar[k] = Math.max(s * s * memory, floor);
     }
-    double last = blocks == 1 ? 0.5 * n : (blocks - 1) * block + 0.5 * (n - (blocks - 1) * block);
+    double last = blocks == 1 ? 0.5 * n
+        : (blocks - 1) * block + 0.5 * (n - (blocks - 1) * block);
     for (int i = n - 1; i >= 0; i--) {
       double pos = (i + 0.5 - 0.5 * block) / block;
       int k = (int) Math.floor(pos);

@@ -18,7 +18,8 @@ import java.util.Objects;
  *       or drop is a ratio, and the noise of a loss is roughly proportional to it).</li>
  *   <li>Resolution: f = (resolution × range)², the variance floor (see
  *       {@link DetectorConfig#resolution}).</li>
- *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the baseline.</li>
+ *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the
+ *       baseline.</li>
  *   <li>{@link JumpFinder} on the cleaned series, with the white-noise σ from pseudo-residuals
  *       ({@link RobustOps#noiseScale}, at least √f) for strengths and the spike baseline's
  *       residual scale and lag-1 autocorrelation for the noise's memory. A series on the log

@@ -5,8 +5,9 @@ package org.shockscope.shock;
  * polynomials of degree 1, 2 and 3 in time and of the exponential trends a + b·e^{c·u}
  * (u = time mapped to [−1, 1] over the window; c is fitted: the best of the grid
  * ±{0.5, 1, 2, 3, 5, 8, 13}, one e-fold per window to thirteen per half window, refined by a
- * golden-section search between its grid neighbours; c counts as a parameter). Each alternative is scored by the same
- * autocorrelation-corrected BIC as the shock profile (see {@link #bestCriterion}).
+ * golden-section search between its grid neighbours; c counts as a parameter). Each
+ * alternative is scored by the same autocorrelation-corrected BIC as the shock profile (see
+ * {@link #bestCriterion}).
  *
  * <p>A stateful algorithm object that owns its workspace; not thread-safe.
  */
@@ -15,7 +16,7 @@ final class SmoothTrendFit {
   private static final double GOLDEN = 0.6180339887498949;
   /** Golden-section steps refining the best rate: the bracket shrinks by 0.618^10 ≈ 1/123. */
   private static final int RATE_ITERATIONS = 10;
-  /** Rates c of the exponential trends in units of 1/2 per half window: c = ±{0.5, 1, 2, 3, 5, 8, 13}. */
+  /** Rates of the exponential trends in halves: c = ±{0.5, 1, 2, 3, 5, 8, 13} per half window. */
   private static final int[] HALF_RATES = {1, 2, 4, 6, 10, 16, 26};
 
   private double[] u = new double[0];
@@ -220,7 +221,7 @@ final class SmoothTrendFit {
     return bestParameters;
   }
 
-  /** The corrected BIC shared with the shock profile (Schwarz 1978, with n_eff for AR(1) errors). */
+  /** The corrected BIC shared with the shock profile (Schwarz 1978; n_eff for correlated noise). */
   static double criterion(double rss, int n, int parameters, double floorVar, double effFactor,
                           double lnNEff) {
     double r = Math.max(rss, 0.0) + n * floorVar + Double.MIN_NORMAL;

@@ -7,18 +7,22 @@ import java.util.List;
  *
  * <p>The baseline is a centred rolling median of half-window r = max(5, ⌈fraction·n⌉) samples
  * ({@link RollingMedian}); residuals e = x − baseline have the robust scale
- * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale (pseudo-residuals,
- * {@link RobustOps#noiseScale}) matters on trends: a median follows a monotone ramp exactly,
- * so residuals there are zero and their MAD alone would understate the noise. A spike is a run of samples of one sign with
- * |e| ≥ threshold·σ/2 whose largest |e| (the peak) is at least threshold·σ and that falls back
- * below half the peak's height on both sides within the series: an excursion touching the first
- * or the last sample has not been seen to return and is not a spike (a change at the very start
- * of a run is its initial transient; one at the end may be a divergence or an unfinished jump).
- * Its duration is the time between the two half-height crossings, each interpolated linearly
- * between the samples around it.
+ * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale
+ * (pseudo-residuals, {@link RobustOps#noiseScale}) matters on trends: a median follows a
+ * monotone ramp exactly, so residuals there are zero and their MAD alone would understate the
+ * noise. A spike is a run of samples of one sign with |e| ≥ threshold·σ/2 whose largest |e|
+ * (the peak) is at least threshold·σ and that falls back below half the peak's height on both
+ * sides within the series: an excursion touching the first or the last sample has not been
+ * seen to return and is not a spike (a change at the very start of a run is its initial
+ * transient; one at the end may be a divergence or an unfinished jump). Its duration is the
+ * time between the two half-height crossings, each interpolated linearly between the samples
+ * around it.
  *
  * <p>The excursion's samples (|e| above min(3σ, half height)) are replaced by the baseline in the
  * cleaned copy handed to the jump search, so that a spike never counts as two level changes.
+ *
+ * <p>After cleaning, the baseline's residual scale and lag-1 autocorrelation are recomputed
+ * without the spikes: they describe the series' noise for the jump search.
  *
  * <p>Stateful (workspaces reused across series); not thread-safe.
  */

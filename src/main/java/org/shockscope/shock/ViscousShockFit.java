@@ -65,7 +65,7 @@ public final class ViscousShockFit {
   private double sumVV;
   private final double[] rhs3 = new double[3];
 
-  /** Window mapping of the current fit: u = (t − windowCenter)/windowHalf, v = (y − valueMean)/valueScale. */
+  /** Window mapping of the current fit: u = (t − windowCenter)/windowHalf, likewise v. */
   private double windowCenter;
   private double windowHalf;
   private double valueMean;
@@ -290,7 +290,7 @@ public final class ViscousShockFit {
     return center;
   }
 
-  /** w: half-width of the front (tanh scale), in steps; bounded below by 1/16 of the smallest gap. */
+  /** w: half-width of the front (tanh scale), in steps; at least 1/16 of the smallest gap. */
   public double width() {
     return width;
   }

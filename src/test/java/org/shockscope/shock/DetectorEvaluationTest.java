@@ -86,7 +86,8 @@ class DetectorEvaluationTest {
   void kindsAndSeriesMustAgree() {
     TruthEvent rank = new TruthEvent("r", "f", "jump", "fc1/effective_rank", 100);
     assertTrue(DetectorEvaluation.compatible(rank,
-        det("r", "jump", 100, "fc1/effective_rank", "loss"), DetectorEvaluation.SeriesMatching.REQUIRE));
+        det("r", "jump", 100, "fc1/effective_rank", "loss"),
+        DetectorEvaluation.SeriesMatching.REQUIRE));
     assertTrue(!DetectorEvaluation.compatible(rank, det("r", "jump", 100, "loss"),
         DetectorEvaluation.SeriesMatching.REQUIRE));
     assertTrue(DetectorEvaluation.compatible(rank, det("r", "jump", 100, "loss"),

@@ -15,7 +15,7 @@ class SpikeAndDivergenceTest {
     return events.stream().filter(e -> e.kind().equals(kind)).toList();
   }
 
-  /** A one-sample spike of 12σ on noisy data is found at its peak with its height, and nothing else. */
+  /** A one-sample spike of 12σ on noise is found at its peak with its height, and nothing else. */
   @Test
   void findsASingleSampleSpikeAtItsPeak() {
     for (int seed = 0; seed < 10; seed++) {
