@@ -145,7 +145,7 @@ public final class ShockDetector {
           s.strength(), s.score()));
     }
     found.clear();
-    findJumps(cleaned, n, floorSd, logScale);
+    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
     if (logScale) {
       // A logistic rise from a small initial value is a ramp on the log scale, while a loss drop
       // is a front on the log scale: both scales are searched, the linear one only away from
@@ -155,7 +155,7 @@ public final class ShockDetector {
       }
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
-        findJumps(x, n, linearFloorSd, false);
+        findJumps(x, n, linearFloorSd, Double.NaN, false);
     }
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
@@ -173,10 +173,13 @@ public final class ShockDetector {
 
   /**
    * Jumps of y[0, n) on one scale, with the noise statistics last computed by the spike finder
-   * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength.
+   * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength
+   * ({@code knownWhiteSd} when already computed on these values, else NaN).
    */
-  private void findJumps(double[] y, int n, double floorSd, boolean logScale) {
-    double noiseSd = Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd);
+  private void findJumps(double[] y, int n, double floorSd, double knownWhiteSd,
+                         boolean logScale) {
+    double noiseSd = Double.isNaN(knownWhiteSd)
+        ? Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd) : knownWhiteSd;
     double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
     known.clear();
     for (ScaledJump s : found) {

@@ -138,7 +138,11 @@ final class SpikeFinder {
       residual[i] = x[i] - baseline[i];
     }
     residualLag1 = lag1(residual, n, resolutionSd * resolutionSd);
-    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.mad(residual, 0, n, work);
+    // Residuals from a centred median are centred on 0: their median absolute value is the MAD.
+    for (int i = 0; i < n; i++) {
+      work[i] = Math.abs(residual[i]);
+    }
+    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n);
   }
 
   /**

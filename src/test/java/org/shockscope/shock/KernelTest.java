@@ -54,7 +54,7 @@ class KernelTest {
   }
 
   @Test
-  void medianSelectAndMad() {
+  void medianAndSelect() {
     Random r = new Random(2);
     double[] work = new double[101];
     for (int n : new int[] {1, 2, 3, 10, 101}) {
@@ -66,13 +66,6 @@ class KernelTest {
       Arrays.sort(sorted);
       double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
       assertEquals(median, RobustOps.median(a, 0, n, work), 0.0);
-      double[] dev = new double[n];
-      for (int i = 0; i < n; i++) {
-        dev[i] = Math.abs(a[i] - median);
-      }
-      Arrays.sort(dev);
-      double mad = n % 2 == 1 ? dev[n / 2] : 0.5 * (dev[n / 2 - 1] + dev[n / 2]);
-      assertEquals(mad, RobustOps.mad(a, 0, n, work), 1e-12);
       double[] copy = a.clone();
       assertEquals(sorted[n - 1], RobustOps.select(copy, n, n - 1), 0.0);
     }
