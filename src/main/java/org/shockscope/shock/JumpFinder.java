@@ -58,8 +58,6 @@ final class JumpFinder {
   /** z of a two-sided 95% interval, rounded. */
   private static final double INTERVAL_Z = 2.0;
   private static final double MAX_LAG1 = 0.98;
-  /** The evidence bound is computed only when σ² is below this many resolution variances. */
-  private static final double BOUND_NOISE_RATIO = 100.0;
   /** Smallest block of the local noise scale, in samples. */
   private static final int LOCAL_NOISE_BLOCK = 10;
   /** Largest background change over the front's 4w, as a fraction of |J|. */
@@ -146,10 +144,7 @@ final class JumpFinder {
     if (split - lo < cfg.minSupport() + 1 || hi - split < cfg.minSupport() + 1) {
       return null;
     }
-    // The bound can only bind where the noise is near the resolution (noisy windows always
-    // pass it), so it is not computed for noisy series.
-    if (noiseSd * noiseSd < BOUND_NOISE_RATIO * floorVar
-        && evidenceBound(t, x, lo, hi, floorVar) < cfg.minEvidence()) {
+    if (evidenceBound(t, x, lo, hi, floorVar) < cfg.minEvidence()) {
       return null;
     }
     int q = Math.max(1, h / 2);
@@ -193,7 +188,7 @@ final class JumpFinder {
    * profile's RSS is at least 0 and its penalty at least one parameter more than a cubic's, so
    * E ≤ (n_eff/n)·n·ln((RSS_trend + n·f)/(n·f)) − ln 6 with n_eff/n at most the series' noise
    * factor. Where smooth trends already fit to the resolution (noise-free decays) no tanh fit is
-   * tried. Long windows are looked at on at most 128 thinned samples, the residual variance per
+   * tried. Long windows are looked at on at most 64 thinned samples, the residual variance per
    * sample standing for the whole window's (the bound only ever binds on near noise-free data,
    * where that is accurate).
    */
