@@ -8,7 +8,7 @@ package org.shockscope.shock;
  * @param minEvidence       a jump is accepted when the shock profile beats the best smooth trend
  *                          by at least this much autocorrelation-corrected BIC (ΔBIC ≥ 10 is
  *                          "very strong" evidence on Kass &amp; Raftery's 1995 scale; the default
- *                          adds margin for the many windows tried per series)
+ *                          20 adds margin for the many windows tried per series)
  * @param maxWidthFraction  a jump's width w must not exceed this fraction of the analysed span of
  *                          the series (default 0.1: the front, which rises over about 4w, then
  *                          takes at most 40% of the run; wider changes are trends, not shocks)
@@ -20,7 +20,8 @@ package org.shockscope.shock;
  *                          interpolation error into evidence (default 1e-3)
  * @param minSupport        samples required beyond t_s ± 2w on each side of a front (default 3:
  *                          both plateaus must be seen; a change at the very start is not a shock)
- * @param maxCandidates     at most this many candidate windows are fitted per series
+ * @param maxCandidates     at most this many candidate windows are fitted per series and scale
+ *                          (a positive series spanning decades is searched on two scales)
  * @param logDecades        a series whose values are all positive and span more than this many
  *                          decades (max/min &gt; 10^logDecades) is analysed on ln(values)
  *                          (default 1: losses are judged by ratios, and a loss spike or drop is
