@@ -8,19 +8,21 @@ package org.shockscope.shock;
  * @param minEvidence       a jump is accepted when the shock profile beats the best smooth trend
  *                          by at least this much autocorrelation-corrected BIC (ΔBIC ≥ 10 is
  *                          "very strong" evidence on Kass &amp; Raftery's 1995 scale; the default
- *                          adds margin for the many windows tried per series)
+ *                          20 adds margin for the many windows tried per series)
  * @param maxWidthFraction  a jump's width w must not exceed this fraction of the analysed span of
  *                          the series (default 0.1: the front, which rises over about 4w, then
  *                          takes at most 40% of the run; wider changes are trends, not shocks)
  * @param minStrength       a jump's |J| must be at least this many noise standard deviations
- *                          (noise from the first differences, 1.4826·MAD/√2)
+ *                          (default 3; white-noise σ from pseudo-residuals)
  * @param resolution        values are resolved only to this fraction of the series' range: its
  *                          square times the squared range is added to every residual variance,
  *                          so that noise-free smooth curves do not turn sub-resolution
  *                          interpolation error into evidence (default 1e-3)
  * @param minSupport        samples required beyond t_s ± 2w on each side of a front (default 3:
  *                          both plateaus must be seen; a change at the very start is not a shock)
- * @param maxCandidates     at most this many candidate windows are fitted per series
+ * @param maxCandidates     at most this many candidate windows are fitted per series and scale
+ *                          (default 16; a positive series spanning decades is searched on two
+ *                          scales)
  * @param logDecades        a series whose values are all positive and span more than this many
  *                          decades (max/min &gt; 10^logDecades) is analysed on ln(values)
  *                          (default 1: losses are judged by ratios, and a loss spike or drop is
@@ -30,14 +32,17 @@ package org.shockscope.shock;
  *                          Gaussian series of a million points exceeds it with probability
  *                          ~1e-9)
  * @param spikeWindowFraction half-window of the rolling-median baseline as a fraction of the
- *                          number of samples (at least 5 samples); excursions longer than it
- *                          are not transient
+ *                          number of samples (default 0.05, at least 5 samples); excursions
+ *                          longer than it are not transient
  * @param growthFactor      explosive growth: |value| above this factor times the initial level,
  *                          never coming back, and still growing exponentially at the end
+ *                          (default 1e3)
  * @param mergeFraction     events of different series merge into one transition when their
- *                          steps are within this fraction of the run's span …
- * @param mergeIntervals    … or within this many sampling intervals, whichever is larger, or
+ *                          steps are within this fraction of the run's span (default 0.02) …
+ * @param mergeIntervals    … or within this many sampling intervals (default 2), whichever is
+ *                          larger, or
  *                          when their uncertainty intervals overlap
+ *                          ({@link TransitionMerger})
  */
 public record DetectorConfig(double minEvidence, double maxWidthFraction, double minStrength,
                              double resolution, int minSupport, int maxCandidates,
@@ -46,7 +51,7 @@ public record DetectorConfig(double minEvidence, double maxWidthFraction, double
                              double mergeFraction, double mergeIntervals)
     implements java.io.Serializable {
   /** The documented defaults. */
-  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 24,
+  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 16,
       1.0, 8.0, 0.05, 1e3, 0.02, 2.0);
 
   public DetectorConfig {

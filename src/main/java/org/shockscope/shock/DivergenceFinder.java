@@ -16,8 +16,8 @@ package org.shockscope.shock;
  * initial level is 0 has no scale and can only diverge by a non-finite value.
  */
 final class DivergenceFinder {
-  /** Found divergence: first bad sample, whether it is non-finite, and the score. */
-  record Divergence(int index, boolean nonFinite, double score) {}
+  /** Found divergence: the first bad sample and the score. */
+  record Divergence(int index, double score) {}
 
   private static final double MIN_CORRELATION = 0.9;
   private static final double MIN_END_RISE = Math.log(2.0);
@@ -45,9 +45,9 @@ final class DivergenceFinder {
       }
       double decades = Math.log10(peak / limit);
       double score = d < n ? 1.0 : 1.0 / (1.0 + Math.pow(10.0, -decades));
-      return new Divergence(growth, false, score);
+      return new Divergence(growth, score);
     }
-    return d < n ? new Divergence(d, true, 1.0) : null;
+    return d < n ? new Divergence(d, 1.0) : null;
   }
 
   private static double initialLevel(double[] x, int d, double[] work) {

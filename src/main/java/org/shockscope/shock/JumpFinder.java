@@ -8,13 +8,18 @@ import java.util.List;
  *
  * <ol>
  *   <li>Candidates: {@link StepScan} at scales h = 3, 6, 12, … samples, its χ² statistic
- *       normalised by the noise around the series' level and scaled by the series' AR(1)
- *       factor (1−ρ)/(1+ρ); candidates below {@link DetectorConfig#minEvidence} are not
- *       fitted, nor are those whose scan window contains a front already accepted.</li>
+ *       normalised by the local noise variance ({@link #localNoiseVariance}) and scaled by the
+ *       series' AR(1) factor (1−ρ)/(1+ρ); candidates below
+ *       {@link DetectorConfig#minEvidence} are not fitted, nor are those whose scan window
+ *       contains a front already accepted.</li>
+ *   <li>A fit whose front runs into the first (last) minSupport samples marks the series'
+ *       initial (final) transient, up to t_s + 2w or its own split (from t_s − 2w or the
+ *       split); later candidates inside it are skipped: a monotone start or end of a run is not
+ *       a shock, and fitting it again from another scale finds the same thing.</li>
  *   <li>Before fitting, an upper bound of the evidence from the smooth trends alone (see
  *       {@link #evidenceBound}) skips windows where a trend already fits to the resolution.</li>
  *   <li>Strongest first, each candidate is fitted by {@link ViscousShockFit} on the window of
- *       ±2h samples around its split, thinned to at most 128 samples (localisation), then
+ *       ±2h samples around its split, thinned to at most 64 samples (localisation), then
  *       refitted on all samples of t_s ± max(6w, m samples) with m = clamp(h, 30, 128), again
  *       as long as w changes the window (at most 4 times), so that both plateaus are in view.
  *       Windows never reach into the front (t_s ± 2w) of a jump already accepted.</li>
@@ -24,8 +29,8 @@ import java.util.List;
  *       the inverse of the larger of two long-run variance factors: the series' AR(1) factor
  *       (1+ρ)/(1−ρ) (ρ from the residuals of the spike baseline: a flexible fit on a short window
  *       absorbs the noise's memory and would understate it) and the Bartlett factor of the
- *       profile's residuals with a bandwidth of w in samples ({@link ViscousShockFit#longRunFactor}),
- *       for slower wander at the front's own scale.</li>
+ *       profile's residuals with a bandwidth of w in samples
+ *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale.</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side; the background slope changes the level
  *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
@@ -37,7 +42,7 @@ import java.util.List;
 final class JumpFinder {
   /** An accepted jump on the detection scale. */
   record Jump(double center, double width, double level, double jump, double lo, double hi,
-              boolean unresolved, double strength, double evidence, double score) {}
+              double strength, double evidence, double score) {}
 
   /** Windows extend this many widths either side of t_s. */
   private static final double WINDOW_WIDTHS = 6.0;
@@ -47,22 +52,33 @@ final class JumpFinder {
   /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
   private static final int MAX_CONTEXT_SAMPLES = 128;
   /** The first, localising fit is thinned to at most this many samples. */
-  private static final int FIRST_FIT_SAMPLES = 128;
+  private static final int FIRST_FIT_SAMPLES = 64;
   private static final int MAX_REFITS = 4;
   private static final int CANDIDATES_PER_SCALE = 6;
   /** z of a two-sided 95% interval, rounded. */
   private static final double INTERVAL_Z = 2.0;
   private static final double MAX_LAG1 = 0.98;
+  /** Smallest block of the local noise scale, in samples. */
+  private static final int LOCAL_NOISE_BLOCK = 10;
   /** Largest background change over the front's 4w, as a fraction of |J|. */
   private static final double MAX_BACKGROUND_SHARE = 0.25;
   /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
   private static final double MAX_FACTOR = 100.0;
 
   private final StepScan scan = new StepScan();
+  private double[] pseudo = new double[0];
+  private double[] blockWork = new double[0];
+  private double[] localVar = new double[0];
   private final ViscousShockFit fit = new ViscousShockFit();
   private final SmoothTrendFit trend = new SmoothTrendFit();
   /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
   private double noiseFactor = 1.0;
+  /**
+   * End of the initial transient and start of the final one, from fits that ran into the
+   * series' edges; candidates whose split lies inside are skipped.
+   */
+  private double edgeHead;
+  private double edgeTail;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
 
@@ -70,15 +86,22 @@ final class JumpFinder {
    * @param t         sample times; input
    * @param x         finite values on the detection scale (spikes cleaned); input
    * @param n         number of samples
-   * @param noiseSd   noise scale for strength (from first differences)
+   * @param noiseSd   white-noise scale (pseudo-residuals, at least the resolution), for strength
    * @param levelSd   noise scale around the series' local level (≥ noiseSd), for the scan
    * @param floorVar  resolution variance floor
    * @param lag1      lag-1 autocorrelation of the series' noise, for the scan
+   * @param known     fronts already found on another scale of the same series: they bound the
+   *                  windows like accepted fronts and explain the candidates around them
    */
   List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
-                  double floorVar, double lag1, DetectorConfig cfg) {
+                  double floorVar, double lag1, List<Jump> known, DetectorConfig cfg) {
     List<Jump> out = new ArrayList<>();
     zones.clear();
+    for (Jump j : known) {
+      addZone(t, n, j);
+    }
+    edgeHead = Double.NEGATIVE_INFINITY;
+    edgeTail = Double.POSITIVE_INFINITY;
     // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
     fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
@@ -89,14 +112,16 @@ final class JumpFinder {
     double eff = (1.0 - rho) / (1.0 + rho);
     noiseFactor = 1.0 / eff;
     List<StepScan.Candidate> candidates =
-        scan.scan(x, n, levelSd * levelSd, eff, cfg.minEvidence(), CANDIDATES_PER_SCALE);
+        scan.scan(x, n, localNoiseVariance(t, x, n, noiseSd, levelSd), eff, cfg.minEvidence(),
+            CANDIDATES_PER_SCALE);
     int tried = 0;
     for (StepScan.Candidate c : candidates) {
       if (tried >= cfg.maxCandidates()) {
         break;
       }
       int i = c.split();
-      if (explained(t, n, i, c.halfWidth(), out)) {
+      if (explained(t, n, i, c.halfWidth(), out) || explained(t, n, i, c.halfWidth(), known)
+          || t[i] <= edgeHead || t[i - 1] >= edgeTail) {
         continue;
       }
       tried++;
@@ -126,8 +151,9 @@ final class JumpFinder {
     double cLo = t[Math.max(lo, split - q)];
     double cHi = t[Math.min(hi - 1, split + q - 1)];
     int stride = Math.max(1, (hi - lo + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
-    if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES) || !plausible(t, n, span, cfg)) {
-        return null;
+    if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES)
+        || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
+      return null;
     }
     // Grow the window to the front's own scale (a front wider than the first window was seen
     // only in part), at most MAX_REFITS times.
@@ -147,8 +173,9 @@ final class JumpFinder {
       double minWidth = stride == 1 ? 0.0
           : 0.5 * (t[Math.min(n - 1, k + stride)] - t[Math.max(0, k - stride + 1)]);
       stride = 1;
-      if (!fit.refit(t, x, lo2, hi2, minWidth) || !plausible(t, n, span, cfg)) {
-            return null;
+      if (!fit.refit(t, x, lo2, hi2, minWidth)
+          || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
+        return null;
       }
       lo = lo2;
       hi = hi2;
@@ -161,29 +188,46 @@ final class JumpFinder {
    * profile's RSS is at least 0 and its penalty at least one parameter more than a cubic's, so
    * E ≤ (n_eff/n)·n·ln((RSS_trend + n·f)/(n·f)) − ln 6 with n_eff/n at most the series' noise
    * factor. Where smooth trends already fit to the resolution (noise-free decays) no tanh fit is
-   * tried.
+   * tried. Long windows are looked at on at most 64 thinned samples, the residual variance per
+   * sample standing for the whole window's (the bound only ever binds on near noise-free data,
+   * where that is accurate).
    */
   private double evidenceBound(double[] t, double[] x, int lo, int hi, double floorVar) {
     int count = hi - lo;
-    trend.bestCriterion(t, x, lo, hi, floorVar, 1.0, Math.log(count));
-    double f = count * floorVar + Double.MIN_NORMAL;
-    return count / noiseFactor * Math.log((trend.minRss() + f) / f) - Math.log(6.0);
+    int stride = Math.max(1, (count + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
+    int used = (count + stride - 1) / stride;
+    trend.bestCriterion(t, x, lo, hi, stride, floorVar, 1.0, Math.log(used));
+    // Per-sample residual variance of the thinned window stands for the whole window's.
+    double f = floorVar + Double.MIN_NORMAL;
+    return count / noiseFactor * Math.log((trend.minRss() / used + f) / f) - Math.log(6.0);
   }
 
   /**
    * Necessary conditions on the series as a whole, checked before any refit: the front is no
    * wider than allowed and the series has minSupport samples beyond t_s ± 2w on each side.
    */
-  private boolean plausible(double[] t, int n, double span, DetectorConfig cfg) {
+  private boolean plausible(double[] t, int n, double span, double splitLo, double splitHi,
+                            DetectorConfig cfg) {
     double ts = fit.center();
     double w = fit.width();
     if (w > cfg.maxWidthFraction() * span) {
       return false;
     }
-    int before = lastAtOrBefore(t, n, ts - FRONT_WIDTHS * w);
-    int after = firstAtOrAfter(t, n, ts + FRONT_WIDTHS * w);
-    return before >= cfg.minSupport() - 1 && t[before] < ts - FRONT_WIDTHS * w
-        && n - after >= cfg.minSupport() && t[after] > ts + FRONT_WIDTHS * w;
+    double left = ts - FRONT_WIDTHS * w;
+    double right = ts + FRONT_WIDTHS * w;
+    int before = lastAtOrBefore(t, n, left);
+    int after = firstAtOrAfter(t, n, right);
+    boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
+    boolean tail = n - after >= cfg.minSupport() && t[after] > right;
+    // A front that runs into the first (last) samples is the series' initial (final) transient,
+    // and so is the split that led to it: later candidates inside would only fit it again.
+    if (!head) {
+      edgeHead = Math.max(edgeHead, Math.max(right, splitHi));
+    }
+    if (!tail) {
+      edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
+    }
+    return head && tail;
   }
 
   /** Applies the acceptance rules to the current fit on [lo, hi). */
@@ -208,7 +252,8 @@ final class JumpFinder {
     }
     // The front must dominate the background across it: a slope that undoes (or doubles) a large
     // part of J over 4w means the "front" is the flank of a wiggle that tanh + line can mimic.
-    if (Math.abs(fit.slope()) * 2.0 * FRONT_WIDTHS * w > MAX_BACKGROUND_SHARE * Math.abs(fit.jump())) {
+    double background = Math.abs(fit.slope()) * 2.0 * FRONT_WIDTHS * w;
+    if (background > MAX_BACKGROUND_SHARE * Math.abs(fit.jump())) {
       return null;
     }
     double strength = Math.abs(fit.jump()) / noiseSd;
@@ -245,8 +290,68 @@ final class JumpFinder {
       hi95 = Math.min(t[n - 1], Math.max(hi95, ts + half));
     }
     double score = 1.0 / (1.0 + Math.exp(-0.5 * (evidence - cfg.minEvidence())));
-    return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, unresolved, strength,
-        evidence, score);
+    return new Jump(ts, width, fit.level(), fit.jump(), lo95, hi95, strength, evidence, score);
+  }
+
+  /**
+   * The noise variance around each sample: the local white-noise scale, 1.4826 × the median of
+   * the absolute pseudo-residuals ({@link RobustOps#noiseScale}) in blocks of max(10, n/50)
+   * samples, interpolated linearly between block centres; inflated by the series-wide ratio
+   * (levelSd/noiseSd)² of the noise around the level to the white noise (memory); floored at
+   * 1% of the series' white-noise variance. A loss's noise shrinks with the loss: judged
+   * against one series-wide scale, its early, noisy part would look full of steps.
+   */
+  private double[] localNoiseVariance(double[] t, double[] x, int n, double noiseSd,
+                                      double levelSd) {
+    if (pseudo.length < n) {
+      int cap = Math.max(n, 2 * pseudo.length);
+      pseudo = new double[cap];
+      localVar = new double[cap];
+    }
+    for (int i = 1; i < n - 1; i++) {
+      double a = (t[i + 1] - t[i]) / (t[i + 1] - t[i - 1]);
+      double b = 1.0 - a;
+      pseudo[i] = Math.abs(a * x[i - 1] + b * x[i + 1] - x[i]) / Math.sqrt(a * a + b * b + 1.0);
+    }
+    pseudo[0] = pseudo[Math.min(1, n - 1)];
+    pseudo[n - 1] = pseudo[Math.max(0, n - 2)];
+    int block = Math.max(LOCAL_NOISE_BLOCK, n / 50);
+    int blocks = Math.max(1, n / block);
+    double memory = (levelSd * levelSd) / (noiseSd * noiseSd);
+    double floor = 0.01 * noiseSd * noiseSd;
+    // Block medians go to localVar[k] for now (k < blocks ≤ n), then are spread over samples
+    // from the last sample backwards, which never overwrites a block not yet used.
+    for (int k = 0; k < blocks; k++) {
+      int from = k * block;
+      int to = k == blocks - 1 ? n : from + block;
+      double s = RobustOps.MAD_TO_SIGMA
+          * RobustOps.median(pseudo, from, to, medianWork(to - from));
+      localVar[k] = Math.max(s * s * memory, floor);
+    }
+    double last = blocks == 1 ? 0.5 * n
+        : (blocks - 1) * block + 0.5 * (n - (blocks - 1) * block);
+    for (int i = n - 1; i >= 0; i--) {
+      double pos = (i + 0.5 - 0.5 * block) / block;
+      int k = (int) Math.floor(pos);
+      double v;
+      if (pos <= 0.0 || blocks == 1) {
+        v = localVar[0];
+      } else if (k >= blocks - 1 || i + 0.5 >= last) {
+        v = localVar[blocks - 1];
+      } else {
+        double f = pos - k;
+        v = (1.0 - f) * localVar[k] + f * localVar[k + 1];
+      }
+      localVar[i] = v;
+    }
+    return localVar;
+  }
+
+  private double[] medianWork(int size) {
+    if (blockWork.length < size) {
+      blockWork = new double[Math.max(size, 2 * blockWork.length)];
+    }
+    return blockWork;
   }
 
   /**

@@ -1,8 +1,8 @@
 package org.shockscope.shock;
 
 /**
- * Robust location and scale of array ranges: median by quickselect, median absolute deviation,
- * and the white-noise scale of a series from its pseudo-residuals.
+ * Robust location and scale of array ranges: median by quickselect and the white-noise scale of
+ * a series from the median absolute deviation of its pseudo-residuals.
  *
  * <p>Arrays are inputs and are never modified; {@code work} arrays are scratch space that the
  * caller owns (length at least the range's length) and whose content is overwritten.
@@ -82,27 +82,15 @@ final class RobustOps {
     return w[k];
   }
 
-  /** Median absolute deviation from the median of {@code a[from, to)}, unscaled. */
-  static double mad(double[] a, int from, int to, double[] work) {
-    int n = to - from;
-    if (n <= 0) {
-      return Double.NaN;
-    }
-    double med = median(a, from, to, work);
-    for (int i = 0; i < n; i++) {
-      work[i] = Math.abs(a[from + i] - med);
-    }
-    return medianInPlace(work, n);
-  }
-
   /**
    * Standard deviation of the white noise on a smooth series with irregular sampling, from the
    * pseudo-residuals of Gasser, Sroka &amp; Jennen-Steinmetz (1986): each interior sample minus
    * the line through its two neighbours, ε_i = a_i·y_{i−1} + b_i·y_{i+1} − y_i with
    * a_i = (t_{i+1} − t_i)/(t_{i+1} − t_{i−1}), b_i = 1 − a_i, normalised by
    * √(a_i² + b_i² + 1) so that each has the noise's variance. A local line cancels, so slopes do
-   * not count as noise; the median absolute deviation (×1.4826) makes jumps and spikes, which
-   * touch a few samples, irrelevant. 0 for fewer than 3 samples.
+   * not count as noise; the median absolute deviation from their median (×1.4826) also removes
+   * a steady curvature (a noise-free decay has pseudo-residuals of one sign and size) and makes
+   * jumps and spikes, which touch a few samples, irrelevant. 0 for fewer than 3 samples.
    *
    * @param t    sample times, strictly increasing; input
    * @param y    values; input

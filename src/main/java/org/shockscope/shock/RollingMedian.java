@@ -62,17 +62,15 @@ final class RollingMedian {
     return size - 1;
   }
 
+  /** First position whose value is ≥ v (branch-free halving: the comparisons are unpredictable). */
   private int lowerBound(double v, int size) {
-    int lo = 0;
-    int hi = size;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (window[mid] < v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    int base = 0;
+    int len = size;
+    while (len > 1) {
+      int half = len >>> 1;
+      base = window[base + half - 1] < v ? base + half : base;
+      len -= half;
     }
-    return lo;
+    return len == 1 && window[base] < v ? base + 1 : base;
   }
 }

@@ -18,9 +18,14 @@ import java.util.Objects;
  *       or drop is a ratio, and the noise of a loss is roughly proportional to it).</li>
  *   <li>Resolution: f = (resolution × range)², the variance floor (see
  *       {@link DetectorConfig#resolution}).</li>
- *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the baseline.</li>
- *   <li>{@link JumpFinder} on the cleaned series, with noise σ = max(1.4826·MAD(Δy)/√2, √f) and
- *       the lag-1 autocorrelation of the spike baseline's residuals for the candidate scan.</li>
+ *   <li>{@link SpikeFinder} on the detection scale; spike samples are replaced by the
+ *       baseline.</li>
+ *   <li>{@link JumpFinder} on the cleaned series, with the white-noise σ from pseudo-residuals
+ *       ({@link RobustOps#noiseScale}, at least √f) for strengths and the spike baseline's
+ *       residual scale and lag-1 autocorrelation for the noise's memory. A series on the log
+ *       scale is then also searched on the linear scale, away from the fronts already found: a
+ *       logistic rise from a small initial value (a deep linear network's singular value) is a
+ *       tanh front on the linear scale but a ramp on the log scale.</li>
  * </ol>
  * Events are converted back to the series' units (exp of levels on a log scale) and steps.
  *
@@ -36,6 +41,7 @@ public final class ShockDetector {
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
+  private final List<JumpFinder.Jump> known = new ArrayList<>();
   private double[] t = new double[0];
   private double[] x = new double[0];
   private double[] cleaned = new double[0];
@@ -139,17 +145,17 @@ public final class ShockDetector {
           s.strength(), s.score()));
     }
     found.clear();
-    findJumps(cleaned, n, floorSd, logScale);
+    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
     if (logScale) {
       // A logistic rise from a small initial value is a ramp on the log scale, while a loss drop
-      // is a front on the log scale: both scales are searched and, where fronts overlap, the
-      // one with the stronger evidence is kept.
+      // is a front on the log scale: both scales are searched, the linear one only away from
+      // the fronts the log scale found.
       for (int i = 0; i < n; i++) {
         x[i] = Math.exp(cleaned[i]);
       }
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
-      findJumps(x, n, linearFloorSd, false);
+        findJumps(x, n, linearFloorSd, Double.NaN, false);
     }
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
@@ -167,13 +173,20 @@ public final class ShockDetector {
 
   /**
    * Jumps of y[0, n) on one scale, with the noise statistics last computed by the spike finder
-   * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength.
+   * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength
+   * ({@code knownWhiteSd} when already computed on these values, else NaN).
    */
-  private void findJumps(double[] y, int n, double floorSd, boolean logScale) {
-    double noiseSd = Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd);
+  private void findJumps(double[] y, int n, double floorSd, double knownWhiteSd,
+                         boolean logScale) {
+    double noiseSd = Double.isNaN(knownWhiteSd)
+        ? Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd) : knownWhiteSd;
     double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
+    known.clear();
+    for (ScaledJump s : found) {
+      known.add(s.jump());
+    }
     for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
-        spikeFinder.residualLag1(), config)) {
+        spikeFinder.residualLag1(), known, config)) {
       found.add(new ScaledJump(j, logScale));
     }
   }

@@ -44,7 +44,12 @@ import java.util.Objects;
  * @param width     front width or spike duration, in steps
  * @param viscosity |jump|·width/4 for jumps
  * @param strength  size over the series' noise scale
- * @param score     confidence in [0, 1]; 0.5 at the acceptance threshold
+ * @param score     confidence in [0, 1]: for a jump 1/(1 + e^{−(E − minEvidence)/2}) with E
+ *                  its evidence (ΔBIC), i.e. the posterior probability of the front against the
+ *                  best smooth trend with prior odds that put 0.5 at the acceptance threshold;
+ *                  for a spike 1/(1 + e^{−(strength − spikeThreshold)}); for a divergence 1 when
+ *                  a value is non-finite, else 1/(1 + 10^{−d}) with d the decades by which the
+ *                  growth exceeded growthFactor × the initial level
  */
 public record ShockEvent(String series, String group, String kind, long step, long stepLo,
                          long stepHi, double uLeft, double uRight, double jump, double width,

@@ -3,15 +3,20 @@ package org.shockscope.shock;
 /**
  * The smooth alternatives a jump has to beat: least-squares fits, on the same window, of the
  * polynomials of degree 1, 2 and 3 in time and of the exponential trends a + b·e^{c·u}
- * (u = time mapped to [−1, 1] over the window, c on a fixed grid of ±{0.5, 1, 2, 3, 5, 8, 13}
- * so that decays and growths from one e-fold per window to thirteen per half window are
- * covered; c counts as a fitted parameter). Each alternative is scored by the same
- * autocorrelation-corrected BIC as the shock profile (see {@link #bestCriterion}).
+ * (u = time mapped to [−1, 1] over the window; c is fitted: the best of the grid
+ * ±{0.5, 1, 2, 3, 5, 8, 13}, one e-fold per window to thirteen per half window, refined by a
+ * golden-section search between its grid neighbours; c counts as a parameter). Each
+ * alternative is scored by the same autocorrelation-corrected BIC as the shock profile (see
+ * {@link #bestCriterion}).
  *
  * <p>A stateful algorithm object that owns its workspace; not thread-safe.
  */
 final class SmoothTrendFit {
-  /** Rates c of the exponential trends in units of 1/2 per half window: c = ±{0.5, 1, 2, 3, 5, 8, 13}. */
+  /** (√5 − 1)/2, the golden-section ratio. */
+  private static final double GOLDEN = 0.6180339887498949;
+  /** Golden-section steps refining the best rate: the bracket shrinks by 0.618^10 ≈ 1/123. */
+  private static final int RATE_ITERATIONS = 10;
+  /** Rates of the exponential trends in halves: c = ±{0.5, 1, 2, 3, 5, 8, 13} per half window. */
   private static final int[] HALF_RATES = {1, 2, 4, 6, 10, 16, 26};
 
   private double[] u = new double[0];
@@ -41,7 +46,17 @@ final class SmoothTrendFit {
    */
   double bestCriterion(double[] t, double[] y, int from, int to, double floorVar,
                        double effFactor, double lnNEff) {
-    int n = to - from;
+    return bestCriterion(t, y, from, to, 1, floorVar, effFactor, lnNEff);
+  }
+
+  /**
+   * As {@link #bestCriterion(double[], double[], int, int, double, double, double)} on every
+   * {@code stride}-th sample of the window (n then counts those samples): a quick look at a
+   * long window.
+   */
+  double bestCriterion(double[] t, double[] y, int from, int to, int stride, double floorVar,
+                       double effFactor, double lnNEff) {
+    int n = (to - from + stride - 1) / stride;
     if (u.length < n) {
       u = new double[Math.max(n, 2 * u.length)];
       v = new double[u.length];
@@ -50,7 +65,7 @@ final class SmoothTrendFit {
     double hs = 0.5 * (t[to - 1] - t[from]);
     double mean = 0.0;
     for (int i = 0; i < n; i++) {
-      mean += y[from + i];
+      mean += y[from + i * stride];
     }
     mean /= n;
     double[] pw = powerSums;
@@ -59,8 +74,8 @@ final class SmoothTrendFit {
     java.util.Arrays.fill(pv, 0.0);
     double svv = 0.0;
     for (int i = 0; i < n; i++) {
-      double x = (t[from + i] - tc) / hs;
-      double d = y[from + i] - mean;
+      double x = (t[from + i * stride] - tc) / hs;
+      double d = y[from + i * stride] - mean;
       u[i] = x;
       v[i] = d;
       svv += d * d;
@@ -122,24 +137,78 @@ final class SmoothTrendFit {
         expSums[o + 5] += down * vi;
       }
     }
+    double bestExp = Double.POSITIVE_INFINITY;
+    int bestRate = -1;
     for (int k = 0; k < 2 * rates; k++) {
-      double se = expSums[3 * k];
-      double see = expSums[3 * k + 1];
-      double sev = expSums[3 * k + 2];
-      // Centred data: the intercept is eliminated, leaving the slope on the centred exponential.
-      double sxx = see - se * se / n;
-      if (!(sxx > 0.0) || !Double.isFinite(sxx)) {
-        continue;
+      double rss = expRss(expSums[3 * k], expSums[3 * k + 1], expSums[3 * k + 2], n, svv);
+      if (rss < bestExp) {
+        bestExp = rss;
+        bestRate = k;
       }
-      double fitted = sev * sev / sxx;
-      minRss = Math.min(minRss, Math.max(0.0, svv - fitted));
-      double crit = criterion(svv - fitted, n, 3, floorVar, effFactor, lnNEff);
+    }
+    if (bestRate >= 0) {
+      // Refine the rate between the grid's neighbours of the best one (golden section on ln|c|).
+      int magnitude = bestRate / 2;
+      double sign = bestRate % 2 == 0 ? 1.0 : -1.0;
+      double lo = Math.log(0.5 * (magnitude > 0 ? HALF_RATES[magnitude - 1] : 0.5));
+      double hi = Math.log(0.5 * (magnitude < rates - 1 ? HALF_RATES[magnitude + 1] : 40));
+      bestExp = Math.min(bestExp, refineRate(n, svv, sign, lo, hi));
+      minRss = Math.min(minRss, bestExp);
+      double crit = criterion(bestExp, n, 3, floorVar, effFactor, lnNEff);
       if (crit < best) {
         best = crit;
         bestParameters = 3;
       }
     }
     return best;
+  }
+
+  /** RSS of a + b·e^{c·u} from Σe, Σe², Σe·(y − ȳ): the intercept eliminated by centring. */
+  private static double expRss(double se, double see, double sev, int n, double svv) {
+    double sxx = see - se * se / n;
+    if (!(sxx > 0.0) || !Double.isFinite(sxx)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return Math.max(0.0, svv - sev * sev / sxx);
+  }
+
+  /** Smallest RSS of a + b·e^{sign·e^λ·u} for λ in [lo, hi], by golden-section search. */
+  private double refineRate(int n, double svv, double sign, double lo, double hi) {
+    double a = lo;
+    double b = hi;
+    double x1 = b - GOLDEN * (b - a);
+    double x2 = a + GOLDEN * (b - a);
+    double f1 = rateRss(n, svv, sign * Math.exp(x1));
+    double f2 = rateRss(n, svv, sign * Math.exp(x2));
+    for (int it = 0; it < RATE_ITERATIONS; it++) {
+      if (f1 <= f2) {
+        b = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = b - GOLDEN * (b - a);
+        f1 = rateRss(n, svv, sign * Math.exp(x1));
+      } else {
+        a = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = a + GOLDEN * (b - a);
+        f2 = rateRss(n, svv, sign * Math.exp(x2));
+      }
+    }
+    return Math.min(f1, f2);
+  }
+
+  private double rateRss(int n, double svv, double c) {
+    double se = 0.0;
+    double see = 0.0;
+    double sev = 0.0;
+    for (int i = 0; i < n; i++) {
+      double e = Math.exp(c * u[i]);
+      se += e;
+      see += e * e;
+      sev += e * v[i];
+    }
+    return expRss(se, see, sev, n, svv);
   }
 
   /** Smallest residual sum of squares of any trend in the last {@link #bestCriterion} call. */
@@ -152,7 +221,7 @@ final class SmoothTrendFit {
     return bestParameters;
   }
 
-  /** The corrected BIC shared with the shock profile (Schwarz 1978, with n_eff for AR(1) errors). */
+  /** The corrected BIC shared with the shock profile (Schwarz 1978; n_eff for correlated noise). */
   static double criterion(double rss, int n, int parameters, double floorVar, double effFactor,
                           double lnNEff) {
     double r = Math.max(rss, 0.0) + n * floorVar + Double.MIN_NORMAL;

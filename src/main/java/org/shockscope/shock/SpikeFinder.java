@@ -7,18 +7,22 @@ import java.util.List;
  *
  * <p>The baseline is a centred rolling median of half-window r = max(5, ⌈fraction·n⌉) samples
  * ({@link RollingMedian}); residuals e = x − baseline have the robust scale
- * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale (pseudo-residuals,
- * {@link RobustOps#noiseScale}) matters on trends: a median follows a monotone ramp exactly,
- * so residuals there are zero and their MAD alone would understate the noise. A spike is a run of samples of one sign with
- * |e| ≥ threshold·σ/2 whose largest |e| (the peak) is at least threshold·σ and that falls back
- * below half the peak's height on both sides within the series: an excursion touching the first
- * or the last sample has not been seen to return and is not a spike (a change at the very start
- * of a run is its initial transient; one at the end may be a divergence or an unfinished jump).
- * Its duration is the time between the two half-height crossings, each interpolated linearly
- * between the samples around it.
+ * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale
+ * (pseudo-residuals, {@link RobustOps#noiseScale}) matters on trends: a median follows a
+ * monotone ramp exactly, so residuals there are zero and their MAD alone would understate the
+ * noise. A spike is a run of samples of one sign with |e| ≥ threshold·σ/2 whose largest |e|
+ * (the peak) is at least threshold·σ and that falls back below half the peak's height on both
+ * sides within the series: an excursion touching the first or the last sample has not been
+ * seen to return and is not a spike (a change at the very start of a run is its initial
+ * transient; one at the end may be a divergence or an unfinished jump). Its duration is the
+ * time between the two half-height crossings, each interpolated linearly between the samples
+ * around it.
  *
  * <p>The excursion's samples (|e| above min(3σ, half height)) are replaced by the baseline in the
  * cleaned copy handed to the jump search, so that a spike never counts as two level changes.
+ *
+ * <p>After cleaning, the baseline's residual scale and lag-1 autocorrelation are recomputed
+ * without the spikes: they describe the series' noise for the jump search.
  *
  * <p>Stateful (workspaces reused across series); not thread-safe.
  */
@@ -56,6 +60,18 @@ final class SpikeFinder {
     if (!(sigma > 0.0)) {
       return;
     }
+    int before = out.size();
+    excursions(t, n, threshold, sigma, out, cleaned);
+    if (out.size() > before) {
+      // The noise statistics handed to the jump search describe the series without its spikes
+      // (a spike's samples are strongly correlated residuals, not memory of the noise).
+      noise(cleaned, n, resolutionSd, fraction);
+    }
+  }
+
+  /** The spikes of the current residuals: appended to out, their samples cleaned. */
+  private void excursions(double[] t, int n, double threshold, double sigma, List<Spike> out,
+                          double[] cleaned) {
     double low = 0.5 * threshold * sigma;
     int i = 0;
     while (i < n) {
@@ -122,7 +138,11 @@ final class SpikeFinder {
       residual[i] = x[i] - baseline[i];
     }
     residualLag1 = lag1(residual, n, resolutionSd * resolutionSd);
-    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.mad(residual, 0, n, work);
+    // Residuals from a centred median are centred on 0: their median absolute value is the MAD.
+    for (int i = 0; i < n; i++) {
+      work[i] = Math.abs(residual[i]);
+    }
+    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n);
   }
 
   /**

@@ -11,8 +11,9 @@ import java.util.List;
  *
  * <pre>  S(i, h) = (RSS_quadratic − RSS_step) / σ²,</pre>
  *
- * is χ²₁-distributed under white noise whatever the window's size (σ² is the series' robust
- * noise variance, not the window's, so small windows are not heavy-tailed). It is a moving-sum
+ * is χ²₁-distributed under white noise whatever the window's size (σ² is a robust noise
+ * variance estimated from the neighbourhood, not from the window's own residuals, so small
+ * windows are not heavy-tailed). It is a moving-sum
  * (MOSUM) change statistic (Hušková &amp; Slabý 2001) made robust to local trend and curvature:
  * a decay or a drift alone does not look like a step.
  *
@@ -35,6 +36,8 @@ final class StepScan {
   private double[] sky = new double[1];
   private double[] skky = new double[1];
   private double[] stat = new double[1];
+  private double[] svar = new double[1];
+  private int[] index = new int[1];
   private final double[] gram = new double[9];
   private final double[] proj = new double[3];
 
@@ -42,17 +45,22 @@ final class StepScan {
    * Candidates of {@code y[0, n)} with statistic ≥ {@code minStatistic}, strongest first.
    *
    * @param y           finite sample values; input
-   * @param noiseVar    variance of the series' noise (positive), in squared units of y
+   * @param noiseVar    the noise variance at each sample (positive), in squared units of y; a
+   *                    window's statistic is divided by its mean, so that heteroscedastic noise
+   *                    (a loss's noise shrinking with the loss) is judged locally; input
    * @param effFactor   multiplies every statistic (n_eff/n for autocorrelated noise)
    * @param perScale    how many splits to keep per scale
    */
-  List<Candidate> scan(double[] y, int n, double noiseVar, double effFactor,
+  List<Candidate> scan(double[] y, int n, double[] noiseVar, double effFactor,
                        double minStatistic, int perScale) {
     List<Candidate> out = new ArrayList<>();
     if (n < 2 * MIN_HALF_WIDTH) {
       return out;
     }
     prefixSums(y, n);
+    for (int i = 0; i < n; i++) {
+      svar[i + 1] = svar[i] + noiseVar[i];
+    }
     for (int h = MIN_HALF_WIDTH; 2 * h <= n; h *= 2) {
       if (!scaleConstants(h)) {
         continue;
@@ -62,13 +70,22 @@ final class StepScan {
         stat[i] = Double.NEGATIVE_INFINITY;
       }
       for (int i = h; i <= n - h; i++) {
-        stat[i] = effFactor * statistic(i, h, sMs) / noiseVar;
+        double var = (svar[i + h] - svar[i - h]) / (2 * h);
+        stat[i] = effFactor * statistic(i, h, sMs) / var;
       }
-      // Greedy non-maximum suppression: the best remaining split, then nothing within ±h/2.
+      // Greedy non-maximum suppression among the splits above the threshold: the best
+      // remaining one, then nothing within ±h/2.
+      int above = 0;
+      for (int i = h; i <= n - h; i++) {
+        if (stat[i] >= minStatistic) {
+          index[above++] = i;
+        }
+      }
       int radius = Math.max(1, h / 2);
       for (int pick = 0; pick < perScale; pick++) {
         int best = -1;
-        for (int i = h; i <= n - h; i++) {
+        for (int k = 0; k < above; k++) {
+          int i = index[k];
           if (stat[i] >= minStatistic && (best < 0 || stat[i] > stat[best])) {
             best = i;
           }
@@ -87,6 +104,18 @@ final class StepScan {
   }
 
   private double sMsOfScale;
+
+  /**
+   * The RSS drop of step+quadratic against quadratic at split i and scale h on y[0, n), before
+   * dividing by σ² (what {@link #scan} ranks), for checking against a direct least-squares fit.
+   */
+  double drop(double[] y, int n, int i, int h) {
+    prefixSums(y, n);
+    if (!scaleConstants(h)) {
+      return Double.NaN;
+    }
+    return statistic(i, h, sMsOfScale);
+  }
 
   /**
    * Constants of scale h in window-centred indices j = k − i + ½ ∈ {−h+½, …, h−½}: the
@@ -136,6 +165,8 @@ final class StepScan {
       sky = new double[cap];
       skky = new double[cap];
       stat = new double[cap];
+      svar = new double[cap];
+      index = new int[cap];
     }
     double mean = 0.0;
     for (int i = 0; i < n; i++) {

@@ -14,7 +14,7 @@ package org.shockscope.shock;
  * u_left = m − J/2 and u_right = m + J/2.
  *
  * <p>Method: time is mapped to u ∈ [−1, 1] over the window and values are standardised. A grid
- * over (t_s, w) — 5 centres over the given range × 7 log-spaced widths from a quarter of the
+ * over (t_s, w) — 5 centres over the given range × 6 log-spaced widths from a quarter of the
  * smallest sampling gap to the half window — solves the linear parameters (m, b, J) exactly
  * for each node (variable projection, Golub &amp; Pereyra 1973); the best node starts a
  * Levenberg–Marquardt iteration (Marquardt 1963, diagonal scaling) on (t_s, ln w) with the
@@ -31,7 +31,7 @@ public final class ViscousShockFit {
   public static final int PARAMETERS = 5;
 
   private static final int GRID_CENTERS = 5;
-  private static final int GRID_WIDTHS = 7;
+  private static final int GRID_WIDTHS = 6;
   /** The initial grid looks at about this many samples of a window. */
   private static final int GRID_SAMPLES = 128;
   private static final int MAX_ITERATIONS = 50;
@@ -65,7 +65,7 @@ public final class ViscousShockFit {
   private double sumVV;
   private final double[] rhs3 = new double[3];
 
-  /** Window mapping of the current fit: u = (t − windowCenter)/windowHalf, v = (y − valueMean)/valueScale. */
+  /** Window mapping of the current fit: u = (t − windowCenter)/windowHalf, likewise v. */
   private double windowCenter;
   private double windowHalf;
   private double valueMean;
@@ -290,7 +290,7 @@ public final class ViscousShockFit {
     return center;
   }
 
-  /** w: half-width of the front (tanh scale), in steps; bounded below by 1/16 of the smallest gap. */
+  /** w: half-width of the front (tanh scale), in steps; at least 1/16 of the smallest gap. */
   public double width() {
     return width;
   }

@@ -172,7 +172,8 @@ class JumpDetectionTest {
       for (int i = 0; i < 500; i++) {
         double t = steps[i];
         double plateau = 0.1 + 0.9 * Math.exp(-t / 100.0);
-        double logLoss = Math.log(plateau) + 0.5 * Math.log(0.1) * (1 + Math.tanh((t - 5000) / 300));
+        double drop = 0.5 * Math.log(0.1) * (1 + Math.tanh((t - 5000) / 300));
+        double logLoss = Math.log(plateau) + drop;
         loss[i] = Math.exp(logLoss + 0.15 * r.nextGaussian());
       }
       List<ShockEvent> found = jumps(detector.detect("loss", "", steps, loss));

@@ -1,0 +1,183 @@
+package org.shockscope.shock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Spikes (transient excursions) and divergence (non-finite values, explosive growth). */
+class SpikeAndDivergenceTest {
+  private final ShockDetector detector = new ShockDetector(DetectorConfig.DEFAULTS);
+
+  private static List<ShockEvent> ofKind(List<ShockEvent> events, String kind) {
+    return events.stream().filter(e -> e.kind().equals(kind)).toList();
+  }
+
+  /** A one-sample spike of 12σ on noise is found at its peak with its height, and nothing else. */
+  @Test
+  void findsASingleSampleSpikeAtItsPeak() {
+    for (int seed = 0; seed < 10; seed++) {
+      Random r = new Random(seed);
+      long[] steps = Synthetic.regularSteps(300, 10);
+      double[] y = Synthetic.gaussian(new double[300], 1.0, r);
+      int p = 50 + r.nextInt(200);
+      y[p] += 12.0;
+      List<ShockEvent> events = detector.detect("loss", "", steps, y);
+      assertEquals(1, events.size(), "seed " + seed + ": " + events);
+      ShockEvent e = events.get(0);
+      assertEquals(ShockEvent.SPIKE, e.kind());
+      assertEquals(steps[p], e.step());
+      assertEquals(steps[p - 1], e.stepLo());
+      assertEquals(steps[p + 1], e.stepHi());
+      assertEquals(12.0, e.jump(), 3.0);
+      assertEquals(0.0, e.uLeft(), 0.5);
+      assertEquals(0.0, e.uRight(), 0.5);
+      assertTrue(e.width() > 0 && e.width() <= 20, "duration " + e.width());
+      assertTrue(Double.isNaN(e.viscosity()));
+      assertTrue(e.strength() > 8);
+    }
+  }
+
+  /**
+   * A catapult: the loss, decaying with 10% multiplicative noise, rises 60-fold within a few
+   * samples and comes back below where it was. Found on the log scale at the peak sample, with
+   * the peak-minus-baseline height in loss units and a half-height duration of the bump's.
+   */
+  @Test
+  void findsACatapultOnTheLogScale() {
+    for (int seed = 0; seed < 5; seed++) {
+      Random r = new Random(seed);
+      int n = 300;
+      long[] steps = Synthetic.regularSteps(n, 5);
+      double[] loss = new double[n];
+      for (int i = 0; i < n; i++) {
+        double t = steps[i];
+        double base = 0.05 + 2 * Math.exp(-t / 300.0);
+        double bump = 30 * Math.exp(-Math.pow((t - 400) / 15.0, 2));
+        loss[i] = (base + bump) * Math.exp(0.1 * r.nextGaussian());
+      }
+      List<ShockEvent> spikes = ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE);
+      assertEquals(1, spikes.size(), "seed " + seed + ": " + spikes);
+      ShockEvent e = spikes.get(0);
+      assertEquals(400, e.step(), 5);
+      assertEquals(30, e.jump(), 10);
+      // Half height on the log scale of a Gaussian bump 60× above its baseline.
+      assertTrue(e.width() > 25 && e.width() < 60, "duration " + e.width());
+      assertTrue(e.uRight() < e.uLeft(), "the loss comes back lower: " + e);
+    }
+  }
+
+  /** A spike neither hides nor creates a jump: the jump next to it is found, once. */
+  @Test
+  void spikesAreRemovedBeforeTheJumpSearch() {
+    Random r = new Random(11);
+    long[] steps = Synthetic.regularSteps(400, 10);
+    double[] y = Synthetic.gaussian(Synthetic.tanh(steps, 0, 6, 2000, 15), 0.5, r);
+    y[150] += 10;
+    y[151] += 8;
+    List<ShockEvent> events = detector.detect("x", "", steps, y);
+    assertEquals(1, ofKind(events, ShockEvent.SPIKE).size(), events.toString());
+    List<ShockEvent> jumps = ofKind(events, ShockEvent.JUMP);
+    assertEquals(1, jumps.size(), events.toString());
+    assertEquals(2000, jumps.get(0).step(), 20);
+  }
+
+  /** Divergence at the exact first non-finite sample, whatever came before; later data ignored. */
+  @Test
+  void divergesAtTheFirstNonFiniteValue() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY}) {
+      Random r = new Random(5);
+      long[] steps = Synthetic.regularSteps(200, 7);
+      double[] y = Synthetic.gaussian(new double[200], 0.1, r);
+      y[120] = bad;
+      // A clear jump after the divergence must not be reported: the run has ended.
+      for (int i = 150; i < 200; i++) {
+        y[i] += 50;
+      }
+      List<ShockEvent> events = detector.detect("loss", "", steps, y);
+      assertEquals(1, events.size(), events.toString());
+      ShockEvent e = events.get(0);
+      assertEquals(ShockEvent.DIVERGENCE, e.kind());
+      assertEquals(steps[120], e.step());
+      assertEquals(steps[119], e.stepLo());
+      assertEquals(steps[120], e.stepHi());
+      assertEquals(y[119], e.uLeft());
+      assertEquals(bad, e.uRight());
+      assertEquals(1.0, e.score());
+    }
+  }
+
+  @Test
+  void divergesAtTheFirstSampleWhenItIsNotFinite() {
+    long[] steps = {5, 6, 7};
+    double[] y = {Double.NaN, 1, 2};
+    List<ShockEvent> events = detector.detect("loss", "", steps, y);
+    assertEquals(1, events.size());
+    assertEquals(5, events.get(0).step());
+    assertEquals(5, events.get(0).stepLo());
+    assertTrue(Double.isNaN(events.get(0).uLeft()));
+  }
+
+  /**
+   * Exponential growth that never comes back: divergence where |y| first exceeds 1000× its
+   * initial level for good, with or without a final overflow to NaN.
+   */
+  @Test
+  void divergesWhenGrowthExplodes() {
+    for (boolean overflow : new boolean[] {false, true}) {
+      Random r = new Random(2);
+      int n = 300;
+      long[] steps = Synthetic.regularSteps(n, 5);
+      double[] y = new double[n];
+      int first = -1;
+      for (int i = 0; i < n; i++) {
+        double t = steps[i];
+        y[i] = (1 + (t > 700 ? Math.exp((t - 700) / 20.0) : 0)) * Math.exp(0.05 * r.nextGaussian());
+        if (overflow && i > 280) {
+          y[i] = Double.POSITIVE_INFINITY;
+        }
+      }
+      for (int i = n - 1; i >= 0 && (Math.abs(y[i]) > 1e3 * 1.0 || Double.isInfinite(y[i])); i--) {
+        first = i;
+      }
+      List<ShockEvent> div = ofKind(detector.detect("loss", "", steps, y), ShockEvent.DIVERGENCE);
+      assertEquals(1, div.size(), div.toString());
+      // The reference level is the median of the first 15 values (≈ 1 with 5% noise).
+      assertEquals(steps[first], div.get(0).step(), 5.0);
+      assertTrue(div.get(0).score() > 0.99);
+    }
+  }
+
+  /**
+   * Saturating growth is not divergence: a singular value growing 6000-fold from a small
+   * initialisation to its target, then flat.
+   */
+  @Test
+  void saturatingGrowthDoesNotDiverge() {
+    long[] steps = Synthetic.regularSteps(200, 10);
+    double[] v = new double[200];
+    for (int i = 0; i < 200; i++) {
+      v[i] = 6 / (1 + (6 / 1e-3 - 1) * Math.exp(-2 * 6 * 0.01 * steps[i]));
+    }
+    List<ShockEvent> events = detector.detect("sv", "", steps, v);
+    assertTrue(ofKind(events, ShockEvent.DIVERGENCE).isEmpty(), events.toString());
+    assertEquals(1, ofKind(events, ShockEvent.JUMP).size(), events.toString());
+  }
+
+  /** A run that ends while still doubling counts as diverged; the detector cannot see further. */
+  @Test
+  void growthStillDoublingAtTheEndDiverges() {
+    long[] steps = Synthetic.regularSteps(100, 1);
+    double[] y = new double[100];
+    for (int i = 0; i < 100; i++) {
+      y[i] = Math.exp(0.1 * i);
+    }
+    List<ShockEvent> div = ofKind(detector.detect("x", "", steps, y), ShockEvent.DIVERGENCE);
+    assertEquals(1, div.size());
+    // e^{0.1 i} exceeds 1000 × (median of the first 5 values, e^{0.2}) from i = 72 on.
+    assertEquals(72, div.get(0).step());
+  }
+}

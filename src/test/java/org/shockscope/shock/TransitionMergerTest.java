@@ -1,0 +1,116 @@
+package org.shockscope.shock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TransitionMergerTest {
+  private static ShockEvent jump(String series, String group, long step, long lo, long hi,
+                                 double score) {
+    return new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, 0, 1, 1, 5, 1.25, 10,
+        score);
+  }
+
+  @Test
+  void mergesEventsThatHappenTogether() {
+    List<ShockEvent> events = List.of(
+        jump("effective_rank", "fc1", 1000, 990, 1010, 0.9),
+        jump("spectral_norm", "fc1", 1030, 1020, 1040, 0.99),
+        jump("loss", "", 1012, 1005, 1020, 0.7),
+        jump("loss", "", 5000, 4990, 5010, 0.8));
+    List<Transition> tr = TransitionMerger.merge(events, 25.0);
+    assertEquals(2, tr.size(), tr.toString());
+    Transition first = tr.get(0);
+    assertEquals(1012, first.step());
+    assertEquals(990, first.stepLo());
+    assertEquals(1040, first.stepHi());
+    assertEquals(3, first.nSeries());
+    assertEquals(List.of("fc1/effective_rank", "loss", "fc1/spectral_norm"), first.series());
+    assertEquals(0.99, first.score());
+    assertEquals(ShockEvent.JUMP, first.kind());
+    assertEquals(5000, tr.get(1).step());
+    assertEquals(1, tr.get(1).nSeries());
+  }
+
+  /** Overlapping intervals link even beyond the tolerance; disjoint ones beyond it do not. */
+  @Test
+  void linksByOverlapOrTolerance() {
+    List<ShockEvent> overlap = List.of(jump("a", "", 100, 60, 140, 0.9),
+        jump("b", "", 170, 130, 200, 0.9));
+    assertEquals(1, TransitionMerger.merge(overlap, 40.0).size());
+    List<ShockEvent> apart = List.of(jump("a", "", 100, 95, 105, 0.9),
+        jump("b", "", 170, 165, 175, 0.9));
+    assertEquals(2, TransitionMerger.merge(apart, 40.0).size());
+    assertEquals(1, TransitionMerger.merge(apart, 70.0).size());
+  }
+
+  /** A badly localised event (huge interval) is clipped to step ± 2·tolerance: no chaining. */
+  @Test
+  void wideIntervalsDoNotChainUnrelatedEvents() {
+    List<ShockEvent> events = List.of(jump("a", "", 100, 95, 105, 0.9),
+        jump("vague", "", 500, 0, 10_000, 0.6), jump("b", "", 900, 895, 905, 0.9));
+    assertEquals(3, TransitionMerger.merge(events, 20.0).size());
+  }
+
+  @Test
+  void keepsKindsApartAndCountsEachSeriesOnce() {
+    ShockEvent spike = new ShockEvent("loss", "", ShockEvent.SPIKE, 1000, 990, 1010, 1, 1, 9,
+        20, Double.NaN, 12, 0.95);
+    List<ShockEvent> events = List.of(jump("loss", "", 1000, 995, 1005, 0.9),
+        jump("loss", "", 1004, 1000, 1010, 0.8), spike);
+    List<Transition> tr = TransitionMerger.merge(events, 10.0);
+    assertEquals(2, tr.size(), tr.toString());
+    Transition jumps = tr.stream().filter(t -> t.kind().equals(ShockEvent.JUMP)).findFirst()
+        .orElseThrow();
+    assertEquals(1, jumps.nSeries());
+    assertEquals(List.of("loss"), jumps.series());
+  }
+
+  @Test
+  void toleranceIsTheLargerOfIntervalsAndFraction() {
+    assertEquals(40.0, TransitionMerger.tolerance(1000, 20, DetectorConfig.DEFAULTS));
+    assertEquals(200.0, TransitionMerger.tolerance(10_000, 20, DetectorConfig.DEFAULTS));
+    ShockDetectionException e = assertThrows(ShockDetectionException.class,
+        () -> TransitionMerger.merge(List.of(), -1.0));
+    assertTrue(e.getMessage().contains("-1.0"), e.getMessage());
+  }
+
+  /**
+   * A run whose three observables move at the same step (a mode being learned) and whose loss
+   * spikes elsewhere: one jump transition listing the three series, one spike transition.
+   */
+  @Test
+  void detectRunMergesAcrossSeries() {
+    Random r = new Random(3);
+    long[] steps = Synthetic.regularSteps(500, 10);
+    List<SeriesData> series = new ArrayList<>();
+    String[] names = {"effective_rank", "spectral_norm", "stable_rank"};
+    double[] centers = {2500, 2510, 2490};
+    for (int k = 0; k < 3; k++) {
+      double[] y = Synthetic.gaussian(Synthetic.tanh(steps, 1, 2 + k, centers[k], 20), 0.1, r);
+      series.add(new SeriesData(names[k], "chain", steps, y));
+    }
+    double[] loss = Synthetic.gaussian(new double[500], 0.05, r);
+    for (int i = 0; i < 500; i++) {
+      loss[i] += 1;
+    }
+    loss[400] += 2;
+    series.add(new SeriesData("loss", "", steps, loss));
+    RunShocks run = new ShockDetector(DetectorConfig.DEFAULTS).detectRun(series);
+    assertEquals(4, run.shocks().size(), run.shocks().toString());
+    assertEquals(2, run.transitions().size(), run.transitions().toString());
+    Transition jump = run.transitions().get(0);
+    assertEquals(ShockEvent.JUMP, jump.kind());
+    assertEquals(3, jump.nSeries());
+    assertEquals(2500, jump.step(), 15);
+    Transition spike = run.transitions().get(1);
+    assertEquals(ShockEvent.SPIKE, spike.kind());
+    assertEquals(List.of("loss"), spike.series());
+    assertEquals(4000, spike.step());
+  }
+}
