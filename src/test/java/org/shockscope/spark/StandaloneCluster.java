@@ -104,9 +104,9 @@ final class StandaloneCluster implements AutoCloseable {
         c.setReadTimeout(1000);
         try (InputStream in = c.getInputStream()) {
           String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-          int alive = json.split("\"state\" ?: ?\"ALIVE\"", -1).length - 1;
-          // the master's own state is ALIVE too
-          if (alive - 1 >= n) {
+          // workers report "state" : "ALIVE"; the master itself reports "status"
+          int alive = json.split("\"state\"\\s*:\\s*\"ALIVE\"", -1).length - 1;
+          if (alive >= n) {
             return;
           }
         }
