@@ -226,7 +226,7 @@ public final class PhaseModels {
         .transform(m);
     LogisticRegressionModel model = new LogisticRegression().setFitIntercept(false)
         .setStandardization(false).setRegParam(BOUNDARY_RIDGE).setElasticNetParam(0.0)
-        .setMaxIter(200).setTol(1e-10).fit(design);
+        .setMaxIter(100).setTol(1e-8).fit(design);
     Vector w = model.coefficients();
     for (int i = 0; i < mixed.size(); i++) {
       double a = w.apply(2 * i);
@@ -267,7 +267,7 @@ public final class PhaseModels {
       return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
     }
     AFTSurvivalRegressionModel model = new AFTSurvivalRegression().setCensorCol("censor")
-        .setMaxIter(200).fit(f.assemble(d));
+        .setMaxIter(100).fit(f.assemble(d));
     rows.add(RowFactory.create("aft_weibull", "(intercept)", "identity", model.intercept(),
         Math.exp(model.intercept()), n, events));
     for (int i = 0; i < f.features().size(); i++) {

@@ -96,10 +96,35 @@ public final class SweepAnalysis {
         sweep.layout().name().toLowerCase(java.util.Locale.ROOT), sweep.uri(),
         sweep.runs().size(), nCheckpoints, sweep.errors().size());
     console.printf("[shockscope] linear algebra: %s%n", CheckpointReducer.backend());
+    InputFingerprints now = InputFingerprints.of(sweep);
+    InputFingerprints before = settings.incremental() ? InputFingerprints.read(store) : null;
+    Sweep full = sweep;
+    Map<String, java.util.Set<Long>> stale = null;
+    if (before != null) {
+      stale = new HashMap<>();
+      List<RunInfo> changed = new ArrayList<>();
+      for (RunInfo r : sweep.runs()) {
+        if (!now.unchanged(r.runId(), before)) {
+          changed.add(r);
+          stale.put(r.runId(), new java.util.HashSet<>(now.stale(r, before)));
+        }
+      }
+      long n = stale.values().stream().mapToLong(java.util.Set::size).sum();
+      console.printf("[shockscope] incremental: %d of %d runs new or changed, %d checkpoints "
+          + "to reduce%n", changed.size(), sweep.runs().size(), n);
+      sweep = new Sweep(sweep.uri(), sweep.layout(), sweep.name(), sweep.modelJson(),
+          sweep.groupBy(), changed, sweep.errors());
+      progress.totals(n, changed.size());
+      if (changed.isEmpty() && store.exists(Tables.RUNS)) {
+        now.write(spark, store);
+        progress.stage("done");
+        return summarise(store, full, nCheckpoints, null, progress);
+      }
+    }
 
     progress.stage("reducing checkpoints");
     String model = settings.model() != null ? settings.model() : sweep.modelJson();
-    Dataset<Row> reduced = reduce(sweep, model, hadoop, progress).persist(
+    Dataset<Row> reduced = reduce(sweep, stale, model, hadoop, progress).persist(
         StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> observables = reduced.filter(col("kind").equalTo(CheckpointReducer.OBSERVABLE))
         .select(col("run_id"), col("step"), col("group"), col("name"), col("value"));
@@ -110,6 +135,21 @@ public final class SweepAnalysis {
     Dataset<Row> readErrors = reduced.filter(col("kind").equalTo(CheckpointReducer.ERROR))
         .select(col("source"), col("run_id"), col("step"), col("stage"), col("error"),
             col("message"));
+    if (before != null) {
+      // the changed runs' observables of checkpoints that were not reduced again are reused
+      Dataset<Row> keys = recomputedKeys(sweep, stale);
+      Dataset<Row> present = checkpointKeys(sweep);
+      observables = observables.unionByName(previousRows(store, Tables.OBSERVABLES, keys,
+          present));
+      spectra = spectra.unionByName(previousRows(store, Tables.SPECTRA, keys, present));
+      Dataset<Row> oldRuns = store.read(Tables.RUNS);
+      if (oldRuns != null) {
+        Dataset<Row> oldStructures = oldRuns.select(col("run_id"), col("structure"))
+            .join(structures.select("run_id"), "run_id", "left_anti")
+            .join(present.select("run_id").distinct(), "run_id", "left_semi");
+        structures = structures.unionByName(oldStructures);
+      }
+    }
     reduced.count();
     long nReadErrors = readErrors.count();
     failIfStrict(nReadErrors, "checkpoint reduction");
@@ -128,7 +168,7 @@ public final class SweepAnalysis {
     Dataset<Row> transitions = RunDetection.transitions(detected);
 
     progress.stage("aggregating");
-    HyperparameterColumns hps = hyperparameters(sweep);
+    HyperparameterColumns hps = hyperparameters(full);
     Dataset<Row> runs = runsTable(sweep, hps, metrics, shocks, transitions, structures).cache();
     List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
         : settings.groupBy());
@@ -183,16 +223,57 @@ public final class SweepAnalysis {
       ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), metrics, opts),
           report);
     }
-    Row counts = store.read(Tables.RUNS).agg(count(lit(1)),
-        org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first();
-    Summary summary = new Summary(sweep.uri(), sweep.layout().name(), counts.getLong(0),
-        nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
-        store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
-        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed());
+    now.write(spark, store);
     reduced.unpersist();
     detected.unpersist();
     progress.stage("done");
-    return summary;
+    return summarise(store, full, nCheckpoints, report, progress);
+  }
+
+  private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,
+                            JobProgress progress) {
+    Row counts = store.read(Tables.RUNS).agg(count(lit(1)),
+        org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first();
+    return new Summary(sweep.uri(), sweep.layout().name(), counts.getLong(0),
+        nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
+        store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
+        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed());
+  }
+
+  static final StructType KEY_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false).add("step", DataTypes.LongType, false);
+
+  /** (run_id, step) of the checkpoints reduced again in this incremental run. */
+  private Dataset<Row> recomputedKeys(Sweep work, Map<String, java.util.Set<Long>> stale) {
+    List<Row> rows = new ArrayList<>();
+    stale.forEach((run, steps) -> steps.forEach(s -> rows.add(RowFactory.create(run, s))));
+    return spark.createDataFrame(rows, KEY_SCHEMA);
+  }
+
+  /** (run_id, step) of every checkpoint of the runs being written. */
+  private Dataset<Row> checkpointKeys(Sweep work) {
+    List<Row> rows = new ArrayList<>();
+    for (RunInfo r : work.runs()) {
+      for (CheckpointRef c : r.checkpoints()) {
+        rows.add(RowFactory.create(r.runId(), c.step()));
+      }
+    }
+    return spark.createDataFrame(rows, KEY_SCHEMA);
+  }
+
+  /** A table's earlier rows of still-present checkpoints that were not reduced again. */
+  private static Dataset<Row> previousRows(TableStore store, String table, Dataset<Row> recomputed,
+                                           Dataset<Row> present) {
+    Dataset<Row> old = store.read(table);
+    if (old == null) {
+      return present.sparkSession().createDataFrame(List.of(), table.equals(Tables.SPECTRA)
+          ? Tables.SPECTRA_SCHEMA : Tables.OBSERVABLES_SCHEMA);
+    }
+    // materialised: the table's folder is replaced later in this job
+    scala.collection.immutable.Seq<String> key =
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of("run_id", "step")).toSeq();
+    return old.join(present, key, "left_semi").join(recomputed, key, "left_anti")
+        .localCheckpoint(true);
   }
 
   private static Column not(Column c) {
@@ -207,21 +288,40 @@ public final class SweepAnalysis {
   }
 
   /** Cuts runs into segments, balances them over partitions and reduces them on executors. */
-  private Dataset<Row> reduce(Sweep sweep, String model, Configuration hadoop,
-                              JobProgress progress) {
+  private Dataset<Row> reduce(Sweep sweep, Map<String, java.util.Set<Long>> stale, String model,
+                              Configuration hadoop, JobProgress progress) {
     List<CheckpointSegment> segments = new ArrayList<>();
     for (RunInfo run : sweep.runs()) {
-      List<CheckpointSegment.Item> items = new ArrayList<>();
+      // consecutive stretches of the checkpoints to reduce, each cut into segments; a segment
+      // starting mid-run re-reads its predecessor for the motion observables
+      List<List<CheckpointSegment.Item>> parts = new ArrayList<>();
+      List<CheckpointSegment.Item> prevOf = new ArrayList<>();
+      List<CheckpointSegment.Item> stretch = new ArrayList<>();
+      CheckpointSegment.Item last = null;
+      CheckpointSegment.Item stretchPrev = null;
       for (CheckpointRef c : run.checkpoints()) {
-        items.add(new CheckpointSegment.Item(c.step(), c.files(), c.bytes()));
+        CheckpointSegment.Item item = new CheckpointSegment.Item(c.step(), c.files(), c.bytes());
+        boolean wanted = stale == null || stale.get(run.runId()).contains(c.step());
+        if (wanted) {
+          if (stretch.isEmpty()) {
+            stretchPrev = last;
+          }
+          stretch.add(item);
+        } else if (!stretch.isEmpty()) {
+          addChunks(stretch, stretchPrev, parts, prevOf);
+          stretch = new ArrayList<>();
+        }
+        last = item;
       }
-      List<List<CheckpointSegment.Item>> parts =
-          SegmentBalancer.chunks(items, settings.segmentCheckpoints());
+      if (!stretch.isEmpty()) {
+        addChunks(stretch, stretchPrev, parts, prevOf);
+      }
       for (int i = 0; i < parts.size(); i++) {
-        CheckpointSegment.Item prev = i == 0 ? null : parts.get(i - 1).get(parts.get(i - 1).size() - 1);
+        CheckpointSegment.Item prev = prevOf.get(i);
         long bytes = parts.get(i).stream().mapToLong(CheckpointSegment.Item::bytes).sum()
             + (prev == null ? 0 : prev.bytes());
-        segments.add(new CheckpointSegment(run.runId(), i, prev, List.copyOf(parts.get(i)),
+        int index = prev == null ? 0 : i + 1;
+        segments.add(new CheckpointSegment(run.runId(), index, prev, List.copyOf(parts.get(i)),
             model, run.configJson(), run.params().get("activation"), bytes));
       }
     }
@@ -240,6 +340,18 @@ public final class SweepAnalysis {
         .values()
         .mapPartitions(it -> CheckpointReducer.reduce(it, conf.value(), checkpointsDone));
     return spark.createDataFrame(rows, CheckpointReducer.SCHEMA);
+  }
+
+  private void addChunks(List<CheckpointSegment.Item> stretch, CheckpointSegment.Item before,
+                         List<List<CheckpointSegment.Item>> parts,
+                         List<CheckpointSegment.Item> prevOf) {
+    CheckpointSegment.Item prev = before;
+    for (List<CheckpointSegment.Item> chunk
+        : SegmentBalancer.chunks(stretch, settings.segmentCheckpoints())) {
+      parts.add(chunk);
+      prevOf.add(prev);
+      prev = chunk.get(chunk.size() - 1);
+    }
   }
 
   /** Maps an integer key to the partition of the same number. */

@@ -70,7 +70,12 @@ class SweepAnalysisTest {
   }
 
   static SweepAnalysis.Summary analyze(Path sweepDir, Path outDir) {
+    return analyze(sweepDir, outDir, false);
+  }
+
+  static SweepAnalysis.Summary analyze(Path sweepDir, Path outDir, boolean incremental) {
     Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("incremental", String.valueOf(incremental));
     cli.put("sweep", sweepDir.toString());
     cli.put("out", outDir.toString());
     cli.put("report", "false");
@@ -247,13 +252,53 @@ class SweepAnalysisTest {
     }
   }
 
+  @Test
+  void anIncrementalRunAfterNewCheckpointsAndRunsGivesTheTablesOfAFullRun() throws IOException {
+    Path growing = dir.resolve("growing");
+    copy(sweep.resolve("native"), growing);
+    List<Path> runDirs;
+    try (Stream<Path> s = Files.list(growing)) {
+      runDirs = s.filter(Files::isDirectory).sorted().toList();
+    }
+    // before: one run not there yet, another with only its first checkpoints
+    deleteTree(runDirs.get(0));
+    try (Stream<Path> s = Files.list(runDirs.get(1).resolve("checkpoints"))) {
+      List<Path> ck = s.sorted(java.util.Comparator.comparingLong(
+          SweepAnalysisTest::stepOf)).toList();
+      for (Path c : ck.subList(ck.size() / 2, ck.size())) {
+        Files.delete(c);
+      }
+    }
+    Path o = dir.resolve("out-incremental");
+    analyze(growing, o);
+    copy(sweep.resolve("native"), growing);
+    analyze(growing, o, true);
+    for (String t : List.of(Tables.OBSERVABLES, Tables.SPECTRA, Tables.SHOCKS,
+        Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY)) {
+      assertEquals(rows(out, t), rows(o, t), t);
+    }
+  }
+
+  private static long stepOf(Path checkpoint) {
+    String n = checkpoint.getFileName().toString();
+    return Long.parseLong(n.substring(n.indexOf('_') + 1, n.indexOf('.')));
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+
   private static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {
         Path target = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(target);
-        } else {
+        } else if (!Files.exists(target)) {
           Files.copy(p, target);
         }
       }
