@@ -40,18 +40,35 @@ final class ModelFeatures {
 
   /** Feature columns for the varying, non-seed hyperparameters of {@code runs}. */
   static ModelFeatures of(Dataset<Row> runs, HyperparameterColumns hps) {
+    List<HyperparameterColumns.Hyperparameter> hs = hps.features();
     List<Feature> out = new ArrayList<>();
-    for (HyperparameterColumns.Hyperparameter h : hps.features()) {
+    if (hs.isEmpty()) {
+      return new ModelFeatures(out);
+    }
+    // the runs table is small: its hyperparameter columns are summarised on the driver
+    List<Row> local = runs.selectExpr(hs.stream().map(h -> "`" + h.column() + "`")
+        .toArray(String[]::new)).collectAsList();
+    for (int j = 0; j < hs.size(); j++) {
+      HyperparameterColumns.Hyperparameter h = hs.get(j);
       String c = h.column();
       if (h.numeric()) {
-        Row s = runs.selectExpr("min(`" + c + "`)", "max(`" + c + "`)", "avg(`" + c + "`)")
-            .first();
-        if (s.isNullAt(0)) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        double sum = 0;
+        int n = 0;
+        for (Row r : local) {
+          if (!r.isNullAt(j)) {
+            double v = r.getDouble(j);
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+            sum += v;
+            n++;
+          }
+        }
+        if (n == 0) {
           continue;
         }
-        double min = s.getDouble(0);
-        double max = s.getDouble(1);
-        double mean = s.getDouble(2);
+        double mean = sum / n;
         if (min > 0 && max / min > 10) {
           out.add(new Feature("log10(" + h.key() + ")", h.key(), "log10",
               org.apache.spark.sql.functions.log10(
@@ -61,10 +78,16 @@ final class ModelFeatures {
               org.apache.spark.sql.functions.coalesce(col(c), lit(mean))));
         }
       } else {
-        List<Row> levels = runs.groupBy(col(c)).count().orderBy(col("count").desc(), col(c))
-            .collectAsList();
+        java.util.Map<Object, Integer> counts = new java.util.HashMap<>();
+        for (Row r : local) {
+          counts.merge(r.isNullAt(j) ? null : r.getString(j), 1, Integer::sum);
+        }
+        List<java.util.Map.Entry<Object, Integer>> levels = new ArrayList<>(counts.entrySet());
+        levels.sort((a, b) -> b.getValue() != a.getValue().intValue()
+            ? Integer.compare(b.getValue(), a.getValue())
+            : String.valueOf(a.getKey()).compareTo(String.valueOf(b.getKey())));
         for (int i = 1; i < levels.size(); i++) {
-          Object v = levels.get(i).get(0);
+          Object v = levels.get(i).getKey();
           Column is = v == null ? col(c).isNull() : col(c).equalTo(v);
           out.add(new Feature(h.key() + "=" + (v == null ? "(missing)" : v), h.key(), "one-hot",
               when(is, 1.0).otherwise(0.0)));

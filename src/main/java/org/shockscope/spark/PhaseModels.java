@@ -48,6 +48,7 @@ public final class PhaseModels {
   private final Dataset<Row> shocks;
   private final HyperparameterColumns hps;
   private final long seed;
+  private ModelFeatures features;
 
   /**
    * @param runs   the runs table (typed hyperparameter columns, n_shocks, diverged, ...)
@@ -62,6 +63,13 @@ public final class PhaseModels {
     this.shocks = shocks;
     this.hps = hps;
     this.seed = seed;
+  }
+
+  private ModelFeatures features() {
+    if (features == null) {
+      features = ModelFeatures.of(runs, hps);
+    }
+    return features;
   }
 
   /** The two binary outcomes modelled: a shock ({@code n_shocks > 0}) and divergence. */
@@ -170,19 +178,36 @@ public final class PhaseModels {
    * A column c goes when the runs have as many distinct (others, lr) as (others − c, lr).
    */
   private List<String> independentOfLearningRate(List<String> others, String lrColumn) {
+    // the runs table is small: one collect, then the distinct counts on the driver
+    List<String> cols = new ArrayList<>(others);
+    cols.add(lrColumn);
+    List<Row> local = runs.selectExpr(quoted(cols)).collectAsList();
     List<String> kept = new ArrayList<>(others);
     for (String c : others) {
-      List<String> with = new ArrayList<>(kept);
-      with.add(lrColumn);
-      List<String> without = new ArrayList<>(with);
-      without.remove(c);
-      long a = runs.selectExpr(quoted(with)).distinct().count();
-      long b = runs.selectExpr(quoted(without)).distinct().count();
-      if (a == b) {
+      List<Integer> with = new ArrayList<>();
+      for (String k : kept) {
+        with.add(cols.indexOf(k));
+      }
+      with.add(cols.size() - 1);
+      List<Integer> without = new ArrayList<>(with);
+      without.remove(Integer.valueOf(cols.indexOf(c)));
+      if (distinct(local, with) == distinct(local, without)) {
         kept.remove(c);
       }
     }
     return kept;
+  }
+
+  private static int distinct(List<Row> rows, List<Integer> fields) {
+    java.util.Set<List<Object>> seen = new java.util.HashSet<>();
+    for (Row r : rows) {
+      List<Object> key = new ArrayList<>(fields.size());
+      for (int i : fields) {
+        key.add(r.get(i));
+      }
+      seen.add(key);
+    }
+    return seen.size();
   }
 
   private static String[] quoted(List<String> cols) {
@@ -253,7 +278,7 @@ public final class PhaseModels {
    * for log10 features) multiplies the time to the first shock.
    */
   public Dataset<Row> survival() {
-    ModelFeatures f = ModelFeatures.of(runs, hps);
+    ModelFeatures f = features();
     Dataset<Row> d = runs.filter(col("last_step").isNotNull())
         .withColumn("censor", when(col("n_shocks").gt(0), 1.0).otherwise(0.0))
         .withColumn("label", greatest(lit(1.0),
@@ -292,7 +317,7 @@ public final class PhaseModels {
    * importances of a string hyperparameter's one-hot columns summed. Normalised to sum 1.
    */
   public Dataset<Row> importance() {
-    ModelFeatures f = ModelFeatures.of(runs, hps);
+    ModelFeatures f = features();
     List<Row> rows = new ArrayList<>();
     if (f.isEmpty()) {
       return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);

@@ -58,7 +58,12 @@ final class StandaloneCluster implements AutoCloseable {
           "--cores", String.valueOf(coresPerWorker), "--memory", "2g", "--webui-port",
           String.valueOf(freePort()), "--work-dir", work.toString()));
     }
-    awaitWorkers(workers, Duration.ofSeconds(90));
+    try {
+      awaitWorkers(workers, Duration.ofSeconds(120));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   String masterUrl() {

@@ -1,7 +1,6 @@
 package org.shockscope.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,45 +45,11 @@ class StandaloneClusterTest {
       for (String t : List.of(Tables.OBSERVABLES, Tables.SPECTRA, Tables.SHOCKS,
           Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY,
           Tables.ERRORS)) {
-        assertSameRows(rows(spark, localOut, t), rows(spark, clusterOut, t), t);
+        TableAssertions.assertSameRows(TableAssertions.rows(spark, localOut, t),
+            TableAssertions.rows(spark, clusterOut, t), t);
       }
     } finally {
       spark.stop();
-    }
-  }
-
-  /**
-   * A table's rows, sorted by their non-floating-point fields. Executors of the cluster may run
-   * another LAPACK build (or thread count) than the local JVM, so doubles are compared to a
-   * relative 1e-9 — the invariance tolerance of SPEC §4 — and everything else exactly.
-   */
-  private static List<Row> rows(SparkSession spark, Path root, String table) {
-    return spark.read().parquet(root.resolve(table).toString()).collectAsList().stream()
-        .sorted(java.util.Comparator.comparing(StandaloneClusterTest::key)).toList();
-  }
-
-  private static String key(Row r) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < r.length(); i++) {
-      Object v = r.get(i);
-      b.append(v instanceof Double || v instanceof scala.collection.Seq<?> ? "~" : v).append('|');
-    }
-    return b.toString();
-  }
-
-  private static void assertSameRows(List<Row> expected, List<Row> actual, String table) {
-    assertEquals(expected.size(), actual.size(), table + " row count");
-    for (int i = 0; i < expected.size(); i++) {
-      Row e = expected.get(i);
-      Row a = actual.get(i);
-      assertEquals(key(e), key(a), table);
-      for (int c = 0; c < e.length(); c++) {
-        if (e.get(c) instanceof Double x) {
-          double y = a.getDouble(c);
-          assertTrue(x.equals(y) || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y)),
-              table + " " + e + " vs " + a);
-        }
-      }
     }
   }
 

@@ -193,8 +193,7 @@ class SweepAnalysisTest {
 
   @Test
   void aRerunReplacesRatherThanDuplicates() {
-    Path o = dir.resolve("out-rerun");
-    analyze(sweep.resolve("native"), o);
+    Path o = out;
     Map<String, List<String>> first = new TreeMap<>();
     for (String t : List.of(Tables.OBSERVABLES, Tables.SHOCKS, Tables.TRANSITIONS, Tables.RUNS,
         Tables.PHASE_STATS, Tables.ERRORS)) {
@@ -274,9 +273,12 @@ class SweepAnalysisTest {
     copy(sweep.resolve("native"), growing);
     analyze(growing, o, true);
     for (String t : List.of(Tables.OBSERVABLES, Tables.SPECTRA, Tables.SHOCKS,
-        Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY)) {
+        Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS)) {
       assertEquals(rows(out, t), rows(o, t), t);
     }
+    // an MLlib fit sums in partition order: equal to rounding
+    TableAssertions.assertSameRows(TableAssertions.rows(spark, out, Tables.PHASE_BOUNDARY),
+        TableAssertions.rows(spark, o, Tables.PHASE_BOUNDARY), Tables.PHASE_BOUNDARY);
   }
 
   private static long stepOf(Path checkpoint) {

@@ -1,0 +1,50 @@
+package org.shockscope.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** Comparison of output tables written by two runs of the job. */
+final class TableAssertions {
+  private TableAssertions() {}
+
+  /**
+   * A table's rows, sorted by their non-floating-point fields. Executors of the cluster may run
+   * another LAPACK build (or thread count) than the local JVM, so doubles are compared to a
+   * relative 1e-9 — the invariance tolerance of SPEC §4 — and everything else exactly.
+   */
+  static List<Row> rows(SparkSession spark, Path root, String table) {
+    return spark.read().parquet(root.resolve(table).toString()).collectAsList().stream()
+        .sorted(java.util.Comparator.comparing(TableAssertions::key)).toList();
+  }
+
+  static String key(Row r) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < r.length(); i++) {
+      Object v = r.get(i);
+      b.append(v instanceof Double || v instanceof scala.collection.Seq<?> ? "~" : v).append('|');
+    }
+    return b.toString();
+  }
+
+  static void assertSameRows(List<Row> expected, List<Row> actual, String table) {
+    assertEquals(expected.size(), actual.size(), table + " row count");
+    for (int i = 0; i < expected.size(); i++) {
+      Row e = expected.get(i);
+      Row a = actual.get(i);
+      assertEquals(key(e), key(a), table);
+      for (int c = 0; c < e.length(); c++) {
+        if (e.get(c) instanceof Double x) {
+          double y = a.getDouble(c);
+          assertTrue(x.equals(y) || Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y)),
+              table + " " + e + " vs " + a);
+        }
+      }
+    }
+  }
+
+}
