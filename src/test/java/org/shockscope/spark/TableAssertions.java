@@ -26,6 +26,10 @@ final class TableAssertions {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < r.length(); i++) {
       Object v = r.get(i);
+      if (v instanceof scala.collection.Map<?, ?> m) {
+        // map columns come back as hash maps whose iteration order is not part of the value
+        v = new java.util.TreeMap<>(scala.jdk.javaapi.CollectionConverters.asJava(m));
+      }
       b.append(v instanceof Double || v instanceof scala.collection.Seq<?> ? "~" : v).append('|');
     }
     return b.toString();
