@@ -102,6 +102,17 @@ public final class DetectorEvaluation {
     overall.add(tp, nd - tp, nt - tp);
   }
 
+  /**
+   * The optimal one-to-one matching of one run's events used by {@link #score} (series
+   * required): for each true event the index of its matched detection, or −1.
+   *
+   * @param tolerance steps within which a detection can match
+   */
+  public static int[] match(List<TruthEvent> truth, List<Detection> detections,
+                            double tolerance) {
+    return assign(truth, detections, SeriesMatching.REQUIRE, tolerance);
+  }
+
   /** For each true event the index of its matched detection, or −1. */
   static int[] assign(List<TruthEvent> truth, List<Detection> dets, SeriesMatching series,
                       double tol) {
