@@ -188,13 +188,13 @@ public final class DetectorScoring {
     List<LabTruthFile.Row> scored = scoredRows(truth);
     Set<String> spectralFamilies = new HashSet<>();
     Set<String> metricJumpFamilies = new HashSet<>();
-    Set<String> matrices = new HashSet<>();
+    Map<String, Integer> matrices = new HashMap<>();
     for (LabTruthFile.Row t : scored) {
       if (ShockEvent.JUMP.equals(t.kind())) {
         Matcher m = SPECTRAL.matcher(t.series());
         if (m.matches()) {
           spectralFamilies.add(t.family());
-          matrices.add(m.group(1));
+          matrices.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
         } else {
           metricJumpFamilies.add(t.family());
         }
@@ -368,15 +368,19 @@ public final class DetectorScoring {
 
   /**
    * Jumps of the singular values of the named matrices, per run; each event's series is
-   * {@code <matrix>.sv<k>} (the truth's naming), its group the matrix's group.
+   * {@code <matrix>.sv<k>} (the truth's naming), its group the matrix's group. Only the modes the
+   * truth labels (k up to the largest k of the matrix in the truth) are scanned: beyond the
+   * teacher's rank the singular values stay at rounding level, where any wiggle is a change
+   * relative to the series' own (tiny) range and no statement about the network.
    */
-  private Map<String, List<ShockEvent>> spectralJumps(String tablesUri, Set<String> matrices) {
+  private Map<String, List<ShockEvent>> spectralJumps(String tablesUri,
+                                                      Map<String, Integer> matrices) {
     Map<String, List<ShockEvent>> out = new TreeMap<>();
     if (matrices.isEmpty()) {
       return out;
     }
     Map<String, TreeMap<Long, double[]>> byKey = new TreeMap<>();
-    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").isin(matrices.toArray()))
+    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").isin(matrices.keySet().toArray()))
         .select("run_id", "group", "matrix", "step", "sv").collectAsList()) {
       String key = r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2);
       List<Double> sv = r.getList(4);
@@ -399,7 +403,8 @@ public final class DetectorScoring {
         rank = Math.min(rank, p.getValue().length);
       }
       List<ShockEvent> events = out.computeIfAbsent(parts[0], k -> new ArrayList<>());
-      for (int k = 0; k < rank; k++) {
+      int modes = Math.min(rank, matrices.get(parts[2]));
+      for (int k = 0; k < modes; k++) {
         double[] values = new double[n];
         i = 0;
         for (double[] sv : points.values()) {
