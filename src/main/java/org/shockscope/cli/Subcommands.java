@@ -7,7 +7,7 @@ final class Subcommands {
   private Subcommands() {}
 
   static List<Object> all() {
-    return List.of(new AnalyzeCommand(), new DemoCommand(), new LabCommand(),
-        new ReportCommand());
+    return List.of(new AnalyzeCommand(), new DemoCommand(), new EvaluateCommand(),
+        new LabCommand(), new ReportCommand());
   }
 }

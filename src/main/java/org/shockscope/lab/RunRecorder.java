@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.shockscope.io.DType;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.DivergenceFinder;
 
 /**
  * Collects what one run produces as it trains: the logged loss rows, every loss value the
@@ -81,7 +83,15 @@ final class RunRecorder {
     return divergenceStep;
   }
 
-  /** The divergence as a truth row, when the run diverged. */
+  /**
+   * The divergence as a truth row, when the run diverged. Training stops at the first step
+   * whose loss is non-finite or above {@link #DIVERGENCE_FACTOR} × the initial loss (a safety
+   * stop); the truth step is where the divergence started under the product's one divergence
+   * rule ({@link DivergenceFinder#firstBadIndex}, growth factor of
+   * {@link DetectorConfig#DEFAULTS}) applied to the logged loss, i.e. the first logged step
+   * from which the loss stays above 10³ × its initial level, or the first non-finite value;
+   * the stop step when that rule does not see the divergence in the logged values.
+   */
   List<TruthEvent> divergenceTruth(String runId, Family family) {
     if (divergenceStep < 0) {
       return List.of();
@@ -90,8 +100,22 @@ final class RunRecorder {
     String why = Double.isFinite(reached)
         ? "loss " + reached + " > " + DIVERGENCE_FACTOR + " x initial loss " + initialLoss
         : "non-finite loss " + reached;
-    return List.of(new TruthEvent(runId, family, TruthEvent.DIVERGENCE, "loss", divergenceStep,
-        TruthEvent.MEASURED, Double.NaN, why + "; training stopped at this step"));
+    long[] steps = new long[logged.size];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = logged.steps[i];
+    }
+    double factor = DetectorConfig.DEFAULTS.growthFactor();
+    int bad = DivergenceFinder.firstBadIndex(steps, Arrays.copyOf(logged.values, logged.size),
+        factor);
+    int step = bad >= 0 ? logged.steps[bad] : divergenceStep;
+    String onset = bad >= 0
+        ? "; divergence starts at this step: first logged step from which the loss stays above "
+            + factor + " x its initial level (or is non-finite), the detector's rule"
+        : "; the detector's rule (" + factor + " x initial level, still growing) does not see "
+            + "it in the logged loss, so the stop step is given";
+    return List.of(new TruthEvent(runId, family, TruthEvent.DIVERGENCE, "loss", step,
+        TruthEvent.MEASURED, Double.NaN, why + " at step " + divergenceStep
+        + ", where training stopped" + onset));
   }
 
   /** An append-only (step, value) list. */

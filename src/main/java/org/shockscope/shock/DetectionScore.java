@@ -9,7 +9,9 @@ package org.shockscope.shock;
  * @param falseNegatives    true events matched to nothing
  * @param precision         TP / (TP + FP); NaN without detections
  * @param recall            TP / (TP + FN); NaN without true events
- * @param f1                harmonic mean of precision and recall; NaN when either is NaN
+ * @param f1                2TP / (2TP + FP + FN): the harmonic mean of precision and recall,
+ *                          0 when nothing was found though events exist; NaN without events
+ *                          and detections
  * @param medianTimingError median over matched pairs of |detected − true step| / run length;
  *                          NaN without matches
  */

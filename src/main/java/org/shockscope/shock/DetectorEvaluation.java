@@ -102,6 +102,17 @@ public final class DetectorEvaluation {
     overall.add(tp, nd - tp, nt - tp);
   }
 
+  /**
+   * The optimal one-to-one matching of one run's events used by {@link #score} (series
+   * required): for each true event the index of its matched detection, or −1.
+   *
+   * @param tolerance steps within which a detection can match
+   */
+  public static int[] match(List<TruthEvent> truth, List<Detection> detections,
+                            double tolerance) {
+    return assign(truth, detections, SeriesMatching.REQUIRE, tolerance);
+  }
+
   /** For each true event the index of its matched detection, or −1. */
   static int[] assign(List<TruthEvent> truth, List<Detection> dets, SeriesMatching series,
                       double tol) {
@@ -220,12 +231,10 @@ public final class DetectorEvaluation {
     DetectionScore score(String family) {
       double precision = tp + fp > 0 ? tp / (double) (tp + fp) : Double.NaN;
       double recall = tp + fn > 0 ? tp / (double) (tp + fn) : Double.NaN;
-      double f1;
-      if (Double.isNaN(precision) || Double.isNaN(recall)) {
-        f1 = Double.NaN;
-      } else {
-        f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0.0;
-      }
+      // 2TP/(2TP + FP + FN), the harmonic mean where both rates exist, and 0 for a detector
+      // that stays silent on real events (precision undefined, recall 0): it found nothing.
+      int denominator = 2 * tp + fp + fn;
+      double f1 = denominator > 0 ? 2.0 * tp / denominator : Double.NaN;
       double median = Double.NaN;
       if (!errors.isEmpty()) {
         double[] e = errors.stream().mapToDouble(Double::doubleValue).toArray();

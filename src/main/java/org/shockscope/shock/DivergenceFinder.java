@@ -7,22 +7,43 @@ package org.shockscope.shock;
  * <p>Explosive growth (on the finite prefix x[0, d), d the first non-finite index): with the
  * initial level ref = median |x| over the first max(3, 5%) samples, the growth starts at the
  * first sample j from which |x| stays above {@code growthFactor}·ref up to d, and it counts
- * only if the series is still growing exponentially at its end: over its last
- * max(4, min(10, d/10)) finite samples, a least-squares line of ln|x| against step rises by at
- * least ln 2 (the value still doubles) with correlation ≥ 0.9. The last condition keeps
- * saturating growth (a singular value rising from a small initialisation to its target) from
- * counting; a run that simply
- * ends in the middle of a legitimate exponential rise would still be flagged. A series whose
- * initial level is 0 has no scale and can only diverge by a non-finite value.
+ * only if the series is still growing at its end: over its last max(4, min(10, d/10)) finite
+ * samples ln|x| rises by at least ln 2 (the value still doubles) and the last sample is their
+ * largest. The last condition keeps saturating growth (a singular value rising from a small
+ * initialisation to its target, flat at the end) from counting, while exponential and faster
+ * (super-exponential: a catapult far beyond 2/λ₀) blow-ups count; a run that simply ends in the
+ * middle of a legitimate exponential rise would still be flagged. A series whose initial level
+ * is 0 has no scale and can only diverge by a non-finite value.
+ *
+ * <p>This is the one divergence rule of the product: the training lab labels its diverged
+ * runs' truth with it ({@link #firstBadIndex}), so that detector and truth agree on the step.
  */
-final class DivergenceFinder {
+public final class DivergenceFinder {
   /** Found divergence: the first bad sample and the score. */
   record Divergence(int index, double score) {}
 
-  private static final double MIN_CORRELATION = 0.9;
   private static final double MIN_END_RISE = Math.log(2.0);
 
   private DivergenceFinder() {}
+
+  /**
+   * The index of a series' first bad sample under this rule (the first non-finite value or the
+   * start of explosive growth), or −1 when it never diverges.
+   *
+   * @param steps        strictly increasing steps
+   * @param values       values at the steps
+   * @param growthFactor the growth over the initial level that counts as explosive
+   *                     ({@link DetectorConfig#growthFactor})
+   */
+  public static int firstBadIndex(long[] steps, double[] values, double growthFactor) {
+    int n = values.length;
+    double[] t = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = (double) (steps[i] - steps[0]);
+    }
+    Divergence d = find(t, values, n, growthFactor, new double[n]);
+    return d == null ? -1 : d.index();
+  }
 
   /**
    * @param t      sample times; input
@@ -74,41 +95,21 @@ final class DivergenceFinder {
     while (j > 0 && Math.abs(x[j - 1]) > limit) {
       j--;
     }
-    if (j == d || !growingAtEnd(t, x, d)) {
+    if (j == d || !growingAtEnd(x, d)) {
       return -1;
     }
     return j;
   }
 
-  private static boolean growingAtEnd(double[] t, double[] x, int d) {
+  private static boolean growingAtEnd(double[] x, int d) {
     int m = Math.max(4, Math.min(10, d / 10));
     int from = d - m;
-    double st = 0.0;
-    double sl = 0.0;
+    double last = Math.abs(x[d - 1]);
     for (int i = from; i < d; i++) {
-      if (x[i] == 0.0) {
+      if (x[i] == 0.0 || Math.abs(x[i]) > last) {
         return false;
       }
-      st += t[i];
-      sl += Math.log(Math.abs(x[i]));
     }
-    double tm = st / m;
-    double lm = sl / m;
-    double sxx = 0.0;
-    double sxy = 0.0;
-    double syy = 0.0;
-    for (int i = from; i < d; i++) {
-      double dt = t[i] - tm;
-      double dl = Math.log(Math.abs(x[i])) - lm;
-      sxx += dt * dt;
-      sxy += dt * dl;
-      syy += dl * dl;
-    }
-    if (!(sxx > 0.0) || !(syy > 0.0)) {
-      return false;
-    }
-    double slope = sxy / sxx;
-    double corr = sxy / Math.sqrt(sxx * syy);
-    return slope * (t[d - 1] - t[from]) >= MIN_END_RISE && corr >= MIN_CORRELATION;
+    return Math.log(last) - Math.log(Math.abs(x[from])) >= MIN_END_RISE;
   }
 }

@@ -111,6 +111,11 @@ class DetectorEvaluationTest {
         List.of(det("r", "jump", 90)), DetectorEvaluation.SeriesMatching.IGNORE);
     assertEquals(0.0, miss.get(0).precision());
     assertEquals(0.0, miss.get(0).f1());
+    List<DetectionScore> silent = DetectorEvaluation.score(
+        List.of(new RunSpan("r", "f", 0, 100, 1)), List.of(truth("r", "f", "jump", 10)),
+        List.of(), DetectorEvaluation.SeriesMatching.IGNORE);
+    assertTrue(Double.isNaN(silent.get(0).precision()));
+    assertEquals(0.0, silent.get(0).f1());
   }
 
   @Test

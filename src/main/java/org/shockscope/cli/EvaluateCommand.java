@@ -1,0 +1,233 @@
+package org.shockscope.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.shockscope.ShockscopeException;
+import org.shockscope.shock.DetectionScore;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.spark.DetectorScoring;
+import org.shockscope.spark.LabTruthFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code shockscope evaluate}: scores the analyze job's tables against a lab sweep's
+ * {@code truth.csv} ({@link DetectorScoring}) and prints precision, recall, F1 and the median
+ * timing error (fraction of run length) per detector, family and kind, followed by the
+ * divergence/spike step checks and the width check of analytic modes. {@code --json} and
+ * {@code --csv} also write the score rows.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+    description = "Score detected shocks against a lab sweep's truth.csv, next to the OLMo-core "
+        + "and Megatron loss-spike rules.")
+public final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--sweep", required = true, description = "Lab output folder (with truth.csv "
+      + "and a native/ layout) or the analysed sweep folder itself (then give --truth).")
+  String sweep;
+
+  @Option(names = "--tables", required = true, description = "Output folder of shockscope "
+      + "analyze for this sweep.")
+  String tables;
+
+  @Option(names = "--truth", description = "Truth file (default: <sweep>/truth.csv).")
+  String truth;
+
+  @Option(names = "--loss", defaultValue = "loss", description = "Loss metric (default: loss).")
+  String loss;
+
+  @Option(names = "--json", description = "Also write the scores as JSON to this file.")
+  Path json;
+
+  @Option(names = "--csv", description = "Also write the score rows as CSV to this file.")
+  Path csv;
+
+  @Option(names = "--master", description = "Spark master (default: local[*]).")
+  String master;
+
+  @Override
+  public Integer call() {
+    return run(System.out, System.err);
+  }
+
+  int run(PrintStream console, PrintStream err) {
+    SparkSession spark = null;
+    try {
+      spark = SparkSessions.start("shockscope evaluate", master, Map.of(), Map.of());
+      Configuration conf = spark.sparkContext().hadoopConfiguration();
+      String sweepUri = sweep;
+      String truthUri = truth;
+      org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(sweep);
+      org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(conf);
+      if (truthUri == null) {
+        truthUri = new org.apache.hadoop.fs.Path(root, "truth.csv").toString();
+      }
+      if (fs.exists(new org.apache.hadoop.fs.Path(root, "truth.csv"))
+          && fs.exists(new org.apache.hadoop.fs.Path(root, "native"))) {
+        sweepUri = new org.apache.hadoop.fs.Path(root, "native").toString();
+      }
+      List<LabTruthFile.Row> rows = LabTruthFile.read(truthUri, conf);
+      DetectorScoring.Scores s = new DetectorScoring(spark, DetectorConfig.DEFAULTS, loss)
+          .score(tables, sweepUri, rows);
+      console.print(text(s));
+      if (json != null) {
+        Files.writeString(json, json(s), StandardCharsets.UTF_8);
+      }
+      if (csv != null) {
+        Files.writeString(csv, csv(s), StandardCharsets.UTF_8);
+      }
+      return 0;
+    } catch (ShockscopeException e) {
+      err.println("shockscope evaluate: " + e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      err.println("shockscope evaluate: " + e);
+      return 2;
+    } finally {
+      if (spark != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  /** The console table. */
+  static String text(DetectorScoring.Scores s) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%d runs, %d scored truth rows%n", s.runs(),
+        s.truthRows()));
+    b.append(String.format(Locale.ROOT, "%-11s %-16s %-10s %5s %5s %5s %6s %6s %6s %8s%n",
+        "detector", "family", "kind", "TP", "FP", "FN", "prec", "recall", "F1", "timing"));
+    for (DetectorScoring.ScoreRow r : s.rows()) {
+      DetectionScore c = r.score();
+      b.append(String.format(Locale.ROOT, "%-11s %-16s %-10s %5d %5d %5d %6s %6s %6s %8s%n",
+          r.detector(), c.family(), r.kind(), c.truePositives(), c.falsePositives(),
+          c.falseNegatives(), num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
+          pct(c.medianTimingError())));
+    }
+    for (String kind : List.of("divergence", "spike")) {
+      List<DetectorScoring.StepCheck> k = s.steps().stream()
+          .filter(c -> c.kind().equals(kind)).toList();
+      if (!k.isEmpty()) {
+        long exact = k.stream().filter(c -> c.within(0)).count();
+        long one = k.stream().filter(c -> c.within(1)).count();
+        b.append(String.format(Locale.ROOT, "%s: %d true, %d found at the exact step, %d within"
+            + " one logged step%n", kind, k.size(), exact, one));
+      }
+    }
+    if (!s.widths().isEmpty()) {
+      List<DetectorScoring.WidthCheck> w = s.widths();
+      long found = w.stream().filter(c -> !Double.isNaN(c.fittedWidth())).count();
+      long within = w.stream().filter(c -> c.relativeError() <= 0.2).count();
+      double[] errs = w.stream().mapToDouble(DetectorScoring.WidthCheck::relativeError)
+          .filter(x -> !Double.isNaN(x)).sorted().toArray();
+      b.append(String.format(Locale.ROOT, "analytic mode widths: %d modes, %d fitted, %d within "
+          + "20%%; relative error median %s, max %s%n", w.size(), found, within,
+          errs.length == 0 ? "-" : num(errs[errs.length / 2], 3),
+          errs.length == 0 ? "-" : num(errs[errs.length - 1], 3)));
+    }
+    return b.toString();
+  }
+
+  /** The scores as one JSON object: rows, step checks and width checks. */
+  static String json(DetectorScoring.Scores s) throws IOException {
+    Map<String, Object> root = new LinkedHashMap<>();
+    root.put("runs", s.runs());
+    root.put("truth_rows", s.truthRows());
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (DetectorScoring.ScoreRow r : s.rows()) {
+      rows.add(rowMap(r));
+    }
+    root.put("scores", rows);
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (DetectorScoring.StepCheck c : s.steps()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run_id", c.runId());
+      m.put("kind", c.kind());
+      m.put("true_step", c.trueStep());
+      m.put("found_step", c.foundStep() < 0 ? null : c.foundStep());
+      m.put("log_interval", c.logInterval());
+      steps.add(m);
+    }
+    root.put("step_checks", steps);
+    List<Map<String, Object>> widths = new ArrayList<>();
+    for (DetectorScoring.WidthCheck c : s.widths()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run_id", c.runId());
+      m.put("series", c.series());
+      m.put("analytic_width", c.analyticWidth());
+      m.put("fitted_width", finite(c.fittedWidth()));
+      m.put("relative_error", finite(c.relativeError()));
+      widths.add(m);
+    }
+    root.put("width_checks", widths);
+    List<Map<String, Object>> mismatches = new ArrayList<>();
+    for (DetectorScoring.Mismatch c : s.mismatches()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run_id", c.runId());
+      m.put("error", c.error());
+      m.put("kind", c.kind());
+      m.put("series", c.series());
+      m.put("step", c.step());
+      mismatches.add(m);
+    }
+    root.put("mismatches", mismatches);
+    return new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter()
+        .writeValueAsString(root) + "\n";
+  }
+
+  /** The score rows as CSV with a header. */
+  static String csv(DetectorScoring.Scores s) {
+    StringBuilder b = new StringBuilder("detector,family,kind,tp,fp,fn,precision,recall,f1,"
+        + "median_timing_error\n");
+    for (DetectorScoring.ScoreRow r : s.rows()) {
+      DetectionScore c = r.score();
+      b.append(String.join(",", r.detector(), c.family(), r.kind(),
+          Integer.toString(c.truePositives()), Integer.toString(c.falsePositives()),
+          Integer.toString(c.falseNegatives()), csvNum(c.precision()), csvNum(c.recall()),
+          csvNum(c.f1()), csvNum(c.medianTimingError()))).append('\n');
+    }
+    return b.toString();
+  }
+
+  private static Map<String, Object> rowMap(DetectorScoring.ScoreRow r) {
+    DetectionScore c = r.score();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("detector", r.detector());
+    m.put("family", c.family());
+    m.put("kind", r.kind());
+    m.put("tp", c.truePositives());
+    m.put("fp", c.falsePositives());
+    m.put("fn", c.falseNegatives());
+    m.put("precision", finite(c.precision()));
+    m.put("recall", finite(c.recall()));
+    m.put("f1", finite(c.f1()));
+    m.put("median_timing_error", finite(c.medianTimingError()));
+    return m;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  private static String csvNum(double v) {
+    return Double.isFinite(v) ? Double.toString(v) : "";
+  }
+
+  private static String num(double v, int digits) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "-";
+  }
+
+  private static String pct(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.2f%%", 100 * v) : "-";
+  }
+}

@@ -1,0 +1,516 @@
+package org.shockscope.spark;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.shockscope.ShockscopeException;
+import org.shockscope.shock.BaselineRule;
+import org.shockscope.shock.Detection;
+import org.shockscope.shock.DetectionScore;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.DetectorEvaluation;
+import org.shockscope.shock.RunSpan;
+import org.shockscope.shock.ShockDetector;
+import org.shockscope.shock.ShockEvent;
+import org.shockscope.shock.TruthEvent;
+import org.shockscope.sweep.CheckpointRef;
+import org.shockscope.sweep.MetricSeries;
+import org.shockscope.sweep.RunInfo;
+import org.shockscope.sweep.Sweep;
+import org.shockscope.sweep.SweepDiscovery;
+
+/**
+ * Scores the analyze job's output against a lab's {@code truth.csv}, next to the two
+ * practitioner baselines ({@link BaselineRule}) replayed on the same loss series.
+ *
+ * <p>Which detection counts against which true event (one-to-one, optimal per run, within
+ * max(2 checkpoint intervals, 3% of the run's length): {@link DetectorEvaluation}):
+ * <ul>
+ *   <li>a truth {@code jump} of {@code <matrix>.sv<k>} (a deep linear network's mode k) ↔ a
+ *       {@code jump} event of the k-th singular value of that matrix in the {@code spectra}
+ *       table. These per-mode series are invariant (quotient) observables of the linear-chain
+ *       group; the scalar summaries the job scans (Frobenius norm, effective rank, ...) add the
+ *       modes up, so that two modes whose fronts overlap are one event there and cannot be told
+ *       apart. The same {@link ShockDetector} with the same options is applied here to the
+ *       singular-value series;</li>
+ *   <li>a truth {@code jump} of a metric (teacher–student specialisation, a drop of the loss)
+ *       ↔ a run-level {@code jump} transition ({@code transitions} table), whichever series
+ *       moved: specialisation is a change of the whole network, seen in the loss and in the
+ *       weights' observables together;</li>
+ *   <li>a truth {@code spike} or {@code divergence} of a metric ↔ an event of the same kind in
+ *       that metric's series ({@code shocks} table).</li>
+ * </ul>
+ * Measured truth rows are scored; an analytic row is scored only where no measured row of the
+ * same run, kind and series exists (analytic rows predict the measured ones and are used for
+ * the width check). Detections count (as false positives when unmatched) in the channels the
+ * truth labels: loss spikes and divergences in every run, spectral jumps in the runs of
+ * families with spectral truth, run-level jumps in the runs of families with metric-jump truth
+ * (the lab labels no jumps for catapult runs, so their jumps are neither right nor wrong).
+ *
+ * <p>Baselines: each rule's events on the loss series, matched to every truth row of the run
+ * whatever its kind and series (they are general alarms, so any true event they hit counts).
+ *
+ * <p>Also: for every analytic row with a width, the fitted width of the spectral jump matched
+ * to it (relative error), every divergence's step error and every spike's peak error in units
+ * of the logging interval.
+ */
+public final class DetectorScoring {
+  /** Name of this product's detector in the score rows. */
+  public static final String OURS = "shockscope";
+  /** Row kind pooling every kind. */
+  public static final String ALL_KINDS = "all";
+
+  private static final Pattern SPECTRAL = Pattern.compile("(.+)\\.sv(\\d+)");
+
+  /**
+   * One line of the score table.
+   *
+   * @param detector {@link #OURS} or a {@link BaselineRule}'s label
+   * @param kind     the truth kind scored, or {@link #ALL_KINDS}
+   * @param score    counts and rates; its family is a family or
+   *                 {@link DetectorEvaluation#OVERALL}
+   */
+  public record ScoreRow(String detector, String kind, DetectionScore score) {}
+
+  /**
+   * The fitted width of a mode's jump against the analytic one.
+   *
+   * @param runId         the run
+   * @param series        {@code <matrix>.sv<k>}
+   * @param analyticWidth the truth width, steps
+   * @param fittedWidth   width of the matched jump, steps; NaN when none matched
+   * @param relativeError |fitted − analytic| / analytic; NaN when none matched
+   */
+  public record WidthCheck(String runId, String series, double analyticWidth, double fittedWidth,
+                           double relativeError) {}
+
+  /**
+   * How far a matched spike or divergence is from its true step.
+   *
+   * @param runId       the run
+   * @param kind        {@code spike} or {@code divergence}
+   * @param trueStep    the truth step
+   * @param foundStep   the matched detection's step, or −1 when none matched
+   * @param logInterval the run's median logging interval of the metric, steps
+   */
+  public record StepCheck(String runId, String kind, long trueStep, long foundStep,
+                          double logInterval) {
+    /** Whether a detection matched within {@code intervals} logging intervals. */
+    public boolean within(double intervals) {
+      return foundStep >= 0 && Math.abs(foundStep - trueStep) <= intervals * logInterval + 1e-9;
+    }
+  }
+
+  /**
+   * A true event this product's detector missed, or a detection matching no true event.
+   *
+   * @param runId  the run
+   * @param error  {@code missed} or {@code false_alarm}
+   * @param kind   the event's kind
+   * @param series the truth series, or the detection's series joined by {@code ;}
+   * @param step   its step
+   */
+  public record Mismatch(String runId, String error, String kind, String series, long step) {}
+
+  /** Everything the scoring found. */
+  public record Scores(List<ScoreRow> rows, List<WidthCheck> widths, List<StepCheck> steps,
+                       List<Mismatch> mismatches, int runs, int truthRows) {
+    public Scores {
+      rows = List.copyOf(rows);
+      widths = List.copyOf(widths);
+      steps = List.copyOf(steps);
+      mismatches = List.copyOf(mismatches);
+    }
+  }
+
+  private final SparkSession spark;
+  private final DetectorConfig config;
+  private final String lossMetric;
+
+  /**
+   * @param spark      session used to read the tables
+   * @param config     detector options for the spectral series (those of the job)
+   * @param lossMetric the metric the baselines watch and the job's loss (default {@code loss})
+   */
+  public DetectorScoring(SparkSession spark, DetectorConfig config, String lossMetric) {
+    this.spark = spark;
+    this.config = config;
+    this.lossMetric = lossMetric;
+  }
+
+  /**
+   * Scores the tables under {@code tablesUri} (written by the analyze job for the sweep at
+   * {@code sweepUri}) against {@code truth}.
+   *
+   * @throws ShockscopeException when a table is missing or a truth row names a run that is not
+   *                             in the sweep
+   */
+  public Scores score(String tablesUri, String sweepUri, List<LabTruthFile.Row> truth) {
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Sweep sweep = SweepDiscovery.discover(sweepUri, conf);
+    Map<String, RunInfo> runs = new LinkedHashMap<>();
+    for (RunInfo r : sweep.runs()) {
+      runs.put(r.runId(), r);
+    }
+    Map<String, String> familyOf = new HashMap<>();
+    for (LabTruthFile.Row t : truth) {
+      if (!runs.containsKey(t.runId())) {
+        throw new ShockscopeException("Truth row for run '" + t.runId() + "' but the sweep "
+            + sweepUri + " has no such run");
+      }
+      familyOf.putIfAbsent(t.runId(), t.family());
+    }
+    List<RunSpan> spans = new ArrayList<>();
+    Map<String, Double> logInterval = new HashMap<>();
+    for (RunInfo r : runs.values()) {
+      String family = familyOf.getOrDefault(r.runId(), r.params().getOrDefault("model", "other"));
+      familyOf.put(r.runId(), family);
+      spans.add(span(r, family));
+      MetricSeries loss = r.metrics().get(lossMetric);
+      logInterval.put(r.runId(), loss == null ? 0.0 : medianGap(loss.steps()));
+    }
+    List<LabTruthFile.Row> scored = scoredRows(truth);
+    Set<String> spectralFamilies = new HashSet<>();
+    Set<String> metricJumpFamilies = new HashSet<>();
+    Map<String, Integer> matrices = new HashMap<>();
+    for (LabTruthFile.Row t : scored) {
+      if (ShockEvent.JUMP.equals(t.kind())) {
+        Matcher m = SPECTRAL.matcher(t.series());
+        if (m.matches()) {
+          spectralFamilies.add(t.family());
+          matrices.merge(m.group(1), Integer.parseInt(m.group(2)), Math::max);
+        } else {
+          metricJumpFamilies.add(t.family());
+        }
+      }
+    }
+    List<Detection> ours = new ArrayList<>();
+    ours.addAll(metricEvents(tablesUri));
+    Map<String, List<ShockEvent>> spectralEvents = spectralJumps(tablesUri, matrices);
+    for (Map.Entry<String, List<ShockEvent>> e : spectralEvents.entrySet()) {
+      if (spectralFamilies.contains(familyOf.get(e.getKey()))) {
+        for (ShockEvent ev : e.getValue()) {
+          ours.add(new Detection(e.getKey(), ev.kind(), List.of(ev.series()), ev.step(),
+              ev.score()));
+        }
+      }
+    }
+    for (Detection d : runJumps(tablesUri)) {
+      if (metricJumpFamilies.contains(familyOf.get(d.runId()))) {
+        ours.add(d);
+      }
+    }
+    ours.removeIf(d -> !runs.containsKey(d.runId()));
+
+    List<TruthEvent> oursTruth = new ArrayList<>();
+    List<TruthEvent> anyTruth = new ArrayList<>();
+    for (LabTruthFile.Row t : scored) {
+      boolean runLevel = ShockEvent.JUMP.equals(t.kind()) && !SPECTRAL.matcher(t.series())
+          .matches();
+      long step = Math.round(t.step());
+      oursTruth.add(new TruthEvent(t.runId(), t.family(), t.kind(), runLevel ? "" : t.series(),
+          step));
+      anyTruth.add(new TruthEvent(t.runId(), t.family(), "", "", step));
+    }
+    List<ScoreRow> rows = new ArrayList<>();
+    rows.addAll(rows(OURS, spans, oursTruth, ours));
+    for (BaselineRule rule : BaselineRule.values()) {
+      rows.addAll(rows(label(rule), spans, anyTruth, baseline(rule, runs.values())));
+    }
+    Map<String, RunSpan> spanOf = new HashMap<>();
+    spans.forEach(s -> spanOf.put(s.runId(), s));
+    return new Scores(rows, widths(truth, spectralEvents, spanOf),
+        stepChecks(spans, oursTruth, ours, logInterval), mismatches(spans, oursTruth, ours),
+        spans.size(), scored.size());
+  }
+
+  /** The label of a baseline in the score rows ({@code olmo-core}, {@code megatron}). */
+  public static String label(BaselineRule rule) {
+    return rule == BaselineRule.OLMO_CORE_STABILITY ? "olmo-core" : "megatron";
+  }
+
+  /** Per family and overall (kind {@link #ALL_KINDS}), then per family and kind. */
+  private static List<ScoreRow> rows(String detector, List<RunSpan> spans,
+                                     List<TruthEvent> truth, List<Detection> dets) {
+    List<ScoreRow> out = new ArrayList<>();
+    for (DetectionScore s : DetectorEvaluation.score(spans, truth, dets,
+        DetectorEvaluation.SeriesMatching.REQUIRE)) {
+      out.add(new ScoreRow(detector, ALL_KINDS, s));
+    }
+    Set<String> kinds = new java.util.TreeSet<>();
+    truth.forEach(t -> kinds.add(t.kind()));
+    dets.forEach(d -> kinds.add(d.kind()));
+    for (String kind : kinds) {
+      if (kind.isEmpty()) {
+        continue;
+      }
+      List<TruthEvent> t = truth.stream().filter(e -> kind.equals(e.kind())).toList();
+      List<Detection> d = dets.stream().filter(e -> kind.equals(e.kind())).toList();
+      for (DetectionScore s : DetectorEvaluation.score(spans, t, d,
+          DetectorEvaluation.SeriesMatching.REQUIRE)) {
+        if (s.truePositives() + s.falseNegatives() > 0) {
+          out.add(new ScoreRow(detector, kind, s));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Measured rows, and analytic rows of (run, kind, series) without a measured row. */
+  static List<LabTruthFile.Row> scoredRows(List<LabTruthFile.Row> truth) {
+    Set<String> measured = new HashSet<>();
+    for (LabTruthFile.Row t : truth) {
+      if (!"analytic".equals(t.source())) {
+        measured.add(t.runId() + "\u0000" + t.kind() + "\u0000" + t.series());
+      }
+    }
+    List<LabTruthFile.Row> out = new ArrayList<>();
+    for (LabTruthFile.Row t : truth) {
+      if (!"analytic".equals(t.source())
+          || !measured.contains(t.runId() + "\u0000" + t.kind() + "\u0000" + t.series())) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  private RunSpan span(RunInfo r, String family) {
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (MetricSeries m : r.metrics().values()) {
+      if (m.size() > 0) {
+        first = Math.min(first, m.steps()[0]);
+        last = Math.max(last, m.steps()[m.size() - 1]);
+      }
+    }
+    List<CheckpointRef> cps = r.checkpoints();
+    long[] cpSteps = new long[cps.size()];
+    for (int i = 0; i < cpSteps.length; i++) {
+      cpSteps[i] = cps.get(i).step();
+      first = Math.min(first, cpSteps[i]);
+      last = Math.max(last, cpSteps[i]);
+    }
+    if (first > last) {
+      first = 0;
+      last = 0;
+    }
+    return new RunSpan(r.runId(), family, first, last, medianGap(cpSteps));
+  }
+
+  private static double medianGap(long[] steps) {
+    if (steps.length < 2) {
+      return 0.0;
+    }
+    double[] g = new double[steps.length - 1];
+    for (int i = 1; i < steps.length; i++) {
+      g[i - 1] = steps[i] - steps[i - 1];
+    }
+    Arrays.sort(g);
+    int n = g.length;
+    return n % 2 == 1 ? g[n / 2] : 0.5 * (g[n / 2 - 1] + g[n / 2]);
+  }
+
+  private Dataset<Row> table(String tablesUri, String name) {
+    Path p = new Path(tablesUri, name);
+    try {
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p)) {
+        throw new ShockscopeException("Table " + p + " does not exist: run shockscope analyze "
+            + "with --out " + tablesUri + " first");
+      }
+      boolean delta = fs.exists(new Path(p, "_delta_log"));
+      return spark.read().format(delta ? "delta" : "parquet").load(p.toString());
+    } catch (java.io.IOException e) {
+      throw new ShockscopeException("Cannot read table " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Spikes and divergences of the loss metric (run-level series: null group). */
+  private List<Detection> metricEvents(String tablesUri) {
+    List<Detection> out = new ArrayList<>();
+    for (Row r : table(tablesUri, Tables.SHOCKS)
+        .where(col("series").equalTo(lossMetric).and(col("group").isNull())
+            .and(col("kind").isin(ShockEvent.SPIKE, ShockEvent.DIVERGENCE)))
+        .select("run_id", "kind", "step", "score").collectAsList()) {
+      out.add(new Detection(r.getString(0), r.getString(1), List.of(lossMetric), r.getLong(2),
+          r.isNullAt(3) ? Double.NaN : r.getDouble(3)));
+    }
+    return out;
+  }
+
+  /** Run-level jump transitions. */
+  private List<Detection> runJumps(String tablesUri) {
+    List<Detection> out = new ArrayList<>();
+    for (Row r : table(tablesUri, Tables.TRANSITIONS)
+        .where(col("kind").equalTo(ShockEvent.JUMP))
+        .select("run_id", "step", "series", "score").collectAsList()) {
+      out.add(new Detection(r.getString(0), ShockEvent.JUMP, r.getList(2), r.getLong(1),
+          r.isNullAt(3) ? Double.NaN : r.getDouble(3)));
+    }
+    return out;
+  }
+
+  /**
+   * Jumps of the singular values of the named matrices, per run; each event's series is
+   * {@code <matrix>.sv<k>} (the truth's naming), its group the matrix's group. Only the modes the
+   * truth labels (k up to the largest k of the matrix in the truth) are scanned: beyond the
+   * teacher's rank the singular values stay at rounding level, where any wiggle is a change
+   * relative to the series' own (tiny) range and no statement about the network.
+   */
+  private Map<String, List<ShockEvent>> spectralJumps(String tablesUri,
+                                                      Map<String, Integer> matrices) {
+    Map<String, List<ShockEvent>> out = new TreeMap<>();
+    if (matrices.isEmpty()) {
+      return out;
+    }
+    Map<String, TreeMap<Long, double[]>> byKey = new TreeMap<>();
+    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").isin(matrices.keySet().toArray()))
+        .select("run_id", "group", "matrix", "step", "sv").collectAsList()) {
+      String key = r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2);
+      List<Double> sv = r.getList(4);
+      double[] v = new double[sv.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = sv.get(i);
+      }
+      byKey.computeIfAbsent(key, k -> new TreeMap<>()).put(r.getLong(3), v);
+    }
+    ShockDetector detector = new ShockDetector(config);
+    for (Map.Entry<String, TreeMap<Long, double[]>> e : byKey.entrySet()) {
+      String[] parts = e.getKey().split("\u0000", -1);
+      TreeMap<Long, double[]> points = e.getValue();
+      int n = points.size();
+      long[] steps = new long[n];
+      int rank = Integer.MAX_VALUE;
+      int i = 0;
+      for (Map.Entry<Long, double[]> p : points.entrySet()) {
+        steps[i++] = p.getKey();
+        rank = Math.min(rank, p.getValue().length);
+      }
+      List<ShockEvent> events = out.computeIfAbsent(parts[0], k -> new ArrayList<>());
+      int modes = Math.min(rank, matrices.get(parts[2]));
+      for (int k = 0; k < modes; k++) {
+        double[] values = new double[n];
+        i = 0;
+        for (double[] sv : points.values()) {
+          values[i++] = sv[k];
+        }
+        for (ShockEvent ev : detector.detect(parts[2] + ".sv" + (k + 1), parts[1], steps,
+            values)) {
+          if (ShockEvent.JUMP.equals(ev.kind())) {
+            events.add(ev);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private List<Detection> baseline(BaselineRule rule, Iterable<RunInfo> runs) {
+    List<Detection> out = new ArrayList<>();
+    for (RunInfo r : runs) {
+      MetricSeries loss = r.metrics().get(lossMetric);
+      if (loss != null) {
+        out.addAll(rule.detections(r.runId(), lossMetric, loss.steps(), loss.values()));
+      }
+    }
+    return out;
+  }
+
+  /** Fitted against analytic widths, for every analytic row with a width. */
+  private static List<WidthCheck> widths(List<LabTruthFile.Row> truth,
+                                         Map<String, List<ShockEvent>> spectral,
+                                         Map<String, RunSpan> spans) {
+    List<WidthCheck> out = new ArrayList<>();
+    for (LabTruthFile.Row t : truth) {
+      if (!"analytic".equals(t.source()) || Double.isNaN(t.width())
+          || !SPECTRAL.matcher(t.series()).matches()) {
+        continue;
+      }
+      RunSpan span = spans.get(t.runId());
+      ShockEvent best = null;
+      for (ShockEvent e : spectral.getOrDefault(t.runId(), List.of())) {
+        double d = Math.abs(e.step() - t.step());
+        if (e.series().equals(t.series()) && d <= span.tolerance()
+            && (best == null || d < Math.abs(best.step() - t.step()))) {
+          best = e;
+        }
+      }
+      double fitted = best == null ? Double.NaN : best.width();
+      out.add(new WidthCheck(t.runId(), t.series(), t.width(), fitted,
+          Math.abs(fitted - t.width()) / t.width()));
+    }
+    return out;
+  }
+
+  /** This product's misses and false alarms under the optimal one-to-one matching. */
+  private static List<Mismatch> mismatches(List<RunSpan> spans, List<TruthEvent> truth,
+                                           List<Detection> dets) {
+    Map<String, List<TruthEvent>> t = new HashMap<>();
+    truth.forEach(e -> t.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e));
+    Map<String, List<Detection>> d = new HashMap<>();
+    dets.forEach(e -> d.computeIfAbsent(e.runId(), k -> new ArrayList<>()).add(e));
+    List<Mismatch> out = new ArrayList<>();
+    for (RunSpan span : spans) {
+      List<TruthEvent> rt = t.getOrDefault(span.runId(), List.of());
+      List<Detection> rd = d.getOrDefault(span.runId(), List.of());
+      int[] match = DetectorEvaluation.match(rt, rd, span.tolerance());
+      boolean[] used = new boolean[rd.size()];
+      for (int i = 0; i < rt.size(); i++) {
+        if (match[i] >= 0) {
+          used[match[i]] = true;
+        } else {
+          TruthEvent e = rt.get(i);
+          out.add(new Mismatch(span.runId(), "missed", e.kind(), e.series(), e.step()));
+        }
+      }
+      for (int j = 0; j < rd.size(); j++) {
+        if (!used[j]) {
+          Detection e = rd.get(j);
+          out.add(new Mismatch(span.runId(), "false_alarm", e.kind(),
+              String.join(";", e.series()), e.step()));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Step errors of spikes and divergences under the optimal one-to-one matching. */
+  private static List<StepCheck> stepChecks(List<RunSpan> spans, List<TruthEvent> truth,
+                                            List<Detection> dets,
+                                            Map<String, Double> logInterval) {
+    List<StepCheck> out = new ArrayList<>();
+    for (RunSpan span : spans) {
+      for (String kind : List.of(ShockEvent.DIVERGENCE, ShockEvent.SPIKE)) {
+        List<TruthEvent> t = truth.stream().filter(e -> e.runId().equals(span.runId())
+            && kind.equals(e.kind())).toList();
+        if (t.isEmpty()) {
+          continue;
+        }
+        List<Detection> d = dets.stream().filter(e -> e.runId().equals(span.runId())
+            && kind.equals(e.kind())).toList();
+        int[] match = DetectorEvaluation.match(t, d, span.tolerance());
+        for (int i = 0; i < t.size(); i++) {
+          out.add(new StepCheck(span.runId(), kind, t.get(i).step(),
+              match[i] >= 0 ? d.get(match[i]).step() : -1, logInterval.get(span.runId())));
+        }
+      }
+    }
+    return out;
+  }
+}

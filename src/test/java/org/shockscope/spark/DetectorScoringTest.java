@@ -1,0 +1,158 @@
+package org.shockscope.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shockscope.ShockscopeException;
+import org.shockscope.shock.DetectionScore;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.DetectorEvaluation;
+
+/**
+ * Scoring a real lab sweep analysed by the job: every detector gets a row per family and
+ * overall whose counts add up to the scored truth, analytic rows only feed the width check,
+ * the matching rules hold (spectral truth only matched by that mode's series, divergences at
+ * their exact step), and moving a true event out of tolerance turns a hit into a miss plus a
+ * false alarm.
+ */
+class DetectorScoringTest {
+  @TempDir
+  static Path dir;
+  static SparkSession spark;
+  static Path lab;
+  static Path tables;
+  static List<LabTruthFile.Row> truth;
+  static DetectorScoring.Scores scores;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("DetectorScoringTest")
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        .getOrCreate();
+    lab = LabSweeps.small(dir.resolve("lab"));
+    tables = dir.resolve("out");
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("sweep", lab.resolve("native").toString());
+    cli.put("out", tables.toString());
+    cli.put("report", "false");
+    cli.put("progress_seconds", "3600");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    new SweepAnalysis(spark, AnalyzeSettings.resolve(cli, null, Map.of()), quiet).run();
+    truth = LabTruthFile.read(lab.resolve("truth.csv").toString(),
+        spark.sparkContext().hadoopConfiguration());
+    scores = score(truth);
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static DetectorScoring.Scores score(List<LabTruthFile.Row> rows) {
+    return new DetectorScoring(spark, DetectorConfig.DEFAULTS, "loss")
+        .score(tables.toString(), lab.resolve("native").toString(), rows);
+  }
+
+  static DetectionScore row(DetectorScoring.Scores s, String detector, String family,
+                            String kind) {
+    return s.rows().stream().filter(r -> r.detector().equals(detector)
+            && r.kind().equals(kind) && r.score().family().equals(family))
+        .findFirst().orElseThrow(() -> new AssertionError(detector + "/" + family + "/" + kind))
+        .score();
+  }
+
+  @Test
+  void everyDetectorAccountsForEveryScoredTruthRow() {
+    long measured = truth.stream().filter(t -> t.source().equals("measured")).count();
+    assertTrue(truth.stream().anyMatch(t -> t.source().equals("analytic")));
+    assertEquals(measured, scores.truthRows());
+    for (String det : List.of(DetectorScoring.OURS, "olmo-core", "megatron")) {
+      DetectionScore all = row(scores, det, DetectorEvaluation.OVERALL, DetectorScoring.ALL_KINDS);
+      assertEquals(measured, all.truePositives() + all.falseNegatives(), det);
+      for (String family : List.of("deep-linear", "teacher-student", "catapult")) {
+        long n = truth.stream().filter(t -> t.source().equals("measured")
+            && t.family().equals(family)).count();
+        DetectionScore f = row(scores, det, family, DetectorScoring.ALL_KINDS);
+        assertEquals(n, f.truePositives() + f.falseNegatives(), det + " " + family);
+      }
+    }
+    DetectionScore ours = row(scores, DetectorScoring.OURS, DetectorEvaluation.OVERALL,
+        DetectorScoring.ALL_KINDS);
+    assertTrue(ours.truePositives() > 0.6 * measured, ours.toString());
+    assertTrue(ours.medianTimingError() < 0.03, ours.toString());
+    // the rate rules stay silent on runs this short (they need 100 / 128 values first)
+    DetectionScore olmo = row(scores, "olmo-core", DetectorEvaluation.OVERALL,
+        DetectorScoring.ALL_KINDS);
+    assertEquals(0.0, olmo.f1());
+  }
+
+  @Test
+  void spectralTruthIsOnlyMatchedByItsOwnMode() {
+    DetectionScore modes = row(scores, DetectorScoring.OURS, "deep-linear", "jump");
+    assertTrue(modes.truePositives() >= 5, modes.toString());
+    for (DetectorScoring.Mismatch m : scores.mismatches()) {
+      if (m.runId().startsWith("deep-linear") && m.kind().equals("jump")) {
+        assertTrue(m.series().matches("end_to_end\\.sv[1-5]"), m.toString());
+      }
+    }
+    // analytic widths of the aligned depth-2 run, compared with the fitted fronts
+    assertEquals(truth.stream().filter(t -> t.source().equals("analytic")).count(),
+        scores.widths().size());
+    long fitted = scores.widths().stream().filter(w -> !Double.isNaN(w.fittedWidth())).count();
+    assertTrue(fitted >= 3, scores.widths().toString());
+    for (DetectorScoring.WidthCheck w : scores.widths()) {
+      assertFalse(w.relativeError() > 0.2, w.toString());
+    }
+  }
+
+  @Test
+  void divergencesAreFoundAtTheirExactStep() {
+    List<DetectorScoring.StepCheck> div = scores.steps().stream()
+        .filter(c -> c.kind().equals("divergence")).toList();
+    assertFalse(div.isEmpty());
+    for (DetectorScoring.StepCheck c : div) {
+      assertTrue(c.within(0), c.toString());
+    }
+  }
+
+  @Test
+  void aTrueEventMovedOutOfToleranceBecomesAMissAndAFalseAlarm() {
+    LabTruthFile.Row d = truth.stream().filter(t -> t.kind().equals("divergence")).findFirst()
+        .orElseThrow();
+    List<LabTruthFile.Row> moved = new ArrayList<>();
+    for (LabTruthFile.Row t : truth) {
+      moved.add(t != d ? t : new LabTruthFile.Row(t.runId(), t.family(), t.kind(), t.series(),
+          t.step() + 40, t.source(), t.width()));
+    }
+    DetectorScoring.Scores s = score(moved);
+    DetectionScore before = row(scores, DetectorScoring.OURS, d.family(), "divergence");
+    DetectionScore after = row(s, DetectorScoring.OURS, d.family(), "divergence");
+    assertEquals(before.truePositives() - 1, after.truePositives());
+    assertEquals(before.falsePositives() + 1, after.falsePositives());
+    assertEquals(before.falseNegatives() + 1, after.falseNegatives());
+  }
+
+  @Test
+  void truthNamingAnUnknownRunIsRejectedByName() {
+    List<LabTruthFile.Row> bad = new ArrayList<>(truth);
+    bad.add(new LabTruthFile.Row("ghost", "catapult", "spike", "loss", 3, "measured",
+        Double.NaN));
+    ShockscopeException e = assertThrows(ShockscopeException.class, () -> score(bad));
+    assertTrue(e.getMessage().contains("ghost"), e.getMessage());
+  }
+}
