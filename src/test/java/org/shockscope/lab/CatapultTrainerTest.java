@@ -48,9 +48,17 @@ class CatapultTrainerTest {
       } else {
         List<TruthEvent> div = of(r, TruthEvent.DIVERGENCE);
         assertEquals(1, div.size(), r.runId());
+        // training stops at the first step above 1e6 x the initial loss; the truth step is the
+        // onset under the detector's rule: from there on the loss stays above 1e3 x its level
         int step = (int) div.get(0).step();
-        assertEquals(r.lastStep(), step);
-        assertEquals(step, r.divergenceStep());
+        assertEquals(r.lastStep(), r.divergenceStep());
+        assertTrue(step <= r.divergenceStep(), r.runId());
+        long[] steps = java.util.Arrays.stream(r.metrics().steps()).asLongStream().toArray();
+        assertEquals(step, steps[org.shockscope.shock.DivergenceFinder.firstBadIndex(steps, loss,
+            org.shockscope.shock.DetectorConfig.DEFAULTS.growthFactor())]);
+        for (int i = step; i < loss.length; i++) {
+          assertTrue(!(loss[i] <= 1e3 * loss[0] / 10), r.runId() + " stays exploded at " + i);
+        }
         double last = r.metrics().last();
         assertTrue(!Double.isFinite(last)
             || last > RunRecorder.DIVERGENCE_FACTOR * loss[0], r.runId() + " " + last);
