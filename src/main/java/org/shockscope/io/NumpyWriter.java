@@ -62,7 +62,10 @@ public final class NumpyWriter {
         if (!seen.add(t.name())) {
           throw new IllegalArgumentException("npz: duplicate tensor name '" + t.name() + "'");
         }
-        zip.putNextEntry(new ZipEntry(t.name() + ".npy"));
+        ZipEntry entry = new ZipEntry(t.name() + ".npy");
+        // a fixed time: the same tensors give the same bytes (lab determinism)
+        entry.setTimeLocal(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
+        zip.putNextEntry(entry);
         writeNpy(zip, t);
         zip.closeEntry();
       }
