@@ -107,7 +107,7 @@ class ExploreNotebookTest {
     Row glance = only(results.get("Sweep at a glance"));
     assertEquals(count("runs", "true"), glance.getLong(0));
     assertEquals(count("runs", "diverged"), glance.getLong(1));
-    assertEquals(2, glance.getLong(1));
+    assertTrue(glance.getLong(1) > 0, "the lab sweep has diverging runs");
 
     List<Row> top = results.get("Top shocks by strength");
     assertEquals(Math.min(25, count("shocks", "kind <> 'divergence'")), top.size());
