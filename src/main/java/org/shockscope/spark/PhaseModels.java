@@ -59,7 +59,9 @@ public final class PhaseModels {
   public PhaseModels(Dataset<Row> runs, Dataset<Row> shocks, HyperparameterColumns hps,
                      long seed) {
     this.spark = runs.sparkSession();
-    this.runs = runs.cache();
+    // materialised, not cached: a cache is keyed by plan, and a plan that reads a table's
+    // folder would serve stale rows to a later job of the same session after the folder changed
+    this.runs = runs.localCheckpoint();
     this.shocks = shocks;
     this.hps = hps;
     this.seed = seed;
@@ -128,7 +130,6 @@ public final class PhaseModels {
       fits.addAll(fitBoundary(target, d.filter(col("_lr").gt(0))));
     }
     Dataset<Row> fitted = spark.createDataFrame(fits, BOUNDARY_FIT_SCHEMA);
-    List<Column> stats = new ArrayList<>(keep);
     Dataset<Row> perTarget = null;
     for (String target : List.of("shock", "divergence")) {
       List<Column> groupCols = new ArrayList<>(keep);
@@ -167,7 +168,6 @@ public final class PhaseModels {
         when(col("n_positive").equalTo(0), lit("all_negative"))
             .when(col("n_positive").equalTo(col("n_runs")), lit("all_positive"))
             .otherwise(lit("no_learning_rate"))).as("status"));
-    stats.clear();
     return joined.select(out.toArray(Column[]::new)).orderBy(col("target"), col("cell"));
   }
 

@@ -167,20 +167,8 @@ public final class SweepAnalysis {
     Dataset<Row> shocks = RunDetection.shocks(detected);
     Dataset<Row> transitions = RunDetection.transitions(detected);
 
-    progress.stage("aggregating");
     HyperparameterColumns hps = hyperparameters(full);
     Dataset<Row> runs = runsTable(sweep, hps, metrics, shocks, transitions, structures).cache();
-    List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
-        : settings.groupBy());
-    Column temperature = temperature(hps, runs);
-    Dataset<Row> phaseStats = PhaseAggregation.phaseStats(runs, shocks, cells, temperature);
-    PhaseModels models = new PhaseModels(runs, shocks, hps, settings.randomSeed());
-    Dataset<Row> boundary = models.phaseBoundary(cells, settings.lrKey());
-    Dataset<Row> survival = models.survival();
-    Dataset<Row> importance = models.importance();
-    HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
-    Dataset<Row> viscosity = models.viscosityLaw(temperature,
-        mom != null && mom.numeric() ? mom.column() : null);
 
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
@@ -192,19 +180,24 @@ public final class SweepAnalysis {
     store.replaceRuns(Tables.RUNS, runs, runIds);
     store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(
         spark.sql("select cast(null as string) as run_id")));
+
+    // the sweep statistics cover every run of the output, including runs kept from earlier
+    // jobs, so they are computed once, from the tables as written
+    progress.stage("aggregating");
     Dataset<Row> allRuns = store.read(Tables.RUNS);
     Dataset<Row> allShocks = store.read(Tables.SHOCKS);
-    if (allRuns.count() != runs.count()) {
-      // other runs' rows were kept: the sweep statistics cover all of them
-      PhaseModels all = new PhaseModels(allRuns, allShocks, hps, settings.randomSeed());
-      phaseStats = PhaseAggregation.phaseStats(allRuns, allShocks, cells,
-          temperature(hps, allRuns));
-      boundary = all.phaseBoundary(cells, settings.lrKey());
-      survival = all.survival();
-      importance = all.importance();
-      viscosity = all.viscosityLaw(temperature(hps, allRuns),
-          mom != null && mom.numeric() ? mom.column() : null);
-    }
+    List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
+        : settings.groupBy());
+    Column temperature = temperature(hps, allRuns);
+    HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
+    PhaseModels models = new PhaseModels(allRuns, allShocks, hps, settings.randomSeed());
+    Dataset<Row> phaseStats = PhaseAggregation.phaseStats(allRuns, allShocks, cells,
+        temperature);
+    Dataset<Row> boundary = models.phaseBoundary(cells, settings.lrKey());
+    Dataset<Row> survival = models.survival();
+    Dataset<Row> importance = models.importance();
+    Dataset<Row> viscosity = models.viscosityLaw(temperature,
+        mom != null && mom.numeric() ? mom.column() : null);
     store.replaceAll(Tables.PHASE_STATS, phaseStats);
     store.replaceAll(Tables.PHASE_BOUNDARY, boundary);
     store.replaceAll(Tables.SURVIVAL, survival);
