@@ -20,7 +20,11 @@ import org.shockscope.io.TensorInfo;
  * @param notes  human-readable remarks on how the structure was obtained
  */
 public record SymmetryStructure(List<SymmetryGroup> groups, List<String> notes) {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // keys sorted: groups describe themselves with Map.of, whose iteration order changes from
+  // one JVM to the next, and the description is stored with the outputs
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS,
+          true);
 
   public SymmetryStructure {
     groups = List.copyOf(groups);
