@@ -73,7 +73,7 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
         List.of(Layout.NATIVE, Layout.HF, Layout.MLFLOW), NativeFormat.SAFETENSORS, 1, List.of(
             new DeepLinearSpec(dl, List.of(2, 3), List.of(DeepLinearSpec.ALIGNED,
                 DeepLinearSpec.RANDOM), 10, 8, 40, List.of(5.0, 4.0, 3.0, 2.0, 1.0), 1e-3, 1),
-            new TeacherStudentSpec(ts, 100, 1e-3, 1000, 2),
+            new TeacherStudentSpec(ts, 100, 1e-3, 1.0, 1000, 2),
             new CatapultSpec(cat, List.of(CatapultSpec.LINEAR, CatapultSpec.RELU), 8, 16, 4, 3)));
   }
 

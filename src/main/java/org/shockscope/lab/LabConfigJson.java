@@ -24,7 +24,8 @@ import org.shockscope.io.DType;
  *    "deep-linear": {AXES, "depths": [2, 3], "inits": ["aligned", "random"], "input_dim": 10,
  *                    "output_dim": 8, "samples": 40, "teacher_singular_values": [5, 4, 3, 2, 1],
  *                    "init_scale": 0.001, "teacher_seed": 1},
- *    "teacher-student": {AXES, "inputs": 100, "init_scale": 0.001, "test_samples": 1000,
+ *    "teacher-student": {AXES, "inputs": 100, "init_scale": 0.001, "init_asymmetry": 1,
+ *                    "test_samples": 1000,
  *                        "teacher_seed": 2},
  *    "catapult": {AXES with "lr_scales" for "lrs", "activations": ["linear", "relu"],
  *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3}}}
@@ -103,6 +104,7 @@ public final class LabConfigJson {
     } else if (d instanceof TeacherStudentSpec s) {
       spec = new TeacherStudentSpec(axes(o, s.axes(), "lrs"),
           o.integer("inputs", s.inputs()), o.number("init_scale", s.initScale()),
+          o.number("init_asymmetry", s.initAsymmetry()),
           o.integer("test_samples", s.testSamples()),
           o.longValue("teacher_seed", s.teacherSeed()));
     } else {
@@ -161,6 +163,7 @@ public final class LabConfigJson {
         x = axesTree(s.axes(), "lrs");
         x.put("inputs", s.inputs());
         x.put("init_scale", s.initScale());
+        x.put("init_asymmetry", s.initAsymmetry());
         x.put("test_samples", s.testSamples());
         x.put("teacher_seed", s.teacherSeed());
       } else {

@@ -13,12 +13,18 @@ import org.shockscope.io.DType;
  * @param axes        shared axes ({@code widths} = K for student and teacher); trained online,
  *                    so batch sizes count fresh samples per update and {@code gd} is refused
  * @param inputs      input dimension N
- * @param initScale   σ: student weights start i.i.d. N(0, σ²/N), so |w_i| ≈ σ
+ * @param initScale   σ: student weights start as N(0, σ²/N) vectors, so |w_i| ≈ σ
+ * @param initAsymmetry a ∈ (0, 1]: unit i starts at √(1−a²)·v + a·z_i with v and z_i i.i.d.
+ *                    N(0, σ²/N), so a = 1 is the usual i.i.d. start and a small a a nearly
+ *                    symmetric one. The unspecialised plateau lasts about ln(1/a) times the
+ *                    time scale of the escape from it (Saad &amp; Solla §IV), so a small a makes the
+ *                    plateau long next to the specialisation front, as in large-N runs
  * @param testSamples size of the held-out set the generalisation error is estimated on
  * @param teacherSeed seed of the teacher and the held-out set (shared by all runs)
  */
-public record TeacherStudentSpec(GridAxes axes, int inputs, double initScale, int testSamples,
-                                 long teacherSeed) implements FamilySpec {
+public record TeacherStudentSpec(GridAxes axes, int inputs, double initScale,
+                                 double initAsymmetry, int testSamples, long teacherSeed)
+    implements FamilySpec {
   public TeacherStudentSpec {
     if (inputs < 2) {
       throw new LabException("teacher-student: inputs must be >= 2, got " + inputs);
@@ -26,6 +32,10 @@ public record TeacherStudentSpec(GridAxes axes, int inputs, double initScale, in
     if (!(initScale > 0) || !Double.isFinite(initScale)) {
       throw new LabException("teacher-student: init_scale must be finite and > 0, got "
           + initScale);
+    }
+    if (!(initAsymmetry > 0 && initAsymmetry <= 1)) {
+      throw new LabException("teacher-student: init_asymmetry must be in (0, 1], got "
+          + initAsymmetry);
     }
     if (testSamples < 1) {
       throw new LabException("teacher-student: test_samples must be >= 1, got " + testSamples);
@@ -45,17 +55,14 @@ public record TeacherStudentSpec(GridAxes axes, int inputs, double initScale, in
 
   @Override
   public TeacherStudentSpec withAxes(GridAxes a) {
-    return new TeacherStudentSpec(a, inputs, initScale, testSamples, teacherSeed);
+    return new TeacherStudentSpec(a, inputs, initScale, initAsymmetry, testSamples, teacherSeed);
   }
 
   @Override
   public List<PlannedRun> plan(List<Long> defaultSeeds, DType dtype) {
     List<PlannedRun> out = new ArrayList<>();
     for (OptimizerSettings o : axes.optimizerSettings(family(), 0)) {
-      if (testSamples < 1) {
-      throw new LabException("teacher-student: test_samples must be >= 1, got " + testSamples);
-    }
-    for (int k : axes.widths()) {
+      for (int k : axes.widths()) {
         for (long seed : axes.seedsOr(defaultSeeds)) {
           String id = RunParams.runId(family(), o, "lr" + NumberText.label(o.lr()), k, 2,
               TeacherStudentTrainer.INIT, TeacherStudentTrainer.ACTIVATION, seed);

@@ -58,6 +58,17 @@ final class TeacherStudentTrainer {
     }
     double[] w = SeedStreams.gaussian(SeedStreams.of(seed, "teacher-student/init"), k * n,
         spec.initScale() / Math.sqrt(n));
+    double a = spec.initAsymmetry();
+    if (a < 1.0) {
+      double[] shared = SeedStreams.gaussian(SeedStreams.of(seed, "teacher-student/init-shared"),
+          n, spec.initScale() / Math.sqrt(n));
+      double c = Math.sqrt(1.0 - a * a);
+      for (int u = 0; u < k; u++) {
+        for (int i = 0; i < n; i++) {
+          w[u * n + i] = c * shared[i] + a * w[u * n + i];
+        }
+      }
+    }
     double[] ones = new double[k];
     Arrays.fill(ones, 1.0);
     ParameterSet params = new ParameterSet()
@@ -184,6 +195,7 @@ final class TeacherStudentTrainer {
     p.put("input_dim", spec.inputs());
     p.put("teacher_width", k);
     p.put("init_scale", spec.initScale());
+    p.put("init_asymmetry", spec.initAsymmetry());
     p.put("test_samples", spec.testSamples());
     p.put("second_layer", "fixed-ones");
     p.put("teacher_seed", spec.teacherSeed());

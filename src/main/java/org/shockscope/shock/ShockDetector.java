@@ -35,6 +35,9 @@ import java.util.Objects;
 public final class ShockDetector {
   /** Below this many analysable samples only divergence is looked for. */
   public static final int MIN_SAMPLES = 8;
+  /** Significant digits beyond which values of a series count as equal. */
+  static final int CONSTANT_DIGITS = 10;
+  private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
 
   private final DetectorConfig config;
   private final SpikeFinder spikeFinder = new SpikeFinder();
@@ -123,9 +126,20 @@ public final class ShockDetector {
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,
                        List<ShockEvent> events) {
-    boolean logScale = logScale(values, n);
+    if (constantToRounding(values, n)) {
+      return;
+    }
+    double largest = 0.0;
     for (int i = 0; i < n; i++) {
-      x[i] = logScale ? Math.log(values[i]) : values[i];
+      largest = Math.max(largest, Math.abs(values[i]));
+    }
+    // Ratios are resolved only down to the digits a value carries: on the log scale, rounding
+    // noise of a quantity that went to zero (a converged step size) would be as loud as a loss
+    // spike.
+    double smallest = CONSTANT_TOLERANCE * largest;
+    boolean logScale = logScale(values, n, smallest);
+    for (int i = 0; i < n; i++) {
+      x[i] = logScale ? Math.log(Math.max(values[i], smallest)) : values[i];
     }
     double range = range(x, n);
     if (!(range > 0.0)) {
@@ -191,6 +205,23 @@ public final class ShockDetector {
     }
   }
 
+  /**
+   * Whether the values agree to {@link #CONSTANT_DIGITS} significant digits: such a series is
+   * one value computed with rounding error (an observable that is constant by construction,
+   * such as the rank of a vector), and the detector's scale-free noise estimates would turn its
+   * last bits into events. Float32 checkpoints carry about 7 digits, so genuine variation of
+   * their observables stays far above this.
+   */
+  private static boolean constantToRounding(double[] values, int n) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lo = Math.min(lo, values[i]);
+      hi = Math.max(hi, values[i]);
+    }
+    return hi - lo <= CONSTANT_TOLERANCE * Math.max(Math.abs(lo), Math.abs(hi));
+  }
+
   /** The found jumps, strongest evidence first, dropping any whose front overlaps a kept one. */
   private List<ScaledJump> nonOverlapping() {
     found.sort((a, b) -> Double.compare(b.jump().evidence(), a.jump().evidence()));
@@ -228,7 +259,7 @@ public final class ShockDetector {
     return max - min;
   }
 
-  private boolean logScale(double[] values, int n) {
+  private boolean logScale(double[] values, int n, double smallest) {
     double min = Double.POSITIVE_INFINITY;
     double max = 0.0;
     for (int i = 0; i < n; i++) {
@@ -238,7 +269,7 @@ public final class ShockDetector {
       min = Math.min(min, values[i]);
       max = Math.max(max, values[i]);
     }
-    return Math.log10(max / min) > config.logDecades();
+    return Math.log10(max / Math.max(min, smallest)) > config.logDecades();
   }
 
   private static double toUnits(double v, boolean logScale) {

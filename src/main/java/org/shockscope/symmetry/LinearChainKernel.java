@@ -30,6 +30,12 @@ import org.shockscope.io.TensorInfo;
  * (G_l = W_l W_lᵀ, H_(l+1) = W_(l+1)ᵀ W_(l+1)), which are exact for L = 2.
  */
 final class LinearChainKernel implements GroupKernel {
+  /**
+   * Resolution of the end-to-end map's singular values for the balanced factors, as a fraction
+   * of the largest: √ε of double precision (float32 checkpoints resolve the map only to ~1e-7).
+   */
+  static final double RESOLVED_SINGULAR_VALUE = 1.5e-8;
+
   static final int MAX_ALIGN_SWEEPS = 200;
   /** Up to this many hidden spaces every determinant pattern of the rotations is tried. */
   static final int MAX_COMPONENT_SPACES = 8;
@@ -166,10 +172,17 @@ final class LinearChainKernel implements GroupKernel {
       rep.root = new double[k];
     }
     double n2 = 0;
+    double resolved = RESOLVED_SINGULAR_VALUE * (k > 0 ? sv[0] : 0.0);
     for (int i = 0; i < k; i++) {
       // Beyond the rank of the chain the end-to-end map is exactly singular.
       rep.sigma[i] = i < rank ? sv[i] : 0.0;
-      rep.root[i] = i < rank ? Math.pow(sv[i], 1.0 / depth) : 0.0;
+      // The balanced factors take the L-th root, which would lift rounding error of the product
+      // (about ε·Π‖W_l‖, so it depends on the factorisation, not on M) far above rounding
+      // level. Singular values up to τ = √ε·σ₁ count as zero, those from 2τ as they are, and
+      // those between are mapped linearly onto [0, 2τ] so that the root stays continuous in M.
+      double s = rep.sigma[i];
+      double r = s >= 2.0 * resolved ? s : Math.max(2.0 * (s - resolved), 0.0);
+      rep.root[i] = Math.pow(r, 1.0 / depth);
       n2 += depth * rep.root[i] * rep.root[i];
     }
     rep.norm2 = n2;

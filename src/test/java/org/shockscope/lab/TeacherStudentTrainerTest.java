@@ -51,7 +51,7 @@ class TeacherStudentTrainerTest {
     GridAxes axes = new GridAxes(List.of(OptimizerKind.SGD), List.of(0.005), List.of(),
         List.of(1), List.of(0.0), List.of(2), List.of(0L, 1L, 2L, 3L, 4L),
         new Schedule(12000, 6000, 40), 0);
-    return new TeacherStudentSpec(axes, 100, 1e-3, 1000, 2).plan(List.of(), DType.F32).stream()
+    return new TeacherStudentSpec(axes, 100, 1e-3, 1.0, 1000, 2).plan(List.of(), DType.F32).stream()
         .map(PlannedRun::train).toList();
   }
 

@@ -81,6 +81,17 @@ class FalseAlarmTest {
       }
       return Synthetic.gaussian(y, 1.0, r);
     }),
+    /**
+     * A value constant by construction, computed with double rounding error (the rank of a
+     * vector through an SVD): a few units in the last place around 1.38, any sign.
+     */
+    CONSTANT_TO_ROUNDING(true, (s, r) -> {
+      double[] y = new double[s.length];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = 1.38 + Math.ulp(1.38) * (r.nextInt(9) - 4);
+      }
+      return y;
+    }),
     /** A power-law loss 3(1 + t/10)^−α with 10% multiplicative noise (searched on both scales). */
     POWER_LAW_LOSS(true, (s, r) -> {
       double alpha = 0.3 + r.nextDouble();
