@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Finds recovered loss spikes in a trajectory: an excursion starts when the loss exceeds
  * {@link #RISE} times the lowest loss seen before it and ends at the first later value back at
- * or below that bound; it counts only if it ends (an excursion running into a divergence or the
+ * or below that bound, or back down by half of its rise on a log scale (a catapult may leave the
+ * loss in a basin above its old level, from where later rises are measured); it counts only if
+ * it ends (an excursion running into a divergence or the
  * end of the run is not a recovered spike). Its step is that of its peak. Values below
  * {@link #FLOOR} times the first value are rounding noise of a converged run and never open an
  * excursion.
@@ -46,7 +48,7 @@ final class SpikeScan {
       if (!(v[i] <= bound)) {
         int peak = i;
         int j = i;
-        while (j < v.length && !(v[j] <= bound)) {
+        while (j < v.length && !(v[j] <= bound) && !recovered(v[j], v[peak], bound, j > peak)) {
           if (v[j] > v[peak] || !Double.isFinite(v[j])) {
             peak = j;
           }
@@ -56,12 +58,23 @@ final class SpikeScan {
           break;
         }
         out.add(new Spike(steps[i], steps[peak], steps[j], runningMin, v[peak]));
+        // The loss may settle above the old bound after a catapult (a new, flatter basin at a
+        // higher loss); later rises are measured from where it settled.
+        runningMin = v[j];
         i = j;
       }
       runningMin = Math.min(runningMin, v[i]);
       i++;
     }
     return out;
+  }
+
+  /**
+   * Whether a value after the peak has come back from it: down to the bound, or by at least
+   * half of the rise on a log scale (below √(peak·bound)).
+   */
+  private static boolean recovered(double v, double peak, double bound, boolean afterPeak) {
+    return afterPeak && Double.isFinite(peak) && v <= Math.sqrt(peak * bound);
   }
 
   /** The spikes of {@code s} as truth rows of series {@code loss}. */

@@ -149,7 +149,7 @@ public final class ShockDetector {
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
     spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
-        config.spikeWindowFraction(), spikes, cleaned);
+        config.spikeWindowFraction(), logScale, spikes, cleaned);
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
       events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],

@@ -18,6 +18,11 @@ import java.util.List;
  * time between the two half-height crossings, each interpolated linearly between the samples
  * around it.
  *
+ * <p>On a log scale (a positive quantity spanning decades: a loss, a step size) only upward
+ * excursions are spikes. Such a quantity moves multiplicatively, and between a decay and a rise
+ * (a catapult, a loss spike) its curve has a sharp valley whose bottom lies far below any
+ * rolling median: a dip there is the shape of the neighbouring events, not an event.
+ *
  * <p>The excursion's samples (|e| above min(3σ, half height)) are replaced by the baseline in the
  * cleaned copy handed to the jump search, so that a spike never counts as two level changes.
  *
@@ -49,11 +54,13 @@ final class SpikeFinder {
    * @param x        finite values on the detection scale; input
    * @param resolutionSd the series' resolution (its floor for any noise scale)
    * @param whiteSd  white-noise scale of the series (pseudo-residuals), a floor for σ
+   * @param upwardOnly whether only excursions above the baseline count (see the class comment)
    * @param out      output: found spikes are appended
    * @param cleaned  output, length ≥ n: x with spike samples replaced by the baseline
    */
   void find(double[] t, double[] x, int n, double resolutionSd, double whiteSd,
-            double threshold, double fraction, List<Spike> out, double[] cleaned) {
+            double threshold, double fraction, boolean upwardOnly, List<Spike> out,
+            double[] cleaned) {
     System.arraycopy(x, 0, cleaned, 0, n);
     noise(x, n, resolutionSd, fraction);
     double sigma = Math.max(residualSd, Math.max(whiteSd, resolutionSd));
@@ -61,7 +68,7 @@ final class SpikeFinder {
       return;
     }
     int before = out.size();
-    excursions(t, n, threshold, sigma, out, cleaned);
+    excursions(t, n, threshold, sigma, upwardOnly, out, cleaned);
     if (out.size() > before) {
       // The noise statistics handed to the jump search describe the series without its spikes
       // (a spike's samples are strongly correlated residuals, not memory of the noise).
@@ -70,8 +77,8 @@ final class SpikeFinder {
   }
 
   /** The spikes of the current residuals: appended to out, their samples cleaned. */
-  private void excursions(double[] t, int n, double threshold, double sigma, List<Spike> out,
-                          double[] cleaned) {
+  private void excursions(double[] t, int n, double threshold, double sigma,
+                          boolean upwardOnly, List<Spike> out, double[] cleaned) {
     double low = 0.5 * threshold * sigma;
     int i = 0;
     while (i < n) {
@@ -90,7 +97,8 @@ final class SpikeFinder {
       }
       int end = i - 1;
       double height = residual[peak];
-      if (start == 0 || end == n - 1 || Math.abs(height) < threshold * sigma) {
+      if (start == 0 || end == n - 1 || Math.abs(height) < threshold * sigma
+          || upwardOnly && sign < 0) {
         continue;
       }
       double half = 0.5 * Math.abs(height);
