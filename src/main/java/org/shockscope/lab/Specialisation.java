@@ -40,6 +40,51 @@ final class Specialisation {
     return best(margin, k, 0, new boolean[k], 0) / k;
   }
 
+  /**
+   * The assignment π (student i → teacher π[i]) that maximises the summed margins
+   * r_{i,π(i)} − max_{n≠π(i)} r_{i,n} of a K×K matrix of normalised overlaps.
+   */
+  static int[] bestAssignment(double[] r, int k) {
+    if (k < 2 || k > MAX_UNITS) {
+      throw new LabException("specialisation: K = " + k + " not in [2, " + MAX_UNITS + "]");
+    }
+    int[] best = new int[k];
+    int[] current = new int[k];
+    double[] bestSum = {Double.NEGATIVE_INFINITY};
+    assign(r, k, 0, new boolean[k], 0, current, best, bestSum);
+    return best;
+  }
+
+  /** Unit i's margin for teacher n: r_{i,n} − max_{o≠n} r_{i,o}. */
+  static double margin(double[] r, int k, int i, int n) {
+    double other = Double.NEGATIVE_INFINITY;
+    for (int o = 0; o < k; o++) {
+      if (o != n) {
+        other = Math.max(other, r[i * k + o]);
+      }
+    }
+    return r[i * k + n] - other;
+  }
+
+  private static void assign(double[] r, int k, int row, boolean[] used, double sum,
+                             int[] current, int[] best, double[] bestSum) {
+    if (row == k) {
+      if (sum > bestSum[0]) {
+        bestSum[0] = sum;
+        System.arraycopy(current, 0, best, 0, k);
+      }
+      return;
+    }
+    for (int n = 0; n < k; n++) {
+      if (!used[n]) {
+        used[n] = true;
+        current[row] = n;
+        assign(r, k, row + 1, used, sum + margin(r, k, row, n), current, best, bestSum);
+        used[n] = false;
+      }
+    }
+  }
+
   private static double best(double[] margin, int k, int row, boolean[] used, double sum) {
     if (row == k) {
       return sum;

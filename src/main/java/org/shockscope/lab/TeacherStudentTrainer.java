@@ -19,17 +19,19 @@ import org.shockscope.io.DType;
  * its own (only the trajectory is stochastic), and it stays ≥ 0 down to the last digits where
  * the exact overlap formula would cancel to rounding noise.
  *
- * <p>Truth (measured): the specialisation step is the first logged step from which the
- * {@link Specialisation} index stays ≥ 1/2 to the end of the run; the drop of the loss from its
- * plateau happens there. Its width comes from the index's 1/4 and 3/4 crossings. The detail
- * also gives the plateau level (median loss over the logged steps in [t/2, t)), the final
- * loss, and the first step the loss fell below the midpoint of the two.
+ * <p>Truth (measured): one row per stage of specialisation — the first logged step from which
+ * the units of the stage stay specialised to their own teacher unit (see
+ * {@link #specialisationTruth}); the loss drops from a plateau there. Its width comes from the
+ * 1/4 and 3/4 crossings of the stage's margin. The detail also gives the loss level before the
+ * stage (median over the logged steps in [t/2, t)) and the final loss.
  */
 final class TeacherStudentTrainer {
   static final String INIT = "small-gaussian";
   static final String ACTIVATION = "relu";
   /** The specialisation index level that marks the event (halfway from 0 to 1). */
   static final double SPECIALISED = 0.5;
+  /** Units specialising within this fraction of the run of each other form one stage. */
+  static final double STAGE_FRACTION = 0.03;
 
   private final TeacherStudentSpec spec;
   private final OptimizerSettings opt;
@@ -89,11 +91,13 @@ final class TeacherStudentTrainer {
     int batch = opt.batchSize();
     int[] wantedSteps = new int[schedule.steps() + 1];
     double[] specialisation = new double[schedule.steps() + 1];
+    double[][] overlapsAt = new double[schedule.steps() + 1][];
     int wanted = 0;
     for (int step = 0; step <= schedule.steps(); step++) {
       if (recorder.wants(step)) {
         overlaps.update();
         wantedSteps[wanted] = step;
+        overlapsAt[wanted] = overlaps.normalised();
         specialisation[wanted++] = overlaps.specialisation();
         if (recorder.record(step, heldOut.loss())) {
           break;
@@ -136,23 +140,78 @@ final class TeacherStudentTrainer {
         // Record the blow-up at the step it happened rather than at the next logged one.
         overlaps.update();
         wantedSteps[wanted] = step + 1;
+        overlapsAt[wanted] = overlaps.normalised();
         specialisation[wanted++] = overlaps.specialisation();
         recorder.record(step + 1, heldOut.loss());
         break;
       }
     }
     List<TruthEvent> truth = new ArrayList<>(specialisationTruth(runId, recorder.observed(),
-        Arrays.copyOf(wantedSteps, wanted), Arrays.copyOf(specialisation, wanted)));
+        Arrays.copyOf(wantedSteps, wanted), Arrays.copyOf(overlapsAt, wanted)));
     truth.addAll(recorder.divergenceTruth(runId, Family.TEACHER_STUDENT));
     return new TrainedRun(runId, Family.TEACHER_STUDENT, params(), modelConfig(),
         recorder.metrics(), recorder.checkpoints(), truth, recorder.divergenceStep(), schedule, 1);
   }
 
+  /**
+   * One row per stage of specialisation. Each student unit i is followed by its margin for the
+   * teacher unit it ends up with (the final best assignment π): m_i = r_{i,π(i)} − max_{n≠π(i)}
+   * r_{i,n}; it has specialised from the first logged step after which m_i stays ≥ 1/2. Units
+   * that specialise within {@link #STAGE_FRACTION} of the run of each other form one stage (with
+   * K = 2 both units always break away together; with K = 3 one unit often breaks away long
+   * before the other two split). A stage's step is where the mean margin of its units settles
+   * at or above 1/2, its width from that mean's 1/4 and 3/4 crossings.
+   */
   private List<TruthEvent> specialisationTruth(String runId, StepSeries loss, int[] steps,
-                                               double[] s) {
-    int i = Crossings.settledAtOrAbove(s, SPECIALISED);
-    if (i <= 0 || loss.size() != steps.length) {
+                                               double[][] r) {
+    int m = steps.length;
+    if (m < 2 || loss.size() != m || r[m - 1] == null) {
       return List.of();
+    }
+    int[] pi = Specialisation.bestAssignment(r[m - 1], k);
+    double[][] margins = new double[k][m];
+    int[] settled = new int[k];
+    Integer[] order = new Integer[k];
+    for (int u = 0; u < k; u++) {
+      for (int j = 0; j < m; j++) {
+        margins[u][j] = Specialisation.margin(r[j], k, u, pi[u]);
+      }
+      settled[u] = Crossings.settledAtOrAbove(margins[u], SPECIALISED);
+      order[u] = u;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(settled[x], settled[y]));
+    double window = STAGE_FRACTION * spec.axes().schedule().steps();
+    List<TruthEvent> out = new ArrayList<>();
+    int from = 0;
+    while (from < k) {
+      if (settled[order[from]] <= 0) {
+        from++;
+        continue;
+      }
+      int to = from + 1;
+      while (to < k && steps[settled[order[to]]] - steps[settled[order[from]]] <= window) {
+        to++;
+      }
+      double[] mean = new double[m];
+      for (int g = from; g < to; g++) {
+        for (int j = 0; j < m; j++) {
+          mean[j] += margins[order[g]][j] / (to - from);
+        }
+      }
+      TruthEvent e = stage(runId, loss, steps, mean, to - from);
+      if (e != null) {
+        out.add(e);
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  /** The truth row of one stage from its units' mean margin, or null when it never settles. */
+  private TruthEvent stage(String runId, StepSeries loss, int[] steps, double[] s, int units) {
+    int i = Crossings.settledAtOrAbove(s, SPECIALISED);
+    if (i <= 0) {
+      return null;
     }
     int q1 = i;
     while (q1 > 0 && s[q1 - 1] >= 0.25) {
@@ -171,22 +230,13 @@ final class TeacherStudentTrainer {
     double[] window = Arrays.copyOfRange(v, from, i);
     Arrays.sort(window);
     double plateau = window[window.length / 2];
-    double fin = loss.last();
-    double mid = (plateau + fin) / 2;
-    int midStep = -1;
-    for (int j = from; j < v.length; j++) {
-      if (v[j] <= mid) {
-        midStep = steps[j];
-        break;
-      }
-    }
-    return List.of(new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "loss",
-        steps[i], TruthEvent.MEASURED, width, "specialisation: from this step the student-teacher"
-        + " overlap index S (best-permutation mean of own minus largest other normalised overlap)"
-        + " stays >= " + SPECIALISED + " (S = " + s[i] + ", was " + s[i - 1] + " at step "
-        + steps[i - 1] + "); plateau loss " + plateau + " (median over steps " + steps[from]
-        + ".." + steps[i - 1] + "), final loss " + fin + ", loss first below their midpoint at"
-        + " step " + midStep + "; width from the S = 1/4 and 3/4 crossings"));
+    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "loss", steps[i],
+        TruthEvent.MEASURED, width, "specialisation of " + units + " of " + k + " student units:"
+        + " from this step their mean margin (normalised overlap with their own teacher unit"
+        + " minus the largest other) stays >= " + SPECIALISED + " (" + s[i] + ", was " + s[i - 1]
+        + " at step " + steps[i - 1] + "); loss before " + plateau + " (median over steps "
+        + steps[from] + ".." + steps[i - 1] + "), final loss " + loss.last()
+        + "; width from the margin's 1/4 and 3/4 crossings");
   }
 
   private Map<String, Object> params() {
@@ -303,6 +353,12 @@ final class TeacherStudentTrainer {
           out[i * k + j] = s;
         }
       }
+    }
+
+    /** A copy of the K×K normalised overlaps r_in = w_i·B_n / (|w_i||B_n|). */
+    double[] normalised() {
+      specialisation();
+      return normalised.clone();
     }
 
     double specialisation() {

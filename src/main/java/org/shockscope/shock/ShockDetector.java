@@ -148,6 +148,8 @@ public final class ShockDetector {
     double floorSd = config.resolution() * range;
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
+    spikeFinder.setFloor(logScale && smallest > 0.0 ? Math.log(smallest)
+        : Double.NEGATIVE_INFINITY);
     spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     for (SpikeFinder.Spike s : spikes) {
@@ -168,6 +170,7 @@ public final class ShockDetector {
         x[i] = Math.exp(cleaned[i]);
       }
       double linearFloorSd = config.resolution() * range(x, n);
+      spikeFinder.setFloor(smallest);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
         findJumps(x, n, linearFloorSd, Double.NaN, false);
     }

@@ -7,7 +7,9 @@ import java.util.List;
  *
  * <p>The baseline is a centred rolling median of half-window r = max(5, ⌈fraction·n⌉) samples
  * ({@link RollingMedian}); residuals e = x − baseline have the robust scale
- * σ = max(1.4826·MAD(e), white-noise scale, resolution). The white-noise scale
+ * σ = max(1.4826·MAD(e), white-noise scale, resolution), and a spike must also reach threshold × the
+ * same scale measured on the samples within 2r of it (noise is rarely the same all along a
+ * run). The white-noise scale
  * (pseudo-residuals, {@link RobustOps#noiseScale}) matters on trends: a median follows a
  * monotone ramp exactly, so residuals there are zero and their MAD alone would understate the
  * noise. A spike is a run of samples of one sign with |e| ≥ threshold·σ/2 whose largest |e|
@@ -37,6 +39,8 @@ final class SpikeFinder {
                double baselineAfter, double duration, double strength, double score) {}
 
   private static final int MIN_HALF_WINDOW = 5;
+  /** Sides of an excursion whose noise differs by more than this factor are not pooled. */
+  private static final double SIDE_RATIO = 3.0;
   /** Samples within this many σ of the baseline are left alone when cleaning. */
   private static final double CLEAN_SIGMAS = 3.0;
 
@@ -44,7 +48,10 @@ final class SpikeFinder {
   private double[] baseline = new double[0];
   private double[] residual = new double[0];
   private double[] work = new double[0];
+  private double[] side = new double[0];
   private double residualLag1;
+  /** Values at or below this are held at the series' resolution floor. */
+  private double floorLevel = Double.NEGATIVE_INFINITY;
   private double residualSd;
 
   /**
@@ -63,12 +70,13 @@ final class SpikeFinder {
             double[] cleaned) {
     System.arraycopy(x, 0, cleaned, 0, n);
     noise(x, n, resolutionSd, fraction);
-    double sigma = Math.max(residualSd, Math.max(whiteSd, resolutionSd));
-    if (!(sigma > 0.0)) {
+    double floor = Math.max(whiteSd, resolutionSd);
+    if (!(Math.max(residualSd, floor) > 0.0)) {
       return;
     }
     int before = out.size();
-    excursions(t, n, threshold, sigma, upwardOnly, out, cleaned);
+    excursions(t, x, n, threshold, Math.max(residualSd, floor), floor, 2 * halfWindow(n, fraction),
+        upwardOnly, out, cleaned);
     if (out.size() > before) {
       // The noise statistics handed to the jump search describe the series without its spikes
       // (a spike's samples are strongly correlated residuals, not memory of the noise).
@@ -77,8 +85,9 @@ final class SpikeFinder {
   }
 
   /** The spikes of the current residuals: appended to out, their samples cleaned. */
-  private void excursions(double[] t, int n, double threshold, double sigma,
-                          boolean upwardOnly, List<Spike> out, double[] cleaned) {
+  private void excursions(double[] t, double[] x, int n, double threshold, double sigma,
+                          double floor, int reach, boolean upwardOnly, List<Spike> out,
+                          double[] cleaned) {
     double low = 0.5 * threshold * sigma;
     int i = 0;
     while (i < n) {
@@ -101,6 +110,10 @@ final class SpikeFinder {
           || upwardOnly && sign < 0) {
         continue;
       }
+      double sd = Math.max(surroundingSd(x, n, start, end, reach), floor);
+      if (Math.abs(height) < threshold * sd) {
+        continue;
+      }
       double half = 0.5 * Math.abs(height);
       int left = peak;
       while (sign * residual[left - 1] >= half) {
@@ -112,11 +125,11 @@ final class SpikeFinder {
       }
       double tLeft = crossing(t, residual, left - 1, left, sign * half, sign);
       double tRight = crossing(t, residual, right, right + 1, sign * half, sign);
-      double strength = Math.abs(height) / sigma;
+      double strength = Math.abs(height) / sd;
       double score = 1.0 / (1.0 + Math.exp(-(strength - threshold)));
       out.add(new Spike(peak, height, baseline[peak], baseline[start - 1], baseline[end + 1],
           tRight - tLeft, strength, score));
-      double clean = Math.min(CLEAN_SIGMAS * sigma, half);
+      double clean = Math.min(CLEAN_SIGMAS * sd, half);
       int a = peak;
       while (a > 0 && sign * residual[a - 1] >= clean) {
         a--;
@@ -147,10 +160,73 @@ final class SpikeFinder {
     }
     residualLag1 = lag1(residual, n, resolutionSd * resolutionSd);
     // Residuals from a centred median are centred on 0: their median absolute value is the MAD.
+    // Samples held at the resolution floor are exactly flat and say nothing about the noise.
+    int m = 0;
     for (int i = 0; i < n; i++) {
-      work[i] = Math.abs(residual[i]);
+      if (x[i] > floorLevel) {
+        work[m++] = Math.abs(residual[i]);
+      }
     }
-    residualSd = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n);
+    residualSd = m == 0 ? 0.0 : RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+  }
+
+  /**
+   * The noise around the excursion [start, end], from the absolute residuals of the samples
+   * within {@code reach} before it and of those within {@code reach} after it (samples at the
+   * resolution floor left out; a side with fewer than {@link #MIN_HALF_WINDOW} samples is not
+   * used): 1.4826 × the median of both sides together, or of the noisier side alone when the
+   * two sides' medians differ by more than {@link #SIDE_RATIO} (far beyond the sampling error
+   * of a median of 5 or more samples of the same noise). A loss is noisy on its plateau and
+   * smooth once it converges: judged only against the series-wide scale, the plateau's ordinary
+   * fluctuations would be spikes, and a fluctuation at the end of a plateau has a smooth descent
+   * on its other side.
+   */
+  private double surroundingSd(double[] x, int n, int start, int end, int reach) {
+    int from = Math.max(0, start - reach);
+    int to = Math.min(n, end + 1 + reach);
+    int left = collect(x, from, start, 0);
+    double leftMedian = left < MIN_HALF_WINDOW ? 0.0 : RobustOps.median(work, 0, left,
+        sideWork(left));
+    int both = collect(x, end + 1, to, left);
+    int right = both - left;
+    double rightMedian = right < MIN_HALF_WINDOW ? 0.0 : RobustOps.median(work, left, both,
+        sideWork(right));
+    double median;
+    if (left < MIN_HALF_WINDOW || right < MIN_HALF_WINDOW) {
+      median = Math.max(leftMedian, rightMedian);
+    } else if (Math.max(leftMedian, rightMedian) > SIDE_RATIO * Math.min(leftMedian, rightMedian)) {
+      median = Math.max(leftMedian, rightMedian);
+    } else {
+      median = RobustOps.medianInPlace(work, both);
+    }
+    return RobustOps.MAD_TO_SIGMA * median;
+  }
+
+  /** Appends |residual| of the samples of [from, to) above the floor to work[at..]. */
+  private int collect(double[] x, int from, int to, int at) {
+    int m = at;
+    for (int i = from; i < to; i++) {
+      if (x[i] > floorLevel) {
+        work[m++] = Math.abs(residual[i]);
+      }
+    }
+    return m;
+  }
+
+  private double[] sideWork(int size) {
+    if (side.length < size) {
+      side = new double[Math.max(size, 2 * side.length)];
+    }
+    return side;
+  }
+
+  /**
+   * Sets the level at or below which values are held at the series' resolution floor (a
+   * quantity that went to zero, on a log scale); their residuals are left out of the noise
+   * scale. {@code Double.NEGATIVE_INFINITY} when there is none.
+   */
+  void setFloor(double level) {
+    floorLevel = level;
   }
 
   /**
