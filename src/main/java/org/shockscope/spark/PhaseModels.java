@@ -11,17 +11,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.math3.distribution.TDistribution;
-import org.apache.spark.ml.classification.LogisticRegression;
-import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.classification.RandomForestClassificationModel;
 import org.apache.spark.ml.classification.RandomForestClassifier;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.regression.AFTSurvivalRegression;
 import org.apache.spark.ml.regression.AFTSurvivalRegressionModel;
-import org.apache.spark.ml.regression.LinearRegression;
-import org.apache.spark.ml.regression.LinearRegressionModel;
-import org.apache.spark.ml.regression.LinearRegressionTrainingSummary;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -80,18 +74,16 @@ public final class PhaseModels {
         : when(col("diverged"), 1.0).otherwise(0.0);
   }
 
-  static final StructType BOUNDARY_FIT_SCHEMA = new StructType()
-      .add("_target", DataTypes.StringType).add("_cell", DataTypes.StringType)
-      .add("critical_lr", DataTypes.DoubleType).add("log_lr_slope", DataTypes.DoubleType)
-      .add("status", DataTypes.StringType);
-
   /**
    * {@code phase_boundary}: per cell of the hyperparameters other than the learning rate, the
    * learning rate at which the probability of a shock (and of divergence) crosses 0.5.
    *
    * <p>One logistic regression per target, fitted jointly over cells with a separate
    * intercept a_c and slope b_c per cell on x = ln(lr) − mean_c(ln lr):
-   * P = σ(a_c + b_c·x), so lr* = exp(mean_c − a_c/b_c). A small ridge keeps the fit finite
+   * P = σ(a_c + b_c·x), so lr* = exp(mean_c − a_c/b_c). The loss is MLlib's (mean log-loss
+   * over the N runs fitted plus ({@value #BOUNDARY_RIDGE}/2)·Σ(a_c² + b_c²)), which separates
+   * into one two-parameter fit per cell, done on the driver by {@link RidgeLogisticFit}.
+   * A small ridge keeps the fit finite
    * when outcomes separate perfectly (a converging-then-diverging grid), which puts lr*
    * inside the gap between the last negative and the first positive rate. Cells whose runs all
    * share one outcome get no estimate and a status saying which side of the boundary they
@@ -124,52 +116,93 @@ public final class PhaseModels {
       base = runs.withColumn("_lr", col(lr.column()));
     }
     base = base.withColumn("_cell", cell);
-    List<Row> fits = new ArrayList<>();
-    for (String target : List.of("shock", "divergence")) {
-      Dataset<Row> d = base.withColumn("label", outcome(target));
-      fits.addAll(fitBoundary(target, d.filter(col("_lr").gt(0))));
-    }
-    Dataset<Row> fitted = spark.createDataFrame(fits, BOUNDARY_FIT_SCHEMA);
-    Dataset<Row> perTarget = null;
-    for (String target : List.of("shock", "divergence")) {
-      List<Column> groupCols = new ArrayList<>(keep);
-      groupCols.add(col("_cell"));
-      Dataset<Row> s = base.withColumn("label", outcome(target))
-          .groupBy(groupCols.toArray(Column[]::new))
-          .agg(org.apache.spark.sql.functions.count(lit(1)).as("n_runs"),
-              org.apache.spark.sql.functions.sum("label").cast("long").as("n_positive"),
-              org.apache.spark.sql.functions.min("_lr").as("lr_min"),
-              org.apache.spark.sql.functions.max("_lr").as("lr_max"),
-              org.apache.spark.sql.functions.max(when(col("label").equalTo(0.0), col("_lr")))
-                  .as("max_negative_lr"),
-              org.apache.spark.sql.functions.min(when(col("label").equalTo(1.0), col("_lr")))
-                  .as("min_positive_lr"))
-          .withColumn("_target", lit(target));
-      perTarget = perTarget == null ? s : perTarget.unionByName(s);
-    }
-    Dataset<Row> joined = perTarget.join(fitted,
-        perTarget.col("_target").equalTo(fitted.col("_target"))
-            .and(perTarget.col("_cell").equalTo(fitted.col("_cell"))), "left");
-    List<Column> out = new ArrayList<>();
-    out.add(perTarget.col("_target").as("target"));
-    out.add(perTarget.col("_cell").as("cell"));
+    // the runs table is small: one collect, then the per-cell counts and fits on the driver
+    // (the fits used to be MLlib jobs, one Spark job per L-BFGS iteration)
+    List<Column> fetch = new ArrayList<>(keep);
+    fetch.add(col("_cell"));
+    fetch.add(col("_lr").cast("double"));
+    fetch.add(outcome("shock"));
+    fetch.add(outcome("divergence"));
+    List<Row> local = base.select(fetch.toArray(Column[]::new)).collectAsList();
+    int k = others.size();
+    StructType schema = new StructType().add("target", DataTypes.StringType)
+        .add("cell", DataTypes.StringType);
     for (String c : others) {
-      out.add(perTarget.col(c));
+      schema = schema.add(runs.schema().apply(c));
     }
-    out.add(col("n_runs"));
-    out.add(col("n_positive"));
-    out.add(col("lr_min"));
-    out.add(col("lr_max"));
-    out.add(col("max_negative_lr"));
-    out.add(col("min_positive_lr"));
-    out.add(col("critical_lr"));
-    out.add(col("log_lr_slope"));
-    out.add(org.apache.spark.sql.functions.coalesce(col("status"),
-        when(col("n_positive").equalTo(0), lit("all_negative"))
-            .when(col("n_positive").equalTo(col("n_runs")), lit("all_positive"))
-            .otherwise(lit("no_learning_rate"))).as("status"));
-    return joined.select(out.toArray(Column[]::new)).orderBy(col("target"), col("cell"));
+    schema = schema.add("n_runs", DataTypes.LongType).add("n_positive", DataTypes.LongType)
+        .add("lr_min", DataTypes.DoubleType).add("lr_max", DataTypes.DoubleType)
+        .add("max_negative_lr", DataTypes.DoubleType).add("min_positive_lr", DataTypes.DoubleType)
+        .add("critical_lr", DataTypes.DoubleType).add("log_lr_slope", DataTypes.DoubleType)
+        .add("status", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>();
+    String[] targets = {"shock", "divergence"};
+    for (int t = 0; t < targets.length; t++) {
+      int labelAt = k + 2 + t;
+      Map<String, BoundaryFit> fits = fitBoundary(local, k, labelAt);
+      // groups of (other columns, cell), in first-seen order; the output is sorted below
+      Map<List<Object>, CellCounts> groups = new java.util.LinkedHashMap<>();
+      for (Row r : local) {
+        List<Object> key = new ArrayList<>(k + 1);
+        for (int i = 0; i <= k; i++) {
+          key.add(r.get(i));
+        }
+        groups.computeIfAbsent(key, x -> new CellCounts())
+            .add(r.isNullAt(k + 1) ? null : r.getDouble(k + 1), r.getDouble(labelAt));
+      }
+      for (Map.Entry<List<Object>, CellCounts> g : groups.entrySet()) {
+        CellCounts c = g.getValue();
+        String cellName = (String) g.getKey().get(k);
+        BoundaryFit f = fits.get(cellName);
+        List<Object> v = new ArrayList<>();
+        v.add(targets[t]);
+        v.add(cellName);
+        v.addAll(g.getKey().subList(0, k));
+        v.add(c.n);
+        v.add(c.positive);
+        v.add(c.lrMin);
+        v.add(c.lrMax);
+        v.add(c.maxNegative);
+        v.add(c.minPositive);
+        v.add(f == null ? null : f.criticalLr());
+        v.add(f == null ? null : f.slope());
+        v.add(f != null ? f.status() : c.positive == 0 ? "all_negative"
+            : c.positive == c.n ? "all_positive" : "no_learning_rate");
+        rows.add(RowFactory.create(v.toArray()));
+      }
+    }
+    return spark.createDataFrame(rows, schema).orderBy(col("target"), col("cell"));
   }
+
+  /** Counts of one (target, cell) group, as the SQL aggregates min/max/sum would give. */
+  private static final class CellCounts {
+    long n;
+    long positive;
+    Double lrMin;
+    Double lrMax;
+    Double maxNegative;
+    Double minPositive;
+
+    void add(Double lr, double label) {
+      n++;
+      if (label == 1.0) {
+        positive++;
+      }
+      if (lr == null) {
+        return;
+      }
+      lrMin = lrMin == null ? lr : Math.min(lrMin, lr);
+      lrMax = lrMax == null ? lr : Math.max(lrMax, lr);
+      if (label == 0.0) {
+        maxNegative = maxNegative == null ? lr : Math.max(maxNegative, lr);
+      } else if (label == 1.0) {
+        minPositive = minPositive == null ? lr : Math.min(minPositive, lr);
+      }
+    }
+  }
+
+  /** One cell's fitted boundary: critical_lr (null when not finite), slope, status. */
+  private record BoundaryFit(Double criticalLr, double slope, String status) {}
 
   /**
    * Drops the cell columns that the learning rate (with the other columns) determines — a
@@ -214,52 +247,62 @@ public final class PhaseModels {
     return cols.stream().map(c -> "`" + c + "`").toArray(String[]::new);
   }
 
-  private List<Row> fitBoundary(String target, Dataset<Row> d) {
-    List<Row> cells = d.groupBy("_cell")
-        .agg(org.apache.spark.sql.functions.avg(org.apache.spark.sql.functions.log(col("_lr")))
-                .as("m"),
-            org.apache.spark.sql.functions.sum("label").as("pos"),
-            org.apache.spark.sql.functions.count(lit(1)).as("n"),
-            org.apache.spark.sql.functions.countDistinct(col("_lr")).as("k"))
-        .collectAsList();
-    List<String> mixed = new ArrayList<>();
+  /**
+   * The boundary fits of one target, by cell name: over the runs with a positive learning
+   * rate, each cell with both outcomes at two or more rates gets P = σ(a + b·x) on
+   * x = ln(lr) − mean(ln lr) (see {@link RidgeLogisticFit} for why this equals the joint MLlib
+   * fit with {@link #BOUNDARY_RIDGE}).
+   *
+   * @param local   rows of (other columns..., cell, lr, shock label, divergence label)
+   * @param k       number of other columns
+   * @param labelAt index of this target's label
+   */
+  private static Map<String, BoundaryFit> fitBoundary(List<Row> local, int k, int labelAt) {
+    Map<String, List<double[]>> byCell = new java.util.LinkedHashMap<>();
+    for (Row r : local) {
+      if (r.isNullAt(k + 1) || !(r.getDouble(k + 1) > 0)) {
+        continue;
+      }
+      byCell.computeIfAbsent(r.getString(k), x -> new ArrayList<>())
+          .add(new double[] {r.getDouble(k + 1), r.getDouble(labelAt)});
+    }
+    Map<String, double[]> mixed = new java.util.LinkedHashMap<>();
     Map<String, Double> centre = new HashMap<>();
-    for (Row r : cells) {
-      double pos = r.<Double>getAs("pos");
-      long n = r.<Long>getAs("n");
-      if (pos > 0 && pos < n && r.<Long>getAs("k") > 1) {
-        mixed.add(r.getAs("_cell"));
-        centre.put(r.getAs("_cell"), r.<Double>getAs("m"));
+    long total = 0;
+    for (Map.Entry<String, List<double[]>> e : byCell.entrySet()) {
+      List<double[]> rs = e.getValue();
+      double pos = 0;
+      double logSum = 0;
+      java.util.Set<Double> rates = new java.util.HashSet<>();
+      for (double[] lrLabel : rs) {
+        pos += lrLabel[1];
+        logSum += Math.log(lrLabel[0]);
+        rates.add(lrLabel[0]);
+      }
+      if (pos > 0 && pos < rs.size() && rates.size() > 1) {
+        centre.put(e.getKey(), logSum / rs.size());
+        mixed.put(e.getKey(), null);
+        total += rs.size();
       }
     }
-    List<Row> out = new ArrayList<>();
-    if (mixed.isEmpty()) {
-      return out;
-    }
-    Dataset<Row> m = d.filter(col("_cell").isin(mixed.toArray()));
-    String[] names = new String[2 * mixed.size()];
-    Column x = org.apache.spark.sql.functions.log(col("_lr"));
-    for (int i = 0; i < mixed.size(); i++) {
-      Column in = col("_cell").equalTo(mixed.get(i));
-      names[2 * i] = "_a" + i;
-      names[2 * i + 1] = "_b" + i;
-      m = m.withColumn(names[2 * i], when(in, 1.0).otherwise(0.0))
-          .withColumn(names[2 * i + 1],
-              when(in, x.minus(lit(centre.get(mixed.get(i))))).otherwise(0.0));
-    }
-    Dataset<Row> design = new VectorAssembler().setInputCols(names).setOutputCol("features")
-        .transform(m);
-    LogisticRegressionModel model = new LogisticRegression().setFitIntercept(false)
-        .setStandardization(false).setRegParam(BOUNDARY_RIDGE).setElasticNetParam(0.0)
-        .setMaxIter(100).setTol(1e-8).fit(design);
-    Vector w = model.coefficients();
-    for (int i = 0; i < mixed.size(); i++) {
-      double a = w.apply(2 * i);
-      double b = w.apply(2 * i + 1);
-      String status = b > 0 ? "ok" : "decreasing";
-      double crit = b != 0 ? Math.exp(centre.get(mixed.get(i)) - a / b) : Double.NaN;
-      out.add(RowFactory.create(target, mixed.get(i), Double.isFinite(crit) ? crit : null, b,
-          status));
+    Map<String, BoundaryFit> out = new HashMap<>();
+    for (String cell : mixed.keySet()) {
+      List<double[]> rs = byCell.get(cell);
+      double m = centre.get(cell);
+      double[] x = new double[rs.size()];
+      double[] y = new double[rs.size()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = Math.log(rs.get(i)[0]) - m;
+        y[i] = rs.get(i)[1];
+      }
+      // MLlib gave a constant (all-ones) indicator column a zero coefficient: with a single
+      // mixed cell the intercept was held at 0
+      double[] w = RidgeLogisticFit.fit(x, y, BOUNDARY_RIDGE * total, mixed.size() > 1);
+      double a = w[0];
+      double b = w[1];
+      double crit = b != 0 ? Math.exp(m - a / b) : Double.NaN;
+      out.put(cell, new BoundaryFit(Double.isFinite(crit) ? crit : null, b,
+          b > 0 ? "ok" : "decreasing"));
     }
     return out;
   }
@@ -357,8 +400,8 @@ public final class PhaseModels {
       .add("r2", DataTypes.DoubleType);
 
   /**
-   * {@code viscosity_law}: ordinary least squares (MLlib {@link LinearRegression}, normal
-   * equations) of ln(width) and of ln(viscosity) of every {@code jump} event on
+   * {@code viscosity_law}: ordinary least squares ({@link OrdinaryLeastSquares}, on the
+   * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width) and of ln(viscosity) of every {@code jump} event on
    * ln(temperature) (temperature = lr / batch_size of its run) and, where it varies, momentum,
    * with 95% confidence intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of
    * SPEC §1 predicts a positive ln(temperature) slope of ln(width).
@@ -375,46 +418,56 @@ public final class PhaseModels {
         .select(col("run_id"), col("_temperature"),
             momentumColumn == null ? lit(0.0).as("_momentum")
                 : col(momentumColumn).cast("double").as("_momentum"));
-    Dataset<Row> ev = shocks.filter(col("kind").equalTo("jump")
+    // the jump events are few (one row each): one collect, the fits on the driver
+    List<Row> ev = shocks.filter(col("kind").equalTo("jump")
             .and(col("width").gt(0)).and(col("viscosity").gt(0)))
         .join(r, "run_id")
         .filter(col("_temperature").gt(0).and(col("_momentum").isNotNull()))
-        .withColumn("_log_t", org.apache.spark.sql.functions.log(col("_temperature")))
-        .cache();
-    Row spread = ev.selectExpr("count(1)", "count(distinct _log_t)", "count(distinct _momentum)")
-        .first();
-    long n = spread.getLong(0);
-    boolean withMomentum = momentumColumn != null && spread.getLong(2) > 1;
-    String[] inputs = withMomentum ? new String[] {"_log_t", "_momentum"}
-        : new String[] {"_log_t"};
-    if (spread.getLong(1) < 2 || n < inputs.length + 3) {
-      ev.unpersist();
+        .select(org.apache.spark.sql.functions.log(col("_temperature")).as("_log_t"),
+            col("_momentum"), col("width").cast("double"), col("viscosity").cast("double"))
+        .collectAsList();
+    int n = ev.size();
+    java.util.Set<Double> logTs = new java.util.HashSet<>();
+    java.util.Set<Double> momenta = new java.util.HashSet<>();
+    for (Row e : ev) {
+      logTs.add(e.getDouble(0) + 0.0);
+      momenta.add(e.getDouble(1) + 0.0);
+    }
+    boolean withMomentum = momentumColumn != null && momenta.size() > 1;
+    int p = withMomentum ? 2 : 1;
+    if (logTs.size() < 2 || n < p + 3) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
-    Dataset<Row> design = new VectorAssembler().setInputCols(inputs).setOutputCol("features")
-        .transform(ev);
-    for (String response : List.of("width", "viscosity")) {
-      Dataset<Row> d = design.withColumn("label",
-          org.apache.spark.sql.functions.log(col(response)));
-      LinearRegressionModel model = new LinearRegression().setSolver("normal")
-          .setRegParam(0.0).fit(d);
-      LinearRegressionTrainingSummary s = model.summary();
-      double[] se = s.coefficientStandardErrors();
-      double[] p = s.pValues();
-      long dof = s.degreesOfFreedom();
-      double t = new TDistribution(Math.max(1, dof)).inverseCumulativeProbability(0.975);
-      String[] terms = withMomentum ? new String[] {"log_temperature", "momentum"}
-          : new String[] {"log_temperature"};
-      for (int i = 0; i < terms.length; i++) {
-        double est = model.coefficients().apply(i);
-        rows.add(RowFactory.create("log_" + response, terms[i], est, se[i], est - t * se[i],
-            est + t * se[i], p[i], n, s.r2()));
+    double[][] x = new double[n][p];
+    for (int i = 0; i < n; i++) {
+      x[i][0] = ev.get(i).getDouble(0);
+      if (withMomentum) {
+        x[i][1] = ev.get(i).getDouble(1);
       }
-      int k = terms.length;
-      rows.add(RowFactory.create("log_" + response, "intercept", model.intercept(), se[k],
-          model.intercept() - t * se[k], model.intercept() + t * se[k], p[k], n, s.r2()));
     }
-    ev.unpersist();
+    String[] terms = withMomentum ? new String[] {"log_temperature", "momentum"}
+        : new String[] {"log_temperature"};
+    String[] responses = {"width", "viscosity"};
+    for (int k = 0; k < responses.length; k++) {
+      double[] y = new double[n];
+      for (int i = 0; i < n; i++) {
+        y[i] = Math.log(ev.get(i).getDouble(2 + k));
+      }
+      OrdinaryLeastSquares.Fit fit = OrdinaryLeastSquares.fit(x, y);
+      if (fit == null) {
+        // collinear inputs: no unique law to report
+        return spark.createDataFrame(List.of(), VISCOSITY_SCHEMA);
+      }
+      double t = new TDistribution(Math.max(1, fit.degreesOfFreedom()))
+          .inverseCumulativeProbability(0.975);
+      for (int i = 0; i <= p; i++) {
+        String term = i < p ? terms[i] : "intercept";
+        double est = fit.estimates()[i];
+        double se = fit.standardErrors()[i];
+        rows.add(RowFactory.create("log_" + responses[k], term, est, se, est - t * se,
+            est + t * se, fit.pValues()[i], (long) n, fit.r2()));
+      }
+    }
     return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
   }
 }

@@ -183,7 +183,7 @@ public final class SweepAnalysis {
 
     // the sweep statistics cover every run of the output, including runs kept from earlier
     // jobs, so they are computed once, from the tables as written
-    progress.stage("aggregating");
+    progress.stage("aggregating: phase_stats");
     Dataset<Row> allRuns = store.read(Tables.RUNS);
     Dataset<Row> allShocks = store.read(Tables.SHOCKS);
     List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
@@ -191,18 +191,19 @@ public final class SweepAnalysis {
     Column temperature = temperature(hps, allRuns);
     HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
     PhaseModels models = new PhaseModels(allRuns, allShocks, hps, settings.randomSeed());
-    Dataset<Row> phaseStats = PhaseAggregation.phaseStats(allRuns, allShocks, cells,
-        temperature);
-    Dataset<Row> boundary = models.phaseBoundary(cells, settings.lrKey());
-    Dataset<Row> survival = models.survival();
-    Dataset<Row> importance = models.importance();
-    Dataset<Row> viscosity = models.viscosityLaw(temperature,
-        mom != null && mom.numeric() ? mom.column() : null);
-    store.replaceAll(Tables.PHASE_STATS, phaseStats);
-    store.replaceAll(Tables.PHASE_BOUNDARY, boundary);
-    store.replaceAll(Tables.SURVIVAL, survival);
-    store.replaceAll(Tables.IMPORTANCE, importance);
-    store.replaceAll(Tables.VISCOSITY_LAW, viscosity);
+    // each table computed and written under its own stage, so the stage times say which
+    // statistic or model the aggregation spends its time in
+    store.replaceAll(Tables.PHASE_STATS, PhaseAggregation.phaseStats(allRuns, allShocks, cells,
+        temperature));
+    progress.stage("aggregating: phase_boundary");
+    store.replaceAll(Tables.PHASE_BOUNDARY, models.phaseBoundary(cells, settings.lrKey()));
+    progress.stage("aggregating: survival");
+    store.replaceAll(Tables.SURVIVAL, models.survival());
+    progress.stage("aggregating: importance");
+    store.replaceAll(Tables.IMPORTANCE, models.importance());
+    progress.stage("aggregating: viscosity_law");
+    store.replaceAll(Tables.VISCOSITY_LAW, models.viscosityLaw(temperature,
+        mom != null && mom.numeric() ? mom.column() : null));
 
     String report = null;
     if (settings.report()) {

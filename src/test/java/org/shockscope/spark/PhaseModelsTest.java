@@ -9,6 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.regression.LinearRegression;
+import org.apache.spark.ml.regression.LinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -148,5 +154,89 @@ class PhaseModelsTest {
     assertEquals(-Math.log(10), (double) lr.getAs("coefficient"), 0.3);
     Row scale = rows.stream().filter(r -> "(scale)".equals(r.getAs("term"))).findFirst().get();
     assertTrue((double) scale.getAs("coefficient") > 0);
+  }
+
+  @Test
+  void driverBoundaryFitEqualsTheJointMllibLogisticRegression() {
+    // three cells of noisy outcomes, and the one-cell case, where MLlib's all-ones indicator
+    // column has zero spread and gets a zero coefficient
+    assertBoundaryFitMatchesMllib(3);
+    assertBoundaryFitMatchesMllib(1);
+  }
+
+  /**
+   * Fits the joint design the boundary used to hand to MLlib (per cell an indicator column
+   * and an x column, ridge {@link PhaseModels#BOUNDARY_RIDGE}, no intercept, no
+   * standardisation) and compares each cell's (a, b) with {@link RidgeLogisticFit}.
+   */
+  private static void assertBoundaryFitMatchesMllib(int cells) {
+    Random rnd = new Random(11);
+    double[] rates = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0};
+    List<double[]> xs = new ArrayList<>();
+    List<double[]> ys = new ArrayList<>();
+    List<Row> design = new ArrayList<>();
+    int total = 0;
+    for (int c = 0; c < cells; c++) {
+      double mean = 0;
+      for (double lr : rates) {
+        mean += Math.log(lr) / rates.length;
+      }
+      int per = 6;
+      double[] x = new double[rates.length * per];
+      double[] y = new double[x.length];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = Math.log(rates[i / per]) - mean;
+        double p = 1 / (1 + Math.exp(-(0.3 * c - 0.5 + 1.5 * x[i])));
+        y[i] = rnd.nextDouble() < p ? 1.0 : 0.0;
+        double[] f = new double[2 * cells];
+        f[2 * c] = 1.0;
+        f[2 * c + 1] = x[i];
+        design.add(RowFactory.create(y[i], Vectors.dense(f)));
+      }
+      xs.add(x);
+      ys.add(y);
+      total += x.length;
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType)
+        .add("features", SQLDataTypes.VectorType());
+    Vector w = new LogisticRegression().setFitIntercept(false).setStandardization(false)
+        .setRegParam(PhaseModels.BOUNDARY_RIDGE).setElasticNetParam(0.0).setMaxIter(100)
+        .setTol(1e-8).fit(spark.createDataFrame(design, schema)).coefficients();
+    for (int c = 0; c < cells; c++) {
+      double[] ab = RidgeLogisticFit.fit(xs.get(c), ys.get(c),
+          PhaseModels.BOUNDARY_RIDGE * total, cells > 1);
+      assertEquals(w.apply(2 * c), ab[0], 1e-4, "intercept of cell " + c + " of " + cells);
+      assertEquals(w.apply(2 * c + 1), ab[1], 1e-4, "slope of cell " + c + " of " + cells);
+    }
+  }
+
+  @Test
+  void driverLeastSquaresEqualsMllibLinearRegressionAndItsSummary() {
+    // two covariates far from zero (as ln temperature is), as the viscosity law fits them
+    Random rnd = new Random(5);
+    int n = 40;
+    double[][] x = new double[n][2];
+    double[] y = new double[n];
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      x[i][0] = -9 + 3 * rnd.nextDouble();
+      x[i][1] = rnd.nextInt(3) * 0.45;
+      y[i] = 2.0 + 0.5 * x[i][0] - 0.8 * x[i][1] + 0.3 * rnd.nextGaussian();
+      data.add(RowFactory.create(y[i], Vectors.dense(x[i])));
+    }
+    StructType schema = new StructType().add("label", DataTypes.DoubleType)
+        .add("features", SQLDataTypes.VectorType());
+    LinearRegressionModel m = new LinearRegression().setSolver("normal").setRegParam(0.0)
+        .fit(spark.createDataFrame(data, schema));
+    OrdinaryLeastSquares.Fit f = OrdinaryLeastSquares.fit(x, y);
+    double[] est = {m.coefficients().apply(0), m.coefficients().apply(1), m.intercept()};
+    for (int j = 0; j < 3; j++) {
+      assertEquals(est[j], f.estimates()[j], 1e-9 * (1 + Math.abs(est[j])), "estimate " + j);
+      assertEquals(m.summary().coefficientStandardErrors()[j], f.standardErrors()[j], 1e-9,
+          "std error " + j);
+      assertEquals(m.summary().pValues()[j], f.pValues()[j], 1e-9, "p-value " + j);
+    }
+    assertEquals(m.summary().degreesOfFreedom(), f.degreesOfFreedom());
+    assertEquals(m.summary().r2(), f.r2(), 1e-12);
   }
 }
