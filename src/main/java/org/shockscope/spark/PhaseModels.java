@@ -295,9 +295,10 @@ public final class PhaseModels {
         x[i] = Math.log(rs.get(i)[0]) - m;
         y[i] = rs.get(i)[1];
       }
-      // MLlib gave a constant (all-ones) indicator column a zero coefficient: with a single
-      // mixed cell the intercept was held at 0
-      double[] w = RidgeLogisticFit.fit(x, y, BOUNDARY_RIDGE * total, mixed.size() > 1);
+      // every cell keeps its intercept, a single mixed cell too (MLlib gave the all-ones
+      // indicator column of a lone cell a zero coefficient, which put lr* at the grid's
+      // geometric mean whatever the outcomes)
+      double[] w = RidgeLogisticFit.fit(x, y, BOUNDARY_RIDGE * total, true);
       double a = w[0];
       double b = w[1];
       double crit = b != 0 ? Math.exp(m - a / b) : Double.NaN;

@@ -125,6 +125,19 @@ class PhaseModelsTest {
   }
 
   @Test
+  void aSingleMixedCellKeepsItsInterceptAndItsBoundaryInTheGap() {
+    // one cell: its boundary (0.1, 0.2) lies above the grid's geometric mean (~0.07), where a
+    // fit without intercept would put it
+    Dataset<Row> oneCell = runs.filter("batch_size = 16");
+    PhaseModels models = new PhaseModels(oneCell, shocks, hps, 1L);
+    List<Row> rows = models.phaseBoundary(List.of("lr"), "lr")
+        .filter("target = 'divergence'").collectAsList();
+    assertEquals(1, rows.size());
+    double crit = rows.get(0).getAs("critical_lr");
+    assertTrue(crit > 0.1 && crit < 0.2, "critical lr " + crit + " " + rows);
+  }
+
+  @Test
   void viscosityLawRecoversTheSlopeWithAnIntervalThatCoversIt() {
     PhaseModels models = new PhaseModels(runs, shocks, hps, 1L);
     Row slope = models.viscosityLaw(runs.col("lr").divide(runs.col("batch_size")), null)

@@ -15,11 +15,26 @@ final class TableAssertions {
   /**
    * A table's rows, sorted by their non-floating-point fields. Executors of the cluster may run
    * another LAPACK build (or thread count) than the local JVM, so doubles are compared to a
-   * relative 1e-9 — the invariance tolerance of SPEC §4 — and everything else exactly.
+   * relative 1e-9 — the invariance tolerance of SPEC §4 — and everything else exactly. Rows
+   * whose other fields agree (cells told apart only by numeric hyperparameters) are ordered by
+   * their doubles, since the two runs read a table's files in different orders.
    */
   static List<Row> rows(SparkSession spark, Path root, String table) {
     return spark.read().parquet(root.resolve(table).toString()).collectAsList().stream()
-        .sorted(java.util.Comparator.comparing(TableAssertions::key)).toList();
+        .sorted(java.util.Comparator.comparing(TableAssertions::key)
+            .thenComparing(TableAssertions::compareDoubles)).toList();
+  }
+
+  private static int compareDoubles(Row a, Row b) {
+    for (int i = 0; i < a.length(); i++) {
+      if (a.get(i) instanceof Double x && b.get(i) instanceof Double y) {
+        int c = Double.compare(x, y);
+        if (c != 0) {
+          return c;
+        }
+      }
+    }
+    return 0;
   }
 
   static String key(Row r) {
