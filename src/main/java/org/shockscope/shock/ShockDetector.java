@@ -23,9 +23,11 @@ import java.util.Objects;
  *   <li>{@link JumpFinder} on the cleaned series, with the white-noise σ from pseudo-residuals
  *       ({@link RobustOps#noiseScale}, at least √f) for strengths and the spike baseline's
  *       residual scale and lag-1 autocorrelation for the noise's memory. A series on the log
- *       scale is then also searched on the linear scale, away from the fronts already found: a
- *       logistic rise from a small initial value (a deep linear network's singular value) is a
- *       tanh front on the linear scale but a ramp on the log scale.</li>
+ *       scale is searched on the linear scale first and on the log scale away from the fronts
+ *       found there: a logistic rise from a small initial value (a deep linear network's
+ *       singular value) is a tanh front on the linear scale but a ramp on the log scale, and a
+ *       loss that drops over decades has its linear-scale front where it loses half of its
+ *       value, its log-scale centre decades (and many steps) later.</li>
  * </ol>
  * Events are converted back to the series' units (exp of levels on a log scale) and steps.
  *
@@ -44,6 +46,9 @@ public final class ShockDetector {
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
+  /** Plateau levels of a front located on the linear scale are read from t_s ± [2w, 6w]. */
+  private static final double FRONT_WIDTHS = 2.0;
+  private static final double WINDOW_WIDTHS = 6.0;
   private final List<JumpFinder.Jump> known = new ArrayList<>();
   private double[] t = new double[0];
   private double[] x = new double[0];
@@ -161,24 +166,38 @@ public final class ShockDetector {
           s.strength(), s.score()));
     }
     found.clear();
-    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
     if (logScale) {
-      // A logistic rise from a small initial value is a ramp on the log scale, while a loss drop
-      // is a front on the log scale: both scales are searched, the linear one only away from
-      // the fronts the log scale found.
+      // Both scales are searched, the linear one first and the log one away from its fronts.
+      // A logistic rise from a small initial value is a front on the linear scale but a ramp
+      // on the log scale, and a loss that drops over decades is a front on the linear scale at
+      // its onset, while on the log scale the front's centre lies decades (and many steps)
+      // later. The log scale still finds what the linear scale cannot resolve: changes among
+      // the small values.
       for (int i = 0; i < n; i++) {
         x[i] = Math.exp(cleaned[i]);
       }
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.setFloor(smallest);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
-        findJumps(x, n, linearFloorSd, Double.NaN, false);
+      findJumps(x, n, linearFloorSd, Double.NaN, false);
+      spikeFinder.setFloor(smallest > 0.0 ? Math.log(smallest) : Double.NEGATIVE_INFINITY);
+      spikeFinder.noise(cleaned, n, floorSd, config.spikeWindowFraction());
     }
+    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
       JumpFinder.Jump j = sj.jump();
       double left = toUnits(j.level() - 0.5 * j.jump(), sj.logScale());
       double right = toUnits(j.level() + 0.5 * j.jump(), sj.logScale());
+      if (logScale && !sj.logScale()) {
+        // Located on the linear scale, where a series spanning decades is dominated by its
+        // largest values: the levels are the medians of the plateaus either side of the front
+        // (exp of the cleaned logarithms), which the linear fit's tail would misjudge.
+        left = plateau(n, j.center() - WINDOW_WIDTHS * j.width(),
+            j.center() - FRONT_WIDTHS * j.width(), left);
+        right = plateau(n, j.center() + FRONT_WIDTHS * j.width(),
+            j.center() + WINDOW_WIDTHS * j.width(), right);
+      }
       long lo = origin + (long) Math.floor(j.lo());
       long hi = origin + (long) Math.ceil(j.hi());
       long step = Math.min(hi, Math.max(lo, origin + Math.round(j.center())));
@@ -186,6 +205,20 @@ public final class ShockDetector {
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
+  }
+
+  /**
+   * exp of the median cleaned log value over the samples with time in [from, to], or
+   * {@code fallback} when there is none.
+   */
+  private double plateau(int n, double from, double to, double fallback) {
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (t[i] >= from && t[i] <= to) {
+        work[m++] = cleaned[i];
+      }
+    }
+    return m == 0 ? fallback : Math.exp(RobustOps.medianInPlace(work, m));
   }
 
   /**

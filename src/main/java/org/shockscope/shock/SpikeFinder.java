@@ -16,7 +16,9 @@ import java.util.List;
  * (the peak) is at least threshold·σ and that falls back below half the peak's height on both
  * sides within the series: an excursion touching the first or the last sample has not been
  * seen to return and is not a spike (a change at the very start of a run is its initial
- * transient; one at the end may be a divergence or an unfinished jump). Its duration is the
+ * transient; one at the end may be a divergence or an unfinished jump), and the baseline after it
+ * must be within half its height of the baseline before it (else it is a step the centred
+ * median lags behind, left to the jump search). Its duration is the
  * time between the two half-height crossings, each interpolated linearly between the samples
  * around it.
  *
@@ -41,6 +43,11 @@ final class SpikeFinder {
   private static final int MIN_HALF_WINDOW = 5;
   /** Sides of an excursion whose noise differs by more than this factor are not pooled. */
   private static final double SIDE_RATIO = 3.0;
+  /**
+   * Largest change of the baseline across a spike, as a fraction of its height: beyond it the
+   * excursion is a step, left to the jump search.
+   */
+  private static final double MAX_LEVEL_SHIFT = 0.5;
   /** Samples within this many σ of the baseline are left alone when cleaning. */
   private static final double CLEAN_SIGMAS = 3.0;
 
@@ -108,6 +115,11 @@ final class SpikeFinder {
       double height = residual[peak];
       if (start == 0 || end == n - 1 || Math.abs(height) < threshold * sigma
           || upwardOnly && sign < 0) {
+        continue;
+      }
+      // A level change that the rolling median follows with a lag leaves residuals of one
+      // sign too; it is told from a transient by where the baseline ends up.
+      if (Math.abs(baseline[end + 1] - baseline[start - 1]) > MAX_LEVEL_SHIFT * Math.abs(height)) {
         continue;
       }
       double sd = Math.max(surroundingSd(x, n, start, end, reach), floor);

@@ -161,7 +161,9 @@ class JumpDetectionTest {
 
   /**
    * A loss that sits on a plateau and then drops by a decade (teacher–student specialisation),
-   * with 15% multiplicative noise: found on the log scale, levels reported in the loss's units.
+   * with 15% multiplicative noise: one jump, levels reported in the loss's units, placed where
+   * the loss has lost half of its drop (the linear-scale midpoint, earlier than the midpoint of
+   * the logarithm: a drop over many decades would have that one far into the tail).
    */
   @Test
   void findsALossDropOnTheLogScale() {
@@ -180,7 +182,9 @@ class JumpDetectionTest {
       String where = "seed " + seed + ": " + found;
       assertEquals(1, found.size(), where);
       ShockEvent e = found.get(0);
-      assertEquals(5000, e.step(), 100, where);
+      // 0.1·exp(drop(t)) = 0.055
+      double half = 5000 + 300 * atanh(2 * Math.log(0.55) / Math.log(0.1) - 1);
+      assertEquals(half, e.step(), 100, where);
       assertEquals(300, e.width(), 90, where);
       assertEquals(0.1, e.uLeft(), 0.01, where);
       assertEquals(0.01, e.uRight(), 0.001, where);
@@ -198,5 +202,9 @@ class JumpDetectionTest {
     List<ShockEvent> found = jumps(lenient.detect("x", "", steps, y));
     assertEquals(1, found.size(), found.toString());
     assertEquals(600, found.get(0).width(), 60);
+  }
+
+  private static double atanh(double z) {
+    return 0.5 * Math.log((1 + z) / (1 - z));
   }
 }
