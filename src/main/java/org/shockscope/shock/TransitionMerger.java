@@ -11,10 +11,13 @@ import java.util.Set;
  *
  * <p>Rule: events of the same kind, sorted by step, are linked when their intervals overlap or
  * their steps are within the tolerance; transitions are the connected groups (single linkage
- * along the step axis: an event joins the current group when its stepLo is at most the group's
- * largest stepHi, or its step is within the tolerance of the group's last step). So that one
- * badly localised event cannot chain unrelated ones, each interval is first clipped to
- * step ± 2·tolerance. The tolerance is max(mergeIntervals × sampling interval,
+ * along the step axis: an event joins the current group when its interval starts at most at
+ * the group's largest interval end, or its step is within the tolerance of the group's last
+ * step). An event's interval is [stepLo, stepHi], widened for a jump to its front
+ * step ± width (where the tanh profile goes from 12% to 88% of its jump): the loss of a network
+ * and the weights that make it fall move together, but a loss falling over decades takes
+ * longer than a rank that switches. So that one badly localised or very wide event cannot
+ * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is max(mergeIntervals × sampling interval,
  * mergeFraction × span of the run) ({@link #tolerance}).
  */
 public final class TransitionMerger {
@@ -66,11 +69,17 @@ public final class TransitionMerger {
   }
 
   private static double clippedLo(ShockEvent e, double tolerance) {
-    return Math.max(e.stepLo(), e.step() - 2.0 * tolerance);
+    return Math.max(Math.min(e.stepLo(), e.step() - frontHalfWidth(e)),
+        e.step() - 2.0 * tolerance);
   }
 
   private static double clippedHi(ShockEvent e, double tolerance) {
-    return Math.min(e.stepHi(), e.step() + 2.0 * tolerance);
+    return Math.min(Math.max(e.stepHi(), e.step() + frontHalfWidth(e)),
+        e.step() + 2.0 * tolerance);
+  }
+
+  private static double frontHalfWidth(ShockEvent e) {
+    return ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
   }
 
   private static Transition transition(List<ShockEvent> group) {

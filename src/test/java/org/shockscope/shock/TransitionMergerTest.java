@@ -49,6 +49,26 @@ class TransitionMergerTest {
     assertEquals(1, TransitionMerger.merge(apart, 70.0).size());
   }
 
+  /**
+   * A jump's front (step ± width) counts as its interval: a loss falling over decades and the
+   * rank switch that starts it are one transition though their centres lie beyond the
+   * tolerance; the same centres with narrow fronts are two.
+   */
+  @Test
+  void overlappingFrontsLinkBeyondTheTolerance() {
+    List<ShockEvent> wide = List.of(widthJump("fc1.weight/effective_rank", 14_000, 1_100),
+        widthJump("loss", 16_500, 2_000));
+    assertEquals(1, TransitionMerger.merge(wide, 1_200.0).size());
+    List<ShockEvent> narrow = List.of(widthJump("fc1.weight/effective_rank", 14_000, 300),
+        widthJump("loss", 16_500, 300));
+    assertEquals(2, TransitionMerger.merge(narrow, 1_200.0).size());
+  }
+
+  private static ShockEvent widthJump(String series, long step, double width) {
+    return new ShockEvent(series, "", ShockEvent.JUMP, step, step - 50, step + 50, 0, 1, 1,
+        width, width / 4, 10, 0.9);
+  }
+
   /** A badly localised event (huge interval) is clipped to step ± 2·tolerance: no chaining. */
   @Test
   void wideIntervalsDoNotChainUnrelatedEvents() {
