@@ -5,10 +5,7 @@ package org.shockscope.shock;
  * polynomials of degree 1, 2 and 3 in time and of the exponential trends a + b·e^{c·u}
  * (u = time mapped to [−1, 1] over the window; c is fitted: the best of the grid
  * ±{0.5, 1, 2, 3, 5, 8, 13}, one e-fold per window to thirteen per half window, refined by a
- * golden-section search between its grid neighbours; c counts as a parameter), and the hinge
- * a + b·u + c·max(0, u − u₀) (a change of slope at a fitted breakpoint u₀, which counts as a
- * parameter: on a log scale, a loss that leaves a plateau and then decays exponentially for
- * decades is such a kink, not a jump between two levels). Each
+ * golden-section search between its grid neighbours; c counts as a parameter). Each
  * alternative is scored by the same autocorrelation-corrected BIC as the shock profile (see
  * {@link #bestCriterion}).
  *
@@ -22,8 +19,6 @@ final class SmoothTrendFit {
   /** Rates of the exponential trends in halves: c = ±{0.5, 1, 2, 3, 5, 8, 13} per half window. */
   private static final int[] HALF_RATES = {1, 2, 4, 6, 10, 16, 26};
 
-  /** Samples kept either side of a hinge's breakpoint. */
-  private static final int HINGE_MARGIN = 3;
   private double[] u = new double[0];
   private double[] v = new double[0];
   private final double[] normal = new double[16];
@@ -117,15 +112,6 @@ final class SmoothTrendFit {
         bestParameters = m;
       }
     }
-    double hinge = hingeRss(n, pw[1], pw[2], pv[1], svv);
-    if (hinge < Double.POSITIVE_INFINITY) {
-      minRss = Math.min(minRss, hinge);
-      double crit = criterion(hinge, n, 4, floorVar, effFactor, lnNEff);
-      if (crit < best) {
-        best = crit;
-        bestParameters = 4;
-      }
-    }
     // All exponentials in one pass: e^{c·u} for c = ±k/2 are powers of p = e^{u/2} and 1/p.
     java.util.Arrays.fill(expSums, 0.0);
     int rates = HALF_RATES.length;
@@ -172,56 +158,6 @@ final class SmoothTrendFit {
       if (crit < best) {
         best = crit;
         bestParameters = 3;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * Smallest RSS of the hinge a + b·u + c·max(0, u − u_k) over the breakpoints u_k with
-   * {@link #HINGE_MARGIN} samples either side: the sums over max(0, u − u_k) come from suffix
-   * sums of 1, u, u², v and u·v, so all breakpoints cost O(n).
-   *
-   * @param su  Σu over the window
-   * @param suu Σu²
-   * @param suv Σu·v (v = y − ȳ)
-   * @param svv Σv²
-   */
-  private double hingeRss(int n, double su, double suu, double suv, double svv) {
-    double best = Double.POSITIVE_INFINITY;
-    double s0 = 0.0;
-    double s1 = 0.0;
-    double s2 = 0.0;
-    double t0 = 0.0;
-    double t1 = 0.0;
-    for (int k = n - 1; k >= HINGE_MARGIN; k--) {
-      double x = u[k];
-      s0 += 1.0;
-      s1 += x;
-      s2 += x * x;
-      t0 += v[k];
-      t1 += x * v[k];
-      if (k > n - 1 - HINGE_MARGIN) {
-        continue;
-      }
-      double sh = s1 - x * s0;
-      double shh = s2 - 2.0 * x * s1 + x * x * s0;
-      double shu = s2 - x * s1;
-      double shv = t1 - x * t0;
-      normal[0] = n;
-      normal[1] = su;
-      normal[2] = sh;
-      normal[3] = su;
-      normal[4] = suu;
-      normal[5] = shu;
-      normal[6] = sh;
-      normal[7] = shu;
-      normal[8] = shh;
-      rhs[0] = 0.0;
-      rhs[1] = suv;
-      rhs[2] = shv;
-      if (SmallSolve.solve(normal, rhs, 3)) {
-        best = Math.min(best, Math.max(0.0, svv - rhs[1] * suv - rhs[2] * shv));
       }
     }
     return best;
