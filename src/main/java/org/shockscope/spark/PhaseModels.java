@@ -266,6 +266,12 @@ public final class PhaseModels {
       byCell.computeIfAbsent(r.getString(k), x -> new ArrayList<>())
           .add(new double[] {r.getDouble(k + 1), r.getDouble(labelAt)});
     }
+    // a fixed order of each cell's runs (the table's row order differs between a full and an
+    // incremental job, or a local and a cluster one): the sums, and so the fit, are then the
+    // same to the last bit
+    for (List<double[]> rs : byCell.values()) {
+      rs.sort((p, q) -> p[0] != q[0] ? Double.compare(p[0], q[0]) : Double.compare(p[1], q[1]));
+    }
     Map<String, double[]> mixed = new java.util.LinkedHashMap<>();
     Map<String, Double> centre = new HashMap<>();
     long total = 0;
