@@ -9,8 +9,10 @@
 #   jobs/submit.sh --dry-run ...      # print the command instead of running it
 #
 # Run `jobs/submit.sh --help` for every option. spark-submit is $SPARK_SUBMIT, else
-# $SPARK_HOME/bin/spark-submit, else spark-submit on the PATH; without any, Spark's SparkSubmit
-# runs from the Maven classpath (a development machine with no Spark distribution).
+# $SPARK_HOME/bin/spark-submit, else spark-submit on the PATH; without any, or with
+# --spark-from-maven, Spark's SparkSubmit runs from the Maven classpath (a development machine
+# with no Spark distribution, or a cluster started from the Maven jars as jobs/standalone-demo.sh
+# does).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -33,6 +35,8 @@ Launch options (defaults from the environment variable in brackets):
   --jar PATH|URI        application jar [SHOCKSCOPE_JAR; default target/shockscope.jar,
                         built with 'mvn -B package -DskipTests' when missing]
   --conf KEY=VALUE      Spark setting, repeatable (spark.shockscope.<option> sets a job option)
+  --spark-from-maven    run Spark's SparkSubmit from the project's Maven dependencies (the
+                        Spark of pom.xml) even when a spark-submit is installed
   --dry-run             print the command and exit
   -h, --help            this help
 
@@ -59,6 +63,7 @@ queue=${SHOCKSCOPE_QUEUE:-}
 k8s_image=${SHOCKSCOPE_K8S_IMAGE:-}
 jar=${SHOCKSCOPE_JAR:-$root/target/shockscope.jar}
 dry_run=0
+from_maven=0
 confs=()
 app_args=()
 
@@ -80,6 +85,7 @@ while [ $# -gt 0 ]; do
     --conf) need_value "$1" $#; confs+=("$2"); shift 2 ;;
     --conf=*) confs+=("${1#--conf=}"); shift ;;
     --dry-run) dry_run=1; shift ;;
+    --spark-from-maven) from_maven=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) app_args+=("$1"); shift ;;
   esac
@@ -175,17 +181,23 @@ for c in "${confs[@]+"${confs[@]}"}"; do
 done
 args+=("$jar" analyze "${app_args[@]}")
 
-if [ -n "${SPARK_SUBMIT:-}" ]; then
+if [ "$from_maven" = 1 ]; then
+  cmd=()
+elif [ -n "${SPARK_SUBMIT:-}" ]; then
   cmd=("$SPARK_SUBMIT" "${args[@]}")
 elif [ -n "${SPARK_HOME:-}" ] && [ -x "$SPARK_HOME/bin/spark-submit" ]; then
   cmd=("$SPARK_HOME/bin/spark-submit" "${args[@]}")
 elif command -v spark-submit >/dev/null 2>&1; then
   cmd=(spark-submit "${args[@]}")
 else
+  cmd=()
+fi
+if [ ${#cmd[@]} = 0 ]; then
   # No Spark distribution: Spark's own SparkSubmit from the Maven dependencies. The client-mode
-  # driver is this JVM, so its memory and options go on the java command line.
+  # driver is this JVM, so its memory and options go on the java command line. The classpath
+  # file is rewritten when pom.xml changed, so that the driver runs the pom's Spark.
   cp_file="$root/target/classpath.txt"
-  if [ "$dry_run" = 0 ] && [ ! -s "$cp_file" ]; then
+  if [ "$dry_run" = 0 ] && { [ ! -s "$cp_file" ] || [ "$root/pom.xml" -nt "$cp_file" ]; }; then
     (cd "$root" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
       -Dmdep.includeScope=compile >&2)
   fi

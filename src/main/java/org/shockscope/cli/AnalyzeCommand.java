@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
-import org.apache.spark.sql.SparkSession;
 import org.shockscope.ShockscopeException;
 import org.shockscope.spark.AnalyzeSettings;
 import org.shockscope.spark.SweepAnalysis;
@@ -14,9 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shockscope analyze}: runs the Spark job on a sweep and writes the tables. Uses the
- * Spark master given by {@code spark-submit} (or {@code --master}); with none, an embedded
- * local Spark on all cores.
+ * {@code shockscope analyze}: runs the Spark job on a sweep and writes the tables. Runs in the
+ * Spark session of the host when there is one (a Databricks JAR task, a notebook) and leaves it
+ * running; otherwise uses the Spark master given by {@code spark-submit} (or {@code --master});
+ * with none, an embedded local Spark on all cores.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
     description = "Analyse a sweep: quotient observables, shocks, phase statistics; write tables.")
@@ -68,7 +68,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("model", model);
     cli.put("strict", strict ? "true" : null);
     cli.put("incremental", incremental ? "true" : null);
-    SparkSession spark = null;
+    CommandSession session = null;
     try {
       SparkConf base = new SparkConf();
       Map<String, String> visible = new LinkedHashMap<>();
@@ -77,17 +77,17 @@ public final class AnalyzeCommand implements Callable<Integer> {
       }
       visible.putAll(sparkConf);
       AnalyzeSettings settings = AnalyzeSettings.resolve(cli, config, visible);
-      spark = SparkSessions.start("shockscope analyze", master, settings.sparkSettings(),
+      session = CommandSession.start("shockscope analyze", master, settings.sparkSettings(),
           sparkConf);
-      SweepAnalysis.Summary s = new SweepAnalysis(spark, settings, console).run();
+      SweepAnalysis.Summary s = new SweepAnalysis(session.spark(), settings, console).run();
       console.println(SummaryText.of(s));
       return 0;
     } catch (ShockscopeException e) {
       err.println("shockscope analyze: " + e.getMessage());
       return 2;
     } finally {
-      if (spark != null) {
-        spark.stop();
+      if (session != null) {
+        session.close();
       }
     }
   }

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import org.shockscope.ShockscopeException;
 import org.shockscope.lab.Lab;
 import org.shockscope.lab.LabConfig;
@@ -42,12 +41,10 @@ public final class DemoCommand implements Callable<Integer> {
       cli.put("out", outDir.toString());
       cli.put("progress_seconds", "5");
       AnalyzeSettings settings = AnalyzeSettings.resolve(cli, null, Map.of());
-      SparkSession spark = SparkSessions.start("shockscope demo", null, Map.of(), Map.of());
-      try {
-        SweepAnalysis.Summary s = new SweepAnalysis(spark, settings, System.out).run();
+      try (CommandSession session = CommandSession.start("shockscope demo", null, Map.of(),
+          Map.of())) {
+        SweepAnalysis.Summary s = new SweepAnalysis(session.spark(), settings, System.out).run();
         System.out.println(SummaryText.of(s));
-      } finally {
-        spark.stop();
       }
       System.out.printf("shockscope demo: done in %.0f s (training and analysis)%n",
           (System.nanoTime() - t0) / 1e9);

@@ -61,9 +61,10 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   int run(PrintStream console, PrintStream err) {
-    SparkSession spark = null;
+    CommandSession session = null;
     try {
-      spark = SparkSessions.start("shockscope evaluate", master, Map.of(), Map.of());
+      session = CommandSession.start("shockscope evaluate", master, Map.of(), Map.of());
+      SparkSession spark = session.spark();
       Configuration conf = spark.sparkContext().hadoopConfiguration();
       String sweepUri = sweep;
       String truthUri = truth;
@@ -94,8 +95,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       err.println("shockscope evaluate: " + e);
       return 2;
     } finally {
-      if (spark != null) {
-        spark.stop();
+      if (session != null) {
+        session.close();
       }
     }
   }

@@ -1,5 +1,6 @@
 package org.shockscope.cli;
 
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -63,10 +64,9 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    boolean own = SparkSession.getActiveSession().isEmpty()
-        && SparkSession.getDefaultSession().isEmpty();
-    SparkSession spark = session();
-    try {
+    try (CommandSession session = CommandSession.start("shockscope report", null, Map.of(),
+        Map.of())) {
+      SparkSession spark = session.spark();
       String name = new Path(tables).getName();
       ReportOptions opts = ReportOptions.defaults()
           .withTitle(title != null ? title : name.isEmpty() ? tables : name)
@@ -85,18 +85,6 @@ public final class ReportCommand implements Callable<Integer> {
           + data.summary().shocks() + " shocks" + (data.missingTables().isEmpty() ? ""
           : "; tables not found: " + String.join(", ", data.missingTables())) + ")");
       return 0;
-    } finally {
-      if (own) {
-        spark.stop();
-      }
     }
-  }
-
-  private static SparkSession session() {
-    SparkSession.Builder b = SparkSession.builder().appName("shockscope report");
-    if (System.getProperty("spark.master") == null) {
-      b = b.master("local[*]").config("spark.ui.enabled", "false");
-    }
-    return b.getOrCreate();
   }
 }

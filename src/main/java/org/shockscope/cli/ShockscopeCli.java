@@ -1,5 +1,6 @@
 package org.shockscope.cli;
 
+import org.shockscope.ShockscopeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -33,8 +34,30 @@ public final class ShockscopeCli implements Runnable {
     return commandLine().execute(args);
   }
 
+  /**
+   * The entry point of {@code java}, {@code spark-submit} and a Databricks JAR task. Success
+   * returns normally: the JVM ends with the application (spark-submit, {@code java}) or goes
+   * on serving the host. A failure ends a JVM of its own with the command's exit code; in a
+   * host's JVM (see {@link CommandSession#hosted()}) it throws instead, which fails the task.
+   *
+   * @throws ShockscopeException in a host's JVM, when the command fails (its reason is printed
+   *                             on standard error first)
+   */
   public static void main(String[] args) {
-    System.exit(run(args));
+    // Decided before the command runs: its own session must not make this JVM look hosted.
+    boolean hosted = CommandSession.hosted();
+    int code = run(args);
+    if (code == 0) {
+      // No System.exit(0): Databricks fails a JAR task that calls System.exit, and YARN's
+      // cluster-mode ApplicationMaster marks an application that exits before main returns
+      // as failed ("Shutdown hook called before final status was reported").
+      return;
+    }
+    if (hosted) {
+      throw new ShockscopeException("shockscope " + (args.length == 0 ? "" : args[0] + " ")
+          + "failed with exit code " + code + " (see the message above)");
+    }
+    System.exit(code);
   }
 
   @Override

@@ -24,9 +24,10 @@ import picocli.CommandLine;
 
 /**
  * {@code jobs/databricks/shockscope-job.json} is a valid Databricks Jobs API 2.1
- * {@code jobs/create} request: only fields the API defines, of the right JSON types, the required
- * ones present, one task type and one compute per task, a well-formed Quartz schedule; and it
- * runs what it claims: a main class of this project with {@code main(String[])} and parameters
+ * {@code jobs/create} request: every key of every object a field the API defines (an object
+ * this test has no allow-list for counts as a failure), of the right JSON types, the required
+ * ones present, no deprecated ones, one task type and one compute per task, a well-formed
+ * Quartz schedule; and it runs what it claims: a main class of this project with {@code main(String[])} and parameters
  * that the {@code shockscope} command line parses as an incremental analysis.
  *
  * <p>The field names are those of the API reference as published in Databricks' generated SDK
@@ -55,7 +56,7 @@ class DatabricksJobTest {
       "python_wheel_task", "run_job_task", "spark_jar_task", "spark_python_task",
       "spark_submit_task", "sql_task");
   private static final Set<String> SPARK_JAR_TASK = Set.of("jar_uri", "main_class_name",
-      "parameters");
+      "parameters", "run_as_repl");
   private static final Set<String> CRON_SCHEDULE = Set.of("pause_status",
       "quartz_cron_expression", "timezone_id");
   private static final Set<String> CLUSTER_SPEC = Set.of("apply_policy_default_values",
@@ -74,6 +75,18 @@ class DatabricksJobTest {
       "LEGACY_SINGLE_USER_STANDARD", "DATA_SECURITY_MODE_AUTO", "DATA_SECURITY_MODE_STANDARD",
       "DATA_SECURITY_MODE_DEDICATED");
 
+  /** Allowed fields of each object type of the request. */
+  private static final Map<String, Set<String>> FIELDS = Map.of("job", CREATE_JOB,
+      "schedule", CRON_SCHEDULE, "task", TASK, "spark_jar_task", SPARK_JAR_TASK,
+      "library", LIBRARY, "new_cluster", CLUSTER_SPEC, "autoscale", AUTOSCALE);
+  /** Object type of an object (or array of objects) field, as {@code parent.field}. */
+  private static final Map<String, String> CHILD = Map.of("job.schedule", "schedule",
+      "job.tasks", "task", "task.spark_jar_task", "spark_jar_task", "task.libraries", "library",
+      "task.new_cluster", "new_cluster", "new_cluster.autoscale", "autoscale");
+  /** Maps whose keys are the user's (tags, Spark settings), not fields of the API. */
+  private static final Set<String> FREE_MAPS = Set.of("job.tags", "new_cluster.spark_conf",
+      "new_cluster.spark_env_vars", "new_cluster.custom_tags");
+
   private static JsonNode job;
 
   @BeforeAll
@@ -91,6 +104,70 @@ class DatabricksJobTest {
     for (String r : required) {
       assertTrue(node.has(r), where + ": required field '" + r + "' missing");
     }
+  }
+
+  /**
+   * Every key of {@code node}, an object of {@code type}, and of the objects under it checked
+   * against the allow-lists; an object field this test has no allow-list for is a problem too,
+   * so that nothing in the file goes unchecked.
+   */
+  private static void walk(String type, String path, JsonNode node, List<String> problems) {
+    Set<String> allowed = FIELDS.get(type);
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> f = it.next();
+      String at = path + "." + f.getKey();
+      String key = type + "." + f.getKey();
+      if (!allowed.contains(f.getKey())) {
+        problems.add(at + ": '" + f.getKey() + "' is not a field of " + type);
+        continue;
+      }
+      JsonNode v = f.getValue();
+      if (FREE_MAPS.contains(key) || !(v.isObject() || v.isArray() && v.has(0)
+          && v.get(0).isObject())) {
+        continue;
+      }
+      String child = CHILD.get(key);
+      if (child == null) {
+        problems.add(at + ": no allow-list for the fields of " + key
+            + " in this test; add them from the Jobs API reference");
+      } else if (v.isObject()) {
+        walk(child, at, v, problems);
+      } else {
+        for (int i = 0; i < v.size(); i++) {
+          walk(child, at + "[" + i + "]", v.get(i), problems);
+        }
+      }
+    }
+  }
+
+  private static List<String> problems(JsonNode request) {
+    List<String> problems = new ArrayList<>();
+    walk("job", "job", request, problems);
+    return problems;
+  }
+
+  @Test
+  void everyKeyIsAJobsApiField() {
+    assertEquals(List.of(), problems(job));
+  }
+
+  @Test
+  void misspelledAndUncheckedFieldsAreFound() throws IOException {
+    com.fasterxml.jackson.databind.node.ObjectNode bad = job.deepCopy();
+    com.fasterxml.jackson.databind.node.ObjectNode task =
+        (com.fasterxml.jackson.databind.node.ObjectNode) bad.get("tasks").get(0);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) task.get("spark_jar_task"))
+        .put("main_class", "x");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) task.get("new_cluster").get("autoscale"))
+        .put("max", 3);
+    bad.putObject("email_notifications").putArray("on_failure").add("a@example.com");
+    bad.put("schedul", "0 0 * * * ?");
+    assertEquals(List.of(
+        "job.tasks[0].spark_jar_task.main_class: 'main_class' is not a field of spark_jar_task",
+        "job.tasks[0].new_cluster.autoscale.max: 'max' is not a field of autoscale",
+        "job.email_notifications: no allow-list for the fields of job.email_notifications in "
+            + "this test; add them from the Jobs API reference",
+        "job.schedul: 'schedul' is not a field of job"), problems(bad));
   }
 
   private static void type(String where, JsonNode node, String field, JsonNodeKind kind) {
@@ -170,6 +247,7 @@ class DatabricksJobTest {
       type(key, jar, "main_class_name", JsonNodeKind.STRING);
       type(key, jar, "parameters", JsonNodeKind.STRING_ARRAY);
       assertTrue(!jar.has("jar_uri"), "jar_uri is deprecated: the jar is a library");
+      assertTrue(!jar.has("run_as_repl"), "run_as_repl is deprecated");
 
       for (JsonNode lib : task.get("libraries")) {
         fields(key + ".libraries[]", lib, LIBRARY);

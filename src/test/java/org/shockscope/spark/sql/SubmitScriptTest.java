@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SubmitScriptTest {
   private static final Path SUBMIT = Path.of("jobs", "submit.sh");
   private static final Path NIGHTLY = Path.of("jobs", "nightly-incremental.sh");
+  private static final Path STANDALONE_DEMO = Path.of("jobs", "standalone-demo.sh");
 
   @TempDir
   Path dir;
@@ -92,16 +93,24 @@ class SubmitScriptTest {
 
   @Test
   void scriptsAreValidBashWithHelp() throws Exception {
-    for (Path script : List.of(SUBMIT, NIGHTLY)) {
+    for (Path script : List.of(SUBMIT, NIGHTLY, STANDALONE_DEMO)) {
       Run syntax = run(Map.of(), "bash", "-n", script.toString());
       assertEquals(0, syntax.code(), script + ": " + syntax.out());
       assertTrue(Files.isExecutable(script), script + " is executable");
     }
+    Run demoHelp = run(Map.of(), STANDALONE_DEMO.toString(), "--help");
+    assertEquals(0, demoHelp.code(), demoHelp.out());
+    assertTrue(demoHelp.out().startsWith("Usage: jobs/standalone-demo.sh"), demoHelp.out());
+    Run noWorkers = run(Map.of(), STANDALONE_DEMO.toString(), "--workers", "0");
+    assertEquals(2, noWorkers.code(), noWorkers.out());
+    assertTrue(noWorkers.out().contains("--workers must be a positive integer, got '0'"),
+        noWorkers.out());
     Run help = run(Map.of(), SUBMIT.toString(), "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().startsWith("Usage: jobs/submit.sh"), help.out());
     for (String option : List.of("--master", "--deploy-mode", "--executor-memory",
-        "--executor-cores", "--num-executors", "--k8s-image", "--jar", "--conf", "--dry-run")) {
+        "--executor-cores", "--num-executors", "--k8s-image", "--jar", "--conf", "--dry-run",
+        "--spark-from-maven")) {
       assertTrue(help.out().contains(option), option);
     }
   }
@@ -137,6 +146,28 @@ class SubmitScriptTest {
     int jarAt = w.indexOf(jar().toString());
     assertEquals(List.of("analyze", "--sweep", "/data/sweep", "--out", "/data/out", "--format",
         "delta", "--incremental"), w.subList(jarAt + 1, w.size()));
+  }
+
+  @Test
+  void sparkFromMavenRunsSparkSubmitInTheDriverJvmEvenWithASparkSubmitInstalled()
+      throws Exception {
+    // SPARK_SUBMIT would win otherwise: a cluster started from the Maven jars needs their Spark
+    Run r = run(env(), SUBMIT.toString(), "--dry-run", "--spark-from-maven", "--master",
+        "spark://127.0.0.1:7077", "--driver-memory", "2g", "--conf", "spark.driver.host=127.0.0.1",
+        "--sweep", "/s", "--out", "/o");
+    assertEquals(0, r.code(), r.out());
+    List<String> w = words(r.out().strip());
+    assertEquals("java", w.get(0));
+    assertEquals("-Xmx2g", w.get(1));
+    // the client-mode driver is this JVM: its options are on the java command line
+    assertTrue(w.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), w.toString());
+    assertTrue(w.stream().anyMatch(a -> a.matches("-Dlog4j2.configurationFile=/\\S+/conf/log4j2.properties")),
+        w.toString());
+    int main = w.indexOf("org.apache.spark.deploy.SparkSubmit");
+    assertTrue(main > 0 && w.get(main - 2).equals("-cp"), w.toString());
+    assertEquals("spark://127.0.0.1:7077", after(w, "--master"));
+    assertTrue(confs(w).contains("spark.driver.host=127.0.0.1"), confs(w).toString());
+    assertFalse(w.contains("/opt/spark/bin/spark-submit"), w.toString());
   }
 
   @Test
