@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opens a generated report in headless Chromium (skipped when /usr/bin/chromium is absent):
  * the page loads from a file with the network unreachable, every chart is in the DOM after
- * load, the console stays free of errors, and a screenshot is saved as
- * {@code target/report-screenshot.png}.
+ * load, the console stays free of errors, and a screenshot of the whole page (1400 × 12000 px)
+ * is saved as {@code target/report-screenshot.png}.
  */
 class ReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -102,12 +102,12 @@ class ReportBrowserTest {
     Path shot = Path.of("target", "report-screenshot.png").toAbsolutePath();
     Files.createDirectories(shot.getParent());
     Files.deleteIfExists(shot);
-    String[] r = chromium("--screenshot=" + shot, "--window-size=1400,5000",
+    String[] r = chromium("--screenshot=" + shot, "--window-size=1400,12000",
         "--hide-scrollbars");
     assertTrue(Files.size(shot) > 50_000, "screenshot written: " + r[1]);
     BufferedImage img = ImageIO.read(new File(shot.toString()));
     assertEquals(1400, img.getWidth());
-    assertEquals(5000, img.getHeight());
+    assertEquals(12000, img.getHeight());
     // a rendered report, not a blank or error page: many distinct colours (charts, heatmaps)
     Set<Integer> colours = new HashSet<>();
     for (int y = 0; y < img.getHeight(); y += 7) {
@@ -116,6 +116,15 @@ class ReportBrowserTest {
       }
     }
     assertTrue(colours.size() > 500, colours.size() + " colours");
+    // the whole page is in the picture, its last sections (symmetry redundancy, viscosity law:
+    // charts in the lowest quarter of the shot's content) included
+    Set<Integer> lower = new HashSet<>();
+    for (int y = 8000; y < 11000; y += 7) {
+      for (int x = 0; x < img.getWidth(); x += 7) {
+        lower.add(img.getRGB(x, y));
+      }
+    }
+    assertTrue(lower.size() > 100, lower.size() + " colours below 8000 px");
     // the header band is the dark gradient of the page style
     int rgb = img.getRGB(700, 20);
     assertTrue(((rgb >> 16) & 0xff) < 80 && (rgb & 0xff) > 60, Integer.toHexString(rgb));
