@@ -45,9 +45,9 @@ final class JumpFinder {
               double strength, double evidence, double score) {}
 
   /** Windows extend this many widths either side of t_s. */
-  private static final double WINDOW_WIDTHS = 6.0;
+  static final double WINDOW_WIDTHS = 6.0;
   /** Fronts occupy t_s ± this many widths. */
-  private static final double FRONT_WIDTHS = 2.0;
+  static final double FRONT_WIDTHS = 2.0;
   private static final int MIN_WINDOW_SAMPLES = 30;
   /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
   private static final int MAX_CONTEXT_SAMPLES = 128;

@@ -46,9 +46,6 @@ public final class ShockDetector {
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
-  /** Plateau levels of a front located on the linear scale are read from t_s ± [2w, 6w]. */
-  private static final double FRONT_WIDTHS = 2.0;
-  private static final double WINDOW_WIDTHS = 6.0;
   private final List<JumpFinder.Jump> known = new ArrayList<>();
   private double[] t = new double[0];
   private double[] x = new double[0];
@@ -192,11 +189,12 @@ public final class ShockDetector {
       if (logScale && !sj.logScale()) {
         // Located on the linear scale, where a series spanning decades is dominated by its
         // largest values: the levels are the medians of the plateaus either side of the front
-        // (exp of the cleaned logarithms), which the linear fit's tail would misjudge.
-        left = plateau(n, j.center() - WINDOW_WIDTHS * j.width(),
-            j.center() - FRONT_WIDTHS * j.width(), left);
-        right = plateau(n, j.center() + FRONT_WIDTHS * j.width(),
-            j.center() + WINDOW_WIDTHS * j.width(), right);
+        // (exp of the cleaned logarithms over t_s ± [2w, 6w], between the front and the edge of
+        // the fit's window), which the linear fit's tail would misjudge.
+        double front = JumpFinder.FRONT_WIDTHS * j.width();
+        double window = JumpFinder.WINDOW_WIDTHS * j.width();
+        left = plateau(n, j.center() - window, j.center() - front, left);
+        right = plateau(n, j.center() + front, j.center() + window, right);
       }
       long lo = origin + (long) Math.floor(j.lo());
       long hi = origin + (long) Math.ceil(j.hi());
@@ -277,11 +275,11 @@ public final class ShockDetector {
   /** A jump and the scale it was found on. */
   private record ScaledJump(JumpFinder.Jump jump, boolean logScale) {
     double frontLo() {
-      return Math.min(jump.lo(), jump.center() - 2.0 * jump.width());
+      return Math.min(jump.lo(), jump.center() - JumpFinder.FRONT_WIDTHS * jump.width());
     }
 
     double frontHi() {
-      return Math.max(jump.hi(), jump.center() + 2.0 * jump.width());
+      return Math.max(jump.hi(), jump.center() + JumpFinder.FRONT_WIDTHS * jump.width());
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.Set;
  * step ± width (where the tanh profile goes from 12% to 88% of its jump): the loss of a network
  * and the weights that make it fall move together, but a loss falling over decades takes
  * longer than a rank that switches. So that one badly localised or very wide event cannot
- * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is max(mergeIntervals × sampling interval,
- * mergeFraction × span of the run) ({@link #tolerance}).
+ * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is
+ * max(mergeIntervals × sampling interval, mergeFraction × span of the run)
+ * ({@link #tolerance}).
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
