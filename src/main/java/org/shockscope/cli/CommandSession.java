@@ -93,11 +93,6 @@ final class CommandSession implements AutoCloseable {
     return spark;
   }
 
-  /** Whether {@link #close()} stops the session: this process started it. */
-  boolean owned() {
-    return owned;
-  }
-
   /** Stops the session when this process started it; leaves a joined one running. */
   @Override
   public void close() {
