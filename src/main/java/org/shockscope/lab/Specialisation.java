@@ -1,44 +1,18 @@
 package org.shockscope.lab;
 
 /**
- * How far the hidden units of a committee student have specialised to distinct teacher units.
- * With normalised overlaps r_in = w_i·B_n / (|w_i||B_n|), the index is
- * S = max over permutations π of (1/K)·Σ_i (r_{i,π(i)} − max_{n≠π(i)} r_{i,n}):
- * 0 on the symmetric plateau where every student unit overlaps all teacher units equally,
- * 1 when each student unit has aligned with its own orthogonal teacher unit (Saad &amp; Solla
- * 1995's breaking of the permutation symmetry).
+ * How far each hidden unit of a committee student has specialised to a distinct teacher unit.
+ * With normalised overlaps r_in = w_i·B_n / (|w_i||B_n|), unit i's margin for teacher n is
+ * r_{i,n} − max_{o≠n} r_{i,o}: 0 on the symmetric plateau where a student unit overlaps all
+ * teacher units equally, 1 when it has aligned with its own orthogonal teacher unit (Saad &amp;
+ * Solla 1995's breaking of the permutation symmetry). The assignment of student to teacher
+ * units is the permutation that maximises the summed margins.
  */
 final class Specialisation {
   /** Largest K the exhaustive permutation search is used for (K! candidates). */
   static final int MAX_UNITS = 8;
 
   private Specialisation() {}
-
-  /**
-   * The index S of a K×K row-major matrix of normalised overlaps {@code r} (student i, teacher
-   * n); NaN when K = 1, where there is nothing to specialise.
-   */
-  static double index(double[] r, int k) {
-    if (k < 2) {
-      return Double.NaN;
-    }
-    if (k > MAX_UNITS) {
-      throw new LabException("specialisation index: K = " + k + " > " + MAX_UNITS + " units");
-    }
-    double[] margin = new double[k * k];
-    for (int i = 0; i < k; i++) {
-      for (int n = 0; n < k; n++) {
-        double other = Double.NEGATIVE_INFINITY;
-        for (int o = 0; o < k; o++) {
-          if (o != n) {
-            other = Math.max(other, r[i * k + o]);
-          }
-        }
-        margin[i * k + n] = r[i * k + n] - other;
-      }
-    }
-    return best(margin, k, 0, new boolean[k], 0) / k;
-  }
 
   /**
    * The assignment π (student i → teacher π[i]) that maximises the summed margins
@@ -83,20 +57,5 @@ final class Specialisation {
         used[n] = false;
       }
     }
-  }
-
-  private static double best(double[] margin, int k, int row, boolean[] used, double sum) {
-    if (row == k) {
-      return sum;
-    }
-    double best = Double.NEGATIVE_INFINITY;
-    for (int n = 0; n < k; n++) {
-      if (!used[n]) {
-        used[n] = true;
-        best = Math.max(best, best(margin, k, row + 1, used, sum + margin[row * k + n]));
-        used[n] = false;
-      }
-    }
-    return best;
   }
 }

@@ -19,11 +19,11 @@ import org.shockscope.io.DType;
  * its own (only the trajectory is stochastic), and it stays ≥ 0 down to the last digits where
  * the exact overlap formula would cancel to rounding noise.
  *
- * <p>Truth (measured): one row per stage of specialisation — the first logged step from which
- * the units of the stage stay specialised to their own teacher unit (see
- * {@link #specialisationTruth}); the loss drops from a plateau there. Its width comes from the
- * 1/4 and 3/4 crossings of the stage's margin. The detail also gives the loss level before the
- * stage (median over the logged steps in [t/2, t)) and the final loss.
+ * <p>Truth (measured): one row per sudden stage of specialisation that ends a plateau (see
+ * {@link #specialisationTruth}), at the logged step where the loss has made half of the stage's
+ * drop; its width comes from the 1/4 and 3/4 crossings of the stage's overlap margin. Runs whose
+ * units split while they grow from their small initial weights, without a plateau, have no
+ * row. The detail gives the crossings, the loss levels before and after and the final loss.
  */
 final class TeacherStudentTrainer {
   static final String INIT = "small-gaussian";
@@ -32,6 +32,18 @@ final class TeacherStudentTrainer {
   static final double SPECIALISED = 0.5;
   /** Units specialising within this fraction of the run of each other form one stage. */
   static final double STAGE_FRACTION = 0.03;
+  /**
+   * Widest stage, as a fraction of the run, that counts as sudden: SPEC §5 asks of a shock that
+   * its width be short relative to the run, and the detector's default bound is the same 0.1
+   * (its front, about 4w, then takes at most 40% of the run).
+   */
+  static final double SUDDEN_WIDTH_FRACTION = 0.1;
+  /**
+   * A stage's loss drop (median before minus median after) must be at least this many robust
+   * standard deviations of the loss on the plateau before it: a specialisation the loss does not
+   * show is no drop of the loss.
+   */
+  static final double VISIBLE_DROP = 3.0;
 
   private final TeacherStudentSpec spec;
   private final OptimizerSettings opt;
@@ -90,7 +102,7 @@ final class TeacherStudentTrainer {
     double[] h = new double[k];
     int batch = opt.batchSize();
     int[] wantedSteps = new int[schedule.steps() + 1];
-    double[] specialisation = new double[schedule.steps() + 1];
+    double[][] cosinesAt = new double[schedule.steps() + 1][];
     double[][] overlapsAt = new double[schedule.steps() + 1][];
     int wanted = 0;
     for (int step = 0; step <= schedule.steps(); step++) {
@@ -98,7 +110,7 @@ final class TeacherStudentTrainer {
         overlaps.update();
         wantedSteps[wanted] = step;
         overlapsAt[wanted] = overlaps.normalised();
-        specialisation[wanted++] = overlaps.specialisation();
+        cosinesAt[wanted++] = overlaps.studentCosines();
         if (recorder.record(step, heldOut.loss())) {
           break;
         }
@@ -141,26 +153,43 @@ final class TeacherStudentTrainer {
         overlaps.update();
         wantedSteps[wanted] = step + 1;
         overlapsAt[wanted] = overlaps.normalised();
-        specialisation[wanted++] = overlaps.specialisation();
+        cosinesAt[wanted++] = overlaps.studentCosines();
         recorder.record(step + 1, heldOut.loss());
         break;
       }
     }
-    List<TruthEvent> truth = new ArrayList<>(specialisationTruth(runId, recorder.observed(),
-        Arrays.copyOf(wantedSteps, wanted), Arrays.copyOf(overlapsAt, wanted)));
+    int[] logged = Arrays.copyOf(wantedSteps, wanted);
+    List<TruthEvent> truth = new ArrayList<>(merged(
+        specialisationTruth(runId, recorder.observed(), logged, Arrays.copyOf(overlapsAt, wanted)),
+        splitTruth(runId, logged, Arrays.copyOf(cosinesAt, wanted))));
     truth.addAll(recorder.divergenceTruth(runId, Family.TEACHER_STUDENT));
     return new TrainedRun(runId, Family.TEACHER_STUDENT, params(), modelConfig(),
         recorder.metrics(), recorder.checkpoints(), truth, recorder.divergenceStep(), schedule, 1);
   }
 
   /**
-   * One row per stage of specialisation. Each student unit i is followed by its margin for the
-   * teacher unit it ends up with (the final best assignment π): m_i = r_{i,π(i)} − max_{n≠π(i)}
-   * r_{i,n}; it has specialised from the first logged step after which m_i stays ≥ 1/2. Units
-   * that specialise within {@link #STAGE_FRACTION} of the run of each other form one stage (with
-   * K = 2 both units always break away together; with K = 3 one unit often breaks away long
-   * before the other two split). A stage's step is where the mean margin of its units settles
-   * at or above 1/2, its width from that mean's 1/4 and 3/4 crossings.
+   * One row per sudden stage of specialisation after a plateau. Each student unit i is followed
+   * by its margin for the teacher unit it ends up with (the final best assignment π): m_i =
+   * r_{i,π(i)} − max_{n≠π(i)} r_{i,n}; it has specialised from the first logged step after which
+   * m_i stays ≥ 1/2. Units that specialise within {@link #STAGE_FRACTION} of the run of each
+   * other form one stage (with K = 2 both units break away together; with K = 3 one unit often
+   * breaks away long before the other two split). A stage's width w comes from its units' mean
+   * margin's 1/4 and 3/4 crossings, and it is a transition in the SPEC's sense (§1: "a long
+   * plateau that ends abruptly") only when
+   * <ul>
+   *   <li>it is sudden: w ≤ {@link #SUDDEN_WIDTH_FRACTION} of the run (a slow drift of the
+   *       overlaps through 1/2 on a plateau is no transition),</li>
+   *   <li>a plateau precedes it: the mean margin's 1/4 crossing comes at least 2w (the front's
+   *       own duration, t_s ± w) after the previous transition or, for the first one, after
+   *       initialisation (students whose units split while they grow from their small initial
+   *       weights never sit on a plateau), and</li>
+   *   <li>the loss shows it: its drop stands {@link #VISIBLE_DROP} robust standard deviations
+   *       out of its fluctuations on the plateau.</li>
+   * </ul>
+   * The row's step is where the loss has made half of the stage's drop (see {@link #lossStep}),
+   * since the loss is the series the transition is recorded in; stages whose loss steps fall
+   * within {@link #STAGE_FRACTION} of the run of each other are one drop of the loss and give
+   * one row.
    */
   private List<TruthEvent> specialisationTruth(String runId, StepSeries loss, int[] steps,
                                                double[][] r) {
@@ -180,8 +209,10 @@ final class TeacherStudentTrainer {
       order[u] = u;
     }
     Arrays.sort(order, (x, y) -> Integer.compare(settled[x], settled[y]));
-    double window = STAGE_FRACTION * spec.axes().schedule().steps();
+    int runSteps = spec.axes().schedule().steps();
+    double window = STAGE_FRACTION * runSteps;
     List<TruthEvent> out = new ArrayList<>();
+    double previous = steps[0];
     int from = 0;
     while (from < k) {
       if (settled[order[from]] <= 0) {
@@ -198,17 +229,22 @@ final class TeacherStudentTrainer {
           mean[j] += margins[order[g]][j] / (to - from);
         }
       }
-      TruthEvent e = stage(runId, loss, steps, mean, to - from);
-      if (e != null) {
+      TruthEvent e = stage(runId, loss, steps, mean, to - from, previous, runSteps);
+      if (e != null && (out.isEmpty() || e.step() - out.get(out.size() - 1).step() > window)) {
         out.add(e);
+        previous = e.step();
       }
       from = to;
     }
     return out;
   }
 
-  /** The truth row of one stage from its units' mean margin, or null when it never settles. */
-  private TruthEvent stage(String runId, StepSeries loss, int[] steps, double[] s, int units) {
+  /**
+   * The truth row of one stage from its units' mean margin {@code s}, or null when it never
+   * settles, is not sudden, has no plateau since {@code previous} (a step) or no visible drop.
+   */
+  private TruthEvent stage(String runId, StepSeries loss, int[] steps, double[] s, int units,
+                           double previous, int runSteps) {
     int i = Crossings.settledAtOrAbove(s, SPECIALISED);
     if (i <= 0) {
       return null;
@@ -218,25 +254,200 @@ final class TeacherStudentTrainer {
       q1--;
     }
     int q3 = Crossings.firstAtOrAbove(s, i, 0.75);
-    double width = q1 == 0 || q3 < 0 ? Double.NaN : Crossings.tanhWidth(
-        Crossings.interpolatedStep(steps, s, q1, 0.25),
-        Crossings.interpolatedStep(steps, s, q3, 0.75));
-    double[] v = loss.values();
-    int from = 0;
-    while (from < i && steps[from] < steps[i] / 2) {
-      from++;
+    if (q1 == 0 || q3 < 0) {
+      return null;
     }
-    from = Math.min(from, i - 1);
-    double[] window = Arrays.copyOfRange(v, from, i);
-    Arrays.sort(window);
-    double plateau = window[window.length / 2];
-    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "loss", steps[i],
+    double t25 = Crossings.interpolatedStep(steps, s, q1, 0.25);
+    double t75 = Crossings.interpolatedStep(steps, s, q3, 0.75);
+    double width = Crossings.tanhWidth(t25, t75);
+    if (!(width <= SUDDEN_WIDTH_FRACTION * runSteps) || t25 - previous < 2 * width) {
+      return null;
+    }
+    double[] v = loss.values();
+    double plateauFrom = 0.5 * (previous + t25);
+    double before = median(v, steps, plateauFrom, t25);
+    double after = median(v, steps, t75, t75 + 2 * width);
+    if (!(before - after >= VISIBLE_DROP * plateauSpread(v, steps, plateauFrom, t25, before))) {
+      return null;
+    }
+    int at = lossStep(v, steps, t25 - 2 * width, t75, 0.5 * (before + after));
+    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "loss", steps[at],
         TruthEvent.MEASURED, width, "specialisation of " + units + " of " + k + " student units:"
-        + " from this step their mean margin (normalised overlap with their own teacher unit"
-        + " minus the largest other) stays >= " + SPECIALISED + " (" + s[i] + ", was " + s[i - 1]
-        + " at step " + steps[i - 1] + "); loss before " + plateau + " (median over steps "
-        + steps[from] + ".." + steps[i - 1] + "), final loss " + loss.last()
-        + "; width from the margin's 1/4 and 3/4 crossings");
+        + " their mean margin (normalised overlap with their own teacher unit minus the largest"
+        + " other) settles >= " + SPECIALISED + " at step " + steps[i] + " (1/4 and 3/4 crossings"
+        + " at " + Math.round(t25) + " and " + Math.round(t75) + ", plateau since "
+        + Math.round(previous) + "); loss " + before + " before, " + after + " after; step: the"
+        + " loss stays below their midpoint from here; final loss " + loss.last());
+  }
+
+  /**
+   * One row per sudden split of student units after a plateau on which they were
+   * interchangeable: the breaking of the permutation symmetry in the student's own weights,
+   * seen without the teacher. Pair (i, j) of units has cosine c_ij = w_i·w_j / (|w_i||w_j|),
+   * about 1 while they move together (a nearly symmetric start, the unspecialised plateau) and
+   * about 0 once they serve orthogonal teacher units; it splits from the first logged step after
+   * which c_ij stays ≤ 1/2. Pairs splitting within {@link #STAGE_FRACTION} of the run of each
+   * other form one split (with K = 3 one unit leaving the other two splits two pairs at once).
+   * Its width comes from the mean cosine's 3/4 and 1/4 crossings, and it is kept under the rules
+   * of {@link #specialisationTruth} (sudden, after a plateau of at least 2w).
+   */
+  private List<TruthEvent> splitTruth(String runId, int[] steps, double[][] cos) {
+    int m = steps.length;
+    int pairs = k * (k - 1) / 2;
+    if (m < 2 || cos[m - 1] == null) {
+      return List.of();
+    }
+    int[] split = new int[pairs];
+    Integer[] order = new Integer[pairs];
+    double[] negated = new double[m];
+    for (int p = 0; p < pairs; p++) {
+      for (int j = 0; j < m; j++) {
+        negated[j] = -cos[j][p];
+      }
+      split[p] = Crossings.settledAtOrAbove(negated, -0.5);
+      order[p] = p;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(split[x], split[y]));
+    int runSteps = spec.axes().schedule().steps();
+    double window = STAGE_FRACTION * runSteps;
+    List<TruthEvent> out = new ArrayList<>();
+    double previous = steps[0];
+    int from = 0;
+    while (from < pairs) {
+      if (split[order[from]] <= 0) {
+        from++;
+        continue;
+      }
+      int to = from + 1;
+      while (to < pairs && steps[split[order[to]]] - steps[split[order[from]]] <= window) {
+        to++;
+      }
+      double[] fall = new double[m];
+      for (int g = from; g < to; g++) {
+        for (int j = 0; j < m; j++) {
+          fall[j] -= cos[j][order[g]] / (to - from);
+        }
+      }
+      TruthEvent e = split(runId, steps, fall, to - from, previous, runSteps);
+      if (e != null) {
+        out.add(e);
+        previous = e.step();
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  /**
+   * The truth row of one split from its pairs' negated mean cosine {@code fall} (rising from
+   * about −1 to about 0), or null when it is not sudden or has no plateau since
+   * {@code previous}.
+   */
+  private TruthEvent split(String runId, int[] steps, double[] fall, int pairs, double previous,
+                           int runSteps) {
+    int i = Crossings.settledAtOrAbove(fall, -0.5);
+    if (i <= 0) {
+      return null;
+    }
+    int q3 = i;
+    while (q3 > 0 && fall[q3 - 1] >= -0.75) {
+      q3--;
+    }
+    int q1 = Crossings.firstAtOrAbove(fall, i, -0.25);
+    if (q3 == 0 || q1 < 0) {
+      return null;
+    }
+    double t75 = Crossings.interpolatedStep(steps, fall, q3, -0.75);
+    double t25 = Crossings.interpolatedStep(steps, fall, q1, -0.25);
+    double width = Crossings.tanhWidth(t75, t25);
+    if (!(width <= SUDDEN_WIDTH_FRACTION * runSteps) || t75 - previous < 2 * width) {
+      return null;
+    }
+    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "fc1.weight", steps[i],
+        TruthEvent.MEASURED, width, "split of " + pairs + " pair(s) of the " + k + " student"
+        + " units: their mean cosine w_i.w_j/(|w_i||w_j|) stays <= 1/2 from this step (3/4 and"
+        + " 1/4 crossings at " + Math.round(t75) + " and " + Math.round(t25) + ", together since "
+        + Math.round(previous) + ")");
+  }
+
+  /**
+   * Specialisation stages and unit splits as one list by step: a split and a stage within
+   * {@link #STAGE_FRACTION} of the run of each other are one transition, given by the stage's
+   * row (the loss drop the split comes with).
+   */
+  private List<TruthEvent> merged(List<TruthEvent> stages, List<TruthEvent> splits) {
+    double window = STAGE_FRACTION * spec.axes().schedule().steps();
+    List<TruthEvent> all = new ArrayList<>(stages);
+    all.addAll(splits);
+    all.sort((a, c) -> Double.compare(a.step(), c.step()));
+    List<TruthEvent> out = new ArrayList<>();
+    for (TruthEvent e : all) {
+      TruthEvent last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last == null || e.step() - last.step() > window) {
+        out.add(e);
+      } else if (stages.contains(e) && !stages.contains(last)) {
+        out.set(out.size() - 1, e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The logged index from which the loss stays at or below {@code level} until step {@code to},
+   * searched from step {@code from}: where the loss has made half of a drop.
+   */
+  private static int lossStep(double[] v, int[] steps, double from, double to, double level) {
+    int first = 0;
+    while (first < steps.length - 1 && steps[first] < from) {
+      first++;
+    }
+    int at = first;
+    for (int j = first; j < steps.length && steps[j] <= to; j++) {
+      if (v[j] > level) {
+        at = Math.min(j + 1, steps.length - 1);
+      }
+    }
+    return at;
+  }
+
+  /**
+   * Robust standard deviation of the logged values at steps in [from, to] around {@code level}:
+   * 1.4826 × the median absolute deviation (0 with fewer than two values).
+   */
+  private static double plateauSpread(double[] v, int[] steps, double from, double to,
+                                      double level) {
+    double[] d = new double[v.length];
+    int c = 0;
+    for (int j = 0; j < v.length; j++) {
+      if (steps[j] >= from && steps[j] <= to) {
+        d[c++] = Math.abs(v[j] - level);
+      }
+    }
+    if (c < 2) {
+      return 0.0;
+    }
+    Arrays.sort(d, 0, c);
+    return 1.4826 * (c % 2 == 1 ? d[c / 2] : 0.5 * (d[c / 2 - 1] + d[c / 2]));
+  }
+
+  /** Median of the logged values at steps in [from, to] (the nearest one when none is). */
+  private static double median(double[] v, int[] steps, double from, double to) {
+    double[] w = new double[v.length];
+    int c = 0;
+    int nearest = 0;
+    for (int j = 0; j < v.length; j++) {
+      if (steps[j] >= from && steps[j] <= to) {
+        w[c++] = v[j];
+      }
+      if (Math.abs(steps[j] - from) < Math.abs(steps[nearest] - from)) {
+        nearest = j;
+      }
+    }
+    if (c == 0) {
+      return v[nearest];
+    }
+    Arrays.sort(w, 0, c);
+    return c % 2 == 1 ? w[c / 2] : 0.5 * (w[c / 2 - 1] + w[c / 2]);
   }
 
   private Map<String, Object> params() {
@@ -324,7 +535,6 @@ final class TeacherStudentTrainer {
     private final double[] q;
     private final double[] r;
     private final double[] t;
-    private final double[] normalised;
 
     Overlaps(double[] w, double[] b, int k, int n) {
       this.w = w;
@@ -334,7 +544,6 @@ final class TeacherStudentTrainer {
       this.q = new double[k * k];
       this.r = new double[k * k];
       this.t = new double[k * k];
-      this.normalised = new double[k * k];
       gram(b, b, t);
     }
 
@@ -355,19 +564,27 @@ final class TeacherStudentTrainer {
       }
     }
 
-    /** A copy of the K×K normalised overlaps r_in = w_i·B_n / (|w_i||B_n|). */
+    /** The K×K normalised overlaps r_in = w_i·B_n / (|w_i||B_n|), row-major. */
     double[] normalised() {
-      specialisation();
-      return normalised.clone();
-    }
-
-    double specialisation() {
+      double[] out = new double[k * k];
       for (int i = 0; i < k; i++) {
         for (int m = 0; m < k; m++) {
-          normalised[i * k + m] = r[i * k + m] / Math.sqrt(q[i * k + i] * t[m * k + m]);
+          out[i * k + m] = r[i * k + m] / Math.sqrt(q[i * k + i] * t[m * k + m]);
         }
       }
-      return Specialisation.index(normalised, k);
+      return out;
+    }
+
+    /** The pairwise cosines w_i·w_j / (|w_i||w_j|) of the student's units, i &lt; j. */
+    double[] studentCosines() {
+      double[] c = new double[k * (k - 1) / 2];
+      int p = 0;
+      for (int i = 0; i < k; i++) {
+        for (int j = i + 1; j < k; j++) {
+          c[p++] = q[i * k + j] / Math.sqrt(q[i * k + i] * q[j * k + j]);
+        }
+      }
+      return c;
     }
   }
 }

@@ -40,6 +40,8 @@ public final class ShockDetector {
   /** Significant digits beyond which values of a series count as equal. */
   static final int CONSTANT_DIGITS = 10;
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
+  /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
+  private static final double FLOOR_DECADES = Math.log(10.0);
 
   private final DetectorConfig config;
   private final SpikeFinder spikeFinder = new SpikeFinder();
@@ -51,6 +53,8 @@ public final class ShockDetector {
   private double[] x = new double[0];
   private double[] cleaned = new double[0];
   private double[] work = new double[0];
+  /** ln of the smallest resolved value of the series being analysed (−∞ when none). */
+  private double logFloor = Double.NEGATIVE_INFINITY;
 
   public ShockDetector(DetectorConfig config) {
     this.config = Objects.requireNonNull(config, "config");
@@ -140,6 +144,7 @@ public final class ShockDetector {
     // spike.
     double smallest = CONSTANT_TOLERANCE * largest;
     boolean logScale = logScale(values, n, smallest);
+    logFloor = smallest > 0.0 ? Math.log(smallest) : Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       x[i] = logScale ? Math.log(Math.max(values[i], smallest)) : values[i];
     }
@@ -235,7 +240,12 @@ public final class ShockDetector {
     }
     for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
         spikeFinder.residualLag1(), known, config)) {
-      found.add(new ScaledJump(j, logScale));
+      // On the log scale values below the resolution are clamped to it: a front whose lower
+      // level is that clamp is a decay into the floor (an exponential approach to zero cut off
+      // where the digits end), not a change between two levels. The linear scale sees the drop.
+      if (!(logScale && j.level() - 0.5 * Math.abs(j.jump()) < logFloor + FLOOR_DECADES)) {
+        found.add(new ScaledJump(j, logScale));
+      }
     }
   }
 

@@ -15,10 +15,18 @@ package org.shockscope.symmetry;
  * eigenvalue, which fluctuates around λ₊, would be a spike half of the time. Results:
  * {@code num_spikes} = the spike count, {@code mp_softrank} = λ₊ / λ_max (WeightWatcher's MP
  * soft rank; it can exceed 1 when no eigenvalue reaches the edge).
+ *
+ * <p>The law is the limit of many eigenvalues: a "bulk" of a handful has no shape to fit, and
+ * the spike test would compare the largest of two or three eigenvalues with their own mean (a
+ * student of K = 2 or 3 hidden units would report spikes that come and go with the ratio of its
+ * singular values). Below {@link #MIN_EIGENVALUES} eigenvalues (min(rows, cols)) both results
+ * are undefined: {@code num_spikes} −1 and {@code mp_softrank} NaN.
  */
 public final class MarchenkoPasturFit {
   /** Tracy–Widom units above λ₊ from which an eigenvalue counts as a spike. */
   public static final double TRACY_WIDOM_MARGIN = 2.0;
+  /** Fewest eigenvalues, min(rows, cols), for which a bulk is fitted. */
+  public static final int MIN_EIGENVALUES = 8;
 
   /**
    * A fit.
@@ -26,8 +34,8 @@ public final class MarchenkoPasturFit {
    * @param variance   the fitted entry variance s²
    * @param lambdaPlus the bulk edge λ₊
    * @param lambdaMax  the largest eigenvalue of WᵀW/N
-   * @param spikes     eigenvalues above λ₊
-   * @param softRank   λ₊ / λ_max (NaN when W = 0)
+   * @param spikes     eigenvalues above λ₊ (−1 with fewer than {@link #MIN_EIGENVALUES})
+   * @param softRank   λ₊ / λ_max (NaN when W = 0 or with fewer than {@link #MIN_EIGENVALUES})
    */
   public record Result(double variance, double lambdaPlus, double lambdaMax, int spikes,
                        double softRank) {
@@ -55,8 +63,8 @@ public final class MarchenkoPasturFit {
   public static Result fit(double[] sv, int k, int rows, int cols) {
     int n = Math.max(rows, cols);
     int m = Math.min(rows, cols);
-    if (m == 0) {
-      return new Result(0, 0, 0, 0, Double.NaN);
+    if (m < MIN_EIGENVALUES) {
+      return new Result(Double.NaN, Double.NaN, k > 0 ? sv[0] * sv[0] / n : 0, -1, Double.NaN);
     }
     double q = (double) n / m;
     double edgeFactor = 1 + 1 / Math.sqrt(q);

@@ -4,7 +4,9 @@ package org.shockscope.symmetry;
  * The spectral observables of one matrix W (rows × cols) computed from its singular values
  * σ₁ ≥ σ₂ ≥ … ≥ 0 (SPEC §4). Undefined values are NaN and are left out of the output
  * ({@code alpha} with fewer than {@link #MIN_ALPHA_EIGENVALUES} non-zero eigenvalues,
- * {@code mp_softrank} of a zero matrix).
+ * {@code mp_softrank} of a zero matrix, {@code mp_softrank} and {@code num_spikes} of a matrix
+ * with fewer than {@link MarchenkoPasturFit#MIN_EIGENVALUES} rows or columns, where the record's
+ * {@code numSpikes} is −1).
  *
  * <ul>
  *   <li>{@code fro_norm} = (Σσᵢ²)^½; {@code spectral_norm} = σ₁;</li>
@@ -103,6 +105,6 @@ public record SpectralSummary(double froNorm, double spectralNorm, double stable
     out[5] = spectralEntropy;
     out[6] = alpha;
     out[7] = mpSoftRank;
-    out[8] = numSpikes;
+    out[8] = numSpikes < 0 ? Double.NaN : numSpikes;
   }
 }

@@ -46,8 +46,20 @@ class MarchenkoPasturFitTest {
 
   @Test
   void zeroMatrixHasNoSoftRank() {
-    MarchenkoPasturFit.Result f = MarchenkoPasturFit.fit(new double[3], 3, 5, 3);
+    MarchenkoPasturFit.Result f = MarchenkoPasturFit.fit(new double[10], 10, 12, 10);
     assertEquals(0, f.spikes());
     assertTrue(Double.isNaN(f.softRank()));
+  }
+
+  @Test
+  void fewerEigenvaluesThanABulkNeedsLeaveTheFitUndefined() {
+    // a 3 x 50 student layer: one of its three eigenvalues is no spike above a bulk of two
+    MarchenkoPasturFit.Result f = MarchenkoPasturFit.fit(new double[] {3.0, 1.0, 0.2}, 3, 50, 3);
+    assertEquals(-1, f.spikes());
+    assertTrue(Double.isNaN(f.softRank()));
+    assertEquals(9.0 / 50, f.lambdaMax(), 1e-15);
+    MarchenkoPasturFit.Result g = fit(new Random(5), 40, MarchenkoPasturFit.MIN_EIGENVALUES, 1,
+        4.0);
+    assertEquals(1, g.spikes(), "from " + MarchenkoPasturFit.MIN_EIGENVALUES + " eigenvalues on");
   }
 }

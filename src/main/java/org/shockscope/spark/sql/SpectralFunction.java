@@ -8,6 +8,7 @@ import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.shockscope.symmetry.MarchenkoPasturFit;
 import org.shockscope.symmetry.SpectralSummary;
 
 /**
@@ -27,7 +28,8 @@ import org.shockscope.symmetry.SpectralSummary;
  * when the shape is NULL, not positive, or smaller than {@code size(sv)} allows
  * (min(rows, cols) &lt; size(sv)). In {@code spectral_summary} an undefined field ({@code alpha}
  * with fewer than {@value SpectralSummary#MIN_ALPHA_EIGENVALUES} non-zero values,
- * {@code mp_softrank} of a zero matrix) is NULL.
+ * {@code mp_softrank} of a zero matrix, {@code mp_softrank} and {@code num_spikes} with
+ * min(rows, cols) &lt; {@value MarchenkoPasturFit#MIN_EIGENVALUES}) is NULL.
  */
 final class SpectralFunction implements ScalarFunction<Object> {
   private static final long serialVersionUID = 1L;
@@ -167,7 +169,7 @@ final class SpectralFunction implements ScalarFunction<Object> {
     for (int i = 0; i < values.length; i++) {
       // not a conditional expression: Integer and Double operands would be unboxed to double
       if (i == NUM_SPIKES) {
-        fields[i] = s.numSpikes();
+        fields[i] = s.numSpikes() < 0 ? null : s.numSpikes();
       } else {
         fields[i] = SqlArrays.orNull(values[i]);
       }

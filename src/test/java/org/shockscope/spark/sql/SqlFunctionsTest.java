@@ -72,7 +72,7 @@ class SqlFunctionsTest {
     k.values(v);
     for (int i = 0; i < v.length; i++) {
       String name = SpectralSummary.NAMES[i];
-      if (name.equals("num_spikes")) {
+      if (name.equals("num_spikes") && k.numSpikes() >= 0) {
         assertEquals(k.numSpikes(), s.<Integer>getAs(name));
       } else if (Double.isNaN(v[i])) {
         assertTrue(s.isNullAt(s.fieldIndex(name)), name + " undefined is NULL");
