@@ -48,8 +48,6 @@ final class JumpFinder {
   static final double WINDOW_WIDTHS = 6.0;
   /** Fronts occupy t_s ± this many widths. */
   static final double FRONT_WIDTHS = 2.0;
-  /** Windows of a front with a neighbouring change extend this many widths either side. */
-  private static final double NEAR_WIDTHS = FRONT_WIDTHS + 1.0;
   private static final int MIN_WINDOW_SAMPLES = 30;
   /** Context beyond the front used at most, in samples per side (besides the 6w reach). */
   private static final int MAX_CONTEXT_SAMPLES = 128;
@@ -162,8 +160,7 @@ final class JumpFinder {
     int m = Math.max(Math.min(h, MAX_CONTEXT_SAMPLES), MIN_WINDOW_SAMPLES);
     for (int round = 0; round < MAX_REFITS; round++) {
       double ts = fit.center();
-      double w = fit.width();
-      double reach = WINDOW_WIDTHS * w;
+      double reach = WINDOW_WIDTHS * fit.width();
       int k = lastAtOrBefore(t, n, ts);
       int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
       int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
@@ -178,18 +175,7 @@ final class JumpFinder {
       stride = 1;
       if (!fit.refit(t, x, lo2, hi2, minWidth)
           || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
-        // The grown window took in a neighbouring change (fronts closer than 6w, as in a loss
-        // that drops in stages) and the fit slid to it or spread over both: refit once from the
-        // front found, on a window that keeps one width of plateau beyond it, and judge that.
-        lo2 = Math.max(lb, firstAtOrAfter(t, n, ts - NEAR_WIDTHS * w));
-        hi2 = Math.min(rb, lastAtOrBefore(t, n, ts + NEAR_WIDTHS * w) + 1);
-        if (!fit.refit(t, x, lo2, hi2, ts, Math.max(w, minWidth))
-            || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
-          return null;
-        }
-        lo = lo2;
-        hi = hi2;
-        break;
+        return null;
       }
       lo = lo2;
       hi = hi2;
@@ -236,10 +222,10 @@ final class JumpFinder {
     // A front that runs into the first (last) samples is the series' initial (final) transient,
     // and so is the split that led to it: later candidates inside would only fit it again.
     if (!head) {
-      edgeHead = Math.max(edgeHead, right);
+      edgeHead = Math.max(edgeHead, Math.max(right, splitHi));
     }
     if (!tail) {
-      edgeTail = Math.min(edgeTail, left);
+      edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
     }
     return head && tail;
   }

@@ -133,16 +133,8 @@ public final class ViscousShockFit {
     if (count == 0) {
       return false;
     }
-    return refit(t, y, from, to, center, Math.max(width, minWidth));
-  }
-
-  /**
-   * Fits the profile to all samples {@code [from, to)} starting from the given t_s and w (steps),
-   * as {@link #refit(double[], double[], int, int, double)} does from the last fit's.
-   *
-   * @return false as for {@link #fit}
-   */
-  public boolean refit(double[] t, double[] y, int from, int to, double ts, double w) {
+    double ts = center;
+    double w = Math.max(width, minWidth);
     int n = prepare(t, y, from, to, 1);
     if (n < 0) {
       return false;
