@@ -9,6 +9,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.shockscope.io.DType;
+import org.shockscope.lab.GridAxes;
+import org.shockscope.lab.OptimizerKind;
+import org.shockscope.lab.Schedule;
+import org.shockscope.lab.TeacherStudentSpec;
+import org.shockscope.lab.TrainedRun;
 
 /** End-to-end jumps: recovery through the whole detector, several jumps, both scales. */
 class JumpDetectionTest {
@@ -189,6 +195,33 @@ class JumpDetectionTest {
       assertEquals(0.1, e.uLeft(), 0.01, where);
       assertEquals(0.01, e.uRight(), 0.001, where);
       assertEquals(e.uRight() - e.uLeft(), e.jump(), 1e-12, where);
+    }
+  }
+
+  /**
+   * A teacher–student loss (the lab's, K = 3, seed 53) sits on a noisy plateau, drops and then
+   * converges exponentially to 1e-30, far below the ten digits the detector resolves. On the log
+   * scale the values clamped at that floor make a second plateau, and a "front" between the loss
+   * plateau and the floor was reported 9,000 steps after the drop (uRight ≈ 8e-11): a decay into
+   * the floor, not a change between two levels. No jump may end at the floor.
+   */
+  @Test
+  void aLossConvergingBelowTheResolutionHasNoFrontIntoTheFloor() {
+    GridAxes axes = new GridAxes(List.of(OptimizerKind.SGD), List.of(0.01), List.of(), List.of(1),
+        List.of(0.0), List.of(3), List.of(53L), new Schedule(60000, 600, 120), 0);
+    TrainedRun run = new TeacherStudentSpec(axes, 50, 1e-3, 0.1, 200, 2)
+        .plan(List.of(), DType.F32).get(0).train();
+    int[] s = run.metrics().steps();
+    double[] loss = run.metrics().values();
+    long[] steps = new long[s.length];
+    double largest = 0;
+    for (int i = 0; i < s.length; i++) {
+      steps[i] = s[i];
+      largest = Math.max(largest, loss[i]);
+    }
+    assertTrue(run.metrics().last() < 1e-20, "converges below the floor: " + run.metrics().last());
+    for (ShockEvent e : jumps(detector.detect("loss", "", steps, loss))) {
+      assertTrue(Math.min(e.uLeft(), e.uRight()) > 1e-9 * largest, e.toString());
     }
   }
 
