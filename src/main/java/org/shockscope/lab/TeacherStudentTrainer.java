@@ -200,41 +200,65 @@ final class TeacherStudentTrainer {
     int[] pi = Specialisation.bestAssignment(r[m - 1], k);
     double[][] margins = new double[k][m];
     int[] settled = new int[k];
-    Integer[] order = new Integer[k];
     for (int u = 0; u < k; u++) {
       for (int j = 0; j < m; j++) {
         margins[u][j] = Specialisation.margin(r[j], k, u, pi[u]);
       }
       settled[u] = Crossings.settledAtOrAbove(margins[u], SPECIALISED);
-      order[u] = u;
     }
-    Arrays.sort(order, (x, y) -> Integer.compare(settled[x], settled[y]));
     int runSteps = spec.axes().schedule().steps();
     double window = STAGE_FRACTION * runSteps;
     List<TruthEvent> out = new ArrayList<>();
     double previous = steps[0];
-    int from = 0;
-    while (from < k) {
-      if (settled[order[from]] <= 0) {
-        from++;
-        continue;
-      }
-      int to = from + 1;
-      while (to < k && steps[settled[order[to]]] - steps[settled[order[from]]] <= window) {
-        to++;
-      }
-      double[] mean = new double[m];
-      for (int g = from; g < to; g++) {
-        for (int j = 0; j < m; j++) {
-          mean[j] += margins[order[g]][j] / (to - from);
-        }
-      }
-      TruthEvent e = stage(runId, loss, steps, mean, to - from, previous, runSteps);
+    for (int[] group : together(settled, steps, window)) {
+      TruthEvent e = stage(runId, loss, steps, mean(margins, group, 1.0), group.length, previous,
+          runSteps);
       if (e != null && (out.isEmpty() || e.step() - out.get(out.size() - 1).step() > window)) {
         out.add(e);
         previous = e.step();
       }
+    }
+    return out;
+  }
+
+  /**
+   * The items (units or pairs) with a settling index {@code at[i]} &gt; 0, in order of it, in
+   * groups whose settling steps lie within {@code window} of the group's first.
+   */
+  private static List<int[]> together(int[] at, int[] steps, double window) {
+    Integer[] order = new Integer[at.length];
+    for (int i = 0; i < at.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Integer.compare(at[x], at[y]));
+    List<int[]> groups = new ArrayList<>();
+    int from = 0;
+    while (from < at.length) {
+      if (at[order[from]] <= 0) {
+        from++;
+        continue;
+      }
+      int to = from + 1;
+      while (to < at.length && steps[at[order[to]]] - steps[at[order[from]]] <= window) {
+        to++;
+      }
+      int[] group = new int[to - from];
+      for (int g = from; g < to; g++) {
+        group[g - from] = order[g];
+      }
+      groups.add(group);
       from = to;
+    }
+    return groups;
+  }
+
+  /** sign × the mean over the items of {@code group} of series[item][j], for every j. */
+  private static double[] mean(double[][] series, int[] group, double sign) {
+    double[] out = new double[series[group[0]].length];
+    for (int item : group) {
+      for (int j = 0; j < out.length; j++) {
+        out[j] += sign * series[item][j] / group.length;
+      }
     }
     return out;
   }
@@ -297,43 +321,24 @@ final class TeacherStudentTrainer {
     if (m < 2 || cos[m - 1] == null) {
       return List.of();
     }
+    double[][] byPair = new double[pairs][m];
     int[] split = new int[pairs];
-    Integer[] order = new Integer[pairs];
-    double[] negated = new double[m];
     for (int p = 0; p < pairs; p++) {
       for (int j = 0; j < m; j++) {
-        negated[j] = -cos[j][p];
+        byPair[p][j] = cos[j][p];
       }
-      split[p] = Crossings.settledAtOrAbove(negated, -0.5);
-      order[p] = p;
+      split[p] = Crossings.settledAtOrAbove(mean(byPair, new int[] {p}, -1.0), -0.5);
     }
-    Arrays.sort(order, (x, y) -> Integer.compare(split[x], split[y]));
     int runSteps = spec.axes().schedule().steps();
-    double window = STAGE_FRACTION * runSteps;
     List<TruthEvent> out = new ArrayList<>();
     double previous = steps[0];
-    int from = 0;
-    while (from < pairs) {
-      if (split[order[from]] <= 0) {
-        from++;
-        continue;
-      }
-      int to = from + 1;
-      while (to < pairs && steps[split[order[to]]] - steps[split[order[from]]] <= window) {
-        to++;
-      }
-      double[] fall = new double[m];
-      for (int g = from; g < to; g++) {
-        for (int j = 0; j < m; j++) {
-          fall[j] -= cos[j][order[g]] / (to - from);
-        }
-      }
-      TruthEvent e = split(runId, steps, fall, to - from, previous, runSteps);
+    for (int[] group : together(split, steps, STAGE_FRACTION * runSteps)) {
+      TruthEvent e = split(runId, steps, mean(byPair, group, -1.0), group.length, previous,
+          runSteps);
       if (e != null) {
         out.add(e);
         previous = e.step();
       }
-      from = to;
     }
     return out;
   }
