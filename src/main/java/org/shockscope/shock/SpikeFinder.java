@@ -45,9 +45,12 @@ final class SpikeFinder {
   private static final double SIDE_RATIO = 3.0;
   /**
    * Largest change of the baseline across a spike, as a fraction of its height: beyond it the
-   * excursion is a step, left to the jump search.
+   * excursion is a step, left to the jump search. A step of size S that the rolling median lags
+   * behind leaves residuals of at most S, so an excursion higher than the change of its baseline
+   * is a transient; a catapult's loss may settle in a basin well above its old level (on the
+   * log scale about half-way up its spike), so the bound is the step's own limit, 1.
    */
-  private static final double MAX_LEVEL_SHIFT = 0.5;
+  private static final double MAX_LEVEL_SHIFT = 1.0;
   /** Samples within this many σ of the baseline are left alone when cleaning. */
   private static final double CLEAN_SIGMAS = 3.0;
 
@@ -56,6 +59,7 @@ final class SpikeFinder {
   private double[] residual = new double[0];
   private double[] work = new double[0];
   private double[] side = new double[0];
+  private double[] pseudoWork = new double[0];
   private double residualLag1;
   /** Values at or below this are held at the series' resolution floor. */
   private double floorLevel = Double.NEGATIVE_INFINITY;
@@ -105,9 +109,13 @@ final class SpikeFinder {
       double sign = Math.signum(residual[i]);
       int start = i;
       int peak = i;
+      int top = i;
       while (i < n && sign * residual[i] >= low) {
         if (sign * residual[i] > sign * residual[peak]) {
           peak = i;
+        }
+        if (sign * x[i] > sign * x[top]) {
+          top = i;
         }
         i++;
       }
@@ -122,7 +130,7 @@ final class SpikeFinder {
       if (Math.abs(baseline[end + 1] - baseline[start - 1]) > MAX_LEVEL_SHIFT * Math.abs(height)) {
         continue;
       }
-      double sd = Math.max(surroundingSd(x, n, start, end, reach), floor);
+      double sd = Math.max(surroundingSd(t, x, n, start, end, reach), floor);
       if (Math.abs(height) < threshold * sd) {
         continue;
       }
@@ -139,7 +147,9 @@ final class SpikeFinder {
       double tRight = crossing(t, residual, right, right + 1, sign * half, sign);
       double strength = Math.abs(height) / sd;
       double score = 1.0 / (1.0 + Math.exp(-(strength - threshold)));
-      out.add(new Spike(peak, height, baseline[peak], baseline[start - 1], baseline[end + 1],
+      // Reported at its largest value (an oscillating catapult peaks twice, and the baseline
+      // under its second peak has already risen), measured at its largest residual.
+      out.add(new Spike(top, height, baseline[top], baseline[start - 1], baseline[end + 1],
           tRight - tLeft, strength, score));
       double clean = Math.min(CLEAN_SIGMAS * sd, half);
       int a = peak;
@@ -183,35 +193,51 @@ final class SpikeFinder {
   }
 
   /**
-   * The noise around the excursion [start, end], from the absolute residuals of the samples
-   * within {@code reach} before it and of those within {@code reach} after it (samples at the
-   * resolution floor left out; a side with fewer than {@link #MIN_HALF_WINDOW} samples is not
-   * used): 1.4826 × the median of both sides together, or of the noisier side alone when the
-   * two sides' medians differ by more than {@link #SIDE_RATIO} (far beyond the sampling error
-   * of a median of 5 or more samples of the same noise). A loss is noisy on its plateau and
-   * smooth once it converges: judged only against the series-wide scale, the plateau's ordinary
-   * fluctuations would be spikes, and a fluctuation at the end of a plateau has a smooth descent
-   * on its other side.
+   * The noise around the excursion [start, end] from the samples within {@code reach} before it
+   * and those within {@code reach} after it (samples at the resolution floor left out; a side
+   * with fewer than {@link #MIN_HALF_WINDOW} samples is not used). A side's scale is the smaller
+   * of 1.4826 × the median absolute residual from the baseline and the pseudo-residual scale
+   * ({@link RobustOps#noiseScale}): a rolling median lags behind a fast smooth decay (a
+   * catapult's loss sliding back down its basin), and its residuals there are trend, not noise,
+   * while pseudo-residuals cancel local lines and steady curvature. The two sides are pooled (root
+   * mean square), or the noisier is used alone when they differ by more than
+   * {@link #SIDE_RATIO} (far beyond the sampling error of 5 or more samples of the same noise). A
+   * loss is noisy on its plateau and smooth once it converges: judged only against the
+   * series-wide scale, the plateau's ordinary fluctuations would be spikes, and a fluctuation at
+   * the end of a plateau has a smooth descent on its other side.
    */
-  private double surroundingSd(double[] x, int n, int start, int end, int reach) {
-    int from = Math.max(0, start - reach);
-    int to = Math.min(n, end + 1 + reach);
-    int left = collect(x, from, start, 0);
-    double leftMedian = left < MIN_HALF_WINDOW ? 0.0 : RobustOps.median(work, 0, left,
-        sideWork(left));
-    int both = collect(x, end + 1, to, left);
-    int right = both - left;
-    double rightMedian = right < MIN_HALF_WINDOW ? 0.0 : RobustOps.median(work, left, both,
-        sideWork(right));
-    double median;
-    if (left < MIN_HALF_WINDOW || right < MIN_HALF_WINDOW) {
-      median = Math.max(leftMedian, rightMedian);
-    } else if (Math.max(leftMedian, rightMedian) > SIDE_RATIO * Math.min(leftMedian, rightMedian)) {
-      median = Math.max(leftMedian, rightMedian);
-    } else {
-      median = RobustOps.medianInPlace(work, both);
+  private double surroundingSd(double[] t, double[] x, int n, int start, int end, int reach) {
+    double left = sideSd(t, x, Math.max(0, start - reach), start);
+    double right = sideSd(t, x, end + 1, Math.min(n, end + 1 + reach));
+    if (Double.isNaN(left) || Double.isNaN(right)) {
+      return Double.isNaN(left) ? (Double.isNaN(right) ? 0.0 : right) : left;
     }
-    return RobustOps.MAD_TO_SIGMA * median;
+    if (Math.max(left, right) > SIDE_RATIO * Math.min(left, right)) {
+      return Math.max(left, right);
+    }
+    return Math.sqrt(0.5 * (left * left + right * right));
+  }
+
+  /** A side's noise scale (see {@link #surroundingSd}), NaN with too few samples. */
+  private double sideSd(double[] t, double[] x, int from, int to) {
+    int m = collect(x, from, to, 0);
+    if (m < MIN_HALF_WINDOW) {
+      return Double.NaN;
+    }
+    double lagged = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+    m = 0;
+    double[] ts = sideWork(2 * (to - from));
+    for (int i = from; i < to; i++) {
+      if (x[i] > floorLevel) {
+        ts[m] = t[i];
+        work[m++] = x[i];
+      }
+    }
+    if (pseudoWork.length < m) {
+      pseudoWork = new double[Math.max(m, 2 * pseudoWork.length)];
+    }
+    double pseudo = RobustOps.noiseScale(ts, work, 0, m, pseudoWork);
+    return Math.min(lagged, pseudo);
   }
 
   /** Appends |residual| of the samples of [from, to) above the floor to work[at..]. */
