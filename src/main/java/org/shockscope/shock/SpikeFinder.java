@@ -207,8 +207,11 @@ final class SpikeFinder {
    * the end of a plateau has a smooth descent on its other side.
    */
   private double surroundingSd(double[] t, double[] x, int n, int start, int end, int reach) {
-    double left = sideSd(t, x, Math.max(0, start - reach), start);
-    double right = sideSd(t, x, end + 1, Math.min(n, end + 1 + reach));
+    int near = Math.max(MIN_HALF_WINDOW, reach / 2);
+    double left = sideSd(t, x, Math.max(0, start - reach), start, Math.max(0, start - near),
+        start);
+    double right = sideSd(t, x, end + 1, Math.min(n, end + 1 + reach), end + 1,
+        Math.min(n, end + 1 + near));
     if (Double.isNaN(left) || Double.isNaN(right)) {
       return Double.isNaN(left) ? (Double.isNaN(right) ? 0.0 : right) : left;
     }
@@ -218,20 +221,27 @@ final class SpikeFinder {
     return Math.sqrt(0.5 * (left * left + right * right));
   }
 
-  /** A side's noise scale (see {@link #surroundingSd}), NaN with too few samples. */
-  private double sideSd(double[] t, double[] x, int from, int to) {
+  /**
+   * A side's noise scale (see {@link #surroundingSd}) from its samples [from, to), the
+   * pseudo-residuals from the nearer [nearFrom, nearTo) only (a side that reaches from a noisy
+   * plateau into a converged tail has pseudo-residuals of two sizes); NaN with too few samples.
+   */
+  private double sideSd(double[] t, double[] x, int from, int to, int nearFrom, int nearTo) {
     int m = collect(x, from, to, 0);
     if (m < MIN_HALF_WINDOW) {
       return Double.NaN;
     }
     double lagged = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
     m = 0;
-    double[] ts = sideWork(2 * (to - from));
-    for (int i = from; i < to; i++) {
+    double[] ts = sideWork(nearTo - nearFrom);
+    for (int i = nearFrom; i < nearTo; i++) {
       if (x[i] > floorLevel) {
         ts[m] = t[i];
         work[m++] = x[i];
       }
+    }
+    if (m < MIN_HALF_WINDOW) {
+      return lagged;
     }
     if (pseudoWork.length < m) {
       pseudoWork = new double[Math.max(m, 2 * pseudoWork.length)];
