@@ -7,8 +7,7 @@ import java.util.Objects;
  * One physical event of a run seen in one or more series: a row of the {@code transitions} table
  * (SPEC §7) without its {@code run_id}. Built by {@link TransitionMerger}.
  *
- * @param step    step of the best-localised member: the narrowest [stepLo, stepHi] (the
- *                earliest such member on a tie)
+ * @param step    median of the member events' steps (the lower median for an even count)
  * @param stepLo  smallest stepLo of the members
  * @param stepHi  largest stepHi of the members
  * @param kind    the members' common kind (events of different kinds are never merged)

@@ -94,16 +94,7 @@ public final class TransitionMerger {
       score = Math.max(score, e.score());
       names.add(e.qualifiedSeries());
     }
-    // The best-localised member gives the step: the series that move together are not equally
-    // precise (a loss logged every few steps against checkpoints far apart, a sharp rank switch
-    // against a slow drift of a norm), and a median would side with the many coarse ones.
-    ShockEvent best = group.get(0);
-    for (ShockEvent e : group) {
-      if (e.stepHi() - e.stepLo() < best.stepHi() - best.stepLo()) {
-        best = e;
-      }
-    }
-    long step = best.step();
+    long step = group.get((group.size() - 1) / 2).step();
     return new Transition(step, lo, hi, group.get(0).kind(), names.size(),
         new ArrayList<>(names), score);
   }

@@ -64,28 +64,6 @@ class TransitionMergerTest {
     assertEquals(2, TransitionMerger.merge(narrow, 1_200.0).size());
   }
 
-  /**
-   * A student's weights (checkpoints every 600 steps) and its loss (logged every 120) move in one
-   * transition; the loss pins it down, the coarse weight series would put it 2,500 steps early.
-   */
-  @Test
-  void aTransitionTakesTheStepOfItsBestLocalisedEvent() {
-    List<ShockEvent> events = List.of(
-        front("fc1.weight/spectral_entropy", 15_978, 15_000, 17_000, 1_823),
-        front("fc1.weight/effective_rank", 16_100, 15_600, 16_800, 1_400),
-        front("loss", 18_431, 18_300, 18_560, 865));
-    List<Transition> merged = TransitionMerger.merge(events, 1_800.0);
-    assertEquals(1, merged.size(), merged.toString());
-    assertEquals(18_431, merged.get(0).step());
-    assertEquals(15_000, merged.get(0).stepLo());
-    assertEquals(18_560, merged.get(0).stepHi());
-  }
-
-  private static ShockEvent front(String series, long step, long lo, long hi, double width) {
-    return new ShockEvent(series, "", ShockEvent.JUMP, step, lo, hi, 0, 1, 1, width, width / 4,
-        10, 0.9);
-  }
-
   private static ShockEvent widthJump(String series, long step, double width) {
     return new ShockEvent(series, "", ShockEvent.JUMP, step, step - 50, step + 50, 0, 1, 1,
         width, width / 4, 10, 0.9);
