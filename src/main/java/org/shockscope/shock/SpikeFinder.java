@@ -45,12 +45,9 @@ final class SpikeFinder {
   private static final double SIDE_RATIO = 3.0;
   /**
    * Largest change of the baseline across a spike, as a fraction of its height: beyond it the
-   * excursion is a step, left to the jump search. A step of size S that the rolling median lags
-   * behind leaves residuals of at most S, so an excursion higher than the change of its baseline
-   * is a transient; a catapult's loss may settle in a basin well above its old level (on the
-   * log scale about half-way up its spike), so the bound is the step's own limit, 1.
+   * excursion is a step, left to the jump search.
    */
-  private static final double MAX_LEVEL_SHIFT = 1.0;
+  private static final double MAX_LEVEL_SHIFT = 0.5;
   /** Samples within this many σ of the baseline are left alone when cleaning. */
   private static final double CLEAN_SIGMAS = 3.0;
 

@@ -119,8 +119,9 @@ class SpikeAndDivergenceTest {
    * The lab's catapults (as in {@code conf/lab-eval.json}, seeds 61–65): every recovered loss
    * spike is found at its peak. Among them: a loss that oscillates over two peaks (11.6, then
    * 2.1, then 9.4) is reported at the larger, and losses that settle after the spike in a basin
-   * far above their old level (0.004 → 2.2 → 0.16, decaying over 30 steps) are spikes, not
-   * steps: the fast smooth decay after them is no noise to hide them in.
+   * far above their old level (0.004 → 2.2 → 0.16, decaying over 30 steps) are found: the
+   * rolling median lags behind that fast smooth decay, and its residuals there are no noise to
+   * hide the spike in.
    */
   @Test
   void theLabsCatapultSpikesAreFoundAtTheirPeaks() {
