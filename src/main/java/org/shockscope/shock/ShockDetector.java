@@ -155,8 +155,7 @@ public final class ShockDetector {
     double floorSd = config.resolution() * range;
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
-    spikeFinder.setFloor(logScale && smallest > 0.0 ? Math.log(smallest)
-        : Double.NEGATIVE_INFINITY);
+    spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
     spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     for (SpikeFinder.Spike s : spikes) {
@@ -182,7 +181,7 @@ public final class ShockDetector {
       spikeFinder.setFloor(smallest);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
       findJumps(x, n, linearFloorSd, Double.NaN, false);
-      spikeFinder.setFloor(smallest > 0.0 ? Math.log(smallest) : Double.NEGATIVE_INFINITY);
+      spikeFinder.setFloor(logFloor);
       spikeFinder.noise(cleaned, n, floorSd, config.spikeWindowFraction());
     }
     findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
