@@ -211,7 +211,7 @@ final class TeacherStudentTrainer {
     List<TruthEvent> out = new ArrayList<>();
     double previous = steps[0];
     for (int[] group : together(settled, steps, window)) {
-      TruthEvent e = stage(runId, loss, steps, mean(margins, group, 1.0), group.length, previous,
+      TruthEvent e = stage(runId, loss, steps, mean(margins, group), group.length, previous,
           runSteps);
       if (e != null && (out.isEmpty() || e.step() - out.get(out.size() - 1).step() > window)) {
         out.add(e);
@@ -252,23 +252,30 @@ final class TeacherStudentTrainer {
     return groups;
   }
 
-  /** sign × the mean over the items of {@code group} of series[item][j], for every j. */
-  private static double[] mean(double[][] series, int[] group, double sign) {
+  /** The mean over the items of {@code group} of series[item][j], for every j. */
+  private static double[] mean(double[][] series, int[] group) {
     double[] out = new double[series[group[0]].length];
     for (int item : group) {
       for (int j = 0; j < out.length; j++) {
-        out[j] += sign * series[item][j] / group.length;
+        out[j] += series[item][j] / group.length;
       }
     }
     return out;
   }
 
   /**
-   * The truth row of one stage from its units' mean margin {@code s}, or null when it never
-   * settles, is not sudden, has no plateau since {@code previous} (a step) or no visible drop.
+   * A rise of a series s through 1/2 measured at the logged steps: {@code settled} is the first
+   * index from which s stays ≥ 1/2, t25 and t75 its interpolated 1/4 and 3/4 crossings around it
+   * (steps), {@code width} the tanh width between them.
    */
-  private TruthEvent stage(String runId, StepSeries loss, int[] steps, double[] s, int units,
-                           double previous, int runSteps) {
+  private record Front(int settled, double t25, double t75, double width) {}
+
+  /**
+   * The rise of {@code s} (about 0 before, about 1 after) as a {@link Front}, or null when it
+   * never settles ≥ 1/2, lacks a crossing, is not sudden (w &gt; {@link #SUDDEN_WIDTH_FRACTION}
+   * of the run) or starts less than 2w after {@code previous} (a step).
+   */
+  private static Front front(int[] steps, double[] s, double previous, int runSteps) {
     int i = Crossings.settledAtOrAbove(s, SPECIALISED);
     if (i <= 0) {
       return null;
@@ -287,6 +294,23 @@ final class TeacherStudentTrainer {
     if (!(width <= SUDDEN_WIDTH_FRACTION * runSteps) || t25 - previous < 2 * width) {
       return null;
     }
+    return new Front(i, t25, t75, width);
+  }
+
+  /**
+   * The truth row of one stage from its units' mean margin {@code s}, or null when it never
+   * settles, is not sudden, has no plateau since {@code previous} (a step) or no visible drop.
+   */
+  private TruthEvent stage(String runId, StepSeries loss, int[] steps, double[] s, int units,
+                           double previous, int runSteps) {
+    Front f = front(steps, s, previous, runSteps);
+    if (f == null) {
+      return null;
+    }
+    int i = f.settled();
+    double t25 = f.t25();
+    double t75 = f.t75();
+    double width = f.width();
     double[] v = loss.values();
     double plateauFrom = 0.5 * (previous + t25);
     double before = median(v, steps, plateauFrom, t25);
@@ -321,19 +345,20 @@ final class TeacherStudentTrainer {
     if (m < 2 || cos[m - 1] == null) {
       return List.of();
     }
-    double[][] byPair = new double[pairs][m];
+    // the pairs' separation 1 − c_ij rises from about 0 to about 1 as they split
+    double[][] separation = new double[pairs][m];
     int[] split = new int[pairs];
     for (int p = 0; p < pairs; p++) {
       for (int j = 0; j < m; j++) {
-        byPair[p][j] = cos[j][p];
+        separation[p][j] = 1.0 - cos[j][p];
       }
-      split[p] = Crossings.settledAtOrAbove(mean(byPair, new int[] {p}, -1.0), -0.5);
+      split[p] = Crossings.settledAtOrAbove(separation[p], SPECIALISED);
     }
     int runSteps = spec.axes().schedule().steps();
     List<TruthEvent> out = new ArrayList<>();
     double previous = steps[0];
     for (int[] group : together(split, steps, STAGE_FRACTION * runSteps)) {
-      TruthEvent e = split(runId, steps, mean(byPair, group, -1.0), group.length, previous,
+      TruthEvent e = split(runId, steps, mean(separation, group), group.length, previous,
           runSteps);
       if (e != null) {
         out.add(e);
@@ -344,35 +369,21 @@ final class TeacherStudentTrainer {
   }
 
   /**
-   * The truth row of one split from its pairs' negated mean cosine {@code fall} (rising from
-   * about −1 to about 0), or null when it is not sudden or has no plateau since
-   * {@code previous}.
+   * The truth row of one split from its pairs' mean separation {@code s} = 1 − cosine, or null
+   * when it is not sudden or has no plateau since {@code previous} (see {@link #front}).
    */
-  private TruthEvent split(String runId, int[] steps, double[] fall, int pairs, double previous,
+  private TruthEvent split(String runId, int[] steps, double[] s, int pairs, double previous,
                            int runSteps) {
-    int i = Crossings.settledAtOrAbove(fall, -0.5);
-    if (i <= 0) {
+    Front f = front(steps, s, previous, runSteps);
+    if (f == null) {
       return null;
     }
-    int q3 = i;
-    while (q3 > 0 && fall[q3 - 1] >= -0.75) {
-      q3--;
-    }
-    int q1 = Crossings.firstAtOrAbove(fall, i, -0.25);
-    if (q3 == 0 || q1 < 0) {
-      return null;
-    }
-    double t75 = Crossings.interpolatedStep(steps, fall, q3, -0.75);
-    double t25 = Crossings.interpolatedStep(steps, fall, q1, -0.25);
-    double width = Crossings.tanhWidth(t75, t25);
-    if (!(width <= SUDDEN_WIDTH_FRACTION * runSteps) || t75 - previous < 2 * width) {
-      return null;
-    }
-    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "fc1.weight", steps[i],
-        TruthEvent.MEASURED, width, "split of " + pairs + " pair(s) of the " + k + " student"
-        + " units: their mean cosine w_i.w_j/(|w_i||w_j|) stays <= 1/2 from this step (3/4 and"
-        + " 1/4 crossings at " + Math.round(t75) + " and " + Math.round(t25) + ", together since "
-        + Math.round(previous) + ")");
+    // the separation's 1/4 and 3/4 crossings are the cosine's 3/4 and 1/4 ones
+    return new TruthEvent(runId, Family.TEACHER_STUDENT, TruthEvent.JUMP, "fc1.weight",
+        steps[f.settled()], TruthEvent.MEASURED, f.width(), "split of " + pairs + " pair(s) of"
+        + " the " + k + " student units: their mean cosine w_i.w_j/(|w_i||w_j|) stays <= 1/2"
+        + " from this step (3/4 and 1/4 crossings at " + Math.round(f.t25()) + " and "
+        + Math.round(f.t75()) + ", together since " + Math.round(previous) + ")");
   }
 
   /**
@@ -421,37 +432,47 @@ final class TeacherStudentTrainer {
    */
   private static double plateauSpread(double[] v, int[] steps, double from, double to,
                                       double level) {
-    double[] d = new double[v.length];
-    int c = 0;
-    for (int j = 0; j < v.length; j++) {
-      if (steps[j] >= from && steps[j] <= to) {
-        d[c++] = Math.abs(v[j] - level);
-      }
-    }
-    if (c < 2) {
+    double[] d = window(v, steps, from, to);
+    if (d.length < 2) {
       return 0.0;
     }
-    Arrays.sort(d, 0, c);
-    return 1.4826 * (c % 2 == 1 ? d[c / 2] : 0.5 * (d[c / 2 - 1] + d[c / 2]));
+    for (int j = 0; j < d.length; j++) {
+      d[j] = Math.abs(d[j] - level);
+    }
+    return 1.4826 * medianInPlace(d);
   }
 
   /** Median of the logged values at steps in [from, to] (the nearest one when none is). */
   private static double median(double[] v, int[] steps, double from, double to) {
+    double[] w = window(v, steps, from, to);
+    if (w.length == 0) {
+      int nearest = 0;
+      for (int j = 0; j < v.length; j++) {
+        if (Math.abs(steps[j] - from) < Math.abs(steps[nearest] - from)) {
+          nearest = j;
+        }
+      }
+      return v[nearest];
+    }
+    return medianInPlace(w);
+  }
+
+  /** The logged values at steps in [from, to], in step order. */
+  private static double[] window(double[] v, int[] steps, double from, double to) {
     double[] w = new double[v.length];
     int c = 0;
-    int nearest = 0;
     for (int j = 0; j < v.length; j++) {
       if (steps[j] >= from && steps[j] <= to) {
         w[c++] = v[j];
       }
-      if (Math.abs(steps[j] - from) < Math.abs(steps[nearest] - from)) {
-        nearest = j;
-      }
     }
-    if (c == 0) {
-      return v[nearest];
-    }
-    Arrays.sort(w, 0, c);
+    return Arrays.copyOf(w, c);
+  }
+
+  /** The median of a non-empty array, which it sorts. */
+  private static double medianInPlace(double[] w) {
+    Arrays.sort(w);
+    int c = w.length;
     return c % 2 == 1 ? w[c / 2] : 0.5 * (w[c / 2 - 1] + w[c / 2]);
   }
 
