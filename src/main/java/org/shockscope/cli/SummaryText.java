@@ -8,7 +8,7 @@ final class SummaryText {
 
   static String of(SweepAnalysis.Summary s) {
     long secs = s.elapsed().toSeconds();
-    return String.join(System.lineSeparator(),
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
         "shockscope: analysis complete in " + String.format("%d:%02d", secs / 60, secs % 60),
         "  sweep        " + s.sweep() + " (" + s.layout().toLowerCase(java.util.Locale.ROOT)
             + " layout)",
@@ -20,6 +20,14 @@ final class SummaryText {
             ? " unusable inputs quarantined (see the errors table)" : ""),
         "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,"
             + "phase_stats,phase_boundary,survival,importance,viscosity_law,errors}",
-        "  report       " + (s.report() == null ? "(not written)" : s.report()));
+        "  report       " + (s.report() == null ? "(not written)" : s.report())));
+    if (s.reused() != null) {
+      lines.add("  reused       " + s.reused());
+    }
+    lines.add("  warnings     " + s.warnings().size());
+    for (String w : s.warnings()) {
+      lines.add("    - " + w);
+    }
+    return String.join(System.lineSeparator(), lines);
   }
 }

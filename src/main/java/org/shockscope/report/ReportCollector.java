@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.StructField;
 import org.shockscope.ErrorRecord;
 import org.shockscope.ShockscopeException;
 import org.shockscope.spark.HyperparameterColumns;
+import org.shockscope.spark.Temperature;
 import org.shockscope.spark.Tables;
 
 /**
@@ -615,8 +616,8 @@ public final class ReportCollector {
     String momentum = opts.momentumKey() == null ? null
         : HyperparameterColumns.columnName(opts.momentumKey());
     Dataset<Row> r = runs.select(col("run_id").as("_run"),
-        col(lr).cast("double").divide(col(batch).cast("double")).as("_t"),
-        momentum != null && has(runs, momentum) ? col(momentum).cast("double").as("_m")
+        Temperature.of(col(lr), col(batch)).as("_t"),
+        momentum != null && has(runs, momentum) ? col(momentum).try_cast("double").as("_m")
             : lit(0.0).as("_m"));
     // the event set of PhaseModels.viscosityLaw, so the centroid is that of the fitted data
     Dataset<Row> ev = st.filter(col("kind").equalTo("jump").and(col("width").gt(0))

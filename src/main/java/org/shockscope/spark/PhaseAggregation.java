@@ -104,14 +104,20 @@ public final class PhaseAggregation {
       // a global aggregation always yields exactly one row, so this is a 1×1 join
       return counts.crossJoin(widths);
     }
+    // the widths' cell columns are renamed before the join: both sides derive from the same
+    // runs frame, so their columns share lineage and dropping "the right side's" copy by
+    // reference could drop the left one (cells without jump events then lost their values)
+    Dataset<Row> w = widths;
     Column cond = null;
-    for (String c : cellColumns) {
-      Column eq = counts.col(c).eqNullSafe(widths.col(c));
+    for (int i = 0; i < cellColumns.size(); i++) {
+      String c = cellColumns.get(i);
+      w = w.withColumnRenamed(c, "_cell" + i);
+      Column eq = counts.col(c).eqNullSafe(col("_cell" + i));
       cond = cond == null ? eq : cond.and(eq);
     }
-    Dataset<Row> j = counts.join(widths, cond, "left");
-    for (String c : cellColumns) {
-      j = j.drop(widths.col(c));
+    Dataset<Row> j = counts.join(w, cond, "left");
+    for (int i = 0; i < cellColumns.size(); i++) {
+      j = j.drop("_cell" + i);
     }
     return j;
   }

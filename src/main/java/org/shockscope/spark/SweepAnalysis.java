@@ -58,10 +58,22 @@ import scala.Tuple2;
  * </ol>
  */
 public final class SweepAnalysis {
-  /** Run-level summary printed at the end of the job. */
+  /**
+   * Run-level summary printed at the end of the job.
+   *
+   * @param warnings values the job could not use where a number was needed (a temperature
+   *                 with batch size 0, a model the values cannot support): the job completed
+   *                 with NULLs or empty tables there
+   * @param reused   what was taken from committed state instead of being computed again
+   */
   public record Summary(String sweep, String layout, long runs, long checkpoints,
                         long observables, long shocks, long transitions, long diverged,
-                        long errors, String out, String report, Duration elapsed) {}
+                        long errors, String out, String report, Duration elapsed,
+                        List<String> warnings, String reused) {
+    public Summary {
+      warnings = List.copyOf(warnings);
+    }
+  }
 
   private final SparkSession spark;
   private final AnalyzeSettings settings;
@@ -118,7 +130,7 @@ public final class SweepAnalysis {
       if (changed.isEmpty() && store.exists(Tables.RUNS)) {
         now.write(spark, store);
         progress.stage("done");
-        return summarise(store, full, nCheckpoints, null, progress);
+        return summarise(store, full, nCheckpoints, null, progress, List.of(), null);
       }
     }
 
@@ -168,7 +180,8 @@ public final class SweepAnalysis {
     Dataset<Row> transitions = RunDetection.transitions(detected);
 
     HyperparameterColumns hps = hyperparameters(full);
-    Dataset<Row> runs = runsTable(sweep, hps, metrics, shocks, transitions, structures).cache();
+    Dataset<Row> runs = runsTable(spark, sweep, hps, settings.lossMetric(), metrics, shocks,
+        transitions, structures).cache();
 
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
@@ -183,27 +196,10 @@ public final class SweepAnalysis {
 
     // the sweep statistics cover every run of the output, including runs kept from earlier
     // jobs, so they are computed once, from the tables as written
-    progress.stage("aggregating: phase_stats");
-    Dataset<Row> allRuns = store.read(Tables.RUNS);
-    Dataset<Row> allShocks = store.read(Tables.SHOCKS);
     List<String> cells = hps.cellColumns(settings.groupBy().isEmpty() ? sweep.groupBy()
         : settings.groupBy());
-    Column temperature = temperature(hps, allRuns);
-    HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
-    PhaseModels models = new PhaseModels(allRuns, allShocks, hps, settings.randomSeed());
-    // each table computed and written under its own stage, so the stage times say which
-    // statistic or model the aggregation spends its time in
-    store.replaceAll(Tables.PHASE_STATS, PhaseAggregation.phaseStats(allRuns, allShocks, cells,
-        temperature));
-    progress.stage("aggregating: phase_boundary");
-    store.replaceAll(Tables.PHASE_BOUNDARY, models.phaseBoundary(cells, settings.lrKey()));
-    progress.stage("aggregating: survival");
-    store.replaceAll(Tables.SURVIVAL, models.survival());
-    progress.stage("aggregating: importance");
-    store.replaceAll(Tables.IMPORTANCE, models.importance());
-    progress.stage("aggregating: viscosity_law");
-    store.replaceAll(Tables.VISCOSITY_LAW, models.viscosityLaw(temperature,
-        mom != null && mom.numeric() ? mom.column() : null));
+    List<String> warnings = new ArrayList<>(
+        new SweepAggregation(spark, store, hps, settings).write(cells, progress::stage));
 
     String report = null;
     if (settings.report()) {
@@ -214,24 +210,31 @@ public final class SweepAnalysis {
           d.galleryObservables(), d.galleryRuns(), d.scatterPoints(), d.boxCells(),
           d.boundaryCells(), d.errorRows());
       report = store.root() + "/report/index.html";
-      ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), metrics, opts),
-          report);
+      try {
+        ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), metrics, opts),
+            report);
+      } catch (RuntimeException e) {
+        // the tables are written and complete: a page that cannot be drawn must not undo them
+        warnings.add("report not written: " + e);
+        report = null;
+      }
     }
     now.write(spark, store);
     reduced.unpersist();
     detected.unpersist();
     progress.stage("done");
-    return summarise(store, full, nCheckpoints, report, progress);
+    return summarise(store, full, nCheckpoints, report, progress, warnings, null);
   }
 
   private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,
-                            JobProgress progress) {
+                            JobProgress progress, List<String> warnings, String reused) {
     Row counts = store.read(Tables.RUNS).agg(count(lit(1)),
         org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first();
     return new Summary(sweep.uri(), sweep.layout().name(), counts.getLong(0),
         nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
         store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
-        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed());
+        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed(), warnings,
+        reused);
   }
 
   static final StructType KEY_SCHEMA = new StructType()
@@ -382,7 +385,7 @@ public final class SweepAnalysis {
       .add("run_id", DataTypes.StringType, false).add("name", DataTypes.StringType, false)
       .add("step", DataTypes.LongType, false).add("value", DataTypes.DoubleType, true);
 
-  private Dataset<Row> metricsFrame(Sweep sweep) {
+  Dataset<Row> metricsFrame(Sweep sweep) {
     List<Row> rows = new ArrayList<>();
     for (RunInfo run : sweep.runs()) {
       for (MetricSeries m : run.metrics().values()) {
@@ -436,19 +439,10 @@ public final class SweepAnalysis {
     return hyperparameters(sweep, settings.seedKey());
   }
 
-  private Column temperature(HyperparameterColumns hps, Dataset<Row> runs) {
-    HyperparameterColumns.Hyperparameter lr = hps.byKey(settings.lrKey());
-    HyperparameterColumns.Hyperparameter b = hps.byKey(settings.batchKey());
-    if (lr == null || b == null || !lr.numeric() || !b.numeric()) {
-      return null;
-    }
-    return runs.col(lr.column()).divide(runs.col(b.column()));
-  }
-
   /** The runs table: discovery facts, typed hyperparameters, metrics and shock counts. */
-  private Dataset<Row> runsTable(Sweep sweep, HyperparameterColumns hps, Dataset<Row> metrics,
-                                 Dataset<Row> shocks, Dataset<Row> transitions,
-                                 Dataset<Row> structures) {
+  static Dataset<Row> runsTable(SparkSession spark, Sweep sweep, HyperparameterColumns hps,
+                                String loss, Dataset<Row> metrics, Dataset<Row> shocks,
+                                Dataset<Row> transitions, Dataset<Row> structures) {
     StructType schema = new StructType().add("run_id", DataTypes.StringType, false)
         .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
         .add("n_checkpoints", DataTypes.IntegerType, false)
@@ -470,7 +464,6 @@ public final class SweepAnalysis {
       rows.add(RowFactory.create(v.toArray()));
     }
     Dataset<Row> base = spark.createDataFrame(rows, schema);
-    String loss = settings.lossMetric();
     Dataset<Row> metricFacts = metrics.groupBy("run_id").agg(
         org.apache.spark.sql.functions.max("step").as("_last_metric"),
         org.apache.spark.sql.functions.max_by(when(col("name").equalTo(loss), col("value")),
