@@ -13,7 +13,7 @@ final class SummaryText {
         "  sweep        " + s.sweep() + " (" + s.layout().toLowerCase(java.util.Locale.ROOT)
             + " layout)",
         "  runs         " + s.runs() + " (" + s.diverged() + " diverged)",
-        "  checkpoints  " + s.checkpoints(),
+        "  checkpoints  " + s.checkpoints() + " (" + s.reduced() + " read and reduced by this job)",
         "  observables  " + s.observables() + " rows",
         "  shocks       " + s.shocks() + " events, " + s.transitions() + " run-level transitions",
         "  errors       " + s.errors() + (s.errors() > 0

@@ -102,6 +102,11 @@ final class InputFingerprints {
     store.replaceAll(TABLE, spark.createDataFrame(rows, SCHEMA).coalesce(1));
   }
 
+  /** One digest of the fingerprints of every checkpoint of {@code run}, in step order. */
+  String checkpointDigest(String run) {
+    return new TreeMap<>(checkpoints.getOrDefault(run, Map.of())).toString();
+  }
+
   /** Whether {@code run} is exactly as {@code before} saw it. */
   boolean unchanged(String run, InputFingerprints before) {
     return runs.get(run).equals(before.runs.get(run))

@@ -64,12 +64,15 @@ public final class SweepAnalysis {
    * @param warnings values the job could not use where a number was needed (a temperature
    *                 with batch size 0, a model the values cannot support): the job completed
    *                 with NULLs or empty tables there
-   * @param reused   what was taken from committed state instead of being computed again
+   * @param reduced  checkpoints read and reduced by this job (the others were unchanged since
+   *                 an earlier job, or taken from committed state)
+   * @param reused   what was taken from committed state instead of being computed again, or
+   *                 null
    */
   public record Summary(String sweep, String layout, long runs, long checkpoints,
                         long observables, long shocks, long transitions, long diverged,
                         long errors, String out, String report, Duration elapsed,
-                        List<String> warnings, String reused) {
+                        List<String> warnings, long reduced, String reused) {
     public Summary {
       warnings = List.copyOf(warnings);
     }
@@ -136,8 +139,31 @@ public final class SweepAnalysis {
 
     progress.stage("reducing checkpoints");
     String model = settings.model() != null ? settings.model() : sweep.modelJson();
-    Dataset<Row> reduced = reduce(sweep, stale, model, hadoop, progress).persist(
-        StorageLevel.MEMORY_AND_DISK());
+    // runs whose reduction an earlier, unfinished job committed are not reduced again
+    ReductionState state = new ReductionState(spark, store);
+    Map<String, String> commitKeys = ReductionState.keys(sweep.runs(), stale, model, now);
+    java.util.Set<String> resumedRuns = new java.util.TreeSet<>();
+    Dataset<Row> resumed = state.committed(commitKeys, resumedRuns);
+    String reused = null;
+    Sweep toReduce = sweep;
+    if (resumed != null) {
+      toReduce = new Sweep(sweep.uri(), sweep.layout(), sweep.name(), sweep.modelJson(),
+          sweep.groupBy(), ReductionState.remaining(sweep.runs(), resumedRuns), sweep.errors());
+      long n = 0;
+      for (RunInfo r : sweep.runs()) {
+        if (resumedRuns.contains(r.runId())) {
+          n += stale == null ? r.checkpoints().size() : stale.get(r.runId()).size();
+        }
+      }
+      reused = n + " reduced checkpoints of " + resumedRuns.size() + " runs from "
+          + store.path(ReductionState.TABLE) + " (committed by an earlier job that did not "
+          + "finish)";
+      console.printf("[shockscope] resuming: %s%n", reused);
+      progress.totals(nCheckpointsOf(toReduce, stale), toReduce.runs().size());
+    }
+    Dataset<Row> fresh = reduce(toReduce, stale, model, hadoop, progress);
+    Dataset<Row> reduced = state.commit(resumed == null ? fresh
+        : fresh.unionByName(resumed), commitKeys);
     Dataset<Row> observables = reduced.filter(col("kind").equalTo(CheckpointReducer.OBSERVABLE))
         .select(col("run_id"), col("step"), col("group"), col("name"), col("value"));
     Dataset<Row> spectra = reduced.filter(col("kind").equalTo(CheckpointReducer.SPECTRUM))
@@ -162,7 +188,6 @@ public final class SweepAnalysis {
         structures = structures.unionByName(oldStructures);
       }
     }
-    reduced.count();
     long nReadErrors = readErrors.count();
     failIfStrict(nReadErrors, "checkpoint reduction");
 
@@ -220,10 +245,10 @@ public final class SweepAnalysis {
       }
     }
     now.write(spark, store);
-    reduced.unpersist();
+    state.clear(hadoop);
     detected.unpersist();
     progress.stage("done");
-    return summarise(store, full, nCheckpoints, report, progress, warnings, null);
+    return summarise(store, full, nCheckpoints, report, progress, warnings, reused);
   }
 
   private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,
@@ -234,7 +259,15 @@ public final class SweepAnalysis {
         nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
         store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
         store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed(), warnings,
-        reused);
+        progress.checkpoints().value(), reused);
+  }
+
+  private static long nCheckpointsOf(Sweep work, Map<String, java.util.Set<Long>> stale) {
+    long n = 0;
+    for (RunInfo r : work.runs()) {
+      n += stale == null ? r.checkpoints().size() : stale.get(r.runId()).size();
+    }
+    return n;
   }
 
   static final StructType KEY_SCHEMA = new StructType()
