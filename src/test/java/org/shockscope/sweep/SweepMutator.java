@@ -515,7 +515,7 @@ public final class SweepMutator {
       throws IOException {
     List<String> lines = new ArrayList<>(Arrays.asList(Files.readString(manifest).split("\n")));
     int idCol = Csv.split(lines.get(0)).indexOf("run_id");
-    for (int i = 1; i < lines.size(); i++) {
+    for (int i = 1; i < lines.size() && idCol >= 0; i++) {
       List<String> f = new ArrayList<>(Csv.split(lines.get(i)));
       if (f.size() > idCol && f.get(idCol).equals(run)) {
         f.set(idCol, newId);
