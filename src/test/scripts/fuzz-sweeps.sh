@@ -4,7 +4,7 @@
 #   src/test/scripts/fuzz-sweeps.sh [--mutations N] [--jobs J] [--seed S] [--discovery-only]
 #
 # N mutations per layout through discovery and the tensor readers (SweepDiscoveryFuzzTest,
-# default 500), and J mutated analyze jobs per layout, two mutations each
+# default 500), and J mutated analyze jobs per layout, three mutations each
 # (SweepAnalysisFuzzTest, default 10). The seed defaults to the current time; it is printed
 # first and in every failure message, and `--seed S` replays a session exactly.
 set -euo pipefail
@@ -19,7 +19,7 @@ while [[ $# -gt 0 ]]; do
     --mutations) mutations="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --seed) seed="$2"; shift 2 ;;
-    --discovery-only) tests=SweepDiscoveryFuzzTest; shift ;;
+    --discovery-only) tests=SweepDiscoveryFuzzTest; jobs=0; shift ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac

@@ -23,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,6 +76,8 @@ class SweepAnalysisFuzzTest {
 
   @BeforeAll
   static void start() {
+    // -Dfuzz.jobs=0 (e.g. a discovery-only session) skips the class, clean jobs included
+    Assumptions.assumeTrue(jobs() > 0, "fuzz.jobs=0");
     spark = SparkSession.builder().master("local[2]").appName("SweepAnalysisFuzzTest")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
         .getOrCreate();
@@ -92,7 +95,13 @@ class SweepAnalysisFuzzTest {
 
   @AfterAll
   static void stop() {
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static int jobs() {
+    return Integer.getInteger("fuzz.jobs", 1);
   }
 
   static SweepAnalysis.Summary analyze(Path sweep, Path out, boolean strict) {
@@ -124,7 +133,7 @@ class SweepAnalysisFuzzTest {
 
   private static void fuzz(String layout) throws IOException {
     long seed = FuzzSweeps.seed();
-    int jobs = Integer.getInteger("fuzz.jobs", 1);
+    int jobs = jobs();
     Sweep clean = CLEAN.get(layout);
     Map<String, String> folders = SweepMutator.runFolders(clean);
     Map<String, String> uuids = SweepMutator.uuids(clean);
