@@ -25,6 +25,12 @@ final class CheckpointNames {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
+  /** True when {@code name} is that of a checkpoint file, {@code step_<N>.<tensor format>}. */
+  static boolean isCheckpointFile(String name) {
+    Matcher m = STEP_FILE.matcher(name);
+    return m.matches() && format(m.group(2)) != null;
+  }
+
   /** True when a file name has a pickle extension. */
   static boolean isPickle(String fileName) {
     int dot = fileName.lastIndexOf('.');

@@ -8,9 +8,10 @@ import java.util.Objects;
  * never reads tensor data (the readers of {@code org.shockscope.io} do).
  *
  * @param step   the training step ({@code N} of {@code step_<N>.*} or {@code checkpoint-<N>/})
- * @param files  fully qualified URIs of the tensor files, sorted; several for a sharded
- *               Hugging Face checkpoint (every shard named by its index, all present)
- * @param bytes  total size of {@code files} in bytes
+ * @param files  fully qualified URIs of the tensor files, sorted; for a sharded Hugging Face
+ *               checkpoint its {@code model.safetensors.index.json} (every shard it names is
+ *               present; the reader opens them through it and checks them against it)
+ * @param bytes  total size of the tensor files (of the shards, for an index) in bytes
  * @param format {@link #SAFETENSORS}, {@link #NPZ} or {@link #NPY}
  */
 public record CheckpointRef(long step, List<String> files, long bytes, String format) {

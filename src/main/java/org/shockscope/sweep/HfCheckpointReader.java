@@ -11,7 +11,8 @@ import org.apache.hadoop.fs.FileStatus;
  * <ol>
  *   <li>{@code model.safetensors.index.json} when present: the distinct files of its
  *       {@code weight_map}, each of which must be a plain {@code .safetensors} file name in this
- *       folder (no path separators, no {@code ..}) and must exist;</li>
+ *       folder (no path separators, no {@code ..}) and must exist; the checkpoint's file is then
+ *       the index itself, through which the tensor reader opens and checks the shards;</li>
  *   <li>else {@code model.safetensors};</li>
  *   <li>else an error record: {@code pickle_refused} when the folder holds
  *       {@code pytorch_model*.bin} (with how to convert it), {@code no_weights} otherwise.</li>
@@ -30,7 +31,13 @@ final class HfCheckpointReader {
                    CheckpointSet into, ErrorLog log) {
     FileStatus index = folder.file(INDEX);
     FileStatus single = folder.file(WEIGHTS);
-    if (index != null) {
+    // a folder where the weights file should be is reported as such, not as missing weights
+    FileStatus misplaced = index != null || single != null ? null
+        : folder.dir(INDEX) != null ? folder.dir(INDEX) : folder.dir(WEIGHTS);
+    if (misplaced != null) {
+      log.add(misplaced.getPath().toString(), runId, step, Problem.UNREADABLE,
+          misplaced.getPath() + " is a folder; the checkpoint's weights file was expected");
+    } else if (index != null) {
       readIndex(files, folder, index, step, runId, into, log);
     } else if (single != null) {
       into.add(step, single, CheckpointRef.SAFETENSORS);
@@ -90,7 +97,6 @@ final class HfCheckpointReader {
         return;
       }
     }
-    List<String> uris = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     long bytes = 0;
     for (String shard : shards) {
@@ -98,7 +104,6 @@ final class HfCheckpointReader {
       if (f == null) {
         missing.add(shard);
       } else {
-        uris.add(f.getPath().toString());
         bytes += f.getLen();
       }
     }
@@ -107,7 +112,10 @@ final class HfCheckpointReader {
           + " shards; missing from " + folder.uri() + ": " + missing);
       return;
     }
-    into.add(new CheckpointRef(step, uris, bytes, CheckpointRef.SAFETENSORS));
+    // the checkpoint is read through its index, which the reader checks against every shard's
+    // header: an index entry naming the wrong (existing) shard is then an error naming the
+    // index, where reading the shards alone would silently drop the misplaced tensor
+    into.add(new CheckpointRef(step, List.of(source), bytes, CheckpointRef.SAFETENSORS));
   }
 
   /** A file name that cannot leave its folder or be read as a URI. */

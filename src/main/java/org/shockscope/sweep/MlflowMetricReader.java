@@ -2,6 +2,8 @@ package org.shockscope.sweep;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 
 /**
@@ -9,7 +11,10 @@ import org.apache.hadoop.fs.FileStatus;
  * line, {@code <timestamp_ms> <value> <step>}, the value as Python prints a float
  * ({@code 0.25}, {@code nan}, {@code inf}, {@code -inf}). Files written by very old MLflow
  * versions have no step column; the step is then the 0-based index of the line among the
- * file's non-blank lines. Unreadable lines are skipped and summarised in one error record.
+ * file's non-blank lines. A file is of that old kind only when none of its lines has a step:
+ * in a file that has steps, a line with two fields is a line cut short, whose index is no step,
+ * so it is skipped like every unreadable line. Unreadable lines are summarised in one error
+ * record.
  */
 final class MlflowMetricReader {
   private MlflowMetricReader() {}
@@ -20,6 +25,10 @@ final class MlflowMetricReader {
     SeriesAccumulator.Column local = new SeriesAccumulator().column(key);
     SeriesAccumulator.Column column = into.column(key);
     LineProblems problems = new LineProblems();
+    // lines without a step, held until the file is known to have no line with one
+    SeriesAccumulator.Column stepless = new SeriesAccumulator().column(key);
+    List<Long> steplessLines = new ArrayList<>();
+    boolean withSteps = false;
     String[] parts = new String[4];
     try (BufferedReader r = files.openLog(file)) {
       long lineNo = 0;
@@ -32,6 +41,7 @@ final class MlflowMetricReader {
         int n = split(line.trim(), parts);
         long step = n == 3 ? NumberText.step(parts[2]) : index;
         index++;
+        withSteps |= n == 3;
         if (n != 2 && n != 3) {
           problems.add("line " + lineNo, "expected '<timestamp> <value> <step>'");
         } else if (!NumberText.isDecimal(parts[0])) {
@@ -40,7 +50,13 @@ final class MlflowMetricReader {
           problems.add("line " + lineNo, "step '" + parts[2] + "' is not a non-negative integer");
         } else {
           try {
-            local.add(step, NumberText.metric(parts[1], false));
+            double v = NumberText.metric(parts[1], false);
+            if (n == 3) {
+              local.add(step, v);
+            } else {
+              stepless.add(step, v);
+              steplessLines.add(lineNo);
+            }
           } catch (NumberFormatException e) {
             problems.add("line " + lineNo, "value '" + parts[1] + "' is not a number");
           }
@@ -49,6 +65,13 @@ final class MlflowMetricReader {
     } catch (IOException e) {
       log.io(source, runId, null, e);
       return;
+    }
+    if (withSteps) {
+      for (long l : steplessLines) {
+        problems.add("line " + l, "no step, where the file's other lines have one");
+      }
+    } else {
+      stepless.copyTo(local);
     }
     local.copyTo(column);
     problems.report(log, source, runId);

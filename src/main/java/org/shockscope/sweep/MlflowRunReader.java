@@ -77,6 +77,12 @@ final class MlflowRunReader {
         @Override
         public boolean folder(String relative, FileStatus dir) {
           long step = CheckpointNames.hfStep(dir.getPath().getName());
+          if (CheckpointNames.isCheckpointFile(dir.getPath().getName())) {
+            run.log.add(dir.getPath().toString(), uuid, null, Problem.BAD_NAME, "Folder "
+                + dir.getPath() + " is named like a checkpoint file; checkpoints are files"
+                + " step_<N>.safetensors, step_<N>.npz or step_<N>.npy");
+            return false;
+          }
           if (step < 0) {
             return true;
           }
@@ -122,7 +128,13 @@ final class MlflowRunReader {
     }
     Path tag = new Path(folder.dir("tags").getPath(), "mlflow.runName");
     try {
-      String name = stripLineBreak(files.readSmallText(files.status(tag)));
+      FileStatus status = files.status(tag);
+      if (status.isDirectory()) {
+        log.add(tag.toString(), uuid, null, Problem.UNREADABLE, tag + " is a folder; a file"
+            + " holding the run's name was expected");
+        return null;
+      }
+      String name = stripLineBreak(files.readSmallText(status));
       return name.isBlank() ? null : name;
     } catch (FileNotFoundException e) {
       return null;

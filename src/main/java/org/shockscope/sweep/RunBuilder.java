@@ -56,6 +56,14 @@ final class RunBuilder {
     }
   }
 
+  /** Logs {@code dir}, a folder where a file of that name was expected; null is ignored. */
+  void notAFolder(FileStatus dir) {
+    if (dir != null) {
+      log.add(dir.getPath().toString(), runId, null, Problem.UNREADABLE, dir.getPath()
+          + " is a folder; a file was expected");
+    }
+  }
+
   /**
    * The run, or no run when it has neither a metric nor a checkpoint, which is logged naming
    * {@code lookedFor}; with the run's error records either way.

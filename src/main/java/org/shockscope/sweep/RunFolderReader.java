@@ -1,6 +1,7 @@
 package org.shockscope.sweep;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 
@@ -19,7 +20,7 @@ import org.apache.hadoop.fs.FileStatus;
  * folder. Weights at the run folder's top level (the Trainer's final {@code save_model}) are
  * not a checkpoint: their step is not recorded, and with {@code load_best_model_at_end} they
  * are not even the last weights. {@code config.json}: the run folder's, else the newest
- * checkpoint's.
+ * checkpoint's. A folder named like one of these files is reported, never silently skipped.
  */
 final class RunFolderReader {
   static final String PARAMS = "params.json";
@@ -28,6 +29,9 @@ final class RunFolderReader {
   static final String CHECKPOINTS = "checkpoints";
   static final String TRAINER_STATE = "trainer_state.json";
   static final String CONFIG = "config.json";
+  /** Names that are files when present; a folder of such a name is an unusable input. */
+  private static final List<String> EXPECTED_FILES = List.of(PARAMS, METRICS_CSV,
+      METRICS_JSONL, TRAINER_STATE, CONFIG);
   private static final String LOOKED_FOR = "metrics.csv, metrics.jsonl, trainer_state.json,"
       + " checkpoints/step_<N>.{safetensors,npz,npy}, checkpoint-<N>/";
 
@@ -83,6 +87,7 @@ final class RunFolderReader {
         continue;
       }
       HfCheckpointReader.read(files, ckpt, step, runId, run.checkpoints, run.log);
+      run.notAFolder(ckpt.dir(TRAINER_STATE));
       run.checkpointConfig(step, ckpt.file(CONFIG));
       if (ckpt.file(TRAINER_STATE) != null && step > newestStateStep) {
         newestStateStep = step;
@@ -107,6 +112,9 @@ final class RunFolderReader {
       readCheckpointFolder(files, checkpoints, run);
     }
     run.readConfig(files, folder.file(CONFIG));
+    for (String name : EXPECTED_FILES) {
+      run.notAFolder(folder.dir(name));
+    }
     return run.build(LOOKED_FOR);
   }
 

@@ -94,8 +94,8 @@ class HuggingFaceLayoutTest {
     assertEquals(List.of(
         new CheckpointRef(10, List.of(uri(c.resolve("checkpoint-10/model.safetensors"))),
             small10, "safetensors"),
-        new CheckpointRef(20, List.of(uri(c.resolve("checkpoint-20/" + SHARD1)),
-            uri(c.resolve("checkpoint-20/" + SHARD2))), shards20, "safetensors")),
+        new CheckpointRef(20, List.of(uri(c.resolve("checkpoint-20/model.safetensors.index.json"))),
+            shards20, "safetensors")),
         r1.checkpoints());
     assertEquals(CONFIG, r1.configJson());
     assertEquals(Map.of(
