@@ -106,6 +106,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%d runs, %d scored truth rows%n", s.runs(),
         s.truthRows()));
+    if (s.tuningSeedRuns() > 0) {
+      b.append(String.format(Locale.ROOT, "NOTE: %d of the %d runs have seeds below %d, the seeds"
+          + " the detector's defaults may be tuned on: these figures are not a fresh evaluation"
+          + " (make the sweep with lab --randomize N --seed S, S >= %d)%n", s.tuningSeedRuns(),
+          s.runs(), DetectorScoring.FRESH_SEEDS, DetectorScoring.FRESH_SEEDS));
+    }
     b.append(String.format(Locale.ROOT, "%nTRANSITIONS AS A USER READS THEM (the transitions "
         + "table; every transition of a scored run that matches no truth row is a false "
         + "positive, whatever its kind and series; match by time within max(2 checkpoint "
@@ -157,6 +163,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         "detector", "family", "kind", "TP", "FP", "FN", "prec", "recall", "F1", "timing"));
     for (DetectorScoring.ScoreRow r : s.rows()) {
       DetectionScore c = r.score();
+      if (c.truePositives() + c.falsePositives() + c.falseNegatives() == 0) {
+        continue;
+      }
       b.append(String.format(Locale.ROOT, "%-11s %-16s %-10s %5d %5d %5d %6s %6s %6s %8s%n",
           r.detector(), c.family(), r.kind(), c.truePositives(), c.falsePositives(),
           c.falseNegatives(), num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
@@ -191,6 +200,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("runs", s.runs());
     root.put("truth_rows", s.truthRows());
+    root.put("runs_with_tuning_seeds", s.tuningSeedRuns());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (DetectorScoring.ScoreRow r : s.rows()) {
       rows.add(rowMap(r));

@@ -89,6 +89,11 @@ public final class DetectorScoring {
   public static final String OURS = "shockscope";
   /** Row kind pooling every kind. */
   public static final String ALL_KINDS = "all";
+  /**
+   * The first seed of the evaluation: the detector's defaults may be tuned on seeds below it
+   * only, so a fresh evaluation uses seeds from it up (issue 12).
+   */
+  public static final long FRESH_SEEDS = 1000;
   /** Name of the PELT baseline in the user's view. */
   public static final String PELT = "pelt";
   /** The invariant map whose top singular values PELT sees in deep linear runs. */
@@ -194,11 +199,13 @@ public final class DetectorScoring {
    * @param pelt      PELT's pooled score at each penalty factor
    * @param peltBest  the penalty factor with PELT's best F1
    * @param rows      the series-matched view (legacy), with the OLMo-core and Megatron rules
+   * @param tuningSeedRuns runs whose seed ({@code lab_seed}'s run seed, else {@code seed}) is
+   *                  below {@link #FRESH_SEEDS}: seeds defaults may be tuned on
    */
   public record Scores(List<BinScore> view, List<ControlRate> controls, List<PenaltyPoint> pelt,
                        double peltBest, List<ScoreRow> rows, List<WidthCheck> widths,
                        List<StepCheck> steps, List<Mismatch> mismatches, int runs,
-                       int truthRows) {
+                       int truthRows, int tuningSeedRuns) {
     public Scores {
       view = List.copyOf(view);
       controls = List.copyOf(controls);
@@ -312,7 +319,7 @@ public final class DetectorScoring {
     return new Scores(view.bins, view.controls, view.grid, view.best, rows,
         widths(truth, spectralEvents, spanOf),
         stepChecks(spans, oursTruth, ours, logInterval), mismatches(spans, oursTruth, ours),
-        spans.size(), scored.size());
+        spans.size(), all.size(), tuningSeedRuns(runs.values()));
   }
 
   private record UserView(List<BinScore> bins, List<ControlRate> controls,
@@ -402,6 +409,18 @@ public final class DetectorScoring {
     bin(OURS, oursTally, runs, bins, controls);
     bin(PELT, peltTallies.get(best), runs, bins, controls);
     return new UserView(bins, controls, grid, factors[best]);
+  }
+
+  /** Runs whose {@code seed} parameter is below {@link #FRESH_SEEDS} (runs without one: none). */
+  private static int tuningSeedRuns(Iterable<RunInfo> runs) {
+    int n = 0;
+    for (RunInfo r : runs) {
+      double seed = number(r.params().get("seed"));
+      if (!Double.isNaN(seed) && seed < FRESH_SEEDS) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static double f1(DetectionScore s) {
