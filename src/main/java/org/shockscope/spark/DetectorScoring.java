@@ -309,9 +309,21 @@ public final class DetectorScoring {
       anyTruth.add(new TruthEvent(t.runId(), t.family(), "", "", step));
     }
     List<ScoreRow> rows = new ArrayList<>();
-    rows.addAll(rows(OURS, spans, oursTruth, ours));
+    // the series-matched view leaves the negative controls out (the user's view scores them)
+    Set<String> controlRuns = new HashSet<>();
+    for (LabTruthFile.Row t : all) {
+      if (DetectorEvaluation.NONE.equals(t.kind())) {
+        controlRuns.add(t.runId());
+      }
+    }
+    List<RunSpan> legacySpans = spans.stream()
+        .filter(x -> !controlRuns.contains(x.runId())).toList();
+    List<Detection> legacyOurs = ours.stream()
+        .filter(d -> !controlRuns.contains(d.runId())).toList();
+    rows.addAll(rows(OURS, legacySpans, oursTruth, legacyOurs));
     for (BaselineRule rule : BaselineRule.values()) {
-      rows.addAll(rows(label(rule), spans, anyTruth, baseline(rule, runs.values())));
+      rows.addAll(rows(label(rule), legacySpans, anyTruth, baseline(rule, runs.values()).stream()
+          .filter(d -> !controlRuns.contains(d.runId())).toList()));
     }
     Map<String, RunSpan> spanOf = new HashMap<>();
     spans.forEach(s -> spanOf.put(s.runId(), s));
