@@ -283,7 +283,8 @@ public final class RandomizedLab {
    * at every step counts only when a spike of the logged loss ({@link SpikeScan} on the logged
    * rows) spans its peak step (runs logged every 20 steps do not show a 4-step excursion), and
    * of several such rows within one logged spike only the one nearest its logged peak is kept
-   * (the logged loss shows one excursion).
+   * (the logged loss shows one excursion); logged spikes closer to each other than twice their
+   * duration form one episode with one row (see below).
    */
   static TrainedRun visibleSpikes(TrainedRun run) {
     List<SpikeScan.Spike> logged = SpikeScan.find(run.metrics());
@@ -303,10 +304,27 @@ public final class RandomizedLab {
         }
       }
     }
-    for (TruthEvent e : nearest) {
-      if (e != null) {
-        kept.add(e);
+    // A train of bounces (edge-of-stability oscillation, Adam's late instabilities) is one
+    // episode, not one transition per bounce: a logged spike starting less than twice its own
+    // duration after the previous one ended joins its episode, which keeps only the row of its
+    // highest logged peak.
+    int episodeBest = -1;
+    for (int i = 0; i < nearest.length; i++) {
+      SpikeScan.Spike sp = logged.get(i);
+      boolean joins = i > 0 && sp.startStep() - logged.get(i - 1).endStep()
+          < 2 * (sp.endStep() - sp.startStep());
+      if (!joins) {
+        if (episodeBest >= 0) {
+          kept.add(nearest[episodeBest]);
+        }
+        episodeBest = -1;
       }
+      if (nearest[i] != null && (episodeBest < 0 || sp.peak() > logged.get(episodeBest).peak())) {
+        episodeBest = i;
+      }
+    }
+    if (episodeBest >= 0) {
+      kept.add(nearest[episodeBest]);
     }
     kept.sort((a, b) -> Double.compare(a.step(), b.step()));
     return new TrainedRun(run.runId(), run.family(), run.params(), run.modelConfig(),

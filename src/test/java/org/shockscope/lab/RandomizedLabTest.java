@@ -155,4 +155,35 @@ class RandomizedLabTest {
     java.util.Arrays.sort(w);
     return w[w.length / 2];
   }
+
+  /**
+   * Loss 1 with three two-step bounces (peaks 3, 5, 3 at 40, 44, 48, two steps apart) and an
+   * isolated spike at 80: the bounces are one episode, kept at its highest peak (44), the
+   * isolated spike stays, and a spike row the logged loss does not show (60) goes.
+   */
+  @Test
+  void aTrainOfBouncesIsOneSpikeAndUnloggedSpikesGo() {
+    int[] steps = new int[100];
+    double[] v = new double[100];
+    for (int i = 0; i < 100; i++) {
+      steps[i] = i;
+      v[i] = 1.0;
+    }
+    v[40] = v[41] = 3;
+    v[44] = v[45] = 5;
+    v[48] = v[49] = 3;
+    v[80] = v[81] = 10;
+    List<TruthEvent> truth = new java.util.ArrayList<>();
+    for (int step : new int[] {40, 44, 48, 60, 80}) {
+      truth.add(new TruthEvent("r", Family.CATAPULT, TruthEvent.SPIKE, "loss", step,
+          TruthEvent.MEASURED, Double.NaN, ""));
+    }
+    truth.add(new TruthEvent("r", Family.CATAPULT, TruthEvent.DIVERGENCE, "loss", 99,
+        TruthEvent.MEASURED, Double.NaN, ""));
+    TrainedRun run = new TrainedRun("r", Family.CATAPULT, Map.of(), Map.of(),
+        new StepSeries(steps, v), List.of(), truth, -1, new Schedule(99, 10, 1), 1);
+    List<Double> kept = RandomizedLab.visibleSpikes(run).truth().stream()
+        .map(TruthEvent::step).toList();
+    assertEquals(List.of(44.0, 80.0, 99.0), kept);
+  }
 }
