@@ -284,7 +284,7 @@ public final class RandomizedLab {
    * rows) spans its peak step (runs logged every 20 steps do not show a 4-step excursion), and
    * of several such rows within one logged spike only the one nearest its logged peak is kept
    * (the logged loss shows one excursion); logged spikes closer to each other than twice their
-   * duration form one episode with one row (see below).
+   * durations or four log intervals form one episode with one row (see below).
    */
   static TrainedRun visibleSpikes(TrainedRun run) {
     List<SpikeScan.Spike> logged = SpikeScan.find(run.metrics());
@@ -305,14 +305,21 @@ public final class RandomizedLab {
       }
     }
     // A train of bounces (edge-of-stability oscillation, Adam's late instabilities) is one
-    // episode, not one transition per bounce: a logged spike starting less than twice its own
-    // duration after the previous one ended joins its episode, which keeps only the row of its
-    // highest logged peak.
+    // episode, not one transition per bounce: a logged spike starting less than twice the
+    // longer of its and the previous spike's durations, or less than four log intervals, after
+    // the previous one ended joins its episode, which keeps only the row of its highest logged
+    // peak.
+    int quiet = 4 * run.schedule().logEvery();
     int episodeBest = -1;
     for (int i = 0; i < nearest.length; i++) {
       SpikeScan.Spike sp = logged.get(i);
-      boolean joins = i > 0 && sp.startStep() - logged.get(i - 1).endStep()
-          < 2 * (sp.endStep() - sp.startStep());
+      boolean joins = false;
+      if (i > 0) {
+        SpikeScan.Spike prev = logged.get(i - 1);
+        int duration = Math.max(sp.endStep() - sp.startStep(),
+            prev.endStep() - prev.startStep());
+        joins = sp.startStep() - prev.endStep() < Math.max(2 * duration, quiet);
+      }
       if (!joins) {
         if (episodeBest >= 0) {
           kept.add(nearest[episodeBest]);

@@ -159,7 +159,8 @@ class RandomizedLabTest {
   /**
    * Loss 1 with three two-step bounces (peaks 3, 5, 3 at 40, 44, 48, two steps apart) and an
    * isolated spike at 80: the bounces are one episode, kept at its highest peak (44), the
-   * isolated spike stays, and a spike row the logged loss does not show (60) goes.
+   * isolated spike stays, and a spike row the logged loss does not show (60) goes. Logged every
+   * 1 step, spikes 4 steps apart join too (one-step bounces of an oscillation).
    */
   @Test
   void aTrainOfBouncesIsOneSpikeAndUnloggedSpikesGo() {
