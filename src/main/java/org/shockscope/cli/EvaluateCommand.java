@@ -101,15 +101,71 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  /** The console table. */
+  /** The console table: the user's view first, then the labelled series-matched view. */
   static String text(DetectorScoring.Scores s) {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "%d runs, %d scored truth rows%n", s.runs(),
         s.truthRows()));
+    if (s.tuningSeedRuns() > 0) {
+      b.append(String.format(Locale.ROOT, "NOTE: %d of the %d runs have seeds below %d, the seeds"
+          + " the detector's defaults may be tuned on: these figures are not a fresh evaluation"
+          + " (make the sweep with lab --randomize N --seed S, S >= %d)%n", s.tuningSeedRuns(),
+          s.runs(), DetectorScoring.FRESH_SEEDS, DetectorScoring.FRESH_SEEDS));
+    }
+    b.append(String.format(Locale.ROOT, "%nTRANSITIONS AS A USER READS THEM (the transitions "
+        + "table; every transition of a scored run that matches no truth row is a false "
+        + "positive, whatever its kind and series; match by time within max(2 checkpoint "
+        + "intervals, 3%% of the run); PELT: l2, best single penalty c = %s x d x ln n for the "
+        + "whole sweep, on the top %d singular values of end_to_end (runs with spectral truth) "
+        + "or the log of the logged loss)%n", num(s.peltBest(), 4), 3));
+    b.append(String.format(Locale.ROOT, "%-10s %-13s %-22s %5s %5s %5s %5s %6s %6s %6s %8s %6s%n",
+        "detector", "dimension", "bin", "runs", "TP", "FP", "FN", "prec", "recall", "F1",
+        "timing", "kinds"));
+    for (DetectorScoring.BinScore r : s.view()) {
+      DetectionScore c = r.score();
+      b.append(String.format(Locale.ROOT,
+          "%-10s %-13s %-22s %5d %5d %5d %5d %6s %6s %6s %8s %6s%n", r.detector(), r.dimension(),
+          r.bin(), r.runs(), c.truePositives(), c.falsePositives(), c.falseNegatives(),
+          num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
+          pct(c.medianTimingError()), pct0(r.kindAgreement())));
+    }
+    double oursF1 = Double.NaN;
+    double peltF1 = Double.NaN;
+    for (DetectorScoring.BinScore r : s.view()) {
+      if (r.bin().equals("all but controls")) {
+        if (r.detector().equals(DetectorScoring.OURS)) {
+          oursF1 = r.score().f1();
+        } else {
+          peltF1 = r.score().f1();
+        }
+      }
+    }
+    b.append(String.format(Locale.ROOT, "gap to PELT (F1, all but controls): %s - %s = %s%n",
+        num(oursF1, 3), num(peltF1, 3), num(oursF1 - peltF1, 3)));
+    if (!s.controls().isEmpty()) {
+      b.append(String.format(Locale.ROOT, "%nNEGATIVE CONTROLS: false transitions after t0%n"));
+      b.append(String.format(Locale.ROOT, "%-10s %-22s %5s %6s %8s%n", "detector", "family",
+          "runs", "false", "per run"));
+      for (DetectorScoring.ControlRate c : s.controls()) {
+        b.append(String.format(Locale.ROOT, "%-10s %-22s %5d %6d %8s%n", c.detector(),
+            c.family(), c.runs(), c.falseAfterT0(), num(c.perRun(), 2)));
+      }
+    }
+    b.append(String.format(Locale.ROOT, "%nPELT penalty grid (F1 all runs, controls included):"));
+    for (DetectorScoring.PenaltyPoint p : s.pelt()) {
+      b.append(String.format(Locale.ROOT, " %s:%s", num(p.factor(), 4), num(p.score().f1(), 3)));
+    }
+    b.append(String.format(Locale.ROOT, "%n%nSERIES-MATCHED VIEW (legacy, not what a user reads: "
+        + "spectral truth against jumps re-detected on per-mode singular-value series, loss "
+        + "spikes and divergences against the loss series' shocks, metric jumps against jump "
+        + "transitions; events in other series do not count; negative controls left out)%n"));
     b.append(String.format(Locale.ROOT, "%-11s %-16s %-10s %5s %5s %5s %6s %6s %6s %8s%n",
         "detector", "family", "kind", "TP", "FP", "FN", "prec", "recall", "F1", "timing"));
     for (DetectorScoring.ScoreRow r : s.rows()) {
       DetectionScore c = r.score();
+      if (c.truePositives() + c.falsePositives() + c.falseNegatives() == 0) {
+        continue;
+      }
       b.append(String.format(Locale.ROOT, "%-11s %-16s %-10s %5d %5d %5d %6s %6s %6s %8s%n",
           r.detector(), c.family(), r.kind(), c.truePositives(), c.falsePositives(),
           c.falseNegatives(), num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
@@ -144,11 +200,53 @@ public final class EvaluateCommand implements Callable<Integer> {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("runs", s.runs());
     root.put("truth_rows", s.truthRows());
+    root.put("runs_with_tuning_seeds", s.tuningSeedRuns());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (DetectorScoring.ScoreRow r : s.rows()) {
       rows.add(rowMap(r));
     }
-    root.put("scores", rows);
+    List<Map<String, Object>> view = new ArrayList<>();
+    for (DetectorScoring.BinScore r : s.view()) {
+      DetectionScore c = r.score();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("detector", r.detector());
+      m.put("dimension", r.dimension());
+      m.put("bin", r.bin());
+      m.put("runs", r.runs());
+      m.put("tp", c.truePositives());
+      m.put("fp", c.falsePositives());
+      m.put("fn", c.falseNegatives());
+      m.put("precision", finite(c.precision()));
+      m.put("recall", finite(c.recall()));
+      m.put("f1", finite(c.f1()));
+      m.put("median_timing_error", finite(c.medianTimingError()));
+      m.put("kind_agreement", finite(r.kindAgreement()));
+      view.add(m);
+    }
+    root.put("transitions_view", view);
+    List<Map<String, Object>> controls = new ArrayList<>();
+    for (DetectorScoring.ControlRate c : s.controls()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("detector", c.detector());
+      m.put("family", c.family());
+      m.put("runs", c.runs());
+      m.put("false_after_t0", c.falseAfterT0());
+      m.put("per_run", finite(c.perRun()));
+      controls.add(m);
+    }
+    root.put("negative_controls", controls);
+    root.put("pelt_best_penalty_factor", s.peltBest());
+    List<Map<String, Object>> grid = new ArrayList<>();
+    for (DetectorScoring.PenaltyPoint p : s.pelt()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("factor", p.factor());
+      m.put("f1", finite(p.score().f1()));
+      m.put("precision", finite(p.score().precision()));
+      m.put("recall", finite(p.score().recall()));
+      grid.add(m);
+    }
+    root.put("pelt_penalty_grid", grid);
+    root.put("scores_series_matched", rows);
     List<Map<String, Object>> steps = new ArrayList<>();
     for (DetectorScoring.StepCheck c : s.steps()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -226,6 +324,10 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static String num(double v, int digits) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "-";
+  }
+
+  private static String pct0(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.0f%%", 100 * v) : "-";
   }
 
   private static String pct(double v) {

@@ -76,6 +76,20 @@ public final class LabCommand implements Callable<Integer> {
   @Option(names = "--name", description = "Sweep name.")
   String name;
 
+  @Option(names = "--randomize", paramLabel = "N",
+      description = "Train N runs whose family and regime are drawn at random (run length "
+          + "200-100000 steps, checkpoint and log intervals, 1-6 teacher modes and their "
+          + "spacing, depth, width, optimizer, initialisation, noise), plus negative controls "
+          + "whose truth is 'nothing sudden after t0'. Run i has seed S+i (--seed). Layout: "
+          + "native unless --layouts says otherwise; --families, --lrs, --lr-scales and "
+          + "--optimizers do not apply.")
+  Integer randomize;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "1000",
+      description = "First seed of a randomized lab (default 1000: evaluation seeds are >= 1000,"
+          + " defaults are tuned below 1000 only).")
+  long seed;
+
   @Option(names = "--overwrite",
       description = "Replace the lab output already in --out (its layout folders and truth.csv).")
   boolean overwrite;
@@ -90,7 +104,11 @@ public final class LabCommand implements Callable<Integer> {
     }
     LabSummary s;
     try {
-      s = overwrite ? Lab.regenerate(c, out) : Lab.generate(c, out);
+      if (randomize != null) {
+        s = Lab.generateRandomized(randomize, seed, c, out, overwrite);
+      } else {
+        s = overwrite ? Lab.regenerate(c, out) : Lab.generate(c, out);
+      }
     } catch (LabException e) {
       spec.commandLine().getErr().println("lab: " + e.getMessage());
       return 1;
@@ -113,6 +131,9 @@ public final class LabCommand implements Callable<Integer> {
 
   /** The configuration: file or defaults, then the options in place of their values. */
   LabConfig resolve() {
+    if (randomize != null) {
+      return resolveRandomized();
+    }
     LabConfig c = config == null ? LabConfig.defaults() : LabConfigJson.read(config);
     if (families != null) {
       List<Family> fs = new ArrayList<>();
@@ -161,6 +182,42 @@ public final class LabCommand implements Callable<Integer> {
       c = c.withName(name);
     }
     c.plan();
+    return c;
+  }
+
+  /** A randomized lab's writer settings: layouts (native by default), dtype, format, name. */
+  private LabConfig resolveRandomized() {
+    if (families != null || lrs != null || lrScales != null || optimizers != null
+        || config != null) {
+      throw new LabException("--randomize draws families, learning rates and optimizers itself:"
+          + " drop --families, --lrs, --lr-scales, --optimizers and --config");
+    }
+    List<Layout> ls = new ArrayList<>();
+    if (layouts == null) {
+      ls.add(Layout.NATIVE);
+    } else {
+      for (String l : layouts) {
+        ls.add(Layout.of(l.trim()));
+      }
+    }
+    LabConfig c = org.shockscope.lab.RandomizedLab.config(randomize, seed, ls);
+    if (dtype != null) {
+      try {
+        c = c.withDtype(DType.valueOf(dtype.trim().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new LabException("--dtype must be F64, F32, F16 or BF16, got '" + dtype + "'");
+      }
+    }
+    if (nativeFormat != null) {
+      c = c.withNativeFormat(NativeFormat.of(nativeFormat.trim()));
+    }
+    if (hfShards != null) {
+      c = c.withHfShards(hfShards);
+    }
+    if (name != null) {
+      c = c.withName(name);
+    }
+    org.shockscope.lab.RandomizedLab.plan(randomize, seed, c.dtype());
     return c;
   }
 }

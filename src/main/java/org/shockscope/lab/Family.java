@@ -11,7 +11,18 @@ public enum Family {
   TEACHER_STUDENT("teacher-student", "mlp"),
   /** A wide two-layer network under full-batch GD over a learning-rate grid around 2/λ₀
    * (Lewkowycz et al. 2020). */
-  CATAPULT("catapult", "mlp");
+  CATAPULT("catapult", "mlp"),
+  /** Negative control: a linear regression trained online whose per-sample loss decays
+   * smoothly over decades (nothing sudden after its first steps). */
+  CONTROL_DECAY("control-decay", "mlp"),
+  /** Negative control: a linear regression started at its optimum under label noise, whose
+   * per-sample loss fluctuates around a level. */
+  CONTROL_PLATEAU("control-plateau", "mlp"),
+  /** Negative control: a two-layer ReLU network whose weights random-walk (no training). */
+  CONTROL_RANDOM_WALK("control-random-walk", "mlp"),
+  /** Negative control: a wide two-layer network under full-batch GD at a learning rate so small
+   * that its loss drifts over the whole run. */
+  CONTROL_DRIFT("control-drift", "mlp");
 
   private final String label;
   private final String preset;
@@ -31,14 +42,20 @@ public enum Family {
     return preset;
   }
 
-  /** The family called {@code label}. */
+  /** Whether this is a negative control, whose truth is "nothing sudden after step t0". */
+  public boolean control() {
+    return label.startsWith("control-");
+  }
+
+  /** The configurable (non-control) family called {@code label}. */
   public static Family of(String label) {
     for (Family f : values()) {
-      if (f.label.equals(label)) {
+      if (f.label.equals(label) && !f.control()) {
         return f;
       }
     }
     throw new LabException("Unknown lab family '" + label + "'; expected one of "
-        + "deep-linear, teacher-student, catapult");
+        + "deep-linear, teacher-student, catapult (the control-* families are made only by "
+        + "lab --randomize)");
   }
 }

@@ -35,7 +35,28 @@ public final class Lab {
         throw new LabException("lab output " + p + " already exists; remove it or regenerate");
       }
     }
-    return write(config, out);
+    return write(config, config.plan(), LabConfigJson.toTree(config), out);
+  }
+
+  /**
+   * Generates the randomized sweep of {@link RandomizedLab} ({@code n} runs, seeds
+   * {@code seed}…{@code seed + n − 1}) into {@code out}, in {@code config}'s layouts and formats;
+   * with {@code replace}, what a previous lab wrote there is deleted first.
+   *
+   * @throws LabException when {@code out} already holds lab output and {@code replace} is not
+   *                      set, or on a write failure
+   */
+  public static LabSummary generateRandomized(int n, long seed, LabConfig config, Path out,
+                                              boolean replace) {
+    List<PlannedRun> plan = RandomizedLab.plan(n, seed, config.dtype());
+    for (Path p : ownedPaths(out)) {
+      if (replace) {
+        deleteTree(p);
+      } else if (Files.exists(p)) {
+        throw new LabException("lab output " + p + " already exists; remove it or regenerate");
+      }
+    }
+    return write(config, plan, RandomizedLab.description(n, seed), out);
   }
 
   /**
@@ -46,7 +67,7 @@ public final class Lab {
     for (Path p : ownedPaths(out)) {
       deleteTree(p);
     }
-    return write(config, out);
+    return write(config, config.plan(), LabConfigJson.toTree(config), out);
   }
 
   private static List<Path> ownedPaths(Path out) {
@@ -58,13 +79,13 @@ public final class Lab {
     return paths;
   }
 
-  private static LabSummary write(LabConfig config, Path out) {
-    List<PlannedRun> plan = config.plan();
+  private static LabSummary write(LabConfig config, List<PlannedRun> plan,
+                                  Map<String, Object> description, Path out) {
     List<LayoutWriter> writers = new ArrayList<>();
     for (Layout l : config.layouts()) {
       Path root = out.resolve(l.label());
       writers.add(switch (l) {
-        case NATIVE -> new NativeLayoutWriter(root, config);
+        case NATIVE -> new NativeLayoutWriter(root, config, description);
         case HF -> new HfLayoutWriter(root, config);
         case MLFLOW -> new MlflowLayoutWriter(root, config);
       });

@@ -20,11 +20,14 @@ final class NativeLayoutWriter implements LayoutWriter {
 
   private final Path root;
   private final LabConfig config;
+  private final Map<String, Object> description;
   private final RunManifest manifest = new RunManifest();
 
-  NativeLayoutWriter(Path root, LabConfig config) {
+  /** {@code description} is written as sweep.json's {@code lab} entry (how it was made). */
+  NativeLayoutWriter(Path root, LabConfig config, Map<String, Object> description) {
     this.root = root;
     this.config = config;
+    this.description = description;
   }
 
   @Override
@@ -57,7 +60,7 @@ final class NativeLayoutWriter implements LayoutWriter {
     sweep.put("name", config.name());
     sweep.put("generator", "shockscope lab");
     sweep.put("group_by", GROUP_BY);
-    sweep.put("lab", LabConfigJson.toTree(config));
+    sweep.put("lab", description);
     SweepFiles.json(root.resolve("sweep.json"), sweep);
   }
 }

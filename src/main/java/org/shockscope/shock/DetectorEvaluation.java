@@ -17,10 +17,43 @@ import java.util.TreeMap;
  * one-to-one and optimal per run: the assignment (Hungarian algorithm, Kuhn 1955 / Munkres 1957)
  * with the most matches and, among those, the smallest total distance. Timing errors are
  * |Δstep| / run length.
+ *
+ * <p>Negative controls: a true event of kind {@link #NONE} at step t0 says that nothing sudden
+ * happens in its run after t0. It is never matched; every detection of that run after t0 that
+ * matches no other true event is a false positive (counted also in
+ * {@link RunTally#falseAfterT0()}), and detections at or before t0 are not counted at all.
  */
 public final class DetectorEvaluation {
   /** Family name of the row that pools all runs. */
   public static final String OVERALL = "overall";
+  /** Kind of a negative control's truth row: nothing sudden after its step (t0). */
+  public static final String NONE = "none";
+
+  /** How a detection's kind must relate to a true event's kind. */
+  public enum KindMatching {
+    /** Kinds are not compared: a detection at the right time matches, whatever its kind. */
+    IGNORE,
+    /** Kinds must agree (a true kind "" or "any" matches any). */
+    REQUIRE
+  }
+
+  /**
+   * The outcome of one run.
+   *
+   * @param runId         the run
+   * @param family        its family
+   * @param truePositives matched pairs
+   * @param falsePositives unmatched detections that count (after t0 in a control run)
+   * @param falseNegatives unmatched true events
+   * @param falseAfterT0  of the false positives, those after a {@link #NONE} row's t0 (0 in runs
+   *                      without one)
+   * @param control       whether the run has a {@link #NONE} row
+   * @param kindAgrees    matched pairs whose kinds agree
+   * @param timingErrors  |Δstep| / run length of each matched pair
+   */
+  public record RunTally(String runId, String family, int truePositives, int falsePositives,
+                         int falseNegatives, int falseAfterT0, boolean control, int kindAgrees,
+                         double[] timingErrors) {}
 
   /** How a detection's series must relate to a true event's series. */
   public enum SeriesMatching {
@@ -40,6 +73,29 @@ public final class DetectorEvaluation {
    */
   public static List<DetectionScore> score(List<RunSpan> runs, List<TruthEvent> truth,
                                            List<Detection> detections, SeriesMatching series) {
+    List<RunTally> tallies = tally(runs, truth, detections, series, KindMatching.REQUIRE);
+    Map<String, List<RunTally>> byFamily = new TreeMap<>();
+    for (RunTally t : tallies) {
+      byFamily.computeIfAbsent(t.family(), k -> new ArrayList<>()).add(t);
+    }
+    List<DetectionScore> out = new ArrayList<>();
+    for (Map.Entry<String, List<RunTally>> e : byFamily.entrySet()) {
+      out.add(pool(e.getKey(), e.getValue()));
+    }
+    out.add(pool(OVERALL, tallies));
+    return out;
+  }
+
+  /**
+   * Matches every run's detections to its true events and returns one tally per run, in the
+   * order of {@code runs}.
+   *
+   * @throws ShockDetectionException when a truth row or detection names a run not in
+   *                                 {@code runs}, or a run is listed twice
+   */
+  public static List<RunTally> tally(List<RunSpan> runs, List<TruthEvent> truth,
+                                     List<Detection> detections, SeriesMatching series,
+                                     KindMatching kinds) {
     Map<String, RunSpan> byId = new HashMap<>();
     for (RunSpan r : runs) {
       if (byId.put(r.runId(), r) != null) {
@@ -56,20 +112,24 @@ public final class DetectorEvaluation {
       require(byId, d.runId(), "detection");
       detByRun.computeIfAbsent(d.runId(), k -> new ArrayList<>()).add(d);
     }
-    Map<String, Tally> tallies = new TreeMap<>();
-    Tally overall = new Tally();
+    List<RunTally> out = new ArrayList<>(runs.size());
     for (RunSpan run : runs) {
-      List<TruthEvent> t = truthByRun.getOrDefault(run.runId(), List.of());
-      List<Detection> d = detByRun.getOrDefault(run.runId(), List.of());
-      Tally family = tallies.computeIfAbsent(run.family(), k -> new Tally());
-      matchRun(run, t, d, series, family, overall);
+      out.add(matchRun(run, truthByRun.getOrDefault(run.runId(), List.of()),
+          detByRun.getOrDefault(run.runId(), List.of()), series, kinds));
     }
-    List<DetectionScore> out = new ArrayList<>();
-    for (Map.Entry<String, Tally> e : tallies.entrySet()) {
-      out.add(e.getValue().score(e.getKey()));
-    }
-    out.add(overall.score(OVERALL));
     return out;
+  }
+
+  /** Precision, recall, F1 and median timing error of a group of runs, labelled {@code label}. */
+  public static DetectionScore pool(String label, List<RunTally> tallies) {
+    Tally t = new Tally();
+    for (RunTally r : tallies) {
+      t.add(r.truePositives(), r.falsePositives(), r.falseNegatives());
+      for (double e : r.timingErrors()) {
+        t.errors.add(e);
+      }
+    }
+    return t.score(label);
   }
 
   private static void require(Map<String, RunSpan> byId, String runId, String what) {
@@ -79,27 +139,51 @@ public final class DetectorEvaluation {
     }
   }
 
-  private static void matchRun(RunSpan run, List<TruthEvent> truth, List<Detection> dets,
-                               SeriesMatching series, Tally family, Tally overall) {
+  private static RunTally matchRun(RunSpan run, List<TruthEvent> all, List<Detection> dets,
+                                   SeriesMatching series, KindMatching kinds) {
+    List<TruthEvent> truth = new ArrayList<>();
+    long t0 = Long.MAX_VALUE;
+    for (TruthEvent e : all) {
+      if (NONE.equals(e.kind())) {
+        t0 = Math.min(t0, e.step());
+      } else {
+        truth.add(e);
+      }
+    }
+    boolean control = t0 != Long.MAX_VALUE;
     int nt = truth.size();
     int nd = dets.size();
-    double tol = run.tolerance();
-    int[] assignment = assign(truth, dets, series, tol);
+    int[] assignment = assign(truth, dets, series, kinds, run.tolerance());
     boolean[] used = new boolean[nd];
     int tp = 0;
+    int agree = 0;
+    double[] errors = new double[nt];
     for (int i = 0; i < nt; i++) {
       int j = assignment[i];
       if (j >= 0) {
         used[j] = true;
-        tp++;
-        double err = run.length() > 0
+        errors[tp++] = run.length() > 0
             ? Math.abs(dets.get(j).step() - truth.get(i).step()) / (double) run.length() : 0.0;
-        family.errors.add(err);
-        overall.errors.add(err);
+        if (truth.get(i).kind().equalsIgnoreCase(dets.get(j).kind())) {
+          agree++;
+        }
       }
     }
-    family.add(tp, nd - tp, nt - tp);
-    overall.add(tp, nd - tp, nt - tp);
+    int fp = 0;
+    int afterT0 = 0;
+    for (int j = 0; j < nd; j++) {
+      if (used[j]) {
+        continue;
+      }
+      if (!control) {
+        fp++;
+      } else if (dets.get(j).step() > t0) {
+        fp++;
+        afterT0++;
+      }
+    }
+    return new RunTally(run.runId(), run.family(), tp, fp, nt - tp, afterT0, control, agree,
+        Arrays.copyOf(errors, tp));
   }
 
   /**
@@ -110,12 +194,18 @@ public final class DetectorEvaluation {
    */
   public static int[] match(List<TruthEvent> truth, List<Detection> detections,
                             double tolerance) {
-    return assign(truth, detections, SeriesMatching.REQUIRE, tolerance);
+    return assign(truth, detections, SeriesMatching.REQUIRE, KindMatching.REQUIRE, tolerance);
+  }
+
+  /** For each true event the index of its matched detection, or −1 (kinds must agree). */
+  static int[] assign(List<TruthEvent> truth, List<Detection> dets, SeriesMatching series,
+                      double tol) {
+    return assign(truth, dets, series, KindMatching.REQUIRE, tol);
   }
 
   /** For each true event the index of its matched detection, or −1. */
   static int[] assign(List<TruthEvent> truth, List<Detection> dets, SeriesMatching series,
-                      double tol) {
+                      KindMatching kinds, double tol) {
     int nt = truth.size();
     int nd = dets.size();
     int[] result = new int[nt];
@@ -132,7 +222,7 @@ public final class DetectorEvaluation {
     for (int i = 0; i < nt; i++) {
       for (int j = 0; j < nd; j++) {
         double d = Math.abs(dets.get(j).step() - truth.get(i).step());
-        if (d <= tol && compatible(truth.get(i), dets.get(j), series)) {
+        if (d <= tol && compatible(truth.get(i), dets.get(j), series, kinds)) {
           feasible[i][j] = true;
           cost[i][j] = d / (tol + 1.0) - k;
         }
@@ -149,7 +239,13 @@ public final class DetectorEvaluation {
   }
 
   static boolean compatible(TruthEvent t, Detection d, SeriesMatching series) {
-    boolean kind = t.kind().isEmpty() || t.kind().equalsIgnoreCase("any")
+    return compatible(t, d, series, KindMatching.REQUIRE);
+  }
+
+  static boolean compatible(TruthEvent t, Detection d, SeriesMatching series,
+                            KindMatching kinds) {
+    boolean kind = kinds == KindMatching.IGNORE || t.kind().isEmpty()
+        || t.kind().equalsIgnoreCase("any")
         || t.kind().equalsIgnoreCase(d.kind());
     if (!kind) {
       return false;

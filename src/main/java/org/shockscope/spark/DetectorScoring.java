@@ -25,6 +25,7 @@ import org.shockscope.shock.Detection;
 import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.DetectorEvaluation;
+import org.shockscope.shock.PeltBaseline;
 import org.shockscope.shock.RunSpan;
 import org.shockscope.shock.ShockDetector;
 import org.shockscope.shock.ShockEvent;
@@ -36,10 +37,23 @@ import org.shockscope.sweep.Sweep;
 import org.shockscope.sweep.SweepDiscovery;
 
 /**
- * Scores the analyze job's output against a lab's {@code truth.csv}, next to the two
- * practitioner baselines ({@link BaselineRule}) replayed on the same loss series.
+ * Scores the analyze job's output against a lab's {@code truth.csv}.
  *
- * <p>Which detection counts against which true event (one-to-one, optimal per run, within
+ * <p><b>The user's view (the default figures).</b> Every row of the job's {@code transitions}
+ * table is a detection, as a user reads the table: each transition of a scored run (every run
+ * of the sweep) that matches no truth row is a false positive, whatever its kind and series.
+ * Matching is one-to-one and optimal per run within max(2 checkpoint intervals, 3% of the
+ * run), by time only (kinds and series are not compared; the share of matched pairs whose
+ * kinds agree is reported beside). Negative controls (truth kind {@code none} at t0): every
+ * transition after t0 is a false alarm, counted per run. The same protocol scores the PELT
+ * baseline ({@link PeltBaseline}: the top three singular values of {@code end_to_end} from the
+ * {@code spectra} table in runs with spectral truth, otherwise the logged loss on a log
+ * scale), at its single best penalty for the whole sweep. Scores are reported per family and
+ * per regime bin ({@link #binsOf}).
+ *
+ * <p><b>Series-matched view (labelled as such; the figures of earlier versions).</b> Next to
+ * the two practitioner baselines ({@link BaselineRule}) replayed on the same loss series.
+ * Which detection counts against which true event (one-to-one, optimal per run, within
  * max(2 checkpoint intervals, 3% of the run's length): {@link DetectorEvaluation}):
  * <ul>
  *   <li>a truth {@code jump} of {@code <matrix>.sv<k>} (a deep linear network's mode k) ↔ a
@@ -75,6 +89,17 @@ public final class DetectorScoring {
   public static final String OURS = "shockscope";
   /** Row kind pooling every kind. */
   public static final String ALL_KINDS = "all";
+  /**
+   * The first seed of the evaluation: the detector's defaults may be tuned on seeds below it
+   * only, so a fresh evaluation uses seeds from it up (issue 12).
+   */
+  public static final long FRESH_SEEDS = 1000;
+  /** Name of the PELT baseline in the user's view. */
+  public static final String PELT = "pelt";
+  /** The invariant map whose top singular values PELT sees in deep linear runs. */
+  static final String END_TO_END = "end_to_end";
+  /** Singular values PELT sees in deep linear runs. */
+  static final int PELT_MODES = 3;
 
   private static final Pattern SPECTRAL = Pattern.compile("(.+)\\.sv(\\d+)");
 
@@ -128,10 +153,63 @@ public final class DetectorScoring {
    */
   public record Mismatch(String runId, String error, String kind, String series, long step) {}
 
-  /** Everything the scoring found. */
-  public record Scores(List<ScoreRow> rows, List<WidthCheck> widths, List<StepCheck> steps,
-                       List<Mismatch> mismatches, int runs, int truthRows) {
+  /**
+   * A score of the user's view over a group of runs.
+   *
+   * @param detector      {@link #OURS} or {@link #PELT}
+   * @param dimension     {@code family}, {@code run length}, {@code checkpoints},
+   *                      {@code mode spacing} or {@code all}
+   * @param bin           the bin's label
+   * @param runs          runs in the bin
+   * @param score         counts and rates (family field = the bin)
+   * @param kindAgreement share of matched pairs whose kinds agree (NaN without matches; PELT's
+   *                      detections have no kind)
+   */
+  public record BinScore(String detector, String dimension, String bin, int runs,
+                         DetectionScore score, double kindAgreement) {}
+
+  /**
+   * False transitions after t0 in the negative controls of one family.
+   *
+   * @param detector     {@link #OURS} or {@link #PELT}
+   * @param family       the control family
+   * @param runs         its runs
+   * @param falseAfterT0 transitions after t0, summed over the runs
+   */
+  public record ControlRate(String detector, String family, int runs, int falseAfterT0) {
+    /** False transitions per run. */
+    public double perRun() {
+      return runs == 0 ? Double.NaN : falseAfterT0 / (double) runs;
+    }
+  }
+
+  /**
+   * The PELT baseline's F1 (all runs, controls included) at one penalty factor.
+   *
+   * @param factor c in β = c · d · ln n
+   * @param score  pooled score
+   */
+  public record PenaltyPoint(double factor, DetectionScore score) {}
+
+  /**
+   * Everything the scoring found.
+   *
+   * @param view      the user's view: ours and PELT, per family and regime bin
+   * @param controls  negative controls' false transitions after t0
+   * @param pelt      PELT's pooled score at each penalty factor
+   * @param peltBest  the penalty factor with PELT's best F1
+   * @param rows      the series-matched view (legacy), with the OLMo-core and Megatron rules
+   * @param tuningSeedRuns runs whose seed ({@code lab_seed}'s run seed, else {@code seed}) is
+   *                  below {@link #FRESH_SEEDS}: seeds defaults may be tuned on
+   */
+  public record Scores(List<BinScore> view, List<ControlRate> controls, List<PenaltyPoint> pelt,
+                       double peltBest, List<ScoreRow> rows, List<WidthCheck> widths,
+                       List<StepCheck> steps, List<Mismatch> mismatches, int runs,
+                       int truthRows, int tuningSeedRuns) {
     public Scores {
+      view = List.copyOf(view);
+      controls = List.copyOf(controls);
+      pelt = List.copyOf(pelt);
       rows = List.copyOf(rows);
       widths = List.copyOf(widths);
       steps = List.copyOf(steps);
@@ -185,7 +263,9 @@ public final class DetectorScoring {
       MetricSeries loss = r.metrics().get(lossMetric);
       logInterval.put(r.runId(), loss == null ? 0.0 : medianGap(loss.steps()));
     }
-    List<LabTruthFile.Row> scored = scoredRows(truth);
+    List<LabTruthFile.Row> all = scoredRows(truth);
+    List<LabTruthFile.Row> scored = all.stream()
+        .filter(t -> !DetectorEvaluation.NONE.equals(t.kind())).toList();
     Set<String> spectralFamilies = new HashSet<>();
     Set<String> metricJumpFamilies = new HashSet<>();
     Map<String, Integer> matrices = new HashMap<>();
@@ -229,15 +309,267 @@ public final class DetectorScoring {
       anyTruth.add(new TruthEvent(t.runId(), t.family(), "", "", step));
     }
     List<ScoreRow> rows = new ArrayList<>();
-    rows.addAll(rows(OURS, spans, oursTruth, ours));
+    // the series-matched view leaves the negative controls out (the user's view scores them)
+    Set<String> controlRuns = new HashSet<>();
+    for (LabTruthFile.Row t : all) {
+      if (DetectorEvaluation.NONE.equals(t.kind())) {
+        controlRuns.add(t.runId());
+      }
+    }
+    List<RunSpan> legacySpans = spans.stream()
+        .filter(x -> !controlRuns.contains(x.runId())).toList();
+    List<Detection> legacyOurs = ours.stream()
+        .filter(d -> !controlRuns.contains(d.runId())).toList();
+    rows.addAll(rows(OURS, legacySpans, oursTruth, legacyOurs));
     for (BaselineRule rule : BaselineRule.values()) {
-      rows.addAll(rows(label(rule), spans, anyTruth, baseline(rule, runs.values())));
+      rows.addAll(rows(label(rule), legacySpans, anyTruth, baseline(rule, runs.values()).stream()
+          .filter(d -> !controlRuns.contains(d.runId())).toList()));
     }
     Map<String, RunSpan> spanOf = new HashMap<>();
     spans.forEach(s -> spanOf.put(s.runId(), s));
-    return new Scores(rows, widths(truth, spectralEvents, spanOf),
+    UserView view = userView(tablesUri, runs, spans, all, spectralFamilies);
+    return new Scores(view.bins, view.controls, view.grid, view.best, rows,
+        widths(truth, spectralEvents, spanOf),
         stepChecks(spans, oursTruth, ours, logInterval), mismatches(spans, oursTruth, ours),
-        spans.size(), scored.size());
+        spans.size(), all.size(), tuningSeedRuns(runs.values()));
+  }
+
+  private record UserView(List<BinScore> bins, List<ControlRate> controls,
+                          List<PenaltyPoint> grid, double best) {}
+
+  /** The user's view: transitions table and PELT, one protocol, per family and regime bin. */
+  private UserView userView(String tablesUri, Map<String, RunInfo> runs, List<RunSpan> spans,
+                            List<LabTruthFile.Row> scored, Set<String> spectralFamilies) {
+    List<TruthEvent> truth = new ArrayList<>();
+    for (LabTruthFile.Row t : scored) {
+      truth.add(new TruthEvent(t.runId(), t.family(), t.kind(), t.series(),
+          Math.round(t.step())));
+    }
+    List<Detection> ours = new ArrayList<>();
+    for (Row r : table(tablesUri, Tables.TRANSITIONS).select("run_id", "step", "kind", "series",
+        "score").collectAsList()) {
+      if (runs.containsKey(r.getString(0))) {
+        ours.add(new Detection(r.getString(0), r.getString(2), r.getList(3), r.getLong(1),
+            r.isNullAt(4) ? Double.NaN : r.getDouble(4)));
+      }
+    }
+    Map<String, RunSpan> spanOf = new HashMap<>();
+    spans.forEach(x -> spanOf.put(x.runId(), x));
+    List<DetectorEvaluation.RunTally> oursTally = DetectorEvaluation.tally(spans, truth, ours,
+        DetectorEvaluation.SeriesMatching.IGNORE, DetectorEvaluation.KindMatching.IGNORE);
+
+    // PELT: each run's series, segmented at every penalty factor
+    Set<String> spectralRuns = new HashSet<>();
+    for (RunSpan x : spans) {
+      if (spectralFamilies.contains(x.family())) {
+        spectralRuns.add(x.runId());
+      }
+    }
+    Map<String, TreeMap<Long, double[]>> spectra = endToEnd(tablesUri, spectralRuns);
+    double[] factors = PeltBaseline.penaltyFactors();
+    List<List<Detection>> peltDets = new ArrayList<>();
+    for (int i = 0; i < factors.length; i++) {
+      peltDets.add(new ArrayList<>());
+    }
+    for (RunSpan x : spans) {
+      List<List<Detection>> perFactor;
+      TreeMap<Long, double[]> sv = spectra.get(x.runId());
+      if (spectralRuns.contains(x.runId()) && sv != null && !sv.isEmpty()) {
+        int n = sv.size();
+        long[] steps = new long[n];
+        double[] v = new double[n * PELT_MODES];
+        int i = 0;
+        for (Map.Entry<Long, double[]> e : sv.entrySet()) {
+          steps[i] = e.getKey();
+          for (int k = 0; k < PELT_MODES; k++) {
+            v[i * PELT_MODES + k] = k < e.getValue().length ? e.getValue()[k] : 0.0;
+          }
+          i++;
+        }
+        perFactor = PeltBaseline.detections(x.runId(), END_TO_END + ".sv1-" + PELT_MODES,
+            steps, v, PELT_MODES);
+      } else {
+        MetricSeries loss = runs.get(x.runId()).metrics().get(lossMetric);
+        long[] steps = loss == null ? new long[0] : loss.steps();
+        double[] v = new double[steps.length];
+        for (int i = 0; i < v.length; i++) {
+          double y = loss.values()[i];
+          v[i] = y > 0 ? Math.log(y) : (y == 0 ? Math.log(Double.MIN_NORMAL) : Double.NaN);
+        }
+        perFactor = PeltBaseline.detections(x.runId(), "log(" + lossMetric + ")", steps, v, 1);
+      }
+      for (int i = 0; i < factors.length; i++) {
+        peltDets.get(i).addAll(perFactor.get(i));
+      }
+    }
+    List<PenaltyPoint> grid = new ArrayList<>();
+    int best = 0;
+    List<List<DetectorEvaluation.RunTally>> peltTallies = new ArrayList<>();
+    for (int i = 0; i < factors.length; i++) {
+      List<DetectorEvaluation.RunTally> t = DetectorEvaluation.tally(spans, truth,
+          peltDets.get(i), DetectorEvaluation.SeriesMatching.IGNORE,
+          DetectorEvaluation.KindMatching.IGNORE);
+      peltTallies.add(t);
+      DetectionScore sc = DetectorEvaluation.pool(DetectorEvaluation.OVERALL, t);
+      grid.add(new PenaltyPoint(factors[i], sc));
+      if (f1(sc) > f1(grid.get(best).score())) {
+        best = i;
+      }
+    }
+    List<BinScore> bins = new ArrayList<>();
+    List<ControlRate> controls = new ArrayList<>();
+    bin(OURS, oursTally, runs, bins, controls);
+    bin(PELT, peltTallies.get(best), runs, bins, controls);
+    return new UserView(bins, controls, grid, factors[best]);
+  }
+
+  /** Runs whose {@code seed} parameter is below {@link #FRESH_SEEDS} (runs without one: none). */
+  private static int tuningSeedRuns(Iterable<RunInfo> runs) {
+    int n = 0;
+    for (RunInfo r : runs) {
+      double seed = number(r.params().get("seed"));
+      if (!Double.isNaN(seed) && seed < FRESH_SEEDS) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static double f1(DetectionScore s) {
+    return Double.isNaN(s.f1()) ? -1 : s.f1();
+  }
+
+  /** Pools per family and per regime bin (non-control runs), and the controls' rates. */
+  private static void bin(String detector, List<DetectorEvaluation.RunTally> tallies,
+                          Map<String, RunInfo> runs, List<BinScore> out,
+                          List<ControlRate> controls) {
+    Map<String, List<DetectorEvaluation.RunTally>> groups = new LinkedHashMap<>();
+    Map<String, List<DetectorEvaluation.RunTally>> controlGroups = new TreeMap<>();
+    List<DetectorEvaluation.RunTally> scoredRuns = new ArrayList<>();
+    for (DetectorEvaluation.RunTally t : tallies) {
+      if (t.control()) {
+        controlGroups.computeIfAbsent(t.family(), k -> new ArrayList<>()).add(t);
+        continue;
+      }
+      scoredRuns.add(t);
+      for (String[] b : binsOf(t.family(), runs.get(t.runId()))) {
+        groups.computeIfAbsent(b[0] + "\u0000" + b[1], k -> new ArrayList<>()).add(t);
+      }
+    }
+    out.add(binScore(detector, "all", "all but controls", scoredRuns));
+    out.add(binScore(detector, "all", "all with controls", tallies));
+    List<String> keys = new ArrayList<>(groups.keySet());
+    keys.sort(java.util.Comparator.comparing((String k) -> dimensionOrder(k.split("\u0000")[0]))
+        .thenComparing(k -> binOrder(k.split("\u0000")[1])));
+    for (String k : keys) {
+      String[] parts = k.split("\u0000");
+      out.add(binScore(detector, parts[0], parts[1], groups.get(k)));
+    }
+    for (Map.Entry<String, List<DetectorEvaluation.RunTally>> e : controlGroups.entrySet()) {
+      int fp = 0;
+      for (DetectorEvaluation.RunTally t : e.getValue()) {
+        fp += t.falseAfterT0();
+      }
+      controls.add(new ControlRate(detector, e.getKey(), e.getValue().size(), fp));
+    }
+  }
+
+  private static int dimensionOrder(String d) {
+    return List.of("family", "run length", "checkpoints", "mode spacing").indexOf(d);
+  }
+
+  private static String binOrder(String b) {
+    // bins start with their lower bound or a "<": order "<" first, then by number
+    if (b.startsWith("<")) {
+      return "0";
+    }
+    String digits = b.replaceAll("[^0-9.].*", "");
+    return digits.isEmpty() ? "9" + b : String.format(java.util.Locale.ROOT, "1%012.3f",
+        Double.parseDouble(digits));
+  }
+
+  private static BinScore binScore(String detector, String dimension, String bin,
+                                   List<DetectorEvaluation.RunTally> tallies) {
+    int matched = 0;
+    int agree = 0;
+    for (DetectorEvaluation.RunTally t : tallies) {
+      matched += t.truePositives();
+      agree += t.kindAgrees();
+    }
+    return new BinScore(detector, dimension, bin, tallies.size(),
+        DetectorEvaluation.pool(bin, tallies),
+        matched == 0 || PELT.equals(detector) ? Double.NaN : agree / (double) matched);
+  }
+
+  /**
+   * The regime bins of a (non-control) run, as {dimension, bin} pairs: its family; its run
+   * length (&lt; 1,000, 1,000–10,000, ≥ 10,000 steps, from the {@code steps} parameter, else
+   * the last checkpoint or logged step); its checkpoints (&lt; 30, 30–100, ≥ 100, from the
+   * sweep); for runs with a {@code modes} parameter the mode spacing (the smallest ratio of
+   * consecutive modes' learning times: 1 mode, &lt; 1.8, 1.8–3, ≥ 3).
+   */
+  static List<String[]> binsOf(String family, RunInfo run) {
+    List<String[]> out = new ArrayList<>();
+    out.add(new String[] {"family", family});
+    Map<String, String> p = run.params();
+    double steps = number(p.get("steps"));
+    if (Double.isNaN(steps)) {
+      long last = 0;
+      for (MetricSeries m : run.metrics().values()) {
+        if (m.size() > 0) {
+          last = Math.max(last, m.steps()[m.size() - 1]);
+        }
+      }
+      steps = last;
+    }
+    out.add(new String[] {"run length", steps < 1000 ? "<1k steps"
+        : steps < 10_000 ? "1k-10k steps" : "10k+ steps"});
+    int cps = run.checkpoints().size();
+    out.add(new String[] {"checkpoints", cps < 30 ? "<30 checkpoints"
+        : cps < 100 ? "30-99 checkpoints" : "100+ checkpoints"});
+    double modes = number(p.get("modes"));
+    if (!Double.isNaN(modes)) {
+      double spacing = number(p.get("mode_spacing"));
+      out.add(new String[] {"mode spacing", modes < 2 || Double.isNaN(spacing) ? "1 mode"
+          : spacing < 1.8 ? "<1.8x" : spacing < 3 ? "1.8-3x" : "3x+"});
+    }
+    return out;
+  }
+
+  private static double number(String s) {
+    if (s == null || s.isBlank()) {
+      return Double.NaN;
+    }
+    try {
+      return Double.parseDouble(s.trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
+  /** The singular values of {@link #END_TO_END} per run and step, for the named runs. */
+  private Map<String, TreeMap<Long, double[]>> endToEnd(String tablesUri, Set<String> runIds) {
+    Map<String, TreeMap<Long, double[]>> out = new HashMap<>();
+    if (runIds.isEmpty()) {
+      return out;
+    }
+    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").equalTo(END_TO_END)
+        .and(col("run_id").isin(runIds.toArray()))).select("run_id", "step", "sv")
+        .collectAsList()) {
+      List<Double> sv = r.getList(2);
+      double[] v = new double[sv.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = sv.get(i);
+      }
+      Arrays.sort(v);
+      for (int i = 0; i < v.length / 2; i++) {
+        double t = v[i];
+        v[i] = v[v.length - 1 - i];
+        v[v.length - 1 - i] = t;
+      }
+      out.computeIfAbsent(r.getString(0), k -> new TreeMap<>()).put(r.getLong(1), v);
+    }
+    return out;
   }
 
   /** The label of a baseline in the score rows ({@code olmo-core}, {@code megatron}). */

@@ -56,4 +56,26 @@ class LabCommandTest {
         "--optimizers", "rmsprop"));
     assertTrue(e.toString().contains("Unknown optimizer 'rmsprop'"), e.toString());
   }
+
+  @Test
+  void randomizeTrainsNRunsFromTheSeedInTheNativeLayout() throws Exception {
+    Path out = dir.resolve("random");
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    assertEquals(0, run(o, e, "lab", "--randomize", "3", "--seed", "1003", "--out",
+        out.toString()), e.toString());
+    assertTrue(o.toString().contains(": 3 runs"), o.toString());
+    String runs = Files.readString(out.resolve("native").resolve("runs.csv"));
+    assertTrue(runs.startsWith("run_id,model,"), runs);
+    assertTrue(runs.contains("\nr01003-") && runs.contains("\nr01005-"), runs);
+    assertTrue(runs.lines().findFirst().orElseThrow().contains("lab_seed"), runs);
+    assertTrue(Files.notExists(out.resolve("hf")));
+    assertTrue(Files.readString(out.resolve("native").resolve("sweep.json"))
+        .contains("\"randomize\" : 3") || Files.readString(out.resolve("native")
+        .resolve("sweep.json")).contains("\"randomize\": 3"));
+    StringWriter e2 = new StringWriter();
+    assertEquals(2, run(new StringWriter(), e2, "lab", "--randomize", "3", "--out",
+        dir.resolve("x").toString(), "--families", "catapult"));
+    assertTrue(e2.toString().contains("--randomize draws families"), e2.toString());
+  }
 }

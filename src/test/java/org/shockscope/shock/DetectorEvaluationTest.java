@@ -136,4 +136,40 @@ class DetectorEvaluationTest {
     assertEquals(2, Detection.of("r", tr).series().size());
     assertEquals(0.9, Detection.of("r", tr).score());
   }
+
+  /**
+   * A negative control (truth "none" at t0 = 100 of a 1000-step run) with transitions at 50
+   * (before t0: not counted), 150 and 900 (false alarms after t0), beside a run with one true
+   * jump at 500 found at 510 as a spike: kinds ignored, it matches; kinds required, it is a miss
+   * and a false alarm.
+   */
+  @Test
+  void controlRunsCountEveryDetectionAfterT0AsAFalseAlarm() {
+    List<RunSpan> runs = List.of(new RunSpan("c", "control-decay", 0, 1000, 10),
+        new RunSpan("a", "deep-linear", 0, 1000, 10));
+    List<TruthEvent> truths = List.of(truth("c", "control-decay", DetectorEvaluation.NONE, 100),
+        truth("a", "deep-linear", "jump", 500));
+    List<Detection> dets = List.of(det("c", "jump", 50), det("c", "spike", 150),
+        det("c", "jump", 900), det("a", "spike", 510, "loss"));
+    List<DetectorEvaluation.RunTally> t = DetectorEvaluation.tally(runs, truths, dets,
+        DetectorEvaluation.SeriesMatching.IGNORE, DetectorEvaluation.KindMatching.IGNORE);
+    DetectorEvaluation.RunTally control = t.get(0);
+    assertTrue(control.control());
+    assertEquals(0, control.truePositives());
+    assertEquals(2, control.falsePositives());
+    assertEquals(2, control.falseAfterT0());
+    assertEquals(0, control.falseNegatives());
+    DetectorEvaluation.RunTally a = t.get(1);
+    assertEquals(1, a.truePositives());
+    assertEquals(0, a.kindAgrees());
+    assertArrayEquals(new double[] {0.01}, a.timingErrors(), 1e-12);
+    DetectionScore pooled = DetectorEvaluation.pool("all", t);
+    assertEquals(1.0 / 3.0, pooled.precision(), 1e-12);
+    assertEquals(1.0, pooled.recall());
+    List<DetectorEvaluation.RunTally> strict = DetectorEvaluation.tally(runs, truths, dets,
+        DetectorEvaluation.SeriesMatching.IGNORE, DetectorEvaluation.KindMatching.REQUIRE);
+    assertEquals(0, strict.get(1).truePositives());
+    assertEquals(1, strict.get(1).falsePositives());
+    assertEquals(1, strict.get(1).falseNegatives());
+  }
 }

@@ -155,4 +155,29 @@ class DetectorScoringTest {
     ShockscopeException e = assertThrows(ShockscopeException.class, () -> score(bad));
     assertTrue(e.getMessage().contains("ghost"), e.getMessage());
   }
+
+  /**
+   * The user's view reads every row of the transitions table: each is a true or a false
+   * positive, and every scored truth row a true positive or a miss; PELT's best penalty is the
+   * grid point with the highest F1.
+   */
+  @Test
+  void theUsersViewCountsEveryTransitionOfTheTable() {
+    long transitions = spark.read().parquet(tables.resolve("transitions").toString()).count();
+    DetectorScoring.BinScore all = scores.view().stream()
+        .filter(b -> b.detector().equals(DetectorScoring.OURS)
+            && b.bin().equals("all with controls")).findFirst().orElseThrow();
+    assertEquals(transitions, all.score().truePositives() + all.score().falsePositives());
+    assertEquals(scores.truthRows(), all.score().truePositives() + all.score().falseNegatives());
+    double best = scores.pelt().stream().mapToDouble(p -> p.score().f1())
+        .filter(f -> !Double.isNaN(f)).max().orElseThrow();
+    DetectorScoring.PenaltyPoint chosen = scores.pelt().stream()
+        .filter(p -> p.factor() == scores.peltBest()).findFirst().orElseThrow();
+    assertEquals(best, chosen.score().f1());
+    for (String family : List.of("deep-linear", "teacher-student", "catapult")) {
+      assertTrue(scores.view().stream().anyMatch(b -> b.detector().equals(DetectorScoring.PELT)
+          && b.dimension().equals("family") && b.bin().equals(family)), family);
+    }
+    assertEquals(scores.runs(), scores.tuningSeedRuns(), "the small lab uses seed 0");
+  }
 }

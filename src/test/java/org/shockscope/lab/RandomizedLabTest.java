@@ -1,0 +1,190 @@
+package org.shockscope.lab;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.shockscope.io.DType;
+
+class RandomizedLabTest {
+  private static double num(TrainedRun r, String key) {
+    return Double.parseDouble(r.param(key));
+  }
+
+  /** The first planned run of every family among seeds 1000… (seeds ≥ 1000: evaluation). */
+  private static Map<Family, PlannedRun> firstOfEachFamily() {
+    Map<Family, PlannedRun> first = new EnumMap<>(Family.class);
+    for (PlannedRun p : RandomizedLab.plan(80, 1000, DType.F32)) {
+      first.putIfAbsent(p.family(), p);
+    }
+    return first;
+  }
+
+  @Test
+  void everyFamilyIsDrawnWithUniqueIdsAndItsRegimeInItsParams() {
+    List<PlannedRun> plan = RandomizedLab.plan(80, 1000, DType.F32);
+    Set<String> ids = new HashSet<>();
+    plan.forEach(p -> ids.add(p.runId()));
+    assertEquals(80, ids.size());
+    assertEquals("r01000-", plan.get(0).runId().substring(0, 7));
+    Map<Family, PlannedRun> first = firstOfEachFamily();
+    assertEquals(Set.of(Family.values()), first.keySet());
+    for (PlannedRun p : first.values()) {
+      TrainedRun r = p.train();
+      String where = r.runId();
+      double steps = num(r, "steps");
+      assertTrue(steps >= RandomizedLab.MIN_STEPS && steps <= RandomizedLab.MAX_STEPS, where);
+      double every = num(r, "checkpoint_every");
+      assertTrue(every >= 1 && every <= 500, where);
+      double log = num(r, "log_every");
+      assertTrue(log >= 1 && log <= 50, where);
+      assertEquals(r.checkpoints().size(), (int) num(r, "checkpoints"), where);
+      // the drawn count, or steps / 500 + 2 where the interval is capped at 500 steps
+      assertTrue(r.checkpoints().size() <= Math.max(RandomizedLab.MAX_CHECKPOINTS,
+          steps / 500) + 2, where + " " + r.checkpoints().size());
+      assertEquals(r.family().label(), r.param("model"), where);
+      assertEquals(1000, (long) num(r, "lab_seed"), where);
+      assertTrue(r.params().containsKey("noise"), where);
+      assertTrue(r.metrics().size() >= 2, where);
+      for (TruthEvent e : r.truth()) {
+        assertTrue(e.step() >= 0 && e.step() <= steps, where + " " + e);
+      }
+      long none = r.truth().stream().filter(e -> TruthEvent.NONE.equals(e.kind())).count();
+      assertEquals(r.family().control() ? 1 : 0, none, where);
+      if (r.family() == Family.DEEP_LINEAR) {
+        int modes = (int) num(r, "modes");
+        for (TruthEvent e : r.truth()) {
+          if (TruthEvent.JUMP.equals(e.kind())) {
+            int k = Integer.parseInt(e.series().substring("end_to_end.sv".length()));
+            assertTrue(k >= 1 && k <= modes, where + " " + e);
+            assertEquals(TruthEvent.MEASURED, e.source(), where);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theSameSeedTrainsTheSameRun() {
+    PlannedRun p = firstOfEachFamily().get(Family.DEEP_LINEAR);
+    TrainedRun a = p.train();
+    TrainedRun b = p.train();
+    assertEquals(a.params(), b.params());
+    assertEquals(a.truth(), b.truth());
+    assertArrayEquals(a.metrics().values(), b.metrics().values());
+  }
+
+  @Test
+  void calibratedModesCrossHalfTheirTargetAtTheDrawnTimes() {
+    double[] ratios = {2.0, 3.0};
+    ModeCalibration.Result r = ModeCalibration.solve(OptimizerKind.GD, 0, 2, 1e-3, 4.0, 10_000,
+        0.6, ratios);
+    assertEquals(3, r.singularValues().length);
+    assertArrayEquals(new double[] {1000, 2000, 6000}, r.times(), 1e-9);
+    for (int k = 0; k < 3; k++) {
+      double t = ModeCalibration.crossing(OptimizerKind.GD, 0, 2, 1e-3, r.singularValues()[k],
+          r.lr(), 20_000);
+      assertEquals(r.times()[k], t, 0.01 * r.times()[k] + 1, "mode " + k);
+    }
+    // modes before 3% of the run do not fit and are dropped; the slowest is kept
+    ModeCalibration.Result few = ModeCalibration.solve(OptimizerKind.GD, 0, 2, 1e-3, 4.0,
+        10_000, 0.5, new double[] {5, 5, 5});
+    assertEquals(2, few.singularValues().length);
+  }
+
+  @Test
+  void aDeepLinearRunLearnsItsModesNearTheCalibratedTimes() {
+    ModeCalibration.Result cal = ModeCalibration.solve(OptimizerKind.GD, 0, 2, 1e-3, 4.0, 3000,
+        0.7, new double[] {2.5});
+    OptimizerSettings opt = OptimizerSettings.plain(OptimizerKind.GD, cal.lr(), 0, 20, 0, 0);
+    GridAxes axes = new GridAxes(List.of(OptimizerKind.GD), List.of(cal.lr()), List.of(0.0),
+        List.of(20), List.of(0.0), List.of(6), List.of(1L), new Schedule(3000, 50, 10), 0);
+    DeepLinearSpec spec = new DeepLinearSpec(axes, List.of(2), List.of(DeepLinearSpec.ALIGNED),
+        5, 4, 20, List.of(cal.singularValues()[0], cal.singularValues()[1]), 1e-3, 7);
+    TrainedRun run = new DeepLinearTrainer(spec, opt, 6, 2, DeepLinearSpec.ALIGNED, 1,
+        DType.F64).train("dl");
+    List<TruthEvent> measured = run.truth().stream()
+        .filter(e -> TruthEvent.MEASURED.equals(e.source())).toList();
+    assertEquals(2, measured.size());
+    for (int k = 0; k < 2; k++) {
+      assertEquals(cal.times()[k], measured.get(k).step(), 0.02 * cal.times()[k] + 1);
+    }
+  }
+
+  @Test
+  void controlsAreQuietAfterT0() {
+    Schedule sc = new Schedule(20_000, 1000, 20);
+    TrainedRun decay = ControlTrainer.regression("d", Family.CONTROL_DECAY,
+        new ControlTrainer.Regression(12, 2, 1, 0.02, 1e-3, 0, Double.NaN), sc, 5, DType.F32);
+    double[] v = decay.metrics().values();
+    // a smooth decay: the median of the last tenth is more than a decade below the first's
+    double first = median(v, 0, v.length / 10);
+    double lastTenth = median(v, v.length * 9 / 10, v.length);
+    assertTrue(first > 10 * lastTenth, first + " vs " + lastTenth);
+    TruthEvent t0 = decay.truth().get(0);
+    assertEquals(TruthEvent.NONE, t0.kind());
+    assertTrue(t0.step() >= 400 && t0.step() <= 4000, "t0 " + t0.step());
+    TrainedRun plateau = ControlTrainer.regression("p", Family.CONTROL_PLATEAU,
+        new ControlTrainer.Regression(12, 2, 4, 0.01, 0.1, 0.5, 0.025), sc, 5, DType.F32);
+    double[] p = plateau.metrics().values();
+    double early = median(p, 0, p.length / 10);
+    double late = median(p, p.length * 9 / 10, p.length);
+    assertTrue(early < 2 * late && late < 2 * early, early + " vs " + late);
+    TrainedRun walk = ControlTrainer.randomWalk("w", new ControlTrainer.Walk(8, 0.01), sc, 5,
+        DType.F32);
+    assertEquals(21, walk.checkpoints().size());
+    assertEquals(0.0, walk.truth().get(0).step());
+  }
+
+  @Test
+  void badRunCountsAreRefusedByValue() {
+    LabException e = assertThrows(LabException.class,
+        () -> RandomizedLab.plan(0, 1000, DType.F32));
+    assertEquals("--randomize needs at least 1 run, got 0", e.getMessage());
+  }
+
+  private static double median(double[] v, int from, int to) {
+    double[] w = java.util.Arrays.copyOfRange(v, from, to);
+    java.util.Arrays.sort(w);
+    return w[w.length / 2];
+  }
+
+  /**
+   * Loss 1 with three two-step bounces (peaks 3, 5, 3 at 40, 44, 48, two steps apart) and an
+   * isolated spike at 80: the bounces are one episode, kept at its highest peak (44), the
+   * isolated spike stays, and a spike row the logged loss does not show (60) goes. Logged every
+   * 1 step, spikes 4 steps apart join too (one-step bounces of an oscillation).
+   */
+  @Test
+  void aTrainOfBouncesIsOneSpikeAndUnloggedSpikesGo() {
+    int[] steps = new int[100];
+    double[] v = new double[100];
+    for (int i = 0; i < 100; i++) {
+      steps[i] = i;
+      v[i] = 1.0;
+    }
+    v[40] = v[41] = 3;
+    v[44] = v[45] = 5;
+    v[48] = v[49] = 3;
+    v[80] = v[81] = 10;
+    List<TruthEvent> truth = new java.util.ArrayList<>();
+    for (int step : new int[] {40, 44, 48, 60, 80}) {
+      truth.add(new TruthEvent("r", Family.CATAPULT, TruthEvent.SPIKE, "loss", step,
+          TruthEvent.MEASURED, Double.NaN, ""));
+    }
+    truth.add(new TruthEvent("r", Family.CATAPULT, TruthEvent.DIVERGENCE, "loss", 99,
+        TruthEvent.MEASURED, Double.NaN, ""));
+    TrainedRun run = new TrainedRun("r", Family.CATAPULT, Map.of(), Map.of(),
+        new StepSeries(steps, v), List.of(), truth, -1, new Schedule(99, 10, 1), 1);
+    List<Double> kept = RandomizedLab.visibleSpikes(run).truth().stream()
+        .map(TruthEvent::step).toList();
+    assertEquals(List.of(44.0, 80.0, 99.0), kept);
+  }
+}
