@@ -5,7 +5,7 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The dense linear algebra the quotient kernel needs, on row-major {@link DMatrixRMaj}
  * matrices in float64: singular values alone (LAPACK {@code dgesdd} with {@code jobz='N'}),
- * thin SVDs, symmetric eigendecompositions, products and thin QR factors.
+ * thin SVDs, symmetric eigendecompositions, products, thin QR factors and Cholesky solves.
  *
  * <p>Two implementations: the system LAPACK/BLAS loaded through {@code dev.ludovic.netlib}
  * (on the classpath with Spark; native when a system OpenBLAS/LAPACK is installed), and EJML
@@ -86,6 +86,15 @@ public abstract class DenseLinearAlgebra {
    * @return false when the decomposition failed
    */
   abstract boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r);
+
+  /**
+   * Solves {@code a · x = b} for a symmetric positive definite {@code a} (n × n; input, its
+   * contents are overwritten by the factorisation) by Cholesky factorisation (LAPACK
+   * {@code dposv}); {@code b} (n values) is the right-hand side on input and x on output.
+   *
+   * @return false when {@code a} is not numerically positive definite ({@code b} undefined)
+   */
+  abstract boolean choleskySolve(DMatrixRMaj a, double[] b);
 
   /** Shape checks shared by both backends. */
   static void requireDistinct(DMatrixRMaj c, DMatrixRMaj a, DMatrixRMaj b) {
