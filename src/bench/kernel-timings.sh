@@ -14,5 +14,5 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 javac -d "$out" -cp "$classes:$(cat "$cp_file")" \
     "$root/src/bench/java/org/shockscope/symmetry/ReductionKernelTimings.java"
-OPENBLAS_NUM_THREADS=1 java -Xmx4g -cp "$out:$classes:$(cat "$cp_file")" \
+OPENBLAS_NUM_THREADS=1 java -Xmx4g ${JAVA_OPTS:-} -cp "$out:$classes:$(cat "$cp_file")" \
     org.shockscope.symmetry.ReductionKernelTimings "$@"

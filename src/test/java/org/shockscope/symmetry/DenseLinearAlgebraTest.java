@@ -29,8 +29,7 @@ class DenseLinearAlgebraTest {
   @Test
   void backendNameSaysWhatRuns() {
     String name = DenseLinearAlgebra.backendName();
-    assertEquals(DenseLinearAlgebra.nativeAvailable() ? DenseLinearAlgebra.create().name() : "EJML",
-        name);
+    assertTrue(name.startsWith(DenseLinearAlgebra.create().name()), name);
     assertEquals(name, QuotientKernel.backend());
   }
 
