@@ -47,7 +47,7 @@ public final class ReductionKernelTimings {
     NeuronGroup group = (NeuronGroup) structure.groups().get(0);
     DenseLinearAlgebra la = DenseLinearAlgebra.create();
     System.out.printf("backend %s, %d matrices %dx%d, %d hidden layers, %d checkpoints, "
-        + "median of %d repeats (ms per call)%n", la.name(), matrices, width, width,
+        + "median of %d repeats (ms per call)%n", DenseLinearAlgebra.backendName(), matrices, width, width,
         group.layers().size(), count, repeats);
     GroupKernel kernel = new NeuronGroupKernel(group, la, new LinearAssignment(),
         new SpectrumRecorder(la, QuotientKernel.DEFAULT_TOP_K));
