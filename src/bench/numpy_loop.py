@@ -11,8 +11,8 @@ spectral_entropy (normalised by ln of the numerical rank) -- the numpy-comparabl
 shockscope's observable set. --precision f64 (default) computes in float64 as shockscope does;
 `stored` keeps the stored dtype (float32 inputs then run sgesdd). The files are split
 round-robin over --procs worker processes (fork). Prints one JSON line: seconds (from the
-workers' start to the last one's end, file reads included), checkpoints, matrices, and a
-checksum of the results so that the work cannot be skipped.
+workers' start to the last one's end, file reads included), cpu_seconds (the workers' CPU
+time, summed: robust to other load on the machine), checkpoints, matrices, and a checksum of the results so that the work cannot be skipped.
 """
 import argparse
 import glob
@@ -57,6 +57,7 @@ def spectral_set(w):
 
 def work(args):
     files, precision = args
+    cpu0 = time.process_time()
     total = 0.0
     matrices = 0
     for path in files:
@@ -65,7 +66,7 @@ def work(args):
                 w = w.astype(np.float64)
             total += sum(spectral_set(w))
             matrices += 1
-    return total, matrices
+    return total, matrices, time.process_time() - cpu0
 
 
 def main():
@@ -84,8 +85,9 @@ def main():
         results = pool.map(work, chunks)
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "checkpoints": len(files),
-                      "matrices": sum(m for _, m in results), "procs": a.procs,
-                      "precision": a.precision, "checksum": sum(t for t, _ in results)}))
+                      "matrices": sum(r[1] for r in results), "procs": a.procs,
+                      "cpu_seconds": sum(r[2] for r in results),
+                      "precision": a.precision, "checksum": sum(r[0] for r in results)}))
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ loop = statistics.median(r["seconds"] for r in numpy)
 ckpts = numpy[0]["checkpoints"]
 print(f"sweep {sweep}: {ckpts} checkpoints, {numpy[0]['matrices']} matrices; "
       f"{len(numpy)} repeats, medians; numpy loop {procs} processes ({numpy[0]['precision']}): "
-      f"{loop:.2f} s [{' '.join(f'{r['seconds']:.2f}' for r in numpy)}], {ckpts / loop:.1f} ckpt/s")
+      f"{loop:.2f} s [{' '.join('%.2f' % r['seconds'] for r in numpy)}], {ckpts / loop:.1f} ckpt/s")
 for j, runs in sorted(jobs.items()):
     print(f"\njob {roots[j]} (local[{procs}], linear algebra: {runs[0]['_backend']})")
     print(f"{'stage':34s} {'median s':>9s} {'ckpt/s':>8s} {'numpy/stage':>11s}   runs")
@@ -113,5 +113,5 @@ for j, runs in sorted(jobs.items()):
         vals = [r[name] for r in runs if name in r]
         m = statistics.median(vals)
         print(f"{name:34s} {m:9.2f} {ckpts / m if m > 0 else float('inf'):8.1f} "
-              f"{loop / m if m > 0 else float('inf'):11.2f}   {' '.join(f'{v:.1f}' for v in vals)}")
+              f"{loop / m if m > 0 else float('inf'):11.2f}   {' '.join('%.1f' % v for v in vals)}")
 PY

@@ -19,7 +19,8 @@ import org.shockscope.io.TensorInfo;
  * ({@link QuotientKernel#observe} + {@link QuotientKernel#motion}), and singular values alone on
  * the loaded backend and on EJML. Each figure is the median over the repeats of the mean over a
  * sequence of checkpoints (a random walk with neuron rescalings, as src/bench/gen_sweep.py
- * writes), after one untimed warm-up repeat.
+ * writes), after one untimed warm-up repeat; wall and thread CPU time (the latter barely moves
+ * when other processes load the machine).
  *
  * <pre>
  *   src/bench/kernel-timings.sh [width] [matrices] [checkpoints] [repeats]   # 256 3 20 5
@@ -97,19 +98,28 @@ public final class ReductionKernelTimings {
     void run(int checkpoint);
   }
 
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  /** Median wall and thread-CPU milliseconds per call (CPU time is robust to other load). */
   private static void report(String what, int repeats, int calls, Call call) {
     double[] ms = new double[repeats];
+    double[] cpu = new double[repeats];
     for (int r = -1; r < repeats; r++) {
+      long c0 = THREADS.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (int c = 0; c < calls; c++) {
         call.run(c);
       }
       if (r >= 0) {
         ms[r] = (System.nanoTime() - t0) / 1e6 / calls;
+        cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / 1e6 / calls;
       }
     }
     Arrays.sort(ms);
-    System.out.printf("%-40s %9.3f  [%s]%n", what, ms[repeats / 2], fmt(ms));
+    Arrays.sort(cpu);
+    System.out.printf("%-40s wall %9.3f  cpu %9.3f  [wall %s]%n", what, ms[repeats / 2],
+        cpu[repeats / 2], fmt(ms));
   }
 
   private static String fmt(double[] ms) {
