@@ -16,7 +16,10 @@ import org.shockscope.io.TensorInfo;
  * convex in log c (a sum of exponentials), and sweeping the exact per-layer minimisations
  * (block coordinate descent) converges to its unique minimum; a single hidden layer is
  * balanced in one sweep. A neuron with I = 0 or O = 0 has an infimum but no minimum: its limit
- * point, with both sides zero, is used.
+ * point, with both sides zero, is used. The sweeps never touch the tensors: one pass reduces
+ * each tensor to its per-neuron square sums (a vector, or for a weight between two hidden
+ * layers the matrix W∘W), the sweeps update cumulative factors from those by matrix-vector
+ * products, and one pass writes the balanced tensors.
  *
  * <p><b>Quotient distance.</b> Between balanced representatives only permutations (and sign
  * flips) remain. They are matched as in Git Re-Basin weight matching (Ainsworth, Hayase &amp;
@@ -29,7 +32,9 @@ import org.shockscope.io.TensorInfo;
  * <p><b>Drift.</b> The orbit tangent is spanned by t_j = (+slice_in(j), −slice_out(j)) per
  * neuron (rescaling directions); P_T Δθ is the least-squares fit of Δθ on them, from the
  * normal equations G c = r with G_ab = ⟨t_a, t_b⟩, r_a = ⟨t_a, Δθ⟩ (‖P_T Δθ‖² = rᵀc). G is
- * diagonal for one hidden layer and couples neighbouring layers through their shared weights.
+ * diagonal for one hidden layer and couples neighbouring layers through their shared weights;
+ * when the coupling graph is bipartite (any chain) the system is reduced to the Schur
+ * complement of one class and solved by a (native) Cholesky factorisation.
  */
 final class NeuronGroupKernel implements GroupKernel {
   /** Balancing stops when no neuron's factor differs from 1 by more than this. */
@@ -811,7 +816,6 @@ final class NeuronGroupKernel implements GroupKernel {
     }
     int off1 = memberOffsets[t][1];
     double coef1 = memberCoefs[t][1];
-    int inner1 = axes[1].inner();
     int n1 = axes[1].n();
     double[] q = coupling[t];
     java.util.Arrays.fill(q, 0.0);
