@@ -5,10 +5,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Compares the aggregate tables of two analyses of the same sweep (say before and after a
- * change to the models): per table, the row counts, whether the schemas are equal, how many
- * non-double fields differ and the largest relative difference of a double field, rows taken
- * in the order written (the aggregate tables are sorted). Run as a single-file program:
+ * Compares the tables of two analyses of the same sweep (say before and after a change to the
+ * models or the kernels): per table, the row counts, whether the schemas are equal, how many
+ * non-double fields differ and the largest relative difference of a double field (of an array
+ * element for the spectra), rows taken in the order written (the aggregate tables are sorted),
+ * observables and spectra sorted by their keys. Run as a single-file program:
  * <pre>
  *   java $(sed -n 's:.*&lt;spark.module.options&gt;\(.*\)&lt;/spark.module.options&gt;.*:\1:p' pom.xml) \
  *     -cp "target/classes:$(cat target/classpath.txt)" src/bench/CompareTables.java OLD NEW
@@ -19,13 +20,14 @@ public class CompareTables {
     SparkSession spark = SparkSession.builder().master("local[1]")
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
-    for (String t : List.of("phase_stats", "phase_boundary", "survival", "importance",
-        "viscosity_law", "runs", "shocks")) {
-      Dataset<Row> x = spark.read().parquet(args[0] + "/" + t);
-      Dataset<Row> y = spark.read().parquet(args[1] + "/" + t);
+    for (String t : List.of("observables", "spectra", "phase_stats", "phase_boundary",
+        "survival", "importance", "viscosity_law", "runs", "shocks")) {
+      Dataset<Row> x = sorted(spark.read().parquet(args[0] + "/" + t), t);
+      Dataset<Row> y = sorted(spark.read().parquet(args[1] + "/" + t), t);
       List<Row> rx = x.collectAsList();
       List<Row> ry = y.collectAsList();
       double maxRel = 0;
+      double maxAbs = 0;
       String worst = "";
       int otherDiffs = 0;
       for (int i = 0; i < Math.min(rx.size(), ry.size()); i++) {
@@ -33,9 +35,24 @@ public class CompareTables {
           Object u = rx.get(i).get(c);
           Object v = ry.get(i).get(c);
           String field = x.schema().fields()[c].name();
-          if (u instanceof Double du && v instanceof Double dv) {
+          if (u instanceof scala.collection.Seq<?> su && v instanceof scala.collection.Seq<?> sv
+              && su.size() == sv.size()) {
+            // arrays of doubles (spectra): element by element
+            for (int e = 0; e < su.size(); e++) {
+              double du = (Double) su.apply(e);
+              double dv = (Double) sv.apply(e);
+              double r = du == dv ? 0
+                  : Math.abs(du - dv) / Math.max(Math.abs(du), Math.abs(dv));
+              maxAbs = Math.max(maxAbs, du == dv ? 0 : Math.abs(du - dv));
+              if (r > maxRel) {
+                maxRel = r;
+                worst = field + "[" + e + "] " + du + " vs " + dv;
+              }
+            }
+          } else if (u instanceof Double du && v instanceof Double dv) {
             double r = du.equals(dv) ? 0
                 : Math.abs(du - dv) / Math.max(Math.abs(du), Math.abs(dv));
+            maxAbs = Math.max(maxAbs, du.equals(dv) ? 0 : Math.abs(du - dv));
             if (r > maxRel) {
               maxRel = r;
               worst = field + " " + du + " vs " + dv;
@@ -46,9 +63,19 @@ public class CompareTables {
         }
       }
       System.out.printf("%s: rows %d/%d, schema %s, other fields differing %d, "
-          + "max relative difference %.3g %s%n", t, rx.size(), ry.size(),
-          x.schema().equals(y.schema()) ? "same" : "DIFFERENT", otherDiffs, maxRel, worst);
+          + "max absolute difference %.3g, max relative difference %.3g %s%n", t, rx.size(),
+          ry.size(),
+          x.schema().equals(y.schema()) ? "same" : "DIFFERENT", otherDiffs, maxAbs, maxRel, worst);
     }
     spark.stop();
+  }
+
+  /** The per-checkpoint tables in key order (they are written in task order). */
+  private static Dataset<Row> sorted(Dataset<Row> d, String table) {
+    return switch (table) {
+      case "observables" -> d.orderBy("run_id", "step", "group", "name");
+      case "spectra" -> d.orderBy("run_id", "step", "group", "matrix");
+      default -> d;
+    };
   }
 }

@@ -5,13 +5,14 @@ import org.ejml.data.DMatrixRMaj;
 /**
  * The dense linear algebra the quotient kernel needs, on row-major {@link DMatrixRMaj}
  * matrices in float64: singular values alone (LAPACK {@code dgesdd} with {@code jobz='N'}),
- * thin SVDs, symmetric eigendecompositions, products and thin QR factors.
+ * thin SVDs, symmetric eigendecompositions, products, thin QR factors and Cholesky solves.
  *
  * <p>Two implementations: the system LAPACK/BLAS loaded through {@code dev.ludovic.netlib}
  * (on the classpath with Spark; native when a system OpenBLAS/LAPACK is installed), and EJML
  * otherwise. {@link #create()} picks the native one when it is loaded and falls back to EJML when
- * the netlib classes are absent or only their pure-Java variants load. {@link #backendName()}
- * says which one runs, for the job log.
+ * the netlib classes are absent, only their pure-Java variants load, or the native library is
+ * the slow reference LAPACK/BLAS ({@link LoadedLapack}). {@link #backendName()} says which one
+ * runs, and why EJML when a native library was refused, for the job log.
  *
  * <p>An instance owns its workspaces and grows them only when too small; it is not thread-safe
  * (one per task). Input matrices are never modified; outputs are reshaped as documented. Only
@@ -31,7 +32,8 @@ public abstract class DenseLinearAlgebra {
 
   /**
    * The name of the backend {@link #create()} uses: {@code "netlib JNILAPACK"} when the system
-   * LAPACK is loaded through dev.ludovic.netlib, {@code "EJML"} otherwise.
+   * LAPACK is loaded through dev.ludovic.netlib, {@code "EJML"} otherwise, followed by the
+   * reason in parentheses when a reference LAPACK was loaded and refused.
    */
   public static String backendName() {
     return NativeProbe.NAME;
@@ -87,6 +89,15 @@ public abstract class DenseLinearAlgebra {
    */
   abstract boolean thinQr(DMatrixRMaj a, DMatrixRMaj q, DMatrixRMaj r);
 
+  /**
+   * Solves {@code a · x = b} for a symmetric positive definite {@code a} (n × n; input, its
+   * contents are overwritten by the factorisation) by Cholesky factorisation (LAPACK
+   * {@code dposv}); {@code b} (n values) is the right-hand side on input and x on output.
+   *
+   * @return false when {@code a} is not numerically positive definite ({@code b} undefined)
+   */
+  abstract boolean choleskySolve(DMatrixRMaj a, double[] b);
+
   /** Shape checks shared by both backends. */
   static void requireDistinct(DMatrixRMaj c, DMatrixRMaj a, DMatrixRMaj b) {
     if (c == a || c == b) {
@@ -112,14 +123,24 @@ public abstract class DenseLinearAlgebra {
 
     static {
       String name = null;
+      String reason = null;
       try {
         name = NetlibLinearAlgebra.probe();
+        if (name != null) {
+          String reference = LoadedLapack.referenceImplementation();
+          if (reference != null) {
+            // the reference LAPACK/BLAS is slower than EJML at every operation used here
+            reason = " (native LAPACK " + reference
+                + " is the reference implementation, slower than EJML)";
+            name = null;
+          }
+        }
       } catch (LinkageError | RuntimeException e) {
         // netlib classes absent (no Spark on the classpath) or unusable: EJML is the fallback.
         name = null;
       }
       NATIVE = name != null;
-      NAME = name == null ? "EJML" : name;
+      NAME = name == null ? "EJML" + (reason == null ? "" : reason) : name;
     }
 
     private NativeProbe() {

@@ -5,9 +5,11 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.decomposition.QRDecomposition;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
+import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
  * {@link DenseLinearAlgebra} on EJML (implicit-QR SVD, symmetric QR eigen solver, Householder
@@ -26,6 +28,10 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
   private final DMatrixRMaj fullU = new DMatrixRMaj(1, 1);
   private final DMatrixRMaj fullVt = new DMatrixRMaj(1, 1);
   private boolean[] used = new boolean[0];
+  private LinearSolverDense<DMatrixRMaj> cholesky;
+  private int choleskySize = -1;
+  private final DMatrixRMaj rhs = new DMatrixRMaj(1, 1);
+  private final DMatrixRMaj solution = new DMatrixRMaj(1, 1);
 
   @Override
   public String name() {
@@ -150,6 +156,26 @@ final class EjmlLinearAlgebra extends DenseLinearAlgebra {
     r.reshape(a.numCols, a.numCols, false);
     qr.getQ(q, true);
     qr.getR(r, true);
+    return true;
+  }
+
+  @Override
+  boolean choleskySolve(DMatrixRMaj a, double[] b) {
+    int n = a.numRows;
+    if (n == 0) {
+      return true;
+    }
+    if (n != choleskySize) {
+      cholesky = LinearSolverFactory_DDRM.symmPosDef(n);
+      choleskySize = n;
+    }
+    if (!cholesky.setA(a)) {
+      return false;
+    }
+    rhs.reshape(n, 1, false);
+    System.arraycopy(b, 0, rhs.data, 0, n);
+    cholesky.solve(rhs, solution);
+    System.arraycopy(solution.data, 0, b, 0, n);
     return true;
   }
 }

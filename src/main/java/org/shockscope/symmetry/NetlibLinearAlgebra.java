@@ -192,6 +192,17 @@ final class NetlibLinearAlgebra extends DenseLinearAlgebra {
     return true;
   }
 
+  @Override
+  boolean choleskySolve(DMatrixRMaj m, double[] b) {
+    int n = m.numRows;
+    if (n == 0) {
+      return true;
+    }
+    // symmetric, so the row-major array is its own column-major transpose
+    lapack.dposv("U", n, 1, m.data, n, b, n, info);
+    return info.val == 0;
+  }
+
   private void copyIn(DMatrixRMaj in) {
     int size = in.numRows * in.numCols;
     if (a.length < size) {
