@@ -46,7 +46,7 @@ class StandaloneClusterTest {
       Tables.ERRORS);
   private static final String MAIN = "org.shockscope.cli.ShockscopeCli";
   private static final Duration STAGE_TIMEOUT = Duration.ofMinutes(5);
-  /** A hang detector only: a job takes about 1 min on an idle 2-core machine, 7 min at load 25. */
+  /** A hang detector only: one job of the sweep took 5 to 11 min on 2 cores at load 25. */
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(20);
   private static final Pattern PROGRESS = Pattern.compile(
       "^\\[shockscope \\d+:\\d\\d:\\d\\d\\] (.+?)\\s+checkpoints (\\d+)/(\\d+)\\s");
