@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.io.IOException;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -23,9 +24,14 @@ import org.shockscope.ShockscopeException;
  * <ul>
  *   <li>Parquet: the new table is written in full to {@code OUT/_staging/<table>} and then
  *       swapped in with two renames ({@code OUT/<table>} → {@code OUT/_trash/<table>},
- *       staging → {@code OUT/<table>}); if a job dies between the two, the next one puts the
- *       trashed table back first ({@link #recover}). On stores whose renames are atomic (HDFS,
- *       local, ABFS with HNS) readers see the old table or the new one, never a mixture.</li>
+ *       staging → {@code OUT/<table>}). A driver killed while a table is written leaves that
+ *       table as it was (staging is never read); one killed between the two renames leaves
+ *       the table in {@code _trash}, and the next {@code TableStore} over the output puts it
+ *       back before anything else ({@link #recover}): a trashed copy is deleted only once its
+ *       replacement is in place. On stores whose renames are atomic (HDFS, local, ABFS with
+ *       HNS) readers see the old table or the new one, never a mixture. Each table is swapped
+ *       on its own: a job killed between two tables leaves some tables of the new job and
+ *       the others of the previous one, each complete.</li>
  *   <li>Delta: one transaction per table ({@code replaceWhere} on the written runs, or a full
  *       overwrite), so readers always see a committed version.</li>
  * </ul>
@@ -69,6 +75,9 @@ public final class TableStore {
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
       throw new ShockscopeException("Output folder " + outUri + " is not writable: " + e, e);
+    }
+    if (format == Format.PARQUET) {
+      recoverAll();
     }
     if (format == Format.DELTA && !deltaAvailable()) {
       throw new ShockscopeException("--format delta needs Delta Lake on the classpath "
@@ -141,6 +150,8 @@ public final class TableStore {
       fs.delete(staging, true);
       rows.write().mode(SaveMode.Overwrite).parquet(staging.toString());
       fs.mkdirs(trash.getParent());
+      // a trashed copy whose table is missing is the only copy: put it back, do not delete it
+      recover(table);
       fs.delete(trash, true);
       if (fs.exists(target) && !fs.rename(target, trash)) {
         throw new IOException("rename " + target + " -> " + trash + " failed");
@@ -163,10 +174,51 @@ public final class TableStore {
     Path trash = new Path(root, "_trash/" + table);
     try {
       if (!fs.exists(target) && fs.exists(trash)) {
-        fs.rename(trash, target);
+        fs.mkdirs(target.getParent());
+        if (!fs.rename(trash, target)) {
+          throw new IOException("rename " + trash + " -> " + target + " failed");
+        }
       }
     } catch (IOException e) {
       throw new ShockscopeException("Cannot recover output table " + target + ": " + e, e);
+    }
+  }
+
+  /**
+   * Settles every swap a killed job left in {@code _trash}: a table whose folder is missing is
+   * put back; a trashed copy whose replacement is in place is deleted (the job died while
+   * cleaning up). Tables may sit in sub-folders ({@code _state/inputs}), so a trash folder
+   * holding files is a table and one holding only folders is walked into.
+   */
+  private void recoverAll() {
+    Path trashRoot = new Path(root, "_trash");
+    try {
+      if (fs.exists(trashRoot)) {
+        settle(trashRoot, "");
+      }
+    } catch (IOException e) {
+      throw new ShockscopeException("Cannot recover output tables from " + trashRoot + ": " + e,
+          e);
+    }
+  }
+
+  private void settle(Path dir, String prefix) throws IOException {
+    for (FileStatus st : fs.listStatus(dir)) {
+      if (!st.isDirectory()) {
+        continue;
+      }
+      String table = prefix + st.getPath().getName();
+      boolean holdsFiles = false;
+      for (FileStatus c : fs.listStatus(st.getPath())) {
+        holdsFiles |= c.isFile();
+      }
+      if (!holdsFiles) {
+        settle(st.getPath(), table + "/");
+      } else if (fs.exists(new Path(root, table))) {
+        fs.delete(st.getPath(), true);
+      } else {
+        recover(table);
+      }
     }
   }
 

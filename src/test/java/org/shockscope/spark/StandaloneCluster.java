@@ -133,6 +133,15 @@ final class StandaloneCluster implements AutoCloseable {
    */
   int submit(Path appJar, String mainClass, Path log, List<String> conf, String... args)
       throws IOException, InterruptedException {
+    return start(appJar, mainClass, log, conf, args).waitFor();
+  }
+
+  /**
+   * Starts {@code SparkSubmit} like {@link #submit} without waiting: the returned process is
+   * the driver (client deploy mode), to watch or to kill.
+   */
+  Process start(Path appJar, String mainClass, Path log, List<String> conf, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>(javaCommand());
     cmd.add("-Xmx1g");
     cmd.add("org.apache.spark.deploy.SparkSubmit");
@@ -148,8 +157,21 @@ final class StandaloneCluster implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     environment(pb.environment());
-    Process p = pb.start();
-    return p.waitFor();
+    return pb.start();
+  }
+
+  /**
+   * The executor JVMs alive now: the workers' children running Spark's
+   * {@code CoarseGrainedExecutorBackend}, in the order of the workers.
+   */
+  List<ProcessHandle> executors() {
+    List<ProcessHandle> out = new ArrayList<>();
+    for (Process d : daemons) {
+      d.children().filter(ProcessHandle::isAlive)
+          .filter(c -> c.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+          .forEach(out::add);
+    }
+    return out;
   }
 
   /** Packs a classes folder into a jar (the application jar of a submission). */
