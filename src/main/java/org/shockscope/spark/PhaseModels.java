@@ -55,7 +55,10 @@ public final class PhaseModels {
     this.spark = runs.sparkSession();
     // materialised, not cached: a cache is keyed by plan, and a plan that reads a table's
     // folder would serve stale rows to a later job of the same session after the folder changed
-    this.runs = runs.localCheckpoint();
+    // in run order and one partition: the forest's bootstrap samples follow the rows' order
+    // and partitions, which differ between a fresh, a resumed and an incremental job, and the
+    // same runs must give the same tables
+    this.runs = runs.orderBy("run_id").coalesce(1).localCheckpoint();
     this.shocks = shocks;
     this.hps = hps;
     this.seed = seed;
