@@ -131,12 +131,13 @@ final class InputFingerprints {
     return out;
   }
 
-  private static void update(MessageDigest d, String s) {
+  /** Adds {@code s} and a separator to {@code d}. */
+  static void update(MessageDigest d, String s) {
     d.update(s.getBytes(StandardCharsets.UTF_8));
     d.update((byte) 0);
   }
 
-  private static MessageDigest sha256() {
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -3,9 +3,7 @@ package org.shockscope.spark;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -62,16 +60,16 @@ final class ReductionState {
                                   InputFingerprints now) {
     Map<String, String> out = new HashMap<>();
     for (RunInfo r : runs) {
-      MessageDigest d = sha256();
-      update(d, String.valueOf(model));
-      update(d, now.checkpointDigest(r.runId()));
+      MessageDigest d = InputFingerprints.sha256();
+      InputFingerprints.update(d, String.valueOf(model));
+      InputFingerprints.update(d, now.checkpointDigest(r.runId()));
       Set<Long> steps = new TreeSet<>();
       for (CheckpointRef c : r.checkpoints()) {
         if (stale == null || stale.get(r.runId()).contains(c.step())) {
           steps.add(c.step());
         }
       }
-      update(d, steps.toString());
+      InputFingerprints.update(d, steps.toString());
       out.put(r.runId(), HexFormat.of().formatHex(d.digest()));
     }
     return out;
@@ -130,19 +128,6 @@ final class ReductionState {
 
   private static final StructType KEY_SCHEMA = new StructType()
       .add("run_id", DataTypes.StringType, false).add(KEY, DataTypes.StringType, false);
-
-  private static void update(MessageDigest d, String s) {
-    d.update(s.getBytes(StandardCharsets.UTF_8));
-    d.update((byte) 0);
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
-    }
-  }
 
   /** The runs of {@code runs} whose id is not in {@code matched}, in order. */
   static List<RunInfo> remaining(List<RunInfo> runs, Set<String> matched) {
