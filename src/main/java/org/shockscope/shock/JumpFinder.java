@@ -71,6 +71,9 @@ final class JumpFinder {
   private double[] pseudo = new double[0];
   private double[] blockWork = new double[0];
   private double[] localVar = new double[0];
+  private double[] prefix = new double[0];
+  private double[] zoneLo = new double[0];
+  private double[] zoneHi = new double[0];
   private final ViscousShockFit fit = new ViscousShockFit();
   private final SmoothTrendFit trend = new SmoothTrendFit();
   /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
@@ -133,8 +136,60 @@ final class JumpFinder {
         addZone(t, n, j);
       }
     }
+    out.removeIf(j -> !beyondWander(t, x, n, j, out, known));
     out.sort((a, b) -> Double.compare(a.center(), b.center()));
     return out;
+  }
+
+  /**
+   * Whether a jump stands out of the series' own wander at its scale, given how many places of
+   * that scale the series has: |J| ≥ z·s ({@link RobustOps#wander} across the front's 4w between
+   * blocks of its 2w of plateau, {@link RobustOps#wanderFactor} for the span of both), the
+   * differences taken away from every found front (t_c ± 2w). White noise gives σ·√(2/B), far
+   * below a front the fit could tell from noise; a random walk (weights that wander, SGD noise
+   * with memory) gives a scale growing with the span, so its excursions across a front's span
+   * are no evidence of a front however many white-noise σ they measure.
+   */
+  private boolean beyondWander(double[] t, double[] x, int n, Jump j, List<Jump> found,
+                               List<Jump> others) {
+    double gap = (t[n - 1] - t[0]) / (n - 1);
+    int lag = Math.max(1, (int) Math.round(2.0 * FRONT_WIDTHS * j.width() / gap));
+    int block = Math.max(1, (int) Math.round(FRONT_WIDTHS * j.width() / gap));
+    if (lag + 2 * block >= n) {
+      return true;
+    }
+    int zones = found.size() + others.size();
+    if (zoneLo.length < zones) {
+      zoneLo = new double[2 * zones];
+      zoneHi = new double[2 * zones];
+    }
+    int k = 0;
+    for (List<Jump> list : List.of(found, others)) {
+      for (Jump f : list) {
+        zoneLo[k] = f.center() - FRONT_WIDTHS * f.width();
+        zoneHi[k++] = f.center() + FRONT_WIDTHS * f.width();
+      }
+    }
+    if (prefix.length < n + 1) {
+      prefix = new double[2 * n + 1];
+    }
+    // A front wide for its series leaves few places of its own span away from the fronts: the
+    // wander is then measured at smaller spans and scaled up as a random walk's (∝ √span), the
+    // cautious reading of a series too short to tell.
+    int span = lag + 2 * block;
+    int l = lag;
+    int b = block;
+    double scale = Double.NaN;
+    while (Double.isNaN(scale) && l + 2 * b < n) {
+      scale = RobustOps.wander(t, x, n, l, b, zoneLo, zoneHi, zones, medianWork(n), prefix)
+          * Math.sqrt(span / (double) (l + 2 * b));
+      if (l == 1 && b == 1) {
+        break;
+      }
+      l = Math.max(1, l / 2);
+      b = Math.max(1, b / 2);
+    }
+    return !(Math.abs(j.jump()) < RobustOps.wanderFactor(n, span) * scale);
   }
 
   private Jump fitCandidate(double[] t, double[] x, int n, int split, int h, double span,
