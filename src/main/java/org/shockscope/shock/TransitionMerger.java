@@ -20,7 +20,7 @@ import java.util.Set;
  * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is
  * max(mergeIntervals × sampling interval, mergeFraction × span of the run)
  * ({@link #tolerance}). A spike of a step size or a rank inside a jump's front merges with the
- * jump (issue 12: one event, one transition; see {@link #kindOf}).
+ * jump (issue 12: one event, one transition; see {@link #frontOf}).
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
@@ -47,26 +47,28 @@ public final class TransitionMerger {
     }
     List<Member> sorted = new ArrayList<>(events.size());
     for (ShockEvent e : events) {
-      sorted.add(new Member(e, kindOf(e, events, tolerance)));
+      ShockEvent front = frontOf(e, events, tolerance);
+      sorted.add(front == null ? new Member(e, e.kind(), e) : new Member(e, front.kind(), front));
     }
-    sorted.sort(Comparator.comparing(Member::kind).thenComparingLong(m -> m.event().step())
+    sorted.sort(Comparator.comparing(Member::kind).thenComparingLong(m -> m.link().step())
         .thenComparing(m -> m.event().qualifiedSeries()));
     List<Transition> out = new ArrayList<>();
     List<ShockEvent> group = new ArrayList<>();
     String groupKind = null;
+    long lastStep = 0;
     double groupHi = Double.NEGATIVE_INFINITY;
     for (Member m : sorted) {
-      ShockEvent e = m.event();
+      ShockEvent e = m.link();
       boolean joins = !group.isEmpty() && m.kind().equals(groupKind)
-          && (clippedLo(e, tolerance) <= groupHi
-              || e.step() - group.get(group.size() - 1).step() <= tolerance);
+          && (clippedLo(e, tolerance) <= groupHi || e.step() - lastStep <= tolerance);
       if (!joins && !group.isEmpty()) {
         out.add(transition(group, groupKind));
         group.clear();
         groupHi = Double.NEGATIVE_INFINITY;
       }
-      group.add(e);
+      group.add(m.event());
       groupKind = m.kind();
+      lastStep = e.step();
       groupHi = Math.max(groupHi, clippedHi(e, tolerance));
     }
     if (!group.isEmpty()) {
@@ -91,24 +93,27 @@ public final class TransitionMerger {
   }
 
   /**
-   * The kind an event takes in a transition: a spike of a velocity-like or rank observable
-   * ({@link #followsFronts}) whose peak lies within a jump's front (step ± 2w, widened by the
-   * tolerance) in any series of the run is part of that jump: step sizes and ranks peak while a
-   * front passes, and one physical event is one transition. Any other event keeps its kind.
+   * The jump an event belongs to in the merge, or null: a spike of a velocity-like or rank
+   * observable ({@link #followsFronts}) whose peak lies within a jump's front (step ± 2w, widened
+   * by the tolerance) in any series of the run is part of that jump (the nearest one): step
+   * sizes and ranks peak while a front passes, and one physical event is one transition. The
+   * spike then links to other events as the jump does.
    */
-  private static String kindOf(ShockEvent e, List<ShockEvent> events, double tolerance) {
+  private static ShockEvent frontOf(ShockEvent e, List<ShockEvent> events, double tolerance) {
     if (!ShockEvent.SPIKE.equals(e.kind()) || !followsFronts(e.series())) {
-      return e.kind();
+      return null;
     }
+    ShockEvent best = null;
     for (ShockEvent j : events) {
       if (ShockEvent.JUMP.equals(j.kind())) {
-        double reach = 2.0 * frontHalfWidth(j) + tolerance;
-        if (Math.abs(e.step() - j.step()) <= reach) {
-          return ShockEvent.JUMP;
+        double distance = Math.abs(e.step() - j.step());
+        if (distance <= 2.0 * frontHalfWidth(j) + tolerance
+            && (best == null || distance < Math.abs(e.step() - best.step()))) {
+          best = j;
         }
       }
     }
-    return e.kind();
+    return best;
   }
 
   /**
@@ -122,8 +127,8 @@ public final class TransitionMerger {
         || name.equals("participation_ratio") || name.equals("num_spikes");
   }
 
-  /** An event and the kind it has in the merge. */
-  private record Member(ShockEvent event, String kind) {}
+  /** An event, the kind it has in the merge, and the event whose position links it. */
+  private record Member(ShockEvent event, String kind, ShockEvent link) {}
 
   private static Transition transition(List<ShockEvent> group, String kind) {
     long lo = Long.MAX_VALUE;
