@@ -53,7 +53,7 @@ final class JumpFinder {
   private static final int MAX_CONTEXT_SAMPLES = 128;
   /** The first, localising fit is thinned to at most this many samples. */
   private static final int FIRST_FIT_SAMPLES = 64;
-  private static final int MAX_REFITS = 4;
+  private static final int MAX_REFITS = 6;
   private static final int CANDIDATES_PER_SCALE = 6;
   /** z of a two-sided 95% interval, rounded. */
   private static final double INTERVAL_Z = 2.0;
@@ -62,6 +62,8 @@ final class JumpFinder {
   private static final int LOCAL_NOISE_BLOCK = 10;
   /** Largest background change over the front's 4w, as a fraction of |J|. */
   private static final double MAX_BACKGROUND_SHARE = 0.25;
+  /** Residual variance, in local noise variances, up to which a fit describes its window. */
+  private static final double DESCRIBES_FACTOR = 4.0;
   /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
   private static final double MAX_FACTOR = 100.0;
 
@@ -69,6 +71,9 @@ final class JumpFinder {
   private double[] pseudo = new double[0];
   private double[] blockWork = new double[0];
   private double[] localVar = new double[0];
+  private double[] prefix = new double[0];
+  private double[] zoneLo = new double[0];
+  private double[] zoneHi = new double[0];
   private final ViscousShockFit fit = new ViscousShockFit();
   private final SmoothTrendFit trend = new SmoothTrendFit();
   /** (1+ρ)/(1−ρ) of the series' noise, ρ its lag-1 autocorrelation: the AR(1) long-run factor. */
@@ -131,8 +136,60 @@ final class JumpFinder {
         addZone(t, n, j);
       }
     }
+    out.removeIf(j -> !beyondWander(t, x, n, j, out, known));
     out.sort((a, b) -> Double.compare(a.center(), b.center()));
     return out;
+  }
+
+  /**
+   * Whether a jump stands out of the series' own wander at its scale, given how many places of
+   * that scale the series has: |J| ≥ z·s ({@link RobustOps#wander} across the front's 4w between
+   * blocks of its 2w of plateau, {@link RobustOps#wanderFactor} for the span of both), the
+   * differences taken away from every found front (t_c ± 2w). White noise gives σ·√(2/B), far
+   * below a front the fit could tell from noise; a random walk (weights that wander, SGD noise
+   * with memory) gives a scale growing with the span, so its excursions across a front's span
+   * are no evidence of a front however many white-noise σ they measure.
+   */
+  private boolean beyondWander(double[] t, double[] x, int n, Jump j, List<Jump> found,
+                               List<Jump> others) {
+    double gap = (t[n - 1] - t[0]) / (n - 1);
+    int lag = Math.max(1, (int) Math.round(2.0 * FRONT_WIDTHS * j.width() / gap));
+    int block = Math.max(1, (int) Math.round(FRONT_WIDTHS * j.width() / gap));
+    if (lag + 2 * block >= n) {
+      return true;
+    }
+    int zones = found.size() + others.size();
+    if (zoneLo.length < zones) {
+      zoneLo = new double[2 * zones];
+      zoneHi = new double[2 * zones];
+    }
+    int k = 0;
+    for (List<Jump> list : List.of(found, others)) {
+      for (Jump f : list) {
+        zoneLo[k] = f.center() - FRONT_WIDTHS * f.width();
+        zoneHi[k++] = f.center() + FRONT_WIDTHS * f.width();
+      }
+    }
+    if (prefix.length < n + 1) {
+      prefix = new double[2 * n + 1];
+    }
+    // A front wide for its series leaves few places of its own span away from the fronts: the
+    // wander is then measured at smaller spans and scaled up as a random walk's (∝ √span), the
+    // cautious reading of a series too short to tell.
+    int span = lag + 2 * block;
+    int l = lag;
+    int b = block;
+    double scale = Double.NaN;
+    while (Double.isNaN(scale) && l + 2 * b < n) {
+      scale = RobustOps.wander(t, x, n, l, b, zoneLo, zoneHi, zones, medianWork(n), prefix)
+          * Math.sqrt(span / (double) (l + 2 * b));
+      if (l == 1 && b == 1) {
+        break;
+      }
+      l = Math.max(1, l / 2);
+      b = Math.max(1, b / 2);
+    }
+    return !(Math.abs(j.jump()) < RobustOps.wanderFactor(n, span) * scale);
   }
 
   private Jump fitCandidate(double[] t, double[] x, int n, int split, int h, double span,
@@ -152,7 +209,7 @@ final class JumpFinder {
     double cHi = t[Math.min(hi - 1, split + q - 1)];
     int stride = Math.max(1, (hi - lo + FIRST_FIT_SAMPLES - 1) / FIRST_FIT_SAMPLES);
     if (!fit.fit(t, x, lo, hi, cLo, cHi, FIRST_FIT_SAMPLES)
-        || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
+        || !plausible(t, n, span, t[split - 1], t[split], lo, hi, cfg)) {
       return null;
     }
     // Grow the window to the front's own scale (a front wider than the first window was seen
@@ -162,6 +219,18 @@ final class JumpFinder {
       double ts = fit.center();
       double reach = WINDOW_WIDTHS * fit.width();
       int k = lastAtOrBefore(t, n, ts);
+      // Another change in the window's flanks would be fitted as part of this front (or hide it
+      // behind a long-run variance inflated by the unexplained step): the window stops there.
+      int frontLo = firstAtOrAfter(t, n, ts - FRONT_WIDTHS * fit.width());
+      int frontHi = lastAtOrBefore(t, n, ts + FRONT_WIDTHS * fit.width());
+      int cut = flankChange(t, x, lo, Math.min(frontLo, k), cfg);
+      if (cut > lb) {
+        lb = cut;
+      }
+      cut = flankChange(t, x, Math.max(frontHi, k) + 1, hi, cfg);
+      if (cut >= 0 && cut < rb) {
+        rb = cut;
+      }
       int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
       int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
       lo2 = Math.max(lb, Math.max(0, lo2));
@@ -174,13 +243,73 @@ final class JumpFinder {
           : 0.5 * (t[Math.min(n - 1, k + stride)] - t[Math.max(0, k - stride + 1)]);
       stride = 1;
       if (!fit.refit(t, x, lo2, hi2, minWidth)
-          || !plausible(t, n, span, t[split - 1], t[split], cfg)) {
+          || !plausible(t, n, span, t[split - 1], t[split], lo2, hi2, cfg)) {
         return null;
       }
       lo = lo2;
       hi = hi2;
     }
     return evaluate(t, x, n, lo, hi, span, noiseSd, floorVar, cfg);
+  }
+
+  /**
+   * Whether the current fit describes its window [lo, hi): its residual variance per sample is
+   * at most {@link #DESCRIBES_FACTOR} times the mean local noise variance there.
+   */
+  private boolean describes(int lo, int hi) {
+    double var = 0.0;
+    for (int i = lo; i < hi; i++) {
+      var += localVar[i];
+    }
+    return fit.rss() / Math.max(1, fit.count()) <= DESCRIBES_FACTOR * var / (hi - lo);
+  }
+
+  /**
+   * The split of the strongest change of level in the current fit's residuals on [from, to)
+   * (a flank of the window, outside the front), or −1 when none is significant: the largest
+   * two-sample statistic (r̄_a − r̄_b)²·n_a·n_b/(n_a + n_b) over the splits leaving
+   * minSupport samples either side, over the local noise variance inflated by the series'
+   * long-run factor, must reach minEvidence + 2·ln(to − from) (the maximum of that many χ²₁
+   * statistics of white noise stays below 2·ln n + O(ln ln n)).
+   */
+  private int flankChange(double[] t, double[] x, int from, int to, DetectorConfig cfg) {
+    int count = to - from;
+    int support = cfg.minSupport();
+    if (count < 2 * support + 1) {
+      return -1;
+    }
+    double ts = fit.center();
+    double w = fit.width();
+    double total = 0.0;
+    double var = 0.0;
+    for (int i = from; i < to; i++) {
+      total += residualAt(t[i], x[i], ts, w);
+      var += localVar[i];
+    }
+    var = var / count * noiseFactor;
+    double left = 0.0;
+    double best = 0.0;
+    int split = -1;
+    for (int i = from; i < to - 1; i++) {
+      left += residualAt(t[i], x[i], ts, w);
+      int a = i - from + 1;
+      int b = count - a;
+      if (a < support || b < support) {
+        continue;
+      }
+      double diff = left / a - (total - left) / b;
+      double stat = diff * diff * a * b / (double) count;
+      if (stat > best) {
+        best = stat;
+        split = i + 1;
+      }
+    }
+    return best / var >= cfg.minEvidence() + 2.0 * Math.log(count) ? split : -1;
+  }
+
+  private double residualAt(double ti, double xi, double ts, double w) {
+    double z = (ti - ts) / w;
+    return xi - (fit.level() + fit.slope() * (ti - ts) + 0.5 * fit.jump() * ViscousShockFit.tanh(z));
   }
 
   /**
@@ -207,7 +336,7 @@ final class JumpFinder {
    * wider than allowed and the series has minSupport samples beyond t_s ± 2w on each side.
    */
   private boolean plausible(double[] t, int n, double span, double splitLo, double splitHi,
-                            DetectorConfig cfg) {
+                            int lo, int hi, DetectorConfig cfg) {
     double ts = fit.center();
     double w = fit.width();
     if (w > cfg.maxWidthFraction() * span) {
@@ -220,12 +349,16 @@ final class JumpFinder {
     boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
     boolean tail = n - after >= cfg.minSupport() && t[after] > right;
     // A front that runs into the first (last) samples is the series' initial (final) transient,
-    // and so is the split that led to it: later candidates inside would only fit it again.
-    if (!head) {
-      edgeHead = Math.max(edgeHead, Math.max(right, splitHi));
-    }
-    if (!tail) {
-      edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
+    // and so is the split that led to it: later candidates inside would only fit it again. Only
+    // a fit that describes its window does so: one wide front fitted across several (a
+    // staircase seen from a coarse scale) would hide every front it spans.
+    if ((!head || !tail) && describes(lo, hi)) {
+      if (!head) {
+        edgeHead = Math.max(edgeHead, Math.max(right, splitHi));
+      }
+      if (!tail) {
+        edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
+      }
     }
     return head && tail;
   }

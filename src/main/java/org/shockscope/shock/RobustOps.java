@@ -115,6 +115,72 @@ final class RobustOps {
     return MAD_TO_SIGMA * medianInPlace(work, m);
   }
 
+  /** Fewest increments from which a series' wander is judged. */
+  static final int MIN_WANDER_PAIRS = 8;
+  /** 2·ln 300: the wander criterion's margin beyond the largest of n/L Gaussian increments. */
+  static final double WANDER_MARGIN = 2.0 * Math.log(300.0);
+
+  /**
+   * The wander of a series across a gap of L samples between blocks of B samples: the robust
+   * scale (1.4826 × MAD about the median) of the differences of block means
+   * mean(y[i+B+L, i+2B+L)) − mean(y[i, i+B)) over the positions i whose time span
+   * [t_i, t_{i+2B+L−1}] meets none of the excluded intervals [zoneLo[k], zoneHi[k]] (the events
+   * being judged: a front or an excursion is not wander). White noise of scale σ gives
+   * σ·√(2/B) at any gap; a random walk gives a scale growing as √(L + B); a steady trend only
+   * shifts the median. NaN with fewer than {@link #MIN_WANDER_PAIRS} positions.
+   *
+   * @param t      sample times; input
+   * @param y      values; input
+   * @param zoneLo starts of the excluded intervals, zones of them; input
+   * @param zoneHi ends of the excluded intervals; input
+   * @param work   scratch, length ≥ n
+   * @param prefix scratch, length ≥ n + 1
+   */
+  static double wander(double[] t, double[] y, int n, int lag, int block, double[] zoneLo,
+                       double[] zoneHi, int zones, double[] work, double[] prefix) {
+    prefix[0] = 0.0;
+    for (int i = 0; i < n; i++) {
+      prefix[i + 1] = prefix[i] + y[i];
+    }
+    int reach = 2 * block + lag;
+    int m = 0;
+    for (int i = 0; i + reach <= n; i++) {
+      if (clear(t[i], t[i + reach - 1], zoneLo, zoneHi, zones)) {
+        work[m++] = (prefix[i + reach] - prefix[i + block + lag] - prefix[i + block] + prefix[i])
+            / block;
+      }
+    }
+    if (m < MIN_WANDER_PAIRS) {
+      return Double.NaN;
+    }
+    double med = medianInPlace(work, m);
+    for (int i = 0; i < m; i++) {
+      work[i] = Math.abs(work[i] - med);
+    }
+    return MAD_TO_SIGMA * medianInPlace(work, m);
+  }
+
+  /**
+   * The factor z of the wander criterion |size| ≥ z·wander for an event spanning L samples
+   * in a series of n: z = √(2·ln(n/L) + {@link #WANDER_MARGIN}). The largest of n/L roughly
+   * independent Gaussian increments stays below √(2 ln(n/L)), so the criterion accounts for
+   * the number of places of that scale a series has; the margin keeps a run of many series
+   * quiet.
+   */
+  static double wanderFactor(int n, int lag) {
+    return Math.sqrt(2.0 * Math.log(Math.max(2.0, n / (double) lag)) + WANDER_MARGIN);
+  }
+
+  private static boolean clear(double from, double to, double[] zoneLo, double[] zoneHi,
+                               int zones) {
+    for (int k = 0; k < zones; k++) {
+      if (from <= zoneHi[k] && to >= zoneLo[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void swap(double[] w, int i, int j) {
     double x = w[i];
     w[i] = w[j];

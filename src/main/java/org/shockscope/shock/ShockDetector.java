@@ -53,6 +53,9 @@ public final class ShockDetector {
   private double[] x = new double[0];
   private double[] cleaned = new double[0];
   private double[] work = new double[0];
+  private double[] prefix = new double[0];
+  private double[] zoneLo = new double[0];
+  private double[] zoneHi = new double[0];
   /** ln of the smallest resolved value of the series being analysed (−∞ when none). */
   private double logFloor = Double.NEGATIVE_INFINITY;
 
@@ -158,6 +161,7 @@ public final class ShockDetector {
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
     spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
         config.spikeWindowFraction(), logScale, spikes, cleaned);
+    dropWander(n);
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
       events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
@@ -207,6 +211,47 @@ public final class ShockDetector {
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
+  }
+
+  /**
+   * Drops the spikes that do not stand out of the series' wander at their duration (see
+   * {@link RobustOps#wander}, single samples L apart): |height| ≥ z·s_L with
+   * L = max(1, duration / mean gap) samples,
+   * the increments taken away from every spike (peak ± duration). An excursion of a random walk
+   * returns too, and its height over a rolling median is many white-noise σ; its size against
+   * the walk's own increments over the same time is what tells it from a spike. The samples of a
+   * dropped spike stay cleaned: they are no level change either.
+   */
+  private double[] wanderPrefix() {
+    if (prefix.length < t.length + 1) {
+      prefix = new double[t.length + 1];
+    }
+    return prefix;
+  }
+
+  private void dropWander(int n) {
+    if (spikes.isEmpty()) {
+      return;
+    }
+    double gap = (t[n - 1] - t[0]) / (n - 1);
+    int zones = spikes.size();
+    if (zoneLo.length < zones) {
+      zoneLo = new double[2 * zones];
+      zoneHi = new double[2 * zones];
+    }
+    for (int k = 0; k < zones; k++) {
+      SpikeFinder.Spike s = spikes.get(k);
+      zoneLo[k] = t[s.peak()] - s.duration();
+      zoneHi[k] = t[s.peak()] + s.duration();
+    }
+    spikes.removeIf(s -> {
+      int lag = Math.max(1, (int) Math.round(s.duration() / gap));
+      if (lag >= n) {
+        return false;
+      }
+      double scale = RobustOps.wander(t, x, n, lag, 1, zoneLo, zoneHi, zones, work, wanderPrefix());
+      return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale;
+    });
   }
 
   /**

@@ -315,21 +315,40 @@ final class SpikeFinder {
   }
 
   /**
-   * Lag-1 autocorrelation of e, shrunk by the share of its variance above the resolution floor
-   * (the floor is white: a noise-free curve's tiny, smooth residuals carry no memory of noise).
+   * Lag-1 autocorrelation of e by robust scales, ρ = 1 − s(Δe)² / (2·s(e)²) with s the
+   * 1.4826·MAD scale (for a stationary series Var(Δe) = 2σ²(1 − ρ)), shrunk by the share of its
+   * variance above the resolution floor (the floor is white: a noise-free curve's tiny, smooth
+   * residuals carry no memory of noise). The moment estimator Σeₜeₜ₋₁ / Σeₜ² is dominated by
+   * the few large residuals where the rolling median cuts a front's shoulders: on a staircase of
+   * strong fronts it reported ρ ≈ 0.9 for white noise, which hid every front but the sharpest.
+   * Medians ignore those samples; memory that is everywhere (an AR process, a random walk)
+   * still shows.
    */
-  private static double lag1(double[] e, int n, double floorVar) {
-    double s0 = 0.0;
-    double s1 = 0.0;
-    for (int i = 0; i < n; i++) {
-      s0 += e[i] * e[i];
-      if (i > 0) {
-        s1 += e[i] * e[i - 1];
-      }
-    }
-    if (!(s0 > 0.0)) {
+  private double lag1(double[] e, int n, double floorVar) {
+    if (n < 3) {
       return 0.0;
     }
-    return (s1 / s0) * (s0 / n) / (s0 / n + floorVar);
+    for (int i = 0; i < n; i++) {
+      work[i] = e[i];
+    }
+    double level = RobustOps.medianInPlace(work, n);
+    for (int i = 0; i < n; i++) {
+      work[i] = Math.abs(e[i] - level);
+    }
+    double se = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n);
+    for (int i = 1; i < n; i++) {
+      work[i - 1] = e[i] - e[i - 1];
+    }
+    double dLevel = RobustOps.medianInPlace(work, n - 1);
+    for (int i = 1; i < n; i++) {
+      work[i - 1] = Math.abs(e[i] - e[i - 1] - dLevel);
+    }
+    double sd = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n - 1);
+    double var = se * se;
+    if (!(var > 0.0)) {
+      return 0.0;
+    }
+    double rho = Math.max(-1.0, 1.0 - sd * sd / (2.0 * var));
+    return rho * var / (var + floorVar);
   }
 }

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param step    median of the member events' steps (the lower median for an even count)
  * @param stepLo  smallest stepLo of the members
  * @param stepHi  largest stepHi of the members
- * @param kind    the members' common kind (events of different kinds are never merged)
+ * @param kind    the members' common kind (events of different kinds are never merged, except
+ *                that a spike of a step size or rank inside a jump's front counts as that jump)
  * @param nSeries number of distinct series among the members
  * @param series  the distinct series, qualified as {@code group/series}, in order of step
  * @param score   largest member score

@@ -19,7 +19,8 @@ import java.util.Set;
  * longer than a rank that switches. So that one badly localised or very wide event cannot
  * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is
  * max(mergeIntervals × sampling interval, mergeFraction × span of the run)
- * ({@link #tolerance}).
+ * ({@link #tolerance}). A spike of a step size or a rank inside a jump's front merges with the
+ * jump (issue 12: one event, one transition; see {@link #frontOf}).
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
@@ -44,26 +45,34 @@ public final class TransitionMerger {
     if (!(tolerance >= 0.0)) {
       throw new ShockDetectionException("merge tolerance must be >= 0 steps, got " + tolerance);
     }
-    List<ShockEvent> sorted = new ArrayList<>(events);
-    sorted.sort(Comparator.comparing(ShockEvent::kind).thenComparingLong(ShockEvent::step)
-        .thenComparing(ShockEvent::qualifiedSeries));
+    List<Member> sorted = new ArrayList<>(events.size());
+    for (ShockEvent e : events) {
+      ShockEvent front = frontOf(e, events, tolerance);
+      sorted.add(front == null ? new Member(e, e.kind(), e) : new Member(e, front.kind(), front));
+    }
+    sorted.sort(Comparator.comparing(Member::kind).thenComparingLong(m -> m.link().step())
+        .thenComparing(m -> m.event().qualifiedSeries()));
     List<Transition> out = new ArrayList<>();
     List<ShockEvent> group = new ArrayList<>();
+    String groupKind = null;
+    long lastStep = 0;
     double groupHi = Double.NEGATIVE_INFINITY;
-    for (ShockEvent e : sorted) {
-      boolean joins = !group.isEmpty() && e.kind().equals(group.get(0).kind())
-          && (clippedLo(e, tolerance) <= groupHi
-              || e.step() - group.get(group.size() - 1).step() <= tolerance);
+    for (Member m : sorted) {
+      ShockEvent e = m.link();
+      boolean joins = !group.isEmpty() && m.kind().equals(groupKind)
+          && (clippedLo(e, tolerance) <= groupHi || e.step() - lastStep <= tolerance);
       if (!joins && !group.isEmpty()) {
-        out.add(transition(group));
+        out.add(transition(group, groupKind));
         group.clear();
         groupHi = Double.NEGATIVE_INFINITY;
       }
-      group.add(e);
+      group.add(m.event());
+      groupKind = m.kind();
+      lastStep = e.step();
       groupHi = Math.max(groupHi, clippedHi(e, tolerance));
     }
     if (!group.isEmpty()) {
-      out.add(transition(group));
+      out.add(transition(group, groupKind));
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
     return out;
@@ -83,7 +92,45 @@ public final class TransitionMerger {
     return ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
   }
 
-  private static Transition transition(List<ShockEvent> group) {
+  /**
+   * The jump an event belongs to in the merge, or null: a spike of a velocity-like or rank
+   * observable ({@link #followsFronts}) whose peak lies within a jump's front (step ± 2w, widened
+   * by the tolerance) in any series of the run is part of that jump (the nearest one): step
+   * sizes and ranks peak while a front passes, and one physical event is one transition. The
+   * spike then links to other events as the jump does.
+   */
+  private static ShockEvent frontOf(ShockEvent e, List<ShockEvent> events, double tolerance) {
+    if (!ShockEvent.SPIKE.equals(e.kind()) || !followsFronts(e.series())) {
+      return null;
+    }
+    ShockEvent best = null;
+    for (ShockEvent j : events) {
+      if (ShockEvent.JUMP.equals(j.kind())) {
+        double distance = Math.abs(e.step() - j.step());
+        if (distance <= 2.0 * frontHalfWidth(j) + tolerance
+            && (best == null || distance < Math.abs(e.step() - best.step()))) {
+          best = j;
+        }
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Whether a series is velocity-like (a step size or drift between checkpoints) or a rank
+   * measure: observables that move with a front rather than make one. Names are matched on
+   * their last path segment ({@code matrix/stable_rank}).
+   */
+  static boolean followsFronts(String series) {
+    String name = series.substring(series.lastIndexOf('/') + 1);
+    return name.endsWith("_step") || name.startsWith("drift") || name.endsWith("rank")
+        || name.equals("participation_ratio") || name.equals("num_spikes");
+  }
+
+  /** An event, the kind it has in the merge, and the event whose position links it. */
+  private record Member(ShockEvent event, String kind, ShockEvent link) {}
+
+  private static Transition transition(List<ShockEvent> group, String kind) {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
     double score = 0.0;
@@ -95,7 +142,7 @@ public final class TransitionMerger {
       names.add(e.qualifiedSeries());
     }
     long step = group.get((group.size() - 1) / 2).step();
-    return new Transition(step, lo, hi, group.get(0).kind(), names.size(),
+    return new Transition(step, lo, hi, kind, names.size(),
         new ArrayList<>(names), score);
   }
 }

@@ -1,6 +1,9 @@
 package org.shockscope.spark;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.posexplode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -57,6 +60,35 @@ final class RunDetection {
   }
 
   private RunDetection() {}
+
+  /** Default number of leading singular values of each matrix scanned as series. */
+  static final int DEFAULT_MODES = 8;
+
+  /**
+   * The mode-resolved series of the {@code spectra} table (issue 12): the k largest singular
+   * values of every balanced matrix and invariant map, one series per mode, named
+   * {@code <matrix>/sv<i>} (i = 1 … k, the i-th largest at each checkpoint) in the matrix's
+   * group, as SERIES_SCHEMA rows. A deep linear network learns its teacher's modes one by one:
+   * each is a single front in its own singular value, while scalar summaries (norms, ranks) mix
+   * them into a staircase. Modes are tracked by order: the table holds the values only, not the
+   * singular vectors that would follow a mode through a crossing. A matrix with fewer than k
+   * values gives fewer series.
+   *
+   * @param spectra rows (run_id, step, group, matrix, sv array&lt;double&gt;)
+   * @param k       modes per matrix, ≥ 0 (0 gives no rows)
+   */
+  static Dataset<Row> modeSeries(Dataset<Row> spectra, int k) {
+    if (k < 0) {
+      throw new IllegalArgumentException("modes per matrix must be >= 0, got " + k);
+    }
+    return spectra.select(col("run_id"), col("step"), col("group"), col("matrix"),
+            posexplode(col("sv")).as(new String[] {"mode", "value"}))
+        .filter(col("mode").lt(k))
+        .select(col("run_id"),
+            concat(col("matrix"), lit("/sv"), col("mode").plus(1).cast("string")).as("series"),
+            col("group"), col("step").cast("long").as("step"),
+            col("value").cast("double").as("value"));
+  }
 
   /** Detects shocks and transitions of every run in {@code series} (SERIES_SCHEMA rows). */
   static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config, LongAccumulator runs) {

@@ -197,7 +197,8 @@ public final class SweepAnalysis {
         .select(col("run_id"), col("name").as("series"), col("group"), col("step"),
             col("value"))
         .unionByName(metrics.select(col("run_id"), col("name").as("series"),
-            lit(null).cast("string").as("group"), col("step"), col("value")));
+            lit(null).cast("string").as("group"), col("step"), col("value")))
+        .unionByName(RunDetection.modeSeries(spectra, RunDetection.DEFAULT_MODES));
     Dataset<Row> detected = RunDetection.detect(series, DetectorConfig.DEFAULTS,
         progress.runs()).persist(StorageLevel.MEMORY_AND_DISK());
     detected.count();

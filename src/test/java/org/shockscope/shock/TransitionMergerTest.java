@@ -133,4 +133,46 @@ class TransitionMergerTest {
     assertEquals(List.of("loss"), spike.series());
     assertEquals(4000, spike.step());
   }
+
+  private static ShockEvent spike(String series, String group, long step) {
+    return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
+        Double.NaN, 12, 0.95);
+  }
+
+  /**
+   * Issue 12, point 3: a step size and a rank that peak while a front passes are that front's
+   * transition (kind jump, their series listed); a loss spike at the same step, and a step-size
+   * spike far from any front, stay spikes.
+   */
+  @Test
+  void velocityAndRankPeaksInsideAFrontJoinItsJump() {
+    List<ShockEvent> events = List.of(
+        jump("matrix/sv2", "chain", 1000, 990, 1010, 0.9),
+        spike("quotient_step", "chain", 1025),
+        spike("matrix/effective_rank", "chain", 985),
+        spike("loss", "", 1000),
+        spike("quotient_step", "chain", 3000));
+    List<Transition> tr = TransitionMerger.merge(events, 20.0);
+    assertEquals(3, tr.size(), tr.toString());
+    Transition front = tr.stream().filter(t -> t.kind().equals(ShockEvent.JUMP)).findFirst()
+        .orElseThrow();
+    assertEquals(List.of("chain/matrix/effective_rank", "chain/matrix/sv2",
+        "chain/quotient_step"), front.series());
+    assertEquals(List.of("loss"), tr.stream()
+        .filter(t -> t.kind().equals(ShockEvent.SPIKE) && t.step() == 1000).findFirst()
+        .orElseThrow().series());
+    assertEquals(1, tr.stream()
+        .filter(t -> t.kind().equals(ShockEvent.SPIKE) && t.step() == 3000).count());
+  }
+
+  @Test
+  void stepSizesAndRanksFollowFronts() {
+    assertTrue(TransitionMerger.followsFronts("quotient_step"));
+    assertTrue(TransitionMerger.followsFronts("raw_step"));
+    assertTrue(TransitionMerger.followsFronts("drift_fraction"));
+    assertTrue(TransitionMerger.followsFronts("W1W2/stable_rank"));
+    assertTrue(TransitionMerger.followsFronts("h0.qk/participation_ratio"));
+    assertTrue(!TransitionMerger.followsFronts("loss"));
+    assertTrue(!TransitionMerger.followsFronts("W1W2/sv1"));
+  }
 }
