@@ -37,20 +37,19 @@ classes=$(mktemp -d)
 trap 'rm -rf "$classes"' EXIT
 cp -r "$root/target/classes/." "$classes/"
 opts=$(sed -n 's:.*<spark.module.options>\(.*\)</spark.module.options>.*:\1:p' "$root/pom.xml")
-shockscope() {
-  java ${SHOCKSCOPE_JAVA_OPTS:--Xmx6g} $opts -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-    -cp "$classes:$(cat "$root/target/classpath.txt")" org.shockscope.cli.ShockscopeCli "$@"
-}
+shockscope=(java ${SHOCKSCOPE_JAVA_OPTS:--Xmx6g} $opts
+  -Dlog4j2.configurationFile="$root/conf/log4j2.properties"
+  -cp "$classes:$(cat "$root/target/classpath.txt")" org.shockscope.cli.ShockscopeCli)
 printf 'shockscope.report=false\nshockscope.group_by=model\n' > "$dir/analyze.properties"
 if [ "$stage" = all ]; then
   /usr/bin/time -f 'lab: %e s wall, %U s user' \
-    shockscope lab --randomize "$n" --seed "$seed" --out "$dir/sweep" --overwrite
+    "${shockscope[@]}" lab --randomize "$n" --seed "$seed" --out "$dir/sweep" --overwrite
 fi
 if [ "$stage" != evaluate ]; then
   /usr/bin/time -f 'analyze: %e s wall, %U s user' \
-    shockscope analyze --sweep "$dir/sweep/native" --out "$dir/tables" \
+    "${shockscope[@]}" analyze --sweep "$dir/sweep/native" --out "$dir/tables" \
       --config "$dir/analyze.properties" > "$dir/analyze.log"
   tail -8 "$dir/analyze.log"
 fi
-shockscope evaluate --sweep "$dir/sweep" --tables "$dir/tables" --json "$dir/scores.json" \
+"${shockscope[@]}" evaluate --sweep "$dir/sweep" --tables "$dir/tables" --json "$dir/scores.json" \
   | tee "$dir/evaluate.txt"

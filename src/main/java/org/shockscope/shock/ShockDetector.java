@@ -89,7 +89,8 @@ public final class ShockDetector {
     double interval = medianGap(series, gaps);
     double span = last >= first ? (double) (last - first) : 0.0;
     List<Transition> transitions =
-        TransitionMerger.merge(events, TransitionMerger.tolerance(span, interval, config));
+        TransitionMerger.merge(events, TransitionMerger.tolerance(span, interval, config),
+            SeriesRole.of(series)::primary);
     return new RunShocks(events, transitions);
   }
 

@@ -5,22 +5,33 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * Merges the events of one run that happen together across series into transitions.
+ * Merges the events of one run that happen together across series into transitions: one
+ * physical event, one transition (issue 12).
  *
- * <p>Rule: events of the same kind, sorted by step, are linked when their intervals overlap or
- * their steps are within the tolerance; transitions are the connected groups (single linkage
- * along the step axis: an event joins the current group when its interval starts at most at
- * the group's largest interval end, or its step is within the tolerance of the group's last
- * step). An event's interval is [stepLo, stepHi], widened for a jump to its front
- * step ± width (where the tanh profile goes from 12% to 88% of its jump): the loss of a network
- * and the weights that make it fall move together, but a loss falling over decades takes
- * longer than a rank that switches. So that one badly localised or very wide event cannot
- * chain unrelated ones, each interval is first clipped to step ± 2·tolerance. The tolerance is
- * max(mergeIntervals × sampling interval, mergeFraction × span of the run)
- * ({@link #tolerance}). A spike of a step size or a rank inside a jump's front merges with the
- * jump (issue 12: one event, one transition; see {@link #frontOf}).
+ * <p>Rule: the <em>primary</em> events ({@link SeriesRole}), sorted by step, are linked when
+ * their intervals overlap or their steps are within the tolerance; transitions are the connected
+ * groups (single linkage along the step axis: an event joins the current group when its interval
+ * starts at most at the group's largest interval end, or its step is within the tolerance of the
+ * group's last step). Jumps and spikes link with each other (a catapult is a loss spike and a
+ * lasting change of the weights' norms); a divergence links only with divergences. An event's
+ * interval is [stepLo, stepHi], widened for a jump to its front step ± width (where the tanh
+ * profile goes from 12% to 88% of its jump): the loss of a network and the weights that make it
+ * fall move together, but a loss falling over decades takes longer than a norm that switches.
+ * So that one badly localised or very wide event cannot chain unrelated ones, each interval is
+ * first clipped to step ± 2·tolerance. The tolerance is max(mergeIntervals × sampling interval,
+ * mergeFraction × span of the run) ({@link #tolerance}).
+ *
+ * <p><em>Followers</em> (velocities, spectral shape measures, small mode changes) join the
+ * transition whose interval, widened by the tolerance, holds their step (the nearest one); a
+ * follower that joins none makes no transition. They add their series to the transition but
+ * not their step, interval or score.
+ *
+ * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
+ * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
+ * else spike.
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
@@ -36,46 +47,77 @@ public final class TransitionMerger {
   }
 
   /**
-   * Transitions of one run's events, ordered by step then kind.
+   * Transitions of one run's events when every event is primary, ordered by step then kind.
    *
    * @param events    the run's events (any order; not modified)
    * @param tolerance steps within which two events are together, ≥ 0
    */
   public static List<Transition> merge(List<ShockEvent> events, double tolerance) {
+    return merge(events, tolerance, e -> true);
+  }
+
+  /**
+   * Transitions of one run's events, ordered by step then kind.
+   *
+   * @param events    the run's events (any order; not modified)
+   * @param tolerance steps within which two events are together, ≥ 0
+   * @param primary   which events can make a transition of their own ({@link SeriesRole})
+   */
+  public static List<Transition> merge(List<ShockEvent> events, double tolerance,
+                                       Predicate<ShockEvent> primary) {
     if (!(tolerance >= 0.0)) {
       throw new ShockDetectionException("merge tolerance must be >= 0 steps, got " + tolerance);
     }
-    List<Member> sorted = new ArrayList<>(events.size());
+    List<ShockEvent> sorted = new ArrayList<>(events.size());
+    List<ShockEvent> followers = new ArrayList<>();
     for (ShockEvent e : events) {
-      ShockEvent front = frontOf(e, events, tolerance);
-      sorted.add(front == null ? new Member(e, e.kind(), e) : new Member(e, front.kind(), front));
+      (primary.test(e) ? sorted : followers).add(e);
     }
-    sorted.sort(Comparator.comparing(Member::kind).thenComparingLong(m -> m.link().step())
-        .thenComparing(m -> m.event().qualifiedSeries()));
-    List<Transition> out = new ArrayList<>();
-    List<ShockEvent> group = new ArrayList<>();
-    String groupKind = null;
-    long lastStep = 0;
-    double groupHi = Double.NEGATIVE_INFINITY;
-    for (Member m : sorted) {
-      ShockEvent e = m.link();
-      boolean joins = !group.isEmpty() && m.kind().equals(groupKind)
-          && (clippedLo(e, tolerance) <= groupHi || e.step() - lastStep <= tolerance);
-      if (!joins && !group.isEmpty()) {
-        out.add(transition(group, groupKind));
-        group.clear();
-        groupHi = Double.NEGATIVE_INFINITY;
+    sorted.sort(Comparator.comparing(TransitionMerger::linkClass)
+        .thenComparingLong(ShockEvent::step).thenComparing(ShockEvent::qualifiedSeries));
+    List<Group> groups = new ArrayList<>();
+    Group current = null;
+    for (ShockEvent e : sorted) {
+      boolean joins = current != null && linkClass(e).equals(current.linkClass)
+          && (clippedLo(e, tolerance) <= current.hi || e.step() - current.lastStep <= tolerance);
+      if (!joins) {
+        current = new Group(linkClass(e));
+        groups.add(current);
       }
-      group.add(m.event());
-      groupKind = m.kind();
-      lastStep = e.step();
-      groupHi = Math.max(groupHi, clippedHi(e, tolerance));
+      current.members.add(e);
+      current.lastStep = e.step();
+      current.lo = Math.min(current.lo, clippedLo(e, tolerance));
+      current.hi = Math.max(current.hi, clippedHi(e, tolerance));
     }
-    if (!group.isEmpty()) {
-      out.add(transition(group, groupKind));
+    for (ShockEvent f : followers) {
+      Group best = null;
+      double bestDistance = Double.POSITIVE_INFINITY;
+      for (Group g : groups) {
+        if (ShockEvent.DIVERGENCE.equals(g.linkClass)
+            || f.step() < g.lo - tolerance || f.step() > g.hi + tolerance) {
+          continue;
+        }
+        double d = Math.abs(f.step() - g.median());
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = g;
+        }
+      }
+      if (best != null) {
+        best.followers.add(f);
+      }
+    }
+    List<Transition> out = new ArrayList<>(groups.size());
+    for (Group g : groups) {
+      out.add(g.transition());
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
     return out;
+  }
+
+  /** Divergences link with divergences; jumps and spikes with each other. */
+  private static String linkClass(ShockEvent e) {
+    return ShockEvent.DIVERGENCE.equals(e.kind()) ? ShockEvent.DIVERGENCE : "";
   }
 
   private static double clippedLo(ShockEvent e, double tolerance) {
@@ -92,57 +134,48 @@ public final class TransitionMerger {
     return ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
   }
 
-  /**
-   * The jump an event belongs to in the merge, or null: a spike of a velocity-like or rank
-   * observable ({@link #followsFronts}) whose peak lies within a jump's front (step ± 2w, widened
-   * by the tolerance) in any series of the run is part of that jump (the nearest one): step
-   * sizes and ranks peak while a front passes, and one physical event is one transition. The
-   * spike then links to other events as the jump does.
-   */
-  private static ShockEvent frontOf(ShockEvent e, List<ShockEvent> events, double tolerance) {
-    if (!ShockEvent.SPIKE.equals(e.kind()) || !followsFronts(e.series())) {
-      return null;
+  /** Primary members linked into one transition, and the followers that joined it. */
+  private static final class Group {
+    final String linkClass;
+    final List<ShockEvent> members = new ArrayList<>();
+    final List<ShockEvent> followers = new ArrayList<>();
+    long lastStep;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+
+    Group(String linkClass) {
+      this.linkClass = linkClass;
     }
-    ShockEvent best = null;
-    for (ShockEvent j : events) {
-      if (ShockEvent.JUMP.equals(j.kind())) {
-        double distance = Math.abs(e.step() - j.step());
-        if (distance <= 2.0 * frontHalfWidth(j) + tolerance
-            && (best == null || distance < Math.abs(e.step() - best.step()))) {
-          best = j;
-        }
+
+    /** Median of the members' steps (the lower median for an even count). */
+    long median() {
+      return members.get((members.size() - 1) / 2).step();
+    }
+
+    Transition transition() {
+      long stepLo = Long.MAX_VALUE;
+      long stepHi = Long.MIN_VALUE;
+      double score = 0.0;
+      boolean jump = false;
+      boolean metricSpike = false;
+      for (ShockEvent e : members) {
+        stepLo = Math.min(stepLo, e.stepLo());
+        stepHi = Math.max(stepHi, e.stepHi());
+        score = Math.max(score, e.score());
+        jump |= ShockEvent.JUMP.equals(e.kind());
+        metricSpike |= ShockEvent.SPIKE.equals(e.kind()) && e.group().isEmpty();
       }
+      String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
+          : metricSpike || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
+      List<ShockEvent> all = new ArrayList<>(members);
+      all.addAll(followers);
+      all.sort(Comparator.comparingLong(ShockEvent::step));
+      Set<String> names = new LinkedHashSet<>();
+      for (ShockEvent e : all) {
+        names.add(e.qualifiedSeries());
+      }
+      return new Transition(median(), stepLo, stepHi, kind, names.size(),
+          new ArrayList<>(names), score);
     }
-    return best;
-  }
-
-  /**
-   * Whether a series is velocity-like (a step size or drift between checkpoints) or a rank
-   * measure: observables that move with a front rather than make one. Names are matched on
-   * their last path segment ({@code matrix/stable_rank}).
-   */
-  static boolean followsFronts(String series) {
-    String name = series.substring(series.lastIndexOf('/') + 1);
-    return name.endsWith("_step") || name.startsWith("drift") || name.endsWith("rank")
-        || name.equals("participation_ratio") || name.equals("num_spikes");
-  }
-
-  /** An event, the kind it has in the merge, and the event whose position links it. */
-  private record Member(ShockEvent event, String kind, ShockEvent link) {}
-
-  private static Transition transition(List<ShockEvent> group, String kind) {
-    long lo = Long.MAX_VALUE;
-    long hi = Long.MIN_VALUE;
-    double score = 0.0;
-    Set<String> names = new LinkedHashSet<>();
-    for (ShockEvent e : group) {
-      lo = Math.min(lo, e.stepLo());
-      hi = Math.max(hi, e.stepHi());
-      score = Math.max(score, e.score());
-      names.add(e.qualifiedSeries());
-    }
-    long step = group.get((group.size() - 1) / 2).step();
-    return new Transition(step, lo, hi, kind, names.size(),
-        new ArrayList<>(names), score);
   }
 }

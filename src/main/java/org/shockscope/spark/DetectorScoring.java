@@ -440,7 +440,7 @@ public final class DetectorScoring {
   }
 
   /** Pools per family and per regime bin (non-control runs), and the controls' rates. */
-  private static void bin(String detector, List<DetectorEvaluation.RunTally> tallies,
+  static void bin(String detector, List<DetectorEvaluation.RunTally> tallies,
                           Map<String, RunInfo> runs, List<BinScore> out,
                           List<ControlRate> controls) {
     Map<String, List<DetectorEvaluation.RunTally>> groups = new LinkedHashMap<>();
@@ -622,7 +622,7 @@ public final class DetectorScoring {
     return out;
   }
 
-  private RunSpan span(RunInfo r, String family) {
+  static RunSpan span(RunInfo r, String family) {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     for (MetricSeries m : r.metrics().values()) {

@@ -99,23 +99,7 @@ final class RunDetection {
 
   private static Iterator<Row> detectOne(String runId, Iterator<Row> rows, DetectorConfig config,
                                          LongAccumulator runs) {
-    Map<String, SeriesBuffer> byKey = new LinkedHashMap<>();
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      String series = r.getString(1);
-      // the detector's convention for run-level metrics is the empty group
-      String group = r.isNullAt(2) ? "" : r.getString(2);
-      String key = group + "\u0000" + series;
-      byKey.computeIfAbsent(key, k -> new SeriesBuffer(series, group))
-          .add(r.getLong(3), r.isNullAt(4) ? Double.NaN : r.getDouble(4));
-    }
-    List<String> keys = new ArrayList<>(byKey.keySet());
-    java.util.Collections.sort(keys);
-    List<SeriesData> data = new ArrayList<>(keys.size());
-    for (String key : keys) {
-      data.add(byKey.get(key).sorted());
-    }
-    RunShocks found = new ShockDetector(config).detectRun(data);
+    RunShocks found = detectRows(rows, config);
     List<Row> out = new ArrayList<>();
     for (ShockEvent e : found.shocks()) {
       out.add(RowFactory.create("shock", runId, e.series(),
@@ -132,6 +116,30 @@ final class RunDetection {
       runs.add(1);
     }
     return out.iterator();
+  }
+
+  /**
+   * Detects the shocks and transitions of one run from its SERIES_SCHEMA rows (any order; a step
+   * seen twice in a series keeps its last value). Plain Java: the detection stage's only work.
+   */
+  static RunShocks detectRows(Iterator<Row> rows, DetectorConfig config) {
+    Map<String, SeriesBuffer> byKey = new LinkedHashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String series = r.getString(1);
+      // the detector's convention for run-level metrics is the empty group
+      String group = r.isNullAt(2) ? "" : r.getString(2);
+      String key = group + "\u0000" + series;
+      byKey.computeIfAbsent(key, k -> new SeriesBuffer(series, group))
+          .add(r.getLong(3), r.isNullAt(4) ? Double.NaN : r.getDouble(4));
+    }
+    List<String> keys = new ArrayList<>(byKey.keySet());
+    java.util.Collections.sort(keys);
+    List<SeriesData> data = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      data.add(byKey.get(key).sorted());
+    }
+    return new ShockDetector(config).detectRun(data);
   }
 
   /** A growable series of (step, value) points, sorted once at the end. */

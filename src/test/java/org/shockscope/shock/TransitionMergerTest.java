@@ -77,18 +77,24 @@ class TransitionMergerTest {
     assertEquals(3, TransitionMerger.merge(events, 20.0).size());
   }
 
+  /**
+   * A loss spike and jumps at the same step are one event (a catapult: the loss spikes while the
+   * weights' norms change for good), named spike after the metric's excursion; each series is
+   * listed once. A divergence at the same step stays a transition of its own.
+   */
   @Test
-  void keepsKindsApartAndCountsEachSeriesOnce() {
+  void jumpsAndSpikesTogetherAreOneTransitionDivergenceApart() {
     ShockEvent spike = new ShockEvent("loss", "", ShockEvent.SPIKE, 1000, 990, 1010, 1, 1, 9,
         20, Double.NaN, 12, 0.95);
+    ShockEvent divergence = new ShockEvent("loss", "", ShockEvent.DIVERGENCE, 1006, 1005, 1006,
+        1, 1e9, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1.0);
     List<ShockEvent> events = List.of(jump("loss", "", 1000, 995, 1005, 0.9),
-        jump("loss", "", 1004, 1000, 1010, 0.8), spike);
+        jump("loss", "", 1004, 1000, 1010, 0.8), spike, divergence);
     List<Transition> tr = TransitionMerger.merge(events, 10.0);
     assertEquals(2, tr.size(), tr.toString());
-    Transition jumps = tr.stream().filter(t -> t.kind().equals(ShockEvent.JUMP)).findFirst()
-        .orElseThrow();
-    assertEquals(1, jumps.nSeries());
-    assertEquals(List.of("loss"), jumps.series());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+    assertEquals(List.of("loss"), tr.get(0).series());
+    assertEquals(ShockEvent.DIVERGENCE, tr.get(1).kind());
   }
 
   @Test
@@ -141,38 +147,47 @@ class TransitionMergerTest {
 
   /**
    * Issue 12, point 3: a step size and a rank that peak while a front passes are that front's
-   * transition (kind jump, their series listed); a loss spike at the same step, and a step-size
-   * spike far from any front, stay spikes.
+   * transition (their series listed, not their steps); a step-size spike or a rank jump far
+   * from any primary event is no transition; a small jump of a mode series (below 1% of its
+   * matrix's top singular value) only follows.
    */
   @Test
-  void velocityAndRankPeaksInsideAFrontJoinItsJump() {
+  void followersJoinAFrontAndNeverMakeATransitionAlone() {
     List<ShockEvent> events = List.of(
         jump("matrix/sv2", "chain", 1000, 990, 1010, 0.9),
         spike("quotient_step", "chain", 1025),
         spike("matrix/effective_rank", "chain", 985),
-        spike("loss", "", 1000),
-        spike("quotient_step", "chain", 3000));
-    List<Transition> tr = TransitionMerger.merge(events, 20.0);
-    assertEquals(3, tr.size(), tr.toString());
-    Transition front = tr.stream().filter(t -> t.kind().equals(ShockEvent.JUMP)).findFirst()
-        .orElseThrow();
+        spike("quotient_step", "chain", 3000),
+        jump("matrix/stable_rank", "chain", 5000, 4990, 5010, 0.9),
+        new ShockEvent("matrix/sv7", "chain", ShockEvent.JUMP, 7000, 6990, 7010, 0, 0.1, 0.1,
+            5, 0.125, 10, 0.9));
+    double[] top = new double[20];
+    java.util.Arrays.fill(top, 50.0);
+    long[] steps = new long[20];
+    for (int i = 0; i < 20; i++) {
+      steps[i] = 500L * i;
+    }
+    SeriesRole roles = SeriesRole.of(List.of(new SeriesData("matrix/sv1", "chain", steps, top)));
+    List<Transition> tr = TransitionMerger.merge(events, 20.0, roles::primary);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(1000, tr.get(0).step());
+    assertEquals(990, tr.get(0).stepLo());
     assertEquals(List.of("chain/matrix/effective_rank", "chain/matrix/sv2",
-        "chain/quotient_step"), front.series());
-    assertEquals(List.of("loss"), tr.stream()
-        .filter(t -> t.kind().equals(ShockEvent.SPIKE) && t.step() == 1000).findFirst()
-        .orElseThrow().series());
-    assertEquals(1, tr.stream()
-        .filter(t -> t.kind().equals(ShockEvent.SPIKE) && t.step() == 3000).count());
+        "chain/quotient_step"), tr.get(0).series());
+    // the same mode jump is primary when the matrix's scale is its own size
+    assertEquals(2, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of())::primary)
+        .size());
   }
 
   @Test
-  void stepSizesAndRanksFollowFronts() {
-    assertTrue(TransitionMerger.followsFronts("quotient_step"));
-    assertTrue(TransitionMerger.followsFronts("raw_step"));
-    assertTrue(TransitionMerger.followsFronts("drift_fraction"));
-    assertTrue(TransitionMerger.followsFronts("W1W2/stable_rank"));
-    assertTrue(TransitionMerger.followsFronts("h0.qk/participation_ratio"));
-    assertTrue(!TransitionMerger.followsFronts("loss"));
-    assertTrue(!TransitionMerger.followsFronts("W1W2/sv1"));
+  void velocitiesAndSpectralShapesFollow() {
+    for (String f : List.of("quotient_step", "raw_step", "drift_fraction", "W1W2/stable_rank",
+        "h0.qk/participation_ratio", "fc1.weight/alpha", "fc1.weight/spectral_entropy",
+        "fc1.weight/mp_softrank", "fc1.weight/num_spikes")) {
+      assertTrue(SeriesRole.follower(f), f);
+    }
+    for (String p : List.of("loss", "W1W2/sv1", "fc1.weight/fro_norm", "balanced_norm")) {
+      assertTrue(!SeriesRole.follower(p), p);
+    }
   }
 }

@@ -1,0 +1,271 @@
+package org.shockscope.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.shockscope.shock.DetectionScore;
+import org.shockscope.shock.Detection;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.DetectorEvaluation;
+import org.shockscope.shock.RunShocks;
+import org.shockscope.shock.RunSpan;
+import org.shockscope.shock.Transition;
+import org.shockscope.shock.TruthEvent;
+import org.shockscope.sweep.MetricSeries;
+import org.shockscope.sweep.RunInfo;
+import org.shockscope.sweep.Sweep;
+import org.shockscope.sweep.SweepDiscovery;
+
+/**
+ * Re-runs the job's detection stage on an analysed sweep without reducing its checkpoints again,
+ * and scores the result as {@code evaluate} reads the transitions table (issue 12's user view),
+ * so a detector change is measured in a minute instead of a full analysis.
+ *
+ * <pre>
+ *   export TABLES CACHE          the job's detector input (observables but the raw ones, the
+ *                                mode series of the spectra, k = 8) from an analysed sweep
+ *   score  CACHE LAB [DETAIL]    detection on every run (the job's RunDetection.detectRows),
+ *                                scored against LAB/truth.csv with LAB/native's runs; DETAIL gets
+ *                                one line per truth row and transition (TP / FP / FN)
+ * </pre>
+ *
+ * The metrics are not in the cache: they come from the sweep, as in the job. System property
+ * {@code replay.modes} (default 8) keeps mode series {@code …/sv1 … sv<k>} only.
+ */
+public final class DetectorReplay {
+  private static final Pattern MODE = Pattern.compile(".*/sv(\\d+)$");
+
+  private DetectorReplay() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length >= 3 && args[0].equals("export")) {
+      export(args[1], args[2]);
+    } else if (args.length >= 3 && args[0].equals("score")) {
+      score(args[1], args[2], args.length > 3 ? args[3] : null);
+    } else {
+      System.err.println("usage: DetectorReplay export TABLES CACHE | score CACHE LAB [DETAIL]");
+      System.exit(2);
+    }
+  }
+
+  private static void export(String tables, String cache) throws IOException {
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("replay-export")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    Dataset<Row> obs = spark.read().parquet(tables + "/observables")
+        .filter(not(col("name").isin(RunDetection.RAW.toArray())))
+        .select(col("run_id"), col("name").as("series"), col("group"), col("step"),
+            col("value"));
+    Dataset<Row> spectra = spark.read().parquet(tables + "/spectra");
+    Dataset<Row> series = obs.unionByName(
+        RunDetection.modeSeries(spectra, RunDetection.DEFAULT_MODES));
+    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+        new GZIPOutputStream(new FileOutputStream(cache)), 1 << 16))) {
+      Iterator<Row> it = series.orderBy("run_id").toLocalIterator();
+      long n = 0;
+      while (it.hasNext()) {
+        Row r = it.next();
+        out.writeUTF(r.getString(0));
+        out.writeUTF(r.getString(1));
+        out.writeUTF(r.isNullAt(2) ? "\u0000" : r.getString(2));
+        out.writeLong(r.getLong(3));
+        out.writeDouble(r.isNullAt(4) ? Double.NaN : r.getDouble(4));
+        n++;
+      }
+      System.err.println("exported " + n + " points");
+    }
+    spark.stop();
+  }
+
+  private static Map<String, List<Row>> load(String cache, int modes) throws IOException {
+    Map<String, List<Row>> byRun = new LinkedHashMap<>();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+        new GZIPInputStream(new FileInputStream(cache)), 1 << 16))) {
+      while (true) {
+        String run;
+        try {
+          run = in.readUTF();
+        } catch (EOFException e) {
+          break;
+        }
+        String series = in.readUTF();
+        String group = in.readUTF();
+        long step = in.readLong();
+        double value = in.readDouble();
+        Matcher m = MODE.matcher(series);
+        if (m.matches() && Integer.parseInt(m.group(1)) > modes) {
+          continue;
+        }
+        byRun.computeIfAbsent(run, k -> new ArrayList<>()).add(RowFactory.create(run,
+            series.intern(), group.equals("\u0000") ? null : group.intern(), step,
+            Double.isNaN(value) ? null : value));
+      }
+    }
+    return byRun;
+  }
+
+  private static void score(String cache, String lab, String detail) throws IOException {
+    int modes = Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES);
+    long t0 = System.nanoTime();
+    Map<String, List<Row>> byRun = load(cache, modes);
+    Configuration conf = new Configuration();
+    Sweep sweep = SweepDiscovery.discover("file://" + lab + "/native", conf);
+    List<LabTruthFile.Row> truthRows = DetectorScoring.scoredRows(
+        LabTruthFile.read("file://" + lab + "/truth.csv", conf));
+    Map<String, RunInfo> runs = new LinkedHashMap<>();
+    for (RunInfo r : sweep.runs()) {
+      runs.put(r.runId(), r);
+      List<Row> rows = byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>());
+      for (MetricSeries m : r.metrics().values()) {
+        for (int i = 0; i < m.size(); i++) {
+          rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
+        }
+      }
+    }
+    long t1 = System.nanoTime();
+    DetectorConfig d = DetectorConfig.DEFAULTS;
+    DetectorConfig config = new DetectorConfig(dbl("minEvidence", d.minEvidence()),
+        dbl("maxWidthFraction", d.maxWidthFraction()), dbl("minStrength", d.minStrength()),
+        dbl("resolution", d.resolution()), (int) dbl("minSupport", d.minSupport()),
+        (int) dbl("maxCandidates", d.maxCandidates()), dbl("logDecades", d.logDecades()),
+        dbl("spikeThreshold", d.spikeThreshold()),
+        dbl("spikeWindowFraction", d.spikeWindowFraction()),
+        dbl("growthFactor", d.growthFactor()), dbl("mergeFraction", d.mergeFraction()),
+        dbl("mergeIntervals", d.mergeIntervals()));
+    Map<String, RunShocks> found = new ConcurrentHashMap<>();
+    runs.keySet().parallelStream().forEach(id ->
+        found.put(id, RunDetection.detectRows(byRun.get(id).iterator(), config)));
+    long t2 = System.nanoTime();
+    Map<String, String> familyOf = new HashMap<>();
+    List<TruthEvent> truth = new ArrayList<>();
+    for (LabTruthFile.Row t : truthRows) {
+      familyOf.putIfAbsent(t.runId(), t.family());
+      truth.add(new TruthEvent(t.runId(), t.family(), t.kind(), t.series(),
+          Math.round(t.step())));
+    }
+    List<RunSpan> spans = new ArrayList<>();
+    List<Detection> dets = new ArrayList<>();
+    for (RunInfo r : runs.values()) {
+      String family = familyOf.getOrDefault(r.runId(), r.params().getOrDefault("model", "other"));
+      spans.add(DetectorScoring.span(r, family));
+      for (Transition tr : found.get(r.runId()).transitions()) {
+        dets.add(Detection.of(r.runId(), tr));
+      }
+    }
+    List<DetectorEvaluation.RunTally> tallies = DetectorEvaluation.tally(spans, truth, dets,
+        DetectorEvaluation.SeriesMatching.IGNORE, DetectorEvaluation.KindMatching.IGNORE);
+    List<DetectorScoring.BinScore> bins = new ArrayList<>();
+    List<DetectorScoring.ControlRate> controls = new ArrayList<>();
+    DetectorScoring.bin(DetectorScoring.OURS, tallies, runs, bins, controls);
+    PrintStream o = System.out;
+    o.printf("%d runs, %d truth rows, %d transitions; load %.1f s, detect %.1f s (modes %d)%n",
+        runs.size(), truth.size(), dets.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, modes);
+    o.printf("%-13s %-22s %5s %5s %5s %5s %6s %6s %6s %8s%n", "dimension", "bin", "runs", "TP",
+        "FP", "FN", "prec", "recall", "F1", "timing");
+    for (DetectorScoring.BinScore b : bins) {
+      DetectionScore s = b.score();
+      o.printf("%-13s %-22s %5d %5d %5d %5d %6.3f %6.3f %6.3f %7.2f%%%n", b.dimension(), b.bin(),
+          b.runs(), s.truePositives(), s.falsePositives(), s.falseNegatives(), s.precision(),
+          s.recall(), s.f1(), 100 * s.medianTimingError());
+    }
+    for (DetectorScoring.ControlRate c : controls) {
+      o.printf("control %-22s %4d runs %4d false  %.2f per run%n", c.family(), c.runs(),
+          c.falseAfterT0(), c.perRun());
+    }
+    if (detail != null) {
+      writeDetail(detail, spans, truth, found);
+    }
+  }
+
+  /** A detector option from system property {@code replay.<name>}, else its default. */
+  private static double dbl(String name, double fallback) {
+    String v = System.getProperty("replay." + name);
+    return v == null ? fallback : Double.parseDouble(v);
+  }
+
+  /** One line per truth row (matched or FN) and per unmatched transition (FP), run by run. */
+  private static void writeDetail(String file, List<RunSpan> spans, List<TruthEvent> truth,
+                                  Map<String, RunShocks> found) throws IOException {
+    Map<String, List<TruthEvent>> truthOf = new HashMap<>();
+    for (TruthEvent t : truth) {
+      truthOf.computeIfAbsent(t.runId(), k -> new ArrayList<>()).add(t);
+    }
+    try (PrintStream p = new PrintStream(new FileOutputStream(file))) {
+      for (RunSpan s : spans) {
+        List<TruthEvent> all = truthOf.getOrDefault(s.runId(), List.of());
+        List<TruthEvent> tr = new ArrayList<>();
+        long t0 = Long.MAX_VALUE;
+        for (TruthEvent t : all) {
+          if (DetectorEvaluation.NONE.equals(t.kind())) {
+            t0 = Math.min(t0, t.step());
+          } else {
+            tr.add(t);
+          }
+        }
+        List<Detection> ds = new ArrayList<>();
+        for (Transition x : found.get(s.runId()).transitions()) {
+          ds.add(Detection.of(s.runId(), x));
+        }
+        List<TruthEvent> anyKind = new ArrayList<>();
+        for (TruthEvent t : tr) {
+          anyKind.add(new TruthEvent(t.runId(), t.family(), "", "", t.step()));
+        }
+        int[] a = DetectorEvaluation.match(anyKind, ds, s.tolerance());
+        Set<Integer> used = new HashSet<>();
+        p.printf("RUN %s %s steps %d-%d ckpt %.0f tol %.0f%n", s.runId(), s.family(),
+            s.firstStep(), s.lastStep(), s.checkpointInterval(), s.tolerance());
+        for (int i = 0; i < tr.size(); i++) {
+          TruthEvent t = tr.get(i);
+          if (a[i] >= 0) {
+            used.add(a[i]);
+            Detection d = ds.get(a[i]);
+            p.printf("  TP %-10s %-28s %8d -> %8d %s %s%n", t.kind(), t.series(), t.step(),
+                d.step(), d.kind(), abbreviate(d.series()));
+          } else {
+            p.printf("  FN %-10s %-28s %8d%n", t.kind(), t.series(), t.step());
+          }
+        }
+        for (int j = 0; j < ds.size(); j++) {
+          if (!used.contains(j) && ds.get(j).step() > (t0 == Long.MAX_VALUE ? Long.MIN_VALUE
+              : t0)) {
+            Detection d = ds.get(j);
+            p.printf("  FP %-10s %-28s %8d score %.3g %s%n", d.kind(), "", d.step(), d.score(),
+                abbreviate(d.series()));
+          }
+        }
+      }
+    }
+  }
+
+  private static String abbreviate(List<String> series) {
+    String s = String.join(",", series);
+    return s.length() > 200 ? s.substring(0, 200) + "…(" + series.size() + ")" : s;
+  }
+}

@@ -1,0 +1,98 @@
+package org.shockscope.shock;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Whether an event can make a transition of its own or only joins one (issue 12: one event, one
+ * transition).
+ *
+ * <p>A <em>primary</em> event is a change of a quantity a network is trained to change: a
+ * metric (loss, accuracy), a norm of a weight matrix or an invariant map, a singular value (a
+ * mode) of one. A <em>follower</em> moves because a front passes and says nothing alone:
+ * <ul>
+ *   <li>velocities ({@code *_step}, {@code drift*}): they peak while a front passes;</li>
+ *   <li>shape measures of a spectrum (ranks, {@code participation_ratio},
+ *       {@code spectral_entropy}, {@code alpha}, {@code mp_*}, {@code num_spikes}): ratios of
+ *       singular values that swing whenever any mode moves, and are dominated by the noise modes
+ *       while the weights are small;</li>
+ *   <li>spikes of a mode series ({@code <matrix>/sv<i>}): a singular value ordered by size
+ *       exchanges rank with its neighbour when two modes cross, which is a return to baseline
+ *       in each, not an event;</li>
+ *   <li>jumps of a mode series smaller than {@link #MODE_FLOOR} of the matrix's largest
+ *       singular value over the run: the modes a network never learns (beyond its teacher's
+ *       rank, a tiny initialisation's noise) rise and fall by amounts that are nothing on the
+ *       matrix's own scale.</li>
+ * </ul>
+ * Followers join the transition of a primary event they coincide with
+ * ({@link TransitionMerger}); alone they stay in the {@code shocks} table only.
+ */
+public final class SeriesRole {
+  /**
+   * A mode series' jump smaller than this fraction of the largest singular value its matrix
+   * reaches in the run is a follower. A deep linear network's k-th mode ends at its teacher's
+   * s_k; modes learned at times within a factor 30 of the first have s_k/s_1 above ~1/30, while
+   * unlearned modes stay at the initialisation's scale.
+   */
+  public static final double MODE_FLOOR = 0.01;
+
+  private static final Pattern MODE = Pattern.compile("(.*)/sv(\\d+)");
+
+  /** Largest value of each matrix's first mode, keyed by group and matrix. */
+  private final Map<String, Double> topMode = new HashMap<>();
+
+  private SeriesRole(List<SeriesData> series) {
+    for (SeriesData s : series) {
+      Matcher m = MODE.matcher(s.name());
+      if (m.matches() && m.group(2).equals("1")) {
+        double max = 0.0;
+        for (double v : s.values()) {
+          if (Double.isFinite(v)) {
+            max = Math.max(max, Math.abs(v));
+          }
+        }
+        topMode.put(s.group() + "\u0000" + m.group(1), max);
+      }
+    }
+  }
+
+  /** The roles of one run's events, given all of the run's series. */
+  public static SeriesRole of(List<SeriesData> series) {
+    return new SeriesRole(series);
+  }
+
+  /** Whether the event can make a transition of its own. */
+  public boolean primary(ShockEvent e) {
+    if (ShockEvent.DIVERGENCE.equals(e.kind())) {
+      return true;
+    }
+    String series = e.series();
+    if (follower(series)) {
+      return false;
+    }
+    Matcher m = MODE.matcher(series);
+    if (!m.matches()) {
+      return true;
+    }
+    if (!ShockEvent.JUMP.equals(e.kind())) {
+      return false;
+    }
+    Double top = topMode.get(e.group() + "\u0000" + m.group(1));
+    return top == null || !(Math.abs(e.jump()) < MODE_FLOOR * top);
+  }
+
+  /**
+   * Whether a series only ever follows fronts: velocity-like (a step size or drift between
+   * checkpoints) or a shape measure of a spectrum. Names are matched on their last path
+   * segment ({@code matrix/stable_rank}).
+   */
+  public static boolean follower(String series) {
+    String name = series.substring(series.lastIndexOf('/') + 1);
+    return name.endsWith("_step") || name.startsWith("drift") || name.endsWith("rank")
+        || name.equals("participation_ratio") || name.equals("num_spikes")
+        || name.endsWith("entropy") || name.equals("alpha") || name.startsWith("mp_");
+  }
+}
