@@ -68,6 +68,8 @@ public final class DetectorReplay {
   public static void main(String[] args) throws Exception {
     if (args.length >= 3 && args[0].equals("export")) {
       export(args[1], args[2]);
+    } else if (args.length >= 4 && args[0].equals("probe")) {
+      probe(args[1], args[2], args[3], args.length > 4 ? args[4] : ".*");
     } else if (args.length >= 3 && args[0].equals("score")) {
       score(args[1], args[2], args.length > 3 ? args[3] : null);
     } else {
@@ -131,6 +133,49 @@ public final class DetectorReplay {
     return byRun;
   }
 
+  /** Prints every event (shock) of one run whose series matches the pattern, and its transitions. */
+  private static void probe(String cache, String lab, String runId, String pattern)
+      throws IOException {
+    Map<String, List<Row>> byRun = load(cache, Integer.getInteger("replay.modes",
+        RunDetection.DEFAULT_MODES));
+    Sweep sweep = SweepDiscovery.discover("file://" + lab + "/native", new Configuration());
+    List<Row> rows = byRun.computeIfAbsent(runId, k -> new ArrayList<>());
+    for (RunInfo r : sweep.runs()) {
+      if (r.runId().equals(runId)) {
+        for (MetricSeries m : r.metrics().values()) {
+          for (int i = 0; i < m.size(); i++) {
+            rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
+          }
+        }
+      }
+    }
+    RunShocks found = RunDetection.detectRows(rows.iterator(), config());
+    Pattern p = Pattern.compile(pattern);
+    for (var e : found.shocks()) {
+      if (p.matcher(e.qualifiedSeries()).find()) {
+        System.out.printf("%-10s %-40s step %8d [%d, %d] %.4g -> %.4g jump %.4g width %.4g "
+            + "strength %.3g score %.3g%n", e.kind(), e.qualifiedSeries(), e.step(), e.stepLo(),
+            e.stepHi(), e.uLeft(), e.uRight(), e.jump(), e.width(), e.strength(), e.score());
+      }
+    }
+    for (Transition t : found.transitions()) {
+      System.out.printf("TRANSITION %s %d [%d, %d] %s%n", t.kind(), t.step(), t.stepLo(),
+          t.stepHi(), abbreviate(t.series()));
+    }
+  }
+
+  private static DetectorConfig config() {
+    DetectorConfig d = DetectorConfig.DEFAULTS;
+    return new DetectorConfig(dbl("minEvidence", d.minEvidence()),
+        dbl("maxWidthFraction", d.maxWidthFraction()), dbl("minStrength", d.minStrength()),
+        dbl("resolution", d.resolution()), (int) dbl("minSupport", d.minSupport()),
+        (int) dbl("maxCandidates", d.maxCandidates()), dbl("logDecades", d.logDecades()),
+        dbl("spikeThreshold", d.spikeThreshold()),
+        dbl("spikeWindowFraction", d.spikeWindowFraction()),
+        dbl("growthFactor", d.growthFactor()), dbl("mergeFraction", d.mergeFraction()),
+        dbl("mergeIntervals", d.mergeIntervals()));
+  }
+
   private static void score(String cache, String lab, String detail) throws IOException {
     int modes = Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES);
     long t0 = System.nanoTime();
@@ -150,15 +195,7 @@ public final class DetectorReplay {
       }
     }
     long t1 = System.nanoTime();
-    DetectorConfig d = DetectorConfig.DEFAULTS;
-    DetectorConfig config = new DetectorConfig(dbl("minEvidence", d.minEvidence()),
-        dbl("maxWidthFraction", d.maxWidthFraction()), dbl("minStrength", d.minStrength()),
-        dbl("resolution", d.resolution()), (int) dbl("minSupport", d.minSupport()),
-        (int) dbl("maxCandidates", d.maxCandidates()), dbl("logDecades", d.logDecades()),
-        dbl("spikeThreshold", d.spikeThreshold()),
-        dbl("spikeWindowFraction", d.spikeWindowFraction()),
-        dbl("growthFactor", d.growthFactor()), dbl("mergeFraction", d.mergeFraction()),
-        dbl("mergeIntervals", d.mergeIntervals()));
+    DetectorConfig config = config();
     Map<String, RunShocks> found = new ConcurrentHashMap<>();
     runs.keySet().parallelStream().forEach(id ->
         found.put(id, RunDetection.detectRows(byRun.get(id).iterator(), config)));

@@ -42,9 +42,14 @@ public final class ShockDetector {
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
   /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
   private static final double FLOOR_DECADES = Math.log(10.0);
+  /** Fraction of a log-scale series' largest value a spike's peak must exceed. */
+  static final double SPIKE_FLOOR = 1e-8;
+  /** Fewest samples either side within which a prominent peak must return. */
+  private static final int SPIKE_REACH = 5;
 
   private final DetectorConfig config;
   private final SpikeFinder spikeFinder = new SpikeFinder();
+  private final ProminentPeaks peaks = new ProminentPeaks();
   private final JumpFinder jumpFinder = new JumpFinder();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
@@ -162,6 +167,21 @@ public final class ShockDetector {
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
     spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
         config.spikeWindowFraction(), logScale, spikes, cleaned);
+    if (logScale) {
+      peaks.find(t, x, n, logFloor, floorSd, whiteSd, config.spikeThreshold(),
+          Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n)), spikes,
+          cleaned);
+    }
+    if (logScale) {
+      // A positive quantity on the log scale spikes when it at least doubles (a loss spike is a
+      // ratio): a bump of 30% on a noise-free decay is many noise scales but no event. Its peak
+      // must also clear SPIKE_FLOOR of the series' largest value: a loss eight decades below
+      // where it started is below what float32 arithmetic resolves of it, and its bounces there
+      // are rounding, not training.
+      double peakFloor = Math.log(SPIKE_FLOOR * largest);
+      spikes.removeIf(sp -> Math.abs(sp.height()) < ProminentPeaks.MIN_LOG_PROMINENCE
+          || x[sp.peak()] < peakFloor);
+    }
     dropWander(n);
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();

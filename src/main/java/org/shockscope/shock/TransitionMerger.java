@@ -15,7 +15,9 @@ import java.util.function.Predicate;
  * their intervals overlap or their steps are within the tolerance; transitions are the connected
  * groups (single linkage along the step axis: an event joins the current group when its interval
  * starts at most at the group's largest interval end, or its step is within the tolerance of the
- * group's last step). Jumps and spikes link with each other (a catapult is a loss spike and a
+ * group's last step), unless the group already holds an event of the same series: the detector
+ * told those apart, so they are two events (a staircase's fronts, a train of loss spikes). Jumps
+ * and spikes link with each other (a catapult is a loss spike and a
  * lasting change of the weights' norms); a divergence links only with divergences. An event's
  * interval is [stepLo, stepHi], widened for a jump to its front step ± width (where the tanh
  * profile goes from 12% to 88% of its jump): the loss of a network and the weights that make it
@@ -79,7 +81,8 @@ public final class TransitionMerger {
     Group current = null;
     for (ShockEvent e : sorted) {
       boolean joins = current != null && linkClass(e).equals(current.linkClass)
-          && (clippedLo(e, tolerance) <= current.hi || e.step() - current.lastStep <= tolerance);
+          && (clippedLo(e, tolerance) <= current.hi || e.step() - current.lastStep <= tolerance)
+          && !current.has(e.qualifiedSeries());
       if (!joins) {
         current = new Group(linkClass(e));
         groups.add(current);
@@ -145,6 +148,16 @@ public final class TransitionMerger {
 
     Group(String linkClass) {
       this.linkClass = linkClass;
+    }
+
+    /** Whether a member is an event of that series (two events of one series are two). */
+    boolean has(String series) {
+      for (ShockEvent m : members) {
+        if (m.qualifiedSeries().equals(series)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Median of the members' steps (the lower median for an even count). */

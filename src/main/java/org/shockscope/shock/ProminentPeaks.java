@@ -1,0 +1,146 @@
+package org.shockscope.shock;
+
+import java.util.List;
+
+/**
+ * Finds upward spikes of a positive quantity on its log scale by their topographic prominence:
+ * the spikes a rolling median cannot see because the series is a sawtooth (a catapult's loss
+ * decays by decades between bounces, so any window's median lies far from every sample) or sits
+ * at its resolution floor between excursions (Adam's late instabilities lifting a converged loss
+ * by five decades for a few logged steps).
+ *
+ * <p>A local maximum x_p is a spike when, looking at most {@code reach} samples either side and
+ * stopping at the first higher sample, the lowest value on each side lies below it by the
+ * prominence P = x_p − max(min_left, min_right), with
+ * <ul>
+ *   <li>P ≥ threshold · σ, σ the local white-noise scale: 1.4826 × the median absolute
+ *       pseudo-residual (second difference, see {@link RobustOps#noiseScale}) over the samples
+ *       within {@code reach} that lie outside the excursion's upper half, at least the
+ *       resolution; a smooth decay or ramp has pseudo-residuals near zero whatever its slope, so a
+ *       sawtooth's bounces measure against the noise, not against the slopes;</li>
+ *   <li>P ≥ ln 2 (the quantity at least doubled and came back: a loss spike is a ratio), and
+ *       P ≥ 2 decades when the base lies within a decade of the resolution floor (values held at
+ *       the floor have no noise to measure, only digits).</li>
+ * </ul>
+ * Its duration is the time between the half-prominence crossings (linear interpolation).
+ *
+ * <p>Stateful (workspace reused); not thread-safe.
+ */
+final class ProminentPeaks {
+  /** Smallest prominence on the log scale: the quantity doubled. */
+  static final double MIN_LOG_PROMINENCE = Math.log(2.0);
+  private static final double DECADE = Math.log(10.0);
+  /** Fewest pseudo-residuals a local noise scale is taken from. */
+  private static final int MIN_NOISE_SAMPLES = 5;
+
+  private double[] work = new double[0];
+
+  /**
+   * Appends the spikes of x[0, n) to {@code out} (as {@link SpikeFinder.Spike}, baselines the
+   * base level) and replaces their upper halves by the base in {@code cleaned}; peaks within a
+   * spike already in {@code out} are skipped.
+   *
+   * @param t            sample times; input
+   * @param x            log-scale values (clamped at the floor); input
+   * @param floorLevel   the resolution floor on the log scale (−∞ when none)
+   * @param resolutionSd the series' resolution on the log scale
+   * @param whiteSd      the series-wide white-noise scale, used where too few samples are near
+   * @param threshold    prominence in local noise scales
+   * @param reach        samples looked at either side of a peak
+   */
+  void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
+            double whiteSd, double threshold, int reach, List<SpikeFinder.Spike> out, double[] cleaned) {
+    if (work.length < 2 * reach + 1) {
+      work = new double[2 * reach + 1];
+    }
+    int known = out.size();
+    for (int p = 1; p < n - 1; p++) {
+      if (!(x[p] > x[p - 1] && x[p] >= x[p + 1]) || covered(t, p, out, known)) {
+        continue;
+      }
+      double leftMin = x[p];
+      int lo = p;
+      for (int j = p - 1; j >= Math.max(0, p - reach) && x[j] <= x[p]; j--) {
+        if (x[j] < leftMin) {
+          leftMin = x[j];
+          lo = j;
+        }
+      }
+      double rightMin = x[p];
+      int hi = p;
+      for (int j = p + 1; j <= Math.min(n - 1, p + reach) && x[j] <= x[p]; j++) {
+        if (x[j] < rightMin) {
+          rightMin = x[j];
+          hi = j;
+        }
+      }
+      double base = Math.max(leftMin, rightMin);
+      double prominence = x[p] - base;
+      double least = base < floorLevel + DECADE ? 2.0 * DECADE : MIN_LOG_PROMINENCE;
+      if (!(prominence >= least) || lo == p || hi == p) {
+        continue;
+      }
+      double half = base + 0.5 * prominence;
+      int a = p;
+      while (a > lo && x[a - 1] >= half) {
+        a--;
+      }
+      int b = p;
+      while (b < hi && x[b + 1] >= half) {
+        b++;
+      }
+      double local = localNoise(t, x, n, p, reach, a, b);
+      double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
+      double strength = prominence / sigma;
+      if (strength < threshold) {
+        continue;
+      }
+      double tLeft = cross(t, x, a - 1, a, half);
+      double tRight = cross(t, x, b, b + 1, half);
+      double score = 1.0 / (1.0 + Math.exp(-(strength - threshold)));
+      out.add(new SpikeFinder.Spike(p, prominence, base, leftMin, rightMin, tRight - tLeft,
+          strength, score));
+      for (int k = a; k <= b; k++) {
+        cleaned[k] = base;
+      }
+    }
+  }
+
+  /** Whether sample p lies within the duration of a spike found before (index ≥ from). */
+  private static boolean covered(double[] t, int p, List<SpikeFinder.Spike> spikes, int upTo) {
+    for (int k = 0; k < upTo; k++) {
+      SpikeFinder.Spike s = spikes.get(k);
+      if (Math.abs(t[p] - t[s.peak()]) <= Math.max(s.duration(), 0.0)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * 1.4826 × the median |pseudo-residual| of the samples within reach of p outside the
+   * excursion's upper half [a, b] and its two neighbours (the event, not noise); NaN when fewer
+   * than {@link #MIN_NOISE_SAMPLES} remain.
+   */
+  private double localNoise(double[] t, double[] x, int n, int p, int reach, int a, int b) {
+    int m = 0;
+    for (int i = Math.max(1, p - reach); i <= Math.min(n - 2, p + reach); i++) {
+      if (i >= a - 1 && i <= b + 1) {
+        continue;
+      }
+      double span = t[i + 1] - t[i - 1];
+      double wa = (t[i + 1] - t[i]) / span;
+      double wb = 1.0 - wa;
+      work[m++] = Math.abs(wa * x[i - 1] + wb * x[i + 1] - x[i])
+          / Math.sqrt(wa * wa + wb * wb + 1.0);
+    }
+    return m < MIN_NOISE_SAMPLES ? Double.NaN
+        : RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+  }
+
+  private static double cross(double[] t, double[] x, int a, int b, double level) {
+    double f = x[b] == x[a] ? 0.5 : (level - x[a]) / (x[b] - x[a]);
+    f = Math.max(0.0, Math.min(1.0, f));
+    return t[a] + f * (t[b] - t[a]);
+  }
+}
