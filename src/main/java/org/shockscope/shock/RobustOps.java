@@ -115,6 +115,45 @@ final class RobustOps {
     return MAD_TO_SIGMA * medianInPlace(work, m);
   }
 
+  /** Largest factor by which {@link #tailFactor} raises a threshold. */
+  static final double MAX_TAIL_FACTOR = 3.0;
+  /** The 95% two-sided quantile of the standard normal distribution. */
+  private static final double Z95 = 1.959964;
+
+  /**
+   * How much heavier than Gaussian the tails of a series' white noise are: the 95th percentile
+   * of the absolute pseudo-residuals (see {@link #noiseScale}) about their median over 1.96 ×
+   * their MAD scale, clamped to [1, {@link #MAX_TAIL_FACTOR}] (the clamp also covers a noise-free
+   * series whose only roughness is its events). Gaussian noise gives 1; the per-sample losses of
+   * online SGD, a mixture of easy and hard samples, give about 2: a threshold in MAD units
+   * multiplied by this factor keeps the false-alarm rate of a heavy-tailed series near that of a
+   * Gaussian one.
+   *
+   * @param work scratch, length ≥ to − from
+   */
+  static double tailFactor(double[] t, double[] y, int from, int to, double[] work) {
+    int m = 0;
+    for (int i = from + 1; i < to - 1; i++) {
+      double span = t[i + 1] - t[i - 1];
+      double a = (t[i + 1] - t[i]) / span;
+      double b = 1.0 - a;
+      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
+    }
+    if (m < 20) {
+      return 1.0;
+    }
+    double med = medianInPlace(work, m);
+    for (int i = 0; i < m; i++) {
+      work[i] = Math.abs(work[i] - med);
+    }
+    double mad = medianInPlace(work, m);
+    double q95 = select(work, m, (int) Math.floor(0.95 * (m - 1)));
+    if (!(mad > 0.0)) {
+      return q95 > 0.0 ? MAX_TAIL_FACTOR : 1.0;
+    }
+    return Math.max(1.0, Math.min(MAX_TAIL_FACTOR, q95 / (Z95 * MAD_TO_SIGMA * mad)));
+  }
+
   /** Fewest increments from which a series' wander is judged. */
   static final int MIN_WANDER_PAIRS = 8;
   /** 2·ln 300: the wander criterion's margin beyond the largest of n/L Gaussian increments. */

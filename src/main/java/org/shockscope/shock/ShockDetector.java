@@ -165,10 +165,11 @@ public final class ShockDetector {
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
-    spikeFinder.find(t, x, n, floorSd, whiteSd, config.spikeThreshold(),
+    double spikeThreshold = config.spikeThreshold() * RobustOps.tailFactor(t, x, 0, n, work);
+    spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
-      peaks.find(t, x, n, logFloor, floorSd, whiteSd, config.spikeThreshold(),
+      peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold,
           Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n)), spikes,
           cleaned);
     }
