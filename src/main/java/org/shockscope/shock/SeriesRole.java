@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  *   <li>spikes of a mode series ({@code <matrix>/sv<i>}): a singular value ordered by size
  *       exchanges rank with its neighbour when two modes cross, which is a return to baseline
  *       in each, not an event;</li>
+ *   <li>in a run that logs metrics, spikes of the weights' observables: an excursion of the
+ *       weights that returns and leaves the loss unmoved is the weights' own noise (a warm-up
+ *       shaking a norm for a few checkpoints), not a transition of training; the loss's own spike
+ *       is the event;</li>
  *   <li>jumps of a mode series smaller than {@link #MODE_FLOOR} of the matrix's largest
  *       singular value over the run: the modes a network never learns (beyond its teacher's
  *       rank, a tiny initialisation's noise) rise and fall by amounts that are nothing on the
@@ -44,8 +48,12 @@ public final class SeriesRole {
   /** Largest value of each matrix's first mode, keyed by group and matrix. */
   private final Map<String, Double> topMode = new HashMap<>();
 
+  /** Whether the run logs metrics (run-level series, group ""). */
+  private boolean metrics;
+
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
+      metrics |= s.group().isEmpty() && s.steps().length > 0;
       Matcher m = MODE.matcher(s.name());
       if (m.matches() && m.group(2).equals("1")) {
         double max = 0.0;
@@ -71,6 +79,9 @@ public final class SeriesRole {
     }
     String series = e.series();
     if (follower(series)) {
+      return false;
+    }
+    if (metrics && !e.group().isEmpty() && ShockEvent.SPIKE.equals(e.kind())) {
       return false;
     }
     Matcher m = MODE.matcher(series);
