@@ -10,16 +10,18 @@ package org.shockscope.shock;
  *                          "very strong" evidence on Kass &amp; Raftery's 1995 scale; the default
  *                          20 adds margin for the many windows tried per series)
  * @param maxWidthFraction  a jump's width w must not exceed this fraction of the analysed span of
- *                          the series (default 0.1: the front, which rises over about 4w, then
- *                          takes at most 40% of the run; wider changes are trends, not shocks)
+ *                          the series (default 0.2: a logistic front from a small initialisation
+ *                          in a short run, checkpointed sparsely, can take most of the run; wider
+ *                          changes are trends, not shocks)
  * @param minStrength       a jump's |J| must be at least this many noise standard deviations
  *                          (default 3; white-noise σ from pseudo-residuals)
  * @param resolution        values are resolved only to this fraction of the series' range: its
  *                          square times the squared range is added to every residual variance,
  *                          so that noise-free smooth curves do not turn sub-resolution
  *                          interpolation error into evidence (default 1e-3)
- * @param minSupport        samples required beyond t_s ± 2w on each side of a front (default 3:
- *                          both plateaus must be seen; a change at the very start is not a shock)
+ * @param minSupport        samples required beyond t_s ± 2w on each side of a front (default 2:
+ *                          both plateaus must be seen, but a mode learned at 3% of a run
+ *                          checkpointed 30 times has only a few samples before it)
  * @param maxCandidates     at most this many candidate windows are fitted per series and scale
  *                          (default 16; a positive series spanning decades is searched on two
  *                          scales)
@@ -51,7 +53,7 @@ public record DetectorConfig(double minEvidence, double maxWidthFraction, double
                              double mergeFraction, double mergeIntervals)
     implements java.io.Serializable {
   /** The documented defaults. */
-  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.1, 3.0, 1e-3, 3, 16,
+  public static final DetectorConfig DEFAULTS = new DetectorConfig(20.0, 0.2, 3.0, 1e-3, 2, 16,
       1.0, 8.0, 0.05, 1e3, 0.02, 2.0);
 
   public DetectorConfig {
