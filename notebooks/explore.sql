@@ -177,10 +177,19 @@ WITH jumped AS (
   SELECT DISTINCT run_id, `group`, series
   FROM IDENTIFIER(:format || '.`' || :tables || '/shocks`')
   WHERE kind = 'jump' AND `group` IS NOT NULL),
+-- the detector also scans each matrix's top singular values as mode series <matrix>/sv<i>
+series_values AS (
+  SELECT run_id, `group`, name, step, value
+  FROM IDENTIFIER(:format || '.`' || :tables || '/observables`')
+  UNION ALL
+  SELECT run_id, `group`, concat(matrix, '/sv', CAST(mode + 1 AS STRING)) AS name, step,
+         mode_value AS value
+  FROM IDENTIFIER(:format || '.`' || :tables || '/spectra`')
+  LATERAL VIEW posexplode(sv) modes AS mode, mode_value),
 fits AS (
   SELECT o.run_id, o.`group`, o.name AS series,
          jump_fit(collect_list(o.step), collect_list(o.value)) AS fit
-  FROM IDENTIFIER(:format || '.`' || :tables || '/observables`') AS o
+  FROM series_values AS o
   JOIN jumped AS j ON o.run_id = j.run_id AND o.`group` = j.`group` AND o.name = j.series
   GROUP BY o.run_id, o.`group`, o.name)
 SELECT run_id, `group`, series, fit.step, fit.u_left, fit.u_right, fit.jump, fit.width,

@@ -18,16 +18,19 @@ import java.util.List;
  *       within {@code reach} that lie outside the excursion's upper half, at least the
  *       resolution; a smooth decay or ramp has pseudo-residuals near zero whatever its slope, so a
  *       sawtooth's bounces measure against the noise, not against the slopes;</li>
- *   <li>P ≥ ln 2 (the quantity at least doubled and came back: a loss spike is a ratio), and
- *       P ≥ 2 decades when the base lies within a decade of the resolution floor (values held at
- *       the floor have no noise to measure, only digits).</li>
+ *   <li>P ≥ one decade, and two when the base lies within a decade of the resolution floor
+ *       (values held at the floor have no noise to measure, only digits). Pseudo-residuals do not
+ *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
+ *       few samples), so this finder is kept to excursions no such noise makes; smaller spikes
+ *       are the rolling-median finder's ({@link SpikeFinder}), whose residuals carry the
+ *       memory.</li>
  * </ul>
  * Its duration is the time between the half-prominence crossings (linear interpolation).
  *
  * <p>Stateful (workspace reused); not thread-safe.
  */
 final class ProminentPeaks {
-  /** Smallest prominence on the log scale: the quantity doubled. */
+  /** Smallest rise of a log-scale spike over its surroundings: the quantity doubled. */
   static final double MIN_LOG_PROMINENCE = Math.log(2.0);
   private static final double DECADE = Math.log(10.0);
   /** Fewest pseudo-residuals a local noise scale is taken from. */
@@ -76,7 +79,7 @@ final class ProminentPeaks {
       }
       double base = Math.max(leftMin, rightMin);
       double prominence = x[p] - base;
-      double least = base < floorLevel + DECADE ? 2.0 * DECADE : MIN_LOG_PROMINENCE;
+      double least = base < floorLevel + DECADE ? 2.0 * DECADE : DECADE;
       if (!(prominence >= least) || lo == p || hi == p) {
         continue;
       }

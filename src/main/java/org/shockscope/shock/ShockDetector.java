@@ -42,6 +42,8 @@ public final class ShockDetector {
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
   /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
   private static final double FLOOR_DECADES = Math.log(10.0);
+  /** A series is noisy when its white-noise scale exceeds this many resolution floors. */
+  private static final double NOISY_FLOORS = 1.0;
   /** Fraction of a log-scale series' largest value a spike's peak must exceed. */
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
@@ -165,7 +167,10 @@ public final class ShockDetector {
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
-    double spikeThreshold = config.spikeThreshold() * RobustOps.tailFactor(t, x, 0, n, work);
+    // Heavy tails are a property of noise: a noise-free curve (a deterministic catapult) has
+    // pseudo-residuals of curvature only, whose "tails" are its events.
+    double spikeThreshold = config.spikeThreshold()
+        * (whiteSd > NOISY_FLOORS * floorSd ? RobustOps.tailFactor(t, x, 0, n, work) : 1.0);
     spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
@@ -174,14 +179,15 @@ public final class ShockDetector {
           cleaned);
     }
     if (logScale) {
-      // A positive quantity on the log scale spikes when it at least doubles (a loss spike is a
-      // ratio): a bump of 30% on a noise-free decay is many noise scales but no event. Its peak
+      // A positive quantity on the log scale spikes when it at least doubles over the lowest
+      // value within two durations of its peak (a loss spike is a ratio): a bump of 30% on a noise-free decay is
+      // many noise scales but no event. Its peak
       // must also clear SPIKE_FLOOR of the series' largest value: a loss eight decades below
       // where it started is below what float32 arithmetic resolves of it, and its bounces there
       // are rounding, not training.
       double peakFloor = Math.log(SPIKE_FLOOR * largest);
-      spikes.removeIf(sp -> Math.abs(sp.height()) < ProminentPeaks.MIN_LOG_PROMINENCE
-          || x[sp.peak()] < peakFloor);
+      spikes.removeIf(sp -> x[sp.peak()] - lowest(n, t[sp.peak()], 2.0 * sp.duration())
+          < ProminentPeaks.MIN_LOG_PROMINENCE || x[sp.peak()] < peakFloor);
     }
     dropWander(n);
     for (SpikeFinder.Spike s : spikes) {
@@ -274,6 +280,17 @@ public final class ShockDetector {
       double scale = RobustOps.wander(t, x, n, lag, 1, zoneLo, zoneHi, zones, work, wanderPrefix());
       return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale;
     });
+  }
+
+  /** The smallest x over the samples with time within {@code reach} of {@code center}. */
+  private double lowest(int n, double center, double reach) {
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      if (Math.abs(t[i] - center) <= reach) {
+        low = Math.min(low, x[i]);
+      }
+    }
+    return low;
   }
 
   /**

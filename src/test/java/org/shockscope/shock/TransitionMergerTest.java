@@ -79,8 +79,7 @@ class TransitionMergerTest {
 
   /**
    * A loss spike and jumps at the same step are one event (a catapult: the loss spikes while the
-   * weights' norms change for good), named spike after the metric's excursion; each series is
-   * listed once. A divergence at the same step stays a transition of its own.
+   * weights' norms change for good), named spike after the metric's excursion. A divergence at the same step stays a transition of its own.
    */
   @Test
   void jumpsAndSpikesTogetherAreOneTransitionDivergenceApart() {
@@ -88,13 +87,28 @@ class TransitionMergerTest {
         20, Double.NaN, 12, 0.95);
     ShockEvent divergence = new ShockEvent("loss", "", ShockEvent.DIVERGENCE, 1006, 1005, 1006,
         1, 1e9, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 1.0);
-    List<ShockEvent> events = List.of(jump("loss", "", 1000, 995, 1005, 0.9),
-        jump("loss", "", 1004, 1000, 1010, 0.8), spike, divergence);
+    List<ShockEvent> events = List.of(jump("fro_norm", "fc1", 1000, 995, 1005, 0.9),
+        jump("fro_norm", "fc2", 1004, 1000, 1010, 0.8), spike, divergence);
     List<Transition> tr = TransitionMerger.merge(events, 10.0);
     assertEquals(2, tr.size(), tr.toString());
     assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
-    assertEquals(List.of("loss"), tr.get(0).series());
+    assertEquals(List.of("fc1/fro_norm", "loss", "fc2/fro_norm"), tr.get(0).series());
     assertEquals(ShockEvent.DIVERGENCE, tr.get(1).kind());
+  }
+
+  /**
+   * Two events of one series are two transitions however close (a train of loss spikes, a
+   * staircase's fronts): the per-series detector told them apart. Another series' event between
+   * them joins the nearer group it links to.
+   */
+  @Test
+  void eventsOfOneSeriesAreNeverOneTransition() {
+    List<ShockEvent> events = List.of(spike("loss", "", 1000), spike("loss", "", 1030),
+        jump("fro_norm", "fc1", 1032, 1028, 1036, 0.9), spike("loss", "", 1060));
+    List<Transition> tr = TransitionMerger.merge(events, 50.0);
+    assertEquals(3, tr.size(), tr.toString());
+    assertEquals(List.of(1000L, 1030L, 1060L), tr.stream().map(Transition::step).toList());
+    assertEquals(List.of("loss", "fc1/fro_norm"), tr.get(1).series());
   }
 
   @Test
