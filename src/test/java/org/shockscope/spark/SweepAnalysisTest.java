@@ -145,6 +145,23 @@ class SweepAnalysisTest {
       for (MetricSeries m : run.metrics().values()) {
         series.add(new SeriesData(m.name(), "", m.steps(), m.values()));
       }
+      // the mode series: each matrix's k largest singular values, one series per mode
+      Map<String, List<Row>> byMatrix = table(out, Tables.SPECTRA)
+          .filter("run_id = '" + run.runId() + "'").orderBy("step").collectAsList().stream()
+          .collect(Collectors.groupingBy(r -> r.getAs("group") + "\u0000" + r.getAs("matrix"),
+              TreeMap::new, Collectors.toList()));
+      for (List<Row> rs : byMatrix.values()) {
+        int modes = rs.stream().mapToInt(r -> r.getList(r.fieldIndex("sv")).size()).min()
+            .orElse(0);
+        for (int k = 0; k < Math.min(modes, RunDetection.DEFAULT_MODES); k++) {
+          final int mode = k;
+          series.add(new SeriesData(rs.get(0).getAs("matrix") + "/sv" + (k + 1),
+              rs.get(0).getAs("group"),
+              rs.stream().mapToLong(r -> ((Number) r.getAs("step")).longValue()).toArray(),
+              rs.stream().mapToDouble(r -> ((Number) r.getList(r.fieldIndex("sv")).get(mode))
+                  .doubleValue()).toArray()));
+        }
+      }
       RunShocks direct = new ShockDetector(DetectorConfig.DEFAULTS).detectRun(series);
       Set<String> expected = new HashSet<>();
       for (ShockEvent ev : direct.shocks()) {
