@@ -137,6 +137,13 @@ public final class ShockDetector {
     if (m >= MIN_SAMPLES) {
       analyse(series, group, steps, values, m, events);
     }
+    if (ModeOnset.isMode(series)) {
+      ShockEvent onset = ModeOnset.find(series, group, steps, values, m);
+      if (onset != null && events.stream().noneMatch(e -> ShockEvent.JUMP.equals(e.kind())
+          && e.stepLo() <= steps[ModeOnset.FIRST_PLATEAU])) {
+        events.add(onset);
+      }
+    }
     events.sort(Comparator.comparingLong(ShockEvent::step).thenComparing(ShockEvent::kind));
     return events;
   }

@@ -1,0 +1,67 @@
+package org.shockscope.shock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ModeOnsetTest {
+  private static final long[] STEPS = Synthetic.regularSteps(30, 100);
+
+  /** A singular value from 1e-3 to its plateau 2.0 between the 2nd and 3rd checkpoint. */
+  private static double[] onsetAt(int crossing, double start) {
+    double[] v = new double[STEPS.length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i < crossing ? start * Math.pow(4, i) : 2.0 * (1 + 0.01 * Math.sin(i));
+    }
+    return v;
+  }
+
+  @Test
+  void aModeLearnedBeforeTheThirdCheckpointIsAJumpAtItsHalfCrossing() {
+    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 1e-3), 30);
+    assertNotNull(e);
+    assertEquals(ShockEvent.JUMP, e.kind());
+    assertEquals(200, e.stepLo());
+    assertEquals(300, e.stepHi());
+    assertTrue(e.step() > 200 && e.step() <= 300, e.toString());
+    assertEquals(2.0, e.uRight(), 0.05);
+  }
+
+  @Test
+  void noOnsetWithoutTwoLowSamplesASmallRiseOrAPlateau() {
+    // complete by the first checkpoint after the initialisation: the run's start
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(1, 1e-3), 30));
+    // a value that settles from half its plateau: no rise from a small initialisation
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 0.5), 30));
+    // still rising through samples 4-8: the jump search's front, not an onset
+    double[] ramp = new double[30];
+    for (int i = 0; i < 30; i++) {
+      ramp[i] = 1e-3 + 0.1 * i;
+    }
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, ramp, 30));
+  }
+
+  @Test
+  void onlyInvariantMapsHaveModesThatSwitchOn() {
+    for (String s : List.of("end_to_end/sv1", "head3.qk/sv2", "blk/head0.ov/sv8")) {
+      assertTrue(ModeOnset.isMode(s), s);
+    }
+    for (String s : List.of("fc1.weight/sv1", "end_to_end/fro_norm", "loss")) {
+      assertFalse(ModeOnset.isMode(s), s);
+    }
+  }
+
+  /** Through the detector: the onset is the series' one jump. */
+  @Test
+  void theDetectorReportsTheOnsetOfAnInvariantMapsMode() {
+    List<ShockEvent> e = new ShockDetector(DetectorConfig.DEFAULTS).detect("end_to_end/sv1",
+        "layers", STEPS, onsetAt(3, 1e-3));
+    assertEquals(1, e.stream().filter(x -> x.kind().equals(ShockEvent.JUMP)).count(),
+        e.toString());
+  }
+}
