@@ -281,7 +281,8 @@ public final class RandomizedLab {
   /**
    * The run without the spike truth rows its logged loss cannot show: a spike the trainer saw
    * at every step counts only when a spike of the logged loss ({@link SpikeScan} on the logged
-   * rows) spans its peak step (runs logged every 20 steps do not show a 4-step excursion), and
+   * rows, from the row before its first one above the bound) spans its peak step (runs logged
+   * every 20 steps do not show a 4-step excursion), and
    * of several such rows within one logged spike only the one nearest its logged peak is kept
    * (the logged loss shows one excursion); logged spikes closer to each other than twice their
    * durations or four log intervals form one episode with one row (see below).
@@ -297,7 +298,11 @@ public final class RandomizedLab {
       }
       for (int i = 0; i < nearest.length; i++) {
         SpikeScan.Spike sp = logged.get(i);
-        if (e.step() >= sp.startStep() && e.step() <= sp.endStep() && (nearest[i] == null
+        // The logged excursion's first sample above the bound may come after the per-step
+        // peak (a 5-step spike peaking between two rows logged 20 steps apart): it spans the
+        // peak from the row before it.
+        if (e.step() > sp.startStep() - run.schedule().logEvery() && e.step() <= sp.endStep()
+            && (nearest[i] == null
             || Math.abs(e.step() - sp.peakStep()) < Math.abs(nearest[i].step()
             - sp.peakStep()))) {
           nearest[i] = e;
