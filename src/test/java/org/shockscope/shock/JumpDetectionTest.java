@@ -230,7 +230,9 @@ class JumpDetectionTest {
   void rejectsFrontsWiderThanTheAllowedFraction() {
     long[] steps = Synthetic.regularSteps(500, DT);
     double[] y = Synthetic.gaussian(Synthetic.tanh(steps, 0, 10, 2500, 600), 0.2, new Random(1));
-    assertTrue(jumps(detector.detect("x", "", steps, y)).isEmpty());
+    // w = 600 is 12% of the span
+    ShockDetector strict = new ShockDetector(DetectorConfig.DEFAULTS.withMaxWidthFraction(0.1));
+    assertTrue(jumps(strict.detect("x", "", steps, y)).isEmpty());
     ShockDetector lenient = new ShockDetector(DetectorConfig.DEFAULTS.withMaxWidthFraction(0.2));
     List<ShockEvent> found = jumps(lenient.detect("x", "", steps, y));
     assertEquals(1, found.size(), found.toString());
