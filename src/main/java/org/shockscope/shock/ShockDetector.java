@@ -44,6 +44,8 @@ public final class ShockDetector {
   private static final double FLOOR_DECADES = Math.log(10.0);
   /** A series is noisy when its white-noise scale exceeds this many resolution floors. */
   private static final double NOISY_FLOORS = 1.0;
+  /** Smallest ratio between the levels of a jump of a log-scale series. */
+  static final double MIN_LOG_JUMP_RATIO = 2.0;
   /** Fraction of a log-scale series' largest value a spike's peak must exceed. */
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
@@ -243,6 +245,11 @@ public final class ShockDetector {
       long hi = origin + (long) Math.ceil(j.hi());
       long step = Math.min(hi, Math.max(lo, origin + Math.round(j.center())));
       double size = right - left;
+      if (logScale && Math.max(left, right) < MIN_LOG_JUMP_RATIO * Math.min(left, right)) {
+        // A quantity judged by ratios (spanning decades) changes level when it at least halves
+        // or doubles: a shift of 8% between two bounces of a loss is the bounces' shoulders.
+        continue;
+      }
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
