@@ -6,6 +6,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Merges the events of one run that happen together across series into transitions: one
@@ -15,8 +17,10 @@ import java.util.function.Predicate;
  * their intervals overlap or their steps are within the tolerance; transitions are the connected
  * groups (single linkage along the step axis: an event joins the current group when its interval
  * starts at most at the group's largest interval end, or its step is within the tolerance of the
- * group's last step), unless the group already holds an event of the same series: the detector
- * told those apart, so they are two events (a staircase's fronts, a train of loss spikes). Jumps
+ * group's last step), unless the group already holds an event of the same series, or of another
+ * mode of the same matrix beyond either front's width: the detector told those apart, so they are
+ * two events (a staircase's fronts, a train of loss spikes, two modes of one map learned in quick
+ * succession). Jumps
  * and spikes link with each other (a catapult is a loss spike and a
  * lasting change of the weights' norms); a divergence links only with divergences. An event's
  * interval is [stepLo, stepHi], widened for a jump to its front step ± width (where the tanh
@@ -82,7 +86,7 @@ public final class TransitionMerger {
     for (ShockEvent e : sorted) {
       boolean joins = current != null && linkClass(e).equals(current.linkClass)
           && (clippedLo(e, tolerance) <= current.hi || e.step() - current.lastStep <= tolerance)
-          && !current.has(e.qualifiedSeries());
+          && !current.has(e);
       if (!joins) {
         current = new Group(linkClass(e));
         groups.add(current);
@@ -118,6 +122,14 @@ public final class TransitionMerger {
     return out;
   }
 
+  /** A series' identity for {@link Group#has}: a mode series stands for its matrix. */
+  private static String identity(String qualifiedSeries) {
+    Matcher m = MODE.matcher(qualifiedSeries);
+    return m.matches() ? m.group(1) + "/sv" : qualifiedSeries;
+  }
+
+  private static final Pattern MODE = Pattern.compile("(.*)/sv\\d+");
+
   /** Divergences link with divergences; jumps and spikes with each other. */
   private static String linkClass(ShockEvent e) {
     return ShockEvent.DIVERGENCE.equals(e.kind()) ? ShockEvent.DIVERGENCE : "";
@@ -150,14 +162,30 @@ public final class TransitionMerger {
       this.linkClass = linkClass;
     }
 
-    /** Whether a member is an event of that series (two events of one series are two). */
-    boolean has(String series) {
+    /**
+     * Whether a member is an event of the same series, or of another mode of the same matrix
+     * further away than either front's width (two events of one series are two; two modes of
+     * one map moving one after the other are two modes learned).
+     */
+    boolean has(ShockEvent e) {
+      String series = e.qualifiedSeries();
+      String key = identity(series);
       for (ShockEvent m : members) {
         if (m.qualifiedSeries().equals(series)) {
           return true;
         }
+        // modes of one matrix moving together (a catapult shakes the whole spectrum) are one
+        // event; apart by more than their fronts' widths, they are modes learned one by one
+        if (identity(m.qualifiedSeries()).equals(key)
+            && Math.abs(m.step() - e.step()) > Math.max(reach(m), reach(e))) {
+          return true;
+        }
       }
       return false;
+    }
+
+    private static double reach(ShockEvent e) {
+      return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
     }
 
     /** Median of the members' steps (the lower median for an even count). */
