@@ -43,6 +43,14 @@ public final class SeriesRole {
    */
   public static final double MODE_FLOOR = 0.01;
 
+  /**
+   * A singular value below this fraction of its matrix's largest at the same checkpoint is
+   * numerically zero (a product of rank below its size; numpy's rank tolerance is
+   * σ₁·max(m, n)·ε ≈ 1e-14·σ₁ for small matrices): its digits are rounding, which differs between
+   * a network and its symmetry-scrambled twin, so such points are not part of a mode series.
+   */
+  public static final double MODE_RESOLUTION = 1e-10;
+
   private static final Pattern MODE = Pattern.compile("(.*)/sv(\\d+)");
 
   /** Largest value of each matrix's first mode, keyed by group and matrix. */

@@ -2,6 +2,7 @@ package org.shockscope.spark;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.posexplode;
 
@@ -22,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.RunShocks;
+import org.shockscope.shock.SeriesRole;
 import org.shockscope.shock.SeriesData;
 import org.shockscope.shock.ShockDetector;
 import org.shockscope.shock.ShockEvent;
@@ -72,7 +74,8 @@ final class RunDetection {
    * each is a single front in its own singular value, while scalar summaries (norms, ranks) mix
    * them into a staircase. Modes are tracked by order: the table holds the values only, not the
    * singular vectors that would follow a mode through a crossing. A matrix with fewer than k
-   * values gives fewer series.
+   * values gives fewer series; values below {@link SeriesRole#MODE_RESOLUTION} of the matrix's
+   * largest are numerically zero and left out.
    *
    * @param spectra rows (run_id, step, group, matrix, sv array&lt;double&gt;)
    * @param k       modes per matrix, ≥ 0 (0 gives no rows)
@@ -82,8 +85,10 @@ final class RunDetection {
       throw new IllegalArgumentException("modes per matrix must be >= 0, got " + k);
     }
     return spectra.select(col("run_id"), col("step"), col("group"), col("matrix"),
+            element_at(col("sv"), 1).as("top"),
             posexplode(col("sv")).as(new String[] {"mode", "value"}))
-        .filter(col("mode").lt(k))
+        .filter(col("mode").lt(k)
+            .and(col("value").gt(col("top").multiply(lit(SeriesRole.MODE_RESOLUTION)))))
         .select(col("run_id"),
             concat(col("matrix"), lit("/sv"), col("mode").plus(1).cast("string")).as("series"),
             col("group"), col("step").cast("long").as("step"),

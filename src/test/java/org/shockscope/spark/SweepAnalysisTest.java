@@ -155,11 +155,15 @@ class SweepAnalysisTest {
             .orElse(0);
         for (int k = 0; k < Math.min(modes, RunDetection.DEFAULT_MODES); k++) {
           final int mode = k;
-          series.add(new SeriesData(rs.get(0).getAs("matrix") + "/sv" + (k + 1),
-              rs.get(0).getAs("group"),
-              rs.stream().mapToLong(r -> ((Number) r.getAs("step")).longValue()).toArray(),
-              rs.stream().mapToDouble(r -> ((Number) r.getList(r.fieldIndex("sv")).get(mode))
-                  .doubleValue()).toArray()));
+          List<Row> resolved = rs.stream().filter(r -> sv(r, mode)
+              > sv(r, 0) * org.shockscope.shock.SeriesRole.MODE_RESOLUTION).toList();
+          if (!resolved.isEmpty()) {
+            series.add(new SeriesData(rs.get(0).getAs("matrix") + "/sv" + (k + 1),
+                rs.get(0).getAs("group"),
+                resolved.stream().mapToLong(r -> ((Number) r.getAs("step")).longValue())
+                    .toArray(),
+                resolved.stream().mapToDouble(r -> sv(r, mode)).toArray()));
+          }
         }
       }
       RunShocks direct = new ShockDetector(DetectorConfig.DEFAULTS).detectRun(series);
@@ -176,6 +180,10 @@ class SweepAnalysisTest {
       }
       assertEquals(expected, got, run.runId());
     }
+  }
+
+  private static double sv(Row r, int mode) {
+    return ((Number) r.getList(r.fieldIndex("sv")).get(mode)).doubleValue();
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.shockscope.io.DType;
 import org.shockscope.io.SafetensorsWriter;
 import org.shockscope.io.Tensor;
+import org.shockscope.shock.SeriesRole;
 import org.shockscope.io.TensorFile;
 import org.shockscope.io.TensorFiles;
 import org.shockscope.io.TensorInfo;
@@ -126,6 +127,9 @@ class ScrambledTwinTest {
     return moved;
   }
 
+  /** Modes per matrix scanned as series (the job's RunDetection.DEFAULT_MODES). */
+  private static final int MODES = 8;
+
   /** The run's scanned series from the given checkpoint files, as the job forms them. */
   private static RunShocks detect(RunInfo run, List<String> files) {
     Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
@@ -140,7 +144,18 @@ class ScrambledTwinTest {
         kernel = new QuotientKernel(StructureInference.infer(infos,
             ModelDescription.none().withActivationHint(run.params().get("activation"))));
       }
-      List<Observable> obs = new ArrayList<>(kernel.observe(cur).observables());
+      CheckpointObservables seen = kernel.observe(cur);
+      List<Observable> obs = new ArrayList<>(seen.observables());
+      // the mode series: the k largest singular values of every matrix, one series per mode
+      for (Spectrum sp : seen.spectra()) {
+        for (int k = 0; k < Math.min(sp.sv().length, MODES); k++) {
+          if (!(sp.sv()[k] > sp.sv()[0] * SeriesRole.MODE_RESOLUTION)) {
+            continue;
+          }
+          series.computeIfAbsent(sp.group() + "\u0000" + sp.matrix() + "/sv" + (k + 1),
+              x -> new TreeMap<>()).put(step, sp.sv()[k]);
+        }
+      }
       if (prev != null) {
         obs.addAll(kernel.motion(prev, cur));
       }
