@@ -130,6 +130,27 @@ public final class DetectorReplay {
             Double.isNaN(value) ? null : value));
       }
     }
+    // as RunDetection.modeSeries: numerically zero singular values are not part of a mode
+    // series (caches exported before that rule hold them)
+    for (List<Row> rows : byRun.values()) {
+      Map<String, Double> top = new HashMap<>();
+      for (Row r : rows) {
+        Matcher m = MODE.matcher(r.getString(1));
+        if (m.matches() && m.group(1).equals("1") && !r.isNullAt(4)) {
+          top.put(r.getString(2) + "\u0000" + r.getString(1) + "\u0000" + r.getLong(3),
+              r.getDouble(4));
+        }
+      }
+      rows.removeIf(r -> {
+        Matcher m = MODE.matcher(r.getString(1));
+        if (!m.matches() || r.isNullAt(4)) {
+          return false;
+        }
+        String s1 = r.getString(1).substring(0, r.getString(1).lastIndexOf("/sv")) + "/sv1";
+        Double t = top.get(r.getString(2) + "\u0000" + s1 + "\u0000" + r.getLong(3));
+        return t != null && !(r.getDouble(4) > t * org.shockscope.shock.SeriesRole.MODE_RESOLUTION);
+      });
+    }
     return byRun;
   }
 
