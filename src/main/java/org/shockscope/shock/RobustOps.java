@@ -97,13 +97,7 @@ final class RobustOps {
    * @param work scratch, length ≥ to − from
    */
   static double noiseScale(double[] t, double[] y, int from, int to, double[] work) {
-    int m = 0;
-    for (int i = from + 1; i < to - 1; i++) {
-      double span = t[i + 1] - t[i - 1];
-      double a = (t[i + 1] - t[i]) / span;
-      double b = 1.0 - a;
-      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
-    }
+    int m = pseudoResiduals(t, y, from, to, work);
     if (m == 0) {
       return 0.0;
     }
@@ -113,6 +107,21 @@ final class RobustOps {
       work[i] = Math.abs(work[i] - med);
     }
     return MAD_TO_SIGMA * medianInPlace(work, m);
+  }
+
+  /**
+   * Writes the pseudo-residuals of y[from, to) (see {@link #noiseScale}) to work[0, m) and
+   * returns m = max(0, to − from − 2).
+   */
+  static int pseudoResiduals(double[] t, double[] y, int from, int to, double[] work) {
+    int m = 0;
+    for (int i = from + 1; i < to - 1; i++) {
+      double span = t[i + 1] - t[i - 1];
+      double a = (t[i + 1] - t[i]) / span;
+      double b = 1.0 - a;
+      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
+    }
+    return m;
   }
 
   /** Largest factor by which {@link #tailFactor} raises a threshold. */
@@ -132,13 +141,7 @@ final class RobustOps {
    * @param work scratch, length ≥ to − from
    */
   static double tailFactor(double[] t, double[] y, int from, int to, double[] work) {
-    int m = 0;
-    for (int i = from + 1; i < to - 1; i++) {
-      double span = t[i + 1] - t[i - 1];
-      double a = (t[i + 1] - t[i]) / span;
-      double b = 1.0 - a;
-      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
-    }
+    int m = pseudoResiduals(t, y, from, to, work);
     if (m < 20) {
       return 1.0;
     }
