@@ -104,6 +104,15 @@ public final class SeriesRole {
   }
 
   /**
+   * The matrix of a mode series ({@code <matrix>/sv<i>} gives {@code <matrix>}), or null for
+   * any other series.
+   */
+  static String modeMatrix(String series) {
+    Matcher m = MODE.matcher(series);
+    return m.matches() ? m.group(1) : null;
+  }
+
+  /**
    * Whether a series only ever follows fronts: velocity-like (a step size or drift between
    * checkpoints) or a shape measure of a spectrum. Names are matched on their last path
    * segment ({@code matrix/stable_rank}).

@@ -6,8 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Merges the events of one run that happen together across series into transitions: one
@@ -124,11 +122,9 @@ public final class TransitionMerger {
 
   /** A series' identity for {@link Group#has}: a mode series stands for its matrix. */
   private static String identity(String qualifiedSeries) {
-    Matcher m = MODE.matcher(qualifiedSeries);
-    return m.matches() ? m.group(1) + "/sv" : qualifiedSeries;
+    String matrix = SeriesRole.modeMatrix(qualifiedSeries);
+    return matrix == null ? qualifiedSeries : matrix + "/sv";
   }
-
-  private static final Pattern MODE = Pattern.compile("(.*)/sv\\d+");
 
   /** Divergences link with divergences; jumps and spikes with each other. */
   private static String linkClass(ShockEvent e) {
