@@ -70,10 +70,13 @@ public final class DetectorReplay {
       export(args[1], args[2]);
     } else if (args.length >= 4 && args[0].equals("probe")) {
       probe(args[1], args[2], args[3], args.length > 4 ? args[4] : ".*");
+    } else if (args.length >= 5 && args[0].equals("dump")) {
+      dump(args[1], args[2], args[3], args[4]);
     } else if (args.length >= 3 && args[0].equals("score")) {
       score(args[1], args[2], args.length > 3 ? args[3] : null);
     } else {
-      System.err.println("usage: DetectorReplay export TABLES CACHE | score CACHE LAB [DETAIL]");
+      System.err.println("usage: DetectorReplay export TABLES CACHE | score CACHE LAB [DETAIL] | probe CACHE LAB RUN"
+          + " [REGEX] | dump CACHE LAB RUN REGEX");
       System.exit(2);
     }
   }
@@ -182,6 +185,30 @@ public final class DetectorReplay {
     for (Transition t : found.transitions()) {
       System.out.printf("TRANSITION %s %d [%d, %d] %s%n", t.kind(), t.step(), t.stepLo(),
           t.stepHi(), abbreviate(t.series()));
+    }
+  }
+
+  /** Prints the points of one run's series matching the pattern: series, step, value. */
+  private static void dump(String cache, String lab, String runId, String pattern)
+      throws IOException {
+    List<Row> rows = load(cache, Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
+        .getOrDefault(runId, new ArrayList<>());
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + "/native", new Configuration())
+        .runs()) {
+      if (r.runId().equals(runId)) {
+        for (MetricSeries m : r.metrics().values()) {
+          for (int i = 0; i < m.size(); i++) {
+            rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
+          }
+        }
+      }
+    }
+    Pattern p = Pattern.compile(pattern);
+    for (Row r : rows) {
+      String name = r.isNullAt(2) ? r.getString(1) : r.getString(2) + "/" + r.getString(1);
+      if (p.matcher(name).find()) {
+        System.out.printf("%s %d %s%n", name, r.getLong(3), r.isNullAt(4) ? "null" : r.get(4));
+      }
     }
   }
 

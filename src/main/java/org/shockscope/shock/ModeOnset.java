@@ -4,31 +4,46 @@ import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
- * A mode switched on within the first checkpoints of a run: a singular value that starts from a
- * small initialisation and reaches its plateau before the jump search has the samples it needs
- * on both sides of a front ({@link DetectorConfig#minSupport}). A deep linear network learns its
- * strongest mode after a time ∝ ln(1/u₀)/s₁; in a run checkpointed 30 times that can fall before
- * the third checkpoint, and the front is then seen as the series' first samples only.
+ * A mode switched on from a small initialisation at the start of a run: a singular value of an
+ * invariant map that starts near zero, rises and settles on a plateau, with the rise beginning
+ * at the run's first checkpoints. A deep linear network learns its strongest mode after a time
+ * ∝ ln(1/u₀)/s₁, which can fall within the first checkpoints of a run; the jump search then
+ * sees a front that runs into the series' start and sets it aside as the initial transient
+ * ({@link JumpFinder}), which for most series it is. For the modes of an invariant map it is
+ * the learning of the mode, the event the theory predicts.
  *
- * <p>Rule, on a mode series of an invariant map ({@link #isMode}) of at least
- * {@link #FIRST_PLATEAU} + {@link #PLATEAU_SAMPLES} samples: the plateau P is the median of
- * samples {@link #FIRST_PLATEAU} … {@link #FIRST_PLATEAU} + {@link #PLATEAU_SAMPLES} − 1, all
- * within a factor {@link #PLATEAU_SPREAD} of P (the mode has arrived, it is not still rising);
- * the first sample is at most {@link #START_FRACTION}·P (a rise of ten times: from the
- * initialisation's scale, not a norm that settles); the onset is where the series first crosses
- * P/2, at sample 2 or 3 (the low level seen at least twice), interpolated linearly between the samples
- * around it. The event is a jump from the first sample to P, its width one sampling interval
- * (unresolved).
+ * <p>Rule, on a mode series of an invariant map ({@link #isMode}):
+ * <ol>
+ *   <li>the plateau is the first window of {@link #PLATEAU_SAMPLES} samples, starting at sample
+ *       {@link #FIRST_PLATEAU} or later, whose values lie within a factor
+ *       {@link #PLATEAU_SPREAD} of their median P either way and whose first and last values
+ *       differ by at most {@link #PLATEAU_DRIFT}·P (the mode has arrived; a series still rising
+ *       slowly has no plateau); P is then the median of the last {@link #PLATEAU_SAMPLES}
+ *       samples of the stretch from there that stays within that band (a mode saturates
+ *       slowly);</li>
+ *   <li>sample 0 is at most {@link #START_FRACTION}·P (a rise of ten times from the
+ *       initialisation's scale, not a norm that settles);</li>
+ *   <li>the onset is where the series first crosses P/2, at sample 2 or later (below half seen
+ *       twice: a rise complete by the first checkpoint is the run's start, not a transition
+ *       the samples show), interpolated linearly; the front's lower and upper steps are the samples
+ *       around the P/4 and 3P/4 crossings, its width w = (t₃/₄ − t₁/₄)/(2·artanh ½), the tanh
+ *       profile's, at least one sampling interval, and at most maxWidthFraction of the span
+ *       (else the rise is the run's slow drift, not a front).</li>
+ * </ol>
  */
 final class ModeOnset {
-  /** Index of the first sample of the plateau. */
+  /** Index of the earliest first sample of the plateau. */
   static final int FIRST_PLATEAU = 4;
   /** Samples of the plateau. */
   static final int PLATEAU_SAMPLES = 5;
   /** Largest ratio of a plateau sample to P, either way. */
   static final double PLATEAU_SPREAD = 1.25;
-  /** Largest first sample, as a fraction of P. */
+  /** Largest change from the plateau's first sample to its last, as a fraction of P. */
+  static final double PLATEAU_DRIFT = 0.1;
+  /** Largest value of samples 0 and 1, as a fraction of P. */
   static final double START_FRACTION = 0.1;
+  /** t₃/₄ − t₁/₄ of a tanh front, in widths: 2·artanh(1/2) = ln 3. */
+  private static final double QUARTILE_WIDTHS = Math.log(3.0);
 
   /** Mode series of an invariant map: the end-to-end product of a chain, a head's circuits. */
   private static final Pattern MODE =
@@ -50,44 +65,82 @@ final class ModeOnset {
   /**
    * The onset jump of a mode series, or null.
    *
-   * @param steps strictly increasing; values finite where used
+   * @param steps            strictly increasing; values finite where used
+   * @param maxWidthFraction largest width w as a fraction of the series' span of steps
    */
-  static ShockEvent find(String series, String group, long[] steps, double[] values, int n) {
-    if (n < FIRST_PLATEAU + PLATEAU_SAMPLES) {
+  static ShockEvent find(String series, String group, long[] steps, double[] values, int n,
+                         double maxWidthFraction) {
+    double p = plateau(values, n);
+    if (!(p > 0.0) || !(Math.abs(values[0]) <= START_FRACTION * p)) {
       return null;
     }
-    double[] plateau = Arrays.copyOfRange(values, FIRST_PLATEAU, FIRST_PLATEAU + PLATEAU_SAMPLES);
-    for (double v : plateau) {
-      if (!(v > 0.0) || !Double.isFinite(v)) {
-        return null;
-      }
-    }
-    Arrays.sort(plateau);
-    double p = plateau[PLATEAU_SAMPLES / 2];
-    if (plateau[0] < p / PLATEAU_SPREAD || plateau[PLATEAU_SAMPLES - 1] > p * PLATEAU_SPREAD
-        || !(Math.abs(values[0]) <= START_FRACTION * p)) {
+    int half = crossing(values, n, 0.5 * p);
+    if (half < 2) {
       return null;
     }
-    double half = 0.5 * p;
-    // The low level must be seen twice: a rise complete by the first checkpoint after the
-    // initialisation is the run's start, not a transition the samples show.
-    for (int k = 1; k < FIRST_PLATEAU; k++) {
-      if (!Double.isFinite(values[k])) {
-        return null;
+    int quarter = crossing(values, n, 0.25 * p);
+    int upper = crossing(values, n, 0.75 * p);
+    if (upper < 0) {
+      return null;
+    }
+    double gap = steps[half] - steps[half - 1];
+    double width = Math.max(gap, (at(steps, values, upper, 0.75 * p)
+        - at(steps, values, quarter, 0.25 * p)) / QUARTILE_WIDTHS);
+    if (width > maxWidthFraction * (steps[n - 1] - steps[0])) {
+      return null;
+    }
+    long step = Math.round(at(steps, values, half, 0.5 * p));
+    double jump = p - values[0];
+    return new ShockEvent(series, group, ShockEvent.JUMP, step, steps[quarter - 1],
+        steps[upper], values[0], p, jump, width, Math.abs(jump) * width / 4.0, Double.NaN, 1.0);
+  }
+
+  /** Median of the first flat window from FIRST_PLATEAU on (see the class rule), or NaN. */
+  private static double plateau(double[] values, int n) {
+    double[] w = new double[PLATEAU_SAMPLES];
+    for (int a = FIRST_PLATEAU; a + PLATEAU_SAMPLES <= n; a++) {
+      boolean finite = true;
+      for (int i = 0; i < PLATEAU_SAMPLES; i++) {
+        w[i] = values[a + i];
+        finite &= w[i] > 0.0 && Double.isFinite(w[i]);
       }
-      if (values[k] >= half) {
-        if (k < 2) {
-          return null;
+      if (!finite) {
+        continue;
+      }
+      Arrays.sort(w);
+      double p = w[PLATEAU_SAMPLES / 2];
+      if (w[0] >= p / PLATEAU_SPREAD && w[PLATEAU_SAMPLES - 1] <= p * PLATEAU_SPREAD
+          && Math.abs(values[a + PLATEAU_SAMPLES - 1] - values[a]) <= PLATEAU_DRIFT * p) {
+        // A mode saturates slowly: the level it settles on is where the stretch that stays
+        // within the window's band ends, not where the band is first reached.
+        int end = a + PLATEAU_SAMPLES;
+        while (end < n && values[end] >= p / PLATEAU_SPREAD && values[end] <= p * PLATEAU_SPREAD) {
+          end++;
         }
-        double f = (half - values[k - 1]) / (values[k] - values[k - 1]);
-        long step = steps[k - 1] + Math.round(Math.max(0.0, Math.min(1.0, f))
-            * (steps[k] - steps[k - 1]));
-        double jump = p - values[0];
-        return new ShockEvent(series, group, ShockEvent.JUMP, step, steps[k - 1], steps[k],
-            values[0], p, jump, steps[k] - steps[k - 1],
-            Math.abs(jump) * (steps[k] - steps[k - 1]) / 4.0, Double.NaN, 1.0);
+        System.arraycopy(values, end - PLATEAU_SAMPLES, w, 0, PLATEAU_SAMPLES);
+        Arrays.sort(w);
+        return w[PLATEAU_SAMPLES / 2];
       }
     }
-    return null;
+    return Double.NaN;
+  }
+
+  /** Index of the first sample at or above the level (≥ 1), or -1 when a value is not finite first. */
+  private static int crossing(double[] values, int n, double level) {
+    for (int k = 1; k < n; k++) {
+      if (!Double.isFinite(values[k])) {
+        return -1;
+      }
+      if (values[k] >= level) {
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** Step where the line through samples k−1 and k reaches the level. */
+  private static double at(long[] steps, double[] values, int k, double level) {
+    double f = (level - values[k - 1]) / (values[k] - values[k - 1]);
+    return steps[k - 1] + Math.max(0.0, Math.min(1.0, f)) * (steps[k] - steps[k - 1]);
   }
 }

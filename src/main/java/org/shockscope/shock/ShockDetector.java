@@ -140,9 +140,10 @@ public final class ShockDetector {
       analyse(series, group, steps, values, m, events);
     }
     if (ModeOnset.isMode(series)) {
-      ShockEvent onset = ModeOnset.find(series, group, steps, values, m);
+      ShockEvent onset = ModeOnset.find(series, group, steps, values, m,
+          config.maxWidthFraction());
       if (onset != null && events.stream().noneMatch(e -> ShockEvent.JUMP.equals(e.kind())
-          && e.stepLo() <= steps[ModeOnset.FIRST_PLATEAU])) {
+          && e.stepLo() <= onset.stepHi() && onset.stepLo() <= e.stepHi())) {
         events.add(onset);
       }
     }

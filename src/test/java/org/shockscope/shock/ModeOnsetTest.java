@@ -23,7 +23,7 @@ class ModeOnsetTest {
 
   @Test
   void aModeLearnedBeforeTheThirdCheckpointIsAJumpAtItsHalfCrossing() {
-    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 1e-3), 30);
+    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 1e-3), 30, 0.2);
     assertNotNull(e);
     assertEquals(ShockEvent.JUMP, e.kind());
     assertEquals(200, e.stepLo());
@@ -35,15 +35,41 @@ class ModeOnsetTest {
   @Test
   void noOnsetWithoutTwoLowSamplesASmallRiseOrAPlateau() {
     // complete by the first checkpoint after the initialisation: the run's start
-    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(1, 1e-3), 30));
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(1, 1e-3), 30, 0.2));
     // a value that settles from half its plateau: no rise from a small initialisation
-    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 0.5), 30));
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, onsetAt(3, 0.5), 30, 0.2));
     // still rising through samples 4-8: the jump search's front, not an onset
     double[] ramp = new double[30];
     for (int i = 0; i < 30; i++) {
       ramp[i] = 1e-3 + 0.1 * i;
     }
-    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, ramp, 30));
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", STEPS, ramp, 30, 0.2));
+  }
+
+  /**
+   * A mode rising over many checkpoints from the run's start and saturating slowly (the
+   * logistic of a deep linear network from a small initialisation, centre at step 1,500 of
+   * 10,000, time constant 300): the jump search sets such a front aside as the initial
+   * transient; the onset is its half crossing of the level it settles on.
+   */
+  @Test
+  void aModeRisingFromTheRunsStartIsAJumpAtTheHalfCrossingOfItsSettledLevel() {
+    long[] steps = Synthetic.regularSteps(100, 100);
+    double[] v = new double[100];
+    for (int i = 0; i < 100; i++) {
+      v[i] = 3.0 / (1.0 + Math.exp(-(steps[i] - 1500.0) / 300.0));
+    }
+    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", steps, v, 100, 0.2);
+    assertNotNull(e);
+    assertEquals(1500, e.step(), 100);
+    assertEquals(3.0, e.uRight(), 0.01);
+    // tanh width of the logistic: 2 time constants
+    assertEquals(600, e.width(), 100);
+    // the same rise spread over the whole run is drift, not a front
+    for (int i = 0; i < 100; i++) {
+      v[i] = 3.0 / (1.0 + Math.exp(-(steps[i] - 1500.0) / 3000.0));
+    }
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", steps, v, 100, 0.2));
   }
 
   @Test
