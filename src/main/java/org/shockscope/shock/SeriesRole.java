@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *   <li>jumps of a mode series smaller than {@link #MODE_FLOOR} of the matrix's largest
  *       singular value over the run: the modes a network never learns (beyond its teacher's
  *       rank, a tiny initialisation's noise) rise and fall by amounts that are nothing on the
- *       matrix's own scale.</li>
+ *       matrix's own scale; and, in runs with metrics, smaller than {@link #MODE_RELATIVE} of
+ *       the mode's own level.</li>
  * </ul>
  * Followers join the transition of a primary event they coincide with
  * ({@link TransitionMerger}); alone they stay in the {@code shocks} table only.
@@ -42,6 +43,15 @@ public final class SeriesRole {
    * unlearned modes stay at the initialisation's scale.
    */
   public static final double MODE_FLOOR = 0.01;
+
+  /**
+   * In a run with metrics, a mode series' jump smaller than this fraction of the mode's own
+   * level (the larger of its levels either side) is a follower: a mode learned or lost changes
+   * by a large factor, while the few-percent steps of a layer's modes as its neighbours move (a
+   * warm-up, the weights settling after a catapult) are the mode adjusting. The loss tells
+   * whether something happened then; without metrics the weights are all there is to go by.
+   */
+  public static final double MODE_RELATIVE = 0.1;
 
   /**
    * A singular value below this fraction of its matrix's largest at the same checkpoint is
@@ -96,7 +106,8 @@ public final class SeriesRole {
     if (!m.matches()) {
       return true;
     }
-    if (!ShockEvent.JUMP.equals(e.kind())) {
+    if (!ShockEvent.JUMP.equals(e.kind()) || metrics && Math.abs(e.jump())
+        < MODE_RELATIVE * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight()))) {
       return false;
     }
     Double top = topMode.get(e.group() + "\u0000" + m.group(1));

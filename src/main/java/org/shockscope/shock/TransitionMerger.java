@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * starts at most at the group's largest interval end, or its step is within the tolerance of the
  * group's last step), unless the group already holds an event of the same series, or of another
  * mode of the same matrix beyond either front's width: the detector told those apart, so they are
- * two events (a staircase's fronts, a train of loss spikes, two modes of one map learned in quick
+ * two events (a staircase's fronts, loss spikes apart, two modes of one map learned in quick
  * succession). Jumps
  * and spikes link with each other (a catapult is a loss spike and a
  * lasting change of the weights' norms); a divergence links only with divergences. An event's
@@ -32,6 +32,10 @@ import java.util.function.Predicate;
  * transition whose interval, widened by the tolerance, holds their step (the nearest one); a
  * follower that joins none makes no transition. They add their series to the transition but
  * not their step, interval or score.
+ *
+ * <p>Groups whose run-level metric spikes follow each other with fewer quiet samples between
+ * them than the spikes last (a train of bounces) are then joined into one episode
+ * ({@link #joinTrains}).
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
@@ -113,11 +117,64 @@ public final class TransitionMerger {
       }
     }
     List<Transition> out = new ArrayList<>(groups.size());
-    for (Group g : groups) {
+    for (Group g : joinTrains(groups)) {
       out.add(g.transition());
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
     return out;
+  }
+
+  /**
+   * Joins the groups whose run-level metric spikes form a train into one episode, as the lab's
+   * truth does (edge-of-stability bounces, a catapult's ringing, Adam's repeated late
+   * instabilities): a metric spike that starts less than max(2 × the longer of its and the
+   * previous spike's durations, {@link #TRAIN_INTERVALS} sampling intervals) after the previous
+   * one ended. On the sample grid (interval Δ = (stepHi − stepLo)/2, the spike's own), a spike
+   * starts at its peak (a loss spike rises within a sample or two) and ends at the first sample
+   * after its decay, the duration (half-prominence width) less the one interval of the rise,
+   * at least Δ later. The episode's step is that of its highest spike.
+   */
+  private static List<Group> joinTrains(List<Group> groups) {
+    List<Group> byStep = new ArrayList<>(groups);
+    byStep.sort(Comparator.comparingLong(Group::median));
+    List<Group> out = new ArrayList<>(groups.size());
+    Group episode = null;
+    for (Group g : byStep) {
+      ShockEvent first = g.firstMetricSpike();
+      ShockEvent last = episode == null ? null : episode.lastMetricSpike();
+      if (first != null && last != null) {
+        double duration = Math.max(end(first) - start(first), end(last) - start(last));
+        double interval = Math.max(interval(first), interval(last));
+        if (start(first) - end(last) < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
+          episode.absorb(g);
+          continue;
+        }
+      }
+      out.add(g);
+      episode = first == null ? null : g;
+    }
+    return out;
+  }
+
+  /** Quiet sampling intervals that end a train of spikes, at least. */
+  static final double TRAIN_INTERVALS = 4.0;
+
+  private static double interval(ShockEvent spike) {
+    return 0.5 * (spike.stepHi() - spike.stepLo());
+  }
+
+  private static double start(ShockEvent spike) {
+    return spike.step();
+  }
+
+  private static double end(ShockEvent spike) {
+    double d = Double.isNaN(spike.width()) ? 0.0 : spike.width();
+    double dt = interval(spike);
+    return spike.step() + (dt > 0.0 ? dt * Math.max(1.0, Math.ceil((d - dt) / dt)) : 0.0);
+  }
+
+  private static boolean metricSpike(ShockEvent e) {
+    return ShockEvent.SPIKE.equals(e.kind()) && e.group().isEmpty();
   }
 
   /** A series' identity for {@link Group#has}: a mode series stands for its matrix. */
@@ -184,9 +241,45 @@ public final class TransitionMerger {
       return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
     }
 
+    /** Episode of a spike train: the step of its highest metric spike, else -1. */
+    long peakStep = -1;
+
     /** Median of the members' steps (the lower median for an even count). */
     long median() {
       return members.get((members.size() - 1) / 2).step();
+    }
+
+    ShockEvent firstMetricSpike() {
+      for (ShockEvent e : members) {
+        if (metricSpike(e)) {
+          return e;
+        }
+      }
+      return null;
+    }
+
+    ShockEvent lastMetricSpike() {
+      for (int i = members.size() - 1; i >= 0; i--) {
+        if (metricSpike(members.get(i))) {
+          return members.get(i);
+        }
+      }
+      return null;
+    }
+
+    /** Takes a later group of the same spike train into this one. */
+    void absorb(Group later) {
+      ShockEvent highest = null;
+      members.addAll(later.members);
+      followers.addAll(later.followers);
+      for (ShockEvent e : members) {
+        if (metricSpike(e) && (highest == null || Math.abs(e.jump()) > Math.abs(highest.jump()))) {
+          highest = e;
+        }
+      }
+      peakStep = highest.step();
+      lo = Math.min(lo, later.lo);
+      hi = Math.max(hi, later.hi);
     }
 
     Transition transition() {
@@ -211,7 +304,7 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      return new Transition(median(), stepLo, stepHi, kind, names.size(),
+      return new Transition(peakStep >= 0 ? peakStep : median(), stepLo, stepHi, kind, names.size(),
           new ArrayList<>(names), score);
     }
   }

@@ -97,9 +97,9 @@ class TransitionMergerTest {
   }
 
   /**
-   * Two events of one series are two transitions however close (a train of loss spikes, a
-   * staircase's fronts): the per-series detector told them apart. Another series' event between
-   * them joins the nearer group it links to.
+   * Two events of one series are two transitions however close (loss spikes with quiet samples
+   * between them, a staircase's fronts): the per-series detector told them apart. Another
+   * series' event between them joins the nearer group it links to.
    */
   @Test
   void eventsOfOneSeriesAreNeverOneTransition() {
@@ -109,6 +109,52 @@ class TransitionMergerTest {
     assertEquals(3, tr.size(), tr.toString());
     assertEquals(List.of(1000L, 1030L, 1060L), tr.stream().map(Transition::step).toList());
     assertEquals(List.of("loss", "fc1/fro_norm"), tr.get(1).series());
+  }
+
+  /**
+   * Loss spikes fewer than four sampling intervals apart (and closer than twice their
+   * durations) are one train, one episode at its highest peak, with the weights' jump at its
+   * first bounce; a spike after four quiet intervals starts a new episode.
+   */
+  @Test
+  void aTrainOfLossSpikesIsOneEpisodeAtItsHighestPeak() {
+    List<ShockEvent> events = List.of(
+        height("loss", 1000, 3), height("loss", 1010, 9), height("loss", 1020, 5),
+        jump("fro_norm", "fc1", 1001, 995, 1005, 0.9),
+        height("loss", 1040, 2), height("loss", 1100, 4));
+    List<Transition> tr = TransitionMerger.merge(events, 2.0);
+    assertEquals(List.of(1010L, 1100L), tr.stream().map(Transition::step).toList(),
+        tr.toString());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+    assertEquals(995, tr.get(0).stepLo());
+    assertEquals(1045, tr.get(0).stepHi());
+    assertEquals(List.of("loss", "fc1/fro_norm"), tr.get(0).series());
+  }
+
+  /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
+  private static ShockEvent height(String series, long step, double height) {
+    return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
+        4, Double.NaN, 12, 0.95);
+  }
+
+  /**
+   * In a run with metrics a mode's change by a few percent of its own level (the layer
+   * adjusting) follows; a mode learned (a large factor) leads. Without metrics the weights are
+   * all there is: the few-percent change leads when it clears 1% of the matrix's top mode.
+   */
+  @Test
+  void smallRelativeModeChangesFollowWhenTheRunHasMetrics() {
+    long[] steps = {0, 100, 200};
+    SeriesData top = new SeriesData("w/sv1", "fc1", steps, new double[] {2, 2, 2});
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    ShockEvent adjusts = new ShockEvent("w/sv2", "fc1", ShockEvent.JUMP, 100, 90, 110, 1.0, 1.05,
+        0.05, 5, 0.06, 10, 0.9);
+    ShockEvent learned = new ShockEvent("w/sv2", "fc1", ShockEvent.JUMP, 100, 90, 110, 0.01, 1.0,
+        0.99, 5, 1.2, 10, 0.9);
+    SeriesRole withMetrics = SeriesRole.of(List.of(top, loss));
+    assertTrue(!withMetrics.primary(adjusts));
+    assertTrue(withMetrics.primary(learned));
+    assertTrue(SeriesRole.of(List.of(top)).primary(adjusts));
   }
 
   @Test
