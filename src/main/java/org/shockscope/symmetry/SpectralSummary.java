@@ -3,7 +3,7 @@ package org.shockscope.symmetry;
 /**
  * The spectral observables of one matrix W (rows × cols) computed from its singular values
  * σ₁ ≥ σ₂ ≥ … ≥ 0 (SPEC §4). Undefined values are NaN and are left out of the output
- * ({@code alpha} with fewer than {@link #MIN_ALPHA_EIGENVALUES} non-zero eigenvalues,
+ * ({@code alpha} when its fitted tail holds fewer than {@link #MIN_ALPHA_TAIL} eigenvalues,
  * {@code mp_softrank} of a zero matrix, {@code mp_softrank} and {@code num_spikes} of a matrix
  * with fewer than {@link MarchenkoPasturFit#MIN_EIGENVALUES} rows or columns, where the record's
  * {@code numSpikes} is −1).
@@ -28,8 +28,14 @@ public record SpectralSummary(double froNorm, double spectralNorm, double stable
                               double spectralEntropy, double alpha, double mpSoftRank,
                               int numSpikes, int numericalRank) {
 
-  /** Fewest non-zero eigenvalues for which {@code alpha} is reported. */
-  public static final int MIN_ALPHA_EIGENVALUES = 4;
+  /**
+   * Fewest eigenvalues at or above x_min for which {@code alpha} is reported. The maximum
+   * likelihood exponent from n tail values has standard error (α − 1)/√n (Clauset, Shalizi &amp;
+   * Newman 2009, eq. 3.2): from 10 values, a third of α − 1. On a shorter tail the fit's x_min
+   * hops between candidates from one checkpoint to the next and α jumps with it, which is the
+   * fit, not the matrix, changing; such a fit is undefined, not a value.
+   */
+  public static final int MIN_ALPHA_TAIL = 10;
 
   /** Observable names, in the order {@link #values(double[])} writes them. */
   public static final String[] NAMES = {"fro_norm", "spectral_norm", "stable_rank",
@@ -81,14 +87,14 @@ public record SpectralSummary(double froNorm, double spectralNorm, double stable
     double effectiveRank = sum > 0 ? Math.exp(entropy) : 0;
     double spectralEntropy = rank > 1 ? entropy2 / Math.log(rank) : 0;
     double alpha = Double.NaN;
-    if (rank >= MIN_ALPHA_EIGENVALUES) {
+    if (rank >= MIN_ALPHA_TAIL) {
       // Ascending eigenvalues of WᵀW (the non-zero ones) for the tail fit.
       for (int i = 0; i < rank; i++) {
         double s = sv[rank - 1 - i];
         evals[i] = s * s;
       }
       PowerLawFit.Result fit = PowerLawFit.fit(evals, rank, logs);
-      alpha = fit == null ? Double.NaN : fit.alpha();
+      alpha = fit == null || fit.tail() < MIN_ALPHA_TAIL ? Double.NaN : fit.alpha();
     }
     MarchenkoPasturFit.Result mp = MarchenkoPasturFit.fit(sv, k, rows, cols);
     return new SpectralSummary(Math.sqrt(sum2), top, stable, effectiveRank, pr, spectralEntropy,

@@ -27,7 +27,7 @@ import org.shockscope.symmetry.SpectralSummary;
  * <p>NULL when {@code sv} is NULL or empty or holds a NULL, NaN, infinite or negative value, or
  * when the shape is NULL, not positive, or smaller than {@code size(sv)} allows
  * (min(rows, cols) &lt; size(sv)). In {@code spectral_summary} an undefined field ({@code alpha}
- * with fewer than {@value SpectralSummary#MIN_ALPHA_EIGENVALUES} non-zero values,
+ * with fewer than {@value SpectralSummary#MIN_ALPHA_TAIL} values in its fitted tail,
  * {@code mp_softrank} of a zero matrix, {@code mp_softrank} and {@code num_spikes} with
  * min(rows, cols) &lt; {@value MarchenkoPasturFit#MIN_EIGENVALUES}) is NULL.
  */

@@ -101,7 +101,20 @@ class SqlFunctionsTest {
       assertSummary(kernel(sv, 24, 10), r.getStruct(6));
       withAlpha += r.getStruct(5).isNullAt(6) ? 0 : 1;
     }
-    assertTrue(withAlpha > 0 && withAlpha < rows.size(), "alpha defined on some rows only");
+    // the lab's matrices have at most 8 singular values: too few for a power-law tail
+    assertEquals(0, withAlpha, "alpha from fewer than " + SpectralSummary.MIN_ALPHA_TAIL
+        + " eigenvalues");
+    // a spectrum with a long power-law tail: σᵢ² = (i + 1)^(-1/(α-1)) quantiles, α = 2.5
+    StringBuilder sql = new StringBuilder("SELECT spectral_summary(array(");
+    double[] tail = new double[60];
+    for (int i = 0; i < tail.length; i++) {
+      tail[i] = Math.sqrt(Math.pow((i + 1.0) / tail.length, -1.0 / 1.5));
+      sql.append(i == 0 ? "" : ", ").append("CAST(").append(tail[i]).append(" AS DOUBLE)");
+    }
+    Row power = spark.sql(sql.append("))").toString()).first().getStruct(0);
+    SpectralSummary expected = kernel(tail, tail.length, tail.length);
+    assertTrue(Double.isFinite(expected.alpha()), "alpha of a 60-value power law");
+    assertSummary(expected, power);
   }
 
   @Test
