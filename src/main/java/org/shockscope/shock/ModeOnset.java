@@ -62,6 +62,11 @@ final class ModeOnset {
     return MODE.matcher(series).matches();
   }
 
+  /** Whether an event is a mode onset found by this rule (a jump of a mode series, unresolved strength). */
+  static boolean isOnset(ShockEvent e) {
+    return ShockEvent.JUMP.equals(e.kind()) && Double.isNaN(e.strength()) && isMode(e.series());
+  }
+
   /**
    * The onset jump of a mode series, or null.
    *

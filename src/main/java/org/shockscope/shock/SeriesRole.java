@@ -54,6 +54,15 @@ public final class SeriesRole {
   public static final double MODE_RELATIVE = 0.1;
 
   /**
+   * In a run with metrics, a mode's onset from a small initialisation ({@link ModeOnset}) leads
+   * only when some metric moves by this fraction of its level across the onset. At a run's
+   * start every weight leaves its initialisation (a transformer's heads grow from 0.02-scale
+   * weights while the loss sits at ln(vocabulary)); a mode of the network's function switching
+   * on moves the loss with it (a deep linear network's loss falls by s_k²).
+   */
+  public static final double ONSET_METRIC_CHANGE = 0.1;
+
+  /**
    * A singular value below this fraction of its matrix's largest at the same checkpoint is
    * numerically zero (a product of rank below its size; numpy's rank tolerance is
    * σ₁·max(m, n)·ε ≈ 1e-14·σ₁ for small matrices): its digits are rounding, which differs between
@@ -69,9 +78,15 @@ public final class SeriesRole {
   /** Whether the run logs metrics (run-level series, group ""). */
   private boolean metrics;
 
+  /** The run's metric series (group ""). */
+  private final List<SeriesData> metricSeries = new java.util.ArrayList<>();
+
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
       metrics |= s.group().isEmpty() && s.steps().length > 0;
+      if (s.group().isEmpty() && s.steps().length > 0) {
+        metricSeries.add(s);
+      }
       Matcher m = MODE.matcher(s.name());
       if (m.matches() && m.group(2).equals("1")) {
         double max = 0.0;
@@ -102,6 +117,9 @@ public final class SeriesRole {
     if (metrics && !e.group().isEmpty() && ShockEvent.SPIKE.equals(e.kind())) {
       return false;
     }
+    if (metrics && ModeOnset.isOnset(e) && !metricsMove(e.stepLo(), e.stepHi())) {
+      return false;
+    }
     Matcher m = MODE.matcher(series);
     if (!m.matches()) {
       return true;
@@ -112,6 +130,47 @@ public final class SeriesRole {
     }
     Double top = topMode.get(e.group() + "\u0000" + m.group(1));
     return top == null || !(Math.abs(e.jump()) < MODE_FLOOR * top);
+  }
+
+  /**
+   * Whether some metric changes by more than {@link #ONSET_METRIC_CHANGE} of its level across
+   * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
+   * [hi, hi + (hi − lo)] (the nearest sample on a side without one).
+   */
+  private boolean metricsMove(long lo, long hi) {
+    long reach = Math.max(1, hi - lo);
+    for (SeriesData s : metricSeries) {
+      double before = sideMedian(s, lo - reach, lo, true);
+      double after = sideMedian(s, hi, hi + reach, false);
+      if (Math.abs(after - before)
+          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double sideMedian(SeriesData s, long from, long to, boolean before) {
+    long[] steps = s.steps();
+    double[] v = s.values();
+    double[] w = new double[steps.length];
+    int m = 0;
+    int nearest = -1;
+    for (int i = 0; i < steps.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        continue;
+      }
+      if (steps[i] >= from && steps[i] <= to) {
+        w[m++] = v[i];
+      }
+      if (before ? steps[i] <= to : steps[i] >= from && nearest < 0) {
+        nearest = i;
+      }
+    }
+    if (m > 0) {
+      return RobustOps.medianInPlace(w, m);
+    }
+    return nearest < 0 ? Double.NaN : v[nearest];
   }
 
   /**

@@ -157,6 +157,27 @@ class TransitionMergerTest {
     assertTrue(SeriesRole.of(List.of(top)).primary(adjusts));
   }
 
+  /**
+   * A mode's onset from a small initialisation leads when the loss moves with it (a deep linear
+   * network learning its mode) and follows when the loss stays put (a transformer's heads
+   * growing from their initialisation while the loss sits at ln(vocabulary)); a constant metric
+   * (a zero epoch counter) is no evidence either way.
+   */
+  @Test
+  void aModeOnsetLeadsOnlyWhenAMetricMovesWithIt() {
+    long[] steps = {0, 30, 60, 90, 120, 150, 180};
+    ShockEvent onset = new ShockEvent("head0.ov/sv1", "h.0.attn", ShockEvent.JUMP, 96, 60, 120,
+        0.01, 1.6, 1.59, 30, 12, Double.NaN, 1.0);
+    SeriesData epoch = new SeriesData("epoch", "", steps, new double[] {0, 0, 0, 0, 0, 0, 0});
+    SeriesData flat = new SeriesData("loss", "", steps,
+        new double[] {3.18, 3.18, 3.17, 3.18, 3.18, 3.17, 3.18});
+    SeriesData falling = new SeriesData("loss", "", steps,
+        new double[] {3.18, 3.18, 3.1, 2.0, 1.2, 1.1, 1.1});
+    assertTrue(!SeriesRole.of(List.of(flat, epoch)).primary(onset));
+    assertTrue(SeriesRole.of(List.of(falling, epoch)).primary(onset));
+    assertTrue(SeriesRole.of(List.of()).primary(onset));
+  }
+
   @Test
   void toleranceIsTheLargerOfIntervalsAndFraction() {
     assertEquals(40.0, TransitionMerger.tolerance(1000, 20, DetectorConfig.DEFAULTS));
