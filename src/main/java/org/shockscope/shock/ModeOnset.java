@@ -40,7 +40,7 @@ final class ModeOnset {
   static final double PLATEAU_SPREAD = 1.25;
   /** Largest change from the plateau's first sample to its last, as a fraction of P. */
   static final double PLATEAU_DRIFT = 0.1;
-  /** Largest value of samples 0 and 1, as a fraction of P. */
+  /** Largest value of sample 0, as a fraction of P. */
   static final double START_FRACTION = 0.1;
   /** t₃/₄ − t₁/₄ of a tanh front, in widths: 2·artanh(1/2) = ln 3. */
   private static final double QUARTILE_WIDTHS = Math.log(3.0);

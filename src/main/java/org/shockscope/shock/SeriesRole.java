@@ -75,15 +75,11 @@ public final class SeriesRole {
   /** Largest value of each matrix's first mode, keyed by group and matrix. */
   private final Map<String, Double> topMode = new HashMap<>();
 
-  /** Whether the run logs metrics (run-level series, group ""). */
-  private boolean metrics;
-
-  /** The run's metric series (group ""). */
+  /** The run's metric series (run-level, group "", with samples); empty when it logs none. */
   private final List<SeriesData> metricSeries = new java.util.ArrayList<>();
 
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
-      metrics |= s.group().isEmpty() && s.steps().length > 0;
       if (s.group().isEmpty() && s.steps().length > 0) {
         metricSeries.add(s);
       }
@@ -107,6 +103,7 @@ public final class SeriesRole {
 
   /** Whether the event can make a transition of its own. */
   public boolean primary(ShockEvent e) {
+    boolean metrics = !metricSeries.isEmpty();
     if (ShockEvent.DIVERGENCE.equals(e.kind())) {
       return true;
     }

@@ -287,16 +287,16 @@ public final class TransitionMerger {
       long stepHi = Long.MIN_VALUE;
       double score = 0.0;
       boolean jump = false;
-      boolean metricSpike = false;
+      boolean spikedMetric = false;
       for (ShockEvent e : members) {
         stepLo = Math.min(stepLo, e.stepLo());
         stepHi = Math.max(stepHi, e.stepHi());
         score = Math.max(score, e.score());
         jump |= ShockEvent.JUMP.equals(e.kind());
-        metricSpike |= ShockEvent.SPIKE.equals(e.kind()) && e.group().isEmpty();
+        spikedMetric |= metricSpike(e);
       }
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
-          : metricSpike || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
+          : spikedMetric || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
       List<ShockEvent> all = new ArrayList<>(members);
       all.addAll(followers);
       all.sort(Comparator.comparingLong(ShockEvent::step));
