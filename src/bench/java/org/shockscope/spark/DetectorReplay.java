@@ -157,22 +157,32 @@ public final class DetectorReplay {
     return byRun;
   }
 
+  /** One run's rows: its cached series and its metrics from the sweep, as the job sees them. */
+  private static List<Row> runRows(String cache, String lab, String runId) throws IOException {
+    List<Row> rows = load(cache, Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
+        .getOrDefault(runId, new ArrayList<>());
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + "/native", new Configuration())
+        .runs()) {
+      if (r.runId().equals(runId)) {
+        addMetrics(rows, r);
+      }
+    }
+    return rows;
+  }
+
+  /** Appends the run's metric points as rows (run_id, series, null group, step, value). */
+  private static void addMetrics(List<Row> rows, RunInfo r) {
+    for (MetricSeries m : r.metrics().values()) {
+      for (int i = 0; i < m.size(); i++) {
+        rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
+      }
+    }
+  }
+
   /** Prints every event (shock) of one run whose series matches the pattern, and its transitions. */
   private static void probe(String cache, String lab, String runId, String pattern)
       throws IOException {
-    Map<String, List<Row>> byRun = load(cache, Integer.getInteger("replay.modes",
-        RunDetection.DEFAULT_MODES));
-    Sweep sweep = SweepDiscovery.discover("file://" + lab + "/native", new Configuration());
-    List<Row> rows = byRun.computeIfAbsent(runId, k -> new ArrayList<>());
-    for (RunInfo r : sweep.runs()) {
-      if (r.runId().equals(runId)) {
-        for (MetricSeries m : r.metrics().values()) {
-          for (int i = 0; i < m.size(); i++) {
-            rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
-          }
-        }
-      }
-    }
+    List<Row> rows = runRows(cache, lab, runId);
     RunShocks found = RunDetection.detectRows(rows.iterator(), config());
     Pattern p = Pattern.compile(pattern);
     for (var e : found.shocks()) {
@@ -191,18 +201,7 @@ public final class DetectorReplay {
   /** Prints the points of one run's series matching the pattern: series, step, value. */
   private static void dump(String cache, String lab, String runId, String pattern)
       throws IOException {
-    List<Row> rows = load(cache, Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
-        .getOrDefault(runId, new ArrayList<>());
-    for (RunInfo r : SweepDiscovery.discover("file://" + lab + "/native", new Configuration())
-        .runs()) {
-      if (r.runId().equals(runId)) {
-        for (MetricSeries m : r.metrics().values()) {
-          for (int i = 0; i < m.size(); i++) {
-            rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
-          }
-        }
-      }
-    }
+    List<Row> rows = runRows(cache, lab, runId);
     Pattern p = Pattern.compile(pattern);
     for (Row r : rows) {
       String name = r.isNullAt(2) ? r.getString(1) : r.getString(2) + "/" + r.getString(1);
@@ -235,12 +234,7 @@ public final class DetectorReplay {
     Map<String, RunInfo> runs = new LinkedHashMap<>();
     for (RunInfo r : sweep.runs()) {
       runs.put(r.runId(), r);
-      List<Row> rows = byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>());
-      for (MetricSeries m : r.metrics().values()) {
-        for (int i = 0; i < m.size(); i++) {
-          rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));
-        }
-      }
+      addMetrics(byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()), r);
     }
     long t1 = System.nanoTime();
     DetectorConfig config = config();
