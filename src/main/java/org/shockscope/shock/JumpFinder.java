@@ -442,9 +442,7 @@ final class JumpFinder {
       localVar = new double[cap];
     }
     for (int i = 1; i < n - 1; i++) {
-      double a = (t[i + 1] - t[i]) / (t[i + 1] - t[i - 1]);
-      double b = 1.0 - a;
-      pseudo[i] = Math.abs(a * x[i - 1] + b * x[i + 1] - x[i]) / Math.sqrt(a * a + b * b + 1.0);
+      pseudo[i] = Math.abs(RobustOps.pseudoResidual(t, x, i));
     }
     pseudo[0] = pseudo[Math.min(1, n - 1)];
     pseudo[n - 1] = pseudo[Math.max(0, n - 2)];

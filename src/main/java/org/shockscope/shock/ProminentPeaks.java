@@ -131,11 +131,7 @@ final class ProminentPeaks {
       if (i >= a - 1 && i <= b + 1) {
         continue;
       }
-      double span = t[i + 1] - t[i - 1];
-      double wa = (t[i + 1] - t[i]) / span;
-      double wb = 1.0 - wa;
-      work[m++] = Math.abs(wa * x[i - 1] + wb * x[i + 1] - x[i])
-          / Math.sqrt(wa * wa + wb * wb + 1.0);
+      work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
     }
     return m < MIN_NOISE_SAMPLES ? Double.NaN
         : RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);

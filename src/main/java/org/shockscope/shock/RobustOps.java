@@ -116,12 +116,17 @@ final class RobustOps {
   static int pseudoResiduals(double[] t, double[] y, int from, int to, double[] work) {
     int m = 0;
     for (int i = from + 1; i < to - 1; i++) {
-      double span = t[i + 1] - t[i - 1];
-      double a = (t[i + 1] - t[i]) / span;
-      double b = 1.0 - a;
-      work[m++] = (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
+      work[m++] = pseudoResidual(t, y, i);
     }
     return m;
+  }
+
+  /** The normalised pseudo-residual ε_i of interior sample i (see {@link #noiseScale}). */
+  static double pseudoResidual(double[] t, double[] y, int i) {
+    double span = t[i + 1] - t[i - 1];
+    double a = (t[i + 1] - t[i]) / span;
+    double b = 1.0 - a;
+    return (a * y[i - 1] + b * y[i + 1] - y[i]) / Math.sqrt(a * a + b * b + 1.0);
   }
 
   /** Largest factor by which {@link #tailFactor} raises a threshold. */
