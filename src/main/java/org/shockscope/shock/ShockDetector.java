@@ -2,7 +2,9 @@ package org.shockscope.shock;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -50,6 +52,7 @@ public final class ShockDetector {
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
   private static final int SPIKE_REACH = 5;
+  private static final double LN2 = Math.log(2.0);
 
   private final DetectorConfig config;
   private final SpikeFinder spikeFinder = new SpikeFinder();
@@ -64,6 +67,8 @@ public final class ShockDetector {
   private double[] work = new double[0];
   private double[] prefix = new double[0];
   private double[] zoneLo = new double[0];
+  private int[] openedAt = new int[0];
+  private int[] closedAt = new int[0];
   private double[] zoneHi = new double[0];
   /** ln of the smallest resolved value of the series being analysed (−∞ when none). */
   private double logFloor = Double.NEGATIVE_INFINITY;
@@ -84,11 +89,12 @@ public final class ShockDetector {
    */
   public RunShocks detectRun(List<SeriesData> series) {
     List<ShockEvent> events = new ArrayList<>();
+    Map<ShockEvent, Excursion> excursions = new HashMap<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     int gaps = 0;
     for (SeriesData s : series) {
-      events.addAll(detect(s.name(), s.group(), s.steps(), s.values()));
+      events.addAll(detect(s.name(), s.group(), s.steps(), s.values(), excursions));
       if (s.steps().length > 0) {
         first = Math.min(first, s.steps()[0]);
         last = Math.max(last, s.steps()[s.steps().length - 1]);
@@ -99,7 +105,7 @@ public final class ShockDetector {
     double span = last >= first ? (double) (last - first) : 0.0;
     List<Transition> transitions =
         TransitionMerger.merge(events, TransitionMerger.tolerance(span, interval, config),
-            SeriesRole.of(series)::primary);
+            SeriesRole.of(series)::primary, excursions);
     return new RunShocks(events, transitions);
   }
 
@@ -113,6 +119,12 @@ public final class ShockDetector {
    * @throws ShockDetectionException when the arrays differ in length or steps do not increase
    */
   public List<ShockEvent> detect(String series, String group, long[] steps, double[] values) {
+    return detect(series, group, steps, values, new HashMap<>());
+  }
+
+  /** As {@link #detect(String, String, long[], double[])}, adding spikes' excursions to a map. */
+  private List<ShockEvent> detect(String series, String group, long[] steps, double[] values,
+                                  Map<ShockEvent, Excursion> excursions) {
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(group, "group");
     validate(series, group, steps, values);
@@ -137,7 +149,7 @@ public final class ShockDetector {
           values[k], Double.NaN, Double.NaN, Double.NaN, Double.NaN, div.score()));
     }
     if (m >= MIN_SAMPLES) {
-      analyse(series, group, steps, values, m, events);
+      analyse(series, group, steps, values, m, events, excursions);
     }
     if (ModeOnset.isMode(series)) {
       ShockEvent onset = ModeOnset.find(series, group, steps, values, m,
@@ -152,7 +164,7 @@ public final class ShockDetector {
   }
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,
-                       List<ShockEvent> events) {
+                       List<ShockEvent> events, Map<ShockEvent, Excursion> excursions) {
     if (constantToRounding(values, n)) {
       return;
     }
@@ -188,6 +200,7 @@ public final class ShockDetector {
           Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n)), spikes,
           cleaned);
     }
+    double peakFloor = Math.log(SPIKE_FLOOR * largest);
     if (logScale) {
       // A positive quantity on the log scale spikes when it at least doubles over the lowest
       // value within two durations of its peak (a loss spike is a ratio): a bump of 30% on a noise-free decay is
@@ -195,18 +208,24 @@ public final class ShockDetector {
       // must also clear SPIKE_FLOOR of the series' largest value: a loss eight decades below
       // where it started is below what float32 arithmetic resolves of it, and its bounces there
       // are rounding, not training.
-      double peakFloor = Math.log(SPIKE_FLOOR * largest);
       spikes.removeIf(sp -> x[sp.peak()] - lowest(n, t[sp.peak()], 2.0 * sp.duration())
           < ProminentPeaks.MIN_LOG_PROMINENCE || x[sp.peak()] < peakFloor);
     }
     dropWander(n);
+    int opened = logScale && !spikes.isEmpty() ? excursions(n, peakFloor) : 0;
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
-      events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
+      ShockEvent spike = new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
           steps[p + 1], toUnits(s.baselineBefore(), logScale),
           toUnits(s.baselineAfter(), logScale),
           values[p] - toUnits(s.baselineAtPeak(), logScale), s.duration(), Double.NaN,
-          s.strength(), s.score()));
+          s.strength(), s.score());
+      events.add(spike);
+      for (int k = 0; k < opened; k++) {
+        if (openedAt[k] <= p && p <= closedAt[k]) {
+          excursions.put(spike, new Excursion(steps[openedAt[k]], steps[closedAt[k]]));
+        }
+      }
     }
     found.clear();
     if (logScale) {
@@ -298,6 +317,44 @@ public final class ShockDetector {
   }
 
   /** The smallest x over the samples with time within {@code reach} of {@code center}. */
+  /**
+   * The {@link Excursion}s of the log-scale series in x, in one pass: an excursion opens at the
+   * first sample more than ln 2 above the lowest value since the last one closed (and above
+   * {@code floor}, the level under which bounces are rounding: {@link #SPIKE_FLOOR}), and closes at
+   * the first sample after its peak back under that bound or under the midpoint of peak and
+   * bound, from where the lowest value is measured anew. Indices: start at {@code openedAt[k]},
+   * end at {@code closedAt[k]} (n − 1 when the series ends out of its basin); returns how many.
+   */
+  private int excursions(int n, double floor) {
+    int count = 0;
+    double runMin = x[0];
+    int i = 1;
+    while (i < n) {
+      double bound = Math.max(runMin + LN2, floor);
+      if (x[i] > bound) {
+        int peak = i;
+        int j = i;
+        while (j < n && x[j] > bound && !(j > peak && x[j] <= 0.5 * (x[peak] + bound))) {
+          if (x[j] > x[peak]) {
+            peak = j;
+          }
+          j++;
+        }
+        openedAt[count] = i;
+        closedAt[count] = Math.min(j, n - 1);
+        count++;
+        if (j >= n) {
+          break;
+        }
+        runMin = x[j];
+        i = j;
+      }
+      runMin = Math.min(runMin, x[i]);
+      i++;
+    }
+    return count;
+  }
+
   private double lowest(int n, double center, double reach) {
     double low = Double.POSITIVE_INFINITY;
     for (int i = 0; i < n; i++) {
@@ -425,6 +482,8 @@ public final class ShockDetector {
       x = new double[cap];
       cleaned = new double[cap];
       work = new double[cap];
+      openedAt = new int[cap];
+      closedAt = new int[cap];
     }
   }
 

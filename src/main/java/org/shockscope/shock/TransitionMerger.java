@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -73,6 +74,17 @@ public final class TransitionMerger {
    */
   public static List<Transition> merge(List<ShockEvent> events, double tolerance,
                                        Predicate<ShockEvent> primary) {
+    return merge(events, tolerance, primary, Map.of());
+  }
+
+  /**
+   * As {@link #merge(List, double, Predicate)}, with the measured excursions of spikes of
+   * log-scale series ({@link Excursion}) for the spike-train rule; a spike without one is
+   * placed on the sample grid from its width.
+   */
+  static List<Transition> merge(List<ShockEvent> events, double tolerance,
+                                Predicate<ShockEvent> primary,
+                                Map<ShockEvent, Excursion> excursions) {
     if (!(tolerance >= 0.0)) {
       throw new ShockDetectionException("merge tolerance must be >= 0 steps, got " + tolerance);
     }
@@ -117,7 +129,7 @@ public final class TransitionMerger {
       }
     }
     List<Transition> out = new ArrayList<>(groups.size());
-    for (Group g : joinTrains(groups)) {
+    for (Group g : joinTrains(groups, excursions)) {
       out.add(g.transition());
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
@@ -128,13 +140,12 @@ public final class TransitionMerger {
    * Joins the groups whose run-level metric spikes form a train into one episode, as the lab's
    * truth does (edge-of-stability bounces, a catapult's ringing, Adam's repeated late
    * instabilities): a metric spike that starts less than max(2 × the longer of its and the
-   * previous spike's durations, {@link #TRAIN_INTERVALS} sampling intervals) after the previous
-   * one ended. On the sample grid (interval Δ = (stepHi − stepLo)/2, the spike's own), a spike
-   * starts at its peak (a loss spike rises within a sample or two) and ends at the first sample
-   * after its decay, the duration (half-prominence width) less the one interval of the rise,
-   * at least Δ later. The episode's step is that of its highest spike.
+   * previous spike's durations, {@link #TRAIN_INTERVALS} sampling intervals (Δ = (stepHi −
+   * stepLo)/2, the spike's own) after the previous one ended, start and end those of its
+   * excursion ({@link #excursion}). The episode's step is that of its highest spike.
    */
-  private static List<Group> joinTrains(List<Group> groups) {
+  private static List<Group> joinTrains(List<Group> groups,
+                                        Map<ShockEvent, Excursion> excursions) {
     List<Group> byStep = new ArrayList<>(groups);
     byStep.sort(Comparator.comparingLong(Group::median));
     List<Group> out = new ArrayList<>(groups.size());
@@ -143,9 +154,11 @@ public final class TransitionMerger {
       ShockEvent first = g.firstMetricSpike();
       ShockEvent last = episode == null ? null : episode.lastMetricSpike();
       if (first != null && last != null) {
-        double duration = Math.max(end(first) - start(first), end(last) - start(last));
+        Excursion a = excursion(last, excursions);
+        Excursion b = excursion(first, excursions);
+        double duration = Math.max(a.duration(), b.duration());
         double interval = Math.max(interval(first), interval(last));
-        if (start(first) - end(last) < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
+        if (b.start() - a.end() < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
           episode.absorb(g);
           continue;
         }
@@ -163,14 +176,21 @@ public final class TransitionMerger {
     return 0.5 * (spike.stepHi() - spike.stepLo());
   }
 
-  private static double start(ShockEvent spike) {
-    return spike.step();
-  }
-
-  private static double end(ShockEvent spike) {
+  /**
+   * The spike's measured excursion, else one on the sample grid: it starts at its peak (a loss
+   * spike rises within a sample or two) and ends at the first sample after its decay, the
+   * duration (half-prominence width) less the one interval of the rise, at least Δ later.
+   */
+  private static Excursion excursion(ShockEvent spike, Map<ShockEvent, Excursion> excursions) {
+    Excursion measured = excursions.get(spike);
+    if (measured != null) {
+      return measured;
+    }
     double d = Double.isNaN(spike.width()) ? 0.0 : spike.width();
     double dt = interval(spike);
-    return spike.step() + (dt > 0.0 ? dt * Math.max(1.0, Math.ceil((d - dt) / dt)) : 0.0);
+    long end = spike.step()
+        + (dt > 0.0 ? Math.round(dt * Math.max(1.0, Math.ceil((d - dt) / dt))) : 0L);
+    return new Excursion(spike.step(), end);
   }
 
   private static boolean metricSpike(ShockEvent e) {

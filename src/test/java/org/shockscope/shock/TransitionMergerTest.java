@@ -131,6 +131,33 @@ class TransitionMergerTest {
     assertEquals(List.of("loss", "fc1/fro_norm"), tr.get(0).series());
   }
 
+  /**
+   * Edge-of-stability bounces of a converged loss, each rising and falling over ~50 steps (a
+   * triangle on the log scale, ×15–44): the ones whose excursions above twice the baseline are
+   * apart by less than twice their duration are one episode at the highest bounce, although
+   * their half-height widths alone would leave them apart; a bounce after a long quiet stretch
+   * is its own transition.
+   */
+  @Test
+  void bouncesAreJoinedByTheirExcursionsAboveTwiceTheBaseline() {
+    long[] steps = Synthetic.regularSteps(700, 9);
+    double[] centers = {4140, 4473, 4662, 4833, 5022};
+    double[] ratios = {40, 38, 20, 15, 44};
+    double[] loss = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      double logRatio = 0.0;
+      for (int k = 0; k < centers.length; k++) {
+        logRatio += Math.log(ratios[k]) * Math.max(0.0, 1.0 - Math.abs(steps[i] - centers[k]) / 60.0);
+      }
+      loss[i] = (4e-4 + 0.4 * Math.exp(-steps[i] / 300.0)) * Math.exp(logRatio);
+    }
+    RunShocks run = new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, loss)));
+    assertEquals(5, run.shocks().size(), run.shocks().toString());
+    assertEquals(List.of(4140L, 5022L), run.transitions().stream().map(Transition::step).toList(),
+        run.transitions().toString());
+  }
+
   /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
   private static ShockEvent height(String series, long step, double height) {
     return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
