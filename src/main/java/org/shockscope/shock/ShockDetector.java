@@ -2,9 +2,7 @@ package org.shockscope.shock;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -89,7 +87,7 @@ public final class ShockDetector {
    */
   public RunShocks detectRun(List<SeriesData> series) {
     List<ShockEvent> events = new ArrayList<>();
-    Map<ShockEvent, Excursion> excursions = new HashMap<>();
+    List<Excursion> excursions = new ArrayList<>();
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     int gaps = 0;
@@ -119,12 +117,15 @@ public final class ShockDetector {
    * @throws ShockDetectionException when the arrays differ in length or steps do not increase
    */
   public List<ShockEvent> detect(String series, String group, long[] steps, double[] values) {
-    return detect(series, group, steps, values, new HashMap<>());
+    return detect(series, group, steps, values, new ArrayList<>());
   }
 
-  /** As {@link #detect(String, String, long[], double[])}, adding spikes' excursions to a map. */
+  /**
+   * As {@link #detect(String, String, long[], double[])}, adding the excursions of a run-level
+   * metric that hold one of its spikes or rises to {@code excursions}.
+   */
   private List<ShockEvent> detect(String series, String group, long[] steps, double[] values,
-                                  Map<ShockEvent, Excursion> excursions) {
+                                  List<Excursion> excursions) {
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(group, "group");
     validate(series, group, steps, values);
@@ -164,7 +165,7 @@ public final class ShockDetector {
   }
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,
-                       List<ShockEvent> events, Map<ShockEvent, Excursion> excursions) {
+                       List<ShockEvent> events, List<Excursion> excursions) {
     if (constantToRounding(values, n)) {
       return;
     }
@@ -212,7 +213,7 @@ public final class ShockDetector {
           < ProminentPeaks.MIN_LOG_PROMINENCE || x[sp.peak()] < peakFloor);
     }
     dropWander(n);
-    int opened = logScale && !spikes.isEmpty() ? excursions(n, peakFloor) : 0;
+    int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
       ShockEvent spike = new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
@@ -221,11 +222,6 @@ public final class ShockDetector {
           values[p] - toUnits(s.baselineAtPeak(), logScale), s.duration(), Double.NaN,
           s.strength(), s.score());
       events.add(spike);
-      for (int k = 0; k < opened; k++) {
-        if (openedAt[k] <= p && p <= closedAt[k]) {
-          excursions.put(spike, new Excursion(steps[openedAt[k]], steps[closedAt[k]]));
-        }
-      }
     }
     found.clear();
     if (logScale) {
@@ -272,6 +268,19 @@ public final class ShockDetector {
       }
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
+    }
+    for (int k = 0; k < opened; k++) {
+      long start = steps[openedAt[k]];
+      long end = steps[closedAt[k]];
+      for (ShockEvent e : events) {
+        boolean rise = ShockEvent.SPIKE.equals(e.kind())
+            || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
+        if (rise && e.stepLo() <= end && start <= e.stepHi()) {
+          excursions.add(new Excursion(start, end,
+              (double) (end - start) / (closedAt[k] - openedAt[k])));
+          break;
+        }
+      }
     }
   }
 
@@ -320,10 +329,11 @@ public final class ShockDetector {
   /**
    * The {@link Excursion}s of the log-scale series in x, in one pass: an excursion opens at the
    * first sample more than ln 2 above the lowest value since the last one closed (and above
-   * {@code floor}, the level under which bounces are rounding: {@link #SPIKE_FLOOR}), and closes at
-   * the first sample after its peak back under that bound or under the midpoint of peak and
-   * bound, from where the lowest value is measured anew. Indices: start at {@code openedAt[k]},
-   * end at {@code closedAt[k]} (n − 1 when the series ends out of its basin); returns how many.
+   * {@code floor}, the level under which bounces are rounding: {@link #SPIKE_FLOOR}), and closes
+   * at the first sample after its peak back under that bound or under the midpoint of peak and
+   * bound, from where the lowest value is measured anew; one the series ends in is no spike and
+   * not counted. Indices: start at {@code openedAt[k]}, end at {@code closedAt[k]}; returns how
+   * many.
    */
   private int excursions(int n, double floor) {
     int count = 0;
@@ -340,12 +350,12 @@ public final class ShockDetector {
           }
           j++;
         }
-        openedAt[count] = i;
-        closedAt[count] = Math.min(j, n - 1);
-        count++;
         if (j >= n) {
           break;
         }
+        openedAt[count] = i;
+        closedAt[count] = j;
+        count++;
         runMin = x[j];
         i = j;
       }

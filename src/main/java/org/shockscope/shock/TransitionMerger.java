@@ -2,9 +2,9 @@ package org.shockscope.shock;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -74,17 +74,16 @@ public final class TransitionMerger {
    */
   public static List<Transition> merge(List<ShockEvent> events, double tolerance,
                                        Predicate<ShockEvent> primary) {
-    return merge(events, tolerance, primary, Map.of());
+    return merge(events, tolerance, primary, List.of());
   }
 
   /**
-   * As {@link #merge(List, double, Predicate)}, with the measured excursions of spikes of
-   * log-scale series ({@link Excursion}) for the spike-train rule; a spike without one is
-   * placed on the sample grid from its width.
+   * As {@link #merge(List, double, Predicate)}, with the excursions of the run's metrics
+   * ({@link Excursion}): the groups an excursion overlaps are one transition, and trains of
+   * excursions are one episode ({@link #joinTrains}).
    */
   static List<Transition> merge(List<ShockEvent> events, double tolerance,
-                                Predicate<ShockEvent> primary,
-                                Map<ShockEvent, Excursion> excursions) {
+                                Predicate<ShockEvent> primary, List<Excursion> excursions) {
     if (!(tolerance >= 0.0)) {
       throw new ShockDetectionException("merge tolerance must be >= 0 steps, got " + tolerance);
     }
@@ -129,7 +128,8 @@ public final class TransitionMerger {
       }
     }
     List<Transition> out = new ArrayList<>(groups.size());
-    for (Group g : joinTrains(groups, excursions)) {
+    joinExcursions(groups, excursions);
+    for (Group g : joinTrains(groups)) {
       out.add(g.transition());
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
@@ -137,28 +137,54 @@ public final class TransitionMerger {
   }
 
   /**
-   * Joins the groups whose run-level metric spikes form a train into one episode, as the lab's
-   * truth does (edge-of-stability bounces, a catapult's ringing, Adam's repeated late
-   * instabilities): a metric spike that starts less than max(2 × the longer of its and the
-   * previous spike's durations, {@link #TRAIN_INTERVALS} sampling intervals (Δ = (stepHi −
-   * stepLo)/2, the spike's own) after the previous one ended, start and end those of its
-   * excursion ({@link #excursion}). The episode's step is that of its highest spike.
+   * Makes the groups that overlap one metric excursion one group ({@link Group#overlaps}): a
+   * catapult's loss spike, the weights' moves while the
+   * loss is out of its basin and a rise the jump search fitted as a front are one event.
+   * Divergences stay apart.
    */
-  private static List<Group> joinTrains(List<Group> groups,
-                                        Map<ShockEvent, Excursion> excursions) {
+  private static void joinExcursions(List<Group> groups, List<Excursion> excursions) {
+    List<Excursion> byStart = new ArrayList<>(excursions);
+    byStart.sort(Comparator.comparingLong(Excursion::start));
+    for (Excursion x : byStart) {
+      Group host = null;
+      for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
+        Group g = it.next();
+        if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.overlaps(x)) {
+          continue;
+        }
+        if (host == null) {
+          host = g;
+        } else {
+          host.absorb(g);
+          it.remove();
+        }
+      }
+      if (host != null) {
+        host.addExcursion(x);
+      }
+    }
+  }
+
+  /**
+   * Joins the groups whose metric excursions form a train into one episode, as the lab's truth
+   * does (edge-of-stability bounces, a catapult's ringing, Adam's repeated late instabilities):
+   * an excursion that starts less than max(2 × the longer of its and the previous excursion's
+   * durations, {@link #TRAIN_INTERVALS} sampling intervals) after the previous one ended. A
+   * metric spike without a measured excursion (a linear-scale metric) is placed on the sample
+   * grid ({@link #gridExcursion}). The episode's step is that of its highest spike.
+   */
+  private static List<Group> joinTrains(List<Group> groups) {
     List<Group> byStep = new ArrayList<>(groups);
     byStep.sort(Comparator.comparingLong(Group::median));
     List<Group> out = new ArrayList<>(groups.size());
     Group episode = null;
     for (Group g : byStep) {
-      ShockEvent first = g.firstMetricSpike();
-      ShockEvent last = episode == null ? null : episode.lastMetricSpike();
+      Excursion first = g.firstExcursion();
+      Excursion last = episode == null ? null : episode.lastExcursion();
       if (first != null && last != null) {
-        Excursion a = excursion(last, excursions);
-        Excursion b = excursion(first, excursions);
-        double duration = Math.max(a.duration(), b.duration());
-        double interval = Math.max(interval(first), interval(last));
-        if (b.start() - a.end() < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
+        double duration = Math.max(first.duration(), last.duration());
+        double interval = Math.max(first.interval(), last.interval());
+        if (first.start() - last.end() < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
           episode.absorb(g);
           continue;
         }
@@ -177,20 +203,17 @@ public final class TransitionMerger {
   }
 
   /**
-   * The spike's measured excursion, else one on the sample grid: it starts at its peak (a loss
-   * spike rises within a sample or two) and ends at the first sample after its decay, the
-   * duration (half-prominence width) less the one interval of the rise, at least Δ later.
+   * A metric spike's excursion on the sample grid (interval Δ = (stepHi − stepLo)/2): it starts
+   * at its peak (a loss spike rises within a sample or two) and ends at the first sample after
+   * its decay, the duration (half-prominence width) less the one interval of the rise, at least
+   * Δ later.
    */
-  private static Excursion excursion(ShockEvent spike, Map<ShockEvent, Excursion> excursions) {
-    Excursion measured = excursions.get(spike);
-    if (measured != null) {
-      return measured;
-    }
+  private static Excursion gridExcursion(ShockEvent spike) {
     double d = Double.isNaN(spike.width()) ? 0.0 : spike.width();
     double dt = interval(spike);
     long end = spike.step()
         + (dt > 0.0 ? Math.round(dt * Math.max(1.0, Math.ceil((d - dt) / dt))) : 0L);
-    return new Excursion(spike.step(), end);
+    return new Excursion(spike.step(), end, dt);
   }
 
   private static boolean metricSpike(ShockEvent e) {
@@ -269,35 +292,71 @@ public final class TransitionMerger {
       return members.get((members.size() - 1) / 2).step();
     }
 
-    ShockEvent firstMetricSpike() {
+    /** The metric excursions this group holds, in order of start. */
+    final List<Excursion> excursions = new ArrayList<>();
+
+    /**
+     * Whether a member's step lies in the excursion or within a sampling interval before it (a
+     * rise fitted as a front is centred between the last sample in the basin and the first
+     * out of it).
+     */
+    boolean overlaps(Excursion x) {
+      for (ShockEvent e : members) {
+        if (e.step() >= x.start() - x.interval() && e.step() <= x.end()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void addExcursion(Excursion x) {
+      excursions.add(x);
+      excursions.sort(Comparator.comparingLong(Excursion::start));
+    }
+
+    /** Its first excursion, else its first metric spike's on the grid, else null. */
+    Excursion firstExcursion() {
+      if (!excursions.isEmpty()) {
+        return excursions.get(0);
+      }
       for (ShockEvent e : members) {
         if (metricSpike(e)) {
-          return e;
+          return gridExcursion(e);
         }
       }
       return null;
     }
 
-    ShockEvent lastMetricSpike() {
+    /** Its last excursion, else its last metric spike's on the grid, else null. */
+    Excursion lastExcursion() {
+      if (!excursions.isEmpty()) {
+        return excursions.get(excursions.size() - 1);
+      }
       for (int i = members.size() - 1; i >= 0; i--) {
         if (metricSpike(members.get(i))) {
-          return members.get(i);
+          return gridExcursion(members.get(i));
         }
       }
       return null;
     }
 
-    /** Takes a later group of the same spike train into this one. */
+    /** Takes another group of the same episode into this one. */
     void absorb(Group later) {
       ShockEvent highest = null;
       members.addAll(later.members);
+      members.sort(Comparator.comparingLong(ShockEvent::step));
       followers.addAll(later.followers);
+      for (Excursion x : later.excursions) {
+        addExcursion(x);
+      }
       for (ShockEvent e : members) {
         if (metricSpike(e) && (highest == null || Math.abs(e.jump()) > Math.abs(highest.jump()))) {
           highest = e;
         }
       }
-      peakStep = highest.step();
+      if (highest != null) {
+        peakStep = highest.step();
+      }
       lo = Math.min(lo, later.lo);
       hi = Math.max(hi, later.hi);
     }

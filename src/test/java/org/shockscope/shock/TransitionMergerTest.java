@@ -158,6 +158,33 @@ class TransitionMergerTest {
         run.transitions().toString());
   }
 
+  /**
+   * A catapult as the logged loss shows it (r00071 of the tuning lab): a first excursion the
+   * jump search fitted as a rising front (step 313, just before its first sample above twice the
+   * basin), then a long one (steps 440–1020) whose spike peaks at 600 while the weights' top
+   * mode moves twice and the loss decays as a front at 843. What lies in an excursion is one
+   * event, and the two excursions, 40 steps apart, are one episode at the spike; a jump after
+   * the loss is back in its basin is a transition of its own.
+   */
+  @Test
+  void eventsInsideALossExcursionAreOneEpisode() {
+    ShockEvent rise = new ShockEvent("loss", "", ShockEvent.JUMP, 313, 300, 320, 5e-10, 2e-3,
+        2e-3, 20, 1e-5, 600, 1.0);
+    ShockEvent spike = new ShockEvent("loss", "", ShockEvent.SPIKE, 600, 580, 620, 2.5e-3,
+        1.8e-3, 1.6e-2, 267, Double.NaN, 100, 1.0);
+    ShockEvent decay = new ShockEvent("loss", "", ShockEvent.JUMP, 843, 838, 860, 1.8e-3, 2.4e-5,
+        -1.8e-3, 44, 2e-2, 14, 1.0);
+    List<ShockEvent> events = List.of(rise, spike, decay, jump("sv1", "fc1", 623, 580, 638, 1.0),
+        jump("sv1", "fc1", 843, 838, 860, 1.0), jump("fro_norm", "fc2", 1300, 1290, 1310, 1.0));
+    List<Excursion> excursions = List.of(new Excursion(320, 400, 20),
+        new Excursion(440, 1020, 20));
+    List<Transition> tr = TransitionMerger.merge(events, 50.0, e -> true, excursions);
+    assertEquals(List.of(600L, 1300L), tr.stream().map(Transition::step).toList(), tr.toString());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+    assertEquals(List.of("loss", "fc1/sv1"), tr.get(0).series());
+    assertEquals(4, TransitionMerger.merge(events, 50.0, e -> true).size());
+  }
+
   /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
   private static ShockEvent height(String series, long step, double height) {
     return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
