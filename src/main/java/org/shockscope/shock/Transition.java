@@ -7,11 +7,12 @@ import java.util.Objects;
  * One physical event of a run seen in one or more series: a row of the {@code transitions} table
  * (SPEC §7) without its {@code run_id}. Built by {@link TransitionMerger}.
  *
- * @param step    median of the member events' steps (the lower median for an even count)
+ * @param step    the peak of its highest run-level metric spike when it has one (the loss's own
+ *                excursion names the event), else the median of the member events' steps (the
+ *                lower median for an even count)
  * @param stepLo  smallest stepLo of the members
  * @param stepHi  largest stepHi of the members
- * @param kind    the members' common kind (events of different kinds are never merged, except
- *                that a spike of a step size or rank inside a jump's front counts as that jump)
+ * @param kind    divergence, spike or jump ({@link TransitionMerger})
  * @param nSeries number of distinct series among the members
  * @param series  the distinct series, qualified as {@code group/series}, in order of step
  * @param score   largest member score

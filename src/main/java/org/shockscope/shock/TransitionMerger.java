@@ -34,9 +34,11 @@ import java.util.function.Predicate;
  * follower that joins none makes no transition. They add their series to the transition but
  * not their step, interval or score.
  *
- * <p>Groups whose run-level metric spikes follow each other with fewer quiet samples between
- * them than the spikes last (a train of bounces) are then joined into one episode
- * ({@link #joinTrains}).
+ * <p>Groups with a member in one excursion of a run-level metric (a loss out of its basin,
+ * {@link Excursion}) are then one transition ({@link #joinExcursions}): a catapult is the loss's
+ * spike, the weights' moves while it lasts and the loss's return. Groups whose excursions follow
+ * each other with fewer quiet samples between them than twice they last (a train of bounces)
+ * are one episode ({@link #joinTrains}).
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
@@ -284,9 +286,6 @@ public final class TransitionMerger {
       return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
     }
 
-    /** Episode of a spike train: the step of its highest metric spike, else -1. */
-    long peakStep = -1;
-
     /** Median of the members' steps (the lower median for an even count). */
     long median() {
       return members.get((members.size() - 1) / 2).step();
@@ -342,20 +341,11 @@ public final class TransitionMerger {
 
     /** Takes another group of the same episode into this one. */
     void absorb(Group later) {
-      ShockEvent highest = null;
       members.addAll(later.members);
       members.sort(Comparator.comparingLong(ShockEvent::step));
       followers.addAll(later.followers);
       for (Excursion x : later.excursions) {
         addExcursion(x);
-      }
-      for (ShockEvent e : members) {
-        if (metricSpike(e) && (highest == null || Math.abs(e.jump()) > Math.abs(highest.jump()))) {
-          highest = e;
-        }
-      }
-      if (highest != null) {
-        peakStep = highest.step();
       }
       lo = Math.min(lo, later.lo);
       hi = Math.max(hi, later.hi);
@@ -367,12 +357,16 @@ public final class TransitionMerger {
       double score = 0.0;
       boolean jump = false;
       boolean spikedMetric = false;
+      ShockEvent highest = null;
       for (ShockEvent e : members) {
         stepLo = Math.min(stepLo, e.stepLo());
         stepHi = Math.max(stepHi, e.stepHi());
         score = Math.max(score, e.score());
         jump |= ShockEvent.JUMP.equals(e.kind());
         spikedMetric |= metricSpike(e);
+        if (metricSpike(e) && (highest == null || Math.abs(e.jump()) > Math.abs(highest.jump()))) {
+          highest = e;
+        }
       }
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
           : spikedMetric || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
@@ -383,7 +377,8 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      return new Transition(peakStep >= 0 ? peakStep : median(), stepLo, stepHi, kind, names.size(),
+      return new Transition(highest != null ? highest.step() : median(), stepLo, stepHi, kind,
+          names.size(),
           new ArrayList<>(names), score);
     }
   }
