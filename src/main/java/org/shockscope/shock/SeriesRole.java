@@ -130,6 +130,35 @@ public final class SeriesRole {
   }
 
   /**
+   * Whether the events of a group (its members and followers) make a transition. In a run with
+   * metrics, a jump of one observable of one weight matrix that nothing else shows (no other
+   * observable of it, no other layer, no invariant map, no metric) is not one: what the network
+   * computes changes through the loss or through the maps invariant under its symmetries, and
+   * one ordered singular value or norm of a matrix that kinks while nothing else moves is
+   * wandering (random-walk weights, two modes trading places). Without metrics the weights are
+   * all there is.
+   */
+  boolean isTransition(List<ShockEvent> events) {
+    if (metricSeries.isEmpty()) {
+      return true;
+    }
+    ShockEvent only = null;
+    for (ShockEvent e : events) {
+      if (!ShockEvent.JUMP.equals(e.kind()) || e.group().isEmpty()
+          || INVARIANT_MAP.matcher(e.series()).matches()
+          || only != null && !only.qualifiedSeries().equals(e.qualifiedSeries())) {
+        return true;
+      }
+      only = e;
+    }
+    return only == null;
+  }
+
+  /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */
+  private static final Pattern INVARIANT_MAP =
+      Pattern.compile("(.*/)?(end_to_end|head\\d+\\.(qk|ov))/.*");
+
+  /**
    * Whether some metric changes by more than {@link #ONSET_METRIC_CHANGE} of its level across
    * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
    * [hi, hi + (hi − lo)] (the nearest sample on a side without one).

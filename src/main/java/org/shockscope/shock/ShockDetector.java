@@ -103,7 +103,7 @@ public final class ShockDetector {
     double span = last >= first ? (double) (last - first) : 0.0;
     List<Transition> transitions =
         TransitionMerger.merge(events, TransitionMerger.tolerance(span, interval, config),
-            SeriesRole.of(series)::primary, excursions);
+            SeriesRole.of(series), excursions);
     return new RunShocks(events, transitions);
   }
 

@@ -86,6 +86,23 @@ public final class TransitionMerger {
    */
   static List<Transition> merge(List<ShockEvent> events, double tolerance,
                                 Predicate<ShockEvent> primary, List<Excursion> excursions) {
+    return merge(events, tolerance, primary, excursions, members -> true);
+  }
+
+  /**
+   * Transitions of one run's events with the roles of its series: primary events
+   * ({@link SeriesRole#primary}), and only groups whose events (members and followers)
+   * {@link SeriesRole#isTransition} admits.
+   */
+  static List<Transition> merge(List<ShockEvent> events, double tolerance, SeriesRole role,
+                                List<Excursion> excursions) {
+    return merge(events, tolerance, role::primary, excursions, role::isTransition);
+  }
+
+  private static List<Transition> merge(List<ShockEvent> events, double tolerance,
+                                        Predicate<ShockEvent> primary,
+                                        List<Excursion> excursions,
+                                        Predicate<List<ShockEvent>> admits) {
     if (!(tolerance >= 0.0)) {
       throw new ShockDetectionException("merge tolerance must be >= 0 steps, got " + tolerance);
     }
@@ -132,7 +149,11 @@ public final class TransitionMerger {
     List<Transition> out = new ArrayList<>(groups.size());
     joinExcursions(groups, excursions);
     for (Group g : joinTrains(groups)) {
-      out.add(g.transition());
+      List<ShockEvent> all = new ArrayList<>(g.members);
+      all.addAll(g.followers);
+      if (admits.test(all)) {
+        out.add(g.transition());
+      }
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
     return out;

@@ -185,6 +185,31 @@ class TransitionMergerTest {
     assertEquals(4, TransitionMerger.merge(events, 50.0, e -> true).size());
   }
 
+  /**
+   * In a run with metrics, one ordered singular value of one layer that kinks while nothing else
+   * moves (random-walk weights) is no transition; a mode of the end-to-end map alone, the same
+   * kink seen in two observables of the layer, or any kink in a run without metrics is one.
+   */
+  @Test
+  void aLoneLayerObservableIsNoTransitionWhenTheRunHasMetrics() {
+    long[] steps = {0, 100, 200};
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    SeriesData sv1 = new SeriesData("fc1.weight/sv1", "fc1", steps, new double[] {3, 3, 3});
+    SeriesRole withMetrics = SeriesRole.of(List.of(loss, sv1));
+    SeriesRole weightsOnly = SeriesRole.of(List.of(sv1));
+    ShockEvent kink = new ShockEvent("fc1.weight/sv7", "fc1", ShockEvent.JUMP, 100, 90, 110, 0.5,
+        0.8, 0.3, 5, 0.4, 10, 1.0);
+    ShockEvent norm = new ShockEvent("fc1.weight/fro_norm", "fc1", ShockEvent.JUMP, 102, 92, 112,
+        4.0, 4.4, 0.4, 5, 0.5, 10, 1.0);
+    ShockEvent mode = new ShockEvent("end_to_end/sv2", "layers", ShockEvent.JUMP, 100, 90, 110,
+        0.1, 1.0, 0.9, 5, 1.1, 10, 1.0);
+    assertEquals(0, TransitionMerger.merge(List.of(kink), 20.0, withMetrics, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(kink), 20.0, weightsOnly, List.of()).size());
+    assertEquals(1,
+        TransitionMerger.merge(List.of(kink, norm), 20.0, withMetrics, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(mode), 20.0, withMetrics, List.of()).size());
+  }
+
   /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
   private static ShockEvent height(String series, long step, double height) {
     return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
