@@ -51,6 +51,8 @@ public final class ShockDetector {
   /** Fewest samples either side within which a prominent peak must return. */
   private static final int SPIKE_REACH = 5;
   private static final double LN2 = Math.log(2.0);
+  /** Raw samples either side of a log-scale front whose medians must show its change. */
+  private static final int RAW_SIDE = 15;
 
   private final DetectorConfig config;
   private final SpikeFinder spikeFinder = new SpikeFinder();
@@ -66,6 +68,8 @@ public final class ShockDetector {
   private double[] prefix = new double[0];
   private double[] zoneLo = new double[0];
   private int[] openedAt = new int[0];
+  private final double[] rawBefore = new double[RAW_SIDE];
+  private final double[] rawAfter = new double[RAW_SIDE];
   private int[] closedAt = new int[0];
   private double[] zoneHi = new double[0];
   /** ln of the smallest resolved value of the series being analysed (−∞ when none). */
@@ -266,6 +270,12 @@ public final class ShockDetector {
         // or doubles: a shift of 8% between two bounces of a loss is the bounces' shoulders.
         continue;
       }
+      if (logScale && !rawLevelsMove(values, n, j.center(), j.width(), right > left)) {
+        // The fitted levels come from the cleaned series; a per-sample loss whose logarithm has
+        // a heavy lower tail (a squared error near zero) leaves single deep dips there, which a
+        // front between two samples fits. The raw samples either side must show the change.
+        continue;
+      }
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
@@ -326,6 +336,33 @@ public final class ShockDetector {
   }
 
   /** The smallest x over the samples with time within {@code reach} of {@code center}. */
+  /**
+   * Whether the raw values either side of a front (the {@link #RAW_SIDE} samples nearest to it
+   * beyond centre ± width) have medians that differ by {@link #MIN_LOG_JUMP_RATIO} in the
+   * front's direction; a side without samples does not veto.
+   */
+  private boolean rawLevelsMove(double[] values, int n, double center, double width,
+                                boolean rises) {
+    int before = 0;
+    for (int i = n - 1; i >= 0 && before < RAW_SIDE; i--) {
+      if (t[i] <= center - width) {
+        rawBefore[before++] = values[i];
+      }
+    }
+    int after = 0;
+    for (int i = 0; i < n && after < RAW_SIDE; i++) {
+      if (t[i] >= center + width) {
+        rawAfter[after++] = values[i];
+      }
+    }
+    if (before == 0 || after == 0) {
+      return true;
+    }
+    double left = RobustOps.medianInPlace(rawBefore, before);
+    double right = RobustOps.medianInPlace(rawAfter, after);
+    return rises ? right >= MIN_LOG_JUMP_RATIO * left : left >= MIN_LOG_JUMP_RATIO * right;
+  }
+
   /**
    * The {@link Excursion}s of the log-scale series in x, in one pass: an excursion opens at the
    * first sample more than ln 2 above the lowest value since the last one closed (and above
