@@ -12,8 +12,13 @@ package org.shockscope.shock;
  * @param start    first step above the bound
  * @param end      first step back
  * @param interval mean sampling interval over the excursion, in steps
+ * @param train    identity of its train: consecutive excursions of one series that continue
+ *                 each other ({@link #continuedBy}) share it
  */
-record Excursion(long start, long end, double interval) {
+record Excursion(long start, long end, double interval, long train) {
+  /** Quiet sampling intervals that end a train of excursions, at least. */
+  static final double TRAIN_INTERVALS = 4.0;
+
   Excursion {
     if (end < start) {
       throw new ShockDetectionException("excursion ends at step " + end + " before its start "
@@ -24,5 +29,17 @@ record Excursion(long start, long end, double interval) {
   /** end − start, in steps. */
   double duration() {
     return (double) (end - start);
+  }
+
+  /**
+   * Whether the next excursion of the series, [start, end] sampled every {@code interval}
+   * steps, continues this one's train: it starts less than max(2 × the longer duration,
+   * {@link #TRAIN_INTERVALS} × the larger interval) after this one ended (the lab truth's
+   * episode rule for bounces).
+   */
+  boolean continuedBy(long nextStart, long nextEnd, double nextInterval) {
+    double longer = Math.max(duration(), (double) (nextEnd - nextStart));
+    return nextStart - end < Math.max(2.0 * longer,
+        TRAIN_INTERVALS * Math.max(interval, nextInterval));
   }
 }

@@ -68,6 +68,8 @@ public final class ShockDetector {
   private double[] prefix = new double[0];
   private double[] zoneLo = new double[0];
   private int[] openedAt = new int[0];
+  /** Identity of the next train of excursions (unique within the detector's life). */
+  private long nextTrain;
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
   private int[] closedAt = new int[0];
@@ -279,15 +281,22 @@ public final class ShockDetector {
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
+    Excursion previous = null;
     for (int k = 0; k < opened; k++) {
       long start = steps[openedAt[k]];
       long end = steps[closedAt[k]];
+      double interval = (double) (end - start) / (closedAt[k] - openedAt[k]);
+      // Trains are chained through every excursion of the series, also those that hold no
+      // event of their own (a small bounce between two spikes still continues the train).
+      long train = previous != null && previous.continuedBy(start, end, interval)
+          ? previous.train() : nextTrain++;
+      Excursion x = new Excursion(start, end, interval, train);
+      previous = x;
       for (ShockEvent e : events) {
         boolean rise = ShockEvent.SPIKE.equals(e.kind())
             || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
         if (rise && e.stepLo() <= end && start <= e.stepHi()) {
-          excursions.add(new Excursion(start, end,
-              (double) (end - start) / (closedAt[k] - openedAt[k])));
+          excursions.add(x);
           break;
         }
       }

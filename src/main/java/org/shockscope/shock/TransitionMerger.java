@@ -191,10 +191,10 @@ public final class TransitionMerger {
   /**
    * Joins the groups whose metric excursions form a train into one episode, as the lab's truth
    * does (edge-of-stability bounces, a catapult's ringing, Adam's repeated late instabilities):
-   * an excursion that starts less than max(2 × the longer of its and the previous excursion's
-   * durations, {@link #TRAIN_INTERVALS} sampling intervals) after the previous one ended. A
-   * metric spike without a measured excursion (a linear-scale metric) is placed on the sample
-   * grid ({@link #gridExcursion}). The episode's step is that of its highest spike.
+   * excursions of one train ({@link Excursion#train}, chained through every excursion of the
+   * series, also those without an event). A metric spike without a measured excursion (a
+   * linear-scale metric) is placed on the sample grid ({@link #gridExcursion}) and continues a
+   * train by {@link Excursion#continuedBy}. The episode's step is that of its highest spike.
    */
   private static List<Group> joinTrains(List<Group> groups) {
     List<Group> byStep = new ArrayList<>(groups);
@@ -204,13 +204,9 @@ public final class TransitionMerger {
     for (Group g : byStep) {
       Excursion first = g.firstExcursion();
       Excursion last = episode == null ? null : episode.lastExcursion();
-      if (first != null && last != null) {
-        double duration = Math.max(first.duration(), last.duration());
-        double interval = Math.max(first.interval(), last.interval());
-        if (first.start() - last.end() < Math.max(2.0 * duration, TRAIN_INTERVALS * interval)) {
-          episode.absorb(g);
-          continue;
-        }
+      if (first != null && last != null && continues(last, first)) {
+        episode.absorb(g);
+        continue;
       }
       out.add(g);
       episode = first == null ? null : g;
@@ -218,8 +214,16 @@ public final class TransitionMerger {
     return out;
   }
 
-  /** Quiet sampling intervals that end a train of spikes, at least. */
-  static final double TRAIN_INTERVALS = 4.0;
+  /** Whether {@code next} continues the train of {@code last}. */
+  private static boolean continues(Excursion last, Excursion next) {
+    if (last.train() != GRID && next.train() != GRID) {
+      return last.train() == next.train();
+    }
+    return last.continuedBy(next.start(), next.end(), next.interval());
+  }
+
+  /** The train of a spike placed on the sample grid: it continues a train by the gap rule. */
+  private static final long GRID = -1;
 
   private static double interval(ShockEvent spike) {
     return 0.5 * (spike.stepHi() - spike.stepLo());
@@ -236,7 +240,7 @@ public final class TransitionMerger {
     double dt = interval(spike);
     long end = spike.step()
         + (dt > 0.0 ? Math.round(dt * Math.max(1.0, Math.ceil((d - dt) / dt))) : 0L);
-    return new Excursion(spike.step(), end, dt);
+    return new Excursion(spike.step(), end, dt, GRID);
   }
 
   private static boolean metricSpike(ShockEvent e) {

@@ -176,8 +176,8 @@ class TransitionMergerTest {
         -1.8e-3, 44, 2e-2, 14, 1.0);
     List<ShockEvent> events = List.of(rise, spike, decay, jump("sv1", "fc1", 623, 580, 638, 1.0),
         jump("sv1", "fc1", 843, 838, 860, 1.0), jump("fro_norm", "fc2", 1300, 1290, 1310, 1.0));
-    List<Excursion> excursions = List.of(new Excursion(320, 400, 20),
-        new Excursion(440, 1020, 20));
+    List<Excursion> excursions = List.of(new Excursion(320, 400, 20, 7),
+        new Excursion(440, 1020, 20, 7));
     List<Transition> tr = TransitionMerger.merge(events, 50.0, e -> true, excursions);
     assertEquals(List.of(600L, 1300L), tr.stream().map(Transition::step).toList(), tr.toString());
     assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
