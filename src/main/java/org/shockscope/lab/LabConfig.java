@@ -110,10 +110,27 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
         return s;
       }
     }
+    return defaultSpec(f);
+  }
+
+  /**
+   * The default specification of {@code f}: that of {@link #defaults()}, or for the
+   * transformer families, which the default sweep leaves out (they train for seconds to
+   * minutes per run; {@code conf/lab-transformers.json} grids them), the settings of their
+   * reference runs.
+   */
+  static FamilySpec defaultSpec(Family f) {
     for (FamilySpec s : defaults().families()) {
       if (s.family() == f) {
         return s;
       }
+    }
+    if (f == Family.INDUCTION) {
+      // src/bench/torch_induction.py's settings: Adam at 1e-3, 32 sequences of 2 x 12 tokens
+      // over 24 tokens, d_model 32, two heads
+      return new InductionSpec(new GridAxes(List.of(OptimizerKind.ADAM), List.of(1e-3),
+          List.of(), List.of(32), List.of(0.0), List.of(32), List.of(),
+          new Schedule(1500, 25, 10), 0), List.of(2), List.of(12), 24, 64, 0.02, 5);
     }
     throw new IllegalStateException("no default for family " + f);
   }

@@ -28,11 +28,14 @@ import org.shockscope.io.DType;
  *                    "test_samples": 1000,
  *                        "teacher_seed": 2},
  *    "catapult": {AXES with "lr_scales" for "lrs", "activations": ["linear", "relu"],
- *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3}}}
+ *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3},
+ *    "induction": {AXES ("widths" = d_model), "heads": [2], "spans": [12], "vocab": 24,
+ *                  "held_out": 64, "init_std": 0.02, "data_seed": 5}}}
  * AXES = "optimizers", "lrs", "momenta", "batch_sizes", "weight_decays", "widths", "seeds",
  *        "steps", "checkpoint_every", "log_every", "warmup_steps"
  * </pre>
- * Only the families listed under {@code "families"} are generated (all three when it is absent).
+ * Only the families listed under {@code "families"} are generated (deep-linear,
+ * teacher-student and catapult when it is absent).
  * A family without its own {@code "seeds"} uses the top-level ones.
  */
 public final class LabConfigJson {
@@ -107,6 +110,11 @@ public final class LabConfigJson {
           o.number("init_asymmetry", s.initAsymmetry()),
           o.integer("test_samples", s.testSamples()),
           o.longValue("teacher_seed", s.teacherSeed()));
+    } else if (d instanceof InductionSpec s) {
+      spec = new InductionSpec(axes(o, s.axes(), "lrs"), o.integers("heads", s.heads()),
+          o.integers("spans", s.spans()), o.integer("vocab", s.vocab()),
+          o.integer("held_out", s.heldOut()), o.number("init_std", s.initStd()),
+          o.longValue("data_seed", s.dataSeed()));
     } else {
       CatapultSpec s = (CatapultSpec) d;
       spec = new CatapultSpec(axes(o, s.axes(), "lr_scales"),
@@ -166,6 +174,14 @@ public final class LabConfigJson {
         x.put("init_asymmetry", s.initAsymmetry());
         x.put("test_samples", s.testSamples());
         x.put("teacher_seed", s.teacherSeed());
+      } else if (f instanceof InductionSpec s) {
+        x = axesTree(s.axes(), "lrs");
+        x.put("heads", s.heads());
+        x.put("spans", s.spans());
+        x.put("vocab", s.vocab());
+        x.put("held_out", s.heldOut());
+        x.put("init_std", s.initStd());
+        x.put("data_seed", s.dataSeed());
       } else {
         CatapultSpec s = (CatapultSpec) f;
         x = axesTree(s.axes(), "lr_scales");
