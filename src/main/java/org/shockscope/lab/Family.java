@@ -15,6 +15,9 @@ public enum Family {
   /** A two-layer attention-only causal transformer learning repeated random token spans,
    * where induction heads form in a phase change (Olsson et al. 2022). */
   INDUCTION("induction", "gpt2"),
+  /** Modular addition learned from part of its table by an embedding + MLP under AdamW,
+   * whose held-out accuracy jumps long after the training set is fitted (Power et al. 2022). */
+  GROKKING("grokking", "gpt2"),
   /** Negative control: a linear regression trained online whose per-sample loss decays
    * smoothly over decades (nothing sudden after its first steps). */
   CONTROL_DECAY("control-decay", "mlp"),
@@ -59,7 +62,7 @@ public enum Family {
       }
     }
     throw new LabException("Unknown lab family '" + label + "'; expected one of "
-        + "deep-linear, teacher-student, catapult, induction (the control-* families are made only by "
+        + "deep-linear, teacher-student, catapult, induction, grokking (the control-* families are made only by "
         + "lab --randomize)");
   }
 }

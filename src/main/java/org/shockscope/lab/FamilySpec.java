@@ -8,7 +8,7 @@ import org.shockscope.io.DType;
  * runs.
  */
 public sealed interface FamilySpec permits DeepLinearSpec, TeacherStudentSpec, CatapultSpec,
-    InductionSpec {
+    InductionSpec, GrokkingSpec {
   /** Which family. */
   Family family();
 

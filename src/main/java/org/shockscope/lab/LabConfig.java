@@ -116,7 +116,7 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
   /**
    * The default specification of {@code f}: that of {@link #defaults()}, or for the
    * transformer families, which the default sweep leaves out (they train for seconds to
-   * minutes per run; {@code conf/lab-transformers.json} grids them), the settings of their
+   * minutes per run; {@code conf/lab-induction.json} and {@code conf/lab-grokking.json} grid them), the settings of their
    * reference runs.
    */
   static FamilySpec defaultSpec(Family f) {
@@ -131,6 +131,13 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
       return new InductionSpec(new GridAxes(List.of(OptimizerKind.ADAM), List.of(1e-3),
           List.of(), List.of(32), List.of(0.0), List.of(32), List.of(),
           new Schedule(1500, 25, 10), 0), List.of(2), List.of(12), 24, 64, 0.02, 5);
+    }
+    if (f == Family.GROKKING) {
+      // p = 31 from 60% of its unordered pairs, full-batch AdamW at 3e-3 with weight decay 1:
+      // fits the training set by step ~110 and generalises around step 1400-1700
+      return new GrokkingSpec(new GridAxes(List.of(OptimizerKind.ADAMW), List.of(3e-3),
+          List.of(), List.of(0), List.of(1.0), List.of(64), List.of(),
+          new Schedule(2500, 50, 10), 0), 31, List.of(0.6), 32, 1.0, true);
     }
     throw new IllegalStateException("no default for family " + f);
   }
