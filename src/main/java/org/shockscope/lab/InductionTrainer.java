@@ -10,11 +10,11 @@ import org.shockscope.io.DType;
 
 /**
  * Trains one two-layer attention-only transformer of {@link InductionSpec} on fresh batches of
- * repeated random spans, minimising the mean next-token cross-entropy over all 2n − 1
+ * repeated random spans ({@link #repeatedSpan}), minimising the mean next-token cross-entropy over all 2n − 1
  * predicted positions, and logs that batch loss.
  *
  * <p>Truth, measured at every logging step on the held-out sequences: the repeated-half loss
- * (mean cross-entropy of the positions n … 2n − 2, whose targets are copies) falls from its
+ * (mean cross-entropy of the m − 1 positions whose targets are copies) falls from its
  * plateau (the largest value in the first {@link #PLATEAU_FRACTION} of the evaluations) to its
  * final value (median of the last {@link #FINAL_FRACTION}); when it falls by at least
  * {@link #MIN_DROP} of the plateau, the halfway crossing is a {@code jump} of {@code loss} with
@@ -22,9 +22,12 @@ import org.shockscope.io.DType;
  * phase change. Its detail gives the steps where the attention patterns formed: the
  * previous-token score (the largest, over layer-0 heads, mean attention from position t to
  * t − 1) and the induction score (the largest, over layer-1 heads, mean attention from a
- * repeated position t to t − n + 1, the token after the earlier occurrence of the current one),
- * each at its halfway crossing from its first to its final value. A diverged run has a
- * {@code divergence} row ({@link RunRecorder}).
+ * repeated position t to t − m + 1, the token after the earlier occurrence of the current one),
+ * each at its halfway crossing from its first to its final value; and the same attention
+ * from t to t − m + 1 in layer 0 (positional copy score): without span jitter every repeat
+ * sits at the same offset, and a single layer can copy by position alone; this score says
+ * when a run took that shortcut. A diverged
+ * run has a {@code divergence} row ({@link RunRecorder}).
  */
 final class InductionTrainer {
   /** Share of the evaluations, from the start, whose largest loss is the plateau. */
@@ -55,13 +58,26 @@ final class InductionTrainer {
     this.dtype = dtype;
   }
 
-  /** Fills {@code seq} (length 2n) with a uniform random span of n tokens and its repeat. */
-  static void repeatedSpan(Random rng, int vocab, int[] seq) {
+  /**
+   * Fills {@code seq} (length 2n) with random tokens ending in a span of m tokens and its
+   * repeat, m = n − j with j uniform in [0, jitter] (no draw when jitter is 0): 2n − 2m filler
+   * tokens, the span, the span again. A jitter moves the repeat's offset from sequence to
+   * sequence, so that copying needs the two-layer induction circuit rather than attention to
+   * a fixed relative position.
+   *
+   * @return m
+   */
+  static int repeatedSpan(Random rng, int vocab, int jitter, int[] seq) {
     int n = seq.length / 2;
-    for (int t = 0; t < n; t++) {
+    int m = jitter == 0 ? n : n - rng.nextInt(jitter + 1);
+    int start = seq.length - 2 * m;
+    for (int t = 0; t < start + m; t++) {
       seq[t] = rng.nextInt(vocab);
-      seq[t + n] = seq[t];
     }
+    for (int t = start + m; t < seq.length; t++) {
+      seq[t] = seq[t - m];
+    }
+    return m;
   }
 
   TrainedRun train(String runId) {
@@ -74,8 +90,9 @@ final class InductionTrainer {
     Random heldRng = SeedStreams.of(spec.dataSeed(), "induction/held-out/" + spec.vocab() + "/"
         + span);
     int[][] held = new int[spec.heldOut()][2 * span];
-    for (int[] s : held) {
-      repeatedSpan(heldRng, spec.vocab(), s);
+    int[] heldSpans = new int[held.length];
+    for (int i = 0; i < held.length; i++) {
+      heldSpans[i] = repeatedSpan(heldRng, spec.vocab(), spec.spanJitter(), held[i]);
     }
     int[][] seqs = new int[batch][2 * span];
     double[] ce = new double[len];
@@ -92,7 +109,7 @@ final class InductionTrainer {
       }
       double loss = 0;
       for (int[] s : seqs) {
-        repeatedSpan(data, spec.vocab(), s);
+        repeatedSpan(data, spec.vocab(), spec.spanJitter(), s);
         model.forward(s, len, ce);
         for (int t = 0; t < len; t++) {
           loss += ce[t];
@@ -102,7 +119,7 @@ final class InductionTrainer {
       loss *= weight;
       boolean stop = recorder.record(step, loss) || step == schedule.steps();
       if (schedule.isLog(step) || stop) {
-        evals.add(step, model, held, span, ce);
+        evals.add(step, model, held, heldSpans, ce);
       }
       if (stop) {
         break;
@@ -133,10 +150,12 @@ final class InductionTrainer {
     }
     PhaseChange prev = pattern(steps, e.previousToken());
     PhaseChange induction = pattern(steps, e.induction());
+    PhaseChange positional = pattern(steps, e.copyLayer0());
     String detail = String.format(Locale.ROOT, "repeated-half loss on %d held-out sequences "
         + "%.4f -> %.4f, halfway crossing (1/4 at %.1f, 3/4 at %.1f); previous-token score "
-        + "(layer 0) %s; induction score (layer 1) %s", spec.heldOut(), plateau, last,
-        drop.quarter(), drop.threeQuarter(), describe(prev), describe(induction));
+        + "(layer 0) %s; induction score (layer 1) %s; positional copy score (layer 0) %s",
+        spec.heldOut(), plateau, last, drop.quarter(), drop.threeQuarter(), describe(prev),
+        describe(induction), describe(positional));
     return List.of(new TruthEvent(runId, Family.INDUCTION, TruthEvent.JUMP, "loss", drop.step(),
         TruthEvent.MEASURED, drop.width(), detail));
   }
@@ -156,6 +175,7 @@ final class InductionTrainer {
         spec.axes().schedule().steps(), seed);
     p.put("n_head", heads);
     p.put("span", span);
+    p.put("span_jitter", spec.spanJitter());
     p.put("seq_len", 2 * span);
     p.put("vocab", spec.vocab());
     p.put("init_std", spec.initStd());
@@ -183,6 +203,7 @@ final class InductionTrainer {
     private final double[] repeatLoss;
     private final double[] previousToken;
     private final double[] induction;
+    private final double[] copyLayer0;
     private int size;
 
     Evaluations(int capacity) {
@@ -190,38 +211,50 @@ final class InductionTrainer {
       repeatLoss = new double[capacity];
       previousToken = new double[capacity];
       induction = new double[capacity];
+      copyLayer0 = new double[capacity];
     }
 
-    void add(int step, AttentionOnlyTransformer m, int[][] held, int n, double[] ce) {
-      int len = 2 * n - 1;
+    void add(int step, AttentionOnlyTransformer m, int[][] held, int[] spans, double[] ce) {
+      int len = held[0].length - 1;
       int h = m.heads();
       double[] prev = new double[h];
       double[] ind = new double[h];
+      double[] copy0 = new double[h];
       double loss = 0;
-      for (int[] s : held) {
+      long repeated = 0;
+      for (int i = 0; i < held.length; i++) {
+        int[] s = held[i];
+        int n = spans[i];
+        // positions whose next token is a copy: t + 1 in the repeat, after its first token
+        int first = len + 1 - n;
         m.forward(s, len, ce);
-        for (int t = n; t < len; t++) {
+        for (int t = first; t < len; t++) {
           loss += ce[t];
         }
+        repeated += len - first;
         for (int k = 0; k < h; k++) {
           for (int t = 1; t < len; t++) {
             prev[k] += m.attention(0, k, t, t - 1);
           }
-          for (int t = n; t < len; t++) {
+          for (int t = first; t < len; t++) {
             ind[k] += m.attention(1, k, t, t - n + 1);
+            copy0[k] += m.attention(0, k, t, t - n + 1);
           }
         }
       }
       double bestPrev = 0;
       double bestInd = 0;
+      double bestCopy0 = 0;
       for (int k = 0; k < h; k++) {
+        bestCopy0 = Math.max(bestCopy0, copy0[k] / repeated);
         bestPrev = Math.max(bestPrev, prev[k] / ((double) held.length * (len - 1)));
-        bestInd = Math.max(bestInd, ind[k] / ((double) held.length * (len - n)));
+        bestInd = Math.max(bestInd, ind[k] / repeated);
       }
       steps[size] = step;
-      repeatLoss[size] = loss / ((double) held.length * (len - n));
+      repeatLoss[size] = loss / repeated;
       previousToken[size] = bestPrev;
       induction[size] = bestInd;
+      copyLayer0[size] = bestCopy0;
       size++;
     }
 
@@ -239,6 +272,10 @@ final class InductionTrainer {
 
     double[] induction() {
       return java.util.Arrays.copyOf(induction, size);
+    }
+
+    double[] copyLayer0() {
+      return java.util.Arrays.copyOf(copyLayer0, size);
     }
   }
 }

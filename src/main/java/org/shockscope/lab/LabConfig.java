@@ -130,7 +130,7 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
       // over 24 tokens, d_model 32, two heads
       return new InductionSpec(new GridAxes(List.of(OptimizerKind.ADAM), List.of(1e-3),
           List.of(), List.of(32), List.of(0.0), List.of(32), List.of(),
-          new Schedule(1500, 25, 10), 0), List.of(2), List.of(12), 24, 64, 0.02, 5);
+          new Schedule(1500, 25, 10), 0), List.of(2), List.of(12), 0, 24, 64, 0.02, 5);
     }
     if (f == Family.GROKKING) {
       // p = 31 from 60% of its unordered pairs, full-batch AdamW at 3e-3 with weight decay 1:

@@ -29,7 +29,8 @@ import org.shockscope.io.DType;
  *                        "teacher_seed": 2},
  *    "catapult": {AXES with "lr_scales" for "lrs", "activations": ["linear", "relu"],
  *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3},
- *    "induction": {AXES ("widths" = d_model), "heads": [2], "spans": [12], "vocab": 24,
+ *    "induction": {AXES ("widths" = d_model), "heads": [2], "spans": [12], "span_jitter": 0,
+ *                  "vocab": 24,
  *                  "held_out": 64, "init_std": 0.02, "data_seed": 5},
  *    "grokking": {AXES ("widths" = MLP width, "batch_sizes" 0 = full batch), "modulus": 31,
  *                 "train_fractions": [0.5], "embed_dim": 32, "init_scale": 1.0,
@@ -115,7 +116,8 @@ public final class LabConfigJson {
           o.longValue("teacher_seed", s.teacherSeed()));
     } else if (d instanceof InductionSpec s) {
       spec = new InductionSpec(axes(o, s.axes(), "lrs"), o.integers("heads", s.heads()),
-          o.integers("spans", s.spans()), o.integer("vocab", s.vocab()),
+          o.integers("spans", s.spans()), o.integer("span_jitter", s.spanJitter()),
+          o.integer("vocab", s.vocab()),
           o.integer("held_out", s.heldOut()), o.number("init_std", s.initStd()),
           o.longValue("data_seed", s.dataSeed()));
     } else if (d instanceof GrokkingSpec s) {
@@ -186,6 +188,7 @@ public final class LabConfigJson {
         x = axesTree(s.axes(), "lrs");
         x.put("heads", s.heads());
         x.put("spans", s.spans());
+        x.put("span_jitter", s.spanJitter());
         x.put("vocab", s.vocab());
         x.put("held_out", s.heldOut());
         x.put("init_std", s.initStd());
