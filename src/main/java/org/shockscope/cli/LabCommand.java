@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "Trains small networks for real (deep linear, teacher-student, catapult "
-        + "learning-rate grids) and writes the sweep in the native, Hugging Face and MLflow "
+        + "learning-rate grids; induction-head and grokking transformers with "
+        + "conf/lab-induction*.json, conf/lab-grokking*.json) and writes the sweep in the native, Hugging Face and MLflow "
         + "layouts plus truth.csv, the transitions they are known to go through.")
 public final class LabCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -42,7 +43,9 @@ public final class LabCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--families", split = ",",
-      description = "Families to generate: deep-linear, teacher-student, catapult.")
+      description = "Families to generate: deep-linear, teacher-student, catapult, induction, "
+          + "grokking (the last two are not in the default sweep: they take their settings "
+          + "from --config, else the built-in reference settings).")
   List<String> families;
 
   @Option(names = "--seeds", split = ",", description = "Seeds for every family.")

@@ -15,10 +15,9 @@ import org.shockscope.io.DType;
  *
  * <p>Truth, measured at every logging step on the held-out sequences: the repeated-half loss
  * (mean cross-entropy of the m − 1 positions whose targets are copies) falls from its
- * plateau (the largest value in the first {@link #PLATEAU_FRACTION} of the evaluations) to its
- * final value (median of the last {@link #FINAL_FRACTION}); when it falls by at least
- * {@link #MIN_DROP} of the plateau, the halfway crossing is a {@code jump} of {@code loss} with
- * the tanh width from the 1/4 and 3/4 crossings ({@link PhaseChange}) — Olsson et al. (2022)'s
+ * plateau (its value at initialisation, about ln V) to its final value (median of the last
+ * {@link #FINAL_FRACTION}); when it falls by at least {@link #MIN_DROP} of the plateau, the
+ * halfway crossing is a {@code jump} of {@code loss} with the tanh width from the 1/4 and 3/4 crossings ({@link PhaseChange}) — Olsson et al. (2022)'s
  * phase change. Its detail gives the steps where the attention patterns formed: the
  * previous-token score (the largest, over layer-0 heads, mean attention from position t to
  * t − 1) and the induction score (the largest, over layer-1 heads, mean attention from a
@@ -30,8 +29,6 @@ import org.shockscope.io.DType;
  * run has a {@code divergence} row ({@link RunRecorder}).
  */
 final class InductionTrainer {
-  /** Share of the evaluations, from the start, whose largest loss is the plateau. */
-  static final double PLATEAU_FRACTION = 0.1;
   /** Share of the evaluations, at the end, whose median is the final value. */
   static final double FINAL_FRACTION = 0.05;
   /** Smallest fall of the repeated-half loss, as a fraction of its plateau, that counts as
@@ -135,11 +132,9 @@ final class InductionTrainer {
   private List<TruthEvent> truth(String runId, Evaluations e) {
     int[] steps = e.steps();
     double[] loss = e.repeatLoss();
-    int head = Math.max(1, (int) Math.round(loss.length * PLATEAU_FRACTION));
-    double plateau = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < head; i++) {
-      plateau = Math.max(plateau, loss[i]);
-    }
+    // the level at initialisation, ln V for near-uniform outputs: a maximum over the first
+    // evaluations would take an early loss spike (large learning rates) for the plateau
+    double plateau = loss[0];
     double last = PhaseChange.tailMedian(loss, FINAL_FRACTION);
     if (!(plateau - last >= MIN_DROP * plateau)) {
       return List.of();
