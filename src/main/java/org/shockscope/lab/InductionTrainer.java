@@ -17,8 +17,8 @@ import org.shockscope.io.DType;
  * (mean cross-entropy of the m − 1 positions whose targets are copies) falls from its
  * plateau (its value at initialisation, about ln V) to its final value (median of the last
  * {@link #FINAL_FRACTION}); when it falls by at least {@link #MIN_DROP} of the plateau, the
- * halfway crossing is a {@code jump} of {@code loss} with the tanh width from the 1/4 and 3/4 crossings ({@link PhaseChange}) — Olsson et al. (2022)'s
- * phase change. Its detail gives the steps where the attention patterns formed: the
+ * halfway crossing is a {@code jump} of {@code loss} with the tanh width from the 1/4 and 3/4
+ * crossings ({@link PhaseChange}) — Olsson et al. (2022)'s phase change. Its detail gives the steps where the attention patterns formed: the
  * previous-token score (the largest, over layer-0 heads, mean attention from position t to
  * t − 1) and the induction score (the largest, over layer-1 heads, mean attention from a
  * repeated position t to t − m + 1, the token after the earlier occurrence of the current one),
