@@ -52,7 +52,8 @@ public final class LabCommand implements Callable<Integer> {
   List<Long> seeds;
 
   @Option(names = "--lrs", split = ",",
-      description = "Learning rates of the deep-linear and teacher-student families.")
+      description = "Learning rates of every family but catapult (deep-linear, "
+          + "teacher-student, induction, grokking).")
   List<Double> lrs;
 
   @Option(names = "--lr-scales", split = ",",
@@ -78,6 +79,11 @@ public final class LabCommand implements Callable<Integer> {
 
   @Option(names = "--name", description = "Sweep name.")
   String name;
+
+  @Option(names = "--without-held-out-metrics",
+      description = "Grokking runs do not write val_loss and val_accuracy (truth unchanged), so "
+          + "the transition has to be found in the weights.")
+  boolean withoutHeldOutMetrics;
 
   @Option(names = "--randomize", paramLabel = "N",
       description = "Train N runs whose family and regime are drawn at random (run length "
@@ -153,6 +159,9 @@ public final class LabCommand implements Callable<Integer> {
     }
     if (lrScales != null) {
       c = c.withLrScales(lrScales);
+    }
+    if (withoutHeldOutMetrics) {
+      c = c.withoutHeldOutMetrics();
     }
     if (optimizers != null) {
       List<OptimizerKind> ks = new ArrayList<>();

@@ -178,10 +178,23 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
         new ArrayList<>(chosen.values()));
   }
 
-  /** Other learning rates for the deep-linear and teacher-student families. */
+  /** Other learning rates for every family but catapult (whose rates are multiples). */
   public LabConfig withLrs(List<Double> v) {
     return new LabConfig(name, seeds, dtype, layouts, nativeFormat, hfShards,
-        mapAxes(families, a -> a.withLrs(v), Set.of(Family.DEEP_LINEAR, Family.TEACHER_STUDENT)));
+        mapAxes(families, a -> a.withLrs(v), Set.of(Family.DEEP_LINEAR, Family.TEACHER_STUDENT,
+            Family.INDUCTION, Family.GROKKING)));
+  }
+
+  /**
+   * The grokking family (when present) keeps its held-out metrics out of the written sweep,
+   * so that its transition has to be found in the weights; truth is unchanged.
+   */
+  public LabConfig withoutHeldOutMetrics() {
+    List<FamilySpec> out = new ArrayList<>();
+    for (FamilySpec s : families) {
+      out.add(s instanceof GrokkingSpec g ? g.withHeldOutMetrics(false) : s);
+    }
+    return new LabConfig(name, seeds, dtype, layouts, nativeFormat, hfShards, out);
   }
 
   /** Other learning-rate multiples of 1/λ₀ for the catapult family. */
