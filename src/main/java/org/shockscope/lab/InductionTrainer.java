@@ -162,7 +162,8 @@ final class InductionTrainer {
 
   private static String describe(PhaseChange p) {
     return p == null ? "did not move" : String.format(Locale.ROOT,
-        "%.3f -> %.3f, formed at step %.1f (width %.1f)", p.from(), p.to(), p.step(), p.width());
+        "%.3f -> %.3f, %s halfway at step %.1f (width %.1f)", p.from(), p.to(),
+        p.to() > p.from() ? "formed" : "fell", p.step(), p.width());
   }
 
   private Map<String, Object> params() {

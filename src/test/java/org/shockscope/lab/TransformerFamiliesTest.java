@@ -26,7 +26,7 @@ class TransformerFamiliesTest {
   /** The induction (layer 1) and positional copy (layer 0) scores: final value, formed at. */
   private static final Pattern COPY = Pattern.compile(
       "(?:induction|positional copy) score \\(layer [01]\\) [0-9.]+ -> ([0-9.]+), "
-      + "formed at step ([0-9.]+)");
+      + "formed halfway at step ([0-9.]+)");
 
   @TempDir
   Path dir;
