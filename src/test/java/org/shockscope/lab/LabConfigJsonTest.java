@@ -64,7 +64,7 @@ class LabConfigJsonTest {
       String json = SweepFiles.JSON.writeValueAsString(LabConfigJson.toTree(c));
       assertEquals(c, LabConfigJson.parse(json, f), f);
     }
-    assertEquals(135, LabConfigJson.read(Path.of("conf/lab-induction.json")).plan().size());
+    assertEquals(162, LabConfigJson.read(Path.of("conf/lab-induction.json")).plan().size());
     assertEquals(72, LabConfigJson.read(Path.of("conf/lab-grokking.json")).plan().size());
     List<PlannedRun> induction = LabConfigJson.read(Path.of("conf/lab-induction-demo.json"))
         .plan();
