@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true,
     description = "Trains small networks for real (deep linear, teacher-student, catapult "
-        + "learning-rate grids) and writes the sweep in the native, Hugging Face and MLflow "
+        + "learning-rate grids; induction-head and grokking transformers with "
+        + "conf/lab-induction*.json, conf/lab-grokking*.json) and writes the sweep in the native, Hugging Face and MLflow "
         + "layouts plus truth.csv, the transitions they are known to go through.")
 public final class LabCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -42,14 +43,17 @@ public final class LabCommand implements Callable<Integer> {
   Path config;
 
   @Option(names = "--families", split = ",",
-      description = "Families to generate: deep-linear, teacher-student, catapult.")
+      description = "Families to generate: deep-linear, teacher-student, catapult, induction, "
+          + "grokking (the last two are not in the default sweep: they take their settings "
+          + "from --config, else the built-in reference settings).")
   List<String> families;
 
   @Option(names = "--seeds", split = ",", description = "Seeds for every family.")
   List<Long> seeds;
 
   @Option(names = "--lrs", split = ",",
-      description = "Learning rates of the deep-linear and teacher-student families.")
+      description = "Learning rates of every family but catapult (deep-linear, "
+          + "teacher-student, induction, grokking).")
   List<Double> lrs;
 
   @Option(names = "--lr-scales", split = ",",
@@ -75,6 +79,11 @@ public final class LabCommand implements Callable<Integer> {
 
   @Option(names = "--name", description = "Sweep name.")
   String name;
+
+  @Option(names = "--without-held-out-metrics",
+      description = "Grokking runs do not write val_loss and val_accuracy (truth unchanged), so "
+          + "the transition has to be found in the weights.")
+  boolean withoutHeldOutMetrics;
 
   @Option(names = "--randomize", paramLabel = "N",
       description = "Train N runs whose family and regime are drawn at random (run length "
@@ -150,6 +159,9 @@ public final class LabCommand implements Callable<Integer> {
     }
     if (lrScales != null) {
       c = c.withLrScales(lrScales);
+    }
+    if (withoutHeldOutMetrics) {
+      c = c.withoutHeldOutMetrics();
     }
     if (optimizers != null) {
       List<OptimizerKind> ks = new ArrayList<>();

@@ -78,6 +78,17 @@ final class ConfigObject {
     return v.longValue();
   }
 
+  boolean bool(String key, boolean def) {
+    JsonNode v = take(key);
+    if (v == null) {
+      return def;
+    }
+    if (!v.isBoolean()) {
+      throw bad(key, v, "true or false");
+    }
+    return v.booleanValue();
+  }
+
   double number(String key, double def) {
     JsonNode v = take(key);
     if (v == null) {

@@ -12,6 +12,12 @@ public enum Family {
   /** A wide two-layer network under full-batch GD over a learning-rate grid around 2/λ₀
    * (Lewkowycz et al. 2020). */
   CATAPULT("catapult", "mlp"),
+  /** A two-layer attention-only causal transformer learning repeated random token spans,
+   * where induction heads form in a phase change (Olsson et al. 2022). */
+  INDUCTION("induction", "gpt2"),
+  /** Modular addition learned from part of its table by an embedding + MLP under AdamW,
+   * whose held-out accuracy jumps long after the training set is fitted (Power et al. 2022). */
+  GROKKING("grokking", "gpt2"),
   /** Negative control: a linear regression trained online whose per-sample loss decays
    * smoothly over decades (nothing sudden after its first steps). */
   CONTROL_DECAY("control-decay", "mlp"),
@@ -37,7 +43,8 @@ public enum Family {
     return label;
   }
 
-  /** The SPEC §3 structure preset of the family's tensors ({@code deep-linear} or {@code mlp}). */
+  /** The SPEC §3 structure preset of the family's tensors ({@code deep-linear}, {@code mlp} or
+   * {@code gpt2}). */
   public String preset() {
     return preset;
   }
@@ -55,7 +62,7 @@ public enum Family {
       }
     }
     throw new LabException("Unknown lab family '" + label + "'; expected one of "
-        + "deep-linear, teacher-student, catapult (the control-* families are made only by "
+        + "deep-linear, teacher-student, catapult, induction, grokking (the control-* families are made only by "
         + "lab --randomize)");
   }
 }

@@ -7,7 +7,8 @@ import org.shockscope.io.DType;
  * The configuration of one network family: its task, its grid axes, and how it expands into
  * runs.
  */
-public sealed interface FamilySpec permits DeepLinearSpec, TeacherStudentSpec, CatapultSpec {
+public sealed interface FamilySpec permits DeepLinearSpec, TeacherStudentSpec, CatapultSpec,
+    InductionSpec, GrokkingSpec {
   /** Which family. */
   Family family();
 

@@ -14,7 +14,8 @@ import org.shockscope.io.Tensor;
  * {@code <run>/checkpoint-<N>/model.safetensors} (or {@code model-0000k-of-0000n.safetensors}
  * shards with {@code model.safetensors.index.json}) and {@code config.json}, the run's
  * {@code config.json} and {@code trainer_state.json} (whose {@code log_history} holds
- * {@code {"loss", "step"}} entries; also copied into the last checkpoint, as the Trainer saves
+ * {@code {"loss", "step"}} entries, with any extra metrics in the same entry; also copied
+ * into the last checkpoint, as the Trainer saves
  * it there), and — since the Trainer's own {@code training_args.bin} is a pickle — the
  * hyperparameters in {@code hf/runs.csv} and {@code <run>/params.json}. JSON keys are sorted,
  * as {@code transformers} writes them.
@@ -83,6 +84,9 @@ final class HfLayoutWriter implements LayoutWriter {
       Map<String, Object> e = new TreeMap<>();
       e.put("loss", m.values()[i]);
       e.put("step", m.steps()[i]);
+      for (Map.Entry<String, StepSeries> x : run.extraMetrics().entrySet()) {
+        e.put(x.getKey(), x.getValue().values()[i]);
+      }
       history.add(e);
     }
     Schedule s = run.schedule();

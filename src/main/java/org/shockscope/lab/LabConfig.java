@@ -110,10 +110,34 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
         return s;
       }
     }
+    return defaultSpec(f);
+  }
+
+  /**
+   * The default specification of {@code f}: that of {@link #defaults()}, or for the
+   * transformer families, which the default sweep leaves out (they train for seconds to
+   * minutes per run; {@code conf/lab-induction.json} and {@code conf/lab-grokking.json} grid them), the settings of their
+   * reference runs.
+   */
+  static FamilySpec defaultSpec(Family f) {
     for (FamilySpec s : defaults().families()) {
       if (s.family() == f) {
         return s;
       }
+    }
+    if (f == Family.INDUCTION) {
+      // src/bench/torch_induction.py's settings: Adam at 1e-3, 32 sequences of 2 x 12 tokens
+      // over 24 tokens, d_model 32, two heads
+      return new InductionSpec(new GridAxes(List.of(OptimizerKind.ADAM), List.of(1e-3),
+          List.of(), List.of(32), List.of(0.0), List.of(32), List.of(),
+          new Schedule(1500, 25, 10), 0), List.of(2), List.of(12), 0, 24, 64, 0.02, 5);
+    }
+    if (f == Family.GROKKING) {
+      // p = 31 from 60% of its unordered pairs, full-batch AdamW at 3e-3 with weight decay 1:
+      // fits the training set by step ~110 and generalises around step 1400-1700
+      return new GrokkingSpec(new GridAxes(List.of(OptimizerKind.ADAMW), List.of(3e-3),
+          List.of(), List.of(0), List.of(1.0), List.of(64), List.of(),
+          new Schedule(2500, 50, 10), 0), 31, List.of(0.6), 32, 1.0, true);
     }
     throw new IllegalStateException("no default for family " + f);
   }
@@ -154,10 +178,23 @@ public record LabConfig(String name, List<Long> seeds, DType dtype, List<Layout>
         new ArrayList<>(chosen.values()));
   }
 
-  /** Other learning rates for the deep-linear and teacher-student families. */
+  /** Other learning rates for every family but catapult (whose rates are multiples). */
   public LabConfig withLrs(List<Double> v) {
     return new LabConfig(name, seeds, dtype, layouts, nativeFormat, hfShards,
-        mapAxes(families, a -> a.withLrs(v), Set.of(Family.DEEP_LINEAR, Family.TEACHER_STUDENT)));
+        mapAxes(families, a -> a.withLrs(v), Set.of(Family.DEEP_LINEAR, Family.TEACHER_STUDENT,
+            Family.INDUCTION, Family.GROKKING)));
+  }
+
+  /**
+   * The grokking family (when present) keeps its held-out metrics out of the written sweep,
+   * so that its transition has to be found in the weights; truth is unchanged.
+   */
+  public LabConfig withoutHeldOutMetrics() {
+    List<FamilySpec> out = new ArrayList<>();
+    for (FamilySpec s : families) {
+      out.add(s instanceof GrokkingSpec g ? g.withHeldOutMetrics(false) : s);
+    }
+    return new LabConfig(name, seeds, dtype, layouts, nativeFormat, hfShards, out);
   }
 
   /** Other learning-rate multiples of 1/λ₀ for the catapult family. */

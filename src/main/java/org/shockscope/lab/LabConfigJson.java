@@ -28,11 +28,18 @@ import org.shockscope.io.DType;
  *                    "test_samples": 1000,
  *                        "teacher_seed": 2},
  *    "catapult": {AXES with "lr_scales" for "lrs", "activations": ["linear", "relu"],
- *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3}}}
+ *                 "input_dim": 8, "samples": 16, "teacher_width": 4, "teacher_seed": 3},
+ *    "induction": {AXES ("widths" = d_model), "heads": [2], "spans": [12], "span_jitter": 0,
+ *                  "vocab": 24,
+ *                  "held_out": 64, "init_std": 0.02, "data_seed": 5},
+ *    "grokking": {AXES ("widths" = MLP width, "batch_sizes" 0 = full batch), "modulus": 31,
+ *                 "train_fractions": [0.5], "embed_dim": 32, "init_scale": 1.0,
+ *                 "held_out_metrics": true}}}
  * AXES = "optimizers", "lrs", "momenta", "batch_sizes", "weight_decays", "widths", "seeds",
  *        "steps", "checkpoint_every", "log_every", "warmup_steps"
  * </pre>
- * Only the families listed under {@code "families"} are generated (all three when it is absent).
+ * Only the families listed under {@code "families"} are generated (deep-linear,
+ * teacher-student and catapult when it is absent).
  * A family without its own {@code "seeds"} uses the top-level ones.
  */
 public final class LabConfigJson {
@@ -107,6 +114,17 @@ public final class LabConfigJson {
           o.number("init_asymmetry", s.initAsymmetry()),
           o.integer("test_samples", s.testSamples()),
           o.longValue("teacher_seed", s.teacherSeed()));
+    } else if (d instanceof InductionSpec s) {
+      spec = new InductionSpec(axes(o, s.axes(), "lrs"), o.integers("heads", s.heads()),
+          o.integers("spans", s.spans()), o.integer("span_jitter", s.spanJitter()),
+          o.integer("vocab", s.vocab()),
+          o.integer("held_out", s.heldOut()), o.number("init_std", s.initStd()),
+          o.longValue("data_seed", s.dataSeed()));
+    } else if (d instanceof GrokkingSpec s) {
+      spec = new GrokkingSpec(axes(o, s.axes(), "lrs"), o.integer("modulus", s.modulus()),
+          o.numbers("train_fractions", s.trainFractions()),
+          o.integer("embed_dim", s.embedDim()), o.number("init_scale", s.initScale()),
+          o.bool("held_out_metrics", s.heldOutMetrics()));
     } else {
       CatapultSpec s = (CatapultSpec) d;
       spec = new CatapultSpec(axes(o, s.axes(), "lr_scales"),
@@ -166,6 +184,22 @@ public final class LabConfigJson {
         x.put("init_asymmetry", s.initAsymmetry());
         x.put("test_samples", s.testSamples());
         x.put("teacher_seed", s.teacherSeed());
+      } else if (f instanceof InductionSpec s) {
+        x = axesTree(s.axes(), "lrs");
+        x.put("heads", s.heads());
+        x.put("spans", s.spans());
+        x.put("span_jitter", s.spanJitter());
+        x.put("vocab", s.vocab());
+        x.put("held_out", s.heldOut());
+        x.put("init_std", s.initStd());
+        x.put("data_seed", s.dataSeed());
+      } else if (f instanceof GrokkingSpec s) {
+        x = axesTree(s.axes(), "lrs");
+        x.put("modulus", s.modulus());
+        x.put("train_fractions", s.trainFractions());
+        x.put("embed_dim", s.embedDim());
+        x.put("init_scale", s.initScale());
+        x.put("held_out_metrics", s.heldOutMetrics());
       } else {
         CatapultSpec s = (CatapultSpec) f;
         x = axesTree(s.axes(), "lr_scales");

@@ -9,7 +9,8 @@ import java.util.UUID;
 /**
  * SPEC §3 (c), an MLflow file store: {@code mlruns/1/meta.yaml} for one experiment named after
  * the sweep, and per run {@code mlruns/1/<run_uuid>/} with {@code meta.yaml},
- * {@code params/<key>} (the value, no newline), {@code metrics/loss} (lines
+ * {@code params/<key>} (the value, no newline), {@code metrics/loss} and one file per extra
+ * metric (lines
  * {@code <timestamp_ms> <value> <step>}, non-finite values as Python writes them),
  * {@code tags/mlflow.runName} (the run id) and
  * {@code artifacts/checkpoints/step_<N>.safetensors}. Run uuids are name-based (RFC 4122
@@ -37,6 +38,16 @@ final class MlflowLayoutWriter implements LayoutWriter {
         .getBytes(StandardCharsets.UTF_8)).toString().replace("-", "");
   }
 
+  private static void metric(Path dir, String name, StepSeries m, long start)
+      throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < m.size(); i++) {
+      text.append(start + m.steps()[i]).append(' ').append(NumberText.metric(m.values()[i]))
+          .append(' ').append(m.steps()[i]).append('\n');
+    }
+    SweepFiles.text(dir.resolve("metrics").resolve(name), text.toString());
+  }
+
   @Override
   public void write(int index, TrainedRun run) throws IOException {
     String uuid = runUuid(config.name(), run.runId());
@@ -45,13 +56,10 @@ final class MlflowLayoutWriter implements LayoutWriter {
     for (Map.Entry<String, Object> e : run.params().entrySet()) {
       SweepFiles.text(dir.resolve("params").resolve(e.getKey()), NumberText.param(e.getValue()));
     }
-    StringBuilder loss = new StringBuilder();
-    StepSeries m = run.metrics();
-    for (int i = 0; i < m.size(); i++) {
-      loss.append(start + m.steps()[i]).append(' ').append(NumberText.metric(m.values()[i]))
-          .append(' ').append(m.steps()[i]).append('\n');
+    metric(dir, "loss", run.metrics(), start);
+    for (Map.Entry<String, StepSeries> e : run.extraMetrics().entrySet()) {
+      metric(dir, e.getKey(), e.getValue(), start);
     }
-    SweepFiles.text(dir.resolve("metrics").resolve("loss"), loss.toString());
     SweepFiles.text(dir.resolve("tags").resolve("mlflow.runName"), run.runId());
     SweepFiles.text(dir.resolve("tags").resolve("mlflow.user"), "shockscope");
     for (Checkpoint c : run.checkpoints()) {

@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * SPEC §3 (a): {@code native/sweep.json}, {@code native/runs.csv}, and per run
- * {@code <run_id>/params.json}, {@code <run_id>/metrics.csv} (wide: {@code step,loss}) and
+ * {@code <run_id>/params.json}, {@code <run_id>/metrics.csv} (wide: {@code step,loss} and any extra metrics) and
  * {@code <run_id>/checkpoints/step_<N>.safetensors} (or {@code .npz}, per
  * {@link NativeFormat}).
  */
@@ -36,11 +36,19 @@ final class NativeLayoutWriter implements LayoutWriter {
     manifest.add(run);
     RunManifest.writeParams(dir, run);
     StepSeries m = run.metrics();
+    List<String> header = new ArrayList<>(List.of("step", "loss"));
+    header.addAll(run.extraMetrics().keySet());
     List<List<String>> rows = new ArrayList<>(m.size());
     for (int i = 0; i < m.size(); i++) {
-      rows.add(List.of(Integer.toString(m.steps()[i]), NumberText.metric(m.values()[i])));
+      List<String> row = new ArrayList<>(header.size());
+      row.add(Integer.toString(m.steps()[i]));
+      row.add(NumberText.metric(m.values()[i]));
+      for (StepSeries x : run.extraMetrics().values()) {
+        row.add(NumberText.metric(x.values()[i]));
+      }
+      rows.add(row);
     }
-    SweepFiles.csv(dir.resolve("metrics.csv"), List.of("step", "loss"), rows);
+    SweepFiles.csv(dir.resolve("metrics.csv"), header, rows);
     boolean npz = config.nativeFormat().npz(index);
     for (Checkpoint c : run.checkpoints()) {
       Path file = dir.resolve("checkpoints").resolve("step_" + c.step()

@@ -124,6 +124,9 @@ public final class RandomizedLab {
       case CONTROL_DECAY, CONTROL_PLATEAU -> regression(id, f, rng, seed, dtype, regime);
       case CONTROL_RANDOM_WALK -> randomWalk(id, rng, seed, dtype, regime);
       case CONTROL_DRIFT -> drift(id, rng, seed, dtype, regime);
+      // never drawn by family(u): the transformer families are gridded, not randomized
+      case INDUCTION, GROKKING -> throw new IllegalStateException("family " + f.label()
+          + " is not randomized");
     };
     Map<String, Object> p = new LinkedHashMap<>(run.params());
     p.put("model", f.label());

@@ -17,17 +17,40 @@ import java.util.Map;
  * @param divergenceStep the step training stopped at on divergence, or -1
  * @param schedule       the run's schedule
  * @param stepsPerEpoch  updates per pass over the data (1 for online training)
+ * @param extraMetrics   further logged metrics by name (held-out {@code val_loss},
+ *                       {@code val_accuracy}, ...), each at exactly the steps of
+ *                       {@code metrics}; empty for families that log only the loss
  */
 public record TrainedRun(String runId, Family family, Map<String, Object> params,
                          Map<String, Object> modelConfig, StepSeries metrics,
                          List<Checkpoint> checkpoints, List<TruthEvent> truth,
-                         int divergenceStep, Schedule schedule, int stepsPerEpoch) {
+                         int divergenceStep, Schedule schedule, int stepsPerEpoch,
+                         Map<String, StepSeries> extraMetrics) {
   public TrainedRun {
     params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
     modelConfig = java.util.Collections.unmodifiableMap(
         new java.util.LinkedHashMap<>(modelConfig));
     checkpoints = List.copyOf(checkpoints);
     truth = List.copyOf(truth);
+    extraMetrics = java.util.Collections.unmodifiableMap(
+        new java.util.LinkedHashMap<>(extraMetrics));
+    for (Map.Entry<String, StepSeries> e : extraMetrics.entrySet()) {
+      if (e.getKey().equals("loss") || e.getKey().equals("step")
+          || !java.util.Arrays.equals(e.getValue().steps(), metrics.steps())) {
+        throw new IllegalArgumentException("run " + runId + ": extra metric '" + e.getKey()
+            + "' must not be named loss or step and must be logged at the loss's "
+            + metrics.size() + " steps, got " + e.getValue().size());
+      }
+    }
+  }
+
+  /** A run that logs only its loss. */
+  public TrainedRun(String runId, Family family, Map<String, Object> params,
+                    Map<String, Object> modelConfig, StepSeries metrics,
+                    List<Checkpoint> checkpoints, List<TruthEvent> truth, int divergenceStep,
+                    Schedule schedule, int stepsPerEpoch) {
+    this(runId, family, params, modelConfig, metrics, checkpoints, truth, divergenceStep,
+        schedule, stepsPerEpoch, Map.of());
   }
 
   /** The last step training reached. */

@@ -50,6 +50,24 @@ class LabCommandTest {
   }
 
   @Test
+  void transformerFamiliesTrainFromTheCommandLineAndCanWithholdHeldOutMetrics() throws Exception {
+    Path conf = dir.resolve("grok.json");
+    Files.writeString(conf, "{\"families\": {\"grokking\": {\"steps\": 100,"
+        + " \"checkpoint_every\": 50}, \"induction\": {}}}");
+    Path out = dir.resolve("grok");
+    StringWriter o = new StringWriter();
+    StringWriter e = new StringWriter();
+    assertEquals(0, run(o, e, "lab", "--out", out.toString(), "--config", conf.toString(),
+        "--families", "grokking", "--seeds", "3", "--lrs", "0.01", "--layouts", "native",
+        "--dtype", "F64", "--without-held-out-metrics"), e.toString());
+    assertTrue(o.toString().contains("grokking         1 runs"), o.toString());
+    Path run = out.resolve("native")
+        .resolve("grokking_adamw_lr0.01_b298_wd1_w64_L2_frac0.6_relu_s3");
+    assertEquals("step,loss", Files.readAllLines(run.resolve("metrics.csv")).get(0));
+    assertTrue(Files.readString(run.resolve("params.json")).contains("\"held_out_metrics\""));
+  }
+
+  @Test
   void badOptionValuesAreUsageErrorsNamingTheValue() {
     StringWriter e = new StringWriter();
     assertEquals(2, run(new StringWriter(), e, "lab", "--out", dir.toString(),

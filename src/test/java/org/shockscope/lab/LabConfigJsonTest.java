@@ -55,4 +55,45 @@ class LabConfigJsonTest {
     assertTrue(e.getMessage().contains("init_scale u0 must be in (0, min s_k / 2 = 0.5)"),
         e.getMessage());
   }
+
+  @Test
+  void transformerConfFilesRoundTripAndTheirDemosAreSmall() throws Exception {
+    for (String f : List.of("lab-induction", "lab-induction-demo", "lab-grokking",
+        "lab-grokking-demo")) {
+      LabConfig c = LabConfigJson.read(Path.of("conf/" + f + ".json"));
+      String json = SweepFiles.JSON.writeValueAsString(LabConfigJson.toTree(c));
+      assertEquals(c, LabConfigJson.parse(json, f), f);
+    }
+    assertEquals(162, LabConfigJson.read(Path.of("conf/lab-induction.json")).plan().size());
+    assertEquals(72, LabConfigJson.read(Path.of("conf/lab-grokking.json")).plan().size());
+    List<PlannedRun> induction = LabConfigJson.read(Path.of("conf/lab-induction-demo.json"))
+        .plan();
+    assertEquals(4, induction.size());
+    assertEquals("induction_adam_lr0.003_b32_wd0_w32_L2_h2_span12_s0", induction.get(0).runId());
+    List<PlannedRun> grokking = LabConfigJson.read(Path.of("conf/lab-grokking-demo.json"))
+        .plan();
+    assertEquals(8, grokking.size());
+    // 60% of the 31·32/2 = 496 unordered pairs, full batch
+    assertEquals("grokking_adamw_lr0.003_b298_wd1_w64_L2_frac0.6_relu_s0",
+        grokking.get(0).runId());
+  }
+
+  @Test
+  void transformerFamiliesRefuseBadShapesNamingThem() {
+    LabException e = assertThrows(LabException.class, () -> LabConfigJson.parse(
+        "{\"families\": {\"induction\": {\"widths\": [30], \"heads\": [4]}}}", "f.json"));
+    assertEquals("induction: heads 4 must be >= 1 and divide d_model (widths) 30",
+        e.getMessage());
+    e = assertThrows(LabException.class, () -> LabConfigJson.parse(
+        "{\"families\": {\"grokking\": {\"train_fractions\": [1.0]}}}", "f.json"));
+    assertEquals("grokking: train fraction must be in (0, 1) and leave pairs on both sides of "
+        + "the split, got 1.0 of 496 unordered pairs", e.getMessage());
+    e = assertThrows(LabException.class, () -> LabConfigJson.parse(
+        "{\"families\": {\"grokking\": {\"held_out_metrics\": 0}}}", "f.json"));
+    assertEquals("f.json.families.grokking.held_out_metrics: expected true or false, got 0",
+        e.getMessage());
+    e = assertThrows(LabException.class, () -> LabConfigJson.parse(
+        "{\"families\": {\"induction\": {\"optimizers\": [\"gd\"]}}}", "f.json").plan());
+    assertTrue(e.getMessage().startsWith("induction trains online"), e.getMessage());
+  }
 }

@@ -34,6 +34,30 @@ class LabDeterminismTest {
   }
 
   @Test
+  void transformerFamiliesWriteSameBytesAndOtherSeedsOtherWeights() throws Exception {
+    LabConfig c = LabConfigJson.parse("""
+        {"name": "tiny-transformers", "seeds": [0], "hf_shards": 2,
+         "families": {
+           "induction": {"batch_sizes": [4], "widths": [8], "spans": [4], "span_jitter": 1,
+                         "vocab": 6, "held_out": 4, "steps": 30, "checkpoint_every": 10,
+                         "log_every": 5},
+           "grokking": {"modulus": 7, "embed_dim": 4, "widths": [8], "batch_sizes": [8],
+                        "steps": 30, "checkpoint_every": 10, "log_every": 5}}}
+        """, "LabDeterminismTest");
+    Lab.generate(c, dir);
+    Map<String, String> first = digests(dir);
+    Lab.regenerate(c, dir);
+    assertEquals(first, digests(dir));
+    for (PlannedRun p : c.plan()) {
+      TrainedRun a = p.train();
+      TrainedRun b = c.withSeeds(List.of(7L)).plan().stream()
+          .filter(q -> q.family() == p.family()).findFirst().orElseThrow().train();
+      assertNotEquals(java.util.Arrays.toString(a.checkpoints().get(1).tensors().get(0).data()),
+          java.util.Arrays.toString(b.checkpoints().get(1).tensors().get(0).data()));
+    }
+  }
+
+  @Test
   void anotherSeedTrainsOtherWeights() {
     LabConfig c = TinySweep.config().withFamilies(List.of(Family.TEACHER_STUDENT));
     TrainedRun a = c.plan().get(0).train();

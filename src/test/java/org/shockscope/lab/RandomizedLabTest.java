@@ -35,7 +35,9 @@ class RandomizedLabTest {
     assertEquals(80, ids.size());
     assertEquals("r01000-", plan.get(0).runId().substring(0, 7));
     Map<Family, PlannedRun> first = firstOfEachFamily();
-    assertEquals(Set.of(Family.values()), first.keySet());
+    // the transformer families are gridded only (conf/lab-induction.json, conf/lab-grokking.json), never randomized
+    assertEquals(java.util.EnumSet.complementOf(java.util.EnumSet.of(Family.INDUCTION, Family.GROKKING)),
+        java.util.EnumSet.copyOf(first.keySet()));
     for (PlannedRun p : first.values()) {
       TrainedRun r = p.train();
       String where = r.runId();

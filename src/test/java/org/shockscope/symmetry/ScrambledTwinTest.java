@@ -107,7 +107,7 @@ class ScrambledTwinTest {
         + " runs");
   }
 
-  private static List<String> describe(List<ShockEvent> events) {
+  static List<String> describe(List<ShockEvent> events) {
     List<String> out = new ArrayList<>();
     for (ShockEvent e : events) {
       out.add(e.group() + "/" + e.series() + ":" + e.kind());
@@ -130,8 +130,11 @@ class ScrambledTwinTest {
   /** Modes per matrix scanned as series (the job's RunDetection.DEFAULT_MODES). */
   private static final int MODES = 8;
 
-  /** The run's scanned series from the given checkpoint files, as the job forms them. */
-  private static RunShocks detect(RunInfo run, List<String> files) {
+  /**
+   * The run's scanned series from the given checkpoint files, as the job forms them (structure
+   * from the run's config.json when it has one, and its activation).
+   */
+  static RunShocks detect(RunInfo run, List<String> files) {
     Map<String, TreeMap<Long, Double>> series = new TreeMap<>();
     QuotientKernel kernel = null;
     Map<String, Tensor> prev = null;
@@ -141,8 +144,10 @@ class ScrambledTwinTest {
       if (kernel == null) {
         List<TensorInfo> infos = new ArrayList<>();
         cur.values().forEach(t -> infos.add(TensorInfo.of(t)));
+        ModelDescription d = run.configJson() == null ? ModelDescription.none()
+            : ModelDescription.none().withHfConfig(run.configJson());
         kernel = new QuotientKernel(StructureInference.infer(infos,
-            ModelDescription.none().withActivationHint(run.params().get("activation"))));
+            d.withActivationHint(run.params().get("activation"))));
       }
       CheckpointObservables seen = kernel.observe(cur);
       List<Observable> obs = new ArrayList<>(seen.observables());
@@ -189,7 +194,7 @@ class ScrambledTwinTest {
     return new SeriesData(name, group, steps, values);
   }
 
-  private static Map<String, Tensor> read(String uri) {
+  static Map<String, Tensor> read(String uri) {
     Map<String, Tensor> m = new LinkedHashMap<>();
     try (TensorFile f = TensorFiles.open(uri, new Configuration())) {
       m.putAll(f.readAll());
