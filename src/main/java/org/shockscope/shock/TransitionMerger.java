@@ -38,7 +38,9 @@ import java.util.function.Predicate;
  * {@link Excursion}) are then one transition ({@link #joinExcursions}): a catapult is the loss's
  * spike, the weights' moves while it lasts and the loss's return. Groups whose excursions follow
  * each other with fewer quiet samples between them than twice they last (a train of bounces)
- * are one episode ({@link #joinTrains}).
+ * are one episode ({@link #joinTrains}). Likewise the groups with a member inside a metric's
+ * front (the loss falling through an induction-head phase change while the heads' circuits move
+ * in bursts) are that front's transition ({@link #joinFronts}).
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
@@ -148,6 +150,7 @@ public final class TransitionMerger {
     }
     List<Transition> out = new ArrayList<>(groups.size());
     joinExcursions(groups, excursions);
+    joinFronts(groups);
     for (Group g : joinTrains(groups)) {
       List<ShockEvent> all = new ArrayList<>(g.members);
       all.addAll(g.followers);
@@ -184,6 +187,45 @@ public final class TransitionMerger {
       }
       if (host != null) {
         host.addExcursion(x);
+      }
+    }
+  }
+
+  /**
+   * Makes the groups with a member inside a run-level metric's front (step ± width, where the
+   * tanh goes from 12% to 88% of its jump) one group with the front's: the loss falling is the
+   * transition, and the weights that move while it falls are part of it, however their own
+   * fronts split them. A group with its own front of the same metric stays apart (a staircase).
+   */
+  private static void joinFronts(List<Group> groups) {
+    List<ShockEvent> fronts = new ArrayList<>();
+    for (Group g : groups) {
+      for (ShockEvent e : g.members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.group().isEmpty() && e.width() > 0.0) {
+          fronts.add(e);
+        }
+      }
+    }
+    fronts.sort(Comparator.comparingLong(ShockEvent::step));
+    for (ShockEvent front : fronts) {
+      Group host = null;
+      for (Group g : groups) {
+        if (g.members.contains(front)) {
+          host = g;
+        }
+      }
+      if (host == null) {
+        continue;
+      }
+      for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
+        Group g = it.next();
+        if (g == host || ShockEvent.DIVERGENCE.equals(g.linkClass)
+            || !g.within(front.step() - front.width(), front.step() + front.width())
+            || g.hasJumpOf(front.qualifiedSeries())) {
+          continue;
+        }
+        host.absorb(g);
+        it.remove();
       }
     }
   }
@@ -327,6 +369,26 @@ public final class TransitionMerger {
     boolean overlaps(Excursion x) {
       for (ShockEvent e : members) {
         if (e.step() >= x.start() - x.interval() && e.step() <= x.end()) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether a member's step lies in [lo, hi]. */
+    boolean within(double lo, double hi) {
+      for (ShockEvent e : members) {
+        if (e.step() >= lo && e.step() <= hi) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Whether a member is a jump of the series. */
+    boolean hasJumpOf(String qualifiedSeries) {
+      for (ShockEvent e : members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.qualifiedSeries().equals(qualifiedSeries)) {
           return true;
         }
       }

@@ -210,6 +210,27 @@ class TransitionMergerTest {
     assertEquals(1, TransitionMerger.merge(List.of(mode), 20.0, withMetrics, List.of()).size());
   }
 
+  /**
+   * An induction-head phase change: the loss falls as one front (step 514, width 66) while the
+   * heads' circuits move in two bursts (460–480 and 520–560) whose modes would otherwise make
+   * two transitions (the same matrices' modes, further apart than their fronts). Inside the
+   * loss's front they are one transition; a second front of the loss (a staircase) stays apart.
+   */
+  @Test
+  void weightsMovingWhileTheLossFallsAreThatTransition() {
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 514, 509, 518, 2.99, 1.89,
+        -1.1, 66, 18, 79, 1.0);
+    ShockEvent second = new ShockEvent("loss", "", ShockEvent.JUMP, 700, 695, 705, 1.89, 0.5,
+        -1.39, 20, 7, 50, 1.0);
+    List<ShockEvent> events = List.of(fall, second,
+        jump("head1.qk/sv4", "h.1.attn", 470, 465, 475, 1.0),
+        jump("head1.qk/sv2", "h.1.attn", 540, 535, 545, 1.0),
+        jump("head0.ov/sv3", "h.0.attn", 476, 471, 481, 1.0),
+        jump("head0.ov/sv1", "h.0.attn", 556, 551, 561, 1.0));
+    List<Transition> tr = TransitionMerger.merge(events, 20.0, e -> true, List.of());
+    assertEquals(List.of(514L, 700L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
   /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
   private static ShockEvent height(String series, long step, double height) {
     return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
