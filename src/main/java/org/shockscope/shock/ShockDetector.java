@@ -67,13 +67,13 @@ public final class ShockDetector {
   private double[] work = new double[0];
   private double[] prefix = new double[0];
   private double[] zoneLo = new double[0];
+  private double[] zoneHi = new double[0];
   private int[] openedAt = new int[0];
-  /** Identity of the next train of excursions (unique within the detector's life). */
-  private long nextTrain;
+  private int[] closedAt = new int[0];
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
-  private int[] closedAt = new int[0];
-  private double[] zoneHi = new double[0];
+  /** Identity of the next train of excursions (unique within the detector's life). */
+  private long nextTrain;
   /** ln of the smallest resolved value of the series being analysed (−∞ when none). */
   private double logFloor = Double.NEGATIVE_INFINITY;
 
@@ -222,12 +222,11 @@ public final class ShockDetector {
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
-      ShockEvent spike = new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
+      events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
           steps[p + 1], toUnits(s.baselineBefore(), logScale),
           toUnits(s.baselineAfter(), logScale),
           values[p] - toUnits(s.baselineAtPeak(), logScale), s.duration(), Double.NaN,
-          s.strength(), s.score());
-      events.add(spike);
+          s.strength(), s.score()));
     }
     found.clear();
     if (logScale) {
@@ -344,7 +343,6 @@ public final class ShockDetector {
     });
   }
 
-  /** The smallest x over the samples with time within {@code reach} of {@code center}. */
   /**
    * Whether the raw values either side of a front (the {@link #RAW_SIDE} samples nearest to it
    * beyond centre ± width) have medians that differ by {@link #MIN_LOG_JUMP_RATIO} in the
@@ -411,6 +409,7 @@ public final class ShockDetector {
     return count;
   }
 
+  /** The smallest x over the samples with time within {@code reach} of {@code center}. */
   private double lowest(int n, double center, double reach) {
     double low = Double.POSITIVE_INFINITY;
     for (int i = 0; i < n; i++) {

@@ -152,10 +152,9 @@ public final class TransitionMerger {
     joinExcursions(groups, excursions);
     joinFronts(groups);
     for (Group g : joinTrains(groups)) {
-      List<ShockEvent> all = new ArrayList<>(g.members);
-      all.addAll(g.followers);
+      List<ShockEvent> all = g.events();
       if (admits.test(all)) {
-        out.add(g.transition());
+        out.add(g.transition(all));
       }
     }
     out.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
@@ -438,35 +437,38 @@ public final class TransitionMerger {
       hi = Math.max(hi, later.hi);
     }
 
-    Transition transition() {
+    /** Members and followers, ordered by step. */
+    List<ShockEvent> events() {
+      List<ShockEvent> all = new ArrayList<>(members);
+      all.addAll(followers);
+      all.sort(Comparator.comparingLong(ShockEvent::step));
+      return all;
+    }
+
+    /** The transition of this group; {@code all} is {@link #events()}. */
+    Transition transition(List<ShockEvent> all) {
       long stepLo = Long.MAX_VALUE;
       long stepHi = Long.MIN_VALUE;
       double score = 0.0;
       boolean jump = false;
-      boolean spikedMetric = false;
       ShockEvent highest = null;
       for (ShockEvent e : members) {
         stepLo = Math.min(stepLo, e.stepLo());
         stepHi = Math.max(stepHi, e.stepHi());
         score = Math.max(score, e.score());
         jump |= ShockEvent.JUMP.equals(e.kind());
-        spikedMetric |= metricSpike(e);
         if (metricSpike(e) && (highest == null || Math.abs(e.jump()) > Math.abs(highest.jump()))) {
           highest = e;
         }
       }
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
-          : spikedMetric || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
-      List<ShockEvent> all = new ArrayList<>(members);
-      all.addAll(followers);
-      all.sort(Comparator.comparingLong(ShockEvent::step));
+          : highest != null || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
       Set<String> names = new LinkedHashSet<>();
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
       return new Transition(highest != null ? highest.step() : median(), stepLo, stepHi, kind,
-          names.size(),
-          new ArrayList<>(names), score);
+          names.size(), new ArrayList<>(names), score);
     }
   }
 }
