@@ -28,9 +28,17 @@ final class LineProblems {
 
   /** Adds the summary to {@code log} when there was any problem. */
   void report(ErrorLog log, String source, String runId) {
+    report(log, source, runId, Problem.BAD_LINES, "lines or values");
+  }
+
+  /**
+   * Adds the summary to {@code log} as a {@code problem} record when there was any problem;
+   * {@code skipped} says what was skipped ({@code "lines or values"}, {@code "records"}).
+   */
+  void report(ErrorLog log, String source, String runId, Problem problem, String skipped) {
     if (count > 0) {
-      log.add(source, runId, null, Problem.BAD_LINES, source + ": " + count
-          + (count == 1 ? " problem" : " problems") + " (lines or values skipped, the rest was"
+      log.add(source, runId, null, problem, source + ": " + count
+          + (count == 1 ? " problem" : " problems") + " (" + skipped + " skipped, the rest was"
           + " used); " + String.join("; ", examples) + (count > examples.size() ? "; ..." : ""));
     }
   }

@@ -14,6 +14,18 @@ enum Problem {
   MALFORMED_CSV,
   /** Some lines of a readable file were skipped or some values were unreadable. */
   BAD_LINES,
+  /**
+   * Records of a TensorBoard event file were skipped (checksum mismatch, over the size limit,
+   * not an Event, a scalar tag's value that is no scalar); the rest of the file was used.
+   */
+  BAD_RECORDS,
+  /**
+   * The length of a TensorBoard event file's record failed its checksum: the framing is lost
+   * and the rest of the file was not read (what came before was used).
+   */
+  BROKEN_FRAMING,
+  /** A TensorBoard event file ends inside a record (what came before was used). */
+  TRUNCATED,
   /** A value of sweep.json has the wrong type. */
   BAD_VALUE,
   /** A Python pickle checkpoint, refused. */

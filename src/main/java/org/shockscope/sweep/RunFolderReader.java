@@ -14,7 +14,11 @@ import org.apache.hadoop.fs.FileStatus;
  * {@code runs.csv} (the sweep's manifest wins where both set a key; keys only one of them sets
  * are kept). Metrics, later sources overriding earlier ones for the same (metric, step): the
  * {@code trainer_state.json} of the newest {@code checkpoint-<N>/} that has one, the run
- * folder's {@code trainer_state.json}, {@code metrics.csv}, {@code metrics.jsonl}.
+ * folder's {@code trainer_state.json}, {@code metrics.csv}, {@code metrics.jsonl}. TensorBoard
+ * event files (see {@link TensorBoardLogs}: in the folder, {@code runs/},
+ * {@code lightning_logs/}) are read only when those files are absent or give no metric point,
+ * so a run that logged both ways is never counted twice and its JSON or CSV logs, which hold
+ * full-precision values, win.
  * Checkpoints: every file of {@code checkpoints/} (each must be {@code step_<N>.<ext>}; hidden
  * names starting with {@code .} or {@code _} are skipped) and every {@code checkpoint-<N>/}
  * folder. Weights at the run folder's top level (the Trainer's final {@code save_model}) are
@@ -33,7 +37,8 @@ final class RunFolderReader {
   private static final List<String> EXPECTED_FILES = List.of(PARAMS, METRICS_CSV,
       METRICS_JSONL, TRAINER_STATE, CONFIG);
   private static final String LOOKED_FOR = "metrics.csv, metrics.jsonl, trainer_state.json,"
-      + " checkpoints/step_<N>.{safetensors,npz,npy}, checkpoint-<N>/";
+      + " TensorBoard event files (events.out.tfevents.* in the folder, runs/ or"
+      + " lightning_logs/), checkpoints/step_<N>.{safetensors,npz,npy}, checkpoint-<N>/";
 
   private RunFolderReader() {}
 
@@ -46,7 +51,8 @@ final class RunFolderReader {
   /** True when {@code folder} holds what a run of either layout holds, besides parameters. */
   static boolean holdsRunData(Listing folder) {
     return isHuggingFace(folder) || folder.dir(CHECKPOINTS) != null
-        || folder.file(METRICS_CSV) != null || folder.file(METRICS_JSONL) != null;
+        || folder.file(METRICS_CSV) != null || folder.file(METRICS_JSONL) != null
+        || TensorBoardLogs.holdsLogs(folder);
   }
 
   /** True when {@code folder} is a run folder of either layout. */
@@ -106,6 +112,9 @@ final class RunFolderReader {
     FileStatus jsonl = folder.file(METRICS_JSONL);
     if (jsonl != null) {
       MetricsJsonlReader.read(files, jsonl, runId, run.metrics, run.log);
+    }
+    if (run.metrics.isEmpty()) {
+      TensorBoardLogs.read(files, folder, runId, run.metrics, run.log);
     }
     FileStatus checkpoints = folder.dir(CHECKPOINTS);
     if (checkpoints != null) {

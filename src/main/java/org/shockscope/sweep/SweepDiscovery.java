@@ -26,7 +26,8 @@ import org.shockscope.ErrorRecord;
  * <ol>
  *   <li>{@code S/mlruns/} exists: {@link SweepLayout#MLFLOW}, the store being {@code S/mlruns}.</li>
  *   <li>{@code S} itself holds run data ({@code checkpoint-<N>/}, {@code trainer_state.json},
- *       {@code checkpoints/}, {@code metrics.csv} or {@code metrics.jsonl}): {@code S} is a
+ *       {@code checkpoints/}, {@code metrics.csv}, {@code metrics.jsonl} or TensorBoard logs,
+ *       see {@link TensorBoardLogs#holdsLogs}): {@code S} is a
  *       single run named after the folder ({@code HUGGING_FACE} when it holds
  *       {@code checkpoint-<N>/} or {@code trainer_state.json}, else {@code NATIVE}); a
  *       {@code runs.csv} is not looked for (it would be in the parent).</li>
@@ -166,7 +167,7 @@ public final class SweepDiscovery {
       throw new SweepDiscoveryException("No sweep found at '" + uri + "': looked for mlruns/,"
           + " MLflow experiments or runs (<run>/params/, <run>/metrics/), Hugging Face Trainer"
           + " runs (checkpoint-<N>/, trainer_state.json), native runs (params.json, metrics.csv,"
-          + " metrics.jsonl, checkpoints/), " + RunManifest.FILE + " and " + SweepHeader.FILE
+          + " metrics.jsonl, checkpoints/, TensorBoard event files), " + RunManifest.FILE + " and " + SweepHeader.FILE
           + ", in the folder and its sub-folders");
     }
 

@@ -104,6 +104,14 @@ final class SweepFileSystem {
     return r;
   }
 
+  /**
+   * A stream of a binary log's bytes, for readers that bound their own memory use (TensorBoard
+   * event files are read record by record, never whole).
+   */
+  InputStream open(FileStatus file) throws IOException {
+    return fs.open(file.getPath());
+  }
+
   /** What a tree walk reports. */
   interface Visitor {
     /** A folder at {@code relative} (slash-separated); return true to walk into it. */
