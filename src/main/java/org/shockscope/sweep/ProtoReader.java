@@ -119,7 +119,10 @@ final class ProtoReader {
         need(8);
         pos += 8;
       }
-      case LENGTH_DELIMITED -> pos += length();
+      case LENGTH_DELIMITED -> {
+        int len = length();
+        pos += len;
+      }
       case FIXED32 -> {
         need(4);
         pos += 4;
