@@ -41,7 +41,8 @@ Launch options (defaults from the environment variable in brackets):
   -h, --help            this help
 
 Everything else goes to 'shockscope analyze': --sweep URI --out URI [--format parquet|delta]
-[--incremental] [--strict] [--config FILE] [--group-by K1,K2] [--model PRESET|JSON].
+[--incremental] [--strict] [--mlflow-tags] [--config FILE] [--group-by K1,K2]
+[--model PRESET|JSON].
 Executors get the JVM options Spark 4 needs on Java 17, OPENBLAS_NUM_THREADS=1 (one BLAS thread
 per task: Spark already runs one task per core) and conf/log4j2.properties.
 EOF

@@ -48,6 +48,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
       description = "Process only checkpoints and runs new since the last run on --out.")
   boolean incremental;
 
+  @Option(names = "--mlflow-tags", description = "MLflow file-store sweep: write each analysed"
+      + " run's results as tags shockscope.* of its MLflow run.")
+  boolean mlflowTags;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
@@ -68,6 +72,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("model", model);
     cli.put("strict", strict ? "true" : null);
     cli.put("incremental", incremental ? "true" : null);
+    cli.put("mlflow_tags", mlflowTags ? "true" : null);
     CommandSession session = null;
     try {
       SparkConf base = new SparkConf();

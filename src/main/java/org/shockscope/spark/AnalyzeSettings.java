@@ -40,6 +40,7 @@ public final class AnalyzeSettings {
     DEFAULTS.put("report", "true");
     DEFAULTS.put("progress_seconds", "10");
     DEFAULTS.put("random_seed", "17");
+    DEFAULTS.put("mlflow_tags", "false");
   }
 
   private final Map<String, String> values;
@@ -218,6 +219,11 @@ public final class AnalyzeSettings {
   /** Seed of randomised models (random forest). */
   public long randomSeed() {
     return Long.parseLong(values.get("random_seed").trim());
+  }
+
+  /** Whether to write each analysed run's results as tags of its MLflow file-store run. */
+  public boolean mlflowTags() {
+    return flag("mlflow_tags");
   }
 
   /** Spark settings from the config file, applied to the session. */

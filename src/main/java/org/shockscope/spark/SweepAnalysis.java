@@ -226,6 +226,10 @@ public final class SweepAnalysis {
         : settings.groupBy());
     List<String> warnings = new ArrayList<>(
         new SweepAggregation(spark, store, hps, settings).write(cells, progress::stage));
+    if (settings.mlflowTags()) {
+      progress.stage("tagging MLflow runs");
+      warnings.addAll(MlflowRunTags.write(full, runs, store.root(), hadoop));
+    }
 
     String report = null;
     if (settings.report()) {

@@ -37,6 +37,7 @@ import org.shockscope.shock.RunShocks;
 import org.shockscope.shock.SeriesData;
 import org.shockscope.shock.ShockDetector;
 import org.shockscope.shock.ShockEvent;
+import org.shockscope.sweep.EventFileWriter;
 import org.shockscope.sweep.MetricSeries;
 import org.shockscope.sweep.RunInfo;
 import org.shockscope.sweep.SweepDiscovery;
@@ -74,8 +75,11 @@ class SweepAnalysisTest {
   }
 
   static SweepAnalysis.Summary analyze(Path sweepDir, Path outDir, boolean incremental) {
-    Map<String, String> cli = new LinkedHashMap<>();
-    cli.put("incremental", String.valueOf(incremental));
+    return analyze(sweepDir, outDir, Map.of("incremental", String.valueOf(incremental)));
+  }
+
+  static SweepAnalysis.Summary analyze(Path sweepDir, Path outDir, Map<String, String> options) {
+    Map<String, String> cli = new LinkedHashMap<>(options);
     cli.put("sweep", sweepDir.toString());
     cli.put("out", outDir.toString());
     cli.put("report", "false");
@@ -304,6 +308,104 @@ class SweepAnalysisTest {
     // an MLlib fit sums in partition order: equal to rounding
     TableAssertions.assertSameRows(TableAssertions.rows(spark, out, Tables.PHASE_BOUNDARY),
         TableAssertions.rows(spark, o, Tables.PHASE_BOUNDARY), Tables.PHASE_BOUNDARY);
+  }
+
+  @Test
+  void aSweepWhoseMetricsAreOnlyInEventFilesGivesTheShocksOfItsCsvLogs() throws IOException {
+    Path events = dir.resolve("events-only");
+    copy(sweep.resolve("native"), events);
+    int files = 0;
+    for (RunInfo r : SweepDiscovery.discover(sweep.resolve("native").toString(),
+        new Configuration()).runs()) {
+      Path run = events.resolve(r.runId());
+      Files.delete(run.resolve("metrics.csv"));
+      TreeMap<Long, Map<String, Double>> byStep = new TreeMap<>();
+      for (MetricSeries m : r.metrics().values()) {
+        for (int i = 0; i < m.size(); i++) {
+          byStep.computeIfAbsent(m.steps()[i], k -> new TreeMap<>()).put(m.name(), m.values()[i]);
+        }
+      }
+      EventFileWriter w = new EventFileWriter(EventFileWriter.Encoding.DOUBLE_TENSOR);
+      byStep.forEach(w::scalars);
+      w.write(run.resolve("events.out.tfevents.1733270400.lab.1.0"));
+      files++;
+    }
+    assertTrue(files > 0);
+    Path o = dir.resolve("out-events");
+    SweepAnalysis.Summary s = analyze(events, o);
+    assertEquals(0, s.errors());
+    assertFalse(table(o, Tables.SHOCKS).filter("series = 'loss'").isEmpty());
+    assertEquals(rows(out, Tables.SHOCKS), rows(o, Tables.SHOCKS));
+    assertEquals(rows(out, Tables.TRANSITIONS), rows(o, Tables.TRANSITIONS));
+    assertEquals(rows(out, Tables.RUNS, "params"), rows(o, Tables.RUNS, "params"));
+  }
+
+  @Test
+  void mlflowRunsAreTaggedWithTheirResultsIdempotently() throws IOException {
+    Path store = dir.resolve("mlflow-tagged");
+    copy(sweep.resolve("mlflow"), store);
+    List<Path> runDirs;
+    try (Stream<Path> s = Files.walk(store)) {
+      runDirs = s.filter(p -> Files.isDirectory(p.resolve("metrics"))).sorted().toList();
+    }
+    Files.writeString(runDirs.get(0).resolve("tags/team"), "vision");
+    Files.writeString(runDirs.get(0).resolve("tags/shockscope.stale"), "an old result");
+    String runName = Files.readString(runDirs.get(0).resolve("tags/mlflow.runName"));
+    Path o = dir.resolve("out-mlflow-tagged");
+    analyze(store, o, Map.of("mlflow_tags", "true"));
+    Map<String, Map<String, String>> tags = shockscopeTags(runDirs);
+    assertEquals(runDirs.size(), tags.size());
+    List<Row> runs = table(o, Tables.RUNS).collectAsList();
+    assertEquals(runDirs.size(), runs.size());
+    for (Row r : runs) {
+      Map<String, String> expected = new TreeMap<>();
+      expected.put("shockscope.transitions", String.valueOf(r.<Object>getAs("n_shocks")));
+      if (r.getAs("first_shock_step") != null) {
+        expected.put("shockscope.first_shock_step", String.valueOf(r.<Object>getAs(
+            "first_shock_step")));
+      }
+      expected.put("shockscope.diverged", String.valueOf(r.<Boolean>getAs("diverged")));
+      if (r.getAs("divergence_step") != null) {
+        expected.put("shockscope.divergence_step", String.valueOf(r.<Object>getAs(
+            "divergence_step")));
+      }
+      expected.put("shockscope.tables", "file:" + o.toAbsolutePath());
+      Map<String, String> params = r.getJavaMap(r.fieldIndex("params"));
+      String uuid = params.get("mlflow.run_id");
+      assertEquals(expected, tags.get(uuid), r.getString(r.fieldIndex("run_id")));
+    }
+    assertTrue(runs.stream().anyMatch(r -> r.<Boolean>getAs("diverged")));
+    assertEquals("vision", Files.readString(runDirs.get(0).resolve("tags/team")));
+    assertEquals(runName, Files.readString(runDirs.get(0).resolve("tags/mlflow.runName")));
+    java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.fromMillis(1_000_000L);
+    for (Path d : runDirs) {
+      Files.setLastModifiedTime(d.resolve("tags/shockscope.transitions"), old);
+    }
+    analyze(store, o, Map.of("mlflow_tags", "true"));
+    assertEquals(tags, shockscopeTags(runDirs));
+    for (Path d : runDirs) {
+      assertEquals(old, Files.getLastModifiedTime(d.resolve("tags/shockscope.transitions")));
+    }
+  }
+
+  /** The shockscope.* tag files of each run folder, by the folder's name (the run uuid). */
+  private static Map<String, Map<String, String>> shockscopeTags(List<Path> runDirs)
+      throws IOException {
+    Map<String, Map<String, String>> out = new TreeMap<>();
+    for (Path d : runDirs) {
+      Map<String, String> t = new TreeMap<>();
+      try (Stream<Path> s = Files.list(d.resolve("tags"))) {
+        for (Path p : s.toList()) {
+          String name = p.getFileName().toString();
+          assertFalse(name.endsWith(".crc"), p.toString());
+          if (name.startsWith("shockscope.")) {
+            t.put(name, Files.readString(p));
+          }
+        }
+      }
+      out.put(d.getFileName().toString(), t);
+    }
+    return out;
   }
 
   private static long stepOf(Path checkpoint) {
