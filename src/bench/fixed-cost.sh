@@ -71,24 +71,16 @@ for i in $(seq 1 "$repeats"); do
     logs+=("$b:$log")
   done
 done
-python3 - "${logs[@]}" <<'PY'
-import re, statistics, sys
+PYTHONPATH="$root/src/bench" python3 - "${logs[@]}" <<'PY'
+import statistics, sys
+from stage_times import parse
 by = {}
 for arg in sys.argv[1:]:
     b, path = arg.split(":", 1)
-    text = open(path).read()
-    line = re.search(r"stage times: (.*); total ([\d.]+) s \(JVM start to session ready ([\d.]+) s\)", text)
-    st = {}
-    for part in line.group(1).split(", "):
-        name, sec, _ = part.rsplit(" ", 2)
-        st[name] = float(sec)
-    st["JVM start to session ready"] = float(line.group(3))
+    st = parse(open(path).read())
     u, s, w = open(path + ".time").read().split()[-3:]
     st["CPU (user + sys)"] = float(u) + float(s)
     st["wall (whole command)"] = float(w)
-    jobs = re.search(r"spark jobs/tasks: .*; total (\d+)/(\d+)", text)
-    if jobs:
-        st["spark jobs"] = float(jobs.group(1))
     by.setdefault(b, []).append(st)
 names = []
 for runs in by.values():
