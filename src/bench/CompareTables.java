@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
  * models or the kernels): per table, the row counts, whether the schemas are equal, how many
  * non-double fields differ and the largest relative difference of a double field (of an array
  * element for the spectra), rows taken in the order written (the aggregate tables are sorted),
- * observables and spectra sorted by their keys. Run as a single-file program:
+ * observables, spectra and runs sorted by their keys. Run as a single-file program:
  * <pre>
  *   java $(sed -n 's:.*&lt;spark.module.options&gt;\(.*\)&lt;/spark.module.options&gt;.*:\1:p' pom.xml) \
  *     -cp "target/classes:$(cat target/classpath.txt)" src/bench/CompareTables.java OLD NEW
@@ -75,6 +75,7 @@ public class CompareTables {
     return switch (table) {
       case "observables" -> d.orderBy("run_id", "step", "group", "name");
       case "spectra" -> d.orderBy("run_id", "step", "group", "matrix");
+      case "runs" -> d.orderBy("run_id");
       default -> d;
     };
   }

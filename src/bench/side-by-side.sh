@@ -80,8 +80,9 @@ for i in $(seq 1 "$repeats"); do
   logs+=("numpy:$log")
 done
 
-python3 - "$sweep" "$procs" "${roots[*]}" "${logs[@]}" <<'PY'
+PYTHONPATH="$root/src/bench" python3 - "$sweep" "$procs" "${roots[*]}" "${logs[@]}" <<'PY'
 import json, re, statistics, sys
+from stage_times import parse
 sweep, procs, roots = sys.argv[1], sys.argv[2], sys.argv[3].split()
 jobs, numpy = {}, []
 for item in sys.argv[4:]:
@@ -90,11 +91,8 @@ for item in sys.argv[4:]:
     if key == "numpy":
         numpy.append(json.loads(text))
         continue
-    line = re.search(r"stage times: (.*); total ([\d.]+) s \(JVM start to session ready ([\d.]+) s\)", text)
-    stages = {}
-    for part in line.group(1).split(", "):
-        name, sec, _ = part.rsplit(" ", 2)
-        stages[name] = float(sec)
+    stages = {k: v for k, v in parse(text).items()
+              if k not in ("stage total", "JVM start to session ready", "spark jobs")}
     stages["wall (JVM start to exit)"] = float(re.findall(r"^wall ([\d.]+)$", text, re.M)[-1])
     backend = re.search(r"linear algebra: (.*)", text)
     stages["_backend"] = backend.group(1) if backend else "?"

@@ -63,21 +63,17 @@ done
 
 # medians per stage over the repeats; "other" = wall − stage total (JVM start, exit, and in
 # the demo the training)
-python3 - "${logs[@]}" <<'PY'
+PYTHONPATH="$root/src/bench" python3 - "${logs[@]}" <<'PY'
 import re, statistics, sys
+from stage_times import parse
 runs = []
 for path in sys.argv[1:]:
     text = open(path).read()
-    line = re.search(r"stage times: (.*); total ([\d.]+) s \(JVM start to session ready ([\d.]+) s\)", text)
-    stages = {}
-    for part in line.group(1).split(", "):
-        name, sec, _ = part.rsplit(" ", 2)
-        stages[name] = float(sec)
-    stages["stage total"] = float(line.group(2))
-    stages["JVM start to session ready"] = float(line.group(3))
+    stages = parse(text)
+    stages.pop("spark jobs", None)
     wall = float(re.findall(r"^wall ([\d.]+)$", text, re.M)[-1])
     stages["wall"] = wall
-    stages["other (JVM, exit, demo training)"] = wall - float(line.group(2))
+    stages["other (JVM, exit, demo training)"] = wall - stages["stage total"]
     runs.append(stages)
 names = list(runs[0])
 print("\n%-36s %s %9s" % ("stage", " ".join("%8s" % ("run %d" % (i + 1)) for i in range(len(runs))), "median"))

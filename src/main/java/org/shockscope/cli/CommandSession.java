@@ -53,6 +53,10 @@ final class CommandSession implements AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         b.config("spark.sql.shuffle.partitions", String.valueOf(Math.max(2, 2 * cores)));
         b.config("spark.ui.showConsoleProgress", "false");
+        // the web UI's Jetty server and status store cost a second of start-up and listener
+        // work on every job; an embedded job prints its own progress (spark.ui.enabled=true
+        // in --conf or the options file turns it back on)
+        b.config("spark.ui.enabled", "false");
         b.config("spark.sql.adaptive.enabled", "true");
       }
     }

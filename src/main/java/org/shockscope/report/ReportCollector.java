@@ -93,6 +93,24 @@ public final class ReportCollector {
    */
   public static ReportData collect(SparkSession spark, String tablesRoot, Dataset<Row> metrics,
                                    ReportOptions opts) {
+    return collect(spark, tablesRoot, Map.of(), metrics, opts);
+  }
+
+  /**
+   * Collects the report's data from tables the caller already holds: the job that has just
+   * written the tables passes them as it reads them itself (with their schemas known, so no
+   * Spark job infers them again); tables not in {@code given} are read from
+   * {@code tablesRoot}.
+   *
+   * @param spark      session
+   * @param tablesRoot the output folder holding one folder per table (any Hadoop URI)
+   * @param given      tables by name ({@link #tables()}); a null value is a missing table
+   * @param metrics    metrics as {@code (run_id, name, step, value)}, or null
+   * @param opts       what to show
+   */
+  public static ReportData collect(SparkSession spark, String tablesRoot,
+                                   Map<String, Dataset<Row>> given, Dataset<Row> metrics,
+                                   ReportOptions opts) {
     if (metrics != null) {
       Set<String> have = Set.of(metrics.columns());
       for (String c : List.of("run_id", "name", "step", "value")) {
@@ -102,7 +120,12 @@ public final class ReportCollector {
         }
       }
     }
-    return new ReportCollector(spark, tablesRoot, opts).collect(metrics);
+    return new ReportCollector(spark, tablesRoot, opts).collect(given, metrics);
+  }
+
+  /** The tables a report reads. */
+  public static List<String> tables() {
+    return TABLES;
   }
 
   /** Writes the page of {@code data} to {@code outUri} (any Hadoop URI), UTF-8, replacing it. */
@@ -121,9 +144,9 @@ public final class ReportCollector {
     }
   }
 
-  private ReportData collect(Dataset<Row> metrics) {
+  private ReportData collect(Map<String, Dataset<Row>> given, Dataset<Row> metrics) {
     for (String t : TABLES) {
-      Dataset<Row> d = read(t);
+      Dataset<Row> d = given.containsKey(t) ? given.get(t) : read(t);
       if (d == null) {
         missing.add(t);
       } else {

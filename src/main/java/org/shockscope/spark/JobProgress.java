@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
@@ -30,7 +31,10 @@ import org.apache.spark.util.LongAccumulator;
  * {@code [shockscope] stage times: spark start-up 6.1 s, discovery 0.4 s, ...}, so a
  * benchmark (src/bench/time-sweep.sh) reads the breakdown from the console. Stage times are
  * wall-clock: Spark runs lazily, so a stage's figure includes the deferred work its actions
- * trigger (the runs table is computed while it is written, for instance).
+ * trigger (the runs table is computed while it is written, for instance). A second line,
+ * {@code [shockscope] spark jobs: discovery 0/0, reducing checkpoints 4/14, ...}, gives the
+ * Spark jobs started and tasks finished in each stage: a job's fixed cost is paid per Spark
+ * job, so this is the count to keep small on small sweeps.
  */
 public final class JobProgress implements AutoCloseable {
   private final PrintStream out;
@@ -48,6 +52,8 @@ public final class JobProgress implements AutoCloseable {
   private final long jvmToReadyMillis;
   /** Wall time per stage, in the order entered; a stage entered twice adds up. */
   private final Map<String, Long> stageNanos = new LinkedHashMap<>();
+  /** Spark jobs started and tasks finished per stage, guarded by {@link #stageNanos}. */
+  private final Map<String, long[]> stageWork = new LinkedHashMap<>();
   private String timedStage;
   private long timedSince;
 
@@ -68,6 +74,12 @@ public final class JobProgress implements AutoCloseable {
       @Override
       public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         tasksDone.incrementAndGet();
+        count(1);
+      }
+
+      @Override
+      public void onJobStart(SparkListenerJobStart jobStart) {
+        count(0);
       }
     });
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -106,6 +118,15 @@ public final class JobProgress implements AutoCloseable {
     print();
   }
 
+  /** Adds one to the current stage's job (0) or task (1) count. */
+  private void count(int which) {
+    synchronized (stageNanos) {
+      if (timedStage != null) {
+        stageWork.computeIfAbsent(timedStage, k -> new long[2])[which]++;
+      }
+    }
+  }
+
   private void endTimedStage(long t) {
     if (timedStage != null) {
       stageNanos.merge(timedStage, t - timedSince, Long::sum);
@@ -138,6 +159,23 @@ public final class JobProgress implements AutoCloseable {
         sparkStartupMillis / 1e3 + elapsed().toNanos() / 1e9, jvmToReadyMillis / 1e3);
   }
 
+  /** Spark jobs started / tasks finished per stage, as one console line (class comment). */
+  public String stageJobsText() {
+    List<String> parts = new ArrayList<>();
+    long jobs = 0;
+    long tasks = 0;
+    synchronized (stageNanos) {
+      for (String k : stageNanos.keySet()) {
+        long[] w = stageWork.getOrDefault(k, new long[2]);
+        parts.add(k + " " + w[0] + "/" + w[1]);
+        jobs += w[0];
+        tasks += w[1];
+      }
+    }
+    return "[shockscope] spark jobs/tasks: " + String.join(", ", parts) + "; total " + jobs
+        + "/" + tasks;
+  }
+
   /** Elapsed time since construction. */
   public Duration elapsed() {
     return Duration.ofNanos(System.nanoTime() - started);
@@ -164,6 +202,7 @@ public final class JobProgress implements AutoCloseable {
       endTimedStage(System.nanoTime());
     }
     out.println(stageTimesText());
+    out.println(stageJobsText());
     out.flush();
   }
 }

@@ -206,8 +206,8 @@ public final class SweepAnalysis {
     Dataset<Row> transitions = RunDetection.transitions(detected);
 
     HyperparameterColumns hps = hyperparameters(full);
-    Dataset<Row> runs = runsTable(spark, sweep, hps, settings.lossMetric(), metrics, shocks,
-        transitions, structures).cache();
+    Dataset<Row> runs = runsTable(spark, sweep, hps, settings.lossMetric(), shocks,
+        transitions, structures);
 
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
@@ -241,8 +241,12 @@ public final class SweepAnalysis {
           d.boundaryCells(), d.errorRows());
       report = store.root() + "/report/index.html";
       try {
-        ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), metrics, opts),
-            report);
+        Map<String, Dataset<Row>> written = new HashMap<>();
+        for (String t : ReportCollector.tables()) {
+          written.put(t, store.read(t));
+        }
+        ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), written,
+            metrics, opts), report);
       } catch (RuntimeException e) {
         // the tables are written and complete: a page that cannot be drawn must not undo them
         warnings.add("report not written: " + e);
@@ -477,57 +481,96 @@ public final class SweepAnalysis {
     return hyperparameters(sweep, settings.seedKey());
   }
 
-  /** The runs table: discovery facts, typed hyperparameters, metrics and shock counts. */
+  /**
+   * The runs table: discovery facts, typed hyperparameters, metrics and shock counts, built
+   * once on the driver. The discovery facts and metrics are there already; the shock facts of
+   * every run are one small aggregate (a row per run) and the structures one row per run, so
+   * the table is a local relation written by one Spark job, instead of a plan of joins and
+   * aggregates that each table reading it evaluated again.
+   *
+   * @param loss        the loss metric's name ({@code final_loss}), or null
+   * @param shocks      the shocks of the runs (SHOCKS_SCHEMA)
+   * @param transitions the transitions of the runs (TRANSITIONS_SCHEMA)
+   * @param structures  (run_id, structure), at most one row per run
+   */
   static Dataset<Row> runsTable(SparkSession spark, Sweep sweep, HyperparameterColumns hps,
-                                String loss, Dataset<Row> metrics, Dataset<Row> shocks,
-                                Dataset<Row> transitions, Dataset<Row> structures) {
+                                String loss, Dataset<Row> shocks, Dataset<Row> transitions,
+                                Dataset<Row> structures) {
     StructType schema = new StructType().add("run_id", DataTypes.StringType, false)
-        .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
-        .add("n_checkpoints", DataTypes.IntegerType, false)
-        .add("_last_ckpt", DataTypes.LongType, true);
+        .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     for (HyperparameterColumns.Hyperparameter h : hps.all()) {
       schema = schema.add(h.column(), h.numeric() ? DataTypes.DoubleType : DataTypes.StringType);
     }
+    schema = schema.add("n_checkpoints", DataTypes.IntegerType, false)
+        .add("last_step", DataTypes.LongType, true)
+        .add("final_loss", DataTypes.DoubleType, true)
+        .add("diverged", DataTypes.BooleanType, false)
+        .add("divergence_step", DataTypes.LongType, true)
+        .add("n_shocks", DataTypes.IntegerType, false)
+        .add("first_shock_step", DataTypes.LongType, true)
+        .add("structure", DataTypes.StringType, true);
+    // per run: transitions that are not divergences (count, first step), first divergence
+    Map<String, Row> facts = new HashMap<>();
+    for (Row r : transitions.filter(col("kind").notEqual("divergence"))
+        .select(col("run_id"), lit(1L).as("_t"), col("step").as("_first"),
+            lit(null).cast("long").as("_div"))
+        .unionByName(shocks.filter(col("kind").equalTo("divergence"))
+            .select(col("run_id"), lit(0L).as("_t"), lit(null).cast("long").as("_first"),
+                col("step").as("_div")))
+        .groupBy("run_id").agg(org.apache.spark.sql.functions.sum("_t"), min("_first"),
+            min("_div"))
+        .collectAsList()) {
+      facts.put(r.getString(0), r);
+    }
+    Map<String, String> structureOf = new HashMap<>();
+    for (Row r : structures.collectAsList()) {
+      structureOf.put(r.getString(0), r.getString(1));
+    }
+    List<RunInfo> ordered = new ArrayList<>(sweep.runs());
+    // Spark's string order: unsigned UTF-8 bytes
+    ordered.sort((a, b) -> java.util.Arrays.compareUnsigned(
+        a.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        b.runId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     List<Row> rows = new ArrayList<>();
-    for (RunInfo run : sweep.runs()) {
+    for (RunInfo run : ordered) {
       List<Object> v = new ArrayList<>();
       v.add(run.runId());
       v.add(scala.jdk.javaapi.CollectionConverters.asScala(run.params()));
-      v.add(run.checkpoints().size());
-      v.add(run.checkpoints().isEmpty() ? null
-          : run.checkpoints().get(run.checkpoints().size() - 1).step());
       for (HyperparameterColumns.Hyperparameter h : hps.all()) {
         v.add(h.numeric() ? run.numericParams().get(h.key()) : run.params().get(h.key()));
       }
+      v.add(run.checkpoints().size());
+      Long lastCheckpoint = run.checkpoints().isEmpty() ? null
+          : run.checkpoints().get(run.checkpoints().size() - 1).step();
+      // the last metric step of any metric; the loss at its own last step (the first of a
+      // repeated last step)
+      Long lastMetric = null;
+      Long lossStep = null;
+      Double finalLoss = null;
+      for (MetricSeries m : run.metrics().values()) {
+        boolean isLoss = m.name().equals(loss);
+        for (int i = 0; i < m.size(); i++) {
+          long step = m.steps()[i];
+          lastMetric = lastMetric == null ? step : Math.max(lastMetric, step);
+          if (isLoss && (lossStep == null || step > lossStep)) {
+            lossStep = step;
+            finalLoss = m.values()[i];
+          }
+        }
+      }
+      v.add(lastCheckpoint == null ? lastMetric : lastMetric == null ? lastCheckpoint
+          : Long.valueOf(Math.max(lastCheckpoint, lastMetric)));
+      v.add(finalLoss);
+      Row f = facts.get(run.runId());
+      Long divergence = f == null || f.isNullAt(3) ? null : f.getLong(3);
+      v.add(divergence != null);
+      v.add(divergence);
+      v.add(f == null || f.isNullAt(1) ? 0 : (int) f.getLong(1));
+      v.add(f == null || f.isNullAt(2) ? null : f.getLong(2));
+      v.add(structureOf.get(run.runId()));
       rows.add(RowFactory.create(v.toArray()));
     }
-    Dataset<Row> base = spark.createDataFrame(rows, schema);
-    Dataset<Row> metricFacts = metrics.groupBy("run_id").agg(
-        org.apache.spark.sql.functions.max("step").as("_last_metric"),
-        org.apache.spark.sql.functions.max_by(when(col("name").equalTo(loss), col("value")),
-            when(col("name").equalTo(loss), col("step"))).as("final_loss"));
-    Dataset<Row> shockFacts = transitions.filter(col("kind").notEqual("divergence"))
-        .groupBy("run_id").agg(count(lit(1)).cast("int").as("n_shocks"),
-            min("step").as("first_shock_step"));
-    Dataset<Row> divFacts = shocks.filter(col("kind").equalTo("divergence"))
-        .groupBy("run_id").agg(min("step").as("divergence_step"));
-    Dataset<Row> r = base.join(metricFacts, "run_id", "left").join(shockFacts, "run_id", "left")
-        .join(divFacts, "run_id", "left").join(structures, "run_id", "left");
-    List<Column> out = new ArrayList<>();
-    out.add(col("run_id"));
-    out.add(col("params"));
-    for (HyperparameterColumns.Hyperparameter h : hps.all()) {
-      out.add(col(h.column()));
-    }
-    out.add(col("n_checkpoints"));
-    out.add(org.apache.spark.sql.functions.greatest(col("_last_ckpt"), col("_last_metric"))
-        .as("last_step"));
-    out.add(col("final_loss"));
-    out.add(col("divergence_step").isNotNull().as("diverged"));
-    out.add(col("divergence_step"));
-    out.add(org.apache.spark.sql.functions.coalesce(col("n_shocks"), lit(0)).as("n_shocks"));
-    out.add(col("first_shock_step"));
-    out.add(col("structure"));
-    return r.select(out.toArray(Column[]::new)).orderBy("run_id");
+    // one file, in run order, as the sorted plan wrote it
+    return spark.createDataFrame(rows, schema).coalesce(1);
   }
 }

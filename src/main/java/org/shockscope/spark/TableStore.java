@@ -4,6 +4,8 @@ import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -12,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.shockscope.ShockscopeException;
 
 /**
@@ -56,6 +59,12 @@ public final class TableStore {
   private final Path root;
   private final Format format;
   private final FileSystem fs;
+  /**
+   * The schema of each Parquet table this store wrote: reading it back with its schema skips
+   * Spark's schema inference, a Spark job (footer reads) per read that a job reading its own
+   * tables back several times paid again and again.
+   */
+  private final Map<String, StructType> written = new ConcurrentHashMap<>();
 
   /**
    * @param spark  session
@@ -113,6 +122,10 @@ public final class TableStore {
     if (!exists(table)) {
       return null;
     }
+    StructType schema = written.get(table);
+    if (format == Format.PARQUET && schema != null) {
+      return spark.read().schema(schema).parquet(path(table));
+    }
     return spark.read().format(format == Format.DELTA ? "delta" : "parquet").load(path(table));
   }
 
@@ -159,6 +172,7 @@ public final class TableStore {
       if (!fs.rename(staging, target)) {
         throw new IOException("rename " + staging + " -> " + target + " failed");
       }
+      written.put(table, rows.schema().toNullable());
       fs.delete(trash, true);
     } catch (IOException e) {
       throw new ShockscopeException("Cannot write output table " + target + ": " + e, e);

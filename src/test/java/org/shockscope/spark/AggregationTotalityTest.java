@@ -230,7 +230,7 @@ class AggregationTotalityTest {
     Dataset<Row> transitions = spark.createDataFrame(transitionRows, Tables.TRANSITIONS_SCHEMA);
     Dataset<Row> structures = spark.createDataFrame(List.of(), new StructType()
         .add("run_id", DataTypes.StringType).add("structure", DataTypes.StringType));
-    Dataset<Row> runsTable = SweepAnalysis.runsTable(spark, sweep, hps, "loss", metrics, shocks,
+    Dataset<Row> runsTable = SweepAnalysis.runsTable(spark, sweep, hps, "loss", shocks,
         transitions, structures);
     TableStore store = new TableStore(spark, out.toString(), TableStore.Format.PARQUET);
     store.replaceAll(Tables.RUNS, runsTable);
