@@ -40,7 +40,9 @@ import java.util.function.Predicate;
  * each other with fewer quiet samples between them than twice they last (a train of bounces)
  * are one episode ({@link #joinTrains}). Likewise the groups with a member inside a metric's
  * front (the loss falling through an induction-head phase change while the heads' circuits move
- * in bursts) are that front's transition ({@link #joinFronts}).
+ * in bursts) are that front's transition ({@link #joinFronts}), at the front's step: the
+ * metric falling is what the transition is, and the bursts inside it can fall mostly on one
+ * side of its centre.
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
@@ -224,6 +226,7 @@ public final class TransitionMerger {
           continue;
         }
         host.absorb(g);
+        host.front = front;
         it.remove();
       }
     }
@@ -319,6 +322,8 @@ public final class TransitionMerger {
     final List<ShockEvent> members = new ArrayList<>();
     final List<ShockEvent> followers = new ArrayList<>();
     long lastStep;
+    /** The run-level metric front whose transition this group is ({@link #joinFronts}). */
+    ShockEvent front;
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
 
@@ -435,6 +440,9 @@ public final class TransitionMerger {
       }
       lo = Math.min(lo, later.lo);
       hi = Math.max(hi, later.hi);
+      if (front == null) {
+        front = later.front;
+      }
     }
 
     /** Members and followers, ordered by step. */
@@ -467,7 +475,8 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      return new Transition(highest != null ? highest.step() : median(), stepLo, stepHi, kind,
+      long step = highest != null ? highest.step() : front != null ? front.step() : median();
+      return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }
   }

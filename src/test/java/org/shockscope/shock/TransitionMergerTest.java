@@ -231,6 +231,25 @@ class TransitionMergerTest {
     assertEquals(List.of(514L, 700L), tr.stream().map(Transition::step).toList(), tr.toString());
   }
 
+  /**
+   * The transition of a metric's front is at the front's centre, not at the median of the
+   * weights that moved inside it: here most of the heads' bursts come early in the fall
+   * (median 470), and the transition is still the loss's 514.
+   */
+  @Test
+  void aMetricFrontThatWeightsJoinedNamesTheStep() {
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 514, 509, 518, 2.99, 1.89,
+        -1.1, 66, 18, 79, 1.0);
+    List<ShockEvent> events = List.of(fall,
+        jump("head1.qk/sv4", "h.1.attn", 455, 450, 460, 1.0),
+        jump("head0.ov/sv3", "h.0.attn", 462, 457, 467, 1.0),
+        jump("head1.qk/sv2", "h.1.attn", 470, 465, 475, 1.0),
+        jump("head0.qk/sv1", "h.0.attn", 478, 473, 483, 1.0),
+        jump("head0.ov/sv1", "h.0.attn", 570, 565, 575, 1.0));
+    List<Transition> tr = TransitionMerger.merge(events, 5.0, e -> true, List.of());
+    assertEquals(List.of(514L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
   /** A loss spike sampled every 5 steps, peak {@code height} above its base, half-width 4. */
   private static ShockEvent height(String series, long step, double height) {
     return new ShockEvent(series, "", ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, height,
