@@ -53,6 +53,17 @@ public record ReportData(String title, String source, String generated, Summary 
     symmetry = List.copyOf(symmetry);
   }
 
+  /**
+   * The same report restricted to some of its runs (a model family): those runs, the cell
+   * columns and the phase-diagram cells given; everything else unchanged.
+   */
+  public ReportData restrictedTo(List<Run> someRuns, List<String> someCellColumns,
+                                 List<Cell> someCells) {
+    return new ReportData(title, source, generated, summary, missingTables, hyperparameters,
+        someRuns, someCellColumns, someCells, boundary, importance, survival, gallery, symmetry,
+        viscosity, options);
+  }
+
   /** Whether the named table was not found. */
   public boolean missing(String table) {
     return missingTables.contains(table);
@@ -84,10 +95,12 @@ public record ReportData(String title, String source, String generated, Summary 
    *
    * @param hyperparameters column → value as text (numbers in their shortest exact decimal form)
    * @param firstShockStep  step of the first shock, or null without one
+   * @param structure       the run's model structure as recorded ({@code runs.structure},
+   *                        JSON), or null
    */
   public record Run(String runId, Map<String, String> hyperparameters, long checkpoints,
                     Long lastStep, double finalLoss, boolean diverged, Long divergenceStep,
-                    int shocks, Long firstShockStep) {
+                    int shocks, Long firstShockStep, String structure) {
     public Run {
       Objects.requireNonNull(runId, "runId");
       hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));

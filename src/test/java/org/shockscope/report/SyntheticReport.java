@@ -19,6 +19,11 @@ final class SyntheticReport {
   static final int[] BATCHES = {16, 64, 256};
   static final double[] MOMENTA = {0, 0.9};
   static final List<String> GROUPS = List.of("mlp.0", "mlp.1", "attn<q&k>");
+  /** The structure of every run: a ReLU MLP with one hidden layer of 64, as recorded. */
+  static final String MLP_STRUCTURE = "{\"groups\":[{\"activation\":\"relu\",\"biases\":"
+      + "[\"fc1.bias\"],\"hidden\":[{\"name\":\"fc1\",\"width\":64}],\"kind\":\"mlp\","
+      + "\"layout\":\"linear\",\"name\":\"fc1\",\"symmetry\":\"permutation x positive "
+      + "scaling\",\"weights\":[\"fc1.weight\",\"fc2.weight\"]}],\"notes\":[]}";
 
   private SyntheticReport() {}
 
@@ -48,7 +53,7 @@ final class SyntheticReport {
       long first = shocked ? (long) (50 + 300 * rnd.nextDouble() / Math.sqrt(t * 1000)) : -1;
       rr.add(new ReportData.Run("run-" + i + (i % 97 == 0 ? "<b>&'\"" : ""), hp, 21, lastStep,
           0.1 + rnd.nextDouble(), diverged, diverged ? 1500L : null,
-          shocked ? 1 + rnd.nextInt(4) : 0, shocked ? first : null));
+          shocked ? 1 + rnd.nextInt(4) : 0, shocked ? first : null, MLP_STRUCTURE));
     }
     List<ReportData.Cell> cells = cells(rr, cellCols);
     List<ReportData.Boundary> boundary = new ArrayList<>();
