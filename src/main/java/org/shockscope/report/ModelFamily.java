@@ -18,7 +18,8 @@ import org.shockscope.spark.HyperparameterColumns;
  * <p>A sweep is split by its {@value #MODEL_KEY} hyperparameter when that has more than one
  * level (the name a user gave each kind; runs without it form a family of their own);
  * otherwise by the kind of the runs' recorded structure ({@link StructureSummary#kind()})
- * when the runs differ in kind; otherwise it is one family. Within a family, the cell columns
+ * when runs differ in kind (runs without a readable structure do not count for that, and form a
+ * family of their own when there is a split); otherwise it is one family. Within a family, the cell columns
  * are those of the sweep but the family's own key; its cells are the {@code phase_stats}
  * rows of the family when the key is a cell column (the model's value dropped from them),
  * else they are counted from the family's runs as {@code phase_stats} counts them (a run
@@ -85,8 +86,8 @@ record ModelFamily(String name, Basis basis, ReportData data, Map<String, Intege
             .limit(2).count() > 1) {
       return Basis.MODEL;
     }
-    if (d.runs().stream().map(r -> key(Basis.STRUCTURE, r, column, summaries)).distinct()
-        .limit(2).count() > 1) {
+    if (d.runs().stream().map(r -> key(Basis.STRUCTURE, r, column, summaries))
+        .filter(k -> !k.equals(StructureSummary.UNKNOWN)).distinct().limit(2).count() > 1) {
       return Basis.STRUCTURE;
     }
     return Basis.NONE;

@@ -100,7 +100,10 @@ record StructureSummary(String kind, String text, String json) {
     return b.toString();
   }
 
-  /** "1 hidden layer of 64 (relu)", "hidden layers of 64, 32 (tanh)". */
+  /**
+   * "1 hidden layer of 64 (relu)", "hidden layers of 64, 32 (tanh)"; an unknown activation is
+   * left out (its group, permutations only, says as much).
+   */
   private static String hiddenShape(String kind, JsonNode g) {
     JsonNode hidden = g.path("hidden");
     List<String> widths = new ArrayList<>();
@@ -117,7 +120,7 @@ record StructureSummary(String kind, String text, String json) {
       shape = layer + "s of " + String.join(", ", widths);
     }
     String activation = g.path("activation").asText("");
-    if (!activation.isEmpty()) {
+    if (!activation.isEmpty() && !activation.equals("unknown")) {
       shape = shape.isEmpty() ? activation : shape + " (" + activation + ")";
     }
     return shape;

@@ -140,6 +140,89 @@ final class SyntheticReport {
         new ReportData.Viscosity(pts, events, mx, my, mv, terms), opts);
   }
 
+  /** λ₀ of the catapult family's linear and ReLU networks (the lab demo's values). */
+  static final Map<String, Double> LAMBDA0 = Map.of("linear", 14.032442383024508,
+      "relu", 21.406426876018624);
+
+  /**
+   * A sweep pooling two model families as the lab demo does: 16 deep linear chains (lr 0.01 or
+   * 0.02 × depth 2 or 3 × aligned or random init × 2 seeds), all shocked, and 24 catapult MLPs
+   * (lr_scale 0.5 … 24 × linear or ReLU × 2 seeds, lr = lr_scale / λ₀ of the activation),
+   * shocked at lr_scale 2.5 and 3, diverged from 8 on. Cells as {@code group_by} makes them,
+   * {@code model} among the cell columns when {@code withModel}, else no {@code model} at all;
+   * each run's structure recorded as the reduction records it.
+   */
+  static ReportData pooled(boolean withModel) {
+    List<String> hps = new ArrayList<>(List.of("model", "lr", "lr_scale", "depth", "init",
+        "activation", "seed"));
+    List<String> cellCols = new ArrayList<>(hps.subList(0, hps.size() - 1));
+    if (!withModel) {
+      hps.remove("model");
+      cellCols.remove("model");
+    }
+    List<ReportData.Run> rr = new ArrayList<>();
+    for (String lr : List.of("0.01", "0.02")) {
+      for (int depth : new int[] {2, 3}) {
+        for (String init : List.of("aligned", "random")) {
+          for (int seed = 0; seed < 2; seed++) {
+            Map<String, String> hp = new LinkedHashMap<>();
+            hp.put("model", "deep-linear");
+            hp.put("lr", lr);
+            hp.put("depth", Integer.toString(depth));
+            hp.put("init", init);
+            hp.put("activation", "linear");
+            hp.put("seed", Integer.toString(seed));
+            String json = depth == 2 ? RecordedStructures.linearChain(10, 8, 8)
+                : RecordedStructures.linearChain(10, 8, 8, 8);
+            rr.add(run("deep-linear_lr" + lr + "_L" + depth + "_" + init + "_s" + seed, hp,
+                withModel, 1000, true, false, json));
+          }
+        }
+      }
+    }
+    for (double scale : new double[] {0.5, 1.5, 2.5, 3, 8, 24}) {
+      for (String act : List.of("linear", "relu")) {
+        for (int seed = 0; seed < 2; seed++) {
+          Map<String, String> hp = new LinkedHashMap<>();
+          hp.put("model", "catapult");
+          hp.put("lr", NumberText.exact(scale / LAMBDA0.get(act)));
+          hp.put("lr_scale", NumberText.exact(scale));
+          hp.put("depth", "2");
+          hp.put("activation", act);
+          hp.put("seed", Integer.toString(seed));
+          rr.add(run("catapult_x" + scale + "_" + act + "_s" + seed, hp, withModel, 100,
+              scale >= 2.5 && scale <= 3, scale >= 8,
+              RecordedStructures.mlp(8, 64, 1, act, true)));
+        }
+      }
+    }
+    List<ReportData.Importance> imp = List.of(
+        new ReportData.Importance("divergence", "lr", 0.54, 1),
+        new ReportData.Importance("divergence", "lr_scale", 0.32, 2),
+        new ReportData.Importance("divergence", "activation", 0.02, 3),
+        new ReportData.Importance("shock", "lr_scale", 0.16, 1),
+        new ReportData.Importance("shock", "lr", 0.15, 2));
+    ReportData e = empty(Set.of());
+    long shocked = rr.stream().filter(r -> r.shocks() > 0).count();
+    ReportData.Summary summary = new ReportData.Summary(rr.size(), 21L * rr.size(), shocked,
+        Map.of("jump", shocked), shocked, rr.stream().filter(ReportData.Run::diverged).count(),
+        0, List.of());
+    return new ReportData("pooled", e.source(), e.generated(), summary, Set.of(), hps, rr,
+        cellCols, cells(rr, cellCols), List.of(), imp, List.of(), List.of(), List.of(),
+        ReportData.Viscosity.empty(), ReportOptions.defaults());
+  }
+
+  private static ReportData.Run run(String id, Map<String, String> hp, boolean withModel,
+                                    long steps, boolean shocked, boolean diverged,
+                                    String structure) {
+    if (!withModel) {
+      hp.remove("model");
+    }
+    return new ReportData.Run(id, hp, 21, steps, 0.1, diverged, diverged ? steps / 2 : null,
+        shocked ? 1 : 0, shocked ? (Long) (steps / 3 + Math.floorMod(id.hashCode(), 7)) : null,
+        structure);
+  }
+
   /** A report with no data at all, the given tables missing. */
   static ReportData empty(Set<String> missing) {
     return new ReportData("empty", "file:/nowhere", "2026-01-01T00:00:00Z",
