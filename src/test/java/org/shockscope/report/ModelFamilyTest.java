@@ -10,12 +10,15 @@ import org.junit.jupiter.api.Test;
 
 /** A sweep of several model families: one phase diagram and one first-shock chart each. */
 class ModelFamilyTest {
+  private static List<String> names(List<ModelFamily> families) {
+    return families.stream().map(ModelFamily::name).toList();
+  }
+
   @Test
   void aPooledSweepWithTwoModelFamiliesGetsTwoPhaseDiagrams() {
     ReportData d = SyntheticReport.pooled(true);
     List<ModelFamily> families = ModelFamily.split(d);
-    assertEquals(List.of("catapult", "deep-linear"), families.stream().map(ModelFamily::name)
-        .toList());
+    assertEquals(List.of("catapult", "deep-linear"), names(families));
     ReportData catapult = families.get(0).data();
     ReportData deepLinear = families.get(1).data();
     assertEquals(24, catapult.runs().size());
@@ -64,8 +67,7 @@ class ModelFamilyTest {
   void withoutAModelKeyRunsAreSplitByTheKindOfTheirStructure() {
     ReportData d = SyntheticReport.pooled(false);
     List<ModelFamily> families = ModelFamily.split(d);
-    assertEquals(List.of("MLP", "deep linear"), families.stream().map(ModelFamily::name)
-        .toList());
+    assertEquals(List.of("MLP", "deep linear"), names(families));
     assertEquals(ModelFamily.Basis.STRUCTURE, families.get(0).basis());
     // phase_stats cells do not name the family here: the family's cells are its runs counted
     ReportData mlp = families.get(0).data();

@@ -196,12 +196,11 @@ final class SyntheticReport {
         }
       }
     }
+    // lr ranks first (as in the lab demo), then lr_scale
     List<ReportData.Importance> imp = List.of(
         new ReportData.Importance("divergence", "lr", 0.54, 1),
         new ReportData.Importance("divergence", "lr_scale", 0.32, 2),
-        new ReportData.Importance("divergence", "activation", 0.02, 3),
-        new ReportData.Importance("shock", "lr_scale", 0.16, 1),
-        new ReportData.Importance("shock", "lr", 0.15, 2));
+        new ReportData.Importance("shock", "lr_scale", 0.16, 1));
     ReportData e = empty(Set.of());
     long shocked = rr.stream().filter(r -> r.shocks() > 0).count();
     ReportData.Summary summary = new ReportData.Summary(rr.size(), 21L * rr.size(), shocked,
