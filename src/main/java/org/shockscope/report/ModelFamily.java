@@ -15,15 +15,15 @@ import org.shockscope.spark.HyperparameterColumns;
  * teacher–student network, a transformer) answer to different hyperparameters and have
  * transitions at different times, so pooling them in one diagram mixes unrelated outcomes.
  *
- * <p>A sweep is split by its {@value #MODEL_KEY} hyperparameter when that has more than one
- * level (the name a user gave each kind; runs without it form a family of their own);
- * otherwise by the kind of the runs' recorded structure ({@link StructureSummary#kind()})
- * when runs differ in kind (runs without a readable structure do not count for that, and form a
- * family of their own when there is a split); otherwise it is one family. Within a family, the cell columns
- * are those of the sweep but the family's own key; its cells are the {@code phase_stats}
- * rows of the family when the key is a cell column (the model's value dropped from them),
- * else they are counted from the family's runs as {@code phase_stats} counts them (a run
- * shocked when {@code n_shocks > 0}).
+ * <p>A sweep is split by its {@value #MODEL_KEY} hyperparameter when that has from 2 to
+ * {@value #MAX_FAMILIES} levels (the name a user gave each kind; runs without it form a family
+ * of their own); otherwise by the kind of the runs' recorded structure
+ * ({@link StructureSummary#kind()}) when runs differ in kind (runs without a readable
+ * structure do not count for that, and form a family of their own when there is a split);
+ * otherwise it is one family. Within a family, the cell columns are those of the sweep but the
+ * family's own key; its cells are the {@code phase_stats} rows of the family when the key is a
+ * cell column (the model's value dropped from them), else they are counted from the family's
+ * runs as {@code phase_stats} counts them (a run shocked when {@code n_shocks > 0}).
  *
  * @param name       the family's name (its model value or structure kind); null for the one
  *                   family of a sweep that is not split
@@ -35,6 +35,11 @@ import org.shockscope.spark.HyperparameterColumns;
 record ModelFamily(String name, Basis basis, ReportData data, Map<String, Integer> structures) {
   /** Hyperparameter key naming a run's model family (as the training lab writes it). */
   static final String MODEL_KEY = "model";
+  /**
+   * Most families drawn: a key with more levels (a model name per run) is no family key, and
+   * the page would repeat its diagrams once per run.
+   */
+  static final int MAX_FAMILIES = 12;
 
   /** The {@code runs} column of {@link #MODEL_KEY}. */
   static String modelColumn() {
@@ -81,16 +86,19 @@ record ModelFamily(String name, Basis basis, ReportData data, Map<String, Intege
 
   private static Basis basis(ReportData d, Map<String, StructureSummary> summaries) {
     String column = modelColumn();
-    if (d.hyperparameters().contains(column)
-        && d.runs().stream().map(r -> key(Basis.MODEL, r, column, summaries)).distinct()
-            .limit(2).count() > 1) {
+    if (d.hyperparameters().contains(column) && splits(d.runs().stream()
+        .map(r -> key(Basis.MODEL, r, column, summaries)).distinct().limit(MAX_FAMILIES + 1)
+        .count())) {
       return Basis.MODEL;
     }
-    if (d.runs().stream().map(r -> key(Basis.STRUCTURE, r, column, summaries))
-        .filter(k -> !k.equals(StructureSummary.UNKNOWN)).distinct().limit(2).count() > 1) {
-      return Basis.STRUCTURE;
-    }
-    return Basis.NONE;
+    // runs without a readable structure do not make a kind of their own
+    return splits(d.runs().stream().map(r -> key(Basis.STRUCTURE, r, column, summaries))
+        .filter(k -> !k.equals(StructureSummary.UNKNOWN)).distinct().limit(MAX_FAMILIES + 1)
+        .count()) ? Basis.STRUCTURE : Basis.NONE;
+  }
+
+  private static boolean splits(long families) {
+    return families > 1 && families <= MAX_FAMILIES;
   }
 
   private static String key(Basis basis, ReportData.Run r, String column,

@@ -117,4 +117,19 @@ class ModelFamilyTest {
         r.firstShockStep(), null));
     assertEquals(1, ModelFamily.split(d.restrictedTo(runs, d.cellColumns(), d.cells())).size());
   }
+
+  @Test
+  void aModelKeyWithALevelPerRunIsNoFamilyKey() {
+    ReportData pooled = SyntheticReport.pooled(true);
+    List<ReportData.Run> runs = new java.util.ArrayList<>();
+    for (ReportData.Run r : pooled.runs()) {
+      java.util.Map<String, String> hp = new java.util.LinkedHashMap<>(r.hyperparameters());
+      hp.put("model", "net-" + r.runId());
+      runs.add(new ReportData.Run(r.runId(), hp, r.checkpoints(), r.lastStep(), r.finalLoss(),
+          r.diverged(), r.divergenceStep(), r.shocks(), r.firstShockStep(), r.structure()));
+    }
+    List<ModelFamily> families = ModelFamily.split(pooled.restrictedTo(runs,
+        pooled.cellColumns(), List.of()));
+    assertEquals(List.of("MLP", "deep linear"), names(families), "by structure kind instead");
+  }
 }
