@@ -8,7 +8,8 @@ import java.util.TreeSet;
 import org.shockscope.ErrorRecord;
 
 /**
- * The sweep at a glance: its hyperparameters with their levels, the model structures of its
+ * The sweep at a glance: its hyperparameters with their levels (numbers rounded as on the
+ * axes, {@link NumberText#levelLabels}), the model structures of its
  * runs in words ({@link StructureSummary}), and the inputs that could not be used (the first
  * rows of the {@code errors} table).
  */
@@ -43,9 +44,10 @@ final class OverviewSection implements ReportSection {
           String v = r.hyperparameters().get(h);
           levels.add(v == null ? ReportData.MISSING : v);
         }
-        List<String> shown = new ArrayList<>(levels);
-        String values = String.join(", ", shown.subList(0, Math.min(LEVELS_SHOWN, shown.size())))
-            + (shown.size() > LEVELS_SHOWN ? ", \u2026" : "");
+        Map<String, String> label = NumberText.levelLabels(levels);
+        List<String> shown = levels.stream().limit(LEVELS_SHOWN).map(label::get).toList();
+        String values = String.join(", ", shown)
+            + (levels.size() > LEVELS_SHOWN ? ", \u2026" : "");
         String role = d.cellColumns().contains(h) ? "cell" : levels.size() > 1 ? "varies"
             : "constant";
         t.row(h, (long) levels.size(), values, role);

@@ -89,7 +89,8 @@ final class PhaseDiagramSection implements ReportSection {
         + (following.size() == 1 ? " follows" : " follow") + " from "
         + (axes.size() == 1 ? "it" : "them") + ")")
         + (pooled.isEmpty() ? "" : " (pooled over " + String.join(", ", pooled) + ")")
-        + ". Hover a cell for the exact values, the counts and the Wilson 95% interval.", out);
+        + (axes.isEmpty() ? "." : ". Hover a cell for the exact values, the counts and the "
+        + "Wilson 95% interval."), out);
     if (axes.size() == 2) {
       heatmaps(axes, merged, out);
     } else if (axes.size() == 1) {

@@ -59,8 +59,11 @@ class ModelFamilyTest {
     String seen = SvgChecks.outsideJsonDetails(html);
     assertFalse(seen.contains("&quot;groups&quot;"));
     assertFalse(seen.contains("\"groups\""));
-    assertTrue(SvgChecks.section(html, "overview")
-        .contains("deep linear, 3 layers, GL(h) on each hidden space"));
+    String overview = SvgChecks.section(html, "overview");
+    assertTrue(overview.contains("deep linear, 3 layers, GL(h) on each hidden space"));
+    // the catapult's learning rates listed rounded, as on the axes
+    assertTrue(overview.contains("<td>0.01, 0.02, 0.0234, 0.0356, "), overview);
+    assertFalse(overview.contains("0.035631715873272775"));
   }
 
   @Test
