@@ -19,7 +19,8 @@ import org.shockscope.ErrorRecord;
  * @param generated       when the report was made (ISO-8601 text)
  * @param summary         sweep-level counts and the first errors
  * @param missingTables   tables that were not found (their sections say so)
- * @param hyperparameters hyperparameter columns of {@code runs}, in table order
+ * @param hyperparameters hyperparameter columns of {@code runs}, in table order (not its
+ *                        {@code structure}, which is {@link Run#structure()})
  * @param runs            the runs (all of them, or the first {@link Summary#runs()} when capped)
  * @param cellColumns     the columns defining a phase-diagram cell ({@code phase_stats})
  * @param cells           {@code phase_stats} rows
