@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Time to the first shock: per cell of the phase diagram's axes (the other hyperparameters
+ * Time to the first shock, per model family ({@link ModelFamily}): per cell of the phase diagram's axes (the other hyperparameters
  * pooled, as in {@link PhaseDiagramSection}), a box plot of the first-shock step over the runs
  * of the cell that had a shock (box p25–p75, bar at the median, whiskers p10–p90), with the
  * individual runs as dots when there are few, and the share of runs that had one. Only the cells with
@@ -34,6 +34,12 @@ final class FirstShockSection implements ReportSection {
       ReportSection.unavailable(d, "runs", "The runs table has no rows.", out);
       return;
     }
+    ModelFamily.renderEach(d, "the time to the first shock", out, FirstShockSection::chart);
+    survival(d, out);
+  }
+
+  /** The chart of one family (or of the whole sweep). */
+  private static void chart(ReportData d, StringBuilder out) {
     List<String> axes = PhaseDiagramSection.axes(d);
     Map<List<String>, List<ReportData.Run>> byCell = new TreeMap<>(LevelOrder.CELL);
     if (!axes.isEmpty()) {
@@ -55,7 +61,6 @@ final class FirstShockSection implements ReportSection {
     if (Double.isNaN(range[0])) {
       ReportSection.lead("No run had a shock, so there is no time to a first shock to show.",
           out);
-      survival(d, out);
       return;
     }
     ReportSection.lead("Step of each run's first shock, over all runs and per cell of the phase "
@@ -68,14 +73,23 @@ final class FirstShockSection implements ReportSection {
     String color = Palette.category(0);
     chart.legend("p25\u2013p75 of first-shock step", color, ChartLegend.Key.AREA);
     chart.legend("one run", Palette.SHOCK, ChartLegend.Key.POINT);
-    row(chart, "all runs", d.runs().size(), steps.get(0), color, false);
+    row(chart, "all runs", "all runs", d.runs().size(), steps.get(0), color, false);
+    List<Map<String, String>> labels = new ArrayList<>();
+    for (int a = 0; a < axes.size(); a++) {
+      int axis = a;
+      labels.add(NumberText.levelLabels(byCell.keySet().stream().map(k -> k.get(axis))
+          .toList()));
+    }
     for (int i = 0; i < shown.size(); i++) {
       List<String> k = shown.get(i);
-      row(chart, ReportData.cellLabel(axes, k), byCell.get(k).size(),
-          steps.get(i + 1), color, true);
+      List<String> rounded = new ArrayList<>();
+      for (int a = 0; a < axes.size(); a++) {
+        rounded.add(labels.get(a).get(k.get(a)));
+      }
+      row(chart, ReportData.cellLabel(axes, rounded), ReportData.cellLabel(axes, k),
+          byCell.get(k).size(), steps.get(i + 1), color, true);
     }
     out.append(chart.render());
-    survival(d, out);
   }
 
   private static double[] firstShocks(List<ReportData.Run> runs) {
@@ -83,15 +97,16 @@ final class FirstShockSection implements ReportSection {
         .mapToDouble(r -> r.firstShockStep()).toArray();
   }
 
-  private static void row(RowChart chart, String label, int runs, double[] steps, String color,
-                          boolean dots) {
+  /** A row labelled {@code label} (rounded levels), its tooltip naming {@code exact}. */
+  private static void row(RowChart chart, String label, String exact, int runs, double[] steps,
+                          String color, boolean dots) {
     RowChart.Row row = chart.row(label);
     row.note(steps.length + "/" + runs + " shocked");
     if (steps.length == 0) {
       return;
     }
     Quantiles q = Quantiles.of(steps);
-    String tip = label + "\n" + steps.length + " of " + runs + " runs had a shock\nfirst shock: "
+    String tip = exact + "\n" + steps.length + " of " + runs + " runs had a shock\nfirst shock: "
         + "median " + NumberText.compact(q.at(0.5)) + ", p25\u2013p75 "
         + NumberText.compact(q.at(0.25)) + "\u2013" + NumberText.compact(q.at(0.75))
         + ", p10\u2013p90 " + NumberText.compact(q.at(0.1)) + "\u2013"

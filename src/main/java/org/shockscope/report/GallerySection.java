@@ -78,6 +78,11 @@ final class GallerySection implements ReportSection {
       first = false;
     }
     out.append("</p>");
+    if (run.structure() != null) {
+      out.append("<div class=\"params\">structure: ");
+      StructureSummary.of(run.structure()).html(out);
+      out.append("</div>");
+    }
     List<String> names = observableNames(d.options(), g);
     List<String> groups = groups(g);
     double[] steps = stepRange(g);

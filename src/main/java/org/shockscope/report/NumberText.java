@@ -3,6 +3,11 @@ package org.shockscope.report;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Short human-readable forms of numbers for tick labels, cells and tooltips: at most a given
@@ -12,6 +17,8 @@ import java.math.RoundingMode;
 final class NumberText {
   /** Significant digits of {@link #compact(double)}. */
   static final int DEFAULT_DIGITS = 4;
+  /** Fewest significant digits of a hyperparameter level's axis label. */
+  static final int LEVEL_DIGITS = 3;
 
   private NumberText() {}
 
@@ -60,6 +67,43 @@ final class NumberText {
     }
     int exp = d.precision() - d.scale() - 1;
     return d.movePointLeft(exp).stripTrailingZeros().toPlainString() + "e" + exp;
+  }
+
+  /**
+   * Labels for the levels of a hyperparameter on an axis: numbers rounded to the fewest
+   * significant digits, at least {@value #LEVEL_DIGITS}, that keep distinct values distinct
+   * ({@code 0.035631715873272775} → {@code 0.0356}); text unchanged. The exact values belong in
+   * tooltips.
+   *
+   * @param levels the levels as stored (not modified)
+   * @return level → label, for every level
+   */
+  public static Map<String, String> levelLabels(Collection<String> levels) {
+    Set<Double> values = new HashSet<>();
+    for (String l : levels) {
+      double v = LevelOrder.number(l);
+      if (!Double.isNaN(v)) {
+        values.add(v);
+      }
+    }
+    int digits = LEVEL_DIGITS;
+    while (digits < 17 && roundedCount(values, digits) < values.size()) {
+      digits++;
+    }
+    Map<String, String> out = new HashMap<>();
+    for (String l : levels) {
+      double v = LevelOrder.number(l);
+      out.put(l, Double.isNaN(v) ? l : compact(v, digits));
+    }
+    return out;
+  }
+
+  private static int roundedCount(Set<Double> values, int digits) {
+    Set<String> labels = new HashSet<>();
+    for (double v : values) {
+      labels.add(compact(v, digits));
+    }
+    return labels.size();
   }
 
   /** A fraction as a percentage with no decimals ("42%"), one below 10% ("4.5%"). */

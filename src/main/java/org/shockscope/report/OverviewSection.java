@@ -1,13 +1,17 @@
 package org.shockscope.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import org.shockscope.ErrorRecord;
 
 /**
- * The sweep at a glance: its hyperparameters with their levels, and the inputs that could not
- * be used (the first rows of the {@code errors} table).
+ * The sweep at a glance: its hyperparameters with their levels (numbers rounded as on the
+ * axes, {@link NumberText#levelLabels}), the model structures of its
+ * runs in words ({@link StructureSummary}), and the inputs that could not be used (the first
+ * rows of the {@code errors} table).
  */
 final class OverviewSection implements ReportSection {
   /** Levels listed per hyperparameter before "…". */
@@ -40,16 +44,59 @@ final class OverviewSection implements ReportSection {
           String v = r.hyperparameters().get(h);
           levels.add(v == null ? ReportData.MISSING : v);
         }
-        List<String> shown = new ArrayList<>(levels);
-        String values = String.join(", ", shown.subList(0, Math.min(LEVELS_SHOWN, shown.size())))
-            + (shown.size() > LEVELS_SHOWN ? ", \u2026" : "");
+        Map<String, String> label = NumberText.levelLabels(levels);
+        List<String> shown = levels.stream().limit(LEVELS_SHOWN).map(label::get).toList();
+        String values = String.join(", ", shown)
+            + (levels.size() > LEVELS_SHOWN ? ", \u2026" : "");
         String role = d.cellColumns().contains(h) ? "cell" : levels.size() > 1 ? "varies"
             : "constant";
         t.row(h, (long) levels.size(), values, role);
       }
       t.render(out);
     }
+    renderStructures(d, out);
     renderErrors(d, out);
+  }
+
+  /**
+   * The distinct model structures of the runs, in words, each with its recorded JSON one click
+   * away, the network's kind and the runs (and their model values) that have it.
+   */
+  private static void renderStructures(ReportData d, StringBuilder out) {
+    Map<String, List<ReportData.Run>> byJson = new LinkedHashMap<>();
+    for (ReportData.Run r : d.runs()) {
+      byJson.computeIfAbsent(r.structure() == null ? "" : r.structure(),
+          k -> new ArrayList<>()).add(r);
+    }
+    if (byJson.isEmpty() || byJson.size() == 1 && byJson.containsKey("")) {
+      return;
+    }
+    String model = ModelFamily.modelColumn();
+    boolean models = d.hyperparameters().contains(model);
+    out.append("<h3>Model structure</h3><p class=\"lead\">The symmetry groups each run was "
+        + "analysed with (from the <code>structure</code> column of <code>runs</code>); "
+        + "open JSON for the recorded description.</p><div class=\"table-wrap\">"
+        + "<table class=\"data structures\"><thead><tr><th>structure</th><th>kind</th>"
+        + "<th>runs</th>").append(models ? "<th>" + Html.escape(model) + "</th>" : "")
+        .append("</tr></thead><tbody>");
+    List<Map.Entry<String, List<ReportData.Run>>> rows = new ArrayList<>(byJson.entrySet());
+    rows.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
+    for (Map.Entry<String, List<ReportData.Run>> e : rows) {
+      StructureSummary s = StructureSummary.of(e.getKey());
+      out.append("<tr><td>");
+      s.html(out);
+      out.append("</td><td>").append(Html.escape(s.kind())).append("</td><td class=\"num\">")
+          .append(NumberText.count(e.getValue().size())).append("</td>");
+      if (models) {
+        TreeSet<String> names = new TreeSet<>(LevelOrder.LEVEL);
+        for (ReportData.Run r : e.getValue()) {
+          names.add(r.values(List.of(model)).get(0));
+        }
+        out.append("<td>").append(Html.escape(String.join(", ", names))).append("</td>");
+      }
+      out.append("</tr>");
+    }
+    out.append("</tbody></table></div>");
   }
 
   private static void renderErrors(ReportData d, StringBuilder out) {

@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The phase diagram: shock rate and divergence rate over the two most important
- * hyperparameters (by the {@code importance} table, then by number of levels), as heatmaps
- * with counts in the cells. Cells of {@code phase_stats} that differ only in other
+ * The phase diagram, one per model family ({@link ModelFamily}): shock rate and divergence
+ * rate over the two most important hyperparameters that vary within the family and span a
+ * grid (by the {@code importance} table, then by number of levels), as heatmaps with counts in
+ * the cells and numeric levels labelled rounded ({@link NumberText#levelLabels}; the exact
+ * values in the tooltips). Cells of {@code phase_stats} that differ only in other
  * hyperparameters are merged (counts summed, Wilson interval recomputed), i.e. those are
- * marginalised over the sweep's own mix. With one varying hyperparameter the rates are bars
- * with their intervals; with none, single numbers.
+ * marginalised over the sweep's own mix. With one usable hyperparameter the rates are bars
+ * with their intervals; with none, single numbers. The importance table follows, once.
  */
 final class PhaseDiagramSection implements ReportSection {
   private static final int HEATMAP_WIDTH = 580;
@@ -43,6 +45,16 @@ final class PhaseDiagramSection implements ReportSection {
       ReportSection.unavailable(d, "phase_stats", "The phase_stats table has no rows.", out);
       return;
     }
+    ModelFamily.renderEach(d, "the phase diagram", out, PhaseDiagramSection::diagram);
+    importance(d, out);
+  }
+
+  /** The diagram of one family (or of the whole sweep). */
+  private static void diagram(ReportData d, StringBuilder out) {
+    if (d.cells().isEmpty()) {
+      out.append("<p class=\"empty\">The phase_stats table has no rows for these runs.</p>");
+      return;
+    }
     List<String> axes = axes(d);
     List<Integer> idx = new ArrayList<>();
     for (String a : axes) {
@@ -60,17 +72,25 @@ final class PhaseDiagramSection implements ReportSection {
       k.diverged += c.diverged();
       k.merged++;
     }
-    List<String> others = new ArrayList<>();
+    List<String> pooled = new ArrayList<>();
+    List<String> following = new ArrayList<>();
     Map<String, TreeSet<String>> levels = levels(d);
+    List<List<String>> values = cellValues(d);
     for (String c : d.cellColumns()) {
       if (!axes.contains(c) && levels.get(c).size() > 1) {
-        others.add(c);
+        boolean follows = !axes.isEmpty() && determines(values, idx,
+            d.cellColumns().indexOf(c));
+        (follows ? following : pooled).add(c);
       }
     }
-    ReportSection.lead("Share of runs with at least one shock, and share that diverged, per "
-        + "cell of " + (axes.isEmpty() ? "the sweep" : String.join(" × ", axes))
-        + (others.isEmpty() ? "" : " (pooled over " + String.join(", ", others) + ")")
-        + ". Hover a cell for the counts and the Wilson 95% interval.", out);
+    ReportSection.lead("Share of runs with at least one shock, and share that diverged, "
+        + (axes.isEmpty() ? "over all these runs" : "per cell of " + String.join(" × ", axes))
+        + (following.isEmpty() ? "" : " (" + String.join(", ", following)
+        + (following.size() == 1 ? " follows" : " follow") + " from "
+        + (axes.size() == 1 ? "it" : "them") + ")")
+        + (pooled.isEmpty() ? "" : " (pooled over " + String.join(", ", pooled) + ")")
+        + (axes.isEmpty() ? "." : ". Hover a cell for the exact values, the counts and the "
+        + "Wilson 95% interval."), out);
     if (axes.size() == 2) {
       heatmaps(axes, merged, out);
     } else if (axes.size() == 1) {
@@ -87,14 +107,16 @@ final class PhaseDiagramSection implements ReportSection {
       tile("divergence rate", WilsonInterval.of(all.diverged, all.runs), all.diverged,
           all.runs, out);
       out.append("</div><p class=\"note\">No hyperparameter varies across the cells, so the "
-          + "rates are those of the whole sweep.</p>");
+          + "rates are those of all these runs.</p>");
     }
-    importance(d, out);
   }
 
   /**
    * The axes: varying cell columns ranked by total importance (over targets), then by number
-   * of levels, then by column order; at most two, the one with more levels first (x).
+   * of levels, then by column order. Two axes when some pair of them spans a grid — neither
+   * determines the other over the cells (a learning rate set as a multiple of 1/λ₀ and that
+   * multiple do not: their heatmap would be a diagonal) —, the first such pair in rank order,
+   * the one with more levels first (x); else the top-ranked one alone.
    */
   static List<String> axes(ReportData d) {
     Map<String, TreeSet<String>> levels = levels(d);
@@ -113,11 +135,54 @@ final class PhaseDiagramSection implements ReportSection {
     List<String> order = new ArrayList<>(d.cellColumns());
     varying.sort(Comparator.<String>comparingDouble(c -> -weight.getOrDefault(c, 0.0))
         .thenComparingInt(c -> -levels.get(c).size()).thenComparingInt(order::indexOf));
-    List<String> chosen = new ArrayList<>(varying.subList(0, Math.min(2, varying.size())));
-    if (chosen.size() == 2 && levels.get(chosen.get(1)).size() > levels.get(chosen.get(0)).size()) {
-      chosen.add(chosen.remove(0));
+    List<List<String>> values = cellValues(d);
+    for (int i = 0; i < varying.size(); i++) {
+      for (int j = i + 1; j < varying.size(); j++) {
+        int a = order.indexOf(varying.get(i));
+        int b = order.indexOf(varying.get(j));
+        if (!determines(values, List.of(a), b) && !determines(values, List.of(b), a)) {
+          List<String> chosen = new ArrayList<>(List.of(varying.get(i), varying.get(j)));
+          if (levels.get(chosen.get(1)).size() > levels.get(chosen.get(0)).size()) {
+            chosen.add(chosen.remove(0));
+          }
+          return chosen;
+        }
+      }
     }
-    return chosen;
+    return new ArrayList<>(varying.subList(0, Math.min(1, varying.size())));
+  }
+
+  /**
+   * Whether the values at {@code from} determine the value at {@code to} in every cell (one
+   * value of {@code to} per combination of {@code from}).
+   */
+  private static boolean determines(List<List<String>> cells, List<Integer> from, int to) {
+    Map<List<String>, String> seen = new HashMap<>();
+    for (List<String> v : cells) {
+      List<String> key = new ArrayList<>(from.size());
+      for (int i : from) {
+        key.add(v.get(i));
+      }
+      String prev = seen.putIfAbsent(key, v.get(to));
+      if (prev != null && !prev.equals(v.get(to))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The values of the cell columns in each cell ({@code phase_stats}, else the runs). */
+  private static List<List<String>> cellValues(ReportData d) {
+    List<List<String>> cells = new ArrayList<>();
+    for (ReportData.Cell cell : d.cells()) {
+      cells.add(cell.values());
+    }
+    if (d.cells().isEmpty()) {
+      for (ReportData.Run r : d.runs()) {
+        cells.add(r.values(d.cellColumns()));
+      }
+    }
+    return cells;
   }
 
   /**
@@ -129,16 +194,7 @@ final class PhaseDiagramSection implements ReportSection {
     for (String c : d.cellColumns()) {
       levels.put(c, new TreeSet<>(LevelOrder.LEVEL));
     }
-    List<List<String>> cells = new ArrayList<>();
-    for (ReportData.Cell cell : d.cells()) {
-      cells.add(cell.values());
-    }
-    if (d.cells().isEmpty()) {
-      for (ReportData.Run r : d.runs()) {
-        cells.add(r.values(d.cellColumns()));
-      }
-    }
-    for (List<String> v : cells) {
+    for (List<String> v : cellValues(d)) {
       for (int i = 0; i < d.cellColumns().size(); i++) {
         levels.get(d.cellColumns().get(i)).add(v.get(i));
       }
@@ -156,9 +212,13 @@ final class PhaseDiagramSection implements ReportSection {
     }
     List<String> xl = new ArrayList<>(xs);
     List<String> yl = new ArrayList<>(ys);
-    Heatmap shock = new Heatmap("Shock rate", axes.get(0), xl, axes.get(1), yl,
+    Map<String, String> xLabel = NumberText.levelLabels(xl);
+    Map<String, String> yLabel = NumberText.levelLabels(yl);
+    List<String> xt = xl.stream().map(xLabel::get).toList();
+    List<String> yt = yl.stream().map(yLabel::get).toList();
+    Heatmap shock = new Heatmap("Shock rate", axes.get(0), xt, axes.get(1), yt,
         Palette.SHOCK_SCALE);
-    Heatmap div = new Heatmap("Divergence rate", axes.get(0), xl, axes.get(1), yl,
+    Heatmap div = new Heatmap("Divergence rate", axes.get(0), xt, axes.get(1), yt,
         Palette.DIVERGENCE_SCALE);
     for (Map.Entry<List<String>, Counts> e : merged.entrySet()) {
       int i = xl.indexOf(e.getKey().get(0));
@@ -182,6 +242,8 @@ final class PhaseDiagramSection implements ReportSection {
   private static void bars(String axis, Map<List<String>, Counts> merged, StringBuilder out) {
     List<List<String>> keys = new ArrayList<>(merged.keySet());
     keys.sort(LevelOrder.CELL);
+    Map<String, String> label = NumberText.levelLabels(keys.stream().map(k -> k.get(0))
+        .toList());
     out.append("<div class=\"charts\">");
     for (boolean shock : new boolean[] {true, false}) {
       RowChart c = new RowChart(560, Axis.linear(0, 1),
@@ -197,7 +259,7 @@ final class PhaseDiagramSection implements ReportSection {
         WilsonInterval w = WilsonInterval.of(hits, n.runs);
         String tip = axis + "=" + k.get(0) + "\n" + (shock ? "shock" : "divergence") + " rate "
             + w.text() + ", " + hits + " of " + n.runs + " runs";
-        c.row(axis + "=" + k.get(0))
+        c.row(axis + "=" + label.get(k.get(0)))
             .segment(0, w.rate(), color, 14, 0.85, tip)
             .segment(w.lo(), w.hi(), Palette.INK, 2, 1, tip)
             .note(hits + "/" + n.runs + " \u00b7 " + NumberText.percent(w.rate()));

@@ -64,9 +64,11 @@ public final class ReportCollector {
   static final int MAX_SHOCKS_PER_RUN = 200;
   static final List<String> SYMMETRY_NAMES = List.of("raw_norm", "balanced_norm", "redundancy",
       "drift_fraction");
+  /** The column of {@code runs} with the run's model structure (JSON), not a hyperparameter. */
+  static final String STRUCTURE = "structure";
   /** Fixed columns of {@code runs}; every other atomic column is a hyperparameter. */
   static final Set<String> RUN_COLUMNS = Set.of("run_id", "params", "n_checkpoints", "last_step",
-      "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step");
+      "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", STRUCTURE);
   static final List<String> TABLES = List.of(Tables.RUNS, Tables.OBSERVABLES, Tables.SHOCKS,
       Tables.TRANSITIONS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY, Tables.SURVIVAL,
       Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.ERRORS);
@@ -257,6 +259,7 @@ public final class ReportCollector {
     sel.add(colOrNull(runs, "divergence_step", "long"));
     sel.add(colOrNull(runs, "n_shocks", "long"));
     sel.add(colOrNull(runs, "first_shock_step", "long"));
+    sel.add(colOrNull(runs, STRUCTURE, "string"));
     List<ReportData.Run> out = new ArrayList<>();
     for (Row r : runs.select(sel.toArray(Column[]::new)).filter(col("run_id").isNotNull())
         .orderBy("run_id").limit(MAX_RUNS).collectAsList()) {
@@ -273,7 +276,7 @@ public final class ReportCollector {
       out.add(new ReportData.Run(r.getString(0), hp, checkpoints == null ? 0 : checkpoints,
           whole(r, "last_step"), num(r, "final_loss"), !r.isNullAt(div) && r.getBoolean(div),
           whole(r, "divergence_step"), shocks == null ? 0 : (int) Math.min(Integer.MAX_VALUE,
-          shocks), whole(r, "first_shock_step")));
+          shocks), whole(r, "first_shock_step"), str(r, STRUCTURE)));
     }
     return out;
   }

@@ -19,7 +19,8 @@ import org.shockscope.ErrorRecord;
  * @param generated       when the report was made (ISO-8601 text)
  * @param summary         sweep-level counts and the first errors
  * @param missingTables   tables that were not found (their sections say so)
- * @param hyperparameters hyperparameter columns of {@code runs}, in table order
+ * @param hyperparameters hyperparameter columns of {@code runs}, in table order (not its
+ *                        {@code structure}, which is {@link Run#structure()})
  * @param runs            the runs (all of them, or the first {@link Summary#runs()} when capped)
  * @param cellColumns     the columns defining a phase-diagram cell ({@code phase_stats})
  * @param cells           {@code phase_stats} rows
@@ -53,6 +54,17 @@ public record ReportData(String title, String source, String generated, Summary 
     symmetry = List.copyOf(symmetry);
   }
 
+  /**
+   * The same report restricted to some of its runs (a model family): those runs, the cell
+   * columns and the phase-diagram cells given; everything else unchanged.
+   */
+  public ReportData restrictedTo(List<Run> someRuns, List<String> someCellColumns,
+                                 List<Cell> someCells) {
+    return new ReportData(title, source, generated, summary, missingTables, hyperparameters,
+        someRuns, someCellColumns, someCells, boundary, importance, survival, gallery, symmetry,
+        viscosity, options);
+  }
+
   /** Whether the named table was not found. */
   public boolean missing(String table) {
     return missingTables.contains(table);
@@ -84,10 +96,12 @@ public record ReportData(String title, String source, String generated, Summary 
    *
    * @param hyperparameters column → value as text (numbers in their shortest exact decimal form)
    * @param firstShockStep  step of the first shock, or null without one
+   * @param structure       the run's model structure as recorded ({@code runs.structure},
+   *                        JSON), or null
    */
   public record Run(String runId, Map<String, String> hyperparameters, long checkpoints,
                     Long lastStep, double finalLoss, boolean diverged, Long divergenceStep,
-                    int shocks, Long firstShockStep) {
+                    int shocks, Long firstShockStep, String structure) {
     public Run {
       Objects.requireNonNull(runId, "runId");
       hyperparameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperparameters));

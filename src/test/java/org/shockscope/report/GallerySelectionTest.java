@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class GallerySelectionTest {
   private static ReportData.Run run(String id, String lr, boolean diverged, int shocks) {
     return new ReportData.Run(id, Map.of("lr", lr), 10, 100L, 0.1, diverged,
-        diverged ? 50L : null, shocks, shocks > 0 ? 20L : null);
+        diverged ? 50L : null, shocks, shocks > 0 ? 20L : null, null);
   }
 
   @Test

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opens a generated report in headless Chromium (skipped when /usr/bin/chromium is absent):
  * the page loads from a file with the network unreachable, every chart is in the DOM after
- * load, the console stays free of errors, and a screenshot of the whole page (1400 × 12000 px)
- * is saved as {@code target/report-screenshot.png}.
+ * load, the console stays free of errors, a sweep of two model families shows one phase
+ * diagram each and its structures as words with no JSON rendered until a {@code <details>} is
+ * opened, and a screenshot of the whole page (1400 × 12000 px) is saved as
+ * {@code target/report-screenshot.png}.
  */
 class ReportBrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -84,6 +86,47 @@ class ReportBrowserTest {
     assertEquals(expected, SvgChecks.charts(dom).size(), "charts after load");
     assertEquals(SvgChecks.count(html, "<circle"), SvgChecks.count(dom, "<circle"));
     assertEquals(List.of(), consoleMessages(r[1]));
+  }
+
+  /**
+   * A script added to a copy of a page (the report itself has none): replaces the body by one
+   * {@code <pre id="probe">} holding what the browser renders as text before and after every
+   * structure's JSON {@code <details>} is opened, and each family's heading and number of
+   * heatmaps in the phase diagram.
+   */
+  static final String PROBE = String.join("\n",
+      "const seen = document.body.innerText;",
+      "const details = document.querySelectorAll('details.json');",
+      "details.forEach(d => d.open = true);",
+      "const opened = document.body.innerText;",
+      "const families = [...document.querySelectorAll('#phase .family')].map(f =>",
+      "  f.querySelector('h3').firstChild.textContent.trim() + ':'",
+      "  + f.querySelectorAll('svg[aria-label=\"Shock rate\"]').length);",
+      "const pre = document.createElement('pre');",
+      "pre.id = 'probe';",
+      "pre.textContent = ['details=' + details.length,",
+      "  'json-seen=' + seen.includes('\"groups\"'),",
+      "  'json-opened=' + opened.includes('\"groups\"'),",
+      "  'words-seen=' + seen.includes('deep linear, 3 layers, GL(h) on each hidden space'),",
+      "  'families=' + families.join(',')].join('\\n');",
+      "document.body.replaceChildren(pre);");
+
+  @Test
+  void aPooledSweepReadsPerFamilyWithItsJsonOneClickAway() throws Exception {
+    String pooled = ReportWriter.render(SyntheticReport.pooled(true));
+    Path probe = tmp.resolve("pooled/index.html");
+    Files.createDirectories(probe.getParent());
+    Files.writeString(probe, pooled.replace("</body>", "<script>" + PROBE + "</script></body>"),
+        StandardCharsets.UTF_8);
+    String[] r = chromium(probe, "--enable-logging=stderr", "--v=0", "--dump-dom");
+    assertEquals(List.of(), consoleMessages(r[1]));
+    int start = r[0].indexOf("<pre id=\"probe\">");
+    assertTrue(start >= 0, "probe ran: " + r[0] + r[1]);
+    List<String> lines = r[0].substring(start + 16, r[0].indexOf("</pre>", start)).lines()
+        .toList();
+    // one per distinct structure in the overview (this sweep has no gallery runs)
+    assertEquals(List.of("details=4", "json-seen=false", "json-opened=true", "words-seen=true",
+        "families=catapult:1,deep-linear:1"), lines);
   }
 
   @Test

@@ -44,6 +44,8 @@ class ReportCollectorTest {
   static final int SEEDS = 2;
   static final int STEPS = 211;
   static final int STEP = 4;
+  /** The structure of every run but the first (which has none recorded). */
+  static final String STRUCTURE = RecordedStructures.mlp(8, 64, 1, "relu", true);
   /** A diverged run (so the gallery shows it) whose id needs escaping. */
   static final String ODD_ID = "!run<&>\"4\"";
 
@@ -70,7 +72,7 @@ class ReportCollectorTest {
         .add("n_checkpoints", DataTypes.IntegerType).add("last_step", DataTypes.LongType)
         .add("final_loss", DataTypes.DoubleType).add("diverged", DataTypes.BooleanType)
         .add("divergence_step", DataTypes.LongType).add("n_shocks", DataTypes.IntegerType)
-        .add("first_shock_step", DataTypes.LongType);
+        .add("first_shock_step", DataTypes.LongType).add("structure", DataTypes.StringType);
     List<Row> runs = new ArrayList<>();
     List<Row> obs = new ArrayList<>();
     List<Row> shocks = new ArrayList<>();
@@ -90,7 +92,8 @@ class ReportCollectorTest {
           long last = (STEPS - 1) * STEP;
           runs.add(RowFactory.create(id, Map.of("lr", Double.toString(lr)), lr, b, (double) s,
               s % 2 == 0 ? "sgd" : "adam", STEPS, last, 0.5, diverged,
-              diverged ? (Long) 900L : null, shocked ? 2 : 0, shocked ? (Long) ts : null));
+              diverged ? (Long) 900L : null, shocked ? 2 : 0, shocked ? (Long) ts : null,
+              k == 0 ? null : STRUCTURE));
           if (shocked) {
             shocks.add(RowFactory.create(id, "effective_rank", "layer.0", "jump", ts, ts - 8,
                 ts + 8, 1.0, 3.0, 2.0, width, 2.0 * width / 4, 5.0, 0.9));
@@ -218,8 +221,12 @@ class ReportCollectorTest {
     assertEquals(2, s.errors());
     assertEquals("discovery", s.firstErrors().get(0).stage());
     assertNull(s.firstErrors().get(0).runId());
-    assertEquals(List.of("lr", "batch_size", "seed", "optimizer"), d.hyperparameters());
+    assertEquals(List.of("lr", "batch_size", "seed", "optimizer"), d.hyperparameters(),
+        "the structure column is not a hyperparameter");
     assertEquals(runs, d.runs().size());
+    for (ReportData.Run r : d.runs()) {
+      assertEquals(r.runId().equals("run00") ? null : STRUCTURE, r.structure(), r.runId());
+    }
     ReportData.Run odd = d.runs().stream().filter(r -> r.runId().equals(ODD_ID)).findFirst()
         .orElseThrow();
     assertEquals("1", odd.hyperparameters().get("lr"));
@@ -300,6 +307,12 @@ class ReportCollectorTest {
     assertTrue(html.contains("tiny &lt;sweep&gt;"));
     assertTrue(SvgChecks.section(html, "phase").contains("aria-label=\"Shock rate\""));
     assertTrue(SvgChecks.section(html, "viscosity").contains("fit: slope 0.5"));
+    // the structure in words, its JSON only inside a closed <details>
+    String overview = SvgChecks.section(html, "overview");
+    assertTrue(overview.contains("<span class=\"structure\">MLP, 1 hidden layer of 64 (relu), "
+        + "permutation \u00d7 positive scaling</span><details class=\"json\">"), overview);
+    assertTrue(overview.contains("structure not recorded"), "the first run has none");
+    assertFalse(SvgChecks.outsideJsonDetails(html).contains("&quot;groups&quot;"));
   }
 
   @Test

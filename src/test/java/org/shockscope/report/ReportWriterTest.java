@@ -140,6 +140,29 @@ class ReportWriterTest {
   }
 
   @Test
+  void numericAxesAreLabelledRoundedWithExactValuesInTooltips() {
+    String lo = "0.035631715873272775";
+    String hi = "0.10689514761981833";
+    List<ReportData.Cell> cells = List.of(
+        SyntheticReport.cell(List.of(lo, "16"), 4, 1, 0),
+        SyntheticReport.cell(List.of(hi, "16"), 4, 3, 1),
+        SyntheticReport.cell(List.of(lo, "64"), 4, 0, 0),
+        SyntheticReport.cell(List.of(hi, "64"), 4, 2, 0));
+    ReportData d = SyntheticReport.withCells(SyntheticReport.empty(Set.of()),
+        List.of("lr", "batch"), cells, List.of());
+    String phase = SvgChecks.section(ReportWriter.render(d), "phase");
+    assertTrue(phase.contains(">0.0356</text>"), phase);
+    assertTrue(phase.contains(">0.107</text>"));
+    assertFalse(phase.contains(">" + lo + "</text>"), "no 17-digit tick label");
+    assertTrue(phase.contains("<title>lr=" + lo + ", batch=16\nshock rate"), "exact on hover");
+    // one varying hyperparameter: the bars' rows are labelled rounded too
+    ReportData one = SyntheticReport.withCells(d, List.of("lr"), List.of(
+        SyntheticReport.cell(List.of(lo), 8, 1, 0), SyntheticReport.cell(List.of(hi), 8, 5, 1)),
+        List.of());
+    assertTrue(SvgChecks.section(ReportWriter.render(one), "phase").contains(">lr=0.0356</text>"));
+  }
+
+  @Test
   void oneVaryingHyperparameterGivesBarsAndNoneGivesSingleNumbers() {
     ReportData base = SyntheticReport.empty(Set.of());
     ReportData one = SyntheticReport.withCells(base, List.of("lr", "width"), List.of(

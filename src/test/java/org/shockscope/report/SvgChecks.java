@@ -72,6 +72,14 @@ final class SvgChecks {
     return n;
   }
 
+  /**
+   * The page without the contents of the structure JSON's {@code <details>} elements: what a
+   * reader sees before clicking.
+   */
+  static String outsideJsonDetails(String html) {
+    return html.replaceAll("(?s)<details class=\"json\">.*?</details>", "");
+  }
+
   /** The body of the section with this id. */
   static String section(String html, String id) {
     int start = html.indexOf("<section id=\"" + id + "\">");

@@ -19,6 +19,11 @@ final class SyntheticReport {
   static final int[] BATCHES = {16, 64, 256};
   static final double[] MOMENTA = {0, 0.9};
   static final List<String> GROUPS = List.of("mlp.0", "mlp.1", "attn<q&k>");
+  /** The structure of every run: a ReLU MLP with one hidden layer of 64, as recorded. */
+  static final String MLP_STRUCTURE = "{\"groups\":[{\"activation\":\"relu\",\"biases\":"
+      + "[\"fc1.bias\"],\"hidden\":[{\"name\":\"fc1\",\"width\":64}],\"kind\":\"mlp\","
+      + "\"layout\":\"linear\",\"name\":\"fc1\",\"symmetry\":\"permutation x positive "
+      + "scaling\",\"weights\":[\"fc1.weight\",\"fc2.weight\"]}],\"notes\":[]}";
 
   private SyntheticReport() {}
 
@@ -48,7 +53,7 @@ final class SyntheticReport {
       long first = shocked ? (long) (50 + 300 * rnd.nextDouble() / Math.sqrt(t * 1000)) : -1;
       rr.add(new ReportData.Run("run-" + i + (i % 97 == 0 ? "<b>&'\"" : ""), hp, 21, lastStep,
           0.1 + rnd.nextDouble(), diverged, diverged ? 1500L : null,
-          shocked ? 1 + rnd.nextInt(4) : 0, shocked ? first : null));
+          shocked ? 1 + rnd.nextInt(4) : 0, shocked ? first : null, MLP_STRUCTURE));
     }
     List<ReportData.Cell> cells = cells(rr, cellCols);
     List<ReportData.Boundary> boundary = new ArrayList<>();
@@ -133,6 +138,88 @@ final class SyntheticReport {
     return new ReportData(opts.title(), "file:/tmp/out <&>", "2026-01-01T00:00:00Z", summary,
         Set.of(), hps, rr, cellCols, cells, boundary, imp, surv, gallery, bands,
         new ReportData.Viscosity(pts, events, mx, my, mv, terms), opts);
+  }
+
+  /** λ₀ of the catapult family's linear and ReLU networks (the lab demo's values). */
+  static final Map<String, Double> LAMBDA0 = Map.of("linear", 14.032442383024508,
+      "relu", 21.406426876018624);
+
+  /**
+   * A sweep pooling two model families as the lab demo does: 16 deep linear chains (lr 0.01 or
+   * 0.02 × depth 2 or 3 × aligned or random init × 2 seeds), all shocked, and 24 catapult MLPs
+   * (lr_scale 0.5 … 24 × linear or ReLU × 2 seeds, lr = lr_scale / λ₀ of the activation),
+   * shocked at lr_scale 2.5 and 3, diverged from 8 on. Cells as {@code group_by} makes them,
+   * {@code model} among the cell columns when {@code withModel}, else no {@code model} at all;
+   * each run's structure recorded as the reduction records it.
+   */
+  static ReportData pooled(boolean withModel) {
+    List<String> hps = new ArrayList<>(List.of("model", "lr", "lr_scale", "depth", "init",
+        "activation", "seed"));
+    List<String> cellCols = new ArrayList<>(hps.subList(0, hps.size() - 1));
+    if (!withModel) {
+      hps.remove("model");
+      cellCols.remove("model");
+    }
+    List<ReportData.Run> rr = new ArrayList<>();
+    for (String lr : List.of("0.01", "0.02")) {
+      for (int depth : new int[] {2, 3}) {
+        for (String init : List.of("aligned", "random")) {
+          for (int seed = 0; seed < 2; seed++) {
+            Map<String, String> hp = new LinkedHashMap<>();
+            hp.put("model", "deep-linear");
+            hp.put("lr", lr);
+            hp.put("depth", Integer.toString(depth));
+            hp.put("init", init);
+            hp.put("activation", "linear");
+            hp.put("seed", Integer.toString(seed));
+            String json = depth == 2 ? RecordedStructures.linearChain(10, 8, 8)
+                : RecordedStructures.linearChain(10, 8, 8, 8);
+            rr.add(run("deep-linear_lr" + lr + "_L" + depth + "_" + init + "_s" + seed, hp,
+                withModel, 1000, true, false, json));
+          }
+        }
+      }
+    }
+    for (double scale : new double[] {0.5, 1.5, 2.5, 3, 8, 24}) {
+      for (String act : List.of("linear", "relu")) {
+        for (int seed = 0; seed < 2; seed++) {
+          Map<String, String> hp = new LinkedHashMap<>();
+          hp.put("model", "catapult");
+          hp.put("lr", NumberText.exact(scale / LAMBDA0.get(act)));
+          hp.put("lr_scale", NumberText.exact(scale));
+          hp.put("depth", "2");
+          hp.put("activation", act);
+          hp.put("seed", Integer.toString(seed));
+          rr.add(run("catapult_x" + scale + "_" + act + "_s" + seed, hp, withModel, 100,
+              scale >= 2.5 && scale <= 3, scale >= 8,
+              RecordedStructures.mlp(8, 64, 1, act, true)));
+        }
+      }
+    }
+    // lr ranks first (as in the lab demo), then lr_scale
+    List<ReportData.Importance> imp = List.of(
+        new ReportData.Importance("divergence", "lr", 0.54, 1),
+        new ReportData.Importance("divergence", "lr_scale", 0.32, 2),
+        new ReportData.Importance("shock", "lr_scale", 0.16, 1));
+    ReportData e = empty(Set.of());
+    long shocked = rr.stream().filter(r -> r.shocks() > 0).count();
+    ReportData.Summary summary = new ReportData.Summary(rr.size(), 21L * rr.size(), shocked,
+        Map.of("jump", shocked), shocked, rr.stream().filter(ReportData.Run::diverged).count(),
+        0, List.of());
+    return new ReportData("pooled", e.source(), e.generated(), summary, Set.of(), hps, rr,
+        cellCols, cells(rr, cellCols), List.of(), imp, List.of(), List.of(), List.of(),
+        ReportData.Viscosity.empty(), ReportOptions.defaults());
+  }
+
+  private static ReportData.Run run(String id, Map<String, String> hp, boolean withModel,
+                                    long steps, boolean shocked, boolean diverged,
+                                    String structure) {
+    if (!withModel) {
+      hp.remove("model");
+    }
+    return new ReportData.Run(id, hp, 21, steps, 0.1, diverged, diverged ? steps / 2 : null,
+        shocked ? 1 : 0, shocked ? (Long) (steps / 3 + Math.floorMod(id.hashCode(), 7)) : null,
+        structure);
   }
 
   /** A report with no data at all, the given tables missing. */

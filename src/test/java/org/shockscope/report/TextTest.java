@@ -3,6 +3,8 @@ package org.shockscope.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Escaping and number formatting of everything written into the page. */
@@ -49,6 +51,23 @@ class TextTest {
     for (double v : new double[] {0.1 + 0.2, 1e-12, 123456789.125, 3e20}) {
       assertEquals(v, Double.parseDouble(NumberText.exact(v)));
     }
+  }
+
+  @Test
+  void levelLabelsAreRoundedButKeepLevelsApart() {
+    Map<String, String> l = NumberText.levelLabels(List.of("0.035631715873272775",
+        "0.10689514761981833", "24", "1e-4", "relu", ReportData.MISSING));
+    assertEquals("0.0356", l.get("0.035631715873272775"));
+    assertEquals("0.107", l.get("0.10689514761981833"));
+    assertEquals("24", l.get("24"));
+    assertEquals("1e-4", l.get("1e-4"));
+    assertEquals("relu", l.get("relu"));
+    assertEquals(ReportData.MISSING, l.get(ReportData.MISSING));
+    // three digits would merge these two: as many as keep them apart
+    Map<String, String> close = NumberText.levelLabels(List.of("0.012341", "0.012349", "0.5"));
+    assertEquals("0.01234", close.get("0.012341"));
+    assertEquals("0.01235", close.get("0.012349"));
+    assertEquals("0.5", close.get("0.5"));
   }
 
   @Test
