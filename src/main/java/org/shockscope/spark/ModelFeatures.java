@@ -101,6 +101,46 @@ final class ModelFeatures {
     return features;
   }
 
+  /** The features' names, in design order. */
+  List<String> names() {
+    return features.stream().map(Feature::name).toList();
+  }
+
+  /**
+   * The aliased features of the design over the rows of {@code runs} a model fits (collected on
+   * the driver: the runs table is small), see {@link AliasedTerms}.
+   */
+  AliasedTerms aliasing(Dataset<Row> runs) {
+    if (features.isEmpty()) {
+      return AliasedTerms.of(new double[0][]);
+    }
+    List<Row> local = runs.select(features.stream().map(f -> f.expr().cast("double"))
+        .toArray(Column[]::new)).collectAsList();
+    double[][] x = new double[local.size()][features.size()];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < features.size(); j++) {
+        // a NULL feature (a value log10 cannot take) is skipped by the assembler's "skip"
+        x[i][j] = local.get(i).isNullAt(j) ? Double.NaN : local.get(i).getDouble(j);
+      }
+    }
+    List<double[]> finite = new ArrayList<>();
+    for (double[] row : x) {
+      if (java.util.Arrays.stream(row).allMatch(Double::isFinite)) {
+        finite.add(row);
+      }
+    }
+    return AliasedTerms.of(finite.toArray(double[][]::new));
+  }
+
+  /** These features without the aliased ones: the design a model can identify. */
+  ModelFeatures kept(AliasedTerms aliasing) {
+    List<Feature> out = new ArrayList<>();
+    for (int j : aliasing.kept()) {
+      out.add(features.get(j));
+    }
+    return new ModelFeatures(out);
+  }
+
   boolean isEmpty() {
     return features.isEmpty();
   }

@@ -321,7 +321,7 @@ public final class PhaseModels {
       .add("model", DataTypes.StringType).add("term", DataTypes.StringType)
       .add("transform", DataTypes.StringType).add("coefficient", DataTypes.DoubleType)
       .add("time_ratio", DataTypes.DoubleType).add("n_runs", DataTypes.LongType)
-      .add("n_events", DataTypes.LongType);
+      .add("n_events", DataTypes.LongType).add("aliased_with", DataTypes.StringType);
 
   /**
    * {@code survival}: Weibull accelerated-failure-time regression (MLlib
@@ -329,9 +329,14 @@ public final class PhaseModels {
    * log T = β₀ + βᵀx + σ·ε. Runs without a shock are right-censored at their last step.
    * {@code time_ratio} = exp(β) is the factor by which one unit of the feature (one decade
    * for log10 features) multiplies the time to the first shock.
+   *
+   * <p>Terms confounded in the sweep ({@link AliasedTerms}: a term that is a linear combination
+   * of earlier ones over the fitted runs) are left out of the fit and listed with a NULL
+   * coefficient and, in {@code aliased_with}, the kept terms they equal; a kept term's
+   * {@code aliased_with} names the aliased terms its coefficient also stands for.
    */
   public Dataset<Row> survival() {
-    ModelFeatures f = features();
+    ModelFeatures all = features();
     Dataset<Row> d = runs.filter(col("last_step").isNotNull())
         .withColumn("censor", when(col("n_shocks").gt(0), 1.0).otherwise(0.0))
         .withColumn("label", greatest(lit(1.0),
@@ -341,46 +346,78 @@ public final class PhaseModels {
     long n = counts.getLong(0);
     long events = counts.isNullAt(1) ? 0 : (long) counts.getDouble(1);
     List<Row> rows = new ArrayList<>();
-    if (f.isEmpty() || events == 0 || n < f.features().size() + 2) {
+    if (all.isEmpty() || events == 0) {
+      return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
+    }
+    AliasedTerms aliasing = all.aliasing(d);
+    ModelFeatures f = all.kept(aliasing);
+    if (f.isEmpty() || n < f.features().size() + 2) {
       return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
     }
     AFTSurvivalRegressionModel model = new AFTSurvivalRegression().setCensorCol("censor")
         .setMaxIter(100).fit(f.assemble(d));
     rows.add(RowFactory.create("aft_weibull", "(intercept)", "identity", model.intercept(),
-        Math.exp(model.intercept()), n, events));
-    for (int i = 0; i < f.features().size(); i++) {
-      ModelFeatures.Feature ft = f.features().get(i);
-      double c = model.coefficients().apply(i);
+        Math.exp(model.intercept()), n, events, null));
+    int k = 0;
+    for (int i = 0; i < all.features().size(); i++) {
+      ModelFeatures.Feature ft = all.features().get(i);
+      String with = aliasing.aliasedWith(i, all.names());
+      if (aliasing.aliased(i)) {
+        rows.add(RowFactory.create("aft_weibull", ft.name(), ft.transform(), null, null, n,
+            events, with));
+        continue;
+      }
+      double c = model.coefficients().apply(k++);
       rows.add(RowFactory.create("aft_weibull", ft.name(), ft.transform(), c, Math.exp(c), n,
-          events));
+          events, with));
     }
     rows.add(RowFactory.create("aft_weibull", "(scale)", "identity", model.scale(), null, n,
-        events));
+        events, null));
     return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
   }
 
   static final StructType IMPORTANCE_SCHEMA = new StructType()
       .add("target", DataTypes.StringType).add("hyperparameter", DataTypes.StringType)
       .add("importance", DataTypes.DoubleType).add("rank", DataTypes.IntegerType)
-      .add("n_runs", DataTypes.LongType);
+      .add("n_runs", DataTypes.LongType).add("aliased_with", DataTypes.StringType);
 
   /**
    * {@code importance}: random-forest (MLlib, {@value #FOREST_TREES} trees, fixed seed)
    * impurity importance of each hyperparameter for having a shock and for diverging, the
    * importances of a string hyperparameter's one-hot columns summed. Normalised to sum 1.
+   *
+   * <p>The forest is grown on the design without its aliased terms ({@link AliasedTerms}, as
+   * in {@link #survival()}): trees split on one of two identical columns at random and would
+   * share one effect between them. A hyperparameter all of whose terms are aliased has a NULL
+   * importance and rank; {@code aliased_with} says, per aliased term, which kept terms it
+   * equals ({@code optimizer=sgd = model=teacher-student}) and, for a kept term, which aliased
+   * terms its importance also stands for.
    */
   public Dataset<Row> importance() {
-    ModelFeatures f = features();
+    ModelFeatures all = features();
     List<Row> rows = new ArrayList<>();
-    if (f.isEmpty()) {
+    if (all.isEmpty()) {
       return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);
+    }
+    AliasedTerms aliasing = all.aliasing(runs);
+    ModelFeatures f = all.kept(aliasing);
+    // per hyperparameter, what its terms are aliased with
+    Map<String, List<String>> aliases = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < all.features().size(); i++) {
+      ModelFeatures.Feature ft = all.features().get(i);
+      String with = aliasing.aliasedWith(i, all.names());
+      List<String> notes = aliases.computeIfAbsent(ft.hyperparameter(), x -> new ArrayList<>());
+      if (with != null) {
+        notes.add(aliasing.aliased(i) ? ft.name() + " = " + with
+            : ft.name() + " also stands for " + with);
+      }
     }
     for (String target : List.of("shock", "divergence")) {
       Dataset<Row> d = f.assemble(runs.withColumn("label", outcome(target))).cache();
       Row s = d.selectExpr("count(1)", "sum(label)").first();
       long n = s.getLong(0);
       double pos = s.isNullAt(1) ? 0 : s.getDouble(1);
-      if (pos == 0 || pos == n) {
+      if (pos == 0 || pos == n || f.isEmpty()) {
         d.unpersist();
         continue;
       }
@@ -395,11 +432,21 @@ public final class PhaseModels {
       List<Map.Entry<String, Double>> ranked = new ArrayList<>(byHp.entrySet());
       ranked.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
       for (int i = 0; i < ranked.size(); i++) {
-        rows.add(RowFactory.create(target, ranked.get(i).getKey(), ranked.get(i).getValue(),
-            i + 1, n));
+        String hp = ranked.get(i).getKey();
+        rows.add(RowFactory.create(target, hp, ranked.get(i).getValue(), i + 1, n,
+            notes(aliases.get(hp))));
+      }
+      for (Map.Entry<String, List<String>> e : aliases.entrySet()) {
+        if (!byHp.containsKey(e.getKey())) {
+          rows.add(RowFactory.create(target, e.getKey(), null, null, n, notes(e.getValue())));
+        }
       }
     }
     return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);
+  }
+
+  private static String notes(List<String> notes) {
+    return notes == null || notes.isEmpty() ? null : String.join("; ", notes);
   }
 
   static final StructType VISCOSITY_SCHEMA = new StructType()
@@ -407,14 +454,17 @@ public final class PhaseModels {
       .add("estimate", DataTypes.DoubleType).add("std_error", DataTypes.DoubleType)
       .add("ci_lo", DataTypes.DoubleType).add("ci_hi", DataTypes.DoubleType)
       .add("p_value", DataTypes.DoubleType).add("n_events", DataTypes.LongType)
-      .add("r2", DataTypes.DoubleType);
+      .add("r2", DataTypes.DoubleType).add("aliased_with", DataTypes.StringType);
 
   /**
    * {@code viscosity_law}: ordinary least squares ({@link OrdinaryLeastSquares}, on the
-   * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width) and of ln(viscosity) of every {@code jump} event on
-   * ln(temperature) (temperature = lr / batch_size of its run) and, where it varies, momentum,
-   * with 95% confidence intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of
-   * SPEC §1 predicts a positive ln(temperature) slope of ln(width).
+   * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width)
+   * and of ln(viscosity) of every {@code jump} event on ln(temperature) (temperature =
+   * lr / batch_size of its run) and, where it varies, momentum, with 95% confidence intervals
+   * estimate ± t(0.975, n − p)·se. The shock-wave picture of SPEC §1 predicts a positive
+   * ln(temperature) slope of ln(width). A term confounded with earlier ones over the events
+   * ({@link AliasedTerms}) is left out of the fit and listed with NULL statistics and the terms
+   * it equals in {@code aliased_with}.
    *
    * @param temperature column expression over {@code runs} for lr / batch_size, or null
    * @param momentumColumn the momentum column of {@code runs}, or null
@@ -444,38 +494,53 @@ public final class PhaseModels {
       momenta.add(e.getDouble(1) + 0.0);
     }
     boolean withMomentum = momentumColumn != null && momenta.size() > 1;
-    int p = withMomentum ? 2 : 1;
+    List<String> terms = withMomentum ? List.of("log_temperature", "momentum")
+        : List.of("log_temperature");
+    int p = terms.size();
     if (logTs.size() < 2 || n < p + 3) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
     double[][] x = new double[n][p];
     for (int i = 0; i < n; i++) {
-      x[i][0] = ev.get(i).getDouble(0);
-      if (withMomentum) {
-        x[i][1] = ev.get(i).getDouble(1);
+      for (int j = 0; j < p; j++) {
+        x[i][j] = ev.get(i).getDouble(j);
       }
     }
-    String[] terms = withMomentum ? new String[] {"log_temperature", "momentum"}
-        : new String[] {"log_temperature"};
+    AliasedTerms aliasing = AliasedTerms.of(x);
+    int[] kept = aliasing.kept();
+    double[][] xk = new double[n][kept.length];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < kept.length; j++) {
+        xk[i][j] = x[i][kept[j]];
+      }
+    }
     String[] responses = {"width", "viscosity"};
     for (int k = 0; k < responses.length; k++) {
       double[] y = new double[n];
       for (int i = 0; i < n; i++) {
         y[i] = Math.log(ev.get(i).getDouble(2 + k));
       }
-      OrdinaryLeastSquares.Fit fit = OrdinaryLeastSquares.fit(x, y);
+      OrdinaryLeastSquares.Fit fit = OrdinaryLeastSquares.fit(xk, y);
       if (fit == null) {
-        // collinear inputs: no unique law to report
+        // collinear beyond the aliasing tolerance: no unique law to report
         return spark.createDataFrame(List.of(), VISCOSITY_SCHEMA);
       }
       double t = new TDistribution(Math.max(1, fit.degreesOfFreedom()))
           .inverseCumulativeProbability(0.975);
-      for (int i = 0; i <= p; i++) {
-        String term = i < p ? terms[i] : "intercept";
+      String response = "log_" + responses[k];
+      int at = 0;
+      for (int j = 0; j <= p; j++) {
+        if (j < p && aliasing.aliased(j)) {
+          rows.add(RowFactory.create(response, terms.get(j), null, null, null, null, null,
+              (long) n, fit.r2(), aliasing.aliasedWith(j, terms)));
+          continue;
+        }
+        int i = j < p ? at++ : kept.length;
         double est = fit.estimates()[i];
         double se = fit.standardErrors()[i];
-        rows.add(RowFactory.create("log_" + responses[k], term, est, se, est - t * se,
-            est + t * se, fit.pValues()[i], (long) n, fit.r2()));
+        rows.add(RowFactory.create(response, j < p ? terms.get(j) : "intercept", est, se,
+            est - t * se, est + t * se, fit.pValues()[i], (long) n, fit.r2(),
+            j < p ? aliasing.aliasedWith(j, terms) : null));
       }
     }
     return spark.createDataFrame(rows, VISCOSITY_SCHEMA);

@@ -3,6 +3,7 @@ package org.shockscope.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -167,6 +168,84 @@ class PhaseModelsTest {
     assertEquals(-Math.log(10), (double) lr.getAs("coefficient"), 0.3);
     Row scale = rows.stream().filter(r -> "(scale)".equals(r.getAs("term"))).findFirst().get();
     assertTrue((double) scale.getAs("coefficient") > 0);
+  }
+
+  @Test
+  void anUnconfoundedDesignHasNoAliasedTerm() {
+    List<Row> rows = new PhaseModels(runs, shocks, hps, 1L).survival().collectAsList();
+    for (Row r : rows) {
+      assertNull(r.getAs("aliased_with"), r.toString());
+      assertNotNull(r.getAs("coefficient"), r.toString());
+    }
+    assertEquals(5, rows.size(), rows.toString());
+  }
+
+  /**
+   * The runs with a {@code family} that every optimizer fixes (sgd runs are all 'ts', adam runs
+   * all 'dl'), and a momentum that the temperature fixes: both confounded.
+   */
+  private static PhaseModels confounded() {
+    Dataset<Row> r = runs.withColumn("family", org.apache.spark.sql.functions.when(
+            runs.col("optimizer").equalTo("sgd"), "ts").otherwise("dl"))
+        .withColumn("momentum", org.apache.spark.sql.functions.log(runs.col("lr")
+            .divide(runs.col("batch_size"))).multiply(0.1).plus(1.0));
+    List<HyperparameterColumns.Hyperparameter> hs = new ArrayList<>(hps.all());
+    hs.add(3, new HyperparameterColumns.Hyperparameter("family", "family", false, 2, r.count()));
+    return new PhaseModels(r, shocks, new HyperparameterColumns(hs, "seed"), 1L);
+  }
+
+  @Test
+  void survivalGivesAConfoundedPairOneCoefficientAndMarksTheOtherAliased() {
+    List<Row> rows = confounded().survival().collectAsList();
+    Row family = term(rows, "family=ts");
+    Row optimizer = term(rows, "optimizer=sgd");
+    assertNotNull(family.getAs("coefficient"));
+    assertEquals("optimizer=sgd", family.getAs("aliased_with"));
+    assertNull(optimizer.getAs("coefficient"), optimizer.toString());
+    assertNull(optimizer.getAs("time_ratio"));
+    assertEquals("family=ts", optimizer.getAs("aliased_with"));
+    assertNull(term(rows, "log10(lr)").getAs("aliased_with"));
+    // the kept terms are those of the unconfounded fit: the same coefficients
+    List<Row> plain = new PhaseModels(runs, shocks, hps, 1L).survival().collectAsList();
+    assertEquals((double) term(plain, "log10(lr)").getAs("coefficient"),
+        (double) term(rows, "log10(lr)").getAs("coefficient"), 1e-6);
+    assertEquals((double) term(plain, "optimizer=sgd").getAs("coefficient"),
+        (double) family.getAs("coefficient"), 1e-6);
+  }
+
+  @Test
+  void importanceAndViscosityLawSayWhichTermsAreAliased() {
+    PhaseModels models = confounded();
+    List<Row> imp = models.importance().filter("target = 'divergence'").collectAsList();
+    Row optimizer = imp.stream().filter(r -> "optimizer".equals(r.getAs("hyperparameter")))
+        .findFirst().orElseThrow();
+    assertNull(optimizer.getAs("importance"), imp.toString());
+    assertNull(optimizer.getAs("rank"));
+    assertEquals("optimizer=sgd = family=ts", optimizer.getAs("aliased_with"));
+    Row family = imp.stream().filter(r -> "family".equals(r.getAs("hyperparameter")))
+        .findFirst().orElseThrow();
+    assertEquals("family=ts also stands for optimizer=sgd", family.getAs("aliased_with"));
+    double sum = imp.stream().filter(r -> r.getAs("importance") != null)
+        .mapToDouble(r -> r.getAs("importance")).sum();
+    assertEquals(1.0, sum, 1e-9);
+
+    List<Row> law = models.viscosityLaw(runs.col("lr").divide(runs.col("batch_size")),
+        "momentum").filter("response = 'log_width'").collectAsList();
+    assertEquals(3, law.size(), law.toString());
+    Row momentum = law.stream().filter(r -> "momentum".equals(r.getAs("term"))).findFirst()
+        .orElseThrow();
+    assertNull(momentum.getAs("estimate"));
+    assertNull(momentum.getAs("ci_lo"));
+    assertEquals("1 + 0.1*log_temperature", momentum.getAs("aliased_with"));
+    Row slope = law.stream().filter(r -> "log_temperature".equals(r.getAs("term"))).findFirst()
+        .orElseThrow();
+    assertEquals(0.5, (double) slope.getAs("estimate"), 0.05);
+    assertEquals("momentum", slope.getAs("aliased_with"));
+  }
+
+  private static Row term(List<Row> rows, String term) {
+    return rows.stream().filter(r -> term.equals(r.getAs("term"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no term " + term + " in " + rows));
   }
 
   @Test
