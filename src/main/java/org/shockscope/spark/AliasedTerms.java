@@ -174,6 +174,23 @@ final class AliasedTerms {
     return Arrays.copyOf(out, k);
   }
 
+  /**
+   * The design without its aliased columns.
+   *
+   * @param x input, not modified: the design this aliasing was found on
+   * @return a new n × kept().length array
+   */
+  double[][] keptColumns(double[][] x) {
+    int[] kept = kept();
+    double[][] out = new double[x.length][kept.length];
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < kept.length; j++) {
+        out[i][j] = x[i][kept[j]];
+      }
+    }
+    return out;
+  }
+
   /** The relation of aliased column j to the kept columns, or null when j is kept. */
   Relation relation(int j) {
     return relations[j];

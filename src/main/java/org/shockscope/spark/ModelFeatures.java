@@ -38,15 +38,32 @@ final class ModelFeatures {
     this.features = features;
   }
 
-  /** Feature columns for the varying, non-seed hyperparameters of {@code runs}. */
+  /**
+   * Run columns that are features beside the hyperparameters when {@code runs} has them and
+   * they vary: the symmetry degree of the run's structure (SPEC §7).
+   */
+  static final List<String> RUN_FEATURES = List.of("symmetry_dim", "symmetry_log_order");
+
+  /**
+   * Feature columns for the varying, non-seed hyperparameters of {@code runs}, then for its
+   * varying {@link #RUN_FEATURES}.
+   */
   static ModelFeatures of(Dataset<Row> runs, HyperparameterColumns hps) {
-    List<HyperparameterColumns.Hyperparameter> hs = hps.features();
+    List<HyperparameterColumns.Hyperparameter> hs = new ArrayList<>(hps.features());
+    List<String> columns = java.util.Arrays.asList(runs.columns());
+    for (String c : RUN_FEATURES) {
+      if (columns.contains(c)) {
+        // numeric; whether it varies is found below (distinct and present are not used)
+        hs.add(new HyperparameterColumns.Hyperparameter(c, c, true, 2, 0));
+      }
+    }
     List<Feature> out = new ArrayList<>();
     if (hs.isEmpty()) {
       return new ModelFeatures(out);
     }
     // the runs table is small: its hyperparameter columns are summarised on the driver
-    List<Row> local = runs.selectExpr(hs.stream().map(h -> "`" + h.column() + "`")
+    List<Row> local = runs.selectExpr(hs.stream().map(h -> h.numeric()
+        ? "cast(`" + h.column() + "` as double)" : "`" + h.column() + "`")
         .toArray(String[]::new)).collectAsList();
     for (int j = 0; j < hs.size(); j++) {
       HyperparameterColumns.Hyperparameter h = hs.get(j);
@@ -65,7 +82,8 @@ final class ModelFeatures {
             n++;
           }
         }
-        if (n == 0) {
+        if (n == 0 || min == max) {
+          // constant: no signal (a run feature that does not vary in this sweep)
           continue;
         }
         double mean = sum / n;

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.spark.ml.classification.RandomForestClassificationModel;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -214,9 +213,20 @@ public final class PhaseModels {
    * A column c goes when the runs have as many distinct (others, lr) as (others − c, lr).
    */
   private List<String> independentOfLearningRate(List<String> others, String lrColumn) {
+    return independentOf(runs, others, List.of(lrColumn));
+  }
+
+  /**
+   * The columns of {@code others} that the {@code given} columns (with the other kept columns)
+   * do not determine: a column c goes when the runs have as many distinct (kept, given) as
+   * (kept − c, given). Used to hold fixed everything but the learning rate, or everything but a
+   * network's size (a value measured on the network, such as λ₀, changes with its width).
+   */
+  static List<String> independentOf(Dataset<Row> runs, List<String> others,
+                                    List<String> given) {
     // the runs table is small: one collect, then the distinct counts on the driver
     List<String> cols = new ArrayList<>(others);
-    cols.add(lrColumn);
+    cols.addAll(given);
     List<Row> local = runs.selectExpr(quoted(cols)).collectAsList();
     List<String> kept = new ArrayList<>(others);
     for (String c : others) {
@@ -224,7 +234,9 @@ public final class PhaseModels {
       for (String k : kept) {
         with.add(cols.indexOf(k));
       }
-      with.add(cols.size() - 1);
+      for (int g = others.size(); g < cols.size(); g++) {
+        with.add(g);
+      }
       List<Integer> without = new ArrayList<>(with);
       without.remove(Integer.valueOf(cols.indexOf(c)));
       if (distinct(local, with) == distinct(local, without)) {
@@ -508,12 +520,7 @@ public final class PhaseModels {
     }
     AliasedTerms aliasing = AliasedTerms.of(x);
     int[] kept = aliasing.kept();
-    double[][] xk = new double[n][kept.length];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < kept.length; j++) {
-        xk[i][j] = x[i][kept[j]];
-      }
-    }
+    double[][] xk = aliasing.keptColumns(x);
     String[] responses = {"width", "viscosity"};
     for (int k = 0; k < responses.length; k++) {
       double[] y = new double[n];
@@ -525,8 +532,6 @@ public final class PhaseModels {
         // collinear beyond the aliasing tolerance: no unique law to report
         return spark.createDataFrame(List.of(), VISCOSITY_SCHEMA);
       }
-      double t = new TDistribution(Math.max(1, fit.degreesOfFreedom()))
-          .inverseCumulativeProbability(0.975);
       String response = "log_" + responses[k];
       int at = 0;
       for (int j = 0; j <= p; j++) {
@@ -537,9 +542,9 @@ public final class PhaseModels {
         }
         int i = j < p ? at++ : kept.length;
         double est = fit.estimates()[i];
-        double se = fit.standardErrors()[i];
-        rows.add(RowFactory.create(response, j < p ? terms.get(j) : "intercept", est, se,
-            est - t * se, est + t * se, fit.pValues()[i], (long) n, fit.r2(),
+        double half = fit.halfWidth95(i);
+        rows.add(RowFactory.create(response, j < p ? terms.get(j) : "intercept", est,
+            fit.standardErrors()[i], est - half, est + half, fit.pValues()[i], (long) n, fit.r2(),
             j < p ? aliasing.aliasedWith(j, terms) : null));
       }
     }
