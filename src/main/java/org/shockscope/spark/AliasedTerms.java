@@ -53,13 +53,39 @@ final class AliasedTerms {
    * @return the aliasing; with no rows nothing is aliased (there is nothing to tell apart)
    */
   static AliasedTerms of(double[][] x) {
+    int p = x.length == 0 ? 0 : x[0].length;
+    int[] order = new int[p];
+    for (int j = 0; j < p; j++) {
+      order[j] = j;
+    }
+    return of(x, order);
+  }
+
+  /**
+   * Finds the aliased columns of a design, visiting its columns in a given order: a column is
+   * aliased when it is a combination of the columns kept before it in that order (R's formula
+   * order; here a caller puts coarse factors first so that what they determine is expressed
+   * through them).
+   *
+   * @param x     input, not modified: n rows of p columns (every row the same length)
+   * @param order input, not modified: a permutation of 0..p−1
+   */
+  static AliasedTerms of(double[][] x, int[] order) {
     int n = x.length;
-    int p = n == 0 ? 0 : x[0].length;
+    int p = n == 0 ? order.length : x[0].length;
     for (double[] row : x) {
       if (row.length != p) {
         throw new IllegalArgumentException("design rows differ in length: " + row.length
             + " and " + p);
       }
+    }
+    boolean[] seen = new boolean[p];
+    for (int j : order) {
+      if (order.length != p || j < 0 || j >= p || seen[j]) {
+        throw new IllegalArgumentException("order " + Arrays.toString(order)
+            + " is not a permutation of " + p + " columns");
+      }
+      seen[j] = true;
     }
     boolean[] aliased = new boolean[p];
     Relation[] relations = new Relation[p];
@@ -73,7 +99,7 @@ final class AliasedTerms {
     List<double[]> q = new ArrayList<>();
     List<Integer> keptIdx = new ArrayList<>();
     double[][] r = new double[p][p];
-    for (int j = 0; j < p; j++) {
+    for (int j : order) {
       double[] v = new double[n];
       double norm0 = 0;
       double scale = 0;

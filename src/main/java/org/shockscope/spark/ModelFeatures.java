@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -126,7 +128,10 @@ final class ModelFeatures {
 
   /**
    * The aliased features of the design over the rows of {@code runs} a model fits (collected on
-   * the driver: the runs table is small), see {@link AliasedTerms}.
+   * the driver: the runs table is small), see {@link AliasedTerms}. Features are visited with
+   * the one-hot terms of string hyperparameters first, those with fewer levels first (a coarse
+   * factor such as the optimizer or the model family before what it determines), then the
+   * numeric ones, each in design order: of two confounded terms the coarser one is kept.
    */
   AliasedTerms aliasing(Dataset<Row> runs) {
     if (features.isEmpty()) {
@@ -147,7 +152,19 @@ final class ModelFeatures {
         finite.add(row);
       }
     }
-    return AliasedTerms.of(finite.toArray(double[][]::new));
+    Map<String, Integer> levels = new HashMap<>();
+    for (Feature f : features) {
+      levels.merge(f.hyperparameter(), 1, Integer::sum);
+    }
+    int[] order = java.util.stream.IntStream.range(0, features.size()).boxed()
+        .sorted(java.util.Comparator.comparingInt((Integer j) -> oneHot(j) ? 0 : 1)
+            .thenComparingInt(j -> oneHot(j) ? levels.get(features.get(j).hyperparameter()) : 0))
+        .mapToInt(Integer::intValue).toArray();
+    return AliasedTerms.of(finite.toArray(double[][]::new), order);
+  }
+
+  private boolean oneHot(int j) {
+    return features.get(j).transform().equals("one-hot");
   }
 
   /** These features without the aliased ones: the design a model can identify. */

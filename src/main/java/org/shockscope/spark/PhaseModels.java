@@ -213,20 +213,9 @@ public final class PhaseModels {
    * A column c goes when the runs have as many distinct (others, lr) as (others − c, lr).
    */
   private List<String> independentOfLearningRate(List<String> others, String lrColumn) {
-    return independentOf(runs, others, List.of(lrColumn));
-  }
-
-  /**
-   * The columns of {@code others} that the {@code given} columns (with the other kept columns)
-   * do not determine: a column c goes when the runs have as many distinct (kept, given) as
-   * (kept − c, given). Used to hold fixed everything but the learning rate, or everything but a
-   * network's size (a value measured on the network, such as λ₀, changes with its width).
-   */
-  static List<String> independentOf(Dataset<Row> runs, List<String> others,
-                                    List<String> given) {
     // the runs table is small: one collect, then the distinct counts on the driver
     List<String> cols = new ArrayList<>(others);
-    cols.addAll(given);
+    cols.add(lrColumn);
     List<Row> local = runs.selectExpr(quoted(cols)).collectAsList();
     List<String> kept = new ArrayList<>(others);
     for (String c : others) {
@@ -234,9 +223,7 @@ public final class PhaseModels {
       for (String k : kept) {
         with.add(cols.indexOf(k));
       }
-      for (int g = others.size(); g < cols.size(); g++) {
-        with.add(g);
-      }
+      with.add(cols.size() - 1);
       List<Integer> without = new ArrayList<>(with);
       without.remove(Integer.valueOf(cols.indexOf(c)));
       if (distinct(local, with) == distinct(local, without)) {
@@ -246,7 +233,8 @@ public final class PhaseModels {
     return kept;
   }
 
-  private static int distinct(List<Row> rows, List<Integer> fields) {
+  /** Number of distinct tuples of the given fields over the rows. */
+  static int distinct(List<Row> rows, List<Integer> fields) {
     java.util.Set<List<Object>> seen = new java.util.HashSet<>();
     for (Row r : rows) {
       List<Object> key = new ArrayList<>(fields.size());

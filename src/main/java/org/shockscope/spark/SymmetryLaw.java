@@ -27,8 +27,7 @@ import org.apache.spark.sql.types.StructType;
  * continuous symmetry group) and {@code symmetry_log_order} (ln of the order of its discrete
  * part), see {@link org.shockscope.symmetry.SymmetryDegree}. Runs are grouped into cells that fix
  * every varying hyperparameter except the seed, the size keys ({@link #SIZE_KEYS}: width,
- * heads) and whatever the size keys determine (a value measured on the network, such as the
- * catapult family's λ₀ and its learning rate). Within cells, each response y is regressed on one
+ * heads) and what changes with the size inside a family (a value measured on the network). Within cells, each response y is regressed on one
  * degree term x with a fixed effect per cell (ordinary least squares on cell indicators and x,
  * {@link OrdinaryLeastSquares}): y = α_cell + β·x + ε, reporting β with its 95% interval
  * β̂ ± t(0.975, n − cells − 1)·se. Responses: {@code shock} (1 when the run has a transition
@@ -37,7 +36,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code log_strength} (ln of the largest {@code strength} of the run's {@code jump} events).
  * Terms: {@code log_symmetry_dim} = ln(symmetry_dim) (runs with a continuous symmetry) and
  * {@code symmetry_log_order}. A term constant within every cell cannot be told from the cells
- * ({@link AliasedTerms}): its row has NULL statistics and {@code aliased_with} says so.
+ * ({@link AliasedTerms}): its row has NULL statistics and {@code aliased_with} is
+ * {@value #CONSTANT_IN_CELLS}.
  */
 final class SymmetryLaw {
   /** Hyperparameter keys that set a network's size, and with it its symmetry degree. */
@@ -52,6 +52,8 @@ final class SymmetryLaw {
       .add("n_cells", DataTypes.LongType).add("r2", DataTypes.DoubleType)
       .add("held_fixed", DataTypes.StringType).add("aliased_with", DataTypes.StringType);
 
+  /** {@code aliased_with} of a term the cells determine: no run differs from another in it. */
+  static final String CONSTANT_IN_CELLS = "cell (constant within every cell)";
   private static final String[] RESPONSES = {"shock", "log_first_shock_step", "log_strength"};
   private static final String[] TERMS = {"log_symmetry_dim", "symmetry_log_order"};
 
@@ -74,7 +76,7 @@ final class SymmetryLaw {
     if (sizes.isEmpty() || !java.util.Arrays.asList(runs.columns()).contains("symmetry_dim")) {
       return spark.createDataFrame(rows, SCHEMA);
     }
-    List<String> fixed = PhaseModels.independentOf(runs, others, sizes);
+    List<String> fixed = heldFixed(runs, others, sizes);
     Column cell = fixed.isEmpty() ? lit("all") : concat_ws(", ", fixed.stream()
         .map(c -> org.apache.spark.sql.functions.concat(lit(c + "="),
             org.apache.spark.sql.functions.coalesce(col(c).cast("string"), lit("(missing)"))))
@@ -100,6 +102,55 @@ final class SymmetryLaw {
       }
     }
     return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  /**
+   * The columns that define the cells. A column goes when the size keys (with the other kept
+   * columns) determine it but the other kept columns alone do not: it changes with the size
+   * within a family (a value measured on the network), so fixing it would put every size in a
+   * cell of its own. A column the others determine (the family's label beside its optimizer)
+   * stays, or the families would merge whenever their widths differ; the cells are then named
+   * by as few columns as give the same cells, later columns left out first.
+   */
+  private static List<String> heldFixed(Dataset<Row> runs, List<String> others,
+                                        List<String> sizes) {
+    List<String> cols = new ArrayList<>(others);
+    cols.addAll(sizes);
+    // the runs table is small: one collect, then the distinct counts on the driver
+    List<Row> local = runs.selectExpr(cols.stream().map(c -> "`" + c + "`")
+        .toArray(String[]::new)).collectAsList();
+    List<Integer> sizeAt = new ArrayList<>();
+    for (int g = others.size(); g < cols.size(); g++) {
+      sizeAt.add(g);
+    }
+    List<Integer> kept = new ArrayList<>();
+    for (int c = 0; c < others.size(); c++) {
+      kept.add(c);
+    }
+    for (int c = 0; c < others.size(); c++) {
+      List<Integer> rest = new ArrayList<>(kept);
+      rest.remove(Integer.valueOf(c));
+      List<Integer> restAndSizes = new ArrayList<>(rest);
+      restAndSizes.addAll(sizeAt);
+      if (determines(local, restAndSizes, c) && !determines(local, rest, c)) {
+        kept.remove(Integer.valueOf(c));
+      }
+    }
+    for (int i = kept.size() - 1; i >= 0; i--) {
+      List<Integer> rest = new ArrayList<>(kept);
+      int c = rest.remove(i);
+      if (determines(local, rest, c)) {
+        kept.remove(i);
+      }
+    }
+    return kept.stream().map(others::get).toList();
+  }
+
+  /** Whether the columns {@code by} determine column c over the rows. */
+  private static boolean determines(List<Row> rows, List<Integer> by, int c) {
+    List<Integer> with = new ArrayList<>(by);
+    with.add(c);
+    return PhaseModels.distinct(rows, by) == PhaseModels.distinct(rows, with);
   }
 
   /** One response on one term with cell fixed effects, or null when there are too few runs. */
@@ -135,13 +186,6 @@ final class SymmetryLaw {
     }
     double[][] x = new double[n][p];
     double[] y = new double[n];
-    List<String> names = new ArrayList<>();
-    for (String c : cells.keySet()) {
-      if (cells.get(c) > 0) {
-        names.add("cell " + c);
-      }
-    }
-    names.add(term);
     for (int i = 0; i < n; i++) {
       int c = cells.get(cellOf.get(i));
       if (c > 0) {
@@ -152,8 +196,9 @@ final class SymmetryLaw {
     }
     AliasedTerms aliasing = AliasedTerms.of(x);
     if (aliasing.aliased(p - 1)) {
+      // a combination of cell indicators: constant within every cell
       return RowFactory.create(response, term, null, null, null, null, null, (long) n,
-          (long) k, null, heldFixed, aliasing.aliasedWith(p - 1, names));
+          (long) k, null, heldFixed, CONSTANT_IN_CELLS);
     }
     int[] kept = aliasing.kept();
     double[][] xk = aliasing.keptColumns(x);

@@ -36,6 +36,22 @@ class AliasedTermsTest {
   }
 
   @Test
+  void theVisitingOrderDecidesWhichOfAConfoundedPairIsKept() {
+    double[][] x = new double[6][];
+    for (int i = 0; i < x.length; i++) {
+      double ts = i % 3 == 0 ? 1 : 0;
+      x[i] = new double[] {ts, i, ts};
+    }
+    List<String> names = List.of("model=teacher-student", "lr", "optimizer=sgd");
+    AliasedTerms a = AliasedTerms.of(x, new int[] {2, 1, 0});
+    assertArrayEquals(new int[] {1, 2}, a.kept());
+    assertEquals("optimizer=sgd", a.aliasedWith(0, names));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> AliasedTerms.of(x, new int[] {0, 0, 1}));
+    assertEquals("order [0, 0, 1] is not a permutation of 3 columns", e.getMessage());
+  }
+
+  @Test
   void aComplementaryOneHotIsOneMinusTheOther() {
     double[][] x = new double[8][];
     for (int i = 0; i < x.length; i++) {

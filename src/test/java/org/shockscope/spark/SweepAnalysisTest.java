@@ -2,6 +2,7 @@ package org.shockscope.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,46 @@ class SweepAnalysisTest {
   static List<String> rows(Path root, String name, String... dropColumns) {
     Dataset<Row> t = table(root, name).drop(dropColumns);
     return t.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  @Test
+  void modelTablesMarkTheConfoundedTermsAndRunsCarryTheirSymmetryDegree() {
+    // in the small lab sweep every teacher-student run, and no other, is trained with SGD
+    // (the coarser factor, the optimizer with two levels, is kept; the model has three)
+    List<Row> survival = table(out, Tables.SURVIVAL).collectAsList();
+    Row sgd = survival.stream().filter(r -> "optimizer=sgd".equals(r.getAs("term")))
+        .findFirst().orElseThrow(() -> new AssertionError(survival.toString()));
+    Row ts = survival.stream().filter(r -> "model=teacher-student".equals(r.getAs("term")))
+        .findFirst().orElseThrow(() -> new AssertionError(survival.toString()));
+    assertNull(ts.getAs("coefficient"), survival.toString());
+    assertNull(ts.getAs("time_ratio"));
+    assertEquals("optimizer=sgd", ts.getAs("aliased_with"), survival.toString());
+    assertTrue(Double.isFinite(sgd.getAs("coefficient")), survival.toString());
+    assertTrue(sgd.<String>getAs("aliased_with").contains("model=teacher-student"),
+        sgd.toString());
+    Row modelImportance = table(out, Tables.IMPORTANCE)
+        .filter("target = 'shock' and hyperparameter = 'model'").first();
+    assertTrue(modelImportance.<String>getAs("aliased_with")
+        .contains("model=teacher-student = optimizer=sgd"), modelImportance.toString());
+
+    // degrees by hand: two-layer linear chains of width w (GL(w): w², ln 2), the ReLU
+    // student of width 2 (2 rescalings, ln 2!)
+    for (Row r : table(out, Tables.RUNS).collectAsList()) {
+      String model = r.getAs("model");
+      double w = r.<Double>getAs("width");
+      long dim = r.getAs("symmetry_dim");
+      double logOrder = r.getAs("symmetry_log_order");
+      String structure = r.getAs("structure");
+      if (model.equals("teacher-student")) {
+        assertEquals(2, (long) w);
+        assertEquals(2, dim, structure);
+        assertEquals(Math.log(2), logOrder, 1e-12, structure);
+      } else {
+        assertEquals((long) (w * w), dim, structure);
+        assertEquals(Math.log(2), logOrder, 1e-12, structure);
+      }
+    }
+    assertTrue(Files.isDirectory(out.resolve(Tables.SYMMETRY_LAW)));
   }
 
   @Test
