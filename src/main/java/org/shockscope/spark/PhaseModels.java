@@ -445,6 +445,17 @@ public final class PhaseModels {
     return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);
   }
 
+  private static boolean varies(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+    java.util.Set<Double> seen = new java.util.HashSet<>();
+    for (Row r : rows) {
+      seen.add(f.applyAsDouble(r) + 0.0);
+      if (seen.size() > 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String notes(List<String> notes) {
     return notes == null || notes.isEmpty() ? null : String.join("; ", notes);
   }
@@ -456,15 +467,23 @@ public final class PhaseModels {
       .add("p_value", DataTypes.DoubleType).add("n_events", DataTypes.LongType)
       .add("r2", DataTypes.DoubleType).add("aliased_with", DataTypes.StringType);
 
+  /** Numeric optimiser settings that enter the viscosity law beside momentum (0 when absent). */
+  static final List<String> OPTIMIZER_SETTINGS = List.of("weight_decay", "beta1", "beta2");
+  /** The string hyperparameter naming the optimiser kind. */
+  static final String OPTIMIZER_KIND = "optimizer";
+
   /**
    * {@code viscosity_law}: ordinary least squares ({@link OrdinaryLeastSquares}, on the
    * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width)
    * and of ln(viscosity) of every {@code jump} event on ln(temperature) (temperature =
-   * lr / batch_size of its run) and, where it varies, momentum, with 95% confidence intervals
-   * estimate ± t(0.975, n − p)·se. The shock-wave picture of SPEC §1 predicts a positive
-   * ln(temperature) slope of ln(width). A term confounded with earlier ones over the events
-   * ({@link AliasedTerms}) is left out of the fit and listed with NULL statistics and the terms
-   * it equals in {@code aliased_with}.
+   * lr / batch_size of its run) and the optimiser's settings where they vary over the events:
+   * momentum, {@link #OPTIMIZER_SETTINGS} (weight decay, Adam's β1 and β2; 0 for a run without
+   * one) and the optimiser kind (one-hot against its most common value), with 95% confidence
+   * intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of SPEC §1 predicts a
+   * positive ln(temperature) slope of ln(width), and momentum and adaptive optimisers adding
+   * viscosity. A term confounded with earlier ones over the events ({@link AliasedTerms}) is
+   * left out of the fit and listed with NULL statistics and the terms it equals in
+   * {@code aliased_with}.
    *
    * @param temperature column expression over {@code runs} for lr / batch_size, or null
    * @param momentumColumn the momentum column of {@code runs}, or null
@@ -474,36 +493,77 @@ public final class PhaseModels {
     if (temperature == null) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
+    List<String> settings = new ArrayList<>();
+    List<Column> settingColumns = new ArrayList<>();
+    for (String key : OPTIMIZER_SETTINGS) {
+      HyperparameterColumns.Hyperparameter h = hps.byKey(key);
+      if (h != null && h.numeric() && !h.column().equals(momentumColumn)) {
+        settings.add(key);
+        settingColumns.add(org.apache.spark.sql.functions.coalesce(col(h.column()), lit(0.0))
+            .cast("double"));
+      }
+    }
+    HyperparameterColumns.Hyperparameter kind = hps.byKey(OPTIMIZER_KIND);
+    Column kindColumn = kind != null && !kind.numeric()
+        ? org.apache.spark.sql.functions.coalesce(col(kind.column()), lit("(missing)"))
+        : lit("(none)");
+    List<Column> select = new ArrayList<>(List.of(col("run_id"), col("_temperature"),
+        momentumColumn == null ? lit(0.0).as("_momentum")
+            : col(momentumColumn).cast("double").as("_momentum")));
+    for (int j = 0; j < settings.size(); j++) {
+      select.add(settingColumns.get(j).as("_s" + j));
+    }
+    select.add(kindColumn.as("_kind"));
     Dataset<Row> r = runs.withColumn("_temperature", temperature)
-        .select(col("run_id"), col("_temperature"),
-            momentumColumn == null ? lit(0.0).as("_momentum")
-                : col(momentumColumn).cast("double").as("_momentum"));
+        .select(select.toArray(Column[]::new));
+    List<Column> fetch = new ArrayList<>(List.of(
+        org.apache.spark.sql.functions.log(col("_temperature")).as("_log_t"), col("_momentum"),
+        col("width").cast("double"), col("viscosity").cast("double"), col("_kind")));
+    for (int j = 0; j < settings.size(); j++) {
+      fetch.add(col("_s" + j));
+    }
     // the jump events are few (one row each): one collect, the fits on the driver
     List<Row> ev = shocks.filter(col("kind").equalTo("jump")
             .and(col("width").gt(0)).and(col("viscosity").gt(0)))
         .join(r, "run_id")
         .filter(col("_temperature").gt(0).and(col("_momentum").isNotNull()))
-        .select(org.apache.spark.sql.functions.log(col("_temperature")).as("_log_t"),
-            col("_momentum"), col("width").cast("double"), col("viscosity").cast("double"))
+        .select(fetch.toArray(Column[]::new))
         .collectAsList();
     int n = ev.size();
-    java.util.Set<Double> logTs = new java.util.HashSet<>();
-    java.util.Set<Double> momenta = new java.util.HashSet<>();
-    for (Row e : ev) {
-      logTs.add(e.getDouble(0) + 0.0);
-      momenta.add(e.getDouble(1) + 0.0);
+    // the terms: ln temperature, then each setting that varies over the events
+    List<String> terms = new ArrayList<>(List.of("log_temperature"));
+    List<java.util.function.ToDoubleFunction<Row>> values = new ArrayList<>();
+    values.add(e -> e.getDouble(0));
+    if (momentumColumn != null && varies(ev, e -> e.getDouble(1))) {
+      terms.add("momentum");
+      values.add(e -> e.getDouble(1));
     }
-    boolean withMomentum = momentumColumn != null && momenta.size() > 1;
-    List<String> terms = withMomentum ? List.of("log_temperature", "momentum")
-        : List.of("log_temperature");
+    for (int j = 0; j < settings.size(); j++) {
+      int at = 5 + j;
+      if (varies(ev, e -> e.getDouble(at))) {
+        terms.add(settings.get(j));
+        values.add(e -> e.getDouble(at));
+      }
+    }
+    Map<String, Integer> kinds = new HashMap<>();
+    for (Row e : ev) {
+      kinds.merge(e.getString(4), 1, Integer::sum);
+    }
+    List<String> levels = new ArrayList<>(kinds.keySet());
+    levels.sort((a, b) -> !kinds.get(a).equals(kinds.get(b))
+        ? Integer.compare(kinds.get(b), kinds.get(a)) : a.compareTo(b));
+    for (String level : levels.subList(Math.min(1, levels.size()), levels.size())) {
+      terms.add(OPTIMIZER_KIND + "=" + level);
+      values.add(e -> level.equals(e.getString(4)) ? 1.0 : 0.0);
+    }
     int p = terms.size();
-    if (logTs.size() < 2 || n < p + 3) {
+    if (!varies(ev, e -> e.getDouble(0)) || n < p + 3) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
     double[][] x = new double[n][p];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < p; j++) {
-        x[i][j] = ev.get(i).getDouble(j);
+        x[i][j] = values.get(j).applyAsDouble(ev.get(i));
       }
     }
     AliasedTerms aliasing = AliasedTerms.of(x);

@@ -231,7 +231,14 @@ class PhaseModelsTest {
 
     List<Row> law = models.viscosityLaw(runs.col("lr").divide(runs.col("batch_size")),
         "momentum").filter("response = 'log_width'").collectAsList();
-    assertEquals(3, law.size(), law.toString());
+    // log_temperature, momentum, the optimiser kind (issue 18 item 1), intercept
+    assertEquals(4, law.size(), law.toString());
+    Row kind = law.stream().filter(r -> "optimizer=sgd".equals(r.getAs("term"))).findFirst()
+        .orElseThrow(() -> new AssertionError(law.toString()));
+    // the widths do not depend on the optimiser: its interval covers 0
+    assertTrue((double) kind.getAs("ci_lo") < 0 && (double) kind.getAs("ci_hi") > 0,
+        kind.toString());
+    assertNull(kind.getAs("aliased_with"));
     Row momentum = law.stream().filter(r -> "momentum".equals(r.getAs("term"))).findFirst()
         .orElseThrow();
     assertNull(momentum.getAs("estimate"));
