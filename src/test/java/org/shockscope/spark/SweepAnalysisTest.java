@@ -102,23 +102,27 @@ class SweepAnalysisTest {
 
   @Test
   void modelTablesMarkTheConfoundedTermsAndRunsCarryTheirSymmetryDegree() {
-    // in the small lab sweep every teacher-student run, and no other, is trained with SGD
-    // (the coarser factor, the optimizer with two levels, is kept; the model has three)
+    // in the small lab sweep every teacher-student run, and no other, is trained with SGD and
+    // has ReLU units: three names of one column. The first coarse factor (activation, two
+    // levels, before optimizer in the table's order) is kept; the other two are aliased to it
     List<Row> survival = table(out, Tables.SURVIVAL).collectAsList();
-    Row sgd = survival.stream().filter(r -> "optimizer=sgd".equals(r.getAs("term")))
-        .findFirst().orElseThrow(() -> new AssertionError(survival.toString()));
-    Row ts = survival.stream().filter(r -> "model=teacher-student".equals(r.getAs("term")))
-        .findFirst().orElseThrow(() -> new AssertionError(survival.toString()));
-    assertNull(ts.getAs("coefficient"), survival.toString());
-    assertNull(ts.getAs("time_ratio"));
-    assertEquals("optimizer=sgd", ts.getAs("aliased_with"), survival.toString());
-    assertTrue(Double.isFinite(sgd.getAs("coefficient")), survival.toString());
-    assertTrue(sgd.<String>getAs("aliased_with").contains("model=teacher-student"),
-        sgd.toString());
-    Row modelImportance = table(out, Tables.IMPORTANCE)
-        .filter("target = 'shock' and hyperparameter = 'model'").first();
-    assertTrue(modelImportance.<String>getAs("aliased_with")
-        .contains("model=teacher-student = optimizer=sgd"), modelImportance.toString());
+    for (String t : List.of("optimizer=sgd", "model=teacher-student")) {
+      Row r = survival.stream().filter(x -> t.equals(x.getAs("term"))).findFirst()
+          .orElseThrow(() -> new AssertionError(t + " in " + survival));
+      assertNull(r.getAs("coefficient"), survival.toString());
+      assertNull(r.getAs("time_ratio"));
+      assertEquals("activation=relu", r.getAs("aliased_with"), survival.toString());
+    }
+    Row relu = survival.stream().filter(x -> "activation=relu".equals(x.getAs("term")))
+        .findFirst().orElseThrow();
+    assertTrue(Double.isFinite(relu.getAs("coefficient")), relu.toString());
+    assertTrue(relu.<String>getAs("aliased_with").contains("model=teacher-student")
+        && relu.<String>getAs("aliased_with").contains("optimizer=sgd"), relu.toString());
+    Row optimizer = table(out, Tables.IMPORTANCE)
+        .filter("target = 'shock' and hyperparameter = 'optimizer'").first();
+    assertNull(optimizer.getAs("importance"));
+    assertNull(optimizer.getAs("rank"));
+    assertEquals("optimizer=sgd = activation=relu", optimizer.getAs("aliased_with"));
 
     // degrees by hand: two-layer linear chains of width w (GL(w): w², ln 2), the ReLU
     // student of width 2 (2 rescalings, ln 2!), the catapult's linear layer with biases
