@@ -432,13 +432,14 @@ public final class ReportCollector {
 
   /** {@code importance}, hyperparameter keys mapped to their cell column names. */
   private List<ReportData.Importance> importance(List<String> cellColumns) {
+    // a hyperparameter aliased with others (NULL importance) has no rank to draw
     return small(Tables.IMPORTANCE, List.of("target", "rank"), r -> {
       String key = orEmpty(optText(r, "hyperparameter"));
       String column = HyperparameterColumns.columnName(key);
       return new ReportData.Importance(orEmpty(optText(r, "target")),
           cellColumns.contains(column) ? column : key, opt(r, "importance"),
           (int) count(r, "rank"));
-    });
+    }).stream().filter(i -> i.rank() > 0).toList();
   }
 
   private List<ReportData.SurvivalTerm> survival() {

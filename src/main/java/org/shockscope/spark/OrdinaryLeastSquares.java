@@ -28,7 +28,13 @@ final class OrdinaryLeastSquares {
    * @param r2               coefficient of determination
    */
   record Fit(double[] estimates, double[] standardErrors, double[] pValues,
-             long degreesOfFreedom, double r2) {}
+             long degreesOfFreedom, double r2) {
+    /** Half the width of the 95% confidence interval of estimate j: t(0.975, dof)·se. */
+    double halfWidth95(int j) {
+      return new TDistribution(Math.max(1, degreesOfFreedom)).inverseCumulativeProbability(0.975)
+          * standardErrors[j];
+    }
+  }
 
   private OrdinaryLeastSquares() {}
 

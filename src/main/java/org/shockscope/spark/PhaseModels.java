@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.spark.ml.classification.RandomForestClassificationModel;
 import org.apache.spark.ml.classification.RandomForestClassifier;
 import org.apache.spark.ml.linalg.Vector;
@@ -234,7 +233,8 @@ public final class PhaseModels {
     return kept;
   }
 
-  private static int distinct(List<Row> rows, List<Integer> fields) {
+  /** Number of distinct tuples of the given fields over the rows. */
+  static int distinct(List<Row> rows, List<Integer> fields) {
     java.util.Set<List<Object>> seen = new java.util.HashSet<>();
     for (Row r : rows) {
       List<Object> key = new ArrayList<>(fields.size());
@@ -321,7 +321,7 @@ public final class PhaseModels {
       .add("model", DataTypes.StringType).add("term", DataTypes.StringType)
       .add("transform", DataTypes.StringType).add("coefficient", DataTypes.DoubleType)
       .add("time_ratio", DataTypes.DoubleType).add("n_runs", DataTypes.LongType)
-      .add("n_events", DataTypes.LongType);
+      .add("n_events", DataTypes.LongType).add("aliased_with", DataTypes.StringType);
 
   /**
    * {@code survival}: Weibull accelerated-failure-time regression (MLlib
@@ -329,9 +329,14 @@ public final class PhaseModels {
    * log T = β₀ + βᵀx + σ·ε. Runs without a shock are right-censored at their last step.
    * {@code time_ratio} = exp(β) is the factor by which one unit of the feature (one decade
    * for log10 features) multiplies the time to the first shock.
+   *
+   * <p>Terms confounded in the sweep ({@link AliasedTerms}: a term that is a linear combination
+   * of earlier ones over the fitted runs) are left out of the fit and listed with a NULL
+   * coefficient and, in {@code aliased_with}, the kept terms they equal; a kept term's
+   * {@code aliased_with} names the aliased terms its coefficient also stands for.
    */
   public Dataset<Row> survival() {
-    ModelFeatures f = features();
+    ModelFeatures all = features();
     Dataset<Row> d = runs.filter(col("last_step").isNotNull())
         .withColumn("censor", when(col("n_shocks").gt(0), 1.0).otherwise(0.0))
         .withColumn("label", greatest(lit(1.0),
@@ -341,46 +346,78 @@ public final class PhaseModels {
     long n = counts.getLong(0);
     long events = counts.isNullAt(1) ? 0 : (long) counts.getDouble(1);
     List<Row> rows = new ArrayList<>();
-    if (f.isEmpty() || events == 0 || n < f.features().size() + 2) {
+    if (all.isEmpty() || events == 0) {
+      return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
+    }
+    AliasedTerms aliasing = all.aliasing(d);
+    ModelFeatures f = all.kept(aliasing);
+    if (f.isEmpty() || n < f.features().size() + 2) {
       return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
     }
     AFTSurvivalRegressionModel model = new AFTSurvivalRegression().setCensorCol("censor")
         .setMaxIter(100).fit(f.assemble(d));
     rows.add(RowFactory.create("aft_weibull", "(intercept)", "identity", model.intercept(),
-        Math.exp(model.intercept()), n, events));
-    for (int i = 0; i < f.features().size(); i++) {
-      ModelFeatures.Feature ft = f.features().get(i);
-      double c = model.coefficients().apply(i);
+        Math.exp(model.intercept()), n, events, null));
+    int k = 0;
+    for (int i = 0; i < all.features().size(); i++) {
+      ModelFeatures.Feature ft = all.features().get(i);
+      String with = aliasing.aliasedWith(i, all.names());
+      if (aliasing.aliased(i)) {
+        rows.add(RowFactory.create("aft_weibull", ft.name(), ft.transform(), null, null, n,
+            events, with));
+        continue;
+      }
+      double c = model.coefficients().apply(k++);
       rows.add(RowFactory.create("aft_weibull", ft.name(), ft.transform(), c, Math.exp(c), n,
-          events));
+          events, with));
     }
     rows.add(RowFactory.create("aft_weibull", "(scale)", "identity", model.scale(), null, n,
-        events));
+        events, null));
     return spark.createDataFrame(rows, SURVIVAL_SCHEMA);
   }
 
   static final StructType IMPORTANCE_SCHEMA = new StructType()
       .add("target", DataTypes.StringType).add("hyperparameter", DataTypes.StringType)
       .add("importance", DataTypes.DoubleType).add("rank", DataTypes.IntegerType)
-      .add("n_runs", DataTypes.LongType);
+      .add("n_runs", DataTypes.LongType).add("aliased_with", DataTypes.StringType);
 
   /**
    * {@code importance}: random-forest (MLlib, {@value #FOREST_TREES} trees, fixed seed)
    * impurity importance of each hyperparameter for having a shock and for diverging, the
    * importances of a string hyperparameter's one-hot columns summed. Normalised to sum 1.
+   *
+   * <p>The forest is grown on the design without its aliased terms ({@link AliasedTerms}, as
+   * in {@link #survival()}): trees split on one of two identical columns at random and would
+   * share one effect between them. A hyperparameter all of whose terms are aliased has a NULL
+   * importance and rank; {@code aliased_with} says, per aliased term, which kept terms it
+   * equals ({@code optimizer=sgd = model=teacher-student}) and, for a kept term, which aliased
+   * terms its importance also stands for.
    */
   public Dataset<Row> importance() {
-    ModelFeatures f = features();
+    ModelFeatures all = features();
     List<Row> rows = new ArrayList<>();
-    if (f.isEmpty()) {
+    if (all.isEmpty()) {
       return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);
+    }
+    AliasedTerms aliasing = all.aliasing(runs);
+    ModelFeatures f = all.kept(aliasing);
+    // per hyperparameter, what its terms are aliased with
+    Map<String, List<String>> aliases = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < all.features().size(); i++) {
+      ModelFeatures.Feature ft = all.features().get(i);
+      String with = aliasing.aliasedWith(i, all.names());
+      List<String> notes = aliases.computeIfAbsent(ft.hyperparameter(), x -> new ArrayList<>());
+      if (with != null) {
+        notes.add(aliasing.aliased(i) ? ft.name() + " = " + with
+            : ft.name() + " also stands for " + with);
+      }
     }
     for (String target : List.of("shock", "divergence")) {
       Dataset<Row> d = f.assemble(runs.withColumn("label", outcome(target))).cache();
       Row s = d.selectExpr("count(1)", "sum(label)").first();
       long n = s.getLong(0);
       double pos = s.isNullAt(1) ? 0 : s.getDouble(1);
-      if (pos == 0 || pos == n) {
+      if (pos == 0 || pos == n || f.isEmpty()) {
         d.unpersist();
         continue;
       }
@@ -395,11 +432,32 @@ public final class PhaseModels {
       List<Map.Entry<String, Double>> ranked = new ArrayList<>(byHp.entrySet());
       ranked.sort((a, b) -> Double.compare(b.getValue(), a.getValue()));
       for (int i = 0; i < ranked.size(); i++) {
-        rows.add(RowFactory.create(target, ranked.get(i).getKey(), ranked.get(i).getValue(),
-            i + 1, n));
+        String hp = ranked.get(i).getKey();
+        rows.add(RowFactory.create(target, hp, ranked.get(i).getValue(), i + 1, n,
+            notes(aliases.get(hp))));
+      }
+      for (Map.Entry<String, List<String>> e : aliases.entrySet()) {
+        if (!byHp.containsKey(e.getKey())) {
+          rows.add(RowFactory.create(target, e.getKey(), null, null, n, notes(e.getValue())));
+        }
       }
     }
     return spark.createDataFrame(rows, IMPORTANCE_SCHEMA);
+  }
+
+  private static boolean varies(List<Row> rows, java.util.function.ToDoubleFunction<Row> f) {
+    java.util.Set<Double> seen = new java.util.HashSet<>();
+    for (Row r : rows) {
+      seen.add(f.applyAsDouble(r) + 0.0);
+      if (seen.size() > 1) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String notes(List<String> notes) {
+    return notes == null || notes.isEmpty() ? null : String.join("; ", notes);
   }
 
   static final StructType VISCOSITY_SCHEMA = new StructType()
@@ -407,14 +465,25 @@ public final class PhaseModels {
       .add("estimate", DataTypes.DoubleType).add("std_error", DataTypes.DoubleType)
       .add("ci_lo", DataTypes.DoubleType).add("ci_hi", DataTypes.DoubleType)
       .add("p_value", DataTypes.DoubleType).add("n_events", DataTypes.LongType)
-      .add("r2", DataTypes.DoubleType);
+      .add("r2", DataTypes.DoubleType).add("aliased_with", DataTypes.StringType);
+
+  /** Numeric optimiser settings that enter the viscosity law beside momentum (0 when absent). */
+  static final List<String> OPTIMIZER_SETTINGS = List.of("weight_decay", "beta1", "beta2");
+  /** The string hyperparameter naming the optimiser kind. */
+  static final String OPTIMIZER_KIND = "optimizer";
 
   /**
    * {@code viscosity_law}: ordinary least squares ({@link OrdinaryLeastSquares}, on the
-   * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width) and of ln(viscosity) of every {@code jump} event on
-   * ln(temperature) (temperature = lr / batch_size of its run) and, where it varies, momentum,
-   * with 95% confidence intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of
-   * SPEC §1 predicts a positive ln(temperature) slope of ln(width).
+   * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width)
+   * and of ln(viscosity) of every {@code jump} event on ln(temperature) (temperature =
+   * lr / batch_size of its run) and the optimiser's settings where they vary over the events:
+   * momentum, {@link #OPTIMIZER_SETTINGS} (weight decay, Adam's β1 and β2; 0 for a run without
+   * one) and the optimiser kind (one-hot against its most common value), with 95% confidence
+   * intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of SPEC §1 predicts a
+   * positive ln(temperature) slope of ln(width), and momentum and adaptive optimisers adding
+   * viscosity. A term confounded with earlier ones over the events ({@link AliasedTerms}) is
+   * left out of the fit and listed with NULL statistics and the terms it equals in
+   * {@code aliased_with}.
    *
    * @param temperature column expression over {@code runs} for lr / batch_size, or null
    * @param momentumColumn the momentum column of {@code runs}, or null
@@ -424,58 +493,107 @@ public final class PhaseModels {
     if (temperature == null) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
+    List<String> settings = new ArrayList<>();
+    List<Column> settingColumns = new ArrayList<>();
+    for (String key : OPTIMIZER_SETTINGS) {
+      HyperparameterColumns.Hyperparameter h = hps.byKey(key);
+      if (h != null && h.numeric() && !h.column().equals(momentumColumn)) {
+        settings.add(key);
+        settingColumns.add(org.apache.spark.sql.functions.coalesce(col(h.column()), lit(0.0))
+            .cast("double"));
+      }
+    }
+    HyperparameterColumns.Hyperparameter kind = hps.byKey(OPTIMIZER_KIND);
+    Column kindColumn = kind != null && !kind.numeric()
+        ? org.apache.spark.sql.functions.coalesce(col(kind.column()), lit("(missing)"))
+        : lit("(none)");
+    List<Column> select = new ArrayList<>(List.of(col("run_id"), col("_temperature"),
+        momentumColumn == null ? lit(0.0).as("_momentum")
+            : col(momentumColumn).cast("double").as("_momentum")));
+    for (int j = 0; j < settings.size(); j++) {
+      select.add(settingColumns.get(j).as("_s" + j));
+    }
+    select.add(kindColumn.as("_kind"));
     Dataset<Row> r = runs.withColumn("_temperature", temperature)
-        .select(col("run_id"), col("_temperature"),
-            momentumColumn == null ? lit(0.0).as("_momentum")
-                : col(momentumColumn).cast("double").as("_momentum"));
+        .select(select.toArray(Column[]::new));
+    List<Column> fetch = new ArrayList<>(List.of(
+        org.apache.spark.sql.functions.log(col("_temperature")).as("_log_t"), col("_momentum"),
+        col("width").cast("double"), col("viscosity").cast("double"), col("_kind")));
+    for (int j = 0; j < settings.size(); j++) {
+      fetch.add(col("_s" + j));
+    }
     // the jump events are few (one row each): one collect, the fits on the driver
     List<Row> ev = shocks.filter(col("kind").equalTo("jump")
             .and(col("width").gt(0)).and(col("viscosity").gt(0)))
         .join(r, "run_id")
         .filter(col("_temperature").gt(0).and(col("_momentum").isNotNull()))
-        .select(org.apache.spark.sql.functions.log(col("_temperature")).as("_log_t"),
-            col("_momentum"), col("width").cast("double"), col("viscosity").cast("double"))
+        .select(fetch.toArray(Column[]::new))
         .collectAsList();
     int n = ev.size();
-    java.util.Set<Double> logTs = new java.util.HashSet<>();
-    java.util.Set<Double> momenta = new java.util.HashSet<>();
-    for (Row e : ev) {
-      logTs.add(e.getDouble(0) + 0.0);
-      momenta.add(e.getDouble(1) + 0.0);
+    // the terms: ln temperature, then each setting that varies over the events
+    List<String> terms = new ArrayList<>(List.of("log_temperature"));
+    List<java.util.function.ToDoubleFunction<Row>> values = new ArrayList<>();
+    values.add(e -> e.getDouble(0));
+    if (momentumColumn != null && varies(ev, e -> e.getDouble(1))) {
+      terms.add("momentum");
+      values.add(e -> e.getDouble(1));
     }
-    boolean withMomentum = momentumColumn != null && momenta.size() > 1;
-    int p = withMomentum ? 2 : 1;
-    if (logTs.size() < 2 || n < p + 3) {
+    for (int j = 0; j < settings.size(); j++) {
+      int at = 5 + j;
+      if (varies(ev, e -> e.getDouble(at))) {
+        terms.add(settings.get(j));
+        values.add(e -> e.getDouble(at));
+      }
+    }
+    Map<String, Integer> kinds = new HashMap<>();
+    for (Row e : ev) {
+      kinds.merge(e.getString(4), 1, Integer::sum);
+    }
+    List<String> levels = new ArrayList<>(kinds.keySet());
+    levels.sort((a, b) -> !kinds.get(a).equals(kinds.get(b))
+        ? Integer.compare(kinds.get(b), kinds.get(a)) : a.compareTo(b));
+    for (String level : levels.subList(Math.min(1, levels.size()), levels.size())) {
+      terms.add(OPTIMIZER_KIND + "=" + level);
+      values.add(e -> level.equals(e.getString(4)) ? 1.0 : 0.0);
+    }
+    int p = terms.size();
+    if (!varies(ev, e -> e.getDouble(0)) || n < p + 3) {
       return spark.createDataFrame(rows, VISCOSITY_SCHEMA);
     }
     double[][] x = new double[n][p];
     for (int i = 0; i < n; i++) {
-      x[i][0] = ev.get(i).getDouble(0);
-      if (withMomentum) {
-        x[i][1] = ev.get(i).getDouble(1);
+      for (int j = 0; j < p; j++) {
+        x[i][j] = values.get(j).applyAsDouble(ev.get(i));
       }
     }
-    String[] terms = withMomentum ? new String[] {"log_temperature", "momentum"}
-        : new String[] {"log_temperature"};
+    AliasedTerms aliasing = AliasedTerms.of(x);
+    int[] kept = aliasing.kept();
+    double[][] xk = aliasing.keptColumns(x);
     String[] responses = {"width", "viscosity"};
     for (int k = 0; k < responses.length; k++) {
       double[] y = new double[n];
       for (int i = 0; i < n; i++) {
         y[i] = Math.log(ev.get(i).getDouble(2 + k));
       }
-      OrdinaryLeastSquares.Fit fit = OrdinaryLeastSquares.fit(x, y);
+      OrdinaryLeastSquares.Fit fit = OrdinaryLeastSquares.fit(xk, y);
       if (fit == null) {
-        // collinear inputs: no unique law to report
+        // collinear beyond the aliasing tolerance: no unique law to report
         return spark.createDataFrame(List.of(), VISCOSITY_SCHEMA);
       }
-      double t = new TDistribution(Math.max(1, fit.degreesOfFreedom()))
-          .inverseCumulativeProbability(0.975);
-      for (int i = 0; i <= p; i++) {
-        String term = i < p ? terms[i] : "intercept";
+      String response = "log_" + responses[k];
+      int at = 0;
+      for (int j = 0; j <= p; j++) {
+        if (j < p && aliasing.aliased(j)) {
+          rows.add(RowFactory.create(response, terms.get(j), null, null, null, null, null,
+              (long) n, fit.r2(), aliasing.aliasedWith(j, terms)));
+          continue;
+        }
+        int i = j < p ? at++ : kept.length;
         double est = fit.estimates()[i];
-        double se = fit.standardErrors()[i];
-        rows.add(RowFactory.create("log_" + responses[k], term, est, se, est - t * se,
-            est + t * se, fit.pValues()[i], (long) n, fit.r2()));
+        double half = fit.halfWidth95(i);
+        rows.add(RowFactory.create(response, j < p ? terms.get(j) : "intercept", est,
+            fit.standardErrors()[i], est - half, est + half, fit.pValues()[i], (long) n, fit.r2(),
+            j < p ? aliasing.aliasedWith(j, terms) : null));
       }
     }
     return spark.createDataFrame(rows, VISCOSITY_SCHEMA);

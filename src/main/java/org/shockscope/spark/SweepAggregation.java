@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The sweep statistics of SPEC §6, computed from the {@code runs} and {@code shocks} tables as
  * written and written back as {@code phase_stats}, {@code phase_boundary}, {@code survival},
- * {@code importance} and {@code viscosity_law}.
+ * {@code importance}, {@code viscosity_law} and {@code symmetry_law}.
  *
  * <p>Every run of the output counts, including runs kept from earlier jobs. Hyperparameter
  * values are whatever the sweep declared (zero, negative, huge, text), so nothing here may fail
@@ -42,7 +42,7 @@ final class SweepAggregation {
   }
 
   /**
-   * Computes and writes the five aggregate tables, each under its own progress stage.
+   * Computes and writes the six aggregate tables, each under its own progress stage.
    *
    * @param cells the phase-diagram cell columns of {@code runs}
    * @param stage called with each stage's name before it starts
@@ -69,6 +69,9 @@ final class SweepAggregation {
     String momentum = mom != null && mom.numeric() ? mom.column() : null;
     store.replaceAll(Tables.VISCOSITY_LAW, model("viscosity_law", PhaseModels.VISCOSITY_SCHEMA,
         () -> models.viscosityLaw(temperature, momentum)));
+    stage.accept("aggregating: symmetry_law");
+    store.replaceAll(Tables.SYMMETRY_LAW, model("symmetry_law", SymmetryLaw.SCHEMA,
+        () -> SymmetryLaw.of(runs, shocks, hps)));
     return List.copyOf(warnings);
   }
 

@@ -38,6 +38,7 @@ import org.shockscope.sweep.MetricSeries;
 import org.shockscope.sweep.RunInfo;
 import org.shockscope.sweep.Sweep;
 import org.shockscope.sweep.SweepDiscovery;
+import org.shockscope.symmetry.SymmetryDegree;
 import scala.Tuple2;
 
 /**
@@ -508,7 +509,9 @@ public final class SweepAnalysis {
         .add("divergence_step", DataTypes.LongType, true)
         .add("n_shocks", DataTypes.IntegerType, false)
         .add("first_shock_step", DataTypes.LongType, true)
-        .add("structure", DataTypes.StringType, true);
+        .add("structure", DataTypes.StringType, true)
+        .add("symmetry_dim", DataTypes.LongType, true)
+        .add("symmetry_log_order", DataTypes.DoubleType, true);
     // per run: transitions that are not divergences (count, first step), first divergence
     Map<String, Row> facts = new HashMap<>();
     for (Row r : transitions.filter(col("kind").notEqual("divergence"))
@@ -568,6 +571,9 @@ public final class SweepAnalysis {
       v.add(f == null || f.isNullAt(1) ? 0 : (int) f.getLong(1));
       v.add(f == null || f.isNullAt(2) ? null : f.getLong(2));
       v.add(structureOf.get(run.runId()));
+      SymmetryDegree degree = SymmetryDegree.fromDescription(structureOf.get(run.runId()));
+      v.add(degree == null ? null : degree.dimension());
+      v.add(degree == null ? null : degree.logOrder());
       rows.add(RowFactory.create(v.toArray()));
     }
     // one file, in run order, as the sorted plan wrote it

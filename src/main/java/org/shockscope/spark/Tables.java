@@ -20,6 +20,7 @@ public final class Tables {
   public static final String SURVIVAL = "survival";
   public static final String IMPORTANCE = "importance";
   public static final String VISCOSITY_LAW = "viscosity_law";
+  public static final String SYMMETRY_LAW = "symmetry_law";
   public static final String ERRORS = "errors";
 
   /** {@code observables(run_id, step, group, name, value)}. */

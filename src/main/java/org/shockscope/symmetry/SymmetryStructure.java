@@ -53,7 +53,10 @@ public record SymmetryStructure(List<SymmetryGroup> groups, List<String> notes) 
     return null;
   }
 
-  /** The structure as a JSON-ready map: {@code {"groups": [...], "notes": [...]}}. */
+  /**
+   * The structure as a JSON-ready map: {@code {"groups": [...], "notes": [...],
+   * "symmetry_dim": n, "symmetry_log_order": x}}, the last two its {@link #degree()}.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     List<Object> gs = new ArrayList<>();
@@ -62,7 +65,15 @@ public record SymmetryStructure(List<SymmetryGroup> groups, List<String> notes) 
     }
     m.put("groups", gs);
     m.put("notes", notes);
+    SymmetryDegree degree = degree();
+    m.put(SymmetryDegree.DIMENSION_KEY, degree.dimension());
+    m.put(SymmetryDegree.LOG_ORDER_KEY, degree.logOrder());
     return m;
+  }
+
+  /** How much symmetry the structure has: the sum of its groups' {@link SymmetryDegree}. */
+  public SymmetryDegree degree() {
+    return SymmetryDegree.of(this);
   }
 
   /** The structure as a JSON string (see {@link #toMap()}). */

@@ -3,6 +3,7 @@ package org.shockscope.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -167,6 +168,164 @@ class PhaseModelsTest {
     assertEquals(-Math.log(10), (double) lr.getAs("coefficient"), 0.3);
     Row scale = rows.stream().filter(r -> "(scale)".equals(r.getAs("term"))).findFirst().get();
     assertTrue((double) scale.getAs("coefficient") > 0);
+  }
+
+  @Test
+  void anUnconfoundedDesignHasNoAliasedTerm() {
+    List<Row> rows = new PhaseModels(runs, shocks, hps, 1L).survival().collectAsList();
+    for (Row r : rows) {
+      assertNull(r.getAs("aliased_with"), r.toString());
+      assertNotNull(r.getAs("coefficient"), r.toString());
+    }
+    assertEquals(5, rows.size(), rows.toString());
+  }
+
+  /**
+   * The runs with a {@code family} that every optimizer fixes (sgd runs are all 'ts', adam runs
+   * all 'dl'), and a momentum that the temperature fixes: both confounded.
+   */
+  private static PhaseModels confounded() {
+    Dataset<Row> r = runs.withColumn("family", org.apache.spark.sql.functions.when(
+            runs.col("optimizer").equalTo("sgd"), "ts").otherwise("dl"))
+        .withColumn("momentum", org.apache.spark.sql.functions.log(runs.col("lr")
+            .divide(runs.col("batch_size"))).multiply(0.1).plus(1.0));
+    List<HyperparameterColumns.Hyperparameter> hs = new ArrayList<>(hps.all());
+    hs.add(3, new HyperparameterColumns.Hyperparameter("family", "family", false, 2, r.count()));
+    return new PhaseModels(r, shocks, new HyperparameterColumns(hs, "seed"), 1L);
+  }
+
+  @Test
+  void survivalGivesAConfoundedPairOneCoefficientAndMarksTheOtherAliased() {
+    List<Row> rows = confounded().survival().collectAsList();
+    Row family = term(rows, "family=ts");
+    Row optimizer = term(rows, "optimizer=sgd");
+    assertNotNull(family.getAs("coefficient"));
+    assertEquals("optimizer=sgd", family.getAs("aliased_with"));
+    assertNull(optimizer.getAs("coefficient"), optimizer.toString());
+    assertNull(optimizer.getAs("time_ratio"));
+    assertEquals("family=ts", optimizer.getAs("aliased_with"));
+    assertNull(term(rows, "log10(lr)").getAs("aliased_with"));
+    // the kept terms are those of the unconfounded fit: the same coefficients
+    List<Row> plain = new PhaseModels(runs, shocks, hps, 1L).survival().collectAsList();
+    assertEquals((double) term(plain, "log10(lr)").getAs("coefficient"),
+        (double) term(rows, "log10(lr)").getAs("coefficient"), 1e-6);
+    assertEquals((double) term(plain, "optimizer=sgd").getAs("coefficient"),
+        (double) family.getAs("coefficient"), 1e-6);
+  }
+
+  @Test
+  void importanceAndViscosityLawSayWhichTermsAreAliased() {
+    PhaseModels models = confounded();
+    List<Row> imp = models.importance().filter("target = 'divergence'").collectAsList();
+    Row optimizer = imp.stream().filter(r -> "optimizer".equals(r.getAs("hyperparameter")))
+        .findFirst().orElseThrow();
+    assertNull(optimizer.getAs("importance"), imp.toString());
+    assertNull(optimizer.getAs("rank"));
+    assertEquals("optimizer=sgd = family=ts", optimizer.getAs("aliased_with"));
+    Row family = imp.stream().filter(r -> "family".equals(r.getAs("hyperparameter")))
+        .findFirst().orElseThrow();
+    assertEquals("family=ts also stands for optimizer=sgd", family.getAs("aliased_with"));
+    double sum = imp.stream().filter(r -> r.getAs("importance") != null)
+        .mapToDouble(r -> r.getAs("importance")).sum();
+    assertEquals(1.0, sum, 1e-9);
+
+    List<Row> law = models.viscosityLaw(runs.col("lr").divide(runs.col("batch_size")),
+        "momentum").filter("response = 'log_width'").collectAsList();
+    // log_temperature, momentum, the optimiser kind (issue 18 item 1), intercept
+    assertEquals(4, law.size(), law.toString());
+    Row kind = law.stream().filter(r -> "optimizer=sgd".equals(r.getAs("term"))).findFirst()
+        .orElseThrow(() -> new AssertionError(law.toString()));
+    // the widths do not depend on the optimiser: its interval covers 0
+    assertTrue((double) kind.getAs("ci_lo") < 0 && (double) kind.getAs("ci_hi") > 0,
+        kind.toString());
+    assertNull(kind.getAs("aliased_with"));
+    Row momentum = law.stream().filter(r -> "momentum".equals(r.getAs("term"))).findFirst()
+        .orElseThrow();
+    assertNull(momentum.getAs("estimate"));
+    assertNull(momentum.getAs("ci_lo"));
+    assertEquals("1 + 0.1*log_temperature", momentum.getAs("aliased_with"));
+    Row slope = law.stream().filter(r -> "log_temperature".equals(r.getAs("term"))).findFirst()
+        .orElseThrow();
+    assertEquals(0.5, (double) slope.getAs("estimate"), 0.05);
+    assertEquals("momentum", slope.getAs("aliased_with"));
+  }
+
+  @Test
+  void symmetryLawComparesWidthsWithinCellsAndSaysWhenItCannot() {
+    // two families (cells), widths 2..16 in each; first shock at 4000 / width steps, strength
+    // growing as width, a shock only from width 4 on; lr fixed by the family
+    StructType schema = new StructType().add("run_id", DataTypes.StringType)
+        .add("family", DataTypes.StringType).add("lr", DataTypes.DoubleType)
+        .add("width", DataTypes.DoubleType).add("seed", DataTypes.DoubleType)
+        .add("n_shocks", DataTypes.IntegerType).add("first_shock_step", DataTypes.LongType)
+        .add("symmetry_dim", DataTypes.LongType).add("symmetry_log_order", DataTypes.DoubleType);
+    List<Row> rr = new ArrayList<>();
+    List<Row> ss = new ArrayList<>();
+    Random rnd = new Random(9);
+    for (String family : List.of("a", "b")) {
+      for (int w : new int[] {2, 4, 8, 16}) {
+        for (int seed = 0; seed < 3; seed++) {
+          String id = family + w + "_" + seed;
+          boolean shock = w >= 4;
+          long step = (long) (4000.0 / w * Math.exp(0.1 * rnd.nextGaussian()));
+          double logOrder = 0;
+          for (int k = 2; k <= w; k++) {
+            logOrder += Math.log(k);
+          }
+          rr.add(RowFactory.create(id, family, family.equals("a") ? 0.1 : 0.2, (double) w,
+              (double) seed, shock ? 1 : 0, shock ? step : null, (long) w, logOrder));
+          if (shock) {
+            ss.add(RowFactory.create(id, "jump", step, 10.0, 2.0 * w, 1.0));
+          }
+        }
+      }
+    }
+    Dataset<Row> r = spark.createDataFrame(rr, schema);
+    Dataset<Row> sh = spark.createDataFrame(ss, new StructType().add("run_id", DataTypes.StringType)
+        .add("kind", DataTypes.StringType).add("step", DataTypes.LongType)
+        .add("width", DataTypes.DoubleType).add("strength", DataTypes.DoubleType)
+        .add("viscosity", DataTypes.DoubleType));
+    long n = rr.size();
+    HyperparameterColumns h = new HyperparameterColumns(List.of(
+        new HyperparameterColumns.Hyperparameter("family", "family", false, 2, n),
+        new HyperparameterColumns.Hyperparameter("lr", "lr", true, 2, n),
+        new HyperparameterColumns.Hyperparameter("width", "width", true, 4, n),
+        new HyperparameterColumns.Hyperparameter("seed", "seed", true, 3, n)), "seed");
+    List<Row> law = SymmetryLaw.of(r, sh, h).collectAsList();
+    assertEquals(6, law.size(), law.toString());
+    for (Row row : law) {
+      assertEquals(2L, (long) row.getAs("n_cells"), row.toString());
+      assertNull(row.getAs("aliased_with"));
+      double est = row.getAs("estimate");
+      assertTrue((double) row.getAs("ci_lo") < est && est < (double) row.getAs("ci_hi"));
+    }
+    Row strength = law.stream().filter(x -> "log_strength".equals(x.getAs("response"))
+        && "log_symmetry_dim".equals(x.getAs("term"))).findFirst().orElseThrow();
+    // ln strength = ln 2 + ln width exactly
+    assertEquals(1.0, (double) strength.getAs("estimate"), 1e-9);
+    Row time = law.stream().filter(x -> "log_first_shock_step".equals(x.getAs("response"))
+        && "log_symmetry_dim".equals(x.getAs("term"))).findFirst().orElseThrow();
+    assertEquals(-1.0, (double) time.getAs("estimate"), 0.15);
+    assertTrue((double) time.getAs("ci_hi") < 0, time.toString());
+    Row rate = law.stream().filter(x -> "shock".equals(x.getAs("response"))
+        && "log_symmetry_dim".equals(x.getAs("term"))).findFirst().orElseThrow();
+    assertTrue((double) rate.getAs("estimate") > 0, rate.toString());
+    assertEquals("family", rate.getAs("held_fixed"));
+    assertEquals(24L, (long) rate.getAs("n_runs"));
+
+    // one width per family: the degree is the family's, nothing can be said within cells
+    List<Row> fixed = SymmetryLaw.of(r.filter("family = 'a' and width = 4 or family = 'b' and "
+        + "width = 8"), sh, h).filter("response = 'shock'").collectAsList();
+    assertEquals(2, fixed.size(), fixed.toString());
+    for (Row row : fixed) {
+      assertNull(row.getAs("estimate"));
+      assertEquals(SymmetryLaw.CONSTANT_IN_CELLS, row.getAs("aliased_with"), row.toString());
+    }
+  }
+
+  private static Row term(List<Row> rows, String term) {
+    return rows.stream().filter(r -> term.equals(r.getAs("term"))).findFirst()
+        .orElseThrow(() -> new AssertionError("no term " + term + " in " + rows));
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.shockscope.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -97,6 +98,58 @@ class SweepAnalysisTest {
   static List<String> rows(Path root, String name, String... dropColumns) {
     Dataset<Row> t = table(root, name).drop(dropColumns);
     return t.collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  @Test
+  void modelTablesMarkTheConfoundedTermsAndRunsCarryTheirSymmetryDegree() {
+    // in the small lab sweep every teacher-student run, and no other, is trained with SGD and
+    // has ReLU units: three names of one column. The first coarse factor (activation, two
+    // levels, before optimizer in the table's order) is kept; the other two are aliased to it
+    List<Row> survival = table(out, Tables.SURVIVAL).collectAsList();
+    for (String t : List.of("optimizer=sgd", "model=teacher-student")) {
+      Row r = survival.stream().filter(x -> t.equals(x.getAs("term"))).findFirst()
+          .orElseThrow(() -> new AssertionError(t + " in " + survival));
+      assertNull(r.getAs("coefficient"), survival.toString());
+      assertNull(r.getAs("time_ratio"));
+      assertEquals("activation=relu", r.getAs("aliased_with"), survival.toString());
+    }
+    Row relu = survival.stream().filter(x -> "activation=relu".equals(x.getAs("term")))
+        .findFirst().orElseThrow();
+    assertTrue(Double.isFinite(relu.getAs("coefficient")), relu.toString());
+    assertTrue(relu.<String>getAs("aliased_with").contains("model=teacher-student")
+        && relu.<String>getAs("aliased_with").contains("optimizer=sgd"), relu.toString());
+    Row optimizer = table(out, Tables.IMPORTANCE)
+        .filter("target = 'shock' and hyperparameter = 'optimizer'").first();
+    assertNull(optimizer.getAs("importance"));
+    assertNull(optimizer.getAs("rank"));
+    assertEquals("optimizer=sgd = activation=relu", optimizer.getAs("aliased_with"));
+
+    // degrees by hand: two-layer linear chains of width w (GL(w): w², ln 2), the ReLU
+    // student of width 2 (2 rescalings, ln 2!), the catapult's linear layer with biases
+    // (permutations only: ln w!)
+    for (Row r : table(out, Tables.RUNS).collectAsList()) {
+      String model = r.getAs("model");
+      double w = r.<Double>getAs("width");
+      long dim = r.getAs("symmetry_dim");
+      double logOrder = r.getAs("symmetry_log_order");
+      String structure = r.getAs("structure");
+      if (model.equals("teacher-student")) {
+        assertEquals(2, (long) w);
+        assertEquals(2, dim, structure);
+        assertEquals(Math.log(2), logOrder, 1e-12, structure);
+      } else if (model.equals("deep-linear")) {
+        assertEquals((long) (w * w), dim, structure);
+        assertEquals(Math.log(2), logOrder, 1e-12, structure);
+      } else {
+        double lnFactorial = 0;
+        for (int k = 2; k <= w; k++) {
+          lnFactorial += Math.log(k);
+        }
+        assertEquals(0, dim, structure);
+        assertEquals(lnFactorial, logOrder, 1e-9, structure);
+      }
+    }
+    assertTrue(Files.isDirectory(out.resolve(Tables.SYMMETRY_LAW)));
   }
 
   @Test
