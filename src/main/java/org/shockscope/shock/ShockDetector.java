@@ -193,6 +193,10 @@ public final class ShockDetector {
       return;
     }
     double floorSd = config.resolution() * range;
+    if (!logScale) {
+      // an accuracy over N examples moves by 1/N: one example flipping is its noise
+      floorSd = Math.max(floorSd, quantum(values, n, work));
+    }
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
@@ -524,6 +528,38 @@ public final class ShockDetector {
       max = Math.max(max, values[i]);
     }
     return Math.log10(max / Math.max(min, smallest)) > config.logDecades();
+  }
+
+  /**
+   * The step of the lattice a series' values lie on (an accuracy over N examples moves by
+   * multiples of 1/N), or 0 when they lie on none: the smallest difference between distinct
+   * consecutive values when at least 90% of the nonzero differences are whole multiples of it
+   * (to 1e-6 of it).
+   */
+  static double quantum(double[] values, int n, double[] work) {
+    int m = 0;
+    double q = Double.POSITIVE_INFINITY;
+    double largest = 0.0;
+    for (int i = 1; i < n; i++) {
+      double d = Math.abs(values[i] - values[i - 1]);
+      largest = Math.max(largest, Math.max(Math.abs(values[i]), Math.abs(values[i - 1])));
+      if (d > 0.0) {
+        work[m++] = d;
+        q = Math.min(q, d);
+      }
+    }
+    // differences at the values' own rounding are no lattice
+    if (m < 3 || !(q > 1e-9 * largest)) {
+      return 0.0;
+    }
+    int on = 0;
+    for (int i = 0; i < m; i++) {
+      double k = work[i] / q;
+      if (Math.abs(k - Math.rint(k)) <= 1e-6 * Math.max(1.0, k)) {
+        on++;
+      }
+    }
+    return on >= 0.9 * m ? q : 0.0;
   }
 
   private static double toUnits(double v, boolean logScale) {

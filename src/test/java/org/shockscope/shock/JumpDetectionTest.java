@@ -242,4 +242,25 @@ class JumpDetectionTest {
   private static double atanh(double z) {
     return 0.5 * Math.log((1 + z) / (1 - z));
   }
+
+  /**
+   * An accuracy over 149 held-out examples moves by multiples of 1/149: after a grokking-like
+   * rise to 148/149 one example flips to right for a stretch of the run and back. The flip is
+   * a level change of one example, not a transition: the series' lattice step is its
+   * resolution. The rise is one jump at its centre.
+   */
+  @Test
+  void oneExampleFlippingInAnAccuracyIsNoJump() {
+    int n = 250;
+    long[] steps = Synthetic.regularSteps(n, DT);
+    double[] acc = new double[n];
+    for (int i = 0; i < n; i++) {
+      double k = Math.rint(148 * 0.5 * (1 + Math.tanh((i - 45) / 6.0)));
+      acc[i] = (i >= 120 && i < 180 ? 149 : k) / 149.0;
+    }
+    List<ShockEvent> found = jumps(detector.detect("val_accuracy", "", steps, acc));
+    assertEquals(1, found.size(), found.toString());
+    assertEquals(steps[45], found.get(0).step(), 2 * DT, found.toString());
+    assertEquals(1.0 / 149, ShockDetector.quantum(acc, n, new double[n]), 1e-15);
+  }
 }
