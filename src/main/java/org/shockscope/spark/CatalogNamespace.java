@@ -22,7 +22,8 @@ public final class CatalogNamespace {
   static void create(SparkSession spark, OutputTarget target) {
     try {
       spark.sql("CREATE NAMESPACE IF NOT EXISTS " + target.namespaceSql());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's AnalysisException is checked in Java's eyes but thrown undeclared
       throw new ShockscopeException("Catalog namespace " + target + " does not exist and "
           + "cannot be created" + (target.catalog() == null ? "" : " (is '" + target.catalog()
           + "' a catalog of this Spark session?)") + ": " + firstLine(e), e);
@@ -51,12 +52,12 @@ public final class CatalogNamespace {
     try {
       spark.sql("DESCRIBE NAMESPACE " + target.namespaceSql()).collectAsList();
       return true;
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       return false;
     }
   }
 
-  private static String firstLine(RuntimeException e) {
+  private static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

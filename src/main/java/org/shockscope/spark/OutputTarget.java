@@ -114,7 +114,7 @@ public final class OutputTarget {
           return true;
         }
       }
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       // a session that cannot list catalogs has none beyond those configured
     }
     return false;

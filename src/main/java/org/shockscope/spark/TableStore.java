@@ -3,6 +3,9 @@ package org.shockscope.spark;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shockscope.ShockscopeException;
 
@@ -168,16 +172,49 @@ public final class TableStore {
    * of those runs are replaced, other runs' rows kept.
    */
   public void replaceRuns(String table, Dataset<Row> rows, Dataset<Row> replacedRuns) {
-    if (format == Format.DELTA && exists(table)) {
-      DeltaWrites.replaceRuns(deltaWriter(table), read(table), rows, replacedRuns);
-      return;
-    }
     Dataset<Row> old = read(table);
     if (old == null) {
       writeWhole(table, rows);
       return;
     }
-    writeWhole(table, DeltaWrites.keptRows(old, replacedRuns).unionByName(rows, true));
+    if (format == Format.DELTA
+        && DeltaWrites.replaceRuns(deltaWriter(table), old, rows, replacedRuns)) {
+      return;
+    }
+    writeWhole(table, merged(old, rows, replacedRuns));
+  }
+
+  /**
+   * The rows of {@code old} whose run is not in {@code replacedRuns}, and {@code rows}. A column
+   * whose type differs between the two (a hyperparameter that was a number in earlier runs and
+   * is text in these) becomes text on both sides: casting the text to a number would fail.
+   */
+  static Dataset<Row> merged(Dataset<Row> old, Dataset<Row> rows, Dataset<Row> replacedRuns) {
+    Dataset<Row> ids = replacedRuns.select(col("run_id")).distinct();
+    Dataset<Row> kept = old.join(ids, old.col("run_id").eqNullSafe(ids.col("run_id")),
+        "left_anti");
+    for (String c : changedTypes(old, rows)) {
+      kept = kept.withColumn(c, col(c).cast("string"));
+      rows = rows.withColumn(c, col(c).cast("string"));
+    }
+    return kept.unionByName(rows, true);
+  }
+
+  /** The columns of {@code rows} that {@code old} has with another type. */
+  static List<String> changedTypes(Dataset<Row> old, Dataset<Row> rows) {
+    Map<String, String> types = new HashMap<>();
+    for (StructField f : old.schema().fields()) {
+      types.put(f.name(), f.dataType().catalogString());
+    }
+    List<String> out = new ArrayList<>();
+    for (StructField f : rows.schema().fields()) {
+      String t = types.get(f.name());
+      // catalogString leaves nullability out: stored columns are nullable
+      if (t != null && !t.equals(f.dataType().catalogString())) {
+        out.add(f.name());
+      }
+    }
+    return out;
   }
 
   /** Writes {@code rows} as the whole table (sweep-level tables such as phase_stats). */

@@ -75,13 +75,13 @@ class CatalogTableStoreTest {
 
   @Test
   void replacingRunsIsOneCommitThatKeepsTheOtherRuns() {
-    TableStore store = new TableStore(spark, "spark_catalog.replace", null);
+    TableStore store = new TableStore(spark, "spark_catalog.byrun", null);
     store.replaceRuns(Tables.OBSERVABLES, rows(0, 6, 1), rows(0, 6, 1).select("run_id"));
-    long before = versions("spark_catalog.replace.observables");
+    long before = versions("spark_catalog.byrun.observables");
     // runs 3, 4 again, run 5 without rows now, run 6 new
     Dataset<Row> fresh = rows(3, 5, 10).union(rows(6, 7, 10));
     store.replaceRuns(Tables.OBSERVABLES, fresh, rows(3, 7, 1).select("run_id"));
-    assertEquals(before + 1, versions("spark_catalog.replace.observables"));
+    assertEquals(before + 1, versions("spark_catalog.byrun.observables"));
     assertEquals(sorted(rows(0, 3, 1).union(fresh)), sorted(store.read(Tables.OBSERVABLES)));
   }
 
