@@ -6,6 +6,10 @@
 #   jobs/submit.sh --master yarn --num-executors 8 --sweep hdfs:///sweeps/s1 --out hdfs:///out/s1 --incremental
 #   jobs/submit.sh --master k8s://https://k8s.example:6443 --k8s-image registry/shockscope:0.1 \
 #       --jar local:///opt/shockscope/shockscope.jar --sweep s3a://b/sweep --out s3a://b/out
+#   jobs/submit.sh --master yarn --sweep s3a://b/sweep --out spark_catalog.shockscope \
+#       --report s3a://b/shockscope-report/index.html --conf spark.jars.packages=io.delta:delta-spark_2.13:4.0.1 \
+#       --conf spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension \
+#       --conf spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog
 #   jobs/submit.sh --dry-run ...      # print the command instead of running it
 #
 # Run `jobs/submit.sh --help` for every option. spark-submit is $SPARK_SUBMIT, else
@@ -40,8 +44,8 @@ Launch options (defaults from the environment variable in brackets):
   --dry-run             print the command and exit
   -h, --help            this help
 
-Everything else goes to 'shockscope analyze': --sweep URI --out URI [--format parquet|delta]
-[--incremental] [--strict] [--mlflow-tags] [--config FILE] [--group-by K1,K2]
+Everything else goes to 'shockscope analyze': --sweep URI --out URI|CATALOG.SCHEMA
+[--format parquet|delta] [--report FILE] [--incremental] [--strict] [--mlflow-tags] [--config FILE] [--group-by K1,K2]
 [--model PRESET|JSON].
 Executors get the JVM options Spark 4 needs on Java 17, OPENBLAS_NUM_THREADS=1 (one BLAS thread
 per task: Spark already runs one task per core) and conf/log4j2.properties.
@@ -100,7 +104,7 @@ has_arg() {
   return 1
 }
 has_arg --sweep || die "missing --sweep URI (the sweep folder)"
-has_arg --out || die "missing --out URI (the output folder)"
+has_arg --out || die "missing --out URI (the output folder or catalog namespace)"
 for c in "${confs[@]+"${confs[@]}"}"; do
   [[ "$c" == *=* ]] || die "--conf needs KEY=VALUE, got '$c'"
 done

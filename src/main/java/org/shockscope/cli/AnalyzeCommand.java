@@ -24,11 +24,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Option(names = "--sweep", required = true, description = "Sweep folder (path or Hadoop URI).")
   String sweep;
 
-  @Option(names = "--out", required = true, description = "Output folder (path or Hadoop URI).")
+  @Option(names = "--out", required = true, description = "Output folder (path or Hadoop URI), "
+      + "or catalog namespace for managed Delta tables: catalog:SCHEMA, catalog:CATALOG.SCHEMA, "
+      + "or CATALOG.SCHEMA when CATALOG is a catalog of the session.")
   String out;
 
-  @Option(names = "--format", description = "Table format: parquet (default) or delta.")
+  @Option(names = "--format", description = "Table format of an output folder: parquet "
+      + "(default) or delta. Catalog tables are Delta.")
   String format;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Report page (path or Hadoop "
+      + "URI; default OUT/report/index.html for a folder, none for a catalog namespace).")
+  String report;
 
   @Option(names = "--config", description = "Options file (see conf/shockscope.properties).")
   Path config;
@@ -68,6 +75,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("sweep", sweep);
     cli.put("out", out);
     cli.put("format", format);
+    cli.put("report_path", report);
     cli.put("group_by", groupBy == null ? null : String.join(",", groupBy));
     cli.put("model", model);
     cli.put("strict", strict ? "true" : null);

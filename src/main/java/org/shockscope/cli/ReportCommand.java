@@ -6,9 +6,12 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.shockscope.ShockscopeException;
 import org.shockscope.report.ReportCollector;
 import org.shockscope.report.ReportData;
 import org.shockscope.report.ReportOptions;
+import org.shockscope.spark.CatalogNamespace;
+import org.shockscope.spark.OutputTarget;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,11 +30,13 @@ public final class ReportCommand implements Callable<Integer> {
   CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--tables", required = true, paramLabel = "OUT",
-      description = "Output folder of the analysis (one folder per table; any Hadoop URI).")
+      description = "Output of the analysis: its folder (one folder per table; any Hadoop URI) "
+          + "or its catalog namespace (as analyze --out).")
   String tables;
 
   @Option(names = "--out", paramLabel = "FILE",
-      description = "Report file (default: OUT/report/index.html).")
+      description = "Report file (default: OUT/report/index.html; required for a catalog "
+          + "namespace).")
   String out;
 
   @Option(names = "--metrics", paramLabel = "PATH",
@@ -67,7 +72,15 @@ public final class ReportCommand implements Callable<Integer> {
     try (CommandSession session = CommandSession.start("shockscope report", null, Map.of(),
         Map.of())) {
       SparkSession spark = session.spark();
-      String name = new Path(tables).getName();
+      OutputTarget target = OutputTarget.resolve(tables, spark);
+      if (target.isCatalog() && out == null) {
+        throw new ShockscopeException("--tables " + tables + " is a catalog namespace, which "
+            + "has no folder for the report: give the report file with --out FILE");
+      }
+      // the tables of a namespace are handed over; those of a folder the collector finds
+      Map<String, Dataset<Row>> given = target.isCatalog()
+          ? CatalogNamespace.tables(spark, target, ReportCollector.tables()) : Map.of();
+      String name = target.isCatalog() ? target.toString() : new Path(tables).getName();
       ReportOptions opts = ReportOptions.defaults()
           .withTitle(title != null ? title : name.isEmpty() ? tables : name)
           .withKeys(lrKey, batchKey, momentumKey, seedKey, lossMetric);
@@ -77,14 +90,18 @@ public final class ReportCommand implements Callable<Integer> {
             ? spark.read().option("header", "true").option("inferSchema", "true").csv(metrics)
             : spark.read().parquet(metrics);
       }
-      ReportData data = ReportCollector.collect(spark, tables, m, opts);
-      String target = out != null ? out : new Path(new Path(tables, "report"), "index.html")
+      ReportData data = ReportCollector.collect(spark, target.toString(), given, m, opts);
+      String file = out != null ? out : new Path(new Path(tables, "report"), "index.html")
           .toString();
-      ReportCollector.write(spark, data, target);
-      spec.commandLine().getOut().println("Report: " + target + " (" + data.summary().runs() + " runs, "
+      ReportCollector.write(spark, data, file);
+      spec.commandLine().getOut().println("Report: " + file + " (" + data.summary().runs() + " runs, "
           + data.summary().shocks() + " shocks" + (data.missingTables().isEmpty() ? ""
           : "; tables not found: " + String.join(", ", data.missingTables())) + ")");
       return 0;
+    } catch (ShockscopeException e) {
+      // a reason the user can act on, as analyze gives it: no stack trace
+      spec.commandLine().getErr().println("shockscope report: " + e.getMessage());
+      return 2;
     }
   }
 }

@@ -26,7 +26,7 @@ public final class AnalyzeSettings {
   static {
     DEFAULTS.put("sweep", null);
     DEFAULTS.put("out", null);
-    DEFAULTS.put("format", "parquet");
+    DEFAULTS.put("format", "");
     DEFAULTS.put("strict", "false");
     DEFAULTS.put("incremental", "false");
     DEFAULTS.put("group_by", "");
@@ -38,6 +38,7 @@ public final class AnalyzeSettings {
     DEFAULTS.put("model", "");
     DEFAULTS.put("segment_checkpoints", "16");
     DEFAULTS.put("report", "true");
+    DEFAULTS.put("report_path", "");
     DEFAULTS.put("progress_seconds", "10");
     DEFAULTS.put("random_seed", "17");
     DEFAULTS.put("mlflow_tags", "false");
@@ -140,14 +141,18 @@ public final class AnalyzeSettings {
     return required("sweep");
   }
 
-  /** The output folder URI. */
+  /** The output: a folder URI or a catalog namespace ({@link OutputTarget}). */
   public String out() {
     return required("out");
   }
 
-  /** Output table format. */
+  /**
+   * Output table format, or null when not set: Parquet for an output folder, Delta for a
+   * catalog namespace.
+   */
   public TableStore.Format format() {
-    return TableStore.Format.parse(values.get("format"));
+    String s = optional("format");
+    return s == null ? null : TableStore.Format.parse(s);
   }
 
   /** Fail (exit non-zero) when any input is bad, instead of quarantining it. */
@@ -209,6 +214,14 @@ public final class AnalyzeSettings {
   /** Whether to write report/index.html. */
   public boolean report() {
     return flag("report");
+  }
+
+  /**
+   * Where the report page goes (any Hadoop URI), or null: {@code OUT/report/index.html} for an
+   * output folder; not written for a catalog namespace, which has no folder.
+   */
+  public String reportPath() {
+    return optional("report_path");
   }
 
   /** Seconds between progress lines. */

@@ -39,6 +39,9 @@ final class MlflowRunTags {
   /**
    * Tags the runs of {@code runs} (the runs table rows of this job) in the store of
    * {@code sweep}; returns the warnings.
+   *
+   * @param tables where the tables are, as the {@code shockscope.tables} tag says it: a
+   *               qualified folder URI ({@link #qualified}) or a catalog namespace
    */
   static List<String> write(Sweep sweep, Dataset<Row> runs, String tables, Configuration conf) {
     if (sweep.layout() != SweepLayout.MLFLOW) {
@@ -51,7 +54,6 @@ final class MlflowRunTags {
       folders.put(r.runId(), r.location());
     }
     List<String> warnings = new ArrayList<>();
-    String where = qualified(tables, conf);
     for (Row row : runs.select("run_id", "n_shocks", "first_shock_step", "diverged",
         "divergence_step").collectAsList()) {
       String runId = row.getString(0);
@@ -60,7 +62,7 @@ final class MlflowRunTags {
         continue;
       }
       try {
-        MlflowTagWriter.replace(folder, PREFIX, tags(row, where), conf);
+        MlflowTagWriter.replace(folder, PREFIX, tags(row, tables), conf);
       } catch (IOException | RuntimeException e) {
         warnings.add("MLflow tags of run " + runId + " not written (" + folder + "): " + e);
       }
@@ -69,7 +71,7 @@ final class MlflowRunTags {
   }
 
   /** {@code uri} with its file system's scheme, so that the tag names the tables anywhere. */
-  private static String qualified(String uri, Configuration conf) {
+  static String qualified(String uri, Configuration conf) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
       return p.getFileSystem(conf).makeQualified(p).toString();

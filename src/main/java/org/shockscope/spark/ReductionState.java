@@ -2,7 +2,6 @@ package org.shockscope.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,20 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shockscope.ShockscopeException;
 import org.shockscope.sweep.CheckpointRef;
 import org.shockscope.sweep.RunInfo;
 
 /**
- * The reduction's output, committed under {@code OUT/_state/reduced} before detection and
+ * The reduction's output, committed under {@code OUT/_state/reduced} (the table
+ * {@code _state_reduced} of a catalog namespace) before detection and
  * aggregation start, so that a job that fails or is killed after the reduction is resumed by
  * the next one instead of reading every checkpoint again.
  *
@@ -117,13 +114,8 @@ final class ReductionState {
   }
 
   /** Removes the state once every output table is written. */
-  void clear(Configuration hadoop) {
-    Path p = new Path(store.path(TABLE));
-    try {
-      p.getFileSystem(hadoop).delete(p, true);
-    } catch (IOException e) {
-      throw new ShockscopeException("Cannot remove the reduction state " + p + ": " + e, e);
-    }
+  void clear() {
+    store.drop(TABLE);
   }
 
   private static final StructType KEY_SCHEMA = new StructType()

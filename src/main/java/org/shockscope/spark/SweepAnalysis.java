@@ -157,7 +157,7 @@ public final class SweepAnalysis {
         }
       }
       reused = n + " reduced checkpoints of " + resumedRuns.size() + " runs from "
-          + store.path(ReductionState.TABLE) + " (committed by an earlier job that did not "
+          + store.location(ReductionState.TABLE) + " (committed by an earlier job that did not "
           + "finish)";
       console.printf("[shockscope] resuming: %s%n", reused);
       progress.totals(nCheckpointsOf(toReduce, stale), toReduce.runs().size());
@@ -212,14 +212,15 @@ public final class SweepAnalysis {
 
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
-    Dataset<Row> errors = errorsFrame(sweep.errors()).unionByName(readErrors);
+    List<ErrorRecord> discoveryErrors = discoveryErrors(full, sweep);
+    Dataset<Row> errors = errorsFrame(discoveryErrors).unionByName(readErrors);
     store.replaceRuns(Tables.OBSERVABLES, observables, runIds);
     store.replaceRuns(Tables.SPECTRA, spectra, runIds);
     store.replaceRuns(Tables.SHOCKS, shocks, runIds);
     store.replaceRuns(Tables.TRANSITIONS, transitions, runIds);
     store.replaceRuns(Tables.RUNS, runs, runIds);
-    store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(
-        spark.sql("select cast(null as string) as run_id")));
+    store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(errorOnlyRuns(full,
+        discoveryErrors)));
 
     // the sweep statistics cover every run of the output, including runs kept from earlier
     // jobs, so they are computed once, from the tables as written
@@ -229,18 +230,24 @@ public final class SweepAnalysis {
         new SweepAggregation(spark, store, hps, settings).write(cells, progress::stage));
     if (settings.mlflowTags()) {
       progress.stage("tagging MLflow runs");
-      warnings.addAll(MlflowRunTags.write(full, runs, store.root(), hadoop));
+      // the tag names the tables anywhere: a namespace as it is, a folder with its scheme
+      warnings.addAll(MlflowRunTags.write(full, runs, store.inCatalog() ? store.root()
+          : MlflowRunTags.qualified(store.root(), hadoop), hadoop));
     }
 
     String report = null;
-    if (settings.report()) {
+    if (settings.report() && settings.reportPath() == null && store.inCatalog()) {
+      warnings.add("report not written: the tables are in catalog namespace " + store.root()
+          + ", which has no folder for it; give --report FILE (shockscope.report_path)");
+    } else if (settings.report()) {
       progress.stage("writing report");
       ReportOptions d = ReportOptions.defaults();
       ReportOptions opts = new ReportOptions("shockscope: " + sweep.name(), settings.lrKey(),
           settings.batchKey(), settings.momentumKey(), settings.seedKey(), settings.lossMetric(),
           d.galleryObservables(), d.galleryRuns(), d.scatterPoints(), d.boxCells(),
           d.boundaryCells(), d.errorRows());
-      report = store.root() + "/report/index.html";
+      report = settings.reportPath() != null ? settings.reportPath()
+          : store.root() + "/report/index.html";
       try {
         Map<String, Dataset<Row>> written = new HashMap<>();
         for (String t : ReportCollector.tables()) {
@@ -255,7 +262,7 @@ public final class SweepAnalysis {
       }
     }
     now.write(spark, store);
-    state.clear(hadoop);
+    state.clear();
     detected.unpersist();
     progress.stage("done");
     return summarise(store, full, nCheckpoints, report, progress, warnings, reused);
@@ -270,6 +277,44 @@ public final class SweepAnalysis {
         store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
         store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed(), warnings,
         progress.checkpoints().value(), reused);
+  }
+
+  /**
+   * The discovery errors this job writes: those of the runs it analyses, those of no run, and
+   * those of inputs that are no run of the sweep (a run folder discovery could not use). The
+   * errors of runs an incremental job leaves alone stay as an earlier job wrote them.
+   */
+  private static List<ErrorRecord> discoveryErrors(Sweep full, Sweep analysed) {
+    java.util.Set<String> all = new java.util.HashSet<>();
+    full.runs().forEach(r -> all.add(r.runId()));
+    java.util.Set<String> now = new java.util.HashSet<>();
+    analysed.runs().forEach(r -> now.add(r.runId()));
+    List<ErrorRecord> out = new ArrayList<>();
+    for (ErrorRecord e : analysed.errors()) {
+      if (e.runId() == null || !all.contains(e.runId()) || now.contains(e.runId())) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The run_ids whose errors are replaced besides the analysed runs': null (errors of no run)
+   * and the ids of errors that name no run of the sweep, which every job reports afresh.
+   */
+  private Dataset<Row> errorOnlyRuns(Sweep full, List<ErrorRecord> errors) {
+    java.util.Set<String> runs = new java.util.HashSet<>();
+    full.runs().forEach(r -> runs.add(r.runId()));
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    for (ErrorRecord e : errors) {
+      if (e.runId() != null && !runs.contains(e.runId())) {
+        ids.add(e.runId());
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    rows.add(RowFactory.create((Object) null));
+    ids.forEach(id -> rows.add(RowFactory.create(id)));
+    return spark.createDataFrame(rows, new StructType().add("run_id", DataTypes.StringType));
   }
 
   private static long nCheckpointsOf(Sweep work, Map<String, java.util.Set<Long>> stale) {

@@ -3,6 +3,9 @@ package org.shockscope.spark;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,12 +17,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shockscope.ShockscopeException;
 
 /**
- * The output tables of SPEC §7 under one folder, one sub-folder per table, in Parquet (default)
- * or Delta Lake.
+ * The output tables of SPEC §7: under one folder, one sub-folder per table, in Parquet (default)
+ * or Delta Lake; or managed Delta tables of a catalog namespace ({@link OutputTarget}).
  *
  * <p>Writes replace by run: the rows of the runs being written replace that run's previous
  * rows, other runs' rows are kept, so re-running a sweep never duplicates rows. A failed job
@@ -35,8 +39,12 @@ import org.shockscope.ShockscopeException;
  *       HNS) readers see the old table or the new one, never a mixture. Each table is swapped
  *       on its own: a job killed between two tables leaves some tables of the new job and
  *       the others of the previous one, each complete.</li>
- *   <li>Delta: one transaction per table ({@code replaceWhere} on the written runs, or a full
- *       overwrite), so readers always see a committed version.</li>
+ *   <li>Delta, in a folder or a catalog namespace: one transaction per table
+ *       ({@code replaceWhere} on the {@code run_id}s written, or a full overwrite), so a reader
+ *       sees the previous version of a table or the new one, never a mixture, on any store
+ *       (Delta's commit is atomic where a rename is a copy: S3, GCS, ADLS without HNS). A table
+ *       a catalog does not have yet is created with {@code saveAsTable}; the namespace is
+ *       created when missing.</li>
  * </ul>
  */
 public final class TableStore {
@@ -56,8 +64,10 @@ public final class TableStore {
   }
 
   private final SparkSession spark;
-  private final Path root;
+  private final OutputTarget target;
   private final Format format;
+  /** The output folder and its file system; null for a catalog namespace. */
+  private final Path root;
   private final FileSystem fs;
   /**
    * The schema of each Parquet table this store wrote: reading it back with its schema skips
@@ -68,13 +78,28 @@ public final class TableStore {
 
   /**
    * @param spark  session
-   * @param outUri output folder (any Hadoop URI); created when missing
-   * @param format table format
+   * @param out    output folder (any Hadoop URI; created when missing) or catalog namespace
+   *               ({@link OutputTarget}; created when missing)
+   * @param format table format, or null: Parquet in a folder, Delta in a catalog
    */
-  public TableStore(SparkSession spark, String outUri, Format format) {
+  public TableStore(SparkSession spark, String out, Format format) {
     this.spark = spark;
-    this.root = new Path(outUri);
-    this.format = format;
+    this.target = OutputTarget.resolve(out, spark);
+    if (target.isCatalog()) {
+      if (format == Format.PARQUET) {
+        throw new ShockscopeException("--out " + out + " is a catalog namespace, whose tables "
+            + "are Delta tables: --format parquet applies to an output folder only (leave "
+            + "--format out, or give a folder such as ./" + out + ")");
+      }
+      this.format = Format.DELTA;
+      this.root = null;
+      this.fs = null;
+      requireDelta("catalog tables (--out " + out + ") are Delta tables and need");
+      CatalogNamespace.create(spark, target);
+      return;
+    }
+    this.format = format == null ? Format.PARQUET : format;
+    this.root = new Path(target.path());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     try {
       this.fs = root.getFileSystem(conf);
@@ -83,30 +108,39 @@ public final class TableStore {
       fs.create(probe, true).close();
       fs.delete(probe, false);
     } catch (IOException | RuntimeException e) {
-      throw new ShockscopeException("Output folder " + outUri + " is not writable: " + e, e);
+      throw new ShockscopeException("Output folder " + out + " is not writable: " + e, e);
     }
-    if (format == Format.PARQUET) {
+    if (this.format == Format.PARQUET) {
       recoverAll();
-    }
-    if (format == Format.DELTA && !deltaAvailable()) {
-      throw new ShockscopeException("--format delta needs Delta Lake on the classpath "
-          + "(e.g. --packages io.delta:delta-spark_2.13:4.0.1 with "
-          + "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension); it is not there");
+    } else {
+      requireDelta("--format delta needs");
     }
   }
 
-  /** The folder of one table. */
-  public String path(String table) {
+  /** Where a table is: its folder, or its catalog name. */
+  public String location(String table) {
+    return target.isCatalog() ? target.tableSql(table) : path(table);
+  }
+
+  private String path(String table) {
     return new Path(root, table).toString();
   }
 
-  /** The output folder. */
+  /** The output: its folder, or the namespace ({@code catalog.schema}). */
   public String root() {
-    return root.toString();
+    return target.toString();
+  }
+
+  /** Whether the tables are in a catalog namespace rather than a folder. */
+  public boolean inCatalog() {
+    return target.isCatalog();
   }
 
   /** Whether {@code table} exists with data. */
   public boolean exists(String table) {
+    if (target.isCatalog()) {
+      return spark.catalog().tableExists(target.tableSql(table));
+    }
     try {
       Path p = new Path(root, table);
       return fs.exists(p) && (format == Format.DELTA ? fs.exists(new Path(p, "_delta_log"))
@@ -126,13 +160,16 @@ public final class TableStore {
     if (format == Format.PARQUET && schema != null) {
       return spark.read().schema(schema).parquet(path(table));
     }
+    if (target.isCatalog()) {
+      return spark.read().table(target.tableSql(table));
+    }
     return spark.read().format(format == Format.DELTA ? "delta" : "parquet").load(path(table));
   }
 
   /**
-   * Writes {@code rows} as the rows of the runs they hold: previous rows of those runs (and of
-   * the runs listed in {@code replacedRuns}, a one-column {@code run_id} dataset) are replaced,
-   * other runs' rows kept.
+   * Writes {@code rows} as the rows of the runs listed in {@code replacedRuns} (a one-column
+   * {@code run_id} dataset, which may hold a null run_id: rows without a run): previous rows
+   * of those runs are replaced, other runs' rows kept.
    */
   public void replaceRuns(String table, Dataset<Row> rows, Dataset<Row> replacedRuns) {
     Dataset<Row> old = read(table);
@@ -140,9 +177,44 @@ public final class TableStore {
       writeWhole(table, rows);
       return;
     }
-    Dataset<Row> kept = old.join(replacedRuns.select(col("run_id")).distinct(),
-        old.col("run_id").eqNullSafe(replacedRuns.col("run_id")), "left_anti");
-    writeWhole(table, kept.unionByName(rows, true));
+    if (format == Format.DELTA
+        && DeltaWrites.replaceRuns(deltaWriter(table), old, rows, replacedRuns)) {
+      return;
+    }
+    writeWhole(table, merged(old, rows, replacedRuns));
+  }
+
+  /**
+   * The rows of {@code old} whose run is not in {@code replacedRuns}, and {@code rows}. A column
+   * whose type differs between the two (a hyperparameter that was a number in earlier runs and
+   * is text in these) becomes text on both sides: casting the text to a number would fail.
+   */
+  static Dataset<Row> merged(Dataset<Row> old, Dataset<Row> rows, Dataset<Row> replacedRuns) {
+    Dataset<Row> ids = replacedRuns.select(col("run_id")).distinct();
+    Dataset<Row> kept = old.join(ids, old.col("run_id").eqNullSafe(ids.col("run_id")),
+        "left_anti");
+    for (String c : changedTypes(old, rows)) {
+      kept = kept.withColumn(c, col(c).cast("string"));
+      rows = rows.withColumn(c, col(c).cast("string"));
+    }
+    return kept.unionByName(rows, true);
+  }
+
+  /** The columns of {@code rows} that {@code old} has with another type. */
+  static List<String> changedTypes(Dataset<Row> old, Dataset<Row> rows) {
+    Map<String, String> types = new HashMap<>();
+    for (StructField f : old.schema().fields()) {
+      types.put(f.name(), f.dataType().catalogString());
+    }
+    List<String> out = new ArrayList<>();
+    for (StructField f : rows.schema().fields()) {
+      String t = types.get(f.name());
+      // catalogString leaves nullability out: stored columns are nullable
+      if (t != null && !t.equals(f.dataType().catalogString())) {
+        out.add(f.name());
+      }
+    }
+    return out;
   }
 
   /** Writes {@code rows} as the whole table (sweep-level tables such as phase_stats). */
@@ -150,10 +222,30 @@ public final class TableStore {
     writeWhole(table, rows);
   }
 
+  /** Removes a table (the reduction state once the job is done); absent tables are fine. */
+  public void drop(String table) {
+    if (target.isCatalog()) {
+      spark.sql("DROP TABLE IF EXISTS " + target.tableSql(table));
+      return;
+    }
+    Path p = new Path(root, table);
+    try {
+      fs.delete(p, true);
+    } catch (IOException e) {
+      throw new ShockscopeException("Cannot remove " + p + ": " + e, e);
+    }
+  }
+
+  /** Writes a Delta table: to its folder, or as the catalog's managed table. */
+  private DeltaWrites.Target deltaWriter(String table) {
+    return target.isCatalog()
+        ? w -> w.saveAsTable(target.tableSql(table))
+        : w -> w.save(path(table));
+  }
+
   private void writeWhole(String table, Dataset<Row> rows) {
     if (format == Format.DELTA) {
-      rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-          .save(path(table));
+      DeltaWrites.overwrite(rows, deltaWriter(table));
       return;
     }
     Path target = new Path(root, table);
@@ -236,12 +328,14 @@ public final class TableStore {
     }
   }
 
-  private static boolean deltaAvailable() {
+  /** Fails with {@code what} + where to get Delta when Delta is not on the classpath. */
+  private static void requireDelta(String what) {
     try {
       Class.forName("io.delta.tables.DeltaTable");
-      return true;
     } catch (ClassNotFoundException e) {
-      return false;
+      throw new ShockscopeException(what + " Delta Lake on the classpath "
+          + "(e.g. --packages io.delta:delta-spark_2.13:4.0.1 with "
+          + "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension); it is not there");
     }
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -20,7 +21,12 @@ final class TableAssertions {
    * their doubles, since the two runs read a table's files in different orders.
    */
   static List<Row> rows(SparkSession spark, Path root, String table) {
-    return spark.read().parquet(root.resolve(table).toString()).collectAsList().stream()
+    return rows(spark.read().parquet(root.resolve(table).toString()));
+  }
+
+  /** {@link #rows(SparkSession, Path, String)} of a table however it is stored. */
+  static List<Row> rows(Dataset<Row> table) {
+    return table.collectAsList().stream()
         .sorted(java.util.Comparator.comparing(TableAssertions::key)
             .thenComparing(TableAssertions::compareDoubles)).toList();
   }

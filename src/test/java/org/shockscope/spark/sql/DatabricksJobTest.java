@@ -308,8 +308,11 @@ class DatabricksJobTest {
     assertEquals("analyze", analyze.commandSpec().name());
     assertTrue(analyze.<Boolean>matchedOptionValue("--incremental", false));
     assertTrue(analyze.hasMatchedOption("--sweep") && analyze.hasMatchedOption("--out"));
+    // tables in a Unity Catalog schema (catalog "main"), the report in a volume
     String out = analyze.matchedOptionValue("--out", "");
-    assertTrue(out.startsWith("/Volumes/") || out.matches("[a-z0-9]+:/.*"), out);
+    assertTrue(org.shockscope.spark.OutputTarget.resolve(out, "main"::equals).isCatalog(), out);
+    String report = analyze.matchedOptionValue("--report", "");
+    assertTrue(report.startsWith("/Volumes/") && report.endsWith(".html"), report);
 
     String version = task.get("new_cluster").get("spark_version").asText();
     assertTrue(version.matches("17\\.\\d+\\.x-scala2\\.13"),

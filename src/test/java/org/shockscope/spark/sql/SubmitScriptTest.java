@@ -248,8 +248,9 @@ class SubmitScriptTest {
         .findFirst().orElseThrow();
     List<String> w = words(command);
     int jarAt = w.indexOf(jar().toString());
-    assertEquals(List.of("analyze", "--sweep", "/sweeps/main", "--out", "/out/main", "--format",
-        "parquet", "--incremental"), w.subList(jarAt + 1, w.size()));
+    // no --format: the job's default, Parquet for a folder and Delta for a catalog namespace
+    assertEquals(List.of("analyze", "--sweep", "/sweeps/main", "--out", "/out/main",
+        "--incremental"), w.subList(jarAt + 1, w.size()));
 
     Run missing = run(Map.of(), NIGHTLY.toString(), "--dry-run");
     assertTrue(missing.code() != 0 && missing.out().contains("set SHOCKSCOPE_SWEEP"), missing.out());
