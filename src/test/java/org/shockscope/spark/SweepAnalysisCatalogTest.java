@@ -32,7 +32,10 @@ class SweepAnalysisCatalogTest extends SweepAnalysisContract {
         .config("spark.sql.catalog.spark_catalog",
             "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .config("spark.sql.catalogImplementation", "in-memory")
-        .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString());
+        .config("spark.sql.warehouse.dir", dir.resolve("warehouse").toString())
+        // Delta replays a table's log in 50 partitions by default: for tables of a few hundred
+        // rows that is 50 tasks per snapshot, the bulk of this class's time
+        .config("spark.databricks.delta.snapshotPartitions", "2");
   }
 
   @Override
