@@ -195,7 +195,7 @@ public final class ShockDetector {
     double floorSd = config.resolution() * range;
     if (!logScale) {
       // an accuracy over N examples moves by 1/N: one example flipping is its noise
-      floorSd = Math.max(floorSd, quantum(values, n, work));
+      floorSd = Math.max(floorSd, quantum(values, n, largest, work));
     }
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
@@ -535,14 +535,14 @@ public final class ShockDetector {
    * multiples of 1/N), or 0 when they lie on none: the smallest difference between distinct
    * consecutive values when at least 90% of the nonzero differences are whole multiples of it
    * (to 1e-6 of it).
+   *
+   * @param largest the largest |value| of the series
    */
-  static double quantum(double[] values, int n, double[] work) {
+  static double quantum(double[] values, int n, double largest, double[] work) {
     int m = 0;
     double q = Double.POSITIVE_INFINITY;
-    double largest = 0.0;
     for (int i = 1; i < n; i++) {
       double d = Math.abs(values[i] - values[i - 1]);
-      largest = Math.max(largest, Math.max(Math.abs(values[i]), Math.abs(values[i - 1])));
       if (d > 0.0) {
         work[m++] = d;
         q = Math.min(q, d);

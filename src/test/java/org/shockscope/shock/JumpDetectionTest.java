@@ -261,6 +261,6 @@ class JumpDetectionTest {
     List<ShockEvent> found = jumps(detector.detect("val_accuracy", "", steps, acc));
     assertEquals(1, found.size(), found.toString());
     assertEquals(steps[45], found.get(0).step(), 2 * DT, found.toString());
-    assertEquals(1.0 / 149, ShockDetector.quantum(acc, n, new double[n]), 1e-15);
+    assertEquals(1.0 / 149, ShockDetector.quantum(acc, n, 1.0, new double[n]), 1e-15);
   }
 }
