@@ -58,6 +58,7 @@ public final class ShockDetector {
   private final SpikeFinder spikeFinder = new SpikeFinder();
   private final ProminentPeaks peaks = new ProminentPeaks();
   private final JumpFinder jumpFinder = new JumpFinder();
+  private final CrossingFront crossing = new CrossingFront();
   private final List<SpikeFinder.Spike> spikes = new ArrayList<>();
   private final List<ScaledJump> found = new ArrayList<>();
   private final List<JumpFinder.Jump> known = new ArrayList<>();
@@ -284,6 +285,12 @@ public final class ShockDetector {
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
     }
+    // Only a run-level metric judged by differences: the plateaus of a loss that falls over
+    // decades are the fronts' own exponential tails, and halfway between them in ratio terms
+    // lies in its convergence, not in its change (both scales' tanh fits cover those).
+    if (group.isEmpty() && !logScale) {
+      addCrossingFront(series, group, steps, n, whiteSd, events);
+    }
     Excursion previous = null;
     for (int k = 0; k < opened; k++) {
       long start = steps[openedAt[k]];
@@ -304,6 +311,37 @@ public final class ShockDetector {
         }
       }
     }
+  }
+
+  /**
+   * A run-level metric's dominant front located by its level crossings ({@link CrossingFront}),
+   * when no jump of the series (its front t_s ± 2w) reaches into [t₁₀, t₉₀]: slow or asymmetric
+   * fronts whose tanh fit fails, such as a held-out accuracy rising as a model groks. Its
+   * {@code score} is the logistic 1/(1 + e^{−(strength − threshold)/2}) of its strength over
+   * the spike threshold, on the scale of the jumps' evidence score.
+   */
+  private void addCrossingFront(String series, String group, long[] steps, int n,
+                                double whiteSd, List<ShockEvent> events) {
+    CrossingFront.Front f = crossing.find(t, cleaned, n, whiteSd, config.spikeThreshold(),
+        config.maxWidthFraction(), config.minSupport());
+    if (f == null) {
+      return;
+    }
+    long origin = steps[0];
+    for (ShockEvent e : events) {
+      double reach = JumpFinder.FRONT_WIDTHS * (Double.isFinite(e.width()) ? e.width() : 0.0);
+      if (ShockEvent.JUMP.equals(e.kind()) && e.step() - origin + reach >= f.from()
+          && e.step() - origin - reach <= f.to()) {
+        return;
+      }
+    }
+    double size = f.right() - f.left();
+    long lo = origin + (long) Math.floor(f.lo());
+    long hi = origin + (long) Math.ceil(f.hi());
+    long step = Math.min(hi, Math.max(lo, origin + Math.round(f.center())));
+    double score = 1.0 / (1.0 + Math.exp(-0.5 * (f.strength() - config.spikeThreshold())));
+    events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, f.left(), f.right(),
+        size, f.width(), Math.abs(size) * f.width() / 4.0, f.strength(), score));
   }
 
   /**
