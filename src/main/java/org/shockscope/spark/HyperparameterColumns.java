@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.shockscope.symmetry.SymmetryDegree;
 
 /**
  * The hyperparameters of a sweep as typed columns of the {@code runs} table: which keys exist,
@@ -17,8 +18,9 @@ import java.util.Objects;
 public record HyperparameterColumns(List<Hyperparameter> all, String seedKey) {
   /** Fixed columns of {@code runs} (SPEC §7) a hyperparameter column must not shadow. */
   static final List<String> RESERVED = List.of("run_id", "params", "n_checkpoints", "last_step",
-      "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", "label",
-      "features", "censor", "time", "cell");
+      "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", "structure",
+      SymmetryDegree.DIMENSION_KEY, SymmetryDegree.LOG_ORDER_KEY, "label", "features", "censor",
+      "time", "cell");
 
   public HyperparameterColumns {
     all = List.copyOf(all);

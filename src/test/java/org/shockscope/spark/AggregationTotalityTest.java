@@ -106,6 +106,36 @@ class AggregationTotalityTest {
     }
   }
 
+  /**
+   * A sweep may name its hyperparameters like any column the job adds to {@code runs}: each
+   * becomes an {@code hp_} column beside the job's own, with the sweep's values, and the
+   * aggregation and the report go through.
+   */
+  @Test
+  void hyperparametersNamedLikeTheJobsOwnColumnsKeepTheirValues() throws IOException {
+    List<String> fixed = List.of("n_shocks", "structure", "symmetry_dim", "symmetry_log_order",
+        "diverged", "cell");
+    List<RunInfo> runs = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Map<String, String> p = new TreeMap<>();
+      p.put("lr", String.valueOf(0.01 * (i + 1)));
+      for (String k : fixed) {
+        p.put(k, String.valueOf(100 + i));
+      }
+      runs.add(run("r" + i, p, new Random(i)));
+    }
+    Path out = dir.resolve("shadowing");
+    aggregate(runs, out, new Random(2));
+    Dataset<Row> table = spark.read().parquet(out.resolve(Tables.RUNS).toString());
+    for (String k : fixed) {
+      List<Row> rows = table.select("run_id", "hp_" + k).orderBy("run_id").collectAsList();
+      for (int i = 0; i < rows.size(); i++) {
+        assertEquals(100.0 + i, rows.get(i).getDouble(1), 0.0, k + " of " + rows.get(i));
+      }
+    }
+    assertTrue(Files.readString(out.resolve("report/index.html")).contains("</html>"));
+  }
+
   private static void oneSweep(long seed) throws IOException {
     Random rnd = new Random(seed);
     int n = 6 + rnd.nextInt(10);
