@@ -163,25 +163,8 @@ final class CrossingFront {
     if (prefix.length < n + 1) {
       prefix = new double[2 * n + 1];
     }
-    int span = lag + 2 * block;
-    int l = lag;
-    int b = block;
-    double scale = Double.NaN;
-    // A front too wide for the series to hold its span twice is judged at smaller spans.
-    while (l + 2 * b >= n && !(l == 1 && b == 1)) {
-      l = Math.max(1, l / 2);
-      b = Math.max(1, b / 2);
-    }
-    while (Double.isNaN(scale) && l + 2 * b < n) {
-      scale = RobustOps.wander(t, y, n, l, b, zoneLo, zoneHi, 1, work, prefix)
-          * Math.sqrt(span / (double) (l + 2 * b));
-      if (l == 1 && b == 1) {
-        break;
-      }
-      l = Math.max(1, l / 2);
-      b = Math.max(1, b / 2);
-    }
-    return !(size < RobustOps.wanderFactor(n, span) * scale);
+    double scale = RobustOps.wanderAtSpan(t, y, n, lag, block, zoneLo, zoneHi, 1, work, prefix);
+    return !(size < RobustOps.wanderFactor(n, lag + 2 * block) * scale);
   }
 
   /**

@@ -174,22 +174,10 @@ final class JumpFinder {
       prefix = new double[2 * n + 1];
     }
     // A front wide for its series leaves few places of its own span away from the fronts: the
-    // wander is then measured at smaller spans and scaled up as a random walk's (∝ √span), the
-    // cautious reading of a series too short to tell.
-    int span = lag + 2 * block;
-    int l = lag;
-    int b = block;
-    double scale = Double.NaN;
-    while (Double.isNaN(scale) && l + 2 * b < n) {
-      scale = RobustOps.wander(t, x, n, l, b, zoneLo, zoneHi, zones, medianWork(n), prefix)
-          * Math.sqrt(span / (double) (l + 2 * b));
-      if (l == 1 && b == 1) {
-        break;
-      }
-      l = Math.max(1, l / 2);
-      b = Math.max(1, b / 2);
-    }
-    return !(Math.abs(j.jump()) < RobustOps.wanderFactor(n, span) * scale);
+    // wander is then measured at smaller spans and scaled up as a random walk's.
+    double scale = RobustOps.wanderAtSpan(t, x, n, lag, block, zoneLo, zoneHi, zones,
+        medianWork(n), prefix);
+    return !(Math.abs(j.jump()) < RobustOps.wanderFactor(n, lag + 2 * block) * scale);
   }
 
   private Jump fitCandidate(double[] t, double[] x, int n, int split, int h, double span,

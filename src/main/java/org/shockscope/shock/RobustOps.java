@@ -208,6 +208,36 @@ final class RobustOps {
   }
 
   /**
+   * {@link #wander} across a gap of {@code lag} samples between blocks of {@code block}, read
+   * at that span when the series has at least {@link #MIN_WANDER_PAIRS} clear positions for it,
+   * else at halved gaps and blocks scaled up as a random walk's, ∝ √span (the cautious reading
+   * of a series too short to tell); NaN when even single samples one apart leave too few. Spans
+   * the series cannot hold at all are halved first.
+   */
+  static double wanderAtSpan(double[] t, double[] y, int n, int lag, int block,
+                             double[] zoneLo, double[] zoneHi, int zones, double[] work,
+                             double[] prefix) {
+    int span = lag + 2 * block;
+    int l = lag;
+    int b = block;
+    while (l + 2 * b >= n && !(l == 1 && b == 1)) {
+      l = Math.max(1, l / 2);
+      b = Math.max(1, b / 2);
+    }
+    double scale = Double.NaN;
+    while (Double.isNaN(scale) && l + 2 * b < n) {
+      scale = wander(t, y, n, l, b, zoneLo, zoneHi, zones, work, prefix)
+          * Math.sqrt(span / (double) (l + 2 * b));
+      if (l == 1 && b == 1) {
+        break;
+      }
+      l = Math.max(1, l / 2);
+      b = Math.max(1, b / 2);
+    }
+    return scale;
+  }
+
+  /**
    * The factor z of the wander criterion |size| ≥ z·wander for an event spanning L samples
    * in a series of n: z = √(2·ln(n/L) + {@link #WANDER_MARGIN}). The largest of n/L roughly
    * independent Gaussian increments stays below √(2 ln(n/L)), so the criterion accounts for

@@ -3,7 +3,6 @@ package org.shockscope.shock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,16 +18,6 @@ class CrossingFrontTest {
   private static final int N = 251;
   private static final long DT = 10;
   private final ShockDetector detector = new ShockDetector(DetectorConfig.DEFAULTS);
-
-  private static List<ShockEvent> jumps(List<ShockEvent> events) {
-    List<ShockEvent> out = new ArrayList<>();
-    for (ShockEvent e : events) {
-      if (e.kind().equals(ShockEvent.JUMP)) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
 
   private static long[] steps() {
     long[] s = new long[N];
@@ -74,7 +63,7 @@ class CrossingFrontTest {
       double a, double c, double s, int examples) {
     long[] steps = steps();
     double[] y = gompertz(steps, a, c, s, examples);
-    List<ShockEvent> found = jumps(detector.detect("val_accuracy", "", steps, y));
+    List<ShockEvent> found = Synthetic.jumps(detector.detect("val_accuracy", "", steps, y));
     assertEquals(1, found.size(), () -> "jumps: " + found);
     ShockEvent e = found.get(0);
     double half = crossing(steps, y, 0.5);
@@ -90,7 +79,7 @@ class CrossingFrontTest {
   void aRiseThatRunsIntoTheEndOfTheRunIsNoFront() {
     long[] steps = steps();
     double[] y = gompertz(steps, 0.97, 2200, 150, 198);
-    assertTrue(jumps(detector.detect("val_accuracy", "", steps, y)).isEmpty());
+    assertTrue(Synthetic.jumps(detector.detect("val_accuracy", "", steps, y)).isEmpty());
   }
 
   /**
@@ -136,7 +125,7 @@ class CrossingFrontTest {
       drift[i] = 0.002 * steps[i] + 0.2 * r.nextGaussian();
       saturating[i] = 0.9 * (1.0 - Math.exp(-steps[i] / 300.0)) + 0.01 * r.nextGaussian();
     }
-    assertTrue(jumps(detector.detect("accuracy", "", steps, drift)).isEmpty());
-    assertTrue(jumps(detector.detect("accuracy", "", steps, saturating)).isEmpty());
+    assertTrue(Synthetic.jumps(detector.detect("accuracy", "", steps, drift)).isEmpty());
+    assertTrue(Synthetic.jumps(detector.detect("accuracy", "", steps, saturating)).isEmpty());
   }
 }

@@ -22,13 +22,7 @@ class JumpDetectionTest {
   private final ShockDetector detector = new ShockDetector(DetectorConfig.DEFAULTS);
 
   private static List<ShockEvent> jumps(List<ShockEvent> events) {
-    List<ShockEvent> out = new ArrayList<>();
-    for (ShockEvent e : events) {
-      if (e.kind().equals(ShockEvent.JUMP)) {
-        out.add(e);
-      }
-    }
-    return out;
+    return Synthetic.jumps(events);
   }
 
   /**

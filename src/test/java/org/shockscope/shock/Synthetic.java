@@ -1,5 +1,7 @@
 package org.shockscope.shock;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /** Synthetic series for the detector's tests: sampling grids, profiles and noises. */
@@ -7,6 +9,17 @@ final class Synthetic {
   private Synthetic() {}
 
   /** n steps spaced by dt, starting at 0. */
+  /** The jump events of a list, in order. */
+  static List<ShockEvent> jumps(List<ShockEvent> events) {
+    List<ShockEvent> out = new ArrayList<>();
+    for (ShockEvent e : events) {
+      if (e.kind().equals(ShockEvent.JUMP)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
   static long[] regularSteps(int n, long dt) {
     long[] s = new long[n];
     for (int i = 0; i < n; i++) {
