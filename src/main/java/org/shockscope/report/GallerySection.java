@@ -101,7 +101,8 @@ final class GallerySection implements ReportSection {
     panels.add(0, lossPanel(g, lossName, x, placed));
     String fronts = FrontChart.render(run.runId(), g.fronts(), x);
     if (!fronts.isEmpty()) {
-      panels.add(fronts);
+      // two panels wide: one row per part needs the room for its label and the step axis
+      panels.add("<div class=\"fronts\">" + fronts + "</div>");
     }
     out.append("<div class=\"panels\">");
     for (String p : panels) {
