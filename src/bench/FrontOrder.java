@@ -21,7 +21,8 @@ import org.apache.spark.sql.SparkSession;
  * every layer of the chain are ordered; the others are counted. Printed: per transition the
  * run, seed, transition step, order, lag and where the end-to-end map's front falls; then the
  * modal order over all of them and its agreement rate (share of transitions with exactly that
- * order), and per cell (the runs' hyperparameters except the seed) and transition index (k-th
+ * order), where the end-to-end map's front falls relative to the layers' (after the last,
+ * before the first, among them) with its lag behind the last layer, and per cell (the runs' hyperparameters except the seed) and transition index (k-th
  * ordered transition of the run) the modal order and its agreement across seeds. Run as a
  * single-file program:
  * <pre>
@@ -61,6 +62,8 @@ public class FrontOrder {
     Map<String, Integer> modal = new TreeMap<>();
     Map<String, Map<String, Integer>> perCell = new TreeMap<>();
     Map<String, Integer> indexInRun = new TreeMap<>();
+    Map<String, Integer> endToEndPlace = new TreeMap<>();
+    List<Long> endToEndLags = new ArrayList<>();
     int ordered = 0;
     int incomplete = 0;
     for (Map.Entry<String, List<Row>> t : byTransition.entrySet()) {
@@ -72,12 +75,14 @@ public class FrontOrder {
       long firstLayer = Long.MAX_VALUE;
       long lastLayer = Long.MIN_VALUE;
       String endToEnd = "-";
+      long endToEndStep = Long.MIN_VALUE;
       for (Row f : rows) {
         int a = f.getInt(f.fieldIndex("arrival_order"));
         long step = f.getLong(f.fieldIndex("step"));
         if (f.isNullAt(f.fieldIndex("depth"))) {
           if (f.getString(f.fieldIndex("group")).endsWith("/end_to_end")) {
             endToEnd = "rank " + a + " step " + step;
+            endToEndStep = step;
           }
           continue;
         }
@@ -103,6 +108,12 @@ public class FrontOrder {
       }
       ordered++;
       modal.merge(order.toString(), 1, Integer::sum);
+      if (endToEndStep != Long.MIN_VALUE) {
+        String where = endToEndStep > lastLayer ? "after" : endToEndStep < firstLayer ? "before"
+            : "among";
+        endToEndPlace.merge(where, 1, Integer::sum);
+        endToEndLags.add(endToEndStep - lastLayer);
+      }
       int k = indexInRun.merge(run, 1, Integer::sum);
       perCell.computeIfAbsent(cellOf.get(run) + " #" + k, x -> new TreeMap<>())
           .merge(order.toString(), 1, Integer::sum);
@@ -114,6 +125,9 @@ public class FrontOrder {
         .map(Map.Entry::getKey).orElse("-");
     System.out.printf("modal order %s: %d of %d = %.3f%n", best, modal.getOrDefault(best, 0),
         ordered, ordered == 0 ? Double.NaN : modal.getOrDefault(best, 0) / (double) ordered);
+    endToEndLags.sort(null);
+    System.out.println("end_to_end front relative to the layers' (ordered transitions): "
+        + endToEndPlace + ", steps after the last layer: " + endToEndLags);
     int agree = 0;
     int all = 0;
     for (Map.Entry<String, Map<String, Integer>> c : perCell.entrySet()) {
