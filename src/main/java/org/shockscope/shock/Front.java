@@ -16,7 +16,7 @@ import java.util.Objects;
  *                       for a weight matrix or an invariant map ({@code layers/layers.1.weight},
  *                       {@code layers/end_to_end}), {@code <group>/head<h>} for an attention
  *                       head's circuits, the symmetry group alone for its group-level
- *                       observables
+ *                       observables and for a plain tensor (an embedding)
  * @param depth          the part's position along the network ({@link FrontMap#depth}), or
  *                       {@link #NO_DEPTH} for a map of a whole group (a chain's
  *                       {@code end_to_end}) or a name without a layer index

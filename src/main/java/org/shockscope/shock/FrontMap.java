@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * name starts with ({@code layers.1.weight/sv2} → {@code layers/layers.1.weight};
  * {@code end_to_end/fro_norm} → {@code layers/end_to_end}), an attention head for its circuits
  * ({@code head3.qk/…} and {@code head3.ov/…} → {@code <group>/head3}), or the symmetry group
- * itself for its group-level observables ({@code balanced_norm}, {@code quotient_step}).
+ * itself for its group-level observables ({@code balanced_norm}, {@code quotient_step}) and for
+ * a plain tensor, a group of one matrix of the same name (an embedding).
  * Run-level metrics (the loss) belong to no part of the network and make no front.
  *
  * <p><b>Which event of a series.</b> A transition lists series, not events, and a series can
@@ -242,14 +243,16 @@ public final class FrontMap {
    * The part of the network a series of a symmetry group belongs to: {@code group/matrix} for a
    * series of a weight matrix or invariant map, {@code group/head<h>} for an attention head's
    * circuits ({@code head<h>.qk}, {@code head<h>.ov}), {@code group} for the group's own
-   * observables.
+   * observables and for a plain tensor (a group of one matrix named like it, such as an
+   * embedding: {@code transformer.wpe.weight/sv1} in group {@code transformer.wpe.weight}).
    *
    * @param group  the series' symmetry group (non-empty)
    * @param series the series' name within it, as in the {@code shocks} table
    */
   public static String part(String group, String series) {
     String m = matrix(series);
-    if (m == null) {
+    if (m == null || m.equals(group)) {
+      // a group's own observables; a plain tensor is a group of one matrix of the same name
       return group;
     }
     Matcher head = HEAD.matcher(m);

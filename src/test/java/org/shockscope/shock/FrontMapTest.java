@@ -150,6 +150,13 @@ class FrontMapTest {
     assertEquals(11, FrontMap.depth("transformer.h.11.mlp",
         "transformer.h.11.mlp.c_fc.weight/stable_rank"));
     assertEquals(4, FrontMap.depth("transformer.h.4.mlp", "quotient_step"));
+    // a plain tensor's matrix and group-level observables are one part
+    assertEquals("transformer.wpe.weight", FrontMap.part("transformer.wpe.weight",
+        "transformer.wpe.weight/sv1"));
+    assertEquals("transformer.wpe.weight", FrontMap.part("transformer.wpe.weight",
+        "balanced_norm"));
+    assertEquals(Front.NO_DEPTH, FrontMap.depth("transformer.wpe.weight",
+        "transformer.wpe.weight/sv1"));
   }
 
   @Test
