@@ -314,8 +314,8 @@ abstract class SweepAnalysisContract {
   void aRerunReplacesRatherThanDuplicates() {
     String o = out;
     Map<String, List<String>> first = new TreeMap<>();
-    for (String t : List.of(Tables.OBSERVABLES, Tables.SHOCKS, Tables.TRANSITIONS, Tables.RUNS,
-        Tables.PHASE_STATS, Tables.ERRORS)) {
+    for (String t : List.of(Tables.OBSERVABLES, Tables.SHOCKS, Tables.TRANSITIONS,
+        Tables.FRONTS, Tables.RUNS, Tables.PHASE_STATS, Tables.ERRORS)) {
       first.put(t, rows(o, t));
     }
     analyze(sweep.resolve("native"), o);
@@ -378,7 +378,7 @@ abstract class SweepAnalysisContract {
     copy(sweep.resolve("native"), growing);
     analyze(growing, o, true);
     for (String t : List.of(Tables.OBSERVABLES, Tables.SPECTRA, Tables.SHOCKS,
-        Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS)) {
+        Tables.TRANSITIONS, Tables.FRONTS, Tables.RUNS, Tables.PHASE_STATS)) {
       assertEquals(rows(out, t), rows(o, t), t);
     }
     // an MLlib fit sums in partition order: equal to rounding
