@@ -18,7 +18,7 @@ final class SummaryText {
         "  shocks       " + s.shocks() + " events, " + s.transitions() + " run-level transitions",
         "  errors       " + s.errors() + (s.errors() > 0
             ? " unusable inputs quarantined (see the errors table)" : ""),
-        "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,"
+        "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,fronts,"
             + "phase_stats,phase_boundary,survival,importance,viscosity_law,symmetry_law,errors}",
         "  report       " + (s.report() == null ? "(not written)" : s.report())));
     if (s.reused() != null) {

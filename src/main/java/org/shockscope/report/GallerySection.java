@@ -12,7 +12,8 @@ import java.util.TreeSet;
  * The run gallery: a few runs (spread over cells, with diverged ones and those with the most
  * shocks), each as small multiples over a shared step axis: its loss and its quotient
  * observables per symmetry group, with the detected shocks marked (dashed line at the step,
- * shaded uncertainty interval step_lo–step_hi) and divergence as a solid line.
+ * shaded uncertainty interval step_lo–step_hi) and divergence as a solid line, and its
+ * crystallisation map ({@link FrontChart}) when the run has fronts.
  */
 final class GallerySection implements ReportSection {
   static final int PANEL_WIDTH = 300;
@@ -45,7 +46,11 @@ final class GallerySection implements ReportSection {
         Math.min(d.options().galleryRuns(), d.gallery().size()));
     ReportSection.lead(runs.size() + " runs: diverged ones, those with the most shocks, and "
         + "runs spread over the cells. Dashed lines mark detected shocks at their step, the "
-        + "shading their uncertainty interval; a solid purple line marks divergence.", out);
+        + "shading their uncertainty interval; a solid purple line marks divergence. Where a "
+        + "transition's front passed through the network (fronts table), the last chart of a "
+        + "run draws each part that moved (layers by depth, then invariant maps) against the "
+        + "step: a dot at the front's centre, a bar over its width, the fronts of one "
+        + "transition joined in arrival order.", out);
     out.append("<div class=\"gallery\">");
     for (ReportData.GalleryRun g : runs) {
       card(d, g, out);
@@ -94,6 +99,11 @@ final class GallerySection implements ReportSection {
     }
     String lossName = g.loss() == null ? d.options().lossMetric() : g.loss().name();
     panels.add(0, lossPanel(g, lossName, x, placed));
+    String fronts = FrontChart.render(run.runId(), g.fronts(), x);
+    if (!fronts.isEmpty()) {
+      // two panels wide: one row per part needs the room for its label and the step axis
+      panels.add("<div class=\"fronts\">" + fronts + "</div>");
+    }
     out.append("<div class=\"panels\">");
     for (String p : panels) {
       out.append(p);

@@ -62,6 +62,8 @@ public final class ReportCollector {
   static final int BAND_GROUPS = SymmetrySection.MAX_GROUPS;
   /** Shocks loaded per gallery run, on average (the page marks at most 40 per panel). */
   static final int MAX_SHOCKS_PER_RUN = 200;
+  /** Fronts loaded per gallery run, on average (the front chart draws at most its own cap). */
+  static final int MAX_FRONTS_PER_RUN = 400;
   static final List<String> SYMMETRY_NAMES = List.of("raw_norm", "balanced_norm", "redundancy",
       "drift_fraction");
   /** The column of {@code runs} with the run's model structure (JSON), not a hyperparameter. */
@@ -71,7 +73,7 @@ public final class ReportCollector {
       "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", STRUCTURE);
   static final List<String> TABLES = List.of(Tables.RUNS, Tables.OBSERVABLES, Tables.SHOCKS,
       Tables.TRANSITIONS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY, Tables.SURVIVAL,
-      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.ERRORS);
+      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.ERRORS, Tables.FRONTS);
 
   private final SparkSession spark;
   private final String root;
@@ -543,6 +545,7 @@ public final class ReportCollector {
                 hi == null ? 0 : hi, opt(r, "jump"), opt(r, "width"), opt(r, "score")));
       }
     }
+    Map<String, List<ReportData.Front>> fronts = fronts(ids);
     List<ReportData.GalleryRun> out = new ArrayList<>();
     for (GallerySelection.Pick p : picks) {
       String id = p.run().runId();
@@ -554,8 +557,36 @@ public final class ReportCollector {
       ReportData.Series ls = l == null ? null : series(lossName, null, l);
       List<ReportData.Shock> sh = shocks.getOrDefault(id, List.of());
       if (!series.isEmpty() || ls != null || !sh.isEmpty()) {
-        out.add(new ReportData.GalleryRun(p.run(), List.of(p.reason()), series, ls, sh));
+        out.add(new ReportData.GalleryRun(p.run(), List.of(p.reason()), series, ls, sh,
+            fronts.getOrDefault(id, List.of())));
       }
+    }
+    return out;
+  }
+
+  /** The {@code fronts} rows of the gallery runs, by run, transition step and arrival order. */
+  private Map<String, List<ReportData.Front>> fronts(Object[] ids) {
+    Map<String, List<ReportData.Front>> out = new HashMap<>();
+    Dataset<Row> ft = tables.get(Tables.FRONTS);
+    if (ft == null) {
+      return out;
+    }
+    for (Row r : ft.filter(col("run_id").isin(ids))
+        .orderBy("run_id", "transition_step", "arrival_order", "group")
+        .limit(ids.length * MAX_FRONTS_PER_RUN).collectAsList()) {
+      Long transition = whole(r, "transition_step");
+      Long step = whole(r, "step");
+      Long order = whole(r, "arrival_order");
+      Long lag = whole(r, "lag");
+      Long depth = whole(r, "depth");
+      String group = optText(r, "group");
+      if (transition == null || step == null || group == null) {
+        continue;
+      }
+      out.computeIfAbsent(str(r, "run_id"), k -> new ArrayList<>()).add(new ReportData.Front(
+          transition, group, depth == null ? -1 : (int) (long) depth,
+          orEmpty(optText(r, "series")), step, opt(r, "width"),
+          order == null ? 0 : (int) (long) order, lag == null ? 0 : lag));
     }
     return out;
   }

@@ -194,19 +194,48 @@ public record ReportData(String title, String source, String generated, Summary 
                       long stepHi, double jump, double width, double score) {}
 
   /**
+   * A row of {@code fronts} of a gallery run: where one transition's front passed through one
+   * part of the network (steps; NaN width when absent).
+   *
+   * @param transitionStep the transition's step
+   * @param group          the part ({@code layers/layers.1.weight}, {@code attn/head2}, …)
+   * @param depth          the part's layer index, or -1 for a map of a whole group
+   * @param series         the series whose event is the front
+   * @param step           the front's centre
+   * @param width          the front's width
+   * @param arrivalOrder   1 = reached first; equal steps share an order
+   * @param lag            step − the transition's first front's step
+   */
+  public record Front(long transitionStep, String group, int depth, String series, long step,
+                      double width, int arrivalOrder, long lag) {
+    public Front {
+      Objects.requireNonNull(group, "group");
+      Objects.requireNonNull(series, "series");
+    }
+  }
+
+  /**
    * A run shown in the gallery.
    *
    * @param reasons     why it was picked ("diverged", "most shocks", "cell sample")
    * @param observables its gallery observables, one series per (name, group)
    * @param loss        its loss metric, or null
    * @param shocks      its shocks
+   * @param fronts      its fronts ({@code fronts} table), by transition step and arrival order
    */
   public record GalleryRun(Run run, List<String> reasons, List<Series> observables, Series loss,
-                           List<Shock> shocks) {
+                           List<Shock> shocks, List<Front> fronts) {
     public GalleryRun {
       reasons = List.copyOf(reasons);
       observables = List.copyOf(observables);
       shocks = List.copyOf(shocks);
+      fronts = List.copyOf(fronts);
+    }
+
+    /** A gallery run without fronts (a table written before {@code fronts} existed). */
+    public GalleryRun(Run run, List<String> reasons, List<Series> observables, Series loss,
+                      List<Shock> shocks) {
+      this(run, reasons, observables, loss, shocks, List.of());
     }
   }
 

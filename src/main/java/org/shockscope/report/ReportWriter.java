@@ -173,6 +173,7 @@ public final class ReportWriter {
       ".params{margin:4px 0 8px;font-size:12.5px;color:var(--muted)}.params b{color:var(--ink);font-weight:600}",
       ".panels{display:grid;grid-template-columns:repeat(4,minmax(0,1fr));gap:6px}",
       ".panels svg.chart{width:100%}",
+      ".panels .fronts{grid-column:span 2}",
       ".keys{display:flex;flex-wrap:wrap;gap:12px;margin:6px 0 0;font-size:12px;color:var(--muted)}",
       ".keys i{display:inline-block;width:14px;height:3px;margin-right:5px;vertical-align:middle}",
       ".keys i.dash{border-top:2px dashed #d1495b;height:0}",

@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.Front;
+import org.shockscope.shock.FrontMap;
 import org.shockscope.shock.RunShocks;
 import org.shockscope.shock.SeriesRole;
 import org.shockscope.shock.SeriesData;
@@ -48,7 +50,10 @@ final class RunDetection {
       .add("step", DataTypes.LongType, false)
       .add("value", DataTypes.DoubleType, true);
 
-  /** Output rows: a shock (kind_of_row = shock) or a transition, in one tagged schema. */
+  /**
+   * Output rows: a shock (row_kind = shock), a transition or a front ({@link FrontMap}), in one
+   * tagged schema.
+   */
   static final StructType OUT_SCHEMA;
 
   static {
@@ -57,7 +62,11 @@ final class RunDetection {
       s = s.add(f.name(), f.dataType(), true);
     }
     s = s.add("n_series", DataTypes.IntegerType, true)
-        .add("series_list", DataTypes.createArrayType(DataTypes.StringType, false), true);
+        .add("series_list", DataTypes.createArrayType(DataTypes.StringType, false), true)
+        .add("transition_step", DataTypes.LongType, true)
+        .add("arrival_order", DataTypes.IntegerType, true)
+        .add("lag", DataTypes.LongType, true)
+        .add("depth", DataTypes.IntegerType, true);
     OUT_SCHEMA = s;
   }
 
@@ -110,12 +119,20 @@ final class RunDetection {
       out.add(RowFactory.create("shock", runId, e.series(),
           e.group().isEmpty() ? null : e.group(), e.kind(), e.step(),
           e.stepLo(), e.stepHi(), nan(e.uLeft()), nan(e.uRight()), nan(e.jump()),
-          nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null));
+          nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null,
+          null, null, null, null));
     }
     for (Transition t : found.transitions()) {
       out.add(RowFactory.create("transition", runId, null, null, t.kind(), t.step(), t.stepLo(),
           t.stepHi(), null, null, null, null, null, null, nan(t.score()), t.nSeries(),
-          scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq()));
+          scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq(),
+          null, null, null, null));
+    }
+    for (Front f : FrontMap.of(found)) {
+      out.add(RowFactory.create("front", runId, f.series(), f.group(), null, f.step(),
+          f.stepLo(), f.stepHi(), null, null, nan(f.jump()), nan(f.width()), null,
+          nan(f.strength()), null, null, null, f.transitionStep(), f.arrivalOrder(), f.lag(),
+          f.depth() == Front.NO_DEPTH ? null : f.depth()));
     }
     if (runs != null) {
       runs.add(1);
@@ -204,6 +221,16 @@ final class RunDetection {
       cols.add(col(f));
     }
     return detected.filter(col("row_kind").equalTo("shock"))
+        .select(cols.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** The fronts table ({@link Tables#FRONTS_SCHEMA}) from the tagged detection output. */
+  static Dataset<Row> fronts(Dataset<Row> detected) {
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (var f : Tables.FRONTS_SCHEMA.fields()) {
+      cols.add(col(f.name()).cast(f.dataType()));
+    }
+    return detected.filter(col("row_kind").equalTo("front"))
         .select(cols.toArray(org.apache.spark.sql.Column[]::new));
   }
 

@@ -205,6 +205,7 @@ public final class SweepAnalysis {
     detected.count();
     Dataset<Row> shocks = RunDetection.shocks(detected);
     Dataset<Row> transitions = RunDetection.transitions(detected);
+    Dataset<Row> fronts = RunDetection.fronts(detected);
 
     HyperparameterColumns hps = hyperparameters(full);
     Dataset<Row> runs = runsTable(spark, sweep, hps, settings.lossMetric(), shocks,
@@ -218,6 +219,7 @@ public final class SweepAnalysis {
     store.replaceRuns(Tables.SPECTRA, spectra, runIds);
     store.replaceRuns(Tables.SHOCKS, shocks, runIds);
     store.replaceRuns(Tables.TRANSITIONS, transitions, runIds);
+    store.replaceRuns(Tables.FRONTS, fronts, runIds);
     store.replaceRuns(Tables.RUNS, runs, runIds);
     store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(errorOnlyRuns(full,
         discoveryErrors)));

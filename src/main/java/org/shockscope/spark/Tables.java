@@ -22,6 +22,7 @@ public final class Tables {
   public static final String VISCOSITY_LAW = "viscosity_law";
   public static final String SYMMETRY_LAW = "symmetry_law";
   public static final String ERRORS = "errors";
+  public static final String FRONTS = "fronts";
 
   /** {@code observables(run_id, step, group, name, value)}. */
   public static final StructType OBSERVABLES_SCHEMA = new StructType()
@@ -66,6 +67,29 @@ public final class Tables {
       .add("n_series", DataTypes.IntegerType, false)
       .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("score", DataTypes.DoubleType, true);
+
+  /**
+   * {@code fronts(run_id, transition_step, group, series, step, width, arrival_order, lag, depth,
+   * step_lo, step_hi, jump, strength)}: for each transition, each part of the network that moved
+   * (a layer, a head, an invariant map, a symmetry group), with its front's centre {@code step}
+   * and {@code width} (steps), its {@code arrival_order} (1 = first; equal steps share one) and
+   * {@code lag} (steps after the transition's first front); {@code depth} is the part's layer
+   * index, NULL for a map of a whole group ({@code org.shockscope.shock.FrontMap}).
+   */
+  public static final StructType FRONTS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("transition_step", DataTypes.LongType, false)
+      .add("group", DataTypes.StringType, false)
+      .add("series", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("width", DataTypes.DoubleType, true)
+      .add("arrival_order", DataTypes.IntegerType, false)
+      .add("lag", DataTypes.LongType, false)
+      .add("depth", DataTypes.IntegerType, true)
+      .add("step_lo", DataTypes.LongType, false)
+      .add("step_hi", DataTypes.LongType, false)
+      .add("jump", DataTypes.DoubleType, true)
+      .add("strength", DataTypes.DoubleType, true);
 
   /** {@code errors(source, run_id, step, stage, error, message)}. */
   public static final StructType ERRORS_SCHEMA = new StructType()

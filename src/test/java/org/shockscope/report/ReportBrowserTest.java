@@ -129,6 +129,61 @@ class ReportBrowserTest {
         "families=catapult:1,deep-linear:1"), lines);
   }
 
+  /**
+   * A script added to a copy of the page: replaces the body by one {@code <pre id="probe">}
+   * holding, per gallery front chart ({@link FrontChart#LABEL}), its rendered width and height,
+   * its row labels as the browser lays them out (top to bottom), how many front dots it has and
+   * how many of them have a non-empty rendered box.
+   */
+  static final String FRONT_PROBE = String.join("\n",
+      "const charts = [...document.querySelectorAll('svg[aria-label=\"" + FrontChart.LABEL
+          + "\"]')];",
+      "const lines = charts.map(c => {",
+      "  const r = c.getBoundingClientRect();",
+      "  const labels = [...c.querySelectorAll('text[text-anchor=\"end\"]')]",
+      "    .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)",
+      "    .map(t => t.textContent).join(',');",
+      "  const dots = [...c.querySelectorAll('circle')];",
+      "  const seen = dots.filter(d => { const b = d.getBoundingClientRect();",
+      "    return b.width > 0 && b.height > 0; }).length;",
+      "  return Math.round(r.width) + 'x' + Math.round(r.height) + ' ' + labels + ' dots='",
+      "    + dots.length + ' seen=' + seen;",
+      "});",
+      "const pre = document.createElement('pre');",
+      "pre.id = 'probe';",
+      "pre.textContent = ['charts=' + charts.length].concat(lines).join('\\n');",
+      "document.body.replaceChildren(pre);");
+
+  /** The gallery's crystallisation maps render: layers by depth, then the end-to-end map. */
+  @Test
+  void frontChartsRenderWithTheLayersInDepthOrder() throws Exception {
+    int expected = SvgChecks.count(html, "aria-label=\"" + FrontChart.LABEL + "\"");
+    assertTrue(expected > 0, "front charts in the page");
+    Path probe = tmp.resolve("fronts/index.html");
+    Files.createDirectories(probe.getParent());
+    Files.writeString(probe, html.replace("</body>", "<script>" + FRONT_PROBE
+        + "</script></body>"), StandardCharsets.UTF_8);
+    String[] r = chromium(probe, "--enable-logging=stderr", "--v=0", "--window-size=1400,3000",
+        "--dump-dom");
+    assertEquals(List.of(), consoleMessages(r[1]));
+    int start = r[0].indexOf("<pre id=\"probe\">");
+    assertTrue(start >= 0, "probe ran: " + r[0] + r[1]);
+    List<String> lines = r[0].substring(start + 16, r[0].indexOf("</pre>", start)).lines()
+        .toList();
+    assertEquals("charts=" + expected, lines.get(0));
+    for (String line : lines.subList(1, lines.size())) {
+      // two panels wide, at least its natural size, its aspect kept (146 px for 4 rows)
+      String[] size = line.substring(0, line.indexOf(' ')).split("x");
+      double w = Double.parseDouble(size[0]);
+      double h = Double.parseDouble(size[1]);
+      assertTrue(w >= FrontChart.WIDTH * 0.95 && Math.abs(h / w - 146.0 / FrontChart.WIDTH)
+          < 0.01, line);
+      // two transitions through 4 parts: 8 dots, every one drawn with a visible box
+      assertEquals(" layers.0.weight,layers.1.weight,layers.2.weight,end_to_end dots=8 seen=8",
+          line.substring(line.indexOf(' ')));
+    }
+  }
+
   @Test
   void consoleErrorsWouldBeSeen() throws Exception {
     // the check above is only as good as the log it reads: a page that errs must show up

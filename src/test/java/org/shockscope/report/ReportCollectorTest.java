@@ -136,6 +136,14 @@ class ReportCollectorTest {
     write(Tables.TRANSITIONS, spark.createDataFrame(List.of(
         RowFactory.create("run05", 200L, 190L, 210L, "jump", 2, List.of("effective_rank",
             "stable_rank"), 0.9)), Tables.TRANSITIONS_SCHEMA));
+    // run05's transition reached the second layer first, then the first, then the whole map
+    write(Tables.FRONTS, spark.createDataFrame(List.of(
+        RowFactory.create("run05", 200L, "fc/fc.1.weight", "fc.1.weight/sv1", 195L, 8.0, 1, 0L,
+            1, 190L, 200L, 2.0, 12.0),
+        RowFactory.create("run05", 200L, "fc/fc.0.weight", "fc.0.weight/sv1", 204L, null, 2,
+            9L, 0, 199L, 209L, 2.0, 11.0),
+        RowFactory.create("run05", 200L, "fc/end_to_end", "end_to_end/sv1", 204L, 6.0, 2, 9L,
+            null, 199L, 209L, 3.0, 20.0)), Tables.FRONTS_SCHEMA));
     write(Tables.PHASE_STATS, PhaseAggregation.phaseStats(runsDs, shocksDs,
         List.of("lr", "batch_size"), col("lr").divide(col("batch_size"))));
     StructType boundary = new StructType().add("target", DataTypes.StringType)
@@ -255,7 +263,16 @@ class ReportCollectorTest {
       assertEquals(0, g.loss().steps()[0]);
       assertEquals(2099, g.loss().steps()[g.loss().steps().length - 1]);
       assertEquals(g.run().shocks(), g.shocks().size());
+      assertEquals(g.run().runId().equals("run05") ? 3 : 0, g.fronts().size(), g.run().runId());
     }
+    ReportData.GalleryRun run05 = d.gallery().stream()
+        .filter(g -> g.run().runId().equals("run05")).findFirst().orElseThrow();
+    // by arrival order, then part; NULL width and depth read as NaN and -1
+    assertEquals(List.of(
+        new ReportData.Front(200, "fc/fc.1.weight", 1, "fc.1.weight/sv1", 195, 8.0, 1, 0),
+        new ReportData.Front(200, "fc/end_to_end", -1, "end_to_end/sv1", 204, 6.0, 2, 9),
+        new ReportData.Front(200, "fc/fc.0.weight", 0, "fc.0.weight/sv1", 204, Double.NaN, 2,
+            9)), run05.fronts());
     assertTrue(d.gallery().stream().anyMatch(g -> g.run().diverged()));
     // symmetry bands: 2 groups × 4 observables, steps binned to at most MAX_BAND_STEPS
     assertEquals(8, d.symmetry().size());

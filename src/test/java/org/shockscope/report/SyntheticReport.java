@@ -297,7 +297,22 @@ final class SyntheticReport {
       shocks.add(new ReportData.Shock("loss", null, "divergence", 1500, 1500, 1500, Double.NaN,
           Double.NaN, 1));
     }
+    // a front travelling through a depth-3 chain, then its end-to-end map, at each transition
+    List<ReportData.Front> fronts = new ArrayList<>();
+    if (r.firstShockStep() != null) {
+      long base = Math.min(r.firstShockStep(), lastStep - 600);
+      for (long t : List.of(base, base + 400)) {
+        String[] parts = {"layers/layers.0.weight", "layers/layers.1.weight",
+            "layers/layers.2.weight", "layers/end_to_end"};
+        int[] depths = {0, 1, 2, -1};
+        for (int i = 0; i < parts.length; i++) {
+          String series = parts[i].substring(parts[i].indexOf('/') + 1) + "/sv1";
+          fronts.add(new ReportData.Front(t, parts[i], depths[i], series, t + 15L * i, 12 + i,
+              i + 1, 15L * i));
+        }
+      }
+    }
     return new ReportData.GalleryRun(r, List.of(p.reason()), obs,
-        new ReportData.Series("loss", null, st, loss), shocks);
+        new ReportData.Series("loss", null, st, loss), shocks, fronts);
   }
 }

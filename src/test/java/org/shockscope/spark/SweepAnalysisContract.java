@@ -35,6 +35,8 @@ import org.shockscope.io.Tensor;
 import org.shockscope.io.TensorFile;
 import org.shockscope.io.TensorFiles;
 import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.Front;
+import org.shockscope.shock.FrontMap;
 import org.shockscope.shock.RunShocks;
 import org.shockscope.shock.SeriesData;
 import org.shockscope.shock.ShockDetector;
@@ -132,6 +134,10 @@ abstract class SweepAnalysisContract {
     for (Map.Entry<String, List<String>> e : spec.entrySet()) {
       assertEquals(e.getValue(), Arrays.asList(table(out, e.getKey()).columns()), e.getKey());
     }
+    // fronts: the SPEC's columns first, then the ones issue 18 adds
+    assertEquals(List.of("run_id", "transition_step", "group", "series", "step", "width",
+        "arrival_order", "lag", "depth", "step_lo", "step_hi", "jump", "strength"),
+        Arrays.asList(table(out, Tables.FRONTS).columns()));
     List<String> runCols = Arrays.asList(table(out, Tables.RUNS).columns());
     assertTrue(runCols.containsAll(List.of("run_id", "params", "lr", "batch_size", "momentum",
         "n_checkpoints", "last_step", "final_loss", "diverged", "divergence_step", "n_shocks",
@@ -203,6 +209,29 @@ abstract class SweepAnalysisContract {
             + r.getAs("step"));
       }
       assertEquals(expected, got, run.runId());
+      // and the fronts table holds the crystallisation map of those events
+      List<String> expectedFronts = new ArrayList<>();
+      for (Front f : FrontMap.of(direct)) {
+        expectedFronts.add(f.transitionStep() + "|" + f.group() + "|" + f.series() + "|"
+            + f.step() + "|" + f.arrivalOrder() + "|" + f.lag() + "|"
+            + (f.depth() == Front.NO_DEPTH ? null : f.depth()));
+      }
+      List<String> gotFronts = new ArrayList<>();
+      for (Row r : table(out, Tables.FRONTS).filter("run_id = '" + run.runId() + "'")
+          .collectAsList()) {
+        gotFronts.add(r.getAs("transition_step") + "|" + r.getAs("group") + "|"
+            + r.getAs("series") + "|" + r.getAs("step") + "|" + r.getAs("arrival_order") + "|"
+            + r.getAs("lag") + "|" + r.getAs("depth"));
+      }
+      assertEquals(expectedFronts.stream().sorted().toList(), gotFronts.stream().sorted()
+          .toList(), run.runId());
+      if (run.runId().startsWith("deep-linear")) {
+        // a depth-2 chain's transitions reach both layers (and its end-to-end map)
+        assertTrue(gotFronts.stream().anyMatch(f -> f.contains("|layers/layers.0.weight|"))
+            && gotFronts.stream().anyMatch(f -> f.contains("|layers/layers.1.weight|"))
+            && gotFronts.stream().anyMatch(f -> f.contains("|layers/end_to_end|")),
+            run.runId() + ": " + gotFronts);
+      }
     }
   }
 
@@ -285,8 +314,8 @@ abstract class SweepAnalysisContract {
   void aRerunReplacesRatherThanDuplicates() {
     String o = out;
     Map<String, List<String>> first = new TreeMap<>();
-    for (String t : List.of(Tables.OBSERVABLES, Tables.SHOCKS, Tables.TRANSITIONS, Tables.RUNS,
-        Tables.PHASE_STATS, Tables.ERRORS)) {
+    for (String t : List.of(Tables.OBSERVABLES, Tables.SHOCKS, Tables.TRANSITIONS,
+        Tables.FRONTS, Tables.RUNS, Tables.PHASE_STATS, Tables.ERRORS)) {
       first.put(t, rows(o, t));
     }
     analyze(sweep.resolve("native"), o);
@@ -349,7 +378,7 @@ abstract class SweepAnalysisContract {
     copy(sweep.resolve("native"), growing);
     analyze(growing, o, true);
     for (String t : List.of(Tables.OBSERVABLES, Tables.SPECTRA, Tables.SHOCKS,
-        Tables.TRANSITIONS, Tables.RUNS, Tables.PHASE_STATS)) {
+        Tables.TRANSITIONS, Tables.FRONTS, Tables.RUNS, Tables.PHASE_STATS)) {
       assertEquals(rows(out, t), rows(o, t), t);
     }
     // an MLlib fit sums in partition order: equal to rounding
