@@ -90,7 +90,9 @@ public final class ShockDetector {
   /**
    * Events of one run: every series' shocks, and the transitions merged from them with the
    * run's tolerance (span = last − first step over all series; sampling interval = median gap
-   * between consecutive steps over all series).
+   * between consecutive steps over all series). In a run with metrics, a weight series diverges
+   * only by a non-finite value ({@link DivergenceFinder}'s growth rule applies to metrics, and to
+   * weights only in runs without metrics).
    */
   public RunShocks detectRun(List<SeriesData> series) {
     List<ShockEvent> events = new ArrayList<>();
@@ -98,8 +100,17 @@ public final class ShockDetector {
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
     int gaps = 0;
+    boolean metrics = false;
     for (SeriesData s : series) {
-      events.addAll(detect(s.name(), s.group(), s.steps(), s.values(), excursions));
+      metrics |= s.group().isEmpty() && s.steps().length > 0;
+    }
+    for (SeriesData s : series) {
+      // In a run that logs metrics, training diverges when a metric does or a weight turns
+      // non-finite: a weight's finite growth past growthFactor times its initial level, still
+      // rising at the run's end, is also what a mode learned late from a small initialisation
+      // looks like. Without metrics the weights are all there is to go by.
+      boolean growth = !metrics || s.group().isEmpty();
+      events.addAll(detect(s.name(), s.group(), s.steps(), s.values(), excursions, growth));
       if (s.steps().length > 0) {
         first = Math.min(first, s.steps()[0]);
         last = Math.max(last, s.steps()[s.steps().length - 1]);
@@ -124,7 +135,7 @@ public final class ShockDetector {
    * @throws ShockDetectionException when the arrays differ in length or steps do not increase
    */
   public List<ShockEvent> detect(String series, String group, long[] steps, double[] values) {
-    return detect(series, group, steps, values, new ArrayList<>());
+    return detect(series, group, steps, values, new ArrayList<>(), true);
   }
 
   /**
@@ -132,7 +143,7 @@ public final class ShockDetector {
    * metric that hold one of its spikes or rises to {@code excursions}.
    */
   private List<ShockEvent> detect(String series, String group, long[] steps, double[] values,
-                                  List<Excursion> excursions) {
+                                  List<Excursion> excursions, boolean growth) {
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(group, "group");
     validate(series, group, steps, values);
@@ -146,8 +157,8 @@ public final class ShockDetector {
     for (int i = 0; i < n; i++) {
       t[i] = (double) (steps[i] - origin);
     }
-    DivergenceFinder.Divergence div =
-        DivergenceFinder.find(t, values, n, config.growthFactor(), work);
+    DivergenceFinder.Divergence div = DivergenceFinder.find(t, values, n,
+        growth ? config.growthFactor() : Double.POSITIVE_INFINITY, work);
     int m = n;
     if (div != null) {
       int k = div.index();

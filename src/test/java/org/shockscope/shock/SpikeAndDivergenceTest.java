@@ -78,6 +78,31 @@ class SpikeAndDivergenceTest {
   }
 
   /** A spike neither hides nor creates a jump: the jump next to it is found, once. */
+  /**
+   * A mode learned late from a small initialisation rises exponentially into the run's end:
+   * 7e-5 to 0.31 of a target of 1, still more than doubling over its last samples. In a run that logs a
+   * loss (which stays finite and falls) that is no divergence of training; in a run with only
+   * weights it cannot be told from one, and the growth rule stands.
+   */
+  @Test
+  void aLateModeRisingFromASmallInitialisationIsNoDivergenceWhenTheLossStaysFinite() {
+    long[] steps = Synthetic.regularSteps(23, 10);
+    double[] mode = new double[steps.length];
+    double[] loss = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      // logistic at rate 0.04/step, halfway at step 240, after the run's end at 220
+      mode[i] = 1.0 / (1.0 + Math.exp(-0.04 * (steps[i] - 240.0)));
+      loss[i] = 2.0 - 0.5 * mode[i] + 0.01 * Math.sin(i);
+    }
+    SeriesData sv = new SeriesData("end_to_end/sv5", "layers", steps, mode);
+    RunShocks withLoss = detector.detectRun(List.of(sv, new SeriesData("loss", "", steps, loss)));
+    assertTrue(withLoss.shocks().stream().noneMatch(e -> e.kind().equals(ShockEvent.DIVERGENCE)),
+        withLoss.shocks().toString());
+    RunShocks weightsOnly = detector.detectRun(List.of(sv));
+    assertTrue(weightsOnly.shocks().stream().anyMatch(e -> e.kind().equals(ShockEvent.DIVERGENCE)),
+        "without metrics the growth rule applies: " + weightsOnly.shocks());
+  }
+
   @Test
   void spikesAreRemovedBeforeTheJumpSearch() {
     Random r = new Random(11);
