@@ -169,9 +169,35 @@ public record ReportData(String title, String source, String generated, Summary 
   public record SurvivalTerm(String model, String term, String transform, double coefficient,
                              double timeRatio, long runs, long events) {}
 
-  /** A row of {@code viscosity_law}. */
+  /**
+   * A row of {@code viscosity_law}; {@code aliasedWith} is its {@code aliased_with} (null when
+   * the term is not confounded): for an aliased term (NaN estimate) the kept terms it equals, for
+   * a kept one the aliased terms its coefficient also stands for.
+   */
   public record LawTerm(String response, String term, double estimate, double stdError,
-                        double ciLo, double ciHi, double pValue, long events, double r2) {}
+                        double ciLo, double ciHi, double pValue, long events, double r2,
+                        String aliasedWith) {
+    /** A term confounded with no other. */
+    public LawTerm(String response, String term, double estimate, double stdError, double ciLo,
+                   double ciHi, double pValue, long events, double r2) {
+      this(response, term, estimate, stdError, ciLo, ciHi, pValue, events, r2, null);
+    }
+
+    /** Whether the term was left out of the fit as a combination of earlier terms. */
+    public boolean aliased() {
+      return aliasedWith != null && Double.isNaN(estimate);
+    }
+  }
+
+  /**
+   * A row of {@code viscosity_by_setting}: an optimiser setting (NaN / null where its runs do
+   * not declare it), its runs and jump events, and their median width (steps), viscosity and
+   * temperature (NaN without events).
+   */
+  public record SettingSummary(String optimizer, double momentum, double beta1, double beta2,
+                               double weightDecay, long runs, long runsWithJumps, long events,
+                               double medianWidth, double medianViscosity,
+                               double medianTemperature) {}
 
   /**
    * One series of one run over steps (sorted by step).
@@ -229,10 +255,18 @@ public record ReportData(String title, String source, String generated, Summary 
    * fitted terms.
    */
   public record Viscosity(List<LawPoint> points, long events, double meanLnTemperature,
-                          double meanLnWidth, double meanLnViscosity, List<LawTerm> terms) {
+                          double meanLnWidth, double meanLnViscosity, List<LawTerm> terms,
+                          List<SettingSummary> settings) {
     public Viscosity {
       points = List.copyOf(points);
       terms = List.copyOf(terms);
+      settings = List.copyOf(settings);
+    }
+
+    /** Without a per-setting summary. */
+    public Viscosity(List<LawPoint> points, long events, double meanLnTemperature,
+                     double meanLnWidth, double meanLnViscosity, List<LawTerm> terms) {
+      this(points, events, meanLnTemperature, meanLnWidth, meanLnViscosity, terms, List.of());
     }
 
     /** No events and no fit. */

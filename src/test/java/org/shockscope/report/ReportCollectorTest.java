@@ -176,6 +176,10 @@ class ReportCollectorTest {
             .add("ci_lo", DataTypes.DoubleType).add("ci_hi", DataTypes.DoubleType)
             .add("p_value", DataTypes.DoubleType).add("n_events", DataTypes.LongType)
             .add("r2", DataTypes.DoubleType)));
+    write(Tables.VISCOSITY_BY_SETTING, spark.createDataFrame(List.of(
+        RowFactory.create("sgd", 0.0, null, null, 0.0, 12L, 4L, 4L, 40.0, 2.5, 1e-3),
+        RowFactory.create("sgd", 0.9, null, null, 0.0, 12L, 4L, 4L, 4.0, 0.25, 1e-3)),
+        org.shockscope.spark.ViscosityBySetting.SCHEMA));
     write(Tables.ERRORS, spark.createDataFrame(List.of(
         RowFactory.create("file:/s/run9/checkpoints/step_3.pt", "run9", 3L, "read",
             "PickleRefused", "refused <pickle> & 'co'"),
@@ -283,6 +287,10 @@ class ReportCollectorTest {
     assertEquals(meanLnT, v.meanLnTemperature(), 1e-12);
     assertEquals(meanLnWidth, v.meanLnWidth(), 1e-12);
     assertEquals(2, v.terms().size());
+    assertEquals(2, v.settings().size());
+    assertEquals(0.9, v.settings().get(1).momentum());
+    assertEquals(4.0, v.settings().get(1).medianWidth());
+    assertTrue(Double.isNaN(v.settings().get(1).beta1()), "NULL is NaN");
   }
 
   @Test
