@@ -71,7 +71,8 @@ public final class ReportCollector {
       "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", STRUCTURE);
   static final List<String> TABLES = List.of(Tables.RUNS, Tables.OBSERVABLES, Tables.SHOCKS,
       Tables.TRANSITIONS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY, Tables.SURVIVAL,
-      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.VISCOSITY_BY_SETTING, Tables.ERRORS);
+      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.VISCOSITY_BY_SETTING, Tables.SYMMETRY_LAW,
+      Tables.ERRORS);
 
   private final SparkSession spark;
   private final String root;
@@ -168,7 +169,7 @@ public final class ReportCollector {
     return new ReportData(opts.title(), root,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(), missing, hps,
         runs, cellColumns, cells, boundary(), importance(cellColumns), survival(),
-        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts);
+        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw());
   }
 
   /** The table, or null when it is absent, empty of files or unreadable. */
@@ -454,6 +455,14 @@ public final class ReportCollector {
         orEmpty(optText(r, "response")), orEmpty(optText(r, "term")), opt(r, "estimate"),
         opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"), opt(r, "p_value"),
         count(r, "n_events"), opt(r, "r2"), optText(r, "aliased_with")));
+  }
+
+  private List<ReportData.SymmetryTerm> symmetryLaw() {
+    return small(Tables.SYMMETRY_LAW, List.of("response", "term"), r -> new ReportData
+        .SymmetryTerm(orEmpty(optText(r, "response")), orEmpty(optText(r, "term")),
+        opt(r, "estimate"), opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"),
+        opt(r, "p_value"), count(r, "n_runs"), count(r, "n_cells"), opt(r, "r2"),
+        optText(r, "held_fixed"), optText(r, "aliased_with")));
   }
 
   private List<ReportData.SettingSummary> settings() {

@@ -31,14 +31,27 @@ import org.shockscope.ErrorRecord;
  * @param symmetry        across-run bands of raw_norm, balanced_norm, redundancy, drift_fraction
  * @param viscosity       jump events and the fitted viscosity law
  * @param options         what was asked for
+ * @param symmetryLaw     {@code symmetry_law} rows (empty when the table is missing or empty)
  */
 public record ReportData(String title, String source, String generated, Summary summary,
                          Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
                          List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
                          List<Importance> importance, List<SurvivalTerm> survival,
                          List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
-                         ReportOptions options) {
+                         ReportOptions options, List<SymmetryTerm> symmetryLaw) {
+  /** A report without {@code symmetry_law} rows. */
+  public ReportData(String title, String source, String generated, Summary summary,
+                    Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
+                    List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
+                    List<Importance> importance, List<SurvivalTerm> survival,
+                    List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
+                    ReportOptions options) {
+    this(title, source, generated, summary, missingTables, hyperparameters, runs, cellColumns,
+        cells, boundary, importance, survival, gallery, symmetry, viscosity, options, List.of());
+  }
+
   public ReportData {
+    symmetryLaw = List.copyOf(symmetryLaw);
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(viscosity, "viscosity");
     Objects.requireNonNull(options, "options");
@@ -62,7 +75,7 @@ public record ReportData(String title, String source, String generated, Summary 
                                  List<Cell> someCells) {
     return new ReportData(title, source, generated, summary, missingTables, hyperparameters,
         someRuns, someCellColumns, someCells, boundary, importance, survival, gallery, symmetry,
-        viscosity, options);
+        viscosity, options, symmetryLaw);
   }
 
   /** Whether the named table was not found. */
@@ -188,6 +201,15 @@ public record ReportData(String title, String source, String generated, Summary 
       return aliasedWith != null && Double.isNaN(estimate);
     }
   }
+
+  /**
+   * A row of {@code symmetry_law}: a response regressed on a symmetry degree within cells that
+   * differ only in size ({@code heldFixed}); NaN estimates and a non-null {@code aliasedWith}
+   * for a term the design cannot separate.
+   */
+  public record SymmetryTerm(String response, String term, double estimate, double stdError,
+                             double ciLo, double ciHi, double pValue, long runs, long cells,
+                             double r2, String heldFixed, String aliasedWith) {}
 
   /**
    * A row of {@code viscosity_by_setting}: an optimiser setting (NaN / null where its runs do
