@@ -38,9 +38,9 @@ import org.shockscope.io.DType;
  * row's width is the slow-mode expectation of issue 18, (1 − β)/(s'η): the effective step of
  * heavy-ball momentum is η/(1 − β), so SPEC §8's width 1/(sη) becomes (1 − β)/(sη). The two
  * describe different phases: ln r approaches ηs'/(1 − β) only for ηs' ≪ (1 − β)² (at β = 0.9 and
- * ηs'/(1 − β) = 0.1 it is 35% slower), and that early exponential phase sets the crossing
+ * ηs'/(1 − β) = 0.1 it is 37% slower), and that early exponential phase sets the crossing
  * time, whereas the tanh width from the s/4 and 3s/4 crossings lies in the nonlinear phase,
- * where the scalar recursion follows (1 − β)/(s'η) to within 6% for every β ≤ 0.9 at
+ * where the trained chain follows (1 − β)/(s'η) to within 7% for every β ≤ 0.9 at
  * ηs'/(1 − β) ≤ 0.1 (the measured rows of {@code conf/lab-momentum.json} show it).
  */
 final class DeepLinearTrainer {
