@@ -18,6 +18,7 @@ import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.spark.DetectorScoring;
 import org.shockscope.spark.LabTruthFile;
+import org.shockscope.spark.MomentumWidths;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -25,7 +26,9 @@ import picocli.CommandLine.Option;
  * {@code shockscope evaluate}: scores the analyze job's tables against a lab sweep's
  * {@code truth.csv} ({@link DetectorScoring}) and prints precision, recall, F1 and the median
  * timing error (fraction of run length) per detector, family and kind, followed by the
- * divergence/spike step checks and the width check of analytic modes. {@code --json} and
+ * divergence/spike step checks, the width check of analytic modes and, for heavy-ball
+ * deep-linear runs, measured widths against (1 − β)/(s_k η) per mode and per β
+ * ({@link MomentumWidths}). {@code --json} and
  * {@code --csv} also write the score rows.
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -192,6 +195,42 @@ public final class EvaluateCommand implements Callable<Integer> {
           errs.length == 0 ? "-" : num(errs[errs.length / 2], 3),
           errs.length == 0 ? "-" : num(errs[errs.length - 1], 3)));
     }
+    b.append(momentumWidths(s.momentumWidths()));
+    return b.toString();
+  }
+
+  /**
+   * Heavy-ball deep-linear modes against the slow-mode expectation (1 − β)/(s_k η): per mode,
+   * then per β (slow modes, s_k η/(1 − β) ≤ 0.1): the lab's measured width (physics) and the
+   * detector's fitted width, each as median ratio to the expectation and share within 20%.
+   */
+  static String momentumWidths(List<MomentumWidths.Check> checks) {
+    if (checks.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%nHEAVY-BALL MODE WIDTHS against (1 - beta)/(s_k lr) "
+        + "(tanh width w of y = m + (J/2) tanh((t - t_s)/w) on the mode's singular value of "
+        + "end_to_end: lab = measured while training, every step; detector = the shocks "
+        + "table's jump of end_to_end/sv<k>, checkpoints)%n"));
+    b.append(String.format(Locale.ROOT, "%-66s %-5s %5s %7s %9s %9s %7s %9s %7s%n", "run",
+        "mode", "beta", "s*lr/(1-b)", "expected", "lab", "ratio", "detector", "ratio"));
+    for (MomentumWidths.Check c : checks) {
+      b.append(String.format(Locale.ROOT, "%-66s %-5s %5s %10s %9s %9s %7s %9s %7s%n",
+          c.runId(), c.series().substring(c.series().lastIndexOf('.') + 1), num(c.momentum(), 2),
+          num(c.effectiveRate(), 4), num(c.expectedWidth(), 1), num(c.labWidth(), 1),
+          num(c.labRatio(), 3), num(c.detectorWidth(), 1), num(c.detectorRatio(), 3)));
+    }
+    b.append(String.format(Locale.ROOT, "per beta, slow modes (s_k lr/(1 - beta) <= %s):%n",
+        num(MomentumWidths.SLOW_MODE_LIMIT, 2)));
+    b.append(String.format(Locale.ROOT, "%-6s %6s %9s %12s %10s %9s %12s %10s%n", "beta",
+        "modes", "lab", "lab median", "lab <=20%", "detected", "det median", "det <=20%"));
+    for (MomentumWidths.Summary m : MomentumWidths.summarise(checks)) {
+      b.append(String.format(Locale.ROOT, "%-6s %6d %9d %12s %10s %9d %12s %10s%n",
+          Double.isNaN(m.momentum()) ? "all" : num(m.momentum(), 2), m.modes(), m.labModes(),
+          num(m.labMedianRatio(), 3), pct0(m.labWithin()), m.detected(),
+          num(m.detectorMedianRatio(), 3), pct0(m.detectorWithin())));
+    }
     return b.toString();
   }
 
@@ -269,6 +308,33 @@ public final class EvaluateCommand implements Callable<Integer> {
       widths.add(m);
     }
     root.put("width_checks", widths);
+    List<Map<String, Object>> momentum = new ArrayList<>();
+    for (MomentumWidths.Check c : s.momentumWidths()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("run_id", c.runId());
+      m.put("series", c.series());
+      m.put("momentum", finite(c.momentum()));
+      m.put("effective_rate", finite(c.effectiveRate()));
+      m.put("expected_width", finite(c.expectedWidth()));
+      m.put("lab_width", finite(c.labWidth()));
+      m.put("detector_width", finite(c.detectorWidth()));
+      momentum.add(m);
+    }
+    root.put("momentum_width_checks", momentum);
+    List<Map<String, Object>> perBeta = new ArrayList<>();
+    for (MomentumWidths.Summary x : MomentumWidths.summarise(s.momentumWidths())) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("momentum", finite(x.momentum()));
+      m.put("modes", x.modes());
+      m.put("lab_modes", x.labModes());
+      m.put("lab_median_ratio", finite(x.labMedianRatio()));
+      m.put("lab_within_20pct", finite(x.labWithin()));
+      m.put("detected", x.detected());
+      m.put("detector_median_ratio", finite(x.detectorMedianRatio()));
+      m.put("detector_within_20pct", finite(x.detectorWithin()));
+      perBeta.add(m);
+    }
+    root.put("momentum_width_summary", perBeta);
     List<Map<String, Object>> mismatches = new ArrayList<>();
     for (DetectorScoring.Mismatch c : s.mismatches()) {
       Map<String, Object> m = new LinkedHashMap<>();

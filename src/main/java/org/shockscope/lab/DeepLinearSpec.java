@@ -24,15 +24,36 @@ import org.shockscope.io.DType;
  * @param initScale             u₀: the initial end-to-end strength of each mode
  *                              (each layer u₀^{1/L})
  * @param teacherSeed           seed of the teacher and of the data set (shared by all runs)
+ * @param lrMode                {@link #STEP_LR} (the default): {@code lrs} are the learning
+ *                              rates η; {@link #EFFECTIVE_LR}: they are effective steps
+ *                              η/(1 − β), and a heavy-ball run with momentum β trains with
+ *                              η = value × (1 − β), so that a momentum grid runs at a fixed
+ *                              effective step (issue 18); other optimisers are unaffected
  */
 public record DeepLinearSpec(GridAxes axes, List<Integer> depths, List<String> inits,
                              int inputDim, int outputDim, int samples,
                              List<Double> teacherSingularValues, double initScale,
-                             long teacherSeed) implements FamilySpec {
+                             long teacherSeed, String lrMode) implements FamilySpec {
   public static final String ALIGNED = "aligned";
   public static final String RANDOM = "random";
+  /** {@code lr_mode} value: the grid's learning rates are the optimiser's η. */
+  public static final String STEP_LR = "step";
+  /** {@code lr_mode} value: the grid's learning rates are effective steps η/(1 − β). */
+  public static final String EFFECTIVE_LR = "effective";
+
+  /** A spec whose learning rates are the optimiser's η ({@link #STEP_LR}). */
+  public DeepLinearSpec(GridAxes axes, List<Integer> depths, List<String> inits, int inputDim,
+                        int outputDim, int samples, List<Double> teacherSingularValues,
+                        double initScale, long teacherSeed) {
+    this(axes, depths, inits, inputDim, outputDim, samples, teacherSingularValues, initScale,
+        teacherSeed, STEP_LR);
+  }
 
   public DeepLinearSpec {
+    if (!STEP_LR.equals(lrMode) && !EFFECTIVE_LR.equals(lrMode)) {
+      throw new LabException("deep-linear: lr_mode must be " + STEP_LR + " or " + EFFECTIVE_LR
+          + ", got '" + lrMode + "'");
+    }
     depths = List.copyOf(depths);
     inits = List.copyOf(inits);
     teacherSingularValues = List.copyOf(teacherSingularValues);
@@ -86,7 +107,7 @@ public record DeepLinearSpec(GridAxes axes, List<Integer> depths, List<String> i
   @Override
   public DeepLinearSpec withAxes(GridAxes a) {
     return new DeepLinearSpec(a, depths, inits, inputDim, outputDim, samples,
-        teacherSingularValues, initScale, teacherSeed);
+        teacherSingularValues, initScale, teacherSeed, lrMode);
   }
 
   /** The teacher's singular values, in decreasing order. */
@@ -95,10 +116,22 @@ public record DeepLinearSpec(GridAxes axes, List<Integer> depths, List<String> i
         .map(v -> -v).sorted().map(v -> -v).toArray();
   }
 
+  /**
+   * η = effective × (1 − β) in decimal arithmetic, so that 0.01 at β = 0.8 is 0.002 (not
+   * 0.0019999999999999996) in the run's parameters and id.
+   */
+  static double stepOf(double effective, double beta) {
+    return java.math.BigDecimal.valueOf(effective).multiply(java.math.BigDecimal.ONE
+        .subtract(java.math.BigDecimal.valueOf(beta))).doubleValue();
+  }
+
   @Override
   public List<PlannedRun> plan(List<Long> defaultSeeds, DType dtype) {
     List<PlannedRun> out = new ArrayList<>();
-    for (OptimizerSettings o : axes.optimizerSettings(family(), samples)) {
+    for (OptimizerSettings grid : axes.optimizerSettings(family(), samples)) {
+      OptimizerSettings o = EFFECTIVE_LR.equals(lrMode)
+          && grid.kind() == OptimizerKind.MOMENTUM ? grid.withLr(stepOf(grid.lr(), grid.momentum()))
+          : grid;
       for (int width : axes.widths()) {
         for (int depth : depths) {
           for (String init : inits) {

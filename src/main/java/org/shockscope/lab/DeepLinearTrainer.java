@@ -30,6 +30,18 @@ import org.shockscope.io.DType;
  * 1/ln(1 + ηs'). For λ = 0 and small ηs this is SPEC §8's gradient-flow
  * t_k = ln(s/u₀ − 1)/(2sη) with width 1/(sη), which runs behind GD by a relative ≈ ηs/2
  * (5.6% at ηs = 0.1); the discrete form agrees with the measured step to about 1%.
+ *
+ * <p>Heavy-ball momentum β (PyTorch's rule, full batch, same conditions otherwise). While the
+ * mode is small each layer's strength grows as a_{t+1} = a_t + ηs'·a_t + β(a_t − a_{t−1}), by
+ * the larger root r of r² − (1 + β + ηs')r + β = 0 per step, so the half crossing is at
+ * t_k = ln((s'/u₀ − 1)/(2s'/s − 1)) / (2 ln r) (r = 1 + ηs' at β = 0, the GD form above). The
+ * row's width is the slow-mode expectation of issue 18, (1 − β)/(s'η): the effective step of
+ * heavy-ball momentum is η/(1 − β), so SPEC §8's width 1/(sη) becomes (1 − β)/(sη). The two
+ * describe different phases: ln r approaches ηs'/(1 − β) only for ηs' ≪ (1 − β)² (at β = 0.9 and
+ * ηs'/(1 − β) = 0.1 it is 37% slower), and that early exponential phase sets the crossing
+ * time, whereas the tanh width from the s/4 and 3s/4 crossings lies in the nonlinear phase,
+ * where the trained chain follows (1 − β)/(s'η) to within 7% for every β ≤ 0.9 at
+ * ηs'/(1 − β) ≤ 0.1 (the measured rows of {@code conf/lab-momentum.json} show it).
  */
 final class DeepLinearTrainer {
   /** Largest ηs' for the analytic prediction: below it the map approaches s' monotonically. */
@@ -164,7 +176,7 @@ final class DeepLinearTrainer {
     for (int j = 0; j < k; j++) {
       truth.addAll(measuredCrossing(runId, j, s[j], Arrays.copyOf(svHistory[j], last + 1)));
     }
-    truth.addAll(analyticCrossings(runId, s));
+    truth.addAll(analyticCrossings(runId, s, fullBatch));
     if (fullBatch) {
       truth.addAll(SpikeScan.truth(runId, Family.DEEP_LINEAR, recorder.observed()));
     }
@@ -234,9 +246,14 @@ final class DeepLinearTrainer {
         + ", sigma = " + sv[half] + "); width from its s/4 and 3s/4 crossings"));
   }
 
-  private List<TruthEvent> analyticCrossings(String runId, double[] s) {
-    if (depth != 2 || !DeepLinearSpec.ALIGNED.equals(init) || opt.kind() != OptimizerKind.GD
-        || opt.warmupSteps() != 0) {
+  private List<TruthEvent> analyticCrossings(String runId, double[] s, boolean fullBatch) {
+    if (depth != 2 || !DeepLinearSpec.ALIGNED.equals(init) || opt.warmupSteps() != 0) {
+      return List.of();
+    }
+    if (opt.kind() == OptimizerKind.MOMENTUM && fullBatch) {
+      return momentumCrossings(runId, s);
+    }
+    if (opt.kind() != OptimizerKind.GD) {
       return List.of();
     }
     double eta = opt.lr();
@@ -257,6 +274,45 @@ final class DeepLinearTrainer {
           + eta + "; SPEC 8 gradient-flow form ln(s/u0 - 1)/(2 s lr) = " + flow));
     }
     return out;
+  }
+
+  /**
+   * Heavy-ball rows (class comment): the step from the linear-growth root r, the width the
+   * slow-mode expectation (1 − β)/(s'η); modes with ηs'/(1 − β) above
+   * {@link #MAX_ANALYTIC_RATE} are left out.
+   */
+  private List<TruthEvent> momentumCrossings(String runId, double[] s) {
+    double eta = opt.lr();
+    double beta = opt.momentum();
+    double u0 = spec.initScale();
+    List<TruthEvent> out = new ArrayList<>();
+    for (int j = 0; j < s.length; j++) {
+      double sp = s[j] - opt.weightDecay();
+      double effective = eta * sp / (1 - beta);
+      if (sp <= s[j] / 2 || effective > MAX_ANALYTIC_RATE) {
+        continue;
+      }
+      double root = heavyBallRoot(eta * sp, beta);
+      double t = Math.log((sp / u0 - 1) / (2 * sp / s[j] - 1)) / (2 * Math.log(root));
+      double width = (1 - beta) / (eta * sp);
+      out.add(new TruthEvent(runId, Family.DEEP_LINEAR, TruthEvent.JUMP, series(j), t,
+          TruthEvent.ANALYTIC, width, "heavy-ball momentum: width (1 - momentum)/(lr s') = "
+          + width + " (slow-mode expectation, effective step lr/(1 - momentum); lr s'/(1 - "
+          + "momentum) = " + effective + "), t_k = ln((s'/u0 - 1)/(2s'/s - 1)) / (2 ln r) with r"
+          + " = " + root + " the growth factor per step of a small mode (larger root of r^2 - (1"
+          + " + momentum + lr s') r + momentum = 0), s = " + s[j] + ", s' = s - weight_decay = "
+          + sp + ", u0 = " + u0 + ", lr = " + eta + ", momentum = " + beta));
+    }
+    return out;
+  }
+
+  /**
+   * The growth factor per step of a small mode under heavy-ball momentum: the larger root of
+   * r² − (1 + β + x)r + β = 0 with x = ηs' (1 + x at β = 0).
+   */
+  static double heavyBallRoot(double x, double beta) {
+    double b = 1 + beta + x;
+    return 0.5 * (b + Math.sqrt(b * b - 4 * beta));
   }
 
   private static String series(int j) {

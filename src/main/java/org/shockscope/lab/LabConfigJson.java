@@ -23,7 +23,7 @@ import org.shockscope.io.DType;
  *  "families": {
  *    "deep-linear": {AXES, "depths": [2, 3], "inits": ["aligned", "random"], "input_dim": 10,
  *                    "output_dim": 8, "samples": 40, "teacher_singular_values": [5, 4, 3, 2, 1],
- *                    "init_scale": 0.001, "teacher_seed": 1},
+ *                    "init_scale": 0.001, "teacher_seed": 1, "lr_mode": "step"},
  *    "teacher-student": {AXES, "inputs": 100, "init_scale": 0.001, "init_asymmetry": 1,
  *                    "test_samples": 1000,
  *                        "teacher_seed": 2},
@@ -38,6 +38,8 @@ import org.shockscope.io.DType;
  * AXES = "optimizers", "lrs", "momenta", "batch_sizes", "weight_decays", "widths", "seeds",
  *        "steps", "checkpoint_every", "log_every", "warmup_steps"
  * </pre>
+ * {@code lr_mode} {@code "effective"} reads a deep-linear family's {@code lrs} as effective
+ * steps η/(1 − β) of its heavy-ball runs ({@link DeepLinearSpec#lrMode()}).
  * Only the families listed under {@code "families"} are generated (deep-linear,
  * teacher-student and catapult when it is absent).
  * A family without its own {@code "seeds"} uses the top-level ones.
@@ -107,7 +109,8 @@ public final class LabConfigJson {
           o.integer("input_dim", s.inputDim()), o.integer("output_dim", s.outputDim()),
           o.integer("samples", s.samples()),
           o.numbers("teacher_singular_values", s.teacherSingularValues()),
-          o.number("init_scale", s.initScale()), o.longValue("teacher_seed", s.teacherSeed()));
+          o.number("init_scale", s.initScale()), o.longValue("teacher_seed", s.teacherSeed()),
+          o.string("lr_mode", s.lrMode()));
     } else if (d instanceof TeacherStudentSpec s) {
       spec = new TeacherStudentSpec(axes(o, s.axes(), "lrs"),
           o.integer("inputs", s.inputs()), o.number("init_scale", s.initScale()),
@@ -177,6 +180,7 @@ public final class LabConfigJson {
         x.put("teacher_singular_values", s.teacherSingularValues());
         x.put("init_scale", s.initScale());
         x.put("teacher_seed", s.teacherSeed());
+        x.put("lr_mode", s.lrMode());
       } else if (f instanceof TeacherStudentSpec s) {
         x = axesTree(s.axes(), "lrs");
         x.put("inputs", s.inputs());

@@ -73,7 +73,8 @@ public final class ReportCollector {
       "final_loss", "diverged", "divergence_step", "n_shocks", "first_shock_step", STRUCTURE);
   static final List<String> TABLES = List.of(Tables.RUNS, Tables.OBSERVABLES, Tables.SHOCKS,
       Tables.TRANSITIONS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY, Tables.SURVIVAL,
-      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.ERRORS, Tables.FRONTS);
+      Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.VISCOSITY_BY_SETTING, Tables.SYMMETRY_LAW,
+      Tables.ERRORS, Tables.FRONTS);
 
   private final SparkSession spark;
   private final String root;
@@ -170,7 +171,7 @@ public final class ReportCollector {
     return new ReportData(opts.title(), root,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(), missing, hps,
         runs, cellColumns, cells, boundary(), importance(cellColumns), survival(),
-        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts);
+        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw());
   }
 
   /** The table, or null when it is absent, empty of files or unreadable. */
@@ -455,7 +456,23 @@ public final class ReportCollector {
     return small(Tables.VISCOSITY_LAW, List.of(), r -> new ReportData.LawTerm(
         orEmpty(optText(r, "response")), orEmpty(optText(r, "term")), opt(r, "estimate"),
         opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"), opt(r, "p_value"),
-        count(r, "n_events"), opt(r, "r2")));
+        count(r, "n_events"), opt(r, "r2"), optText(r, "aliased_with")));
+  }
+
+  private List<ReportData.SymmetryTerm> symmetryLaw() {
+    return small(Tables.SYMMETRY_LAW, List.of("response", "term"), r -> new ReportData
+        .SymmetryTerm(orEmpty(optText(r, "response")), orEmpty(optText(r, "term")),
+        opt(r, "estimate"), opt(r, "std_error"), opt(r, "ci_lo"), opt(r, "ci_hi"),
+        opt(r, "p_value"), count(r, "n_runs"), count(r, "n_cells"), opt(r, "r2"),
+        optText(r, "held_fixed"), optText(r, "aliased_with")));
+  }
+
+  private List<ReportData.SettingSummary> settings() {
+    return small(Tables.VISCOSITY_BY_SETTING, List.of("optimizer", "momentum", "beta1", "beta2",
+        "weight_decay"), r -> new ReportData.SettingSummary(optText(r, "optimizer"),
+        opt(r, "momentum"), opt(r, "beta1"), opt(r, "beta2"), opt(r, "weight_decay"),
+        count(r, "n_runs"), count(r, "n_runs_with_jumps"), count(r, "n_events"),
+        opt(r, "median_width"), opt(r, "median_viscosity"), opt(r, "median_temperature")));
   }
 
   /**
@@ -665,11 +682,13 @@ public final class ReportCollector {
 
   private ReportData.Viscosity viscosity(Dataset<Row> runs) {
     List<ReportData.LawTerm> terms = lawTerms();
+    List<ReportData.SettingSummary> settings = settings();
     Dataset<Row> st = tables.get(Tables.SHOCKS);
     String lr = HyperparameterColumns.columnName(opts.lrKey());
     String batch = HyperparameterColumns.columnName(opts.batchKey());
     if (st == null || runs == null || !has(runs, lr) || !has(runs, batch)) {
-      return new ReportData.Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, terms);
+      return new ReportData.Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, terms,
+          settings);
     }
     String momentum = opts.momentumKey() == null ? null
         : HyperparameterColumns.columnName(opts.momentumKey());
@@ -687,7 +706,8 @@ public final class ReportCollector {
         functions.avg(functions.log(col("viscosity")))).first();
     long n = c.getLong(0);
     if (n == 0) {
-      return new ReportData.Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, terms);
+      return new ReportData.Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, terms,
+          settings);
     }
     Column key = functions.xxhash64(col("run_id"), col("series"),
         functions.coalesce(col("group"), lit("")), col("step"));
@@ -701,6 +721,6 @@ public final class ReportCollector {
           p.getDouble(3), p.getDouble(4), p.getDouble(5)));
     }
     return new ReportData.Viscosity(pts, n, c.getDouble(1), c.getDouble(2), c.getDouble(3),
-        terms);
+        terms, settings);
   }
 }

@@ -31,14 +31,27 @@ import org.shockscope.ErrorRecord;
  * @param symmetry        across-run bands of raw_norm, balanced_norm, redundancy, drift_fraction
  * @param viscosity       jump events and the fitted viscosity law
  * @param options         what was asked for
+ * @param symmetryLaw     {@code symmetry_law} rows (empty when the table is missing or empty)
  */
 public record ReportData(String title, String source, String generated, Summary summary,
                          Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
                          List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
                          List<Importance> importance, List<SurvivalTerm> survival,
                          List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
-                         ReportOptions options) {
+                         ReportOptions options, List<SymmetryTerm> symmetryLaw) {
+  /** A report without {@code symmetry_law} rows. */
+  public ReportData(String title, String source, String generated, Summary summary,
+                    Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
+                    List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
+                    List<Importance> importance, List<SurvivalTerm> survival,
+                    List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
+                    ReportOptions options) {
+    this(title, source, generated, summary, missingTables, hyperparameters, runs, cellColumns,
+        cells, boundary, importance, survival, gallery, symmetry, viscosity, options, List.of());
+  }
+
   public ReportData {
+    symmetryLaw = List.copyOf(symmetryLaw);
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(viscosity, "viscosity");
     Objects.requireNonNull(options, "options");
@@ -62,7 +75,7 @@ public record ReportData(String title, String source, String generated, Summary 
                                  List<Cell> someCells) {
     return new ReportData(title, source, generated, summary, missingTables, hyperparameters,
         someRuns, someCellColumns, someCells, boundary, importance, survival, gallery, symmetry,
-        viscosity, options);
+        viscosity, options, symmetryLaw);
   }
 
   /** Whether the named table was not found. */
@@ -169,9 +182,44 @@ public record ReportData(String title, String source, String generated, Summary 
   public record SurvivalTerm(String model, String term, String transform, double coefficient,
                              double timeRatio, long runs, long events) {}
 
-  /** A row of {@code viscosity_law}. */
+  /**
+   * A row of {@code viscosity_law}; {@code aliasedWith} is its {@code aliased_with} (null when
+   * the term is not confounded): for an aliased term (NaN estimate) the kept terms it equals, for
+   * a kept one the aliased terms its coefficient also stands for.
+   */
   public record LawTerm(String response, String term, double estimate, double stdError,
-                        double ciLo, double ciHi, double pValue, long events, double r2) {}
+                        double ciLo, double ciHi, double pValue, long events, double r2,
+                        String aliasedWith) {
+    /** A term confounded with no other. */
+    public LawTerm(String response, String term, double estimate, double stdError, double ciLo,
+                   double ciHi, double pValue, long events, double r2) {
+      this(response, term, estimate, stdError, ciLo, ciHi, pValue, events, r2, null);
+    }
+
+    /** Whether the term was left out of the fit as a combination of earlier terms. */
+    public boolean aliased() {
+      return aliasedWith != null && Double.isNaN(estimate);
+    }
+  }
+
+  /**
+   * A row of {@code symmetry_law}: a response regressed on a symmetry degree within cells that
+   * differ only in size ({@code heldFixed}); NaN estimates and a non-null {@code aliasedWith}
+   * for a term the design cannot separate.
+   */
+  public record SymmetryTerm(String response, String term, double estimate, double stdError,
+                             double ciLo, double ciHi, double pValue, long runs, long cells,
+                             double r2, String heldFixed, String aliasedWith) {}
+
+  /**
+   * A row of {@code viscosity_by_setting}: an optimiser setting (NaN / null where its runs do
+   * not declare it), its runs and jump events, and their median width (steps), viscosity and
+   * temperature (NaN without events).
+   */
+  public record SettingSummary(String optimizer, double momentum, double beta1, double beta2,
+                               double weightDecay, long runs, long runsWithJumps, long events,
+                               double medianWidth, double medianViscosity,
+                               double medianTemperature) {}
 
   /**
    * One series of one run over steps (sorted by step).
@@ -258,10 +306,18 @@ public record ReportData(String title, String source, String generated, Summary 
    * fitted terms.
    */
   public record Viscosity(List<LawPoint> points, long events, double meanLnTemperature,
-                          double meanLnWidth, double meanLnViscosity, List<LawTerm> terms) {
+                          double meanLnWidth, double meanLnViscosity, List<LawTerm> terms,
+                          List<SettingSummary> settings) {
     public Viscosity {
       points = List.copyOf(points);
       terms = List.copyOf(terms);
+      settings = List.copyOf(settings);
+    }
+
+    /** Without a per-setting summary. */
+    public Viscosity(List<LawPoint> points, long events, double meanLnTemperature,
+                     double meanLnWidth, double meanLnViscosity, List<LawTerm> terms) {
+      this(points, events, meanLnTemperature, meanLnWidth, meanLnViscosity, terms, List.of());
     }
 
     /** No events and no fit. */

@@ -10,7 +10,10 @@ import java.util.Map;
  * of the balanced (minimum-norm) representative of the same orbit, their ratio (redundancy,
  * 1 when the stored parameters are already balanced), and the drift fraction (share of each
  * raw step that moves along the symmetry orbit, i.e. changes the parametrisation but not the
- * function). Each is the median over runs by step with a p10–p90 band.
+ * function). Each is the median over runs by step with a p10–p90 band. Then the
+ * {@code symmetry_law} table: shock rate, ln first-shock step and ln strength against the
+ * symmetry degree within cells that differ only in size, with 95% intervals, aliased terms
+ * marked as such.
  */
 final class SymmetrySection implements ReportSection {
   /** Groups drawn (the collector keeps the most common ones). */
@@ -35,6 +38,7 @@ final class SymmetrySection implements ReportSection {
     if (d.symmetry().isEmpty()) {
       ReportSection.unavailable(d, "observables", "The observables table has no raw_norm, "
           + "balanced_norm, redundancy or drift_fraction values.", out);
+      law(d, out);
       return;
     }
     Map<String, Map<String, ReportData.Band>> byGroup = new LinkedHashMap<>();
@@ -73,6 +77,7 @@ final class SymmetrySection implements ReportSection {
       }
       out.append("</div>");
     }
+    law(d, out);
   }
 
   private static String panel(String title, String yLabel, ReportData.Band[] bands,
@@ -136,5 +141,32 @@ final class SymmetrySection implements ReportSection {
     }
     p.legend("p10\u2013p90", "#9aa5b1", ChartLegend.Key.AREA);
     return p.render();
+  }
+
+  /** The {@code symmetry_law} coefficients (issue 18): one row per response and degree term. */
+  static void law(ReportData d, StringBuilder out) {
+    out.append("<h3>Symmetry law</h3>");
+    if (d.missing("symmetry_law")) {
+      ReportSection.unavailable(d, "symmetry_law", "", out);
+      return;
+    }
+    if (d.symmetryLaw().isEmpty()) {
+      out.append("<p class=\"note\">symmetry_law has no rows: the sweep varies no size key "
+          + "(width, heads, \u2026) within cells of otherwise equal hyperparameters.</p>");
+      return;
+    }
+    ReportSection.lead("Each response regressed on a symmetry degree (ln of the continuous "
+        + "group's dimension, log-order of its discrete part) with a fixed effect per cell of "
+        + "runs that differ only in size; 95% intervals. An aliased term cannot be separated "
+        + "from the cells in this sweep and is no effect of its own.", out);
+    HtmlTable t = new HtmlTable("response", "term", "estimate", "std. error", "95% CI low",
+        "95% CI high", "p-value", "runs", "cells", "R\u00b2", "aliasing", "held fixed");
+    for (ReportData.SymmetryTerm l : d.symmetryLaw()) {
+      boolean aliased = l.aliasedWith() != null && Double.isNaN(l.estimate());
+      t.row(l.response(), l.term(), aliased ? "aliased" : l.estimate(), l.stdError(), l.ciLo(),
+          l.ciHi(), l.pValue(), l.runs(), l.cells(), l.r2(), l.aliasedWith() == null ? null
+              : (aliased ? "= " : "also stands for ") + l.aliasedWith(), l.heldFixed());
+    }
+    t.render(out);
   }
 }

@@ -8,8 +8,12 @@ import java.util.List;
  * temperature T = lr / batch_size on log–log axes, with the least-squares line of the
  * {@code viscosity_law} table, ln y = ȳ + b·(ln T − x̄), drawn through the centroid (x̄, ȳ) of
  * all events (where an OLS fit passes, at the mean of any other regressor) and a fan spanning
- * the slope's 95% confidence interval; then the table of coefficients. The shock-wave picture
- * predicts b &gt; 0: hotter training, wider shocks.
+ * the slope's 95% confidence interval; then the table of coefficients with their 95% intervals
+ * (optimiser terms — momentum, weight decay, Adam's β1/β2, the optimiser kind — read at fixed
+ * temperature; a term the sweep confounds with others is shown as aliased, with the terms it
+ * equals, never as an effect of its own), and the per-setting summary of
+ * {@code viscosity_by_setting}. The shock-wave picture predicts b &gt; 0: hotter training, wider
+ * shocks.
  */
 final class ViscositySection implements ReportSection {
   static final int WIDTH = 588;
@@ -144,16 +148,66 @@ final class ViscositySection implements ReportSection {
 
   private static void terms(ReportData d, StringBuilder out) {
     out.append("<h3>Fitted coefficients</h3>");
-    if (d.viscosity().terms().isEmpty()) {
+    List<ReportData.LawTerm> all = d.viscosity().terms();
+    if (all.isEmpty()) {
       ReportSection.unavailable(d, "viscosity_law", "The viscosity law was not fitted (fewer "
           + "than two temperatures or too few jump events).", out);
+    } else {
+      StringBuilder lead = new StringBuilder();
+      for (ReportData.LawTerm l : all) {
+        if (l.response().equals("log_width") && !l.term().equals("intercept")
+            && !l.term().equals("log_temperature") && !l.aliased()
+            && Double.isFinite(l.estimate())) {
+          lead.append("ln(width) changes by ").append(NumberText.compact(l.estimate(), 3))
+              .append(" (95% CI ").append(NumberText.compact(l.ciLo(), 3)).append(" to ")
+              .append(NumberText.compact(l.ciHi(), 3)).append(") per unit of ")
+              .append(l.term()).append(" at fixed temperature. ");
+        }
+      }
+      if (all.stream().anyMatch(ReportData.LawTerm::aliased)) {
+        lead.append("Terms marked aliased cannot be told apart from the terms they equal in "
+            + "this sweep's design: they were left out of the fit, and the kept term's "
+            + "coefficient stands for both.");
+      }
+      if (lead.length() > 0) {
+        ReportSection.lead(lead.toString(), out);
+      }
+      HtmlTable t = new HtmlTable("response", "term", "estimate", "std. error", "95% CI low",
+          "95% CI high", "p-value", "events", "R\u00b2", "aliasing");
+      for (ReportData.LawTerm l : all) {
+        if (l.aliased()) {
+          t.row(l.response(), l.term(), "aliased", null, null, null, null, l.events(), l.r2(),
+              "= " + l.aliasedWith());
+        } else {
+          t.row(l.response(), l.term(), l.estimate(), l.stdError(), l.ciLo(), l.ciHi(),
+              l.pValue(), l.events(), l.r2(), l.aliasedWith() == null ? null
+                  : "also stands for " + l.aliasedWith());
+        }
+      }
+      t.render(out);
+    }
+    settings(d, out);
+  }
+
+  /** The {@code viscosity_by_setting} table: median width and viscosity per optimiser setting. */
+  private static void settings(ReportData d, StringBuilder out) {
+    out.append("<h3>Per optimiser setting</h3>");
+    List<ReportData.SettingSummary> rows = d.viscosity().settings();
+    if (rows.isEmpty()) {
+      ReportSection.unavailable(d, "viscosity_by_setting", "No optimiser setting summary.",
+          out);
       return;
     }
-    HtmlTable t = new HtmlTable("response", "term", "estimate", "std. error", "95% CI low",
-        "95% CI high", "p-value", "events", "R\u00b2");
-    for (ReportData.LawTerm l : d.viscosity().terms()) {
-      t.row(l.response(), l.term(), l.estimate(), l.stdError(), l.ciLo(), l.ciHi(), l.pValue(),
-          l.events(), l.r2());
+    ReportSection.lead("Median width and viscosity of the jump events of each optimiser "
+        + "setting, pooled over the other hyperparameters: compare settings at similar median "
+        + "temperature, or read the adjusted effects above.", out);
+    HtmlTable t = new HtmlTable("optimizer", "momentum", "\u03b21", "\u03b22", "weight decay",
+        "runs", "runs with jumps", "jump events", "median width (steps)", "median viscosity",
+        "median temperature");
+    for (ReportData.SettingSummary r : rows) {
+      t.row(r.optimizer(), r.momentum(), r.beta1(), r.beta2(), r.weightDecay(), r.runs(),
+          r.runsWithJumps(), r.events(), r.medianWidth(), r.medianViscosity(),
+          r.medianTemperature());
     }
     t.render(out);
   }

@@ -199,14 +199,18 @@ public final class DetectorScoring {
    * @param pelt      PELT's pooled score at each penalty factor
    * @param peltBest  the penalty factor with PELT's best F1
    * @param rows      the series-matched view (legacy), with the OLMo-core and Megatron rules
+   * @param momentumWidths heavy-ball deep-linear modes: lab and detector widths against
+   *                  (1 − β)/(s_k η) ({@link MomentumWidths})
    * @param tuningSeedRuns runs whose seed ({@code lab_seed}'s run seed, else {@code seed}) is
    *                  below {@link #FRESH_SEEDS}: seeds defaults may be tuned on
    */
   public record Scores(List<BinScore> view, List<ControlRate> controls, List<PenaltyPoint> pelt,
                        double peltBest, List<ScoreRow> rows, List<WidthCheck> widths,
                        List<StepCheck> steps, List<Mismatch> mismatches, int runs,
-                       int truthRows, int tuningSeedRuns) {
+                       int truthRows, int tuningSeedRuns,
+                       List<MomentumWidths.Check> momentumWidths) {
     public Scores {
+      momentumWidths = List.copyOf(momentumWidths);
       view = List.copyOf(view);
       controls = List.copyOf(controls);
       pelt = List.copyOf(pelt);
@@ -331,7 +335,84 @@ public final class DetectorScoring {
     return new Scores(view.bins, view.controls, view.grid, view.best, rows,
         widths(truth, spectralEvents, spanOf),
         stepChecks(spans, oursTruth, ours, logInterval), mismatches(spans, oursTruth, ours),
-        spans.size(), all.size(), tuningSeedRuns(runs.values()));
+        spans.size(), all.size(), tuningSeedRuns(runs.values()),
+        momentumWidths(truth, runs, tablesUri, spanOf));
+  }
+
+  /** The {@code optimizer} value of heavy-ball momentum runs (lab and SPEC §2). */
+  static final String HEAVY_BALL = "momentum";
+
+  /**
+   * Heavy-ball modes: every analytic spectral jump row with a width of a run whose
+   * {@code optimizer} is {@value #HEAVY_BALL}. The lab writes those rows with the slow-mode
+   * expectation (1 − β)/(s'η) as width (s' = s_k − weight decay), so the effective rate
+   * s'η/(1 − β) is 1/width. The lab's width is the measured row's of the same run and series,
+   * the detector's the width of the {@code shocks} table's jump of {@code <matrix>/sv<k>}
+   * nearest the measured step (else the analytic one) within the run's matching tolerance.
+   */
+  private List<MomentumWidths.Check> momentumWidths(List<LabTruthFile.Row> truth,
+                                                    Map<String, RunInfo> runs, String tablesUri,
+                                                    Map<String, RunSpan> spans) {
+    List<LabTruthFile.Row> rows = new ArrayList<>();
+    Map<String, LabTruthFile.Row> measured = new HashMap<>();
+    for (LabTruthFile.Row t : truth) {
+      if (!ShockEvent.JUMP.equals(t.kind()) || !SPECTRAL.matcher(t.series()).matches()) {
+        continue;
+      }
+      RunInfo run = runs.get(t.runId());
+      if (run == null || !HEAVY_BALL.equals(run.params().get("optimizer"))) {
+        continue;
+      }
+      if ("analytic".equals(t.source())) {
+        if (!Double.isNaN(t.width()) && t.width() > 0) {
+          rows.add(t);
+        }
+      } else {
+        measured.put(t.runId() + "\u0000" + t.series(), t);
+      }
+    }
+    List<MomentumWidths.Check> out = new ArrayList<>();
+    if (rows.isEmpty()) {
+      return out;
+    }
+    Set<String> ids = new HashSet<>();
+    rows.forEach(t -> ids.add(t.runId()));
+    Map<String, List<Row>> jumps = new HashMap<>();
+    for (Row r : table(tablesUri, Tables.SHOCKS).where(col("kind").equalTo(ShockEvent.JUMP)
+        .and(col("run_id").isin(ids.toArray())).and(col("series").contains("/sv")))
+        .select("run_id", "series", "step", "width").collectAsList()) {
+      jumps.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1),
+          k -> new ArrayList<>()).add(r);
+    }
+    for (LabTruthFile.Row t : rows) {
+      LabTruthFile.Row m = measured.get(t.runId() + "\u0000" + t.series());
+      double at = m != null ? m.step() : t.step();
+      Matcher mm = SPECTRAL.matcher(t.series());
+      mm.matches();
+      String series = mm.group(1) + "/sv" + mm.group(2);
+      double tolerance = spans.get(t.runId()).tolerance();
+      double fitted = Double.NaN;
+      double best = Double.POSITIVE_INFINITY;
+      for (Row r : jumps.getOrDefault(t.runId() + "\u0000" + series, List.of())) {
+        double d = Math.abs(r.getLong(2) - at);
+        if (d <= tolerance && d < best && !r.isNullAt(3)) {
+          best = d;
+          fitted = r.getDouble(3);
+        }
+      }
+      double beta = parse(runs.get(t.runId()).params().get("momentum"));
+      out.add(new MomentumWidths.Check(t.runId(), t.series(), beta, 1 / t.width(), t.width(),
+          m == null ? Double.NaN : m.width(), fitted));
+    }
+    return out;
+  }
+
+  private static double parse(String v) {
+    try {
+      return v == null ? 0.0 : Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 
   private record UserView(List<BinScore> bins, List<ControlRate> controls,

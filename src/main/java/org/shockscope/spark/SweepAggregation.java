@@ -18,7 +18,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The sweep statistics of SPEC §6, computed from the {@code runs} and {@code shocks} tables as
  * written and written back as {@code phase_stats}, {@code phase_boundary}, {@code survival},
- * {@code importance}, {@code viscosity_law} and {@code symmetry_law}.
+ * {@code importance}, {@code viscosity_law}, {@code viscosity_by_setting} and
+ * {@code symmetry_law}.
  *
  * <p>Every run of the output counts, including runs kept from earlier jobs. Hyperparameter
  * values are whatever the sweep declared (zero, negative, huge, text), so nothing here may fail
@@ -69,6 +70,9 @@ final class SweepAggregation {
     String momentum = mom != null && mom.numeric() ? mom.column() : null;
     store.replaceAll(Tables.VISCOSITY_LAW, model("viscosity_law", PhaseModels.VISCOSITY_SCHEMA,
         () -> models.viscosityLaw(temperature, momentum)));
+    store.replaceAll(Tables.VISCOSITY_BY_SETTING, model("viscosity_by_setting",
+        ViscosityBySetting.SCHEMA, () -> ViscosityBySetting.of(runs, shocks, hps,
+            settings.momentumKey(), temperature)));
     stage.accept("aggregating: symmetry_law");
     store.replaceAll(Tables.SYMMETRY_LAW, model("symmetry_law", SymmetryLaw.SCHEMA,
         () -> SymmetryLaw.of(runs, shocks, hps)));

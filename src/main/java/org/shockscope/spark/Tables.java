@@ -21,6 +21,8 @@ public final class Tables {
   public static final String IMPORTANCE = "importance";
   public static final String VISCOSITY_LAW = "viscosity_law";
   public static final String SYMMETRY_LAW = "symmetry_law";
+  /** Per optimiser setting: median jump width and viscosity ({@link ViscosityBySetting}). */
+  public static final String VISCOSITY_BY_SETTING = "viscosity_by_setting";
   public static final String ERRORS = "errors";
   public static final String FRONTS = "fronts";
 

@@ -89,4 +89,49 @@ class DeepLinearTrainerTest {
     assertEquals("end_to_end.sv1", three.series());
     assertTrue(three.width() < 0.7 * two.width(), two.width() + " vs " + three.width());
   }
+
+  /**
+   * Heavy-ball momentum at a fixed effective step η/(1 − β) ({@code lr_mode} effective): every
+   * run has the same s·η/(1 − β) ≤ 0.1, so the slow-mode expectation (1 − β)/(sη) is the same
+   * width for every β. The lab's measured width (s/4 to 3s/4 crossings of the trained chain) must
+   * agree with it, and the analytic step (growth root of the heavy-ball recursion) with the
+   * measured crossing.
+   */
+  @Test
+  void heavyBallWidthIsOneMinusBetaOverSEta() {
+    GridAxes axes = new GridAxes(List.of(OptimizerKind.MOMENTUM), List.of(0.02),
+        List.of(0.0, 0.5, 0.8, 0.9), List.of(0), List.of(0.0), List.of(8), List.of(0L),
+        new Schedule(600, 600, 10), 0);
+    List<TrainedRun> runs = new DeepLinearSpec(axes, List.of(2), List.of(DeepLinearSpec.ALIGNED),
+        10, 8, 40, List.of(4.0, 2.0), 1e-3, 1, DeepLinearSpec.EFFECTIVE_LR)
+        .plan(List.of(0L), DType.F32).stream().map(PlannedRun::train).toList();
+    assertEquals(4, runs.size());
+    int pairs = 0;
+    for (TrainedRun r : runs) {
+      double beta = Double.parseDouble(String.valueOf(r.params().get("momentum")));
+      double lr = Double.parseDouble(String.valueOf(r.params().get("lr")));
+      assertEquals(0.02 * (1 - beta), lr, 1e-15, r.runId() + ": lr = effective step x (1 - beta)");
+      Map<String, TruthEvent> measured = new HashMap<>();
+      for (TruthEvent e : r.truth()) {
+        if (e.source().equals(TruthEvent.MEASURED)) {
+          measured.put(e.series(), e);
+        }
+      }
+      for (TruthEvent e : r.truth()) {
+        if (!e.source().equals(TruthEvent.ANALYTIC)) {
+          continue;
+        }
+        double s = e.series().endsWith("sv1") ? 4.0 : 2.0;
+        assertEquals((1 - beta) / (s * lr), e.width(), 1e-9 * e.width(), r.runId());
+        TruthEvent m = measured.get(e.series());
+        double ratio = m.width() / e.width();
+        assertTrue(Math.abs(ratio - 1) < 0.1, r.runId() + " " + e.series() + " measured width "
+            + m.width() + " vs (1 - beta)/(s lr) " + e.width());
+        assertTrue(Math.abs(m.step() - e.step()) <= 0.03 * e.step(), r.runId() + " "
+            + e.series() + " measured step " + m.step() + " vs analytic " + e.step());
+        pairs++;
+      }
+    }
+    assertEquals(8, pairs, "one analytic row per mode and run");
+  }
 }

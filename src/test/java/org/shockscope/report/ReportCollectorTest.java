@@ -184,6 +184,21 @@ class ReportCollectorTest {
             .add("ci_lo", DataTypes.DoubleType).add("ci_hi", DataTypes.DoubleType)
             .add("p_value", DataTypes.DoubleType).add("n_events", DataTypes.LongType)
             .add("r2", DataTypes.DoubleType)));
+    write(Tables.VISCOSITY_BY_SETTING, spark.createDataFrame(List.of(
+        RowFactory.create("sgd", 0.0, null, null, 0.0, 12L, 4L, 4L, 40.0, 2.5, 1e-3),
+        RowFactory.create("sgd", 0.9, null, null, 0.0, 12L, 4L, 4L, 4.0, 0.25, 1e-3)),
+        org.shockscope.spark.ViscosityBySetting.SCHEMA));
+    write(Tables.SYMMETRY_LAW, spark.createDataFrame(List.of(
+        RowFactory.create("shock", "log_symmetry_dim", 0.25, 0.05, 0.15, 0.35, 1e-3, 24L, 4L,
+            0.5, "lr, batch_size", null),
+        RowFactory.create("shock", "symmetry_log_order", null, null, null, null, null, 24L, 4L,
+            0.5, "lr, batch_size", "log_symmetry_dim")),
+        new StructType().add("response", DataTypes.StringType).add("term", DataTypes.StringType)
+            .add("estimate", DataTypes.DoubleType).add("std_error", DataTypes.DoubleType)
+            .add("ci_lo", DataTypes.DoubleType).add("ci_hi", DataTypes.DoubleType)
+            .add("p_value", DataTypes.DoubleType).add("n_runs", DataTypes.LongType)
+            .add("n_cells", DataTypes.LongType).add("r2", DataTypes.DoubleType)
+            .add("held_fixed", DataTypes.StringType).add("aliased_with", DataTypes.StringType)));
     write(Tables.ERRORS, spark.createDataFrame(List.of(
         RowFactory.create("file:/s/run9/checkpoints/step_3.pt", "run9", 3L, "read",
             "PickleRefused", "refused <pickle> & 'co'"),
@@ -300,6 +315,16 @@ class ReportCollectorTest {
     assertEquals(meanLnT, v.meanLnTemperature(), 1e-12);
     assertEquals(meanLnWidth, v.meanLnWidth(), 1e-12);
     assertEquals(2, v.terms().size());
+    assertEquals(2, v.settings().size());
+    assertEquals(0.9, v.settings().get(1).momentum());
+    assertEquals(4.0, v.settings().get(1).medianWidth());
+    assertTrue(Double.isNaN(v.settings().get(1).beta1()), "NULL is NaN");
+    assertEquals(2, d.symmetryLaw().size());
+    assertEquals(0.25, d.symmetryLaw().get(0).estimate());
+    assertEquals("log_symmetry_dim", d.symmetryLaw().get(1).aliasedWith());
+    String sym = SvgChecks.section(ReportWriter.render(d), "symmetry");
+    assertTrue(sym.contains("Symmetry law") && sym.contains("<td>aliased</td>")
+        && sym.contains("= log_symmetry_dim"), sym);
   }
 
   @Test

@@ -204,4 +204,36 @@ class ReportWriterTest {
     assertTrue(s.get(1999).step() > 9_990, "reaches the end of the list");
     assertEquals(pts.subList(0, 5), ViscositySection.sample(pts.subList(0, 5), 2000));
   }
+
+  @Test
+  void viscositySectionShowsOptimiserTermsWithIntervalsAliasingAndTheSettingSummary() {
+    ReportData e = SyntheticReport.empty(Set.of());
+    List<ReportData.LawTerm> terms = List.of(
+        new ReportData.LawTerm("log_width", "log_temperature", 0.5, 0.01, 0.48, 0.52, 1e-9, 40,
+            0.8),
+        new ReportData.LawTerm("log_width", "momentum", -2.25, 0.2, -2.65, -1.85, 1e-6, 40, 0.8,
+            "optimizer=momentum"),
+        new ReportData.LawTerm("log_width", "optimizer=momentum", Double.NaN, Double.NaN,
+            Double.NaN, Double.NaN, Double.NaN, 40, 0.8, "momentum"),
+        new ReportData.LawTerm("log_width", "intercept", 7.1, 0.05, 7.0, 7.2, 1e-40, 40, 0.8));
+    List<ReportData.SettingSummary> settings = List.of(
+        new ReportData.SettingSummary("gd", 0, Double.NaN, Double.NaN, 0, 4, 4, 12, 98.5, 7.25,
+            6.25e-5),
+        new ReportData.SettingSummary("momentum", 0.9, Double.NaN, Double.NaN, 0, 4, 3, 9, 10.5,
+            0.75, 6.25e-5));
+    ReportData d = new ReportData(e.title(), e.source(), e.generated(), e.summary(),
+        e.missingTables(), e.hyperparameters(), e.runs(), e.cellColumns(), e.cells(),
+        e.boundary(), e.importance(), e.survival(), e.gallery(), e.symmetry(),
+        new ReportData.Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, terms,
+            settings), e.options());
+    String v = SvgChecks.section(ReportWriter.render(d), "viscosity");
+    assertTrue(v.contains("ln(width) changes by -2.25 (95% CI -2.65 to -1.85) per unit of "
+        + "momentum at fixed temperature"), v);
+    assertTrue(v.contains("<td>aliased</td>"), v);
+    assertTrue(v.contains("= momentum"), v);
+    assertTrue(v.contains("also stands for optimizer=momentum"), v);
+    assertFalse(v.contains("per unit of optimizer=momentum"), "an aliased term is no effect");
+    assertTrue(v.contains("Per optimiser setting"), v);
+    assertTrue(v.contains("98.5") && v.contains("10.5") && v.contains("0.75"), v);
+  }
 }

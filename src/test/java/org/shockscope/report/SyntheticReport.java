@@ -137,7 +137,40 @@ final class SyntheticReport {
         rr.stream().filter(ReportData.Run::diverged).count(), errors, errs);
     return new ReportData(opts.title(), "file:/tmp/out <&>", "2026-01-01T00:00:00Z", summary,
         Set.of(), hps, rr, cellCols, cells, boundary, imp, surv, gallery, bands,
-        new ReportData.Viscosity(pts, events, mx, my, mv, terms), opts);
+        new ReportData.Viscosity(pts, events, mx, my, mv, terms, settings(rr, pts)), opts);
+  }
+
+  /** Per (optimizer, momentum) of the runs: their events' median width, viscosity, temperature. */
+  static List<ReportData.SettingSummary> settings(List<ReportData.Run> runs,
+                                                  List<ReportData.LawPoint> pts) {
+    Map<String, String> settingOf = new java.util.HashMap<>();
+    Map<String, Long> runsOf = new java.util.TreeMap<>();
+    for (ReportData.Run r : runs) {
+      String key = r.hyperparameters().get("optimizer") + "|" + r.hyperparameters().get("momentum");
+      settingOf.put(r.runId(), key);
+      runsOf.merge(key, 1L, Long::sum);
+    }
+    Map<String, List<ReportData.LawPoint>> byKey = new java.util.HashMap<>();
+    for (ReportData.LawPoint q : pts) {
+      byKey.computeIfAbsent(settingOf.get(q.runId()), k -> new ArrayList<>()).add(q);
+    }
+    List<ReportData.SettingSummary> out = new ArrayList<>();
+    for (Map.Entry<String, Long> e : runsOf.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      List<ReportData.LawPoint> q = byKey.getOrDefault(e.getKey(), List.of());
+      out.add(new ReportData.SettingSummary(k[0], Double.parseDouble(k[1]), Double.NaN,
+          Double.NaN, 0, e.getValue(), q.stream().map(ReportData.LawPoint::runId).distinct()
+          .count(), q.size(), median(q.stream().mapToDouble(ReportData.LawPoint::width)),
+          median(q.stream().mapToDouble(ReportData.LawPoint::viscosity)),
+          median(q.stream().mapToDouble(ReportData.LawPoint::temperature))));
+    }
+    return out;
+  }
+
+  private static double median(java.util.stream.DoubleStream s) {
+    double[] v = s.sorted().toArray();
+    return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2]
+        : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2]);
   }
 
   /** λ₀ of the catapult family's linear and ReLU networks (the lab demo's values). */

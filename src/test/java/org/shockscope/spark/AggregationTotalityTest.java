@@ -188,6 +188,10 @@ class AggregationTotalityTest {
         Tables.VISCOSITY_LAW)) {
       assertNotNull(spark.read().parquet(out.resolve(t).toString()).collectAsList(), t);
     }
+    Row settings = spark.read().parquet(out.resolve(Tables.VISCOSITY_BY_SETTING).toString())
+        .agg(org.apache.spark.sql.functions.sum("n_runs")).first();
+    assertEquals(n, settings.isNullAt(0) ? 0 : settings.getLong(0),
+        "every run is in one viscosity_by_setting row, whatever its optimiser values");
     String html = Files.readString(out.resolve("report/index.html"));
     assertTrue(html.contains("</html>"), "the report is written to its end");
     assertTrue(!html.contains("<b>x</b>") && !html.contains("<i>é</i>"),

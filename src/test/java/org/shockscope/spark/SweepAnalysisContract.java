@@ -311,6 +311,51 @@ abstract class SweepAnalysisContract {
   }
 
   @Test
+  void viscosityBySettingHasTheMediansOfEachOptimiserSettingsJumps() {
+    // recomputed here from runs and shocks as written: per (optimizer, momentum, weight_decay)
+    // the jump events with positive width and viscosity, and their exact medians
+    List<String> runCols = Arrays.asList(table(out, Tables.RUNS).columns());
+    Map<String, String> settingOf = new TreeMap<>();
+    Map<String, Integer> runsOf = new TreeMap<>();
+    for (Row r : table(out, Tables.RUNS).collectAsList()) {
+      String key = r.getAs("optimizer") + "|" + r.getAs("momentum") + "|"
+          + (runCols.contains("weight_decay") ? r.getAs("weight_decay") : null);
+      settingOf.put(r.getAs("run_id"), key);
+      runsOf.merge(key, 1, Integer::sum);
+    }
+    Map<String, List<Double>> widths = new TreeMap<>();
+    Map<String, List<Double>> viscosities = new TreeMap<>();
+    for (Row e : table(out, Tables.SHOCKS).filter("kind = 'jump' and width > 0 and viscosity > 0")
+        .collectAsList()) {
+      String key = settingOf.get(e.<String>getAs("run_id"));
+      widths.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getAs("width"));
+      viscosities.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getAs("viscosity"));
+    }
+    List<Row> rows = table(out, Tables.VISCOSITY_BY_SETTING).collectAsList();
+    assertEquals(Arrays.asList(ViscosityBySetting.SCHEMA.fieldNames()),
+        Arrays.asList(table(out, Tables.VISCOSITY_BY_SETTING).columns()));
+    assertEquals(runsOf.keySet(), rows.stream().map(r -> r.getAs("optimizer") + "|"
+        + r.getAs("momentum") + "|" + r.getAs("weight_decay")).collect(Collectors.toSet()));
+    assertTrue(rows.size() >= 2, "the small sweep trains with gd and sgd: " + rows);
+    for (Row r : rows) {
+      String key = r.getAs("optimizer") + "|" + r.getAs("momentum") + "|"
+          + r.getAs("weight_decay");
+      assertEquals((long) runsOf.get(key), r.<Long>getAs("n_runs"), key);
+      List<Double> w = widths.getOrDefault(key, List.of());
+      assertEquals(w.size(), r.<Long>getAs("n_events"), key);
+      if (w.isEmpty()) {
+        assertNull(r.getAs("median_width"), key);
+      } else {
+        assertEquals(MomentumWidths.median(w.stream().mapToDouble(x -> x).toArray()),
+            r.<Double>getAs("median_width"), 1e-9, key);
+        assertEquals(MomentumWidths.median(viscosities.get(key).stream().mapToDouble(x -> x)
+            .toArray()), r.<Double>getAs("median_viscosity"), 1e-9, key);
+        assertTrue(r.<Double>getAs("median_temperature") > 0, key);
+      }
+    }
+  }
+
+  @Test
   void aRerunReplacesRatherThanDuplicates() {
     String o = out;
     Map<String, List<String>> first = new TreeMap<>();
