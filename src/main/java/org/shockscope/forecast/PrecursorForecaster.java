@@ -80,6 +80,20 @@ public final class PrecursorForecaster {
   }
 
   /**
+   * Forecasts at every {@link #forecastSteps} step, the horizons resolved against the run's
+   * checkpoint interval ({@link ForecastHorizons#resolve}).
+   */
+  public static List<Forecast> forecast(List<SeriesData> run, ForecastHorizons horizons) {
+    long[] steps = forecastSteps(run);
+    long[] h = horizons.resolve(ForecastHorizons.medianInterval(steps));
+    List<Forecast> out = new ArrayList<>();
+    for (long t : steps) {
+      out.addAll(at(run, t, h));
+    }
+    return out;
+  }
+
+  /**
    * Forecasts issued at step {@code t}, one per horizon, reading only samples at steps ≤ t.
    *
    * @param run      input, the run's series (as for the detector)

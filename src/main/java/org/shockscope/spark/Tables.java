@@ -22,6 +22,7 @@ public final class Tables {
   public static final String VISCOSITY_LAW = "viscosity_law";
   public static final String SYMMETRY_LAW = "symmetry_law";
   public static final String ERRORS = "errors";
+  public static final String FORECASTS = "forecasts";
 
   /** {@code observables(run_id, step, group, name, value)}. */
   public static final StructType OBSERVABLES_SCHEMA = new StructType()
@@ -66,6 +67,20 @@ public final class Tables {
       .add("n_series", DataTypes.IntegerType, false)
       .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false)
       .add("score", DataTypes.DoubleType, true);
+
+  /**
+   * {@code forecasts(run_id, step, horizon, p_jump, p_divergence, expected_step, method, series)}
+   * (issue 16): per run, checkpoint step, horizon (steps) and method, from data at steps ≤ step.
+   */
+  public static final StructType FORECASTS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("horizon", DataTypes.LongType, false)
+      .add("p_jump", DataTypes.DoubleType, false)
+      .add("p_divergence", DataTypes.DoubleType, false)
+      .add("expected_step", DataTypes.DoubleType, true)
+      .add("method", DataTypes.StringType, false)
+      .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   /** {@code errors(source, run_id, step, stage, error, message)}. */
   public static final StructType ERRORS_SCHEMA = new StructType()
