@@ -47,7 +47,8 @@ public final class PrecursorForecaster {
 
   /**
    * The steps a run is forecast at: its checkpoint steps (the steps of its grouped observables),
-   * or, for a run with metrics only, the steps of its loss.
+   * or, for a run with metrics only, the steps of its loss; and the logged loss steps between
+   * them at which a divergence is forming ({@link #divergenceSteps}).
    */
   public static long[] forecastSteps(List<SeriesData> run) {
     TreeSet<Long> steps = new TreeSet<>();
@@ -64,6 +65,20 @@ public final class PrecursorForecaster {
           for (long t : s.steps()) {
             steps.add(t);
           }
+        }
+      }
+    }
+    steps.addAll(divergenceSteps(run));
+    return steps.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** The run's checkpoint steps (the steps of its grouped observables). */
+  static long[] checkpointSteps(List<SeriesData> run) {
+    TreeSet<Long> steps = new TreeSet<>();
+    for (SeriesData s : run) {
+      if (!s.group().isEmpty()) {
+        for (long t : s.steps()) {
+          steps.add(t);
         }
       }
     }
@@ -85,7 +100,7 @@ public final class PrecursorForecaster {
    */
   public static List<Forecast> forecast(List<SeriesData> run, ForecastHorizons horizons) {
     long[] steps = forecastSteps(run);
-    long[] h = horizons.resolve(ForecastHorizons.medianInterval(steps));
+    long[] h = horizons.resolve(ForecastHorizons.medianInterval(checkpointSteps(run)));
     List<Forecast> out = new ArrayList<>();
     for (long t : steps) {
       out.addAll(at(run, t, h));
@@ -193,7 +208,10 @@ public final class PrecursorForecaster {
 
   /**
    * Steps until a loss series reaches the divergence level, judged at step t: 0 when it is
-   * non-finite or already there, +∞ when it is not growing exponentially above the gate.
+   * non-finite or already there, +∞ when it is not growing exponentially above the gate or its
+   * growth is slowing (the last of the two log-growth rates of the window below the first: the
+   * curvature giving way, as in a catapult that will recover, Lewkowycz et al. 2020; a
+   * divergence keeps growing at least exponentially).
    */
   static double timeToDivergence(SeriesData s, long t) {
     long[] steps = s.steps();
@@ -211,6 +229,11 @@ public final class PrecursorForecaster {
         y0 = Math.abs(v[i]);
       }
     }
+    return timeToDivergence(steps, v, e, y0);
+  }
+
+  /** As {@link #timeToDivergence(SeriesData, long)} for a finite prefix [0, e] of level y0. */
+  private static double timeToDivergence(long[] steps, double[] v, int e, double y0) {
     if (Double.isNaN(y0)) {
       return Double.POSITIVE_INFINITY;
     }
@@ -219,14 +242,53 @@ public final class PrecursorForecaster {
     if (now >= target) {
       return 0.0;
     }
-    if (Math.abs(v[e]) < LEVEL_GATE * y0) {
+    if (Math.abs(v[e]) < LEVEL_GATE * y0 || e < GROWTH_WINDOW - 1) {
       return Double.POSITIVE_INFINITY;
     }
     GrowthFit.Growth g = GrowthFit.fit(steps, v, e, GROWTH_WINDOW);
     if (g == null || !g.rising() || !(g.rate() > 0)) {
       return Double.POSITIVE_INFINITY;
     }
+    double last = rate(steps, v, e);
+    double before = rate(steps, v, e - 1);
+    if (last < before) {
+      return Double.POSITIVE_INFINITY;
+    }
     return (target - now) / g.rate();
+  }
+
+  private static double rate(long[] steps, double[] v, int i) {
+    return (Math.log(Math.abs(v[i])) - Math.log(Math.abs(v[i - 1]))) / (steps[i] - steps[i - 1]);
+  }
+
+  /**
+   * The logged steps of the run's loss at which a divergence is forming (finite time to the
+   * divergence level) or has happened: besides its checkpoint steps, a run is forecast there too,
+   * since a divergence can form and break between two checkpoints. One forward pass per loss.
+   */
+  static TreeSet<Long> divergenceSteps(List<SeriesData> run) {
+    TreeSet<Long> out = new TreeSet<>();
+    for (SeriesData s : run) {
+      if (!isLoss(s)) {
+        continue;
+      }
+      long[] steps = s.steps();
+      double[] v = s.values();
+      double y0 = Double.NaN;
+      for (int e = 0; e < v.length; e++) {
+        if (!Double.isFinite(v[e])) {
+          out.add(steps[e]);
+          break;
+        }
+        if (Double.isNaN(y0) && v[e] != 0) {
+          y0 = Math.abs(v[e]);
+        }
+        if (timeToDivergence(steps, v, e, y0) < Double.POSITIVE_INFINITY) {
+          out.add(steps[e]);
+        }
+      }
+    }
+    return out;
   }
 
   private record FrontAt(String series, FrontForecast.Front front) {}
