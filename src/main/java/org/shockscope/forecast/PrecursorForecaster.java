@@ -36,6 +36,13 @@ public final class PrecursorForecaster {
   public static final int GROWTH_WINDOW = 3;
   /** The loss must already be this many times its initial level before a divergence alarm. */
   public static final double LEVEL_GATE = 8.0;
+  /** Least growth over the window (×4 in two intervals: a doubling per logged interval). */
+  public static final double WINDOW_GROWTH = 4.0;
+  /**
+   * The loss must reach this many times its highest value before the window: an explosive new
+   * high, not the noise of a per-sample loss or the drift of a random walk coming back up.
+   */
+  public static final double NEW_HIGH = 2.0;
   /** Relative spread of the predicted time to divergence. */
   public static final double DIVERGENCE_SPREAD = 0.5;
   /** Relative spread of the predicted time to a front's centre. */
@@ -251,7 +258,15 @@ public final class PrecursorForecaster {
     }
     double last = rate(steps, v, e);
     double before = rate(steps, v, e - 1);
-    if (last < before) {
+    int first = e - GROWTH_WINDOW + 1;
+    if (last < before || Math.abs(v[e]) < WINDOW_GROWTH * Math.abs(v[first])) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double high = 0;
+    for (int i = 0; i < first; i++) {
+      high = Math.max(high, Math.abs(v[i]));
+    }
+    if (Math.abs(v[e]) < NEW_HIGH * high) {
       return Double.POSITIVE_INFINITY;
     }
     return (target - now) / g.rate();
