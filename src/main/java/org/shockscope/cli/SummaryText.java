@@ -19,7 +19,8 @@ final class SummaryText {
         "  errors       " + s.errors() + (s.errors() > 0
             ? " unusable inputs quarantined (see the errors table)" : ""),
         "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,"
-            + "phase_stats,phase_boundary,survival,importance,viscosity_law,symmetry_law,errors}",
+            + "phase_stats,phase_boundary,survival,importance,viscosity_law,symmetry_law,errors,"
+            + "forecasts}",
         "  report       " + (s.report() == null ? "(not written)" : s.report())));
     if (s.reused() != null) {
       lines.add("  reused       " + s.reused());
