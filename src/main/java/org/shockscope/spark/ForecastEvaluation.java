@@ -26,7 +26,8 @@ import org.shockscope.sweep.SweepDiscovery;
 /**
  * {@code evaluate}'s forecast section (issue 16, part 2): reads the {@code forecasts} table and
  * the lab's truth, turns each method's forecasts into alarms (a run is alarmed at a forecast step
- * when its largest {@code p_divergence} over the horizons is at least a threshold) and replays
+ * when its largest {@code p_divergence} over the horizons is at least a threshold; as
+ * {@code <method>@shortest}, when that of its shortest horizon is) and replays
  * the practitioners' rules ({@link BaselineRule}) on the same logged loss, then counts with
  * {@link ForecastScoring}. Only collects and moves data.
  */
@@ -81,10 +82,15 @@ public final class ForecastEvaluation {
 
     // per method and run: forecast step -> max p_divergence over horizons
     Map<String, Map<String, TreeMap<Long, Double>>> pDiv = new TreeMap<>();
+    // and, as "<method>@shortest", the p_divergence of the shortest horizon alone
     for (Row r : table.groupBy("method", "run_id", "step")
-        .agg(max(col("p_divergence")).as("p")).collectAsList()) {
+        .agg(max(col("p_divergence")).as("p"),
+            org.apache.spark.sql.functions.min_by(col("p_divergence"), col("horizon")).as("p1"))
+        .collectAsList()) {
       pDiv.computeIfAbsent(r.getString(0), k -> new HashMap<>())
           .computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getLong(2), r.getDouble(3));
+      pDiv.computeIfAbsent(r.getString(0) + "@shortest", k -> new HashMap<>())
+          .computeIfAbsent(r.getString(1), k -> new TreeMap<>()).put(r.getLong(2), r.getDouble(4));
     }
     Map<String, List<ForecastScoring.JumpForecast>> jumpForecasts = new TreeMap<>();
     for (Row r : table.where(col("expected_step").isNotNull().and(col("p_jump").gt(0)))
