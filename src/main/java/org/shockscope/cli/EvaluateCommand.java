@@ -114,12 +114,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         + " alarm where they flag the logged loss; warned = first alarm strictly before the first"
         + " bad step; lead in steps and as a share of the run's planned length; quiet = runs "
         + "that do not diverge, recovering catapults included)%n"));
-    b.append(String.format(Locale.ROOT, "%-10s %6s %5s %6s %7s %9s %9s %5s %8s %8s %9s %6s%n",
+    b.append(String.format(Locale.ROOT, "%-18s %6s %5s %6s %7s %9s %9s %5s %8s %8s %9s %6s%n",
         "source", "thresh", "div", "warned", "share", "lead_step", "lead_run", "quiet",
         "alarmed", "share", "false/run", "prec"));
     for (org.shockscope.spark.ForecastEvaluation.DivergenceRow r : f.divergence()) {
       var c = r.score();
-      b.append(String.format(Locale.ROOT, "%-10s %6s %5d %6d %7s %9s %9s %5d %8d %8s %9s %6s%n",
+      b.append(String.format(Locale.ROOT, "%-18s %6s %5d %6d %7s %9s %9s %5d %8d %8s %9s %6s%n",
           r.source(), Double.isNaN(r.threshold()) ? "rule" : num(r.threshold(), 2),
           c.diverging(), c.warned(), num(c.warnedShare(), 3), num(c.medianLeadSteps(), 1),
           pct(c.medianLeadShare()), c.quiet(), c.quietAlarmed(), num(c.quietAlarmedShare(), 3),
