@@ -59,6 +59,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
       + " run's results as tags shockscope.* of its MLflow run.")
   boolean mlflowTags;
 
+  @Option(names = "--forecast-horizons", paramLabel = "H[,H...]", description = "Horizons of "
+      + "the forecasts table: steps (500) or checkpoint intervals of each run (5ckpt); default "
+      + org.shockscope.forecast.ForecastHorizons.DEFAULT + ".")
+  String forecastHorizons;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
@@ -81,6 +86,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("strict", strict ? "true" : null);
     cli.put("incremental", incremental ? "true" : null);
     cli.put("mlflow_tags", mlflowTags ? "true" : null);
+    cli.put("forecast_horizons", forecastHorizons);
     CommandSession session = null;
     try {
       SparkConf base = new SparkConf();

@@ -84,6 +84,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       DetectorScoring.Scores s = new DetectorScoring(spark, DetectorConfig.DEFAULTS, loss)
           .score(tables, sweepUri, rows);
       console.print(text(s));
+      org.shockscope.spark.ForecastEvaluation.Scores f =
+          new org.shockscope.spark.ForecastEvaluation(spark, loss).score(tables, sweepUri, rows);
+      if (f != null) {
+        console.print(forecastText(f));
+      }
       if (json != null) {
         Files.writeString(json, json(s), StandardCharsets.UTF_8);
       }
@@ -102,6 +107,45 @@ public final class EvaluateCommand implements Callable<Integer> {
         session.close();
       }
     }
+  }
+
+  /** The forecast section: divergence warnings per source and threshold, jump forecasts. */
+  static String forecastText(org.shockscope.spark.ForecastEvaluation.Scores f) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%nFORECASTS: DIVERGENCE WARNINGS (a run is alarmed at a "
+        + "forecast step when p_divergence >= threshold at some horizon; the practitioners' rules"
+        + " alarm where they flag the logged loss; warned = first alarm strictly before the first"
+        + " bad step; lead in steps and as a share of the run's planned length; quiet = runs "
+        + "that do not diverge, recovering catapults included)%n"));
+    b.append(String.format(Locale.ROOT, "%-18s %6s %5s %6s %7s %9s %9s %5s %8s %8s %9s %6s%n",
+        "source", "thresh", "div", "warned", "share", "lead_step", "lead_run", "quiet",
+        "alarmed", "share", "false/run", "prec"));
+    for (org.shockscope.spark.ForecastEvaluation.DivergenceRow r : f.divergence()) {
+      var c = r.score();
+      b.append(String.format(Locale.ROOT, "%-18s %6s %5d %6d %7s %9s %9s %5d %8d %8s %9s %6s%n",
+          r.source(), Double.isNaN(r.threshold()) ? "rule" : num(r.threshold(), 2),
+          c.diverging(), c.warned(), num(c.warnedShare(), 3), num(c.medianLeadSteps(), 1),
+          pct(c.medianLeadShare()), c.quiet(), c.quietAlarmed(), num(c.quietAlarmedShare(), 3),
+          num(c.falseAlarmsPerQuietRun(), 3), num(c.precision(), 3)));
+    }
+    if (!f.jumps().isEmpty()) {
+      b.append(String.format(Locale.ROOT, "%nFORECASTS: JUMP TRANSITIONS (each forecast with an "
+          + "expected step, issued before a true jump's midpoint, is assigned to the run's later "
+          + "true jump nearest its expected step; on time = |expected - true| <= 20%% of the "
+          + "steps that remained; first = the first forecast assigned to the jump)%n"));
+      b.append(String.format(Locale.ROOT, "%-10s %6s %9s %9s %7s %9s %7s %10s %9s%n", "method",
+          "jumps", "forecast", "first_ok", "share", "any_ok", "share", "lead_run", "rel_err"));
+      for (org.shockscope.spark.ForecastEvaluation.JumpRow r : f.jumps()) {
+        var c = r.score();
+        double n = c.jumps();
+        b.append(String.format(Locale.ROOT, "%-10s %6d %9d %9d %7s %9d %7s %10s %9s%n",
+            r.method(), c.jumps(), c.forecast(), c.firstOnTime(),
+            num(n == 0 ? Double.NaN : c.firstOnTime() / n, 3), c.anyOnTime(),
+            num(n == 0 ? Double.NaN : c.anyOnTime() / n, 3), pct(c.medianLead()),
+            num(c.medianError(), 3)));
+      }
+    }
+    return b.toString();
   }
 
   /** The console table: the user's view first, then the labelled series-matched view. */

@@ -20,7 +20,7 @@ final class SummaryText {
             ? " unusable inputs quarantined (see the errors table)" : ""),
         "  tables       " + s.out() + "/{runs,observables,spectra,shocks,transitions,fronts,"
             + "phase_stats,phase_boundary,survival,importance,viscosity_law,"
-            + "viscosity_by_setting,symmetry_law,errors}",
+            + "viscosity_by_setting,symmetry_law,errors,forecasts}",
         "  report       " + (s.report() == null ? "(not written)" : s.report())));
     if (s.reused() != null) {
       lines.add("  reused       " + s.reused());

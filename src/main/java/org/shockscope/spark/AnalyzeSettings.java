@@ -42,6 +42,7 @@ public final class AnalyzeSettings {
     DEFAULTS.put("progress_seconds", "10");
     DEFAULTS.put("random_seed", "17");
     DEFAULTS.put("mlflow_tags", "false");
+    DEFAULTS.put("forecast_horizons", org.shockscope.forecast.ForecastHorizons.DEFAULT);
   }
 
   private final Map<String, String> values;
@@ -237,6 +238,19 @@ public final class AnalyzeSettings {
   /** Whether to write each analysed run's results as tags of its MLflow file-store run. */
   public boolean mlflowTags() {
     return flag("mlflow_tags");
+  }
+
+  /**
+   * Horizons of the {@code forecasts} table: steps ({@code 500}) or checkpoint intervals of each
+   * run ({@code 5ckpt}), comma-separated; default {@value
+   * org.shockscope.forecast.ForecastHorizons#DEFAULT}.
+   */
+  public org.shockscope.forecast.ForecastHorizons forecastHorizons() {
+    try {
+      return org.shockscope.forecast.ForecastHorizons.parse(required("forecast_horizons"));
+    } catch (IllegalArgumentException e) {
+      throw new ShockscopeException("Option forecast_horizons: " + e.getMessage(), e);
+    }
   }
 
   /** Spark settings from the config file, applied to the session. */

@@ -21,6 +21,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.shockscope.forecast.Forecast;
+import org.shockscope.forecast.ForecastHorizons;
+import org.shockscope.forecast.PrecursorForecaster;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.Front;
 import org.shockscope.shock.FrontMap;
@@ -51,7 +54,8 @@ final class RunDetection {
       .add("value", DataTypes.DoubleType, true);
 
   /**
-   * Output rows: a shock (row_kind = shock), a transition or a front ({@link FrontMap}), in one
+   * Output rows: a shock (row_kind = shock), a transition, a front ({@link FrontMap}) or a
+   * forecast (issue 16), in one
    * tagged schema.
    */
   static final StructType OUT_SCHEMA;
@@ -66,7 +70,12 @@ final class RunDetection {
         .add("transition_step", DataTypes.LongType, true)
         .add("arrival_order", DataTypes.IntegerType, true)
         .add("lag", DataTypes.LongType, true)
-        .add("depth", DataTypes.IntegerType, true);
+        .add("depth", DataTypes.IntegerType, true)
+        .add("horizon", DataTypes.LongType, true)
+        .add("p_jump", DataTypes.DoubleType, true)
+        .add("p_divergence", DataTypes.DoubleType, true)
+        .add("expected_step", DataTypes.DoubleType, true)
+        .add("method", DataTypes.StringType, true);
     OUT_SCHEMA = s;
   }
 
@@ -106,33 +115,52 @@ final class RunDetection {
 
   /** Detects shocks and transitions of every run in {@code series} (SERIES_SCHEMA rows). */
   static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config, LongAccumulator runs) {
+    return detect(series, config, null, runs);
+  }
+
+  /**
+   * Detects shocks and transitions of every run and, when {@code horizons} is not null, forecasts
+   * each run at its checkpoint steps from its prefixes ({@link PrecursorForecaster}), in the same
+   * pass over the run's series.
+   */
+  static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config,
+                             ForecastHorizons horizons, LongAccumulator runs) {
     return series.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (runId, rows) ->
-            detectOne(runId, rows, config, runs), Encoders.row(OUT_SCHEMA));
+            detectOne(runId, rows, config, horizons, runs), Encoders.row(OUT_SCHEMA));
   }
 
   private static Iterator<Row> detectOne(String runId, Iterator<Row> rows, DetectorConfig config,
-                                         LongAccumulator runs) {
-    RunShocks found = detectRows(rows, config);
+                                         ForecastHorizons horizons, LongAccumulator runs) {
+    List<SeriesData> data = seriesOf(rows);
+    RunShocks found = new ShockDetector(config).detectRun(data);
     List<Row> out = new ArrayList<>();
     for (ShockEvent e : found.shocks()) {
       out.add(RowFactory.create("shock", runId, e.series(),
           e.group().isEmpty() ? null : e.group(), e.kind(), e.step(),
           e.stepLo(), e.stepHi(), nan(e.uLeft()), nan(e.uRight()), nan(e.jump()),
           nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null,
-          null, null, null, null));
+          null, null, null, null, null, null, null, null, null));
     }
     for (Transition t : found.transitions()) {
       out.add(RowFactory.create("transition", runId, null, null, t.kind(), t.step(), t.stepLo(),
           t.stepHi(), null, null, null, null, null, null, nan(t.score()), t.nSeries(),
           scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq(),
-          null, null, null, null));
+          null, null, null, null, null, null, null, null, null));
     }
     for (Front f : FrontMap.of(found)) {
       out.add(RowFactory.create("front", runId, f.series(), f.group(), null, f.step(),
           f.stepLo(), f.stepHi(), null, null, nan(f.jump()), nan(f.width()), null,
           nan(f.strength()), null, null, null, f.transitionStep(), f.arrivalOrder(), f.lag(),
-          f.depth() == Front.NO_DEPTH ? null : f.depth()));
+          f.depth() == Front.NO_DEPTH ? null : f.depth(), null, null, null, null, null));
+    }
+    if (horizons != null) {
+      for (Forecast f : PrecursorForecaster.forecast(data, horizons)) {
+        out.add(RowFactory.create("forecast", runId, null, null, null, f.step(), null, null,
+            null, null, null, null, null, null, null, null,
+            scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq(), null, null, null,
+            null, f.horizon(), f.pJump(), f.pDivergence(), nan(f.expectedStep()), f.method()));
+      }
     }
     if (runs != null) {
       runs.add(1);
@@ -145,6 +173,11 @@ final class RunDetection {
    * seen twice in a series keeps its last value). Plain Java: the detection stage's only work.
    */
   static RunShocks detectRows(Iterator<Row> rows, DetectorConfig config) {
+    return new ShockDetector(config).detectRun(seriesOf(rows));
+  }
+
+  /** A run's SERIES_SCHEMA rows as the detector's series, sorted by key then step. */
+  static List<SeriesData> seriesOf(Iterator<Row> rows) {
     Map<String, SeriesBuffer> byKey = new LinkedHashMap<>();
     while (rows.hasNext()) {
       Row r = rows.next();
@@ -161,7 +194,7 @@ final class RunDetection {
     for (String key : keys) {
       data.add(byKey.get(key).sorted());
     }
-    return new ShockDetector(config).detectRun(data);
+    return data;
   }
 
   /** A growable series of (step, value) points, sorted once at the end. */
@@ -232,6 +265,13 @@ final class RunDetection {
     }
     return detected.filter(col("row_kind").equalTo("front"))
         .select(cols.toArray(org.apache.spark.sql.Column[]::new));
+  }
+
+  /** The forecasts table (Tables.FORECASTS_SCHEMA) from the tagged detection output. */
+  static Dataset<Row> forecasts(Dataset<Row> detected) {
+    return detected.filter(col("row_kind").equalTo("forecast"))
+        .select(col("run_id"), col("step"), col("horizon"), col("p_jump"), col("p_divergence"),
+            col("expected_step"), col("method"), col("series_list").as("series"));
   }
 
   /** The transitions table from the tagged detection output. */

@@ -201,7 +201,7 @@ public final class SweepAnalysis {
             lit(null).cast("string").as("group"), col("step"), col("value")))
         .unionByName(RunDetection.modeSeries(spectra, RunDetection.DEFAULT_MODES));
     Dataset<Row> detected = RunDetection.detect(series, DetectorConfig.DEFAULTS,
-        progress.runs()).persist(StorageLevel.MEMORY_AND_DISK());
+        settings.forecastHorizons(), progress.runs()).persist(StorageLevel.MEMORY_AND_DISK());
     detected.count();
     Dataset<Row> shocks = RunDetection.shocks(detected);
     Dataset<Row> transitions = RunDetection.transitions(detected);
@@ -220,6 +220,7 @@ public final class SweepAnalysis {
     store.replaceRuns(Tables.SHOCKS, shocks, runIds);
     store.replaceRuns(Tables.TRANSITIONS, transitions, runIds);
     store.replaceRuns(Tables.FRONTS, fronts, runIds);
+    store.replaceRuns(Tables.FORECASTS, RunDetection.forecasts(detected), runIds);
     store.replaceRuns(Tables.RUNS, runs, runIds);
     store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(errorOnlyRuns(full,
         discoveryErrors)));

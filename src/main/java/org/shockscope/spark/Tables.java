@@ -25,6 +25,7 @@ public final class Tables {
   public static final String VISCOSITY_BY_SETTING = "viscosity_by_setting";
   public static final String ERRORS = "errors";
   public static final String FRONTS = "fronts";
+  public static final String FORECASTS = "forecasts";
 
   /** {@code observables(run_id, step, group, name, value)}. */
   public static final StructType OBSERVABLES_SCHEMA = new StructType()
@@ -92,6 +93,20 @@ public final class Tables {
       .add("step_hi", DataTypes.LongType, false)
       .add("jump", DataTypes.DoubleType, true)
       .add("strength", DataTypes.DoubleType, true);
+
+  /**
+   * {@code forecasts(run_id, step, horizon, p_jump, p_divergence, expected_step, method, series)}
+   * (issue 16): per run, checkpoint step, horizon (steps) and method, from data at steps ≤ step.
+   */
+  public static final StructType FORECASTS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("horizon", DataTypes.LongType, false)
+      .add("p_jump", DataTypes.DoubleType, false)
+      .add("p_divergence", DataTypes.DoubleType, false)
+      .add("expected_step", DataTypes.DoubleType, true)
+      .add("method", DataTypes.StringType, false)
+      .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   /** {@code errors(source, run_id, step, stage, error, message)}. */
   public static final StructType ERRORS_SCHEMA = new StructType()

@@ -131,6 +131,8 @@ abstract class SweepAnalysisContract {
     spec.put(Tables.TRANSITIONS, List.of("run_id", "step", "step_lo", "step_hi", "kind",
         "n_series", "series", "score"));
     spec.put(Tables.ERRORS, List.of("source", "run_id", "step", "stage", "error", "message"));
+    spec.put(Tables.FORECASTS, List.of("run_id", "step", "horizon", "p_jump", "p_divergence",
+        "expected_step", "method", "series"));
     for (Map.Entry<String, List<String>> e : spec.entrySet()) {
       assertEquals(e.getValue(), Arrays.asList(table(out, e.getKey()).columns()), e.getKey());
     }
@@ -232,7 +234,34 @@ abstract class SweepAnalysisContract {
             && gotFronts.stream().anyMatch(f -> f.contains("|layers/end_to_end|")),
             run.runId() + ": " + gotFronts);
       }
+
+      // the forecasts table holds what the precursor kernel gives on the same series
+      Set<String> expectedForecasts = new HashSet<>();
+      for (org.shockscope.forecast.Forecast f : org.shockscope.forecast.PrecursorForecaster
+          .forecast(series, org.shockscope.forecast.ForecastHorizons.parse(
+              org.shockscope.forecast.ForecastHorizons.DEFAULT))) {
+        expectedForecasts.add(forecastKey(f.step(), f.horizon(), f.pJump(), f.pDivergence(),
+            Double.isNaN(f.expectedStep()) ? null : f.expectedStep(), f.method(), f.series()));
+      }
+      Set<String> gotForecasts = new HashSet<>();
+      for (Row r : table(out, Tables.FORECASTS).filter("run_id = '" + run.runId() + "'")
+          .collectAsList()) {
+        gotForecasts.add(forecastKey(r.getAs("step"), r.getAs("horizon"), r.getAs("p_jump"),
+            r.getAs("p_divergence"), r.getAs("expected_step"), r.getAs("method"),
+            r.getList(r.fieldIndex("series"))));
+      }
+      assertFalse(gotForecasts.isEmpty(), run.runId());
+      assertEquals(expectedForecasts, gotForecasts, run.runId());
     }
+  }
+
+  private static String forecastKey(long step, long horizon, double pJump, double pDiv,
+                                    Double expected, String method, List<?> series) {
+    List<String> sorted = new ArrayList<>();
+    series.forEach(x -> sorted.add(String.valueOf(x)));
+    java.util.Collections.sort(sorted);
+    return step + "|" + horizon + "|" + pJump + "|" + pDiv + "|" + expected + "|" + method + "|"
+        + sorted;
   }
 
   private static double sv(Row r, int mode) {

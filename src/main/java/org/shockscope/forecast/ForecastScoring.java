@@ -1,0 +1,218 @@
+package org.shockscope.forecast;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores early warnings against known truth (issue 16, part 2). Plain Java: the Spark adapter
+ * collects per run its alarms (and its jump forecasts) and the truth, this class counts.
+ *
+ * <p><b>Divergence</b>, for one alarm source (a forecast method at a probability threshold, or a
+ * practitioners' rule replayed on the loss): a diverging run is <i>warned</i> when its first alarm
+ * comes strictly before its first bad step (the truth step); its lead is the difference, in steps
+ * and as a share of the run's planned length. Every run without a divergence (catapults that
+ * recover, negative controls, every other family) is <i>quiet</i>; a quiet run with any alarm is
+ * falsely alarmed, and every maximal stretch of alarmed forecast steps counts as one false alarm.
+ * Precision is the share of alarmed runs that diverge.
+ *
+ * <p><b>Jumps</b>: a forecast issued at step t before a true jump's midpoint t_s, with an expected
+ * step e, is assigned to the run's true jump (after t) nearest to e; it is <i>on time</i> when
+ * {@code |e − t_s| ≤ 0.2·(t_s − t)}. For each true jump the first assigned forecast is scored
+ * (the first warning a user sees), and also whether any assigned forecast is on time.
+ */
+public final class ForecastScoring {
+  /** Relative accuracy a jump forecast must reach: 20% of the time that remained. */
+  public static final double ON_TIME = 0.2;
+
+  private ForecastScoring() {}
+
+  /**
+   * One run as scored.
+   *
+   * @param runId          run
+   * @param family         lab family
+   * @param length         planned run length in steps (share of the run = lead / length)
+   * @param divergenceStep first bad step, or −1 when the run does not diverge
+   * @param alarmSteps     steps at which the source alarms, ascending
+   * @param forecastSteps  every step the source could alarm at (to count stretches), ascending
+   */
+  public record RunAlarms(String runId, String family, double length, long divergenceStep,
+                          long[] alarmSteps, long[] forecastSteps) {}
+
+  /**
+   * Divergence figures of one alarm source.
+   *
+   * @param diverging       diverging runs
+   * @param warned          diverging runs alarmed strictly before the first bad step
+   * @param medianLeadSteps median lead of the warned runs, steps
+   * @param medianLeadShare median lead of the warned runs, share of the run
+   * @param quiet           runs that do not diverge
+   * @param quietAlarmed    quiet runs alarmed at least once
+   * @param falseAlarms     alarm stretches in quiet runs
+   * @param alarmedRuns     runs alarmed at least once
+   */
+  public record DivergenceScore(int diverging, int warned, double medianLeadSteps,
+                                double medianLeadShare, int quiet, int quietAlarmed,
+                                int falseAlarms, int alarmedRuns) {
+    /** Share of diverging runs warned in time. */
+    public double warnedShare() {
+      return diverging == 0 ? Double.NaN : (double) warned / diverging;
+    }
+
+    /** Share of quiet runs ever alarmed. */
+    public double quietAlarmedShare() {
+      return quiet == 0 ? Double.NaN : (double) quietAlarmed / quiet;
+    }
+
+    /** False alarms per quiet run. */
+    public double falseAlarmsPerQuietRun() {
+      return quiet == 0 ? Double.NaN : (double) falseAlarms / quiet;
+    }
+
+    /** Share of alarmed runs that diverge. */
+    public double precision() {
+      int tp = alarmedRuns - quietAlarmed;
+      return alarmedRuns == 0 ? Double.NaN : (double) tp / alarmedRuns;
+    }
+  }
+
+  /** Scores divergence alarms over runs. */
+  public static DivergenceScore divergence(List<RunAlarms> runs) {
+    int diverging = 0;
+    int warned = 0;
+    int quiet = 0;
+    int quietAlarmed = 0;
+    int falseAlarms = 0;
+    int alarmed = 0;
+    List<Double> leadSteps = new ArrayList<>();
+    List<Double> leadShare = new ArrayList<>();
+    for (RunAlarms r : runs) {
+      boolean any = r.alarmSteps().length > 0;
+      if (any) {
+        alarmed++;
+      }
+      if (r.divergenceStep() >= 0) {
+        diverging++;
+        if (any && r.alarmSteps()[0] < r.divergenceStep()) {
+          warned++;
+          double lead = r.divergenceStep() - r.alarmSteps()[0];
+          leadSteps.add(lead);
+          leadShare.add(r.length() > 0 ? lead / r.length() : Double.NaN);
+        }
+      } else {
+        quiet++;
+        if (any) {
+          quietAlarmed++;
+          falseAlarms += stretches(r.alarmSteps(), r.forecastSteps());
+        }
+      }
+    }
+    return new DivergenceScore(diverging, warned, median(leadSteps), median(leadShare), quiet,
+        quietAlarmed, falseAlarms, alarmed);
+  }
+
+  /** Maximal runs of consecutive forecast steps that are all alarm steps. */
+  static int stretches(long[] alarms, long[] all) {
+    if (all.length == 0) {
+      return alarms.length == 0 ? 0 : 1;
+    }
+    int n = 0;
+    boolean prev = false;
+    for (long t : all) {
+      boolean a = Arrays.binarySearch(alarms, t) >= 0;
+      if (a && !prev) {
+        n++;
+      }
+      prev = a;
+    }
+    return Math.max(n, alarms.length > 0 ? 1 : 0);
+  }
+
+  /** A true jump: run, family and midpoint step. */
+  public record TrueJump(String runId, String family, double step) {}
+
+  /** A jump forecast: run, issue step, expected step. */
+  public record JumpForecast(String runId, long step, double expected) {}
+
+  /**
+   * Jump figures.
+   *
+   * @param jumps         true jumps scored
+   * @param forecast      jumps with at least one forecast assigned before their midpoint
+   * @param firstOnTime   jumps whose first assigned forecast is on time
+   * @param anyOnTime     jumps with some assigned forecast on time
+   * @param medianLead    median of (t_s − t) / length over the first forecasts, share of run
+   * @param medianError   median |e − t_s| / (t_s − t) over the first forecasts
+   */
+  public record JumpScore(int jumps, int forecast, int firstOnTime, int anyOnTime,
+                          double medianLead, double medianError) {}
+
+  /**
+   * Scores jump forecasts.
+   *
+   * @param truth     true jumps
+   * @param forecasts forecasts with an expected step (any order)
+   * @param lengths   run lengths in steps, by run
+   */
+  public static JumpScore jumps(List<TrueJump> truth, List<JumpForecast> forecasts,
+                                Map<String, Double> lengths) {
+    Map<String, List<TrueJump>> byRun = new HashMap<>();
+    for (TrueJump j : truth) {
+      byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j);
+    }
+    Map<TrueJump, List<JumpForecast>> assigned = new HashMap<>();
+    for (JumpForecast f : forecasts) {
+      TrueJump best = null;
+      for (TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
+        if (j.step() > f.step() && (best == null
+            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected()))) {
+          best = j;
+        }
+      }
+      if (best != null) {
+        assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
+      }
+    }
+    int withForecast = 0;
+    int first = 0;
+    int any = 0;
+    List<Double> leads = new ArrayList<>();
+    List<Double> errors = new ArrayList<>();
+    for (TrueJump j : truth) {
+      List<JumpForecast> fs = assigned.get(j);
+      if (fs == null || fs.isEmpty()) {
+        continue;
+      }
+      withForecast++;
+      fs.sort((a, b) -> Long.compare(a.step(), b.step()));
+      JumpForecast f0 = fs.get(0);
+      double remaining = j.step() - f0.step();
+      double err = Math.abs(f0.expected() - j.step()) / remaining;
+      errors.add(err);
+      double len = lengths.getOrDefault(j.runId(), Double.NaN);
+      leads.add(remaining / len);
+      if (err <= ON_TIME) {
+        first++;
+      }
+      for (JumpForecast f : fs) {
+        if (Math.abs(f.expected() - j.step()) <= ON_TIME * (j.step() - f.step())) {
+          any++;
+          break;
+        }
+      }
+    }
+    return new JumpScore(truth.size(), withForecast, first, any, median(leads), median(errors));
+  }
+
+  static double median(List<Double> v) {
+    double[] a = v.stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue)
+        .sorted().toArray();
+    if (a.length == 0) {
+      return Double.NaN;
+    }
+    return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
+  }
+}

@@ -1,0 +1,346 @@
+package org.shockscope.forecast;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.SeriesData;
+
+/**
+ * The physical-precursor forecast of a run (issue 16): at each checkpoint step t, from the
+ * samples at steps ≤ t only,
+ * <ul>
+ *   <li><b>divergence</b>: the loss (every run-level metric whose name contains "loss") growing
+ *       exponentially ({@link GrowthFit} over its last {@value #GROWTH_WINDOW} logged samples,
+ *       each above the one before), already {@value #LEVEL_GATE}× above its initial level, is
+ *       extrapolated to the product's divergence level (the detector's growth factor × the
+ *       initial level, {@link DetectorConfig#growthFactor}, the rule the lab's truth uses): it
+ *       gets there after {@code T = (ln(G·y₀) − ln y(t)) / r} steps, and
+ *       {@code P(divergence within H) = Φ((H − T) / (s·T))} with relative spread
+ *       s = {@value #DIVERGENCE_SPREAD}. A non-finite loss or one already above the level gives 1.
+ *       Spectral norms (of layers and of the per-head W_Q W_Kᵀ maps) that grow at the same time
+ *       are listed with the loss as carriers of the warning;</li>
+ *   <li><b>jump</b>: a mode series (a singular value, {@code <matrix>/sv<k>}) on a rising front
+ *       whose growth is visibly slowing ({@link FrontForecast}) gives the front's centre t_s; the
+ *       earliest forming centre is the expected step, the series whose centres agree with it
+ *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
+ *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2.</li>
+ * </ul>
+ * Φ is the standard normal distribution function. Stateless static operations.
+ */
+public final class PrecursorForecaster {
+  /** Logged loss samples in the exponential fit. */
+  public static final int GROWTH_WINDOW = 3;
+  /** The loss must already be this many times its initial level before a divergence alarm. */
+  public static final double LEVEL_GATE = 8.0;
+  /** Least growth over the window (×4 in two intervals: a doubling per logged interval). */
+  public static final double WINDOW_GROWTH = 4.0;
+  /**
+   * The loss must reach this many times its highest value before the window: an explosive new
+   * high, not the noise of a per-sample loss or the drift of a random walk coming back up.
+   */
+  public static final double NEW_HIGH = 2.0;
+  /** Relative spread of the predicted time to divergence. */
+  public static final double DIVERGENCE_SPREAD = 0.5;
+  /** Relative spread of the predicted time to a front's centre. */
+  public static final double CENTRE_SPREAD = 0.2;
+  /** Centres within this share of the remaining time belong to the same front. */
+  private static final double SAME_FRONT = 0.15;
+
+  private PrecursorForecaster() {}
+
+  /**
+   * The steps a run is forecast at: its checkpoint steps (the steps of its grouped observables),
+   * or, for a run with metrics only, the steps of its loss; and the logged loss steps between
+   * them at which a divergence is forming ({@link #divergenceSteps}).
+   */
+  public static long[] forecastSteps(List<SeriesData> run) {
+    TreeSet<Long> steps = new TreeSet<>();
+    for (SeriesData s : run) {
+      if (!s.group().isEmpty()) {
+        for (long t : s.steps()) {
+          steps.add(t);
+        }
+      }
+    }
+    if (steps.isEmpty()) {
+      for (SeriesData s : run) {
+        if (isLoss(s)) {
+          for (long t : s.steps()) {
+            steps.add(t);
+          }
+        }
+      }
+    }
+    steps.addAll(divergenceSteps(run));
+    return steps.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** The run's checkpoint steps (the steps of its grouped observables). */
+  static long[] checkpointSteps(List<SeriesData> run) {
+    TreeSet<Long> steps = new TreeSet<>();
+    for (SeriesData s : run) {
+      if (!s.group().isEmpty()) {
+        for (long t : s.steps()) {
+          steps.add(t);
+        }
+      }
+    }
+    return steps.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Forecasts at every {@link #forecastSteps} step and horizon, in step then horizon order. */
+  public static List<Forecast> forecast(List<SeriesData> run, long[] horizons) {
+    List<Forecast> out = new ArrayList<>();
+    for (long t : forecastSteps(run)) {
+      out.addAll(at(run, t, horizons));
+    }
+    return out;
+  }
+
+  /**
+   * Forecasts at every {@link #forecastSteps} step, the horizons resolved against the run's
+   * checkpoint interval ({@link ForecastHorizons#resolve}).
+   */
+  public static List<Forecast> forecast(List<SeriesData> run, ForecastHorizons horizons) {
+    long[] steps = forecastSteps(run);
+    long[] h = horizons.resolve(ForecastHorizons.medianInterval(checkpointSteps(run)));
+    List<Forecast> out = new ArrayList<>();
+    for (long t : steps) {
+      out.addAll(at(run, t, h));
+    }
+    return out;
+  }
+
+  /**
+   * Forecasts issued at step {@code t}, one per horizon, reading only samples at steps ≤ t.
+   *
+   * @param run      input, the run's series (as for the detector)
+   * @param t        the forecast's step
+   * @param horizons H values in steps, each ≥ 1
+   * @throws IllegalArgumentException on a horizon below 1
+   */
+  public static List<Forecast> at(List<SeriesData> run, long t, long[] horizons) {
+    for (long h : horizons) {
+      if (h < 1) {
+        throw new IllegalArgumentException("forecast horizon must be >= 1 step, got " + h);
+      }
+    }
+    double timeToDivergence = Double.POSITIVE_INFINITY;
+    List<String> divergenceSeries = new ArrayList<>();
+    for (SeriesData s : run) {
+      if (!isLoss(s)) {
+        continue;
+      }
+      double ttd = timeToDivergence(s, t);
+      if (ttd < Double.POSITIVE_INFINITY) {
+        divergenceSeries.add(s.name());
+        timeToDivergence = Math.min(timeToDivergence, ttd);
+      }
+    }
+    if (!divergenceSeries.isEmpty()) {
+      for (SeriesData s : run) {
+        if (s.name().equals("spectral_norm")) {
+          int e = lastAtOrBefore(s.steps(), t);
+          GrowthFit.Growth g = e < 0 ? null
+              : GrowthFit.fit(s.steps(), s.values(), e, GrowthFit.MIN_POINTS);
+          if (g != null && g.rising()) {
+            divergenceSeries.add(s.group() + "/" + s.name());
+          }
+        }
+      }
+    }
+
+    List<FrontAt> fronts = new ArrayList<>();
+    for (SeriesData s : run) {
+      if (!isMode(s)) {
+        continue;
+      }
+      int e = lastAtOrBefore(s.steps(), t);
+      if (e < 0) {
+        continue;
+      }
+      FrontForecast.Front f = FrontForecast.at(s.steps(), s.values(), e);
+      if (f != null && f.centre() > t) {
+        fronts.add(new FrontAt(label(s), f));
+      }
+    }
+    double centre = Double.NaN;
+    double width = 0;
+    List<String> jumpSeries = new ArrayList<>();
+    if (!fronts.isEmpty()) {
+      fronts.sort((a, b) -> Double.compare(a.front.centre(), b.front.centre()));
+      double first = fronts.get(0).front.centre();
+      double tol = SAME_FRONT * (first - t);
+      List<Double> centres = new ArrayList<>();
+      List<Double> widths = new ArrayList<>();
+      for (FrontAt f : fronts) {
+        if (f.front.centre() - first <= tol) {
+          centres.add(f.front.centre());
+          widths.add(f.front.width());
+          jumpSeries.add(f.series);
+        }
+      }
+      Collections.sort(centres);
+      Collections.sort(widths);
+      centre = centres.get(centres.size() / 2);
+      width = widths.get(widths.size() / 2);
+    }
+
+    List<String> series = new ArrayList<>(divergenceSeries);
+    for (String s : jumpSeries) {
+      if (!series.contains(s)) {
+        series.add(s);
+      }
+    }
+    double expected = !Double.isNaN(centre) ? centre
+        : timeToDivergence < Double.POSITIVE_INFINITY ? t + timeToDivergence : Double.NaN;
+    List<Forecast> out = new ArrayList<>(horizons.length);
+    for (long h : horizons) {
+      double pDiv = timeToDivergence <= 0 ? 1.0
+          : timeToDivergence == Double.POSITIVE_INFINITY ? 0.0
+          : normalCdf((h - timeToDivergence) / (DIVERGENCE_SPREAD * timeToDivergence));
+      double pJump = 0.0;
+      if (!Double.isNaN(centre)) {
+        double remaining = centre - t;
+        pJump = normalCdf((h - remaining) / (CENTRE_SPREAD * remaining + width / 2));
+      }
+      out.add(new Forecast(t, h, pJump, pDiv, expected, Forecast.PRECURSOR, series));
+    }
+    return out;
+  }
+
+  /**
+   * Steps until a loss series reaches the divergence level, judged at step t: 0 when it is
+   * non-finite or already there, +∞ when it is not growing exponentially above the gate or its
+   * growth is slowing (the last of the two log-growth rates of the window below the first: the
+   * curvature giving way, as in a catapult that will recover, Lewkowycz et al. 2020; a
+   * divergence keeps growing at least exponentially).
+   */
+  static double timeToDivergence(SeriesData s, long t) {
+    long[] steps = s.steps();
+    double[] v = s.values();
+    int e = lastAtOrBefore(steps, t);
+    if (e < 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double y0 = Double.NaN;
+    for (int i = 0; i <= e; i++) {
+      if (!Double.isFinite(v[i])) {
+        return 0.0;
+      }
+      if (Double.isNaN(y0) && v[i] != 0) {
+        y0 = Math.abs(v[i]);
+      }
+    }
+    return timeToDivergence(steps, v, e, y0);
+  }
+
+  /** As {@link #timeToDivergence(SeriesData, long)} for a finite prefix [0, e] of level y0. */
+  private static double timeToDivergence(long[] steps, double[] v, int e, double y0) {
+    if (Double.isNaN(y0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double target = Math.log(DetectorConfig.DEFAULTS.growthFactor() * y0);
+    double now = Math.log(Math.abs(v[e]));
+    if (now >= target) {
+      return 0.0;
+    }
+    if (Math.abs(v[e]) < LEVEL_GATE * y0 || e < GROWTH_WINDOW - 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    GrowthFit.Growth g = GrowthFit.fit(steps, v, e, GROWTH_WINDOW);
+    if (g == null || !g.rising() || !(g.rate() > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double last = rate(steps, v, e);
+    double before = rate(steps, v, e - 1);
+    int first = e - GROWTH_WINDOW + 1;
+    if (last < before || Math.abs(v[e]) < WINDOW_GROWTH * Math.abs(v[first])) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double high = 0;
+    for (int i = 0; i < first; i++) {
+      high = Math.max(high, Math.abs(v[i]));
+    }
+    if (Math.abs(v[e]) < NEW_HIGH * high) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return (target - now) / g.rate();
+  }
+
+  private static double rate(long[] steps, double[] v, int i) {
+    return (Math.log(Math.abs(v[i])) - Math.log(Math.abs(v[i - 1]))) / (steps[i] - steps[i - 1]);
+  }
+
+  /**
+   * The logged steps of the run's loss at which a divergence is forming (finite time to the
+   * divergence level) or has happened: besides its checkpoint steps, a run is forecast there too,
+   * since a divergence can form and break between two checkpoints. One forward pass per loss.
+   */
+  static TreeSet<Long> divergenceSteps(List<SeriesData> run) {
+    TreeSet<Long> out = new TreeSet<>();
+    for (SeriesData s : run) {
+      if (!isLoss(s)) {
+        continue;
+      }
+      long[] steps = s.steps();
+      double[] v = s.values();
+      double y0 = Double.NaN;
+      for (int e = 0; e < v.length; e++) {
+        if (!Double.isFinite(v[e])) {
+          out.add(steps[e]);
+          break;
+        }
+        if (Double.isNaN(y0) && v[e] != 0) {
+          y0 = Math.abs(v[e]);
+        }
+        if (timeToDivergence(steps, v, e, y0) < Double.POSITIVE_INFINITY) {
+          out.add(steps[e]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private record FrontAt(String series, FrontForecast.Front front) {}
+
+  private static String label(SeriesData s) {
+    return s.group().isEmpty() ? s.name() : s.group() + "/" + s.name();
+  }
+
+  static boolean isLoss(SeriesData s) {
+    return s.group().isEmpty() && s.name().toLowerCase(Locale.ROOT).contains("loss");
+  }
+
+  static boolean isMode(SeriesData s) {
+    return s.name().matches(".*/sv[0-9]+");
+  }
+
+  /** Index of the last step ≤ t, −1 when none. */
+  static int lastAtOrBefore(long[] steps, long t) {
+    int i = Arrays.binarySearch(steps, t);
+    return i >= 0 ? i : -i - 2;
+  }
+
+  /**
+   * Standard normal distribution function, by the complementary error function of Numerical
+   * Recipes (3rd ed., §6.2.2, erfc by Chebyshev fit; relative error below 1.2e-7).
+   */
+  static double normalCdf(double z) {
+    if (Double.isNaN(z)) {
+      return 0.0;
+    }
+    double x = -z / Math.sqrt(2.0);
+    double ax = Math.abs(x);
+    double tt = 1.0 / (1.0 + 0.5 * ax);
+    double erfc = tt * Math.exp(-ax * ax - 1.26551223 + tt * (1.00002368 + tt * (0.37409196
+        + tt * (0.09678418 + tt * (-0.18628806 + tt * (0.27886807 + tt * (-1.13520398
+        + tt * (1.48851587 + tt * (-0.82215223 + tt * 0.17087277)))))))));
+    double erfcX = x >= 0 ? erfc : 2.0 - erfc;
+    return 0.5 * erfcX;
+  }
+}

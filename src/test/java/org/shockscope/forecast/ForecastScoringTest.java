@@ -1,0 +1,62 @@
+package org.shockscope.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ForecastScoringTest {
+  @Test
+  void divergenceLeadFalseAlarmsAndPrecision() {
+    long[] all = {0, 10, 20, 30, 40, 50};
+    List<ForecastScoring.RunAlarms> runs = List.of(
+        // warned 20 steps before its bad step 50, run of 100 steps
+        new ForecastScoring.RunAlarms("a", "catapult", 100, 50, new long[] {30, 40}, all),
+        // alarmed only at its bad step: not warned
+        new ForecastScoring.RunAlarms("b", "catapult", 100, 40, new long[] {40}, all),
+        // quiet, two alarmed stretches
+        new ForecastScoring.RunAlarms("c", "catapult", 100, -1, new long[] {10, 30, 40}, all),
+        new ForecastScoring.RunAlarms("d", "control", 100, -1, new long[0], all));
+    ForecastScoring.DivergenceScore s = ForecastScoring.divergence(runs);
+    assertEquals(2, s.diverging());
+    assertEquals(1, s.warned());
+    assertEquals(20.0, s.medianLeadSteps());
+    assertEquals(0.2, s.medianLeadShare());
+    assertEquals(2, s.quiet());
+    assertEquals(1, s.quietAlarmed());
+    assertEquals(2, s.falseAlarms());
+    assertEquals(2.0 / 3, s.precision(), 1e-12);
+  }
+
+  @Test
+  void jumpForecastIsOnTimeWithinTwentyPercentOfWhatRemained() {
+    List<ForecastScoring.TrueJump> truth = List.of(
+        new ForecastScoring.TrueJump("r", "deep-linear", 1000),
+        new ForecastScoring.TrueJump("r", "deep-linear", 3000));
+    List<ForecastScoring.JumpForecast> f = List.of(
+        // first for the jump at 1000: 500 steps before, off by 150 > 100: late
+        new ForecastScoring.JumpForecast("r", 500, 1150),
+        new ForecastScoring.JumpForecast("r", 800, 1010),
+        // for the jump at 3000: 1000 before, off by 100 <= 200
+        new ForecastScoring.JumpForecast("r", 2000, 2900));
+    ForecastScoring.JumpScore s = ForecastScoring.jumps(truth, f, Map.of("r", 5000.0));
+    assertEquals(2, s.jumps());
+    assertEquals(2, s.forecast());
+    assertEquals(1, s.firstOnTime());
+    assertEquals(2, s.anyOnTime());
+  }
+
+  @Test
+  void horizonsInStepsAndCheckpointIntervals() {
+    ForecastHorizons h = ForecastHorizons.parse("500, 2ckpt,1ckpt");
+    assertArrayEquals(new long[] {40, 80, 500}, h.resolve(40));
+    assertEquals(20, ForecastHorizons.medianInterval(new long[] {0, 20, 40, 100}));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ForecastHorizons.parse("5,0ckpt"));
+    assertEquals("forecast horizon '0ckpt' in '5,0ckpt' is not a positive number of steps or of "
+        + "checkpoint intervals (e.g. 500, 5ckpt)", e.getMessage());
+  }
+}

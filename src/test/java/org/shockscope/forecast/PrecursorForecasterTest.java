@@ -1,0 +1,154 @@
+package org.shockscope.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.shockscope.shock.SeriesData;
+
+class PrecursorForecasterTest {
+  private static final long[] HORIZONS = {10, 50, 200};
+
+  /** A logistic front u = J / (1 + e^{−r(t − ts)}) sampled every 10 steps from 0 to 1000. */
+  private static SeriesData logisticMode(double level, double rate, double centre, long until) {
+    int n = (int) (until / 10) + 1;
+    long[] s = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = 10L * i;
+      v[i] = level / (1 + Math.exp(-rate * (s[i] - centre)));
+    }
+    return new SeriesData("end_to_end/sv1", "chain", s, v);
+  }
+
+  @Test
+  void logisticFrontCentreIsPredictedFromItsPrefix() {
+    double centre = 600;
+    SeriesData mode = logisticMode(3.0, 0.02, centre, 1000);
+    // issued at step 500, 100 steps (two widths) before the midpoint
+    List<Forecast> f = PrecursorForecaster.at(List.of(mode), 500, HORIZONS);
+    assertEquals(3, f.size());
+    double predicted = f.get(0).expectedStep();
+    assertTrue(Math.abs(predicted - centre) <= 0.2 * (centre - 500),
+        "predicted " + predicted + " for a centre at " + centre);
+    assertEquals(List.of("chain/end_to_end/sv1"), f.get(0).series());
+    assertTrue(f.get(0).pJump() < 0.2 && f.get(0).pJump() < f.get(1).pJump(),
+        "10-step horizon: " + f.get(0).pJump());
+    assertTrue(f.get(2).pJump() > 0.9, "200-step horizon: " + f.get(2).pJump());
+    assertEquals(0.0, f.get(2).pDivergence());
+
+    FrontForecast.Front front = FrontForecast.at(mode.steps(), mode.values(), 50);
+    assertNotNull(front);
+    assertEquals(3.0, front.level(), 0.05);
+    assertEquals(100.0, front.width(), 5.0);
+  }
+
+  @Test
+  void exponentialBlowUpIsForecastBeforeItHappens() {
+    // loss decays, then grows by e^{0.8} per step from step 60 (doubling faster than the log
+    // interval): above 1000 x initial at step 70
+    int n = 90;
+    long[] s = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = i;
+      v[i] = i < 60 ? Math.exp(-0.02 * i) : Math.exp(-1.2 + 0.8 * (i - 60));
+    }
+    SeriesData loss = new SeriesData("loss", "", s, v);
+    int firstBad = -1;
+    for (int i = 0; i < n && firstBad < 0; i++) {
+      if (v[i] >= 1000 * v[0]) {
+        firstBad = i;
+      }
+    }
+    long alarm = -1;
+    for (long t = 0; t < firstBad && alarm < 0; t++) {
+      if (PrecursorForecaster.at(List.of(loss), t, HORIZONS).get(0).pDivergence() >= 0.5) {
+        alarm = t;
+      }
+    }
+    assertTrue(alarm >= 0 && alarm < firstBad, "alarm at " + alarm + ", bad from " + firstBad);
+    assertTrue(firstBad - alarm >= 3, "lead " + (firstBad - alarm));
+    GrowthFit.Growth g = GrowthFit.fit(s, v, 70, 5);
+    assertEquals(Math.log(2) / 0.8, g.doublingTime(), 1e-9);
+  }
+
+  @Test
+  void quietNoisyDecayRaisesNothing() {
+    Random rnd = new Random(3);
+    int n = 2000;
+    long[] s = new long[n];
+    double[] loss = new double[n];
+    double[] sv = new double[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = 5L * i;
+      loss[i] = (0.1 + Math.exp(-i / 400.0)) * (1 + 0.2 * rnd.nextGaussian());
+      sv[i] = 1.0 + 0.02 * rnd.nextGaussian();
+    }
+    List<SeriesData> run = List.of(new SeriesData("loss", "", s, loss),
+        new SeriesData("end_to_end/sv1", "chain", s, sv));
+    for (Forecast f : PrecursorForecaster.forecast(run, HORIZONS)) {
+      assertTrue(f.pDivergence() < 0.5 && f.pJump() < 0.5, f.toString());
+    }
+  }
+
+  /** Truncating every series after t never changes the forecast at t. */
+  @Test
+  void forecastAtTUsesOnlyDataUpToT() {
+    Random rnd = new Random(11);
+    for (int trial = 0; trial < 20; trial++) {
+      int n = 60 + rnd.nextInt(100);
+      long[] s = new long[n];
+      double[] loss = new double[n];
+      double[] sv = new double[n];
+      long step = 0;
+      double blowUp = rnd.nextInt(n);
+      double centre = rnd.nextInt(3 * n);
+      for (int i = 0; i < n; i++) {
+        step += 1 + rnd.nextInt(5);
+        s[i] = step;
+        loss[i] = Math.exp(-0.01 * i + (i > blowUp ? 0.4 * (i - blowUp) : 0))
+            * (1 + 0.05 * rnd.nextGaussian());
+        sv[i] = 2 / (1 + Math.exp(-0.05 * (s[i] - centre))) * (1 + 0.01 * rnd.nextGaussian());
+      }
+      List<SeriesData> full = List.of(new SeriesData("loss", "", s, loss),
+          new SeriesData("l1/sv1", "l1", s, sv));
+      for (int k = 0; k < n; k += 3) {
+        int m = k + 1;
+        List<SeriesData> cut = List.of(
+            new SeriesData("loss", "", Arrays.copyOf(s, m), Arrays.copyOf(loss, m)),
+            new SeriesData("l1/sv1", "l1", Arrays.copyOf(s, m), Arrays.copyOf(sv, m)));
+        // later samples of the full run are changed wildly: the forecast must not move
+        List<SeriesData> poisoned = new ArrayList<>();
+        for (SeriesData d : full) {
+          double[] v = d.values().clone();
+          for (int i = m; i < n; i++) {
+            v[i] = i % 2 == 0 ? Double.NaN : 1e30;
+          }
+          poisoned.add(new SeriesData(d.name(), d.group(), d.steps(), v));
+        }
+        List<Forecast> a = PrecursorForecaster.at(full, s[k], HORIZONS);
+        assertEquals(a, PrecursorForecaster.at(cut, s[k], HORIZONS), "step " + s[k]);
+        assertEquals(a, PrecursorForecaster.at(poisoned, s[k], HORIZONS), "step " + s[k]);
+      }
+    }
+  }
+
+  @Test
+  void badArgumentsAreRejectedWithTheirValues() {
+    SeriesData mode = logisticMode(1, 0.1, 100, 200);
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> PrecursorForecaster.at(List.of(mode), 10, new long[] {0}));
+    assertEquals("forecast horizon must be >= 1 step, got 0", e.getMessage());
+    assertNull(GrowthFit.fit(mode.steps(), mode.values(), 1, 5));
+    assertFalse(PrecursorForecaster.forecastSteps(List.of(mode)).length == 0);
+  }
+}
