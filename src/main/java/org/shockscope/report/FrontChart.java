@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.shockscope.NaturalOrder;
 
 /**
  * The crystallisation map of one run (issue 18) as inline SVG: the parts of the network that a
@@ -128,7 +129,7 @@ final class FrontChart {
       depth.merge(f.group(), f.depth() < 0 ? Integer.MAX_VALUE : f.depth(), Math::min);
     }
     TreeSet<String> sorted = new TreeSet<>(Comparator.<String>comparingInt(depth::get)
-        .thenComparing(FrontChart::naturalCompare).thenComparing(Comparator.naturalOrder()));
+        .thenComparing(NaturalOrder.INSTANCE).thenComparing(Comparator.naturalOrder()));
     sorted.addAll(depth.keySet());
     return new ArrayList<>(sorted);
   }
@@ -149,39 +150,5 @@ final class FrontChart {
     }
     b.append(", lag ").append(f.lag()).append("\nseries ").append(f.series());
     return b.toString();
-  }
-
-  /** Compares names with runs of digits as numbers. */
-  static int naturalCompare(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      char ca = a.charAt(i);
-      char cb = b.charAt(j);
-      if (Character.isDigit(ca) && Character.isDigit(cb)) {
-        int si = i;
-        int sj = j;
-        while (i < a.length() && Character.isDigit(a.charAt(i))) {
-          i++;
-        }
-        while (j < b.length() && Character.isDigit(b.charAt(j))) {
-          j++;
-        }
-        String da = a.substring(si, i).replaceFirst("^0+(?=.)", "");
-        String db = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
-        int c = da.length() != db.length() ? Integer.compare(da.length(), db.length())
-            : da.compareTo(db);
-        if (c != 0) {
-          return c;
-        }
-      } else {
-        if (ca != cb) {
-          return Character.compare(ca, cb);
-        }
-        i++;
-        j++;
-      }
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }

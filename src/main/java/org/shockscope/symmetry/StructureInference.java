@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.shockscope.NaturalOrder;
 import org.shockscope.io.Tensor;
 import org.shockscope.io.TensorInfo;
 
@@ -368,7 +369,7 @@ public final class StructureInference {
           candidates.add(t);
         }
       }
-      candidates.sort(Comparator.comparing(TensorInfo::name, StructureInference::naturalCompare));
+      candidates.sort(Comparator.comparing(TensorInfo::name, NaturalOrder.INSTANCE));
       List<TensorInfo> chain = new ArrayList<>();
       for (TensorInfo t : candidates) {
         if (!chain.isEmpty() && !links(chain.get(chain.size() - 1), t)) {
@@ -650,39 +651,5 @@ public final class StructureInference {
   static String parent(String module) {
     int dot = module.lastIndexOf('.');
     return dot < 0 ? "" : module.substring(0, dot);
-  }
-
-  /** Name order with digit runs compared as numbers ({@code layers.2} before {@code layers.10}). */
-  static int naturalCompare(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      char ca = a.charAt(i);
-      char cb = b.charAt(j);
-      if (Character.isDigit(ca) && Character.isDigit(cb)) {
-        int si = i;
-        int sj = j;
-        while (i < a.length() && Character.isDigit(a.charAt(i))) {
-          i++;
-        }
-        while (j < b.length() && Character.isDigit(b.charAt(j))) {
-          j++;
-        }
-        String na = a.substring(si, i).replaceFirst("^0+(?=.)", "");
-        String nb = b.substring(sj, j).replaceFirst("^0+(?=.)", "");
-        int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length())
-            : na.compareTo(nb);
-        if (c != 0) {
-          return c;
-        }
-      } else {
-        if (ca != cb) {
-          return Character.compare(ca, cb);
-        }
-        i++;
-        j++;
-      }
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
   }
 }
