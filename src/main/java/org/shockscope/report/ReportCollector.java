@@ -37,6 +37,7 @@ import org.shockscope.ErrorRecord;
 import org.shockscope.ShockscopeException;
 import org.shockscope.spark.HyperparameterColumns;
 import org.shockscope.spark.Temperature;
+import org.shockscope.spark.ViscosityEvents;
 import org.shockscope.spark.Tables;
 
 /**
@@ -697,8 +698,7 @@ public final class ReportCollector {
         momentum != null && has(runs, momentum) ? col(momentum).try_cast("double").as("_m")
             : lit(0.0).as("_m"));
     // the event set of PhaseModels.viscosityLaw, so the centroid is that of the fitted data
-    Dataset<Row> ev = st.filter(col("kind").equalTo("jump").and(col("width").gt(0))
-            .and(col("viscosity").gt(0)))
+    Dataset<Row> ev = ViscosityEvents.of(st)
         .join(r, col("run_id").equalTo(col("_run")))
         .filter(col("_t").gt(0).and(col("_m").isNotNull()));
     Row c = ev.agg(functions.count(lit(1)), functions.avg(functions.log(col("_t"))),

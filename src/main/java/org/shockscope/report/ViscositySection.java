@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The viscosity law: width (and viscosity) of every sampled jump event against its run's SGD
+ * The viscosity law: width (and viscosity) of every sampled front (a jump of a primary series,
+ * {@code org.shockscope.spark.ViscosityEvents}) against its run's SGD
  * temperature T = lr / batch_size on log–log axes, with the least-squares line of the
  * {@code viscosity_law} table, ln y = ȳ + b·(ln T − x̄), drawn through the centroid (x̄, ȳ) of
  * all events (where an OLS fit passes, at the mean of any other regressor) and a fan spanning
@@ -44,7 +45,8 @@ final class ViscositySection implements ReportSection {
     ReportData.LawTerm vSlope = slope(v.terms(), "log_viscosity");
     StringBuilder lead = new StringBuilder();
     lead.append(pts.size() < v.events() ? pts.size() + " of " + NumberText.count(v.events())
-        : NumberText.count(pts.size())).append(" jump events. ");
+        : NumberText.count(pts.size())).append(" jump events of primary series (velocities and spectrum shape measures, "
+        + "whose widths are the sampling interval, left out). ");
     if (wSlope != null) {
       lead.append("ln(width) changes by ").append(NumberText.compact(wSlope.estimate(), 3))
           .append(" (95% CI ").append(NumberText.compact(wSlope.ciLo(), 3)).append(" to ")

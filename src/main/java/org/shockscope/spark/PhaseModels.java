@@ -475,8 +475,8 @@ public final class PhaseModels {
   /**
    * {@code viscosity_law}: ordinary least squares ({@link OrdinaryLeastSquares}, on the
    * driver: the events are few and MLlib's summary ran a Spark job per statistic) of ln(width)
-   * and of ln(viscosity) of every {@code jump} event on ln(temperature) (temperature =
-   * lr / batch_size of its run) and the optimiser's settings where they vary over the events:
+   * and of ln(viscosity) of the fronts of primary series ({@link ViscosityEvents}) on
+   * ln(temperature) (temperature = lr / batch_size of its run) and the optimiser's settings where they vary over the events:
    * momentum, {@link #OPTIMIZER_SETTINGS} (weight decay, Adam's β1 and β2; 0 for a run without
    * one) and the optimiser kind (one-hot against its most common value), with 95% confidence
    * intervals estimate ± t(0.975, n − p)·se. The shock-wave picture of SPEC §1 predicts a
@@ -523,8 +523,7 @@ public final class PhaseModels {
       fetch.add(col("_s" + j));
     }
     // the jump events are few (one row each): one collect, the fits on the driver
-    List<Row> ev = shocks.filter(col("kind").equalTo("jump")
-            .and(col("width").gt(0)).and(col("viscosity").gt(0)))
+    List<Row> ev = ViscosityEvents.of(shocks)
         .join(r, "run_id")
         .filter(col("_temperature").gt(0).and(col("_momentum").isNotNull()))
         .select(fetch.toArray(Column[]::new))

@@ -18,8 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code viscosity_by_setting}, the companion of {@code viscosity_law} (issue 18): one row per
  * optimiser setting — the runs' {@code optimizer} kind, {@code momentum} (heavy-ball β; the lab
  * records Adam's β1 there), {@code beta1}, {@code beta2} and {@code weight_decay}, each as the
- * run declared it (NULL when it does not) — with its runs, its {@code jump} events (the event set
- * of {@code viscosity_law}: positive width and viscosity), and their median width (steps), median
+ * run declared it (NULL when it does not) — with its runs, its fronts (the event set of
+ * {@code viscosity_law}, {@link ViscosityEvents}: jumps of primary series with positive
+ * width and viscosity), and their median width (steps), median
  * viscosity |J|·w/4 and median temperature lr / batch_size (exact medians: the mean of the
  * middle two for an even count; NULL without events). Other hyperparameters are pooled within a
  * setting, so compare settings at equal temperature ({@code median_temperature}) or read the
@@ -75,8 +76,7 @@ public final class ViscosityBySetting {
     select.add((temperature == null ? lit(null).cast("double") : temperature.cast("double"))
         .as("_temperature"));
     Dataset<Row> settings = runs.select(select.toArray(Column[]::new));
-    Dataset<Row> events = shocks.filter(col("kind").equalTo("jump").and(col("width").gt(0))
-            .and(col("viscosity").gt(0)))
+    Dataset<Row> events = ViscosityEvents.of(shocks)
         .select(col("run_id"), col("width").cast("double").as("_width"),
             col("viscosity").cast("double").as("_viscosity"));
     Column[] keys = new Column[1 + NUMERIC.size()];

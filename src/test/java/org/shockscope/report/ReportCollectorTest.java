@@ -95,7 +95,7 @@ class ReportCollectorTest {
               diverged ? (Long) 900L : null, shocked ? 2 : 0, shocked ? (Long) ts : null,
               k == 0 ? null : STRUCTURE));
           if (shocked) {
-            shocks.add(RowFactory.create(id, "effective_rank", "layer.0", "jump", ts, ts - 8,
+            shocks.add(RowFactory.create(id, "balanced_norm", "layer.0", "jump", ts, ts - 8,
                 ts + 8, 1.0, 3.0, 2.0, width, 2.0 * width / 4, 5.0, 0.9));
             shocks.add(RowFactory.create(id, "loss", null, "spike", ts + 100, ts + 96, ts + 104,
                 0.2, 0.2, 0.5, 3.0, 0.4, 4.0, 0.8));

@@ -38,7 +38,7 @@ class ReportWriterTest {
     String visc = SvgChecks.section(bigHtml, "viscosity");
     assertEquals(2 * big.options().scatterPoints(), SvgChecks.count(visc, "<circle") - 2,
         "points plus one legend dot per chart");
-    assertTrue(visc.contains("2000 of 50,000 jump events"));
+    assertTrue(visc.contains("2000 of 50,000 jump events of primary series"));
     // 12 gallery runs of 2,000 steps each: lines thinned to the panel width
     String gallery = SvgChecks.section(bigHtml, "gallery");
     assertEquals(big.options().galleryRuns(), SvgChecks.count(gallery, "<article class=\"run\""));

@@ -48,7 +48,8 @@ class PhaseModelsTest {
         .add("n_shocks", DataTypes.IntegerType).add("first_shock_step", DataTypes.LongType);
     StructType shockSchema = new StructType().add("run_id", DataTypes.StringType)
         .add("kind", DataTypes.StringType).add("step", DataTypes.LongType)
-        .add("width", DataTypes.DoubleType).add("viscosity", DataTypes.DoubleType);
+        .add("width", DataTypes.DoubleType).add("viscosity", DataTypes.DoubleType)
+        .add("series", DataTypes.StringType);
     List<Row> rr = new ArrayList<>();
     List<Row> ss = new ArrayList<>();
     Random rnd = new Random(7);
@@ -61,7 +62,7 @@ class PhaseModelsTest {
           double temperature = lr / b;
           double width = 40 * Math.pow(temperature / 1e-3, 0.5) * Math.exp(0.05 * rnd.nextGaussian());
           long step = (long) (200 / lr / 10) + s;
-          ss.add(RowFactory.create(id, "jump", step, width, 0.25 * width));
+          ss.add(RowFactory.create(id, "jump", step, width, 0.25 * width, "loss"));
           rr.add(RowFactory.create(id, lr, (double) b, (double) s, s % 2 == 0 ? "sgd" : "adam",
               1000L, diverged, 1, step));
         }

@@ -342,7 +342,8 @@ abstract class SweepAnalysisContract {
   @Test
   void viscosityBySettingHasTheMediansOfEachOptimiserSettingsJumps() {
     // recomputed here from runs and shocks as written: per (optimizer, momentum, weight_decay)
-    // the jump events with positive width and viscosity, and their exact medians
+    // the jump events of primary series with positive width and viscosity, and their exact
+    // medians
     List<String> runCols = Arrays.asList(table(out, Tables.RUNS).columns());
     Map<String, String> settingOf = new TreeMap<>();
     Map<String, Integer> runsOf = new TreeMap<>();
@@ -356,6 +357,9 @@ abstract class SweepAnalysisContract {
     Map<String, List<Double>> viscosities = new TreeMap<>();
     for (Row e : table(out, Tables.SHOCKS).filter("kind = 'jump' and width > 0 and viscosity > 0")
         .collectAsList()) {
+      if (org.shockscope.shock.SeriesRole.follower(e.getAs("series"))) {
+        continue;
+      }
       String key = settingOf.get(e.<String>getAs("run_id"));
       widths.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getAs("width"));
       viscosities.computeIfAbsent(key, k -> new ArrayList<>()).add(e.getAs("viscosity"));
