@@ -100,8 +100,8 @@ final class CrossingFront {
       total += s[i];
     }
     int split = strongestSplit(n, total);
-    double left = median(s, 0, split);
-    double right = median(s, split, n);
+    double left = RobustOps.median(s, 0, split, work);
+    double right = RobustOps.median(s, split, n, work);
     double before = Double.NaN;
     double after = Double.NaN;
     for (int round = 0; round < REFINEMENTS; round++) {
@@ -121,8 +121,8 @@ final class CrossingFront {
           || t10 - t[b0] < PLATEAU_LENGTH * length || t[a1 - 1] - t90 < PLATEAU_LENGTH * length) {
         return null;
       }
-      before = median(y, b0, b1);
-      after = median(y, a0, a1);
+      before = RobustOps.median(y, b0, b1, work);
+      after = RobustOps.median(y, a0, a1, work);
       if (round == REFINEMENTS - 1) {
         double jump = Math.abs(right - left);
         if (!flat(b0, b1, left, jump) || !flat(a0, a1, right, jump)) {
@@ -271,15 +271,6 @@ final class CrossingFront {
       }
     }
     return Double.NaN;
-  }
-
-  private double median(double[] x, int from, int to) {
-    int m = to - from;
-    if (m <= 0) {
-      return Double.NaN;
-    }
-    System.arraycopy(x, from, work, 0, m);
-    return RobustOps.medianInPlace(work, m);
   }
 
   private static int firstAtOrAfter(double[] t, int n, double v) {
