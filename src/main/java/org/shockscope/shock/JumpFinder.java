@@ -32,7 +32,9 @@ import java.util.List;
  *       profile's residuals with a bandwidth of w in samples
  *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale.</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
- *       minSupport samples beyond t_s ± 2w on each side; the background slope changes the level
+ *       minSupport samples beyond t_s ± 2w on each side, or, for a front the series' end cuts
+ *       off (where {@link #allowCutFronts} allows it), data reaching t_s + w with 2·minSupport
+ *       samples after t_s; the background slope changes the level
  *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
  *       flank of a wiggle); and |J| ≥ minStrength·σ.</li>
  * </ol>
@@ -66,6 +68,12 @@ final class JumpFinder {
   private static final double DESCRIBES_FACTOR = 4.0;
   /** Largest long-run variance factor trusted (n_eff ≥ n/100). */
   private static final double MAX_FACTOR = 100.0;
+  /**
+   * A front cut by the end of the series counts when the data reach this many widths past its
+   * centre: the profile has bent over (88% of J done at t_s + w), so J and t_s are measured,
+   * not extrapolated from an accelerating flank.
+   */
+  static final double TAIL_FRONT_WIDTHS = 1.0;
 
   private final StepScan scan = new StepScan();
   private double[] pseudo = new double[0];
@@ -84,8 +92,15 @@ final class JumpFinder {
    */
   private double edgeHead;
   private double edgeTail;
+  /** Whether fronts cut by the series' end may count ({@link #cutByEnd}). */
+  private boolean cutFronts = true;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
+
+  /** Whether fronts cut off by the series' end may count ({@link #TAIL_FRONT_WIDTHS}). */
+  void allowCutFronts(boolean allowed) {
+    cutFronts = allowed;
+  }
 
   /**
    * @param t         sample times; input
@@ -348,7 +363,21 @@ final class JumpFinder {
         edgeTail = Math.min(edgeTail, Math.min(left, splitLo));
       }
     }
-    return head && tail;
+    return head && (tail || cutByEnd(t, n, ts, w, cfg));
+  }
+
+  /**
+   * Whether a front whose upper plateau the series' end cuts off is still measured: the data
+   * reach {@link #TAIL_FRONT_WIDTHS} widths past t_s with 2·minSupport samples after t_s. A mode
+   * learned late in a run (a deep linear chain's last singular value) ends the run on its front;
+   * a decay or an accelerating rise at the end has no centre that far inside the data.
+   */
+  private boolean cutByEnd(double[] t, int n, double ts, double w, DetectorConfig cfg) {
+    if (!cutFronts || !(t[n - 1] >= ts + TAIL_FRONT_WIDTHS * w)) {
+      return false;
+    }
+    int k = lastAtOrBefore(t, n, ts);
+    return n - 1 - k >= 2 * cfg.minSupport();
   }
 
   /** Applies the acceptance rules to the current fit on [lo, hi). */
@@ -368,7 +397,8 @@ final class JumpFinder {
         right++;
       }
     }
-    if (left < cfg.minSupport() || right < cfg.minSupport()) {
+    if (left < cfg.minSupport()
+        || right < cfg.minSupport() && !(hi == n && cutByEnd(t, n, ts, w, cfg))) {
       return null;
     }
     // The front must dominate the background across it: a slope that undoes (or doubles) a large

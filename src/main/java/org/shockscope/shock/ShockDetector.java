@@ -258,11 +258,17 @@ public final class ShockDetector {
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.setFloor(smallest);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
+      jumpFinder.allowCutFronts(!group.isEmpty());
       findJumps(x, n, linearFloorSd, Double.NaN, false);
       spikeFinder.setFloor(logFloor);
       spikeFinder.noise(cleaned, n, floorSd, config.spikeWindowFraction());
     }
+    // A front cut off by the run's end is measured on the linear scale only: on the log scale a
+    // loss falling over decades reaches no floor within the run, so where its front ends (and
+    // its centre) is not in the data.
+    jumpFinder.allowCutFronts(!logScale && !group.isEmpty());
     findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
+    jumpFinder.allowCutFronts(true);
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
       JumpFinder.Jump j = sj.jump();

@@ -233,6 +233,32 @@ class JumpDetectionTest {
     assertEquals(600, found.get(0).width(), 60);
   }
 
+  /**
+   * A mode learned late in a run ends the run on its front: a weight series rising from 1 to 3
+   * (w = 15 intervals, noise 1% of J) whose series stops 1.5w past the centre is one jump there;
+   * stopped 0.5w before the centre (still accelerating) it is none: where such a rise ends is
+   * not in the data.
+   */
+  @Test
+  void findsAFrontCutOffByTheRunsEndOnlyOnceItBentOver() {
+    double w = 15 * DT;
+    for (int seed = 0; seed < 5; seed++) {
+      Random r = new Random(seed);
+      long[] all = Synthetic.regularSteps(400, DT);
+      double ts = all[300];
+      double[] y = Synthetic.gaussian(Synthetic.tanh(all, 2.0, 2.0, ts, w), 0.02, r);
+      int past = 300 + (int) Math.round(1.5 * w / DT) + 1;
+      List<ShockEvent> found = jumps(detector.detect("sv3", "layers/end_to_end",
+          java.util.Arrays.copyOf(all, past), java.util.Arrays.copyOf(y, past)));
+      assertEquals(1, found.size(), "seed " + seed + ": " + found);
+      assertEquals(ts, found.get(0).step(), w / 2, found.toString());
+      int before = 300 - (int) Math.round(0.5 * w / DT) + 1;
+      assertTrue(jumps(detector.detect("sv3", "layers/end_to_end",
+          java.util.Arrays.copyOf(all, before), java.util.Arrays.copyOf(y, before))).isEmpty(),
+          "seed " + seed);
+    }
+  }
+
   private static double atanh(double z) {
     return 0.5 * Math.log((1 + z) / (1 - z));
   }
