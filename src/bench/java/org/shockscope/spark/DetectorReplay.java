@@ -247,7 +247,7 @@ public final class DetectorReplay {
     for (LabTruthFile.Row t : truthRows) {
       familyOf.putIfAbsent(t.runId(), t.family());
       truth.add(new TruthEvent(t.runId(), t.family(), t.kind(), t.series(),
-          Math.round(t.step())));
+          Math.round(t.step()), t.width()));
     }
     List<RunSpan> spans = new ArrayList<>();
     List<Detection> dets = new ArrayList<>();
@@ -278,6 +278,14 @@ public final class DetectorReplay {
       o.printf("control %-22s %4d runs %4d false  %.2f per run%n", c.family(), c.runs(),
           c.falseAfterT0(), c.perRun());
     }
+    int gradual = 0;
+    int gradualFound = 0;
+    for (DetectorEvaluation.RunTally t : tallies) {
+      gradual += t.gradual();
+      gradualFound += t.gradualFound();
+    }
+    o.printf("gradual fronts (width > %.0f%% of the run, not scored): %d, found %d%n",
+        100 * DetectorEvaluation.SUDDEN_WIDTH_FRACTION, gradual, gradualFound);
     if (detail != null) {
       writeDetail(detail, spans, truth, found);
     }
@@ -312,23 +320,44 @@ public final class DetectorReplay {
         for (Transition x : found.get(s.runId()).transitions()) {
           ds.add(Detection.of(s.runId(), x));
         }
-        List<TruthEvent> anyKind = new ArrayList<>();
-        for (TruthEvent t : tr) {
-          anyKind.add(new TruthEvent(t.runId(), t.family(), "", "", t.step()));
-        }
-        int[] a = DetectorEvaluation.match(anyKind, ds, s.tolerance());
         Set<Integer> used = new HashSet<>();
         p.printf("RUN %s %s steps %d-%d ckpt %.0f tol %.0f%n", s.runId(), s.family(),
             s.firstStep(), s.lastStep(), s.checkpointInterval(), s.tolerance());
-        for (int i = 0; i < tr.size(); i++) {
-          TruthEvent t = tr.get(i);
-          if (a[i] >= 0) {
-            used.add(a[i]);
-            Detection d = ds.get(a[i]);
-            p.printf("  TP %-10s %-28s %8d -> %8d %s %s%n", t.kind(), t.series(), t.step(),
-                d.step(), d.kind(), abbreviate(d.series()));
-          } else {
-            p.printf("  FN %-10s %-28s %8d%n", t.kind(), t.series(), t.step());
+        // Sudden fronts take their matches first, gradual ones (GTP / GFN, not scored) the rest,
+        // as DetectorEvaluation scores them.
+        for (boolean gradual : new boolean[] {false, true}) {
+          List<TruthEvent> rows = new ArrayList<>();
+          for (TruthEvent t : tr) {
+            if (DetectorEvaluation.gradual(t, s) == gradual) {
+              rows.add(new TruthEvent(t.runId(), t.family(), t.kind(), t.series(), t.step(),
+                  t.width()));
+            }
+          }
+          List<TruthEvent> anyKind = new ArrayList<>();
+          for (TruthEvent t : rows) {
+            anyKind.add(new TruthEvent(t.runId(), t.family(), "", "", t.step(), t.width()));
+          }
+          List<Detection> free = new ArrayList<>();
+          List<Integer> index = new ArrayList<>();
+          for (int j = 0; j < ds.size(); j++) {
+            if (!used.contains(j)) {
+              free.add(ds.get(j));
+              index.add(j);
+            }
+          }
+          int[] a = DetectorEvaluation.match(anyKind, free, s.tolerance());
+          String tag = gradual ? "G" : "";
+          for (int i = 0; i < rows.size(); i++) {
+            TruthEvent t = rows.get(i);
+            if (a[i] >= 0) {
+              used.add(index.get(a[i]));
+              Detection d = free.get(a[i]);
+              p.printf("  %sTP %-10s %-28s %8d -> %8d %s %s%n", tag, t.kind(), t.series(),
+                  t.step(), d.step(), d.kind(), abbreviate(d.series()));
+            } else {
+              p.printf("  %sFN %-10s %-28s %8d w %.0f%n", tag, t.kind(), t.series(), t.step(),
+                  t.width());
+            }
           }
         }
         for (int j = 0; j < ds.size(); j++) {

@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.shockscope.ShockscopeException;
 import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
+import org.shockscope.shock.DetectorEvaluation;
 import org.shockscope.spark.DetectorScoring;
 import org.shockscope.spark.LabTruthFile;
 import org.shockscope.spark.MomentumWidths;
@@ -189,6 +190,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     b.append(String.format(Locale.ROOT, "gap to PELT (F1, all but controls): %s - %s = %s%n",
         num(oursF1, 3), num(peltF1, 3), num(oursF1 - peltF1, 3)));
+    for (DetectorScoring.BinScore r : s.view()) {
+      if (r.bin().equals("all with controls") && r.gradual() > 0) {
+        b.append(String.format(Locale.ROOT, "gradual fronts, not scored (tanh width > %s of the "
+            + "run, SPEC 5's bound on a jump): %s found %d of %d%n",
+            pct0(DetectorEvaluation.SUDDEN_WIDTH_FRACTION), r.detector(), r.gradualFound(),
+            r.gradual()));
+      }
+    }
     if (!s.controls().isEmpty()) {
       b.append(String.format(Locale.ROOT, "%nNEGATIVE CONTROLS: false transitions after t0%n"));
       b.append(String.format(Locale.ROOT, "%-10s %-22s %5s %6s %8s%n", "detector", "family",
@@ -295,6 +304,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       m.put("detector", r.detector());
       m.put("dimension", r.dimension());
       m.put("bin", r.bin());
+      m.put("gradual", r.gradual());
+      m.put("gradual_found", r.gradualFound());
       m.put("runs", r.runs());
       m.put("tp", c.truePositives());
       m.put("fp", c.falsePositives());

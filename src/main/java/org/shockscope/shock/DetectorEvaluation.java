@@ -22,12 +22,25 @@ import java.util.TreeMap;
  * happens in its run after t0. It is never matched; every detection of that run after t0 that
  * matches no other true event is a false positive (counted also in
  * {@link RunTally#falseAfterT0()}), and detections at or before t0 are not counted at all.
+ *
+ * <p>Gradual fronts: a true front wider than {@link #SUDDEN_WIDTH_FRACTION} of its run (tanh
+ * width; its 4w then spans most of the run) is not sudden — SPEC §5 accepts a jump only when
+ * its width is short relative to the run. It is neither a true positive when found nor a false
+ * negative when missed; a detection that matches it (after the sudden events took their
+ * matches) is not a false positive either. {@link RunTally#gradual()} and
+ * {@link RunTally#gradualFound()} count them.
  */
 public final class DetectorEvaluation {
   /** Family name of the row that pools all runs. */
   public static final String OVERALL = "overall";
   /** Kind of a negative control's truth row: nothing sudden after its step (t0). */
   public static final String NONE = "none";
+  /**
+   * Largest tanh width, as a fraction of the run's length, of a front that counts as sudden:
+   * the detector's default bound on a jump's width ({@link DetectorConfig#DEFAULTS}), which
+   * states SPEC §5's "short relative to the run".
+   */
+  public static final double SUDDEN_WIDTH_FRACTION = 0.2;
 
   /** How a detection's kind must relate to a true event's kind. */
   public enum KindMatching {
@@ -50,10 +63,13 @@ public final class DetectorEvaluation {
    * @param control       whether the run has a {@link #NONE} row
    * @param kindAgrees    matched pairs whose kinds agree
    * @param timingErrors  |Δstep| / run length of each matched pair
+   * @param gradual       true fronts wider than {@link #SUDDEN_WIDTH_FRACTION} of the run, not
+   *                      scored
+   * @param gradualFound  of those, the ones a detection matched
    */
   public record RunTally(String runId, String family, int truePositives, int falsePositives,
                          int falseNegatives, int falseAfterT0, boolean control, int kindAgrees,
-                         double[] timingErrors) {}
+                         double[] timingErrors, int gradual, int gradualFound) {}
 
   /** How a detection's series must relate to a true event's series. */
   public enum SeriesMatching {
@@ -142,10 +158,13 @@ public final class DetectorEvaluation {
   private static RunTally matchRun(RunSpan run, List<TruthEvent> all, List<Detection> dets,
                                    SeriesMatching series, KindMatching kinds) {
     List<TruthEvent> truth = new ArrayList<>();
+    List<TruthEvent> gradual = new ArrayList<>();
     long t0 = Long.MAX_VALUE;
     for (TruthEvent e : all) {
       if (NONE.equals(e.kind())) {
         t0 = Math.min(t0, e.step());
+      } else if (gradual(e, run)) {
+        gradual.add(e);
       } else {
         truth.add(e);
       }
@@ -169,6 +188,23 @@ public final class DetectorEvaluation {
         }
       }
     }
+    int gradualFound = 0;
+    if (!gradual.isEmpty()) {
+      List<Detection> left = new ArrayList<>();
+      List<Integer> index = new ArrayList<>();
+      for (int j = 0; j < nd; j++) {
+        if (!used[j]) {
+          left.add(dets.get(j));
+          index.add(j);
+        }
+      }
+      for (int j : assign(gradual, left, series, kinds, run.tolerance())) {
+        if (j >= 0) {
+          used[index.get(j)] = true;
+          gradualFound++;
+        }
+      }
+    }
     int fp = 0;
     int afterT0 = 0;
     for (int j = 0; j < nd; j++) {
@@ -183,7 +219,12 @@ public final class DetectorEvaluation {
       }
     }
     return new RunTally(run.runId(), run.family(), tp, fp, nt - tp, afterT0, control, agree,
-        Arrays.copyOf(errors, tp));
+        Arrays.copyOf(errors, tp), gradual.size(), gradualFound);
+  }
+
+  /** Whether a true front is wider than {@link #SUDDEN_WIDTH_FRACTION} of its run. */
+  public static boolean gradual(TruthEvent e, RunSpan run) {
+    return e.width() > SUDDEN_WIDTH_FRACTION * run.length();
   }
 
   /**

@@ -164,9 +164,13 @@ public final class DetectorScoring {
    * @param score         counts and rates (family field = the bin)
    * @param kindAgreement share of matched pairs whose kinds agree (NaN without matches; PELT's
    *                      detections have no kind)
+   * @param gradual       true fronts wider than
+   *                      {@link DetectorEvaluation#SUDDEN_WIDTH_FRACTION} of their run, not scored
+   * @param gradualFound  of those, the ones a detection matched
    */
   public record BinScore(String detector, String dimension, String bin, int runs,
-                         DetectionScore score, double kindAgreement) {}
+                         DetectionScore score, double kindAgreement, int gradual,
+                         int gradualFound) {}
 
   /**
    * False transitions after t0 in the negative controls of one family.
@@ -309,8 +313,8 @@ public final class DetectorScoring {
           .matches();
       long step = Math.round(t.step());
       oursTruth.add(new TruthEvent(t.runId(), t.family(), t.kind(), runLevel ? "" : t.series(),
-          step));
-      anyTruth.add(new TruthEvent(t.runId(), t.family(), "", "", step));
+          step, t.width()));
+      anyTruth.add(new TruthEvent(t.runId(), t.family(), "", "", step, t.width()));
     }
     List<ScoreRow> rows = new ArrayList<>();
     // the series-matched view leaves the negative controls out (the user's view scores them)
@@ -424,7 +428,7 @@ public final class DetectorScoring {
     List<TruthEvent> truth = new ArrayList<>();
     for (LabTruthFile.Row t : scored) {
       truth.add(new TruthEvent(t.runId(), t.family(), t.kind(), t.series(),
-          Math.round(t.step())));
+          Math.round(t.step()), t.width()));
     }
     List<Detection> ours = new ArrayList<>();
     for (Row r : table(tablesUri, Tables.TRANSITIONS).select("run_id", "step", "kind", "series",
@@ -573,13 +577,18 @@ public final class DetectorScoring {
                                    List<DetectorEvaluation.RunTally> tallies) {
     int matched = 0;
     int agree = 0;
+    int gradual = 0;
+    int gradualFound = 0;
     for (DetectorEvaluation.RunTally t : tallies) {
       matched += t.truePositives();
       agree += t.kindAgrees();
+      gradual += t.gradual();
+      gradualFound += t.gradualFound();
     }
     return new BinScore(detector, dimension, bin, tallies.size(),
         DetectorEvaluation.pool(bin, tallies),
-        matched == 0 || PELT.equals(detector) ? Double.NaN : agree / (double) matched);
+        matched == 0 || PELT.equals(detector) ? Double.NaN : agree / (double) matched, gradual,
+        gradualFound);
   }
 
   /**

@@ -82,6 +82,47 @@ class DetectorEvaluationTest {
     assertArrayEquals(new int[] {-1, 0}, b);
   }
 
+  /**
+   * A run of 1000 steps (tolerance 30): a sudden front at 500 (w 50) and a gradual one at 700
+   * (w 300, more than 20% of the run). Found or missed, the gradual front is neither a TP nor an
+   * FN, and the detection that matches it is no FP; a second detection at the sudden front is an
+   * FP; a gradual front next to a sudden one never takes the sudden front's detection.
+   */
+  @Test
+  void gradualFrontsAreNeitherFoundNorMissed() {
+    RunSpan run = new RunSpan("r", "f", 0, 1000, 10);
+    TruthEvent sudden = new TruthEvent("r", "f", "jump", "", 500, 50);
+    TruthEvent gradual = new TruthEvent("r", "f", "jump", "", 700, 300);
+    assertTrue(DetectorEvaluation.gradual(gradual, run));
+    assertTrue(!DetectorEvaluation.gradual(sudden, run));
+    DetectorEvaluation.RunTally both = tally(run, List.of(sudden, gradual),
+        List.of(det("r", "jump", 510), det("r", "jump", 690)));
+    assertEquals(List.of(1, 0, 0, 1, 1), counts(both));
+    DetectorEvaluation.RunTally missed = tally(run, List.of(sudden, gradual),
+        List.of(det("r", "jump", 510)));
+    assertEquals(List.of(1, 0, 0, 1, 0), counts(missed));
+    DetectorEvaluation.RunTally extra = tally(run, List.of(sudden, gradual),
+        List.of(det("r", "jump", 505), det("r", "jump", 515)));
+    assertEquals(List.of(1, 1, 0, 1, 0), counts(extra));
+    // the gradual front never takes the sudden front's only detection
+    TruthEvent near = new TruthEvent("r", "f", "jump", "", 520, 300);
+    DetectorEvaluation.RunTally first = tally(run, List.of(near, sudden),
+        List.of(det("r", "jump", 515)));
+    assertEquals(List.of(1, 0, 0, 1, 0), counts(first));
+  }
+
+  private static DetectorEvaluation.RunTally tally(RunSpan run, List<TruthEvent> truth,
+                                                   List<Detection> dets) {
+    return DetectorEvaluation.tally(List.of(run), truth, dets,
+        DetectorEvaluation.SeriesMatching.IGNORE, DetectorEvaluation.KindMatching.IGNORE).get(0);
+  }
+
+  /** TP, FP, FN, gradual rows, gradual rows found. */
+  private static List<Integer> counts(DetectorEvaluation.RunTally t) {
+    return List.of(t.truePositives(), t.falsePositives(), t.falseNegatives(), t.gradual(),
+        t.gradualFound());
+  }
+
   @Test
   void kindsAndSeriesMustAgree() {
     TruthEvent rank = new TruthEvent("r", "f", "jump", "fc1/effective_rank", 100);
