@@ -1,5 +1,7 @@
 package org.shockscope.shock;
 
+import org.shockscope.OrderStatistics;
+
 /**
  * A metric's dominant change of level located by where it crosses fractions of the way between
  * its plateaus, the way a phase change is measured in training (Olsson et al. 2022 take the
@@ -100,8 +102,8 @@ final class CrossingFront {
       total += s[i];
     }
     int split = strongestSplit(n, total);
-    double left = RobustOps.median(s, 0, split, work);
-    double right = RobustOps.median(s, split, n, work);
+    double left = OrderStatistics.median(s, 0, split, work);
+    double right = OrderStatistics.median(s, split, n, work);
     double before = Double.NaN;
     double after = Double.NaN;
     for (int round = 0; round < REFINEMENTS; round++) {
@@ -121,8 +123,8 @@ final class CrossingFront {
           || t10 - t[b0] < PLATEAU_LENGTH * length || t[a1 - 1] - t90 < PLATEAU_LENGTH * length) {
         return null;
       }
-      before = RobustOps.median(y, b0, b1, work);
-      after = RobustOps.median(y, a0, a1, work);
+      before = OrderStatistics.median(y, b0, b1, work);
+      after = OrderStatistics.median(y, a0, a1, work);
       if (round == REFINEMENTS - 1) {
         double jump = Math.abs(right - left);
         if (!flat(b0, b1, left, jump) || !flat(a0, a1, right, jump)) {

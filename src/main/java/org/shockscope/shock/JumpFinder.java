@@ -2,6 +2,7 @@ package org.shockscope.shock;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.shockscope.OrderStatistics;
 
 /**
  * Finds jumps (viscous-shock fronts) in one series and characterises each by the tanh profile.
@@ -444,7 +445,7 @@ final class JumpFinder {
       int from = k * block;
       int to = k == blocks - 1 ? n : from + block;
       double s = RobustOps.MAD_TO_SIGMA
-          * RobustOps.median(pseudo, from, to, medianWork(to - from));
+          * OrderStatistics.median(pseudo, from, to, medianWork(to - from));
       localVar[k] = Math.max(s * s * memory, floor);
     }
     double last = blocks == 1 ? 0.5 * n

@@ -17,6 +17,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.shockscope.OrderStatistics;
 import org.shockscope.ShockscopeException;
 import org.shockscope.shock.BaselineRule;
 import org.shockscope.shock.Detection;
@@ -734,9 +735,7 @@ public final class DetectorScoring {
     for (int i = 1; i < steps.length; i++) {
       g[i - 1] = steps[i] - steps[i - 1];
     }
-    Arrays.sort(g);
-    int n = g.length;
-    return n % 2 == 1 ? g[n / 2] : 0.5 * (g[n / 2 - 1] + g[n / 2]);
+    return OrderStatistics.median(g);
   }
 
   /** Spikes and divergences of the loss metric (run-level series: null group). */
