@@ -111,10 +111,10 @@ final class CrossingFront {
         return null;
       }
       double length = t90 - t10;
-      int b0 = firstAtOrAfter(t, n, t10 - length);
-      int b1 = firstAtOrAfter(t, n, t10);
-      int a0 = firstAfter(t, n, t90);
-      int a1 = firstAfter(t, n, t90 + length);
+      int b0 = firstAtOrAfterOrEnd(t, n, t10 - length);
+      int b1 = firstAtOrAfterOrEnd(t, n, t10);
+      int a0 = firstAfterOrEnd(t, n, t90);
+      int a1 = firstAfterOrEnd(t, n, t90 + length);
       b0 = Math.max(0, Math.min(b0, b1 - minPlateau));
       a1 = Math.min(n, Math.max(a1, a0 + minPlateau));
       // Each plateau is seen for at least half as long as the front takes: a change that
@@ -275,7 +275,8 @@ final class CrossingFront {
     return Double.NaN;
   }
 
-  private static int firstAtOrAfter(double[] t, int n, double v) {
+  /** Smallest index with t ≥ v, or n (the end of the range) when none: an exclusive bound. */
+  private static int firstAtOrAfterOrEnd(double[] t, int n, double v) {
     int i = 0;
     while (i < n && t[i] < v) {
       i++;
@@ -283,7 +284,8 @@ final class CrossingFront {
     return i;
   }
 
-  private static int firstAfter(double[] t, int n, double v) {
+  /** Smallest index with t &gt; v, or n (the end of the range) when none: an exclusive bound. */
+  private static int firstAfterOrEnd(double[] t, int n, double v) {
     int i = 0;
     while (i < n && t[i] <= v) {
       i++;
