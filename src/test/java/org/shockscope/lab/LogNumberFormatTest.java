@@ -4,20 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class NumberTextTest {
+class LogNumberFormatTest {
   @Test
   void writesNumbersAsSweepsContainThem() {
-    assertEquals("nan", NumberText.metric(Double.NaN));
-    assertEquals("inf", NumberText.metric(Double.POSITIVE_INFINITY));
-    assertEquals("-inf", NumberText.metric(Double.NEGATIVE_INFINITY));
-    assertEquals("0.125", NumberText.metric(0.125));
-    assertEquals("0.0001", NumberText.param(1e-4));
-    assertEquals("2.0", NumberText.param(2.0));
-    assertEquals("1.0E150", NumberText.param(1e150));
-    assertEquals("7", NumberText.param(7));
-    assertEquals("relu", NumberText.param("relu"));
-    assertEquals("2", NumberText.label(2.0));
-    assertEquals("0.005", NumberText.label(0.005));
+    assertEquals("nan", LogNumberFormat.metric(Double.NaN));
+    assertEquals("inf", LogNumberFormat.metric(Double.POSITIVE_INFINITY));
+    assertEquals("-inf", LogNumberFormat.metric(Double.NEGATIVE_INFINITY));
+    assertEquals("0.125", LogNumberFormat.metric(0.125));
+    assertEquals("0.0001", LogNumberFormat.param(1e-4));
+    assertEquals("2.0", LogNumberFormat.param(2.0));
+    assertEquals("1.0E150", LogNumberFormat.param(1e150));
+    assertEquals("7", LogNumberFormat.param(7));
+    assertEquals("relu", LogNumberFormat.param("relu"));
+    assertEquals("2", LogNumberFormat.label(2.0));
+    assertEquals("0.005", LogNumberFormat.label(0.005));
   }
 
   @Test
