@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.shockscope.OrderStatistics;
 
 /**
  * Scores early warnings against known truth (issue 16, part 2). Plain Java: the Spark adapter
@@ -207,12 +208,9 @@ public final class ForecastScoring {
     return new JumpScore(truth.size(), withForecast, first, any, median(leads), median(errors));
   }
 
+  /** The median of the values that are not NaN; NaN for none. */
   static double median(List<Double> v) {
-    double[] a = v.stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue)
-        .sorted().toArray();
-    if (a.length == 0) {
-      return Double.NaN;
-    }
-    return a.length % 2 == 1 ? a[a.length / 2] : 0.5 * (a[a.length / 2 - 1] + a[a.length / 2]);
+    return OrderStatistics.median(v.stream().filter(d -> !Double.isNaN(d))
+        .mapToDouble(Double::doubleValue).toArray());
   }
 }

@@ -61,7 +61,7 @@ public record CatapultSpec(GridAxes axes, List<String> activations, int inputDim
       for (int width : axes.widths()) {
         for (String act : activations) {
           for (long seed : axes.seedsOr(defaultSeeds)) {
-            String id = RunParams.runId(family(), o, "x" + NumberText.label(o.lr()), width, 2,
+            String id = RunParams.runId(family(), o, "x" + LogNumberFormat.label(o.lr()), width, 2,
                 CatapultTrainer.INIT, act, seed);
             CatapultTrainer t = new CatapultTrainer(this, o, width, act, seed, dtype);
             out.add(new PlannedRun(id, family(), () -> t.train(id)));

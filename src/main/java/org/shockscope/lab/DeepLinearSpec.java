@@ -140,7 +140,7 @@ public record DeepLinearSpec(GridAxes axes, List<Integer> depths, List<String> i
                   + teacherSingularValues.size() + " teacher modes, got width " + width);
             }
             for (long seed : axes.seedsOr(defaultSeeds)) {
-              String id = RunParams.runId(family(), o, "lr" + NumberText.label(o.lr()), width,
+              String id = RunParams.runId(family(), o, "lr" + LogNumberFormat.label(o.lr()), width,
                   depth, init, "linear", seed);
               DeepLinearTrainer t = new DeepLinearTrainer(this, o, width, depth, init, seed,
                   dtype);

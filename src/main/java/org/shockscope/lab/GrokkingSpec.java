@@ -91,8 +91,8 @@ public record GrokkingSpec(GridAxes axes, int modulus, List<Double> trainFractio
       for (OptimizerSettings o : axes.optimizerSettings(family(), n)) {
         for (int width : axes.widths()) {
           for (long seed : axes.seedsOr(defaultSeeds)) {
-            String id = RunParams.runId(family(), o, "lr" + NumberText.label(o.lr()), width, 2,
-                "frac" + NumberText.label(fraction), "relu", seed);
+            String id = RunParams.runId(family(), o, "lr" + LogNumberFormat.label(o.lr()), width, 2,
+                "frac" + LogNumberFormat.label(fraction), "relu", seed);
             GrokkingTrainer t = new GrokkingTrainer(this, o, width, fraction, seed, dtype);
             out.add(new PlannedRun(id, family(), () -> t.train(id)));
           }

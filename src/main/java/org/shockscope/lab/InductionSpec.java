@@ -76,7 +76,7 @@ public record InductionSpec(GridAxes axes, List<Integer> heads, List<Integer> sp
         for (int h : heads) {
           for (int n : spans) {
             for (long seed : axes.seedsOr(defaultSeeds)) {
-              String id = RunParams.runId(family(), o, "lr" + NumberText.label(o.lr()), width,
+              String id = RunParams.runId(family(), o, "lr" + LogNumberFormat.label(o.lr()), width,
                   2, "h" + h, "span" + n, seed);
               InductionTrainer t = new InductionTrainer(this, o, width, h, n, seed, dtype);
               out.add(new PlannedRun(id, family(), () -> t.train(id)));

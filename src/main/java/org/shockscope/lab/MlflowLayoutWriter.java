@@ -42,7 +42,7 @@ final class MlflowLayoutWriter implements LayoutWriter {
       throws IOException {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < m.size(); i++) {
-      text.append(start + m.steps()[i]).append(' ').append(NumberText.metric(m.values()[i]))
+      text.append(start + m.steps()[i]).append(' ').append(LogNumberFormat.metric(m.values()[i]))
           .append(' ').append(m.steps()[i]).append('\n');
     }
     SweepFiles.text(dir.resolve("metrics").resolve(name), text.toString());
@@ -54,7 +54,8 @@ final class MlflowLayoutWriter implements LayoutWriter {
     Path dir = experiment.resolve(uuid);
     long start = BASE_TIME_MS + index * RUN_SPACING_MS;
     for (Map.Entry<String, Object> e : run.params().entrySet()) {
-      SweepFiles.text(dir.resolve("params").resolve(e.getKey()), NumberText.param(e.getValue()));
+      SweepFiles.text(dir.resolve("params").resolve(e.getKey()),
+          LogNumberFormat.param(e.getValue()));
     }
     metric(dir, "loss", run.metrics(), start);
     for (Map.Entry<String, StepSeries> e : run.extraMetrics().entrySet()) {

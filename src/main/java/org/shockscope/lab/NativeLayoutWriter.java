@@ -42,9 +42,9 @@ final class NativeLayoutWriter implements LayoutWriter {
     for (int i = 0; i < m.size(); i++) {
       List<String> row = new ArrayList<>(header.size());
       row.add(Integer.toString(m.steps()[i]));
-      row.add(NumberText.metric(m.values()[i]));
+      row.add(LogNumberFormat.metric(m.values()[i]));
       for (StepSeries x : run.extraMetrics().values()) {
-        row.add(NumberText.metric(x.values()[i]));
+        row.add(LogNumberFormat.metric(x.values()[i]));
       }
       rows.add(row);
     }

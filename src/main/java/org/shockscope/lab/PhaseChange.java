@@ -1,5 +1,7 @@
 package org.shockscope.lab;
 
+import org.shockscope.OrderStatistics;
+
 /**
  * When a measured trajectory made a sigmoidal transition between two levels, as a truth row
  * needs it: the step where the series first reaches halfway from {@code from} to {@code to}
@@ -45,8 +47,7 @@ record PhaseChange(double step, double quarter, double threeQuarter, double widt
   /** The median of the last {@code fraction} of {@code values} (at least one value). */
   static double tailMedian(double[] values, double fraction) {
     int n = Math.max(1, (int) Math.round(values.length * fraction));
-    double[] tail = java.util.Arrays.copyOfRange(values, values.length - n, values.length);
-    java.util.Arrays.sort(tail);
-    return n % 2 == 1 ? tail[n / 2] : 0.5 * (tail[n / 2 - 1] + tail[n / 2]);
+    return OrderStatistics.median(
+        java.util.Arrays.copyOfRange(values, values.length - n, values.length));
   }
 }

@@ -36,7 +36,7 @@ final class RunManifest {
       row.add(runIds.get(i));
       for (String k : keys) {
         Object v = params.get(i).get(k);
-        row.add(v == null ? "" : NumberText.param(v));
+        row.add(v == null ? "" : LogNumberFormat.param(v));
       }
       rows.add(row);
     }

@@ -18,9 +18,9 @@ final class RunParams {
   static String runId(Family family, OptimizerSettings o, String lrLabel, int width, int depth,
                       String init, String activation, long seed) {
     String opt = o.kind().label()
-        + (o.kind() == OptimizerKind.MOMENTUM ? NumberText.label(o.momentum()) : "");
+        + (o.kind() == OptimizerKind.MOMENTUM ? LogNumberFormat.label(o.momentum()) : "");
     return family.label() + "_" + opt + "_" + lrLabel + "_b" + o.batchSize() + "_wd"
-        + NumberText.label(o.weightDecay()) + "_w" + width + "_L" + depth + "_" + init + "_"
+        + LogNumberFormat.label(o.weightDecay()) + "_w" + width + "_L" + depth + "_" + init + "_"
         + activation + "_s" + seed;
   }
 

@@ -64,7 +64,7 @@ public record TeacherStudentSpec(GridAxes axes, int inputs, double initScale,
     for (OptimizerSettings o : axes.optimizerSettings(family(), 0)) {
       for (int k : axes.widths()) {
         for (long seed : axes.seedsOr(defaultSeeds)) {
-          String id = RunParams.runId(family(), o, "lr" + NumberText.label(o.lr()), k, 2,
+          String id = RunParams.runId(family(), o, "lr" + LogNumberFormat.label(o.lr()), k, 2,
               TeacherStudentTrainer.INIT, TeacherStudentTrainer.ACTIVATION, seed);
           TeacherStudentTrainer t = new TeacherStudentTrainer(this, o, k, seed, dtype);
           out.add(new PlannedRun(id, family(), () -> t.train(id)));

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.shockscope.OrderStatistics;
 import org.shockscope.io.DType;
 
 /**
@@ -439,7 +440,7 @@ final class TeacherStudentTrainer {
     for (int j = 0; j < d.length; j++) {
       d[j] = Math.abs(d[j] - level);
     }
-    return 1.4826 * medianInPlace(d);
+    return 1.4826 * OrderStatistics.median(d);
   }
 
   /** Median of the logged values at steps in [from, to] (the nearest one when none is). */
@@ -454,7 +455,7 @@ final class TeacherStudentTrainer {
       }
       return v[nearest];
     }
-    return medianInPlace(w);
+    return OrderStatistics.median(w);
   }
 
   /** The logged values at steps in [from, to], in step order. */
@@ -467,13 +468,6 @@ final class TeacherStudentTrainer {
       }
     }
     return Arrays.copyOf(w, c);
-  }
-
-  /** The median of a non-empty array, which it sorts. */
-  private static double medianInPlace(double[] w) {
-    Arrays.sort(w);
-    int c = w.length;
-    return c % 2 == 1 ? w[c / 2] : 0.5 * (w[c / 2 - 1] + w[c / 2]);
   }
 
   private Map<String, Object> params() {

@@ -61,6 +61,6 @@ public record TrainedRun(String runId, Family family, Map<String, Object> params
   /** The value of hyperparameter {@code key} as text, as runs.csv and MLflow write it. */
   public String param(String key) {
     Object v = params.get(key);
-    return v == null ? null : NumberText.param(v);
+    return v == null ? null : LogNumberFormat.param(v);
   }
 }

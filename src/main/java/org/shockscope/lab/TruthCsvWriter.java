@@ -35,6 +35,6 @@ final class TruthCsvWriter {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return Long.toString((long) v);
     }
-    return NumberText.label(Math.round(v * 1000) / 1000.0);
+    return LogNumberFormat.label(Math.round(v * 1000) / 1000.0);
   }
 }

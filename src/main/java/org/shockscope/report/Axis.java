@@ -65,7 +65,7 @@ final class Axis {
     List<Tick> ticks = new ArrayList<>();
     for (long k = first; k <= last; k++) {
       BigDecimal v = step.multiply(BigDecimal.valueOf(k));
-      ticks.add(new Tick(v.doubleValue(), NumberText.compact(v.doubleValue(), 6)));
+      ticks.add(new Tick(v.doubleValue(), NumberLabels.compact(v.doubleValue(), 6)));
     }
     return new Axis(Scale.LINEAR, first * s, last * s, ticks);
   }
@@ -226,7 +226,7 @@ final class Axis {
           BigDecimal v = BigDecimal.valueOf(m).scaleByPowerOfTen(d);
           double lv = Math.log10(v.doubleValue());
           if (lv >= a - 1e-9 && lv <= b + 1e-9) {
-            ticks.add(new Tick(v.doubleValue(), NumberText.compact(v.doubleValue(), 3)));
+            ticks.add(new Tick(v.doubleValue(), NumberLabels.compact(v.doubleValue(), 3)));
           }
         }
       }
@@ -241,7 +241,7 @@ final class Axis {
     ticks.clear();
     for (long k = (long) Math.ceil(lo / step.doubleValue()); k * step.doubleValue() <= hi; k++) {
       double v = step.multiply(BigDecimal.valueOf(k)).doubleValue();
-      ticks.add(new Tick(v, NumberText.compact(v, 6)));
+      ticks.add(new Tick(v, NumberLabels.compact(v, 6)));
     }
     return ticks;
   }

@@ -112,11 +112,11 @@ final class BoundarySection implements ReportSection {
           continue;
         }
         String tip = t + " \u00b7 " + b.cell() + "\n" + b.positive() + " of " + b.runs()
-            + " runs positive; " + lr + " tried " + NumberText.compact(b.lrMin()) + "\u2013"
-            + NumberText.compact(b.lrMax()) + "\nlargest " + lr + " without: "
-            + NumberText.compact(b.maxNegativeLr()) + ", smallest with: "
-            + NumberText.compact(b.minPositiveLr()) + "\ncritical " + lr + ": "
-            + NumberText.compact(b.criticalLr()) + " (" + b.status() + ")";
+            + " runs positive; " + lr + " tried " + NumberLabels.compact(b.lrMin()) + "\u2013"
+            + NumberLabels.compact(b.lrMax()) + "\nlargest " + lr + " without: "
+            + NumberLabels.compact(b.maxNegativeLr()) + ", smallest with: "
+            + NumberLabels.compact(b.minPositiveLr()) + "\ncritical " + lr + ": "
+            + NumberLabels.compact(b.criticalLr()) + " (" + b.status() + ")";
         row.lane(targets.size() == 1 ? 0 : (i == 0 ? -5 : 5));
         row.segment(b.lrMin(), b.lrMax(), "#9aa5b1", 2, 0.7, tip);
         if (Double.isFinite(b.maxNegativeLr()) && Double.isFinite(b.minPositiveLr())) {
@@ -125,7 +125,7 @@ final class BoundarySection implements ReportSection {
         row.diamond(b.criticalLr(), color(t), tip);
         note.append(note.length() == 0 ? "" : " \u00b7 ").append(t).append(": ")
             .append(Double.isFinite(b.criticalLr()) && b.criticalLr() > 0
-                ? NumberText.compact(b.criticalLr(), 3) : b.status());
+                ? NumberLabels.compact(b.criticalLr(), 3) : b.status());
       }
       row.note(note.toString());
     }

@@ -77,7 +77,7 @@ final class FirstShockSection implements ReportSection {
     List<Map<String, String>> labels = new ArrayList<>();
     for (int a = 0; a < axes.size(); a++) {
       int axis = a;
-      labels.add(NumberText.levelLabels(byCell.keySet().stream().map(k -> k.get(axis))
+      labels.add(NumberLabels.levelLabels(byCell.keySet().stream().map(k -> k.get(axis))
           .toList()));
     }
     for (int i = 0; i < shown.size(); i++) {
@@ -107,17 +107,17 @@ final class FirstShockSection implements ReportSection {
     }
     Quantiles q = Quantiles.of(steps);
     String tip = exact + "\n" + steps.length + " of " + runs + " runs had a shock\nfirst shock: "
-        + "median " + NumberText.compact(q.at(0.5)) + ", p25\u2013p75 "
-        + NumberText.compact(q.at(0.25)) + "\u2013" + NumberText.compact(q.at(0.75))
-        + ", p10\u2013p90 " + NumberText.compact(q.at(0.1)) + "\u2013"
-        + NumberText.compact(q.at(0.9));
+        + "median " + NumberLabels.compact(q.at(0.5)) + ", p25\u2013p75 "
+        + NumberLabels.compact(q.at(0.25)) + "\u2013" + NumberLabels.compact(q.at(0.75))
+        + ", p10\u2013p90 " + NumberLabels.compact(q.at(0.1)) + "\u2013"
+        + NumberLabels.compact(q.at(0.9));
     row.box(q.at(0.1), q.at(0.25), q.at(0.5), q.at(0.75), q.at(0.9), color, tip);
     if (dots && steps.length <= MAX_DOTS) {
       for (int i = 0; i < steps.length; i++) {
         // deterministic jitter so that equal steps stay visible
         double dy = steps.length == 1 ? 0 : ((i * 7919) % 11 - 5) * 1.4;
         row.dot(steps[i], dy, Palette.SHOCK, 2.2, 0.7, "first shock at step "
-            + NumberText.compact(steps[i]));
+            + NumberLabels.compact(steps[i]));
       }
     }
   }

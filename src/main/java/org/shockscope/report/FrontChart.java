@@ -146,7 +146,7 @@ final class FrontChart {
         .append("\n").append(f.group()).append(": front ").append(f.arrivalOrder())
         .append(" at step ").append(f.step());
     if (Double.isFinite(f.width())) {
-      b.append(", width ").append(NumberText.compact(f.width())).append(" steps");
+      b.append(", width ").append(NumberLabels.compact(f.width())).append(" steps");
     }
     b.append(", lag ").append(f.lag()).append("\nseries ").append(f.series());
     return b.toString();

@@ -269,13 +269,13 @@ final class GallerySection implements ReportSection {
     b.append(" at step ").append(s.step()).append(" (").append(s.stepLo()).append('\u2013')
         .append(s.stepHi()).append(')');
     if (Double.isFinite(s.jump())) {
-      b.append("\njump ").append(NumberText.compact(s.jump()));
+      b.append("\njump ").append(NumberLabels.compact(s.jump()));
     }
     if (Double.isFinite(s.width())) {
-      b.append(", width ").append(NumberText.compact(s.width())).append(" steps");
+      b.append(", width ").append(NumberLabels.compact(s.width())).append(" steps");
     }
     if (Double.isFinite(s.score())) {
-      b.append(", score ").append(NumberText.compact(s.score(), 3));
+      b.append(", score ").append(NumberLabels.compact(s.score(), 3));
     }
     return b.toString();
   }
@@ -284,9 +284,9 @@ final class GallerySection implements ReportSection {
     double[] r = Axis.range(s.values());
     int n = s.values().length;
     return s.name() + (s.group() == null ? "" : " [" + s.group() + "]") + " of " + runId
-        + "\n" + n + " points" + (n > 0 ? ", first " + NumberText.compact(s.values()[0])
-        + ", last " + NumberText.compact(s.values()[n - 1]) + ", min "
-        + NumberText.compact(r[0]) + ", max " + NumberText.compact(r[1]) : "");
+        + "\n" + n + " points" + (n > 0 ? ", first " + NumberLabels.compact(s.values()[0])
+        + ", last " + NumberLabels.compact(s.values()[n - 1]) + ", min "
+        + NumberLabels.compact(r[0]) + ", max " + NumberLabels.compact(r[1]) : "");
   }
 
   private static double[] steps(ReportData.Series s) {

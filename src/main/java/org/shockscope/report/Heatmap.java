@@ -132,7 +132,7 @@ final class Heatmap {
     for (double t : new double[] {0, 0.5, 1}) {
       double y = y0 + (1 - t) * h;
       svg.line(x0 + 12, y, x0 + 16, y, Palette.MUTED, 1, null, null);
-      svg.text(x0 + 18, y + 3.5, NumberText.percent(t), "start", 10, Palette.MUTED, false, 0);
+      svg.text(x0 + 18, y + 3.5, NumberLabels.percent(t), "start", 10, Palette.MUTED, false, 0);
     }
   }
 }

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * An HTML data table. Cells are text (escaped) or numbers (right-aligned, tabular figures,
- * {@link NumberText#compact} form, NaN shown as a dash).
+ * {@link NumberLabels#compact} form, NaN shown as a dash).
  */
 final class HtmlTable {
   private final List<String> headers;
@@ -37,10 +37,10 @@ final class HtmlTable {
         if (c instanceof Number n) {
           out.append("<td class=\"num\">");
           if (c instanceof Long || c instanceof Integer) {
-            out.append(NumberText.count(n.longValue()));
+            out.append(NumberLabels.count(n.longValue()));
           } else {
             double v = n.doubleValue();
-            out.append(Double.isNaN(v) ? "\u2013" : Html.escape(NumberText.compact(v)));
+            out.append(Double.isNaN(v) ? "\u2013" : Html.escape(NumberLabels.compact(v)));
           }
         } else {
           out.append("<td>").append(Html.escape(c == null ? "" : c.toString()));

@@ -190,14 +190,14 @@ record ModelFamily(String name, Basis basis, ReportData data, Map<String, Intege
         + "over the hyperparameters that vary within it.", out);
     for (ModelFamily f : families) {
       out.append("<div class=\"family\"><h3>").append(Html.escape(f.name()))
-          .append(" <span class=\"note\">").append(NumberText.count(f.data().runs().size()))
+          .append(" <span class=\"note\">").append(NumberLabels.count(f.data().runs().size()))
           .append(f.data().runs().size() == 1 ? " run" : " runs").append("</span></h3>")
           .append("<p class=\"note\">");
       boolean first = true;
       for (Map.Entry<String, Integer> e : f.structures().entrySet()) {
         out.append(first ? "" : " \u00b7 ").append(Html.escape(e.getKey()));
         if (f.structures().size() > 1) {
-          out.append(" (").append(NumberText.count(e.getValue()))
+          out.append(" (").append(NumberLabels.count(e.getValue()))
               .append(e.getValue() == 1 ? " run)" : " runs)");
         }
         first = false;

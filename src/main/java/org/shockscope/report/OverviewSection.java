@@ -9,7 +9,7 @@ import org.shockscope.ErrorRecord;
 
 /**
  * The sweep at a glance: its hyperparameters with their levels (numbers rounded as on the
- * axes, {@link NumberText#levelLabels}), the model structures of its
+ * axes, {@link NumberLabels#levelLabels}), the model structures of its
  * runs in words ({@link StructureSummary}), and the inputs that could not be used (the first
  * rows of the {@code errors} table).
  */
@@ -44,7 +44,7 @@ final class OverviewSection implements ReportSection {
           String v = r.hyperparameters().get(h);
           levels.add(v == null ? ReportData.MISSING : v);
         }
-        Map<String, String> label = NumberText.levelLabels(levels);
+        Map<String, String> label = NumberLabels.levelLabels(levels);
         List<String> shown = levels.stream().limit(LEVELS_SHOWN).map(label::get).toList();
         String values = String.join(", ", shown)
             + (levels.size() > LEVELS_SHOWN ? ", \u2026" : "");
@@ -86,7 +86,7 @@ final class OverviewSection implements ReportSection {
       out.append("<tr><td>");
       s.html(out);
       out.append("</td><td>").append(Html.escape(s.kind())).append("</td><td class=\"num\">")
-          .append(NumberText.count(e.getValue().size())).append("</td>");
+          .append(NumberLabels.count(e.getValue().size())).append("</td>");
       if (models) {
         TreeSet<String> names = new TreeSet<>(LevelOrder.LEVEL);
         for (ReportData.Run r : e.getValue()) {
@@ -112,7 +112,8 @@ final class OverviewSection implements ReportSection {
     }
     List<ErrorRecord> shown = s.firstErrors().subList(0,
         Math.min(s.firstErrors().size(), d.options().errorRows()));
-    out.append("<p>").append(NumberText.count(s.errors())).append(s.errors() == 1 ? " input" : " inputs")
+    out.append("<p>").append(NumberLabels.count(s.errors()))
+        .append(s.errors() == 1 ? " input" : " inputs")
         .append(" could not be used")
         .append(shown.size() < s.errors() ? "; the first " + shown.size() + " are listed" : "")
         .append(". The <code>errors</code> table has them all.</p>");

@@ -12,7 +12,7 @@ import java.util.TreeSet;
  * The phase diagram, one per model family ({@link ModelFamily}): shock rate and divergence
  * rate over the two most important hyperparameters that vary within the family and span a
  * grid (by the {@code importance} table, then by number of levels), as heatmaps with counts in
- * the cells and numeric levels labelled rounded ({@link NumberText#levelLabels}; the exact
+ * the cells and numeric levels labelled rounded ({@link NumberLabels#levelLabels}; the exact
  * values in the tooltips). Cells of {@code phase_stats} that differ only in other
  * hyperparameters are merged (counts summed, Wilson interval recomputed), i.e. those are
  * marginalised over the sweep's own mix. With one usable hyperparameter the rates are bars
@@ -212,8 +212,8 @@ final class PhaseDiagramSection implements ReportSection {
     }
     List<String> xl = new ArrayList<>(xs);
     List<String> yl = new ArrayList<>(ys);
-    Map<String, String> xLabel = NumberText.levelLabels(xl);
-    Map<String, String> yLabel = NumberText.levelLabels(yl);
+    Map<String, String> xLabel = NumberLabels.levelLabels(xl);
+    Map<String, String> yLabel = NumberLabels.levelLabels(yl);
     List<String> xt = xl.stream().map(xLabel::get).toList();
     List<String> yt = yl.stream().map(yLabel::get).toList();
     Heatmap shock = new Heatmap("Shock rate", axes.get(0), xt, axes.get(1), yt,
@@ -228,10 +228,10 @@ final class PhaseDiagramSection implements ReportSection {
           + e.getKey().get(1) + (c.merged > 1 ? " (" + c.merged + " cells pooled)" : "");
       WilsonInterval ws = WilsonInterval.of(c.shocked, c.runs);
       WilsonInterval wd = WilsonInterval.of(c.diverged, c.runs);
-      shock.cell(i, j, ws.rate(), NumberText.percent(ws.rate()), c.shocked + "/" + c.runs,
+      shock.cell(i, j, ws.rate(), NumberLabels.percent(ws.rate()), c.shocked + "/" + c.runs,
           where + "\nshock rate " + ws.text() + "\n" + c.shocked + " of " + c.runs
               + " runs had a shock");
-      div.cell(i, j, wd.rate(), NumberText.percent(wd.rate()), c.diverged + "/" + c.runs,
+      div.cell(i, j, wd.rate(), NumberLabels.percent(wd.rate()), c.diverged + "/" + c.runs,
           where + "\ndivergence rate " + wd.text() + "\n" + c.diverged + " of " + c.runs
               + " runs diverged");
     }
@@ -242,7 +242,7 @@ final class PhaseDiagramSection implements ReportSection {
   private static void bars(String axis, Map<List<String>, Counts> merged, StringBuilder out) {
     List<List<String>> keys = new ArrayList<>(merged.keySet());
     keys.sort(LevelOrder.CELL);
-    Map<String, String> label = NumberText.levelLabels(keys.stream().map(k -> k.get(0))
+    Map<String, String> label = NumberLabels.levelLabels(keys.stream().map(k -> k.get(0))
         .toList());
     out.append("<div class=\"charts\">");
     for (boolean shock : new boolean[] {true, false}) {
@@ -262,7 +262,7 @@ final class PhaseDiagramSection implements ReportSection {
         c.row(axis + "=" + label.get(k.get(0)))
             .segment(0, w.rate(), color, 14, 0.85, tip)
             .segment(w.lo(), w.hi(), Palette.INK, 2, 1, tip)
-            .note(hits + "/" + n.runs + " \u00b7 " + NumberText.percent(w.rate()));
+            .note(hits + "/" + n.runs + " \u00b7 " + NumberLabels.percent(w.rate()));
       }
       out.append(c.render());
     }
@@ -270,10 +270,10 @@ final class PhaseDiagramSection implements ReportSection {
   }
 
   private static void tile(String name, WilsonInterval w, long k, long n, StringBuilder out) {
-    out.append("<div class=\"tile\"><div class=\"v\">").append(NumberText.percent(w.rate()))
+    out.append("<div class=\"tile\"><div class=\"v\">").append(NumberLabels.percent(w.rate()))
         .append("</div><div class=\"k\">").append(Html.escape(name)).append("</div><div class=\"s\">")
-        .append(k).append(" of ").append(NumberText.count(n)).append(" runs, 95% CI ")
-        .append(NumberText.percent(w.lo())).append("\u2013").append(NumberText.percent(w.hi()))
+        .append(k).append(" of ").append(NumberLabels.count(n)).append(" runs, 95% CI ")
+        .append(NumberLabels.percent(w.lo())).append("\u2013").append(NumberLabels.percent(w.hi()))
         .append("</div></div>");
   }
 
@@ -294,7 +294,7 @@ final class PhaseDiagramSection implements ReportSection {
           .append(im.rank()).append("</td><td>").append(Html.escape(im.hyperparameter()))
           .append("</td><td><span class=\"bar\" style=\"width:")
           .append(Math.round(v * 160)).append("px\"></span> ")
-          .append(Html.escape(NumberText.compact(im.importance(), 3))).append("</td></tr>");
+          .append(Html.escape(NumberLabels.compact(im.importance(), 3))).append("</td></tr>");
     }
     out.append("</tbody></table></div>");
   }

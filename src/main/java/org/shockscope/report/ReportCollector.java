@@ -230,7 +230,7 @@ public final class ReportCollector {
       return null;
     }
     if (v instanceof Number n) {
-      return NumberText.exact(n.doubleValue());
+      return NumberLabels.exact(n.doubleValue());
     }
     return v.toString();
   }

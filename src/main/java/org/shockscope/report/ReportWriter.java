@@ -71,19 +71,20 @@ public final class ReportWriter {
         + "</div><h1>").append(Html.escape(d.title())).append("</h1><p class=\"meta\">Tables: <code>")
         .append(Html.escape(d.source())).append("</code> \u00b7 generated ")
         .append(Html.escape(d.generated())).append("</p><div class=\"tiles\">");
-    tile(b, NumberText.count(s.runs()), "runs", d.runs().size() < s.runs()
-        ? NumberText.count(d.runs().size()) + " loaded for charts" : null);
-    tile(b, NumberText.count(s.checkpoints()), "checkpoints", null);
+    tile(b, NumberLabels.count(s.runs()), "runs", d.runs().size() < s.runs()
+        ? NumberLabels.count(d.runs().size()) + " loaded for charts" : null);
+    tile(b, NumberLabels.count(s.checkpoints()), "checkpoints", null);
     StringBuilder kinds = new StringBuilder();
     for (Map.Entry<String, Long> e : new TreeMap<>(s.shocksByKind()).entrySet()) {
-      kinds.append(kinds.length() == 0 ? "" : " \u00b7 ").append(NumberText.count(e.getValue()))
+      kinds.append(kinds.length() == 0 ? "" : " \u00b7 ").append(NumberLabels.count(e.getValue()))
           .append(' ').append(e.getKey());
     }
-    tile(b, NumberText.count(s.shocks()), "shocks", kinds.length() == 0 ? null : kinds.toString());
-    tile(b, NumberText.count(s.transitions()), "transitions", null);
-    tile(b, NumberText.count(s.diverged()), "diverged", s.runs() > 0
-        ? NumberText.percent((double) s.diverged() / s.runs()) + " of runs" : null);
-    tile(b, NumberText.count(s.errors()), "errors", s.errors() > 0 ? "inputs not used" : null);
+    tile(b, NumberLabels.count(s.shocks()), "shocks",
+        kinds.length() == 0 ? null : kinds.toString());
+    tile(b, NumberLabels.count(s.transitions()), "transitions", null);
+    tile(b, NumberLabels.count(s.diverged()), "diverged", s.runs() > 0
+        ? NumberLabels.percent((double) s.diverged() / s.runs()) + " of runs" : null);
+    tile(b, NumberLabels.count(s.errors()), "errors", s.errors() > 0 ? "inputs not used" : null);
     b.append("</div>");
     if (!d.missingTables().isEmpty()) {
       b.append("<p class=\"warn\">Tables not found: ");

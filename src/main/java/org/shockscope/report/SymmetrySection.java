@@ -109,7 +109,7 @@ final class SymmetrySection implements ReportSection {
         .title(title + " \u00b7 " + runs + (runs == 1 ? " run" : " runs"))
         .xLabel("step").yLabel(yLabel);
     if (Double.isFinite(reference)) {
-      p.hline(reference, Palette.MUTED, 1, "4 3", "reference " + NumberText.compact(reference));
+      p.hline(reference, Palette.MUTED, 1, "4 3", "reference " + NumberLabels.compact(reference));
     }
     int k = 0;
     for (int i = 0; i < bands.length; i++) {
@@ -133,9 +133,10 @@ final class SymmetrySection implements ReportSection {
       double[] hy = at.stream().mapToDouble(j -> b.p50()[j]).toArray();
       p.points(hx, hy, colors[i], 2.4, 0.9, j -> {
         int s = at.get(j);
-        return b.name() + " at step " + b.steps()[s] + ": median " + NumberText.compact(b.p50()[s])
-            + " (p10 " + NumberText.compact(b.p10()[s]) + ", p90 "
-            + NumberText.compact(b.p90()[s]) + "), " + b.runs()[s] + " runs";
+        return b.name() + " at step " + b.steps()[s] + ": median "
+            + NumberLabels.compact(b.p50()[s])
+            + " (p10 " + NumberLabels.compact(b.p10()[s]) + ", p90 "
+            + NumberLabels.compact(b.p90()[s]) + "), " + b.runs()[s] + " runs";
       });
       p.legend(b.name(), colors[i], ChartLegend.Key.LINE);
     }

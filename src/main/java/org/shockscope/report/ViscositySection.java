@@ -44,14 +44,14 @@ final class ViscositySection implements ReportSection {
     ReportData.LawTerm wSlope = slope(v.terms(), "log_width");
     ReportData.LawTerm vSlope = slope(v.terms(), "log_viscosity");
     StringBuilder lead = new StringBuilder();
-    lead.append(pts.size() < v.events() ? pts.size() + " of " + NumberText.count(v.events())
-        : NumberText.count(pts.size())).append(" jump events of primary series (velocities and spectrum shape measures, "
+    lead.append(pts.size() < v.events() ? pts.size() + " of " + NumberLabels.count(v.events())
+        : NumberLabels.count(pts.size())).append(" jump events of primary series (velocities and spectrum shape measures, "
         + "whose widths are the sampling interval, left out). ");
     if (wSlope != null) {
-      lead.append("ln(width) changes by ").append(NumberText.compact(wSlope.estimate(), 3))
-          .append(" (95% CI ").append(NumberText.compact(wSlope.ciLo(), 3)).append(" to ")
-          .append(NumberText.compact(wSlope.ciHi(), 3)).append(") per unit of ln(T), R\u00b2 = ")
-          .append(NumberText.compact(wSlope.r2(), 3)).append(". ");
+      lead.append("ln(width) changes by ").append(NumberLabels.compact(wSlope.estimate(), 3))
+          .append(" (95% CI ").append(NumberLabels.compact(wSlope.ciLo(), 3)).append(" to ")
+          .append(NumberLabels.compact(wSlope.ciHi(), 3)).append(") per unit of ln(T), R\u00b2 = ")
+          .append(NumberLabels.compact(wSlope.r2(), 3)).append(". ");
     }
     lead.append("The shock-wave picture predicts a positive slope: hotter SGD, wider shocks.");
     ReportSection.lead(lead.toString(), out);
@@ -115,9 +115,9 @@ final class ViscositySection implements ReportSection {
     String dot = Palette.category(0);
     p.points(xs, ys, dot, 2.6, 0.45, i -> {
       ReportData.LawPoint q = pts.get(i);
-      return q.runId() + " " + q.series() + " @" + q.step() + "\nT " + NumberText.compact(
-          q.temperature(), 3) + ", w " + NumberText.compact(q.width(), 3) + ", \u03bd "
-          + NumberText.compact(q.viscosity(), 3);
+      return q.runId() + " " + q.series() + " @" + q.step() + "\nT " + NumberLabels.compact(
+          q.temperature(), 3) + ", w " + NumberLabels.compact(q.width(), 3) + ", \u03bd "
+          + NumberLabels.compact(q.viscosity(), 3);
     });
     p.legend("jump event", dot, ChartLegend.Key.POINT);
     if (fit != null && Double.isFinite(fit.estimate()) && Double.isFinite(cx)
@@ -132,17 +132,17 @@ final class ViscositySection implements ReportSection {
         double[] fy = {Math.exp(cy + fit.ciHi() * (a - cx)), Math.exp(cy),
             Math.exp(cy + fit.ciHi() * (b - cx)), Math.exp(cy + fit.ciLo() * (b - cx)),
             Math.exp(cy), Math.exp(cy + fit.ciLo() * (a - cx))};
-        p.polygon(fx, fy, line, 0.15, "slope 95% CI " + NumberText.compact(fit.ciLo(), 3)
-            + " to " + NumberText.compact(fit.ciHi(), 3));
+        p.polygon(fx, fy, line, 0.15, "slope 95% CI " + NumberLabels.compact(fit.ciLo(), 3)
+            + " to " + NumberLabels.compact(fit.ciHi(), 3));
         p.legend("slope 95% CI", line, ChartLegend.Key.AREA);
       }
       p.line(new double[] {Math.exp(a), Math.exp(b)},
           new double[] {Math.exp(cy + fit.estimate() * (a - cx)),
               Math.exp(cy + fit.estimate() * (b - cx))}, line, 2, null,
-          fit.response() + " = " + NumberText.compact(cy, 3) + " + "
-              + NumberText.compact(fit.estimate(), 3) + " \u00b7 (ln T \u2212 "
-              + NumberText.compact(cx, 3) + "), R\u00b2 = " + NumberText.compact(fit.r2(), 3));
-      p.legend("fit: slope " + NumberText.compact(fit.estimate(), 3), line,
+          fit.response() + " = " + NumberLabels.compact(cy, 3) + " + "
+              + NumberLabels.compact(fit.estimate(), 3) + " \u00b7 (ln T \u2212 "
+              + NumberLabels.compact(cx, 3) + "), R\u00b2 = " + NumberLabels.compact(fit.r2(), 3));
+      p.legend("fit: slope " + NumberLabels.compact(fit.estimate(), 3), line,
           ChartLegend.Key.LINE);
     }
     return p.render();
@@ -160,9 +160,9 @@ final class ViscositySection implements ReportSection {
         if (l.response().equals("log_width") && !l.term().equals("intercept")
             && !l.term().equals("log_temperature") && !l.aliased()
             && Double.isFinite(l.estimate())) {
-          lead.append("ln(width) changes by ").append(NumberText.compact(l.estimate(), 3))
-              .append(" (95% CI ").append(NumberText.compact(l.ciLo(), 3)).append(" to ")
-              .append(NumberText.compact(l.ciHi(), 3)).append(") per unit of ")
+          lead.append("ln(width) changes by ").append(NumberLabels.compact(l.estimate(), 3))
+              .append(" (95% CI ").append(NumberLabels.compact(l.ciLo(), 3)).append(" to ")
+              .append(NumberLabels.compact(l.ciHi(), 3)).append(") per unit of ")
               .append(l.term()).append(" at fixed temperature. ");
         }
       }

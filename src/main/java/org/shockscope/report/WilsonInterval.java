@@ -27,7 +27,7 @@ record WilsonInterval(double rate, double lo, double hi) {
 
   /** "42% (95% CI 19–68%)". */
   String text() {
-    return NumberText.percent(rate) + " (95% CI " + NumberText.percent(lo) + "\u2013"
-        + NumberText.percent(hi) + ")";
+    return NumberLabels.percent(rate) + " (95% CI " + NumberLabels.percent(lo) + "\u2013"
+        + NumberLabels.percent(hi) + ")";
   }
 }

@@ -1,5 +1,7 @@
 package org.shockscope.shock;
 
+import org.shockscope.OrderStatistics;
+
 /**
  * A metric's dominant change of level located by where it crosses fractions of the way between
  * its plateaus, the way a phase change is measured in training (Olsson et al. 2022 take the
@@ -100,8 +102,8 @@ final class CrossingFront {
       total += s[i];
     }
     int split = strongestSplit(n, total);
-    double left = RobustOps.median(s, 0, split, work);
-    double right = RobustOps.median(s, split, n, work);
+    double left = OrderStatistics.median(s, 0, split, work);
+    double right = OrderStatistics.median(s, split, n, work);
     double before = Double.NaN;
     double after = Double.NaN;
     for (int round = 0; round < REFINEMENTS; round++) {
@@ -109,10 +111,10 @@ final class CrossingFront {
         return null;
       }
       double length = t90 - t10;
-      int b0 = firstAtOrAfter(t, n, t10 - length);
-      int b1 = firstAtOrAfter(t, n, t10);
-      int a0 = firstAfter(t, n, t90);
-      int a1 = firstAfter(t, n, t90 + length);
+      int b0 = firstAtOrAfterOrEnd(t, n, t10 - length);
+      int b1 = firstAtOrAfterOrEnd(t, n, t10);
+      int a0 = firstAfterOrEnd(t, n, t90);
+      int a1 = firstAfterOrEnd(t, n, t90 + length);
       b0 = Math.max(0, Math.min(b0, b1 - minPlateau));
       a1 = Math.min(n, Math.max(a1, a0 + minPlateau));
       // Each plateau is seen for at least half as long as the front takes: a change that
@@ -121,8 +123,8 @@ final class CrossingFront {
           || t10 - t[b0] < PLATEAU_LENGTH * length || t[a1 - 1] - t90 < PLATEAU_LENGTH * length) {
         return null;
       }
-      before = RobustOps.median(y, b0, b1, work);
-      after = RobustOps.median(y, a0, a1, work);
+      before = OrderStatistics.median(y, b0, b1, work);
+      after = OrderStatistics.median(y, a0, a1, work);
       if (round == REFINEMENTS - 1) {
         double jump = Math.abs(right - left);
         if (!flat(b0, b1, left, jump) || !flat(a0, a1, right, jump)) {
@@ -273,7 +275,8 @@ final class CrossingFront {
     return Double.NaN;
   }
 
-  private static int firstAtOrAfter(double[] t, int n, double v) {
+  /** Smallest index with t ≥ v, or n (the end of the range) when none: an exclusive bound. */
+  private static int firstAtOrAfterOrEnd(double[] t, int n, double v) {
     int i = 0;
     while (i < n && t[i] < v) {
       i++;
@@ -281,7 +284,8 @@ final class CrossingFront {
     return i;
   }
 
-  private static int firstAfter(double[] t, int n, double v) {
+  /** Smallest index with t &gt; v, or n (the end of the range) when none: an exclusive bound. */
+  private static int firstAfterOrEnd(double[] t, int n, double v) {
     int i = 0;
     while (i < n && t[i] <= v) {
       i++;

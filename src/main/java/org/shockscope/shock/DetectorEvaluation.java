@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.shockscope.OrderStatistics;
 
 /**
  * Scores detections against the truth: precision, recall, F1 and the median timing error, per
@@ -375,7 +376,7 @@ public final class DetectorEvaluation {
       double median = Double.NaN;
       if (!errors.isEmpty()) {
         double[] e = errors.stream().mapToDouble(Double::doubleValue).toArray();
-        median = RobustOps.medianInPlace(e, e.length);
+        median = OrderStatistics.medianInPlace(e, e.length);
       }
       return new DetectionScore(family, tp, fp, fn, precision, recall, f1, median);
     }

@@ -1,5 +1,7 @@
 package org.shockscope.shock;
 
+import org.shockscope.OrderStatistics;
+
 /**
  * Finds where a series stops being analysable: its first non-finite value, or the start of
  * explosive growth, whichever comes first.
@@ -76,7 +78,7 @@ public final class DivergenceFinder {
     for (int i = 0; i < k; i++) {
       work[i] = Math.abs(x[i]);
     }
-    return RobustOps.medianInPlace(work, k);
+    return OrderStatistics.medianInPlace(work, k);
   }
 
   private static int growthStart(double[] t, double[] x, int d, double growthFactor,

@@ -2,6 +2,7 @@ package org.shockscope.shock;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.shockscope.OrderStatistics;
 
 /**
  * Finds jumps (viscous-shock fronts) in one series and characterises each by the tanh profile.
@@ -224,7 +225,7 @@ final class JumpFinder {
       int k = lastAtOrBefore(t, n, ts);
       // Another change in the window's flanks would be fitted as part of this front (or hide it
       // behind a long-run variance inflated by the unexplained step): the window stops there.
-      int frontLo = firstAtOrAfter(t, n, ts - FRONT_WIDTHS * fit.width());
+      int frontLo = firstAtOrAfterOrLast(t, n, ts - FRONT_WIDTHS * fit.width());
       int frontHi = lastAtOrBefore(t, n, ts + FRONT_WIDTHS * fit.width());
       int cut = flankChange(t, x, lo, Math.min(frontLo, k), cfg);
       if (cut > lb) {
@@ -234,7 +235,7 @@ final class JumpFinder {
       if (cut >= 0 && cut < rb) {
         rb = cut;
       }
-      int lo2 = Math.min(k - m + 1, firstAtOrAfter(t, n, ts - reach));
+      int lo2 = Math.min(k - m + 1, firstAtOrAfterOrLast(t, n, ts - reach));
       int hi2 = Math.max(k + 1 + m, lastAtOrBefore(t, n, ts + reach) + 1);
       lo2 = Math.max(lb, Math.max(0, lo2));
       hi2 = Math.min(rb, Math.min(n, hi2));
@@ -348,7 +349,7 @@ final class JumpFinder {
     double left = ts - FRONT_WIDTHS * w;
     double right = ts + FRONT_WIDTHS * w;
     int before = lastAtOrBefore(t, n, left);
-    int after = firstAtOrAfter(t, n, right);
+    int after = firstAtOrAfterOrLast(t, n, right);
     boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
     boolean tail = n - after >= cfg.minSupport() && t[after] > right;
     // A front that runs into the first (last) samples is the series' initial (final) transient,
@@ -474,7 +475,7 @@ final class JumpFinder {
       int from = k * block;
       int to = k == blocks - 1 ? n : from + block;
       double s = RobustOps.MAD_TO_SIGMA
-          * RobustOps.median(pseudo, from, to, medianWork(to - from));
+          * OrderStatistics.median(pseudo, from, to, medianWork(to - from));
       localVar[k] = Math.max(s * s * memory, floor);
     }
     double last = blocks == 1 ? 0.5 * n
@@ -547,7 +548,7 @@ final class JumpFinder {
   private void addZone(double[] t, int n, Jump j) {
     double reach = FRONT_WIDTHS * j.width();
     int k = lastAtOrBefore(t, n, j.center());
-    int a = Math.min(k, firstAtOrAfter(t, n, j.center() - reach));
+    int a = Math.min(k, firstAtOrAfterOrLast(t, n, j.center() - reach));
     int b = Math.max(Math.min(n - 1, k + 1), lastAtOrBefore(t, n, j.center() + reach));
     zones.add(new int[] {a, b});
   }
@@ -570,8 +571,8 @@ final class JumpFinder {
     return lo;
   }
 
-  /** Smallest index with t ≥ x (n − 1 when none). */
-  static int firstAtOrAfter(double[] t, int n, double x) {
+  /** Smallest index with t ≥ x, or the last index (n − 1) when none: an index of a sample. */
+  static int firstAtOrAfterOrLast(double[] t, int n, double x) {
     int lo = 0;
     int hi = n - 1;
     if (t[n - 1] < x) {

@@ -1,6 +1,7 @@
 package org.shockscope.shock;
 
 import java.util.List;
+import org.shockscope.OrderStatistics;
 
 /**
  * Finds upward spikes of a positive quantity on its log scale by their topographic prominence:
@@ -134,7 +135,7 @@ final class ProminentPeaks {
       work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
     }
     return m < MIN_NOISE_SAMPLES ? Double.NaN
-        : RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+        : RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
   }
 
   private static double cross(double[] t, double[] x, int a, int b, double level) {

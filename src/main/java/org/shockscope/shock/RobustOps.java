@@ -1,8 +1,10 @@
 package org.shockscope.shock;
 
+import org.shockscope.OrderStatistics;
+
 /**
- * Robust location and scale of array ranges: median by quickselect and the white-noise scale of
- * a series from the median absolute deviation of its pseudo-residuals.
+ * Robust scale of array ranges: the white-noise scale of a series from the median absolute
+ * deviation of its pseudo-residuals (medians by {@link OrderStatistics}).
  *
  * <p>Arrays are inputs and are never modified; {@code work} arrays are scratch space that the
  * caller owns (length at least the range's length) and whose content is overwritten.
@@ -12,75 +14,6 @@ final class RobustOps {
   static final double MAD_TO_SIGMA = 1.482602218505602;
 
   private RobustOps() {}
-
-  /** Median of {@code a[from, to)}; NaN for an empty range. */
-  static double median(double[] a, int from, int to, double[] work) {
-    int n = to - from;
-    if (n <= 0) {
-      return Double.NaN;
-    }
-    System.arraycopy(a, from, work, 0, n);
-    return medianInPlace(work, n);
-  }
-
-  /** Median of {@code w[0, n)}, reordering {@code w}. */
-  static double medianInPlace(double[] w, int n) {
-    if (n <= 0) {
-      return Double.NaN;
-    }
-    double hi = select(w, n, n / 2);
-    if ((n & 1) == 1) {
-      return hi;
-    }
-    // After select, w[0, n/2) holds the lower half: its maximum is the other middle value.
-    double lo = w[0];
-    for (int i = 1; i < n / 2; i++) {
-      lo = Math.max(lo, w[i]);
-    }
-    return 0.5 * (lo + hi);
-  }
-
-  /** The {@code k}-th smallest of {@code w[0, n)} (Hoare's quickselect, median-of-three pivot). */
-  static double select(double[] w, int n, int k) {
-    int lo = 0;
-    int hi = n - 1;
-    while (hi > lo) {
-      int mid = (lo + hi) >>> 1;
-      if (w[mid] < w[lo]) {
-        swap(w, mid, lo);
-      }
-      if (w[hi] < w[lo]) {
-        swap(w, hi, lo);
-      }
-      if (w[hi] < w[mid]) {
-        swap(w, hi, mid);
-      }
-      double pivot = w[mid];
-      int i = lo;
-      int j = hi;
-      while (i <= j) {
-        while (w[i] < pivot) {
-          i++;
-        }
-        while (w[j] > pivot) {
-          j--;
-        }
-        if (i <= j) {
-          swap(w, i, j);
-          i++;
-          j--;
-        }
-      }
-      if (k <= j) {
-        hi = j;
-      } else if (k >= i) {
-        lo = i;
-      } else {
-        return w[k];
-      }
-    }
-    return w[k];
-  }
 
   /**
    * Standard deviation of the white noise on a smooth series with irregular sampling, from the
@@ -101,12 +34,12 @@ final class RobustOps {
     if (m == 0) {
       return 0.0;
     }
-    double med = medianInPlace(work, m);
+    double med = OrderStatistics.medianInPlace(work, m);
     // medianInPlace reorders work but keeps its content, so the deviations can reuse it.
     for (int i = 0; i < m; i++) {
       work[i] = Math.abs(work[i] - med);
     }
-    return MAD_TO_SIGMA * medianInPlace(work, m);
+    return MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
   }
 
   /**
@@ -150,12 +83,12 @@ final class RobustOps {
     if (m < 20) {
       return 1.0;
     }
-    double med = medianInPlace(work, m);
+    double med = OrderStatistics.medianInPlace(work, m);
     for (int i = 0; i < m; i++) {
       work[i] = Math.abs(work[i] - med);
     }
-    double mad = medianInPlace(work, m);
-    double q95 = select(work, m, (int) Math.floor(0.95 * (m - 1)));
+    double mad = OrderStatistics.medianInPlace(work, m);
+    double q95 = OrderStatistics.select(work, m, (int) Math.floor(0.95 * (m - 1)));
     if (!(mad > 0.0)) {
       return q95 > 0.0 ? MAX_TAIL_FACTOR : 1.0;
     }
@@ -200,11 +133,11 @@ final class RobustOps {
     if (m < MIN_WANDER_PAIRS) {
       return Double.NaN;
     }
-    double med = medianInPlace(work, m);
+    double med = OrderStatistics.medianInPlace(work, m);
     for (int i = 0; i < m; i++) {
       work[i] = Math.abs(work[i] - med);
     }
-    return MAD_TO_SIGMA * medianInPlace(work, m);
+    return MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
   }
 
   /**
@@ -256,11 +189,5 @@ final class RobustOps {
       }
     }
     return true;
-  }
-
-  private static void swap(double[] w, int i, int j) {
-    double x = w[i];
-    w[i] = w[j];
-    w[j] = x;
   }
 }

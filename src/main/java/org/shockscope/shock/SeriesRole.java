@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.shockscope.OrderStatistics;
 
 /**
  * Whether an event can make a transition of its own or only joins one (issue 12: one event, one
@@ -194,7 +195,7 @@ public final class SeriesRole {
       }
     }
     if (m > 0) {
-      return RobustOps.medianInPlace(w, m);
+      return OrderStatistics.medianInPlace(w, m);
     }
     return nearest < 0 ? Double.NaN : v[nearest];
   }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import org.shockscope.OrderStatistics;
 
 /**
  * Finds the shocks of a run: per series, divergence, spikes and jumps (SPEC §5), and across
@@ -424,8 +425,8 @@ public final class ShockDetector {
     if (before == 0 || after == 0) {
       return true;
     }
-    double left = RobustOps.medianInPlace(rawBefore, before);
-    double right = RobustOps.medianInPlace(rawAfter, after);
+    double left = OrderStatistics.medianInPlace(rawBefore, before);
+    double right = OrderStatistics.medianInPlace(rawAfter, after);
     return rises ? right >= MIN_LOG_JUMP_RATIO * left : left >= MIN_LOG_JUMP_RATIO * right;
   }
 
@@ -490,7 +491,7 @@ public final class ShockDetector {
         work[m++] = cleaned[i];
       }
     }
-    return m == 0 ? fallback : Math.exp(RobustOps.medianInPlace(work, m));
+    return m == 0 ? fallback : Math.exp(OrderStatistics.medianInPlace(work, m));
   }
 
   /**
@@ -663,6 +664,6 @@ public final class ShockDetector {
         g[k++] = (double) (st[i] - st[i - 1]);
       }
     }
-    return RobustOps.medianInPlace(g, gaps);
+    return OrderStatistics.medianInPlace(g, gaps);
   }
 }

@@ -1,6 +1,7 @@
 package org.shockscope.shock;
 
 import java.util.List;
+import org.shockscope.OrderStatistics;
 
 /**
  * Finds spikes: transient excursions that return, such as loss spikes and catapults.
@@ -186,7 +187,7 @@ final class SpikeFinder {
         work[m++] = Math.abs(residual[i]);
       }
     }
-    residualSd = m == 0 ? 0.0 : RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+    residualSd = m == 0 ? 0.0 : RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
   }
 
   /**
@@ -228,7 +229,7 @@ final class SpikeFinder {
     if (m < MIN_HALF_WINDOW) {
       return Double.NaN;
     }
-    double lagged = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, m);
+    double lagged = RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
     m = 0;
     double[] ts = sideWork(nearTo - nearFrom);
     for (int i = nearFrom; i < nearTo; i++) {
@@ -331,19 +332,19 @@ final class SpikeFinder {
     for (int i = 0; i < n; i++) {
       work[i] = e[i];
     }
-    double level = RobustOps.medianInPlace(work, n);
+    double level = OrderStatistics.medianInPlace(work, n);
     for (int i = 0; i < n; i++) {
       work[i] = Math.abs(e[i] - level);
     }
-    double se = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n);
+    double se = RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, n);
     for (int i = 1; i < n; i++) {
       work[i - 1] = e[i] - e[i - 1];
     }
-    double dLevel = RobustOps.medianInPlace(work, n - 1);
+    double dLevel = OrderStatistics.medianInPlace(work, n - 1);
     for (int i = 1; i < n; i++) {
       work[i - 1] = Math.abs(e[i] - e[i - 1] - dLevel);
     }
-    double sd = RobustOps.MAD_TO_SIGMA * RobustOps.medianInPlace(work, n - 1);
+    double sd = RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, n - 1);
     double var = se * se;
     if (!(var > 0.0)) {
       return 0.0;

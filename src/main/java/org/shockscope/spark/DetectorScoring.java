@@ -14,11 +14,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.shockscope.OrderStatistics;
 import org.shockscope.ShockscopeException;
 import org.shockscope.shock.BaselineRule;
 import org.shockscope.shock.Detection;
@@ -226,6 +225,7 @@ public final class DetectorScoring {
   }
 
   private final SparkSession spark;
+  private final TableReader tables;
   private final DetectorConfig config;
   private final String lossMetric;
 
@@ -236,6 +236,7 @@ public final class DetectorScoring {
    */
   public DetectorScoring(SparkSession spark, DetectorConfig config, String lossMetric) {
     this.spark = spark;
+    this.tables = new TableReader(spark);
     this.config = config;
     this.lossMetric = lossMetric;
   }
@@ -382,7 +383,7 @@ public final class DetectorScoring {
     Set<String> ids = new HashSet<>();
     rows.forEach(t -> ids.add(t.runId()));
     Map<String, List<Row>> jumps = new HashMap<>();
-    for (Row r : table(tablesUri, Tables.SHOCKS).where(col("kind").equalTo(ShockEvent.JUMP)
+    for (Row r : tables.read(tablesUri, Tables.SHOCKS).where(col("kind").equalTo(ShockEvent.JUMP)
         .and(col("run_id").isin(ids.toArray())).and(col("series").contains("/sv")))
         .select("run_id", "series", "step", "width").collectAsList()) {
       jumps.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1),
@@ -431,8 +432,8 @@ public final class DetectorScoring {
           Math.round(t.step()), t.width()));
     }
     List<Detection> ours = new ArrayList<>();
-    for (Row r : table(tablesUri, Tables.TRANSITIONS).select("run_id", "step", "kind", "series",
-        "score").collectAsList()) {
+    for (Row r : tables.read(tablesUri, Tables.TRANSITIONS)
+        .select("run_id", "step", "kind", "series", "score").collectAsList()) {
       if (runs.containsKey(r.getString(0))) {
         ours.add(new Detection(r.getString(0), r.getString(2), r.getList(3), r.getLong(1),
             r.isNullAt(4) ? Double.NaN : r.getDouble(4)));
@@ -643,7 +644,7 @@ public final class DetectorScoring {
     if (runIds.isEmpty()) {
       return out;
     }
-    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").equalTo(END_TO_END)
+    for (Row r : tables.read(tablesUri, Tables.SPECTRA).where(col("matrix").equalTo(END_TO_END)
         .and(col("run_id").isin(runIds.toArray()))).select("run_id", "step", "sv")
         .collectAsList()) {
       List<Double> sv = r.getList(2);
@@ -743,30 +744,13 @@ public final class DetectorScoring {
     for (int i = 1; i < steps.length; i++) {
       g[i - 1] = steps[i] - steps[i - 1];
     }
-    Arrays.sort(g);
-    int n = g.length;
-    return n % 2 == 1 ? g[n / 2] : 0.5 * (g[n / 2 - 1] + g[n / 2]);
-  }
-
-  private Dataset<Row> table(String tablesUri, String name) {
-    Path p = new Path(tablesUri, name);
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
-        throw new ShockscopeException("Table " + p + " does not exist: run shockscope analyze "
-            + "with --out " + tablesUri + " first");
-      }
-      boolean delta = fs.exists(new Path(p, "_delta_log"));
-      return spark.read().format(delta ? "delta" : "parquet").load(p.toString());
-    } catch (java.io.IOException e) {
-      throw new ShockscopeException("Cannot read table " + p + ": " + e.getMessage(), e);
-    }
+    return OrderStatistics.median(g);
   }
 
   /** Spikes and divergences of the loss metric (run-level series: null group). */
   private List<Detection> metricEvents(String tablesUri) {
     List<Detection> out = new ArrayList<>();
-    for (Row r : table(tablesUri, Tables.SHOCKS)
+    for (Row r : tables.read(tablesUri, Tables.SHOCKS)
         .where(col("series").equalTo(lossMetric).and(col("group").isNull())
             .and(col("kind").isin(ShockEvent.SPIKE, ShockEvent.DIVERGENCE)))
         .select("run_id", "kind", "step", "score").collectAsList()) {
@@ -779,7 +763,7 @@ public final class DetectorScoring {
   /** Run-level jump transitions. */
   private List<Detection> runJumps(String tablesUri) {
     List<Detection> out = new ArrayList<>();
-    for (Row r : table(tablesUri, Tables.TRANSITIONS)
+    for (Row r : tables.read(tablesUri, Tables.TRANSITIONS)
         .where(col("kind").equalTo(ShockEvent.JUMP))
         .select("run_id", "step", "series", "score").collectAsList()) {
       out.add(new Detection(r.getString(0), ShockEvent.JUMP, r.getList(2), r.getLong(1),
@@ -802,7 +786,8 @@ public final class DetectorScoring {
       return out;
     }
     Map<String, TreeMap<Long, double[]>> byKey = new TreeMap<>();
-    for (Row r : table(tablesUri, Tables.SPECTRA).where(col("matrix").isin(matrices.keySet().toArray()))
+    for (Row r : tables.read(tablesUri, Tables.SPECTRA)
+        .where(col("matrix").isin(matrices.keySet().toArray()))
         .select("run_id", "group", "matrix", "step", "sv").collectAsList()) {
       String key = r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2);
       List<Double> sv = r.getList(4);

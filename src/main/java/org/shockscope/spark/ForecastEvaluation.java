@@ -8,14 +8,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.shockscope.ShockscopeException;
 import org.shockscope.forecast.ForecastScoring;
 import org.shockscope.shock.BaselineRule;
 import org.shockscope.sweep.MetricSeries;
@@ -48,19 +46,22 @@ public final class ForecastEvaluation {
   public record Scores(List<DivergenceRow> divergence, List<JumpRow> jumps) {}
 
   private final SparkSession spark;
+  private final TableReader tables;
   private final String lossMetric;
 
   public ForecastEvaluation(SparkSession spark, String lossMetric) {
     this.spark = spark;
+    this.tables = new TableReader(spark);
     this.lossMetric = lossMetric;
   }
 
   /** Scores, or null when the tables have no forecasts table (made before issue 16). */
   public Scores score(String tablesUri, String sweepUri, List<LabTruthFile.Row> truth) {
-    Dataset<Row> table = table(tablesUri);
-    if (table == null) {
+    Optional<Dataset<Row>> forecasts = tables.find(tablesUri, Tables.FORECASTS);
+    if (forecasts.isEmpty()) {
       return null;
     }
+    Dataset<Row> table = forecasts.get();
     Sweep sweep = SweepDiscovery.discover(sweepUri, spark.sparkContext().hadoopConfiguration());
     Map<String, RunInfo> runs = new LinkedHashMap<>();
     sweep.runs().forEach(r -> runs.put(r.runId(), r));
@@ -163,19 +164,5 @@ public final class ForecastEvaluation {
     MetricSeries loss = r.metrics().get(lossMetric);
     return loss == null || loss.steps().length == 0 ? Double.NaN
         : loss.steps()[loss.steps().length - 1];
-  }
-
-  private Dataset<Row> table(String tablesUri) {
-    Path p = new Path(tablesUri, Tables.FORECASTS);
-    try {
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(p)) {
-        return null;
-      }
-      boolean delta = fs.exists(new Path(p, "_delta_log"));
-      return spark.read().format(delta ? "delta" : "parquet").load(p.toString());
-    } catch (java.io.IOException e) {
-      throw new ShockscopeException("Cannot read table " + p + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -1,10 +1,10 @@
 package org.shockscope.spark;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.shockscope.OrderStatistics;
 
 /**
  * Measured tanh widths of deep-linear modes under heavy-ball momentum against the slow-mode
@@ -105,8 +105,8 @@ public final class MomentumWidths {
     double[] lab = cs.stream().mapToDouble(Check::labRatio).filter(Double::isFinite).toArray();
     double[] det = cs.stream().mapToDouble(Check::detectorRatio).filter(Double::isFinite)
         .toArray();
-    return new Summary(beta, cs.size(), lab.length, median(lab), within(lab, cs.size()),
-        det.length, median(det), within(det, cs.size()));
+    return new Summary(beta, cs.size(), lab.length, OrderStatistics.median(lab), within(lab, cs.size()),
+        det.length, OrderStatistics.median(det), within(det, cs.size()));
   }
 
   private static double within(double[] ratios, int of) {
@@ -119,14 +119,4 @@ public final class MomentumWidths {
     return of == 0 ? Double.NaN : (double) n / of;
   }
 
-  /** The median (mean of the middle two for an even count); NaN for none. */
-  static double median(double[] v) {
-    if (v.length == 0) {
-      return Double.NaN;
-    }
-    double[] s = v.clone();
-    Arrays.sort(s);
-    int m = s.length / 2;
-    return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
-  }
 }

@@ -17,7 +17,6 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
@@ -136,30 +135,60 @@ final class RunDetection {
     RunShocks found = new ShockDetector(config).detectRun(data);
     List<Row> out = new ArrayList<>();
     for (ShockEvent e : found.shocks()) {
-      out.add(RowFactory.create("shock", runId, e.series(),
-          e.group().isEmpty() ? null : e.group(), e.kind(), e.step(),
-          e.stepLo(), e.stepHi(), nan(e.uLeft()), nan(e.uRight()), nan(e.jump()),
-          nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null,
-          null, null, null, null, null, null, null, null, null));
+      out.add(DetectionRow.of(DetectionRow.SHOCK, runId)
+          .set("series", e.series())
+          .set("group", e.group().isEmpty() ? null : e.group())
+          .set("kind", e.kind())
+          .set("step", e.step())
+          .set("step_lo", e.stepLo())
+          .set("step_hi", e.stepHi())
+          .set("u_left", nan(e.uLeft()))
+          .set("u_right", nan(e.uRight()))
+          .set("jump", nan(e.jump()))
+          .set("width", nan(e.width()))
+          .set("viscosity", nan(e.viscosity()))
+          .set("strength", nan(e.strength()))
+          .set("score", nan(e.score()))
+          .row());
     }
     for (Transition t : found.transitions()) {
-      out.add(RowFactory.create("transition", runId, null, null, t.kind(), t.step(), t.stepLo(),
-          t.stepHi(), null, null, null, null, null, null, nan(t.score()), t.nSeries(),
-          scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq(),
-          null, null, null, null, null, null, null, null, null));
+      out.add(DetectionRow.of(DetectionRow.TRANSITION, runId)
+          .set("kind", t.kind())
+          .set("step", t.step())
+          .set("step_lo", t.stepLo())
+          .set("step_hi", t.stepHi())
+          .set("score", nan(t.score()))
+          .set("n_series", t.nSeries())
+          .set("series_list", scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq())
+          .row());
     }
     for (Front f : FrontMap.of(found)) {
-      out.add(RowFactory.create("front", runId, f.series(), f.group(), null, f.step(),
-          f.stepLo(), f.stepHi(), null, null, nan(f.jump()), nan(f.width()), null,
-          nan(f.strength()), null, null, null, f.transitionStep(), f.arrivalOrder(), f.lag(),
-          f.depth() == Front.NO_DEPTH ? null : f.depth(), null, null, null, null, null));
+      out.add(DetectionRow.of(DetectionRow.FRONT, runId)
+          .set("series", f.series())
+          .set("group", f.group())
+          .set("step", f.step())
+          .set("step_lo", f.stepLo())
+          .set("step_hi", f.stepHi())
+          .set("jump", nan(f.jump()))
+          .set("width", nan(f.width()))
+          .set("strength", nan(f.strength()))
+          .set("transition_step", f.transitionStep())
+          .set("arrival_order", f.arrivalOrder())
+          .set("lag", f.lag())
+          .set("depth", f.depth() == Front.NO_DEPTH ? null : f.depth())
+          .row());
     }
     if (horizons != null) {
       for (Forecast f : PrecursorForecaster.forecast(data, horizons)) {
-        out.add(RowFactory.create("forecast", runId, null, null, null, f.step(), null, null,
-            null, null, null, null, null, null, null, null,
-            scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq(), null, null, null,
-            null, f.horizon(), f.pJump(), f.pDivergence(), nan(f.expectedStep()), f.method()));
+        out.add(DetectionRow.of(DetectionRow.FORECAST, runId)
+            .set("step", f.step())
+            .set("series_list", scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq())
+            .set("horizon", f.horizon())
+            .set("p_jump", f.pJump())
+            .set("p_divergence", f.pDivergence())
+            .set("expected_step", nan(f.expectedStep()))
+            .set("method", f.method())
+            .row());
       }
     }
     if (runs != null) {
@@ -253,7 +282,7 @@ final class RunDetection {
     for (String f : Tables.SHOCKS_SCHEMA.fieldNames()) {
       cols.add(col(f));
     }
-    return detected.filter(col("row_kind").equalTo("shock"))
+    return detected.filter(col("row_kind").equalTo(DetectionRow.SHOCK))
         .select(cols.toArray(org.apache.spark.sql.Column[]::new));
   }
 
@@ -263,20 +292,20 @@ final class RunDetection {
     for (var f : Tables.FRONTS_SCHEMA.fields()) {
       cols.add(col(f.name()).cast(f.dataType()));
     }
-    return detected.filter(col("row_kind").equalTo("front"))
+    return detected.filter(col("row_kind").equalTo(DetectionRow.FRONT))
         .select(cols.toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /** The forecasts table (Tables.FORECASTS_SCHEMA) from the tagged detection output. */
   static Dataset<Row> forecasts(Dataset<Row> detected) {
-    return detected.filter(col("row_kind").equalTo("forecast"))
+    return detected.filter(col("row_kind").equalTo(DetectionRow.FORECAST))
         .select(col("run_id"), col("step"), col("horizon"), col("p_jump"), col("p_divergence"),
             col("expected_step"), col("method"), col("series_list").as("series"));
   }
 
   /** The transitions table from the tagged detection output. */
   static Dataset<Row> transitions(Dataset<Row> detected) {
-    return detected.filter(col("row_kind").equalTo("transition"))
+    return detected.filter(col("row_kind").equalTo(DetectionRow.TRANSITION))
         .select(col("run_id"), col("step"), col("step_lo"), col("step_hi"), col("kind"),
             col("n_series"), col("series_list").as("series"), col("score"));
   }

@@ -97,9 +97,9 @@ final class LenientJson {
       return v.canConvertToLong() && v.longValue() >= 0 ? v.longValue() : -1;
     }
     if (v.isNumber()) {
-      return NumberText.integral(v.doubleValue());
+      return LogNumberParser.integral(v.doubleValue());
     }
-    return v.isTextual() ? NumberText.step(v.textValue()) : -1;
+    return v.isTextual() ? LogNumberParser.step(v.textValue()) : -1;
   }
 
   /**
@@ -113,7 +113,7 @@ final class LenientJson {
     }
     if (v.isTextual()) {
       try {
-        return OptionalDouble.of(NumberText.metric(v.textValue(), false));
+        return OptionalDouble.of(LogNumberParser.metric(v.textValue(), false));
       } catch (NumberFormatException e) {
         return OptionalDouble.empty();
       }

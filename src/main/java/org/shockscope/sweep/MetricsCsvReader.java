@@ -18,7 +18,7 @@ import org.apache.hadoop.fs.FileStatus;
  * </ul>
  * A blank cell means "not logged at this step" (a sparse column such as an {@code eval_loss}
  * logged every 100 steps in a wide file), so it adds no point; {@code nan}, {@code inf} and
- * their variants (see {@link NumberText#metric}) are kept as non-finite values, since a
+ * their variants (see {@link LogNumberParser#metric}) are kept as non-finite values, since a
  * divergence first shows as one. Rows with an unreadable step or the wrong
  * number of fields, and cells that are not numbers, are skipped and summarised in one error
  * record; an unusable header or invalid CSV discards the whole file, with one error record.
@@ -73,7 +73,7 @@ final class MetricsCsvReader {
           problems.add("line " + line, row.size() + " fields where the header has " + width);
           return;
         }
-        long step = NumberText.step(row.get(stepCol));
+        long step = LogNumberParser.step(row.get(stepCol));
         if (step < 0) {
           problems.add("line " + line, "step '" + row.get(stepCol)
               + "' is not a non-negative integer");
@@ -101,7 +101,7 @@ final class MetricsCsvReader {
           return;
         }
         try {
-          column.add(step, NumberText.metric(text, true));
+          column.add(step, LogNumberParser.metric(text, true));
         } catch (NumberFormatException e) {
           problems.add("line " + line, "value '" + text + "' of '" + name + "' is not a number");
         }

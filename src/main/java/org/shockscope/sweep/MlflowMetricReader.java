@@ -39,18 +39,18 @@ final class MlflowMetricReader {
           continue;
         }
         int n = split(line.trim(), parts);
-        long step = n == 3 ? NumberText.step(parts[2]) : index;
+        long step = n == 3 ? LogNumberParser.step(parts[2]) : index;
         index++;
         withSteps |= n == 3;
         if (n != 2 && n != 3) {
           problems.add("line " + lineNo, "expected '<timestamp> <value> <step>'");
-        } else if (!NumberText.isDecimal(parts[0])) {
+        } else if (!LogNumberParser.isDecimal(parts[0])) {
           problems.add("line " + lineNo, "timestamp '" + parts[0] + "' is not a number");
         } else if (step < 0) {
           problems.add("line " + lineNo, "step '" + parts[2] + "' is not a non-negative integer");
         } else {
           try {
-            double v = NumberText.metric(parts[1], false);
+            double v = LogNumberParser.metric(parts[1], false);
             if (n == 3) {
               local.add(step, v);
             } else {

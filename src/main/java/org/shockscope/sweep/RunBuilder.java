@@ -77,7 +77,7 @@ final class RunBuilder {
           + "); the run is left out");
       return new RunResult(null, log.records());
     }
-    return new RunResult(new RunInfo(runId, location, params, NumberText.finiteValues(params),
+    return new RunResult(new RunInfo(runId, location, params, LogNumberParser.finiteValues(params),
         series, ckpts, configJson), log.records());
   }
 

@@ -101,7 +101,7 @@ class ChartTest {
     List<String> xs = new java.util.ArrayList<>();
     List<String> ys = new java.util.ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      xs.add(NumberText.exact(1e-4 * Math.pow(1.3, i)));
+      xs.add(NumberLabels.exact(1e-4 * Math.pow(1.3, i)));
     }
     for (int j = 0; j < 30; j++) {
       ys.add(Integer.toString(8 * (j + 1)));

@@ -45,9 +45,9 @@ final class SyntheticReport {
       boolean shocked = rnd.nextDouble() < Math.min(0.95, t * 400);
       boolean diverged = lr >= 0.3 && batch <= 64 && rnd.nextDouble() < 0.7;
       Map<String, String> hp = new LinkedHashMap<>();
-      hp.put("lr", NumberText.exact(lr));
-      hp.put("batch_size", NumberText.exact(batch));
-      hp.put("momentum", NumberText.exact(mom));
+      hp.put("lr", NumberLabels.exact(lr));
+      hp.put("batch_size", NumberLabels.exact(batch));
+      hp.put("momentum", NumberLabels.exact(mom));
       hp.put("optimizer", opt);
       hp.put("seed", Integer.toString(i));
       long first = shocked ? (long) (50 + 300 * rnd.nextDouble() / Math.sqrt(t * 1000)) : -1;
@@ -218,8 +218,8 @@ final class SyntheticReport {
         for (int seed = 0; seed < 2; seed++) {
           Map<String, String> hp = new LinkedHashMap<>();
           hp.put("model", "catapult");
-          hp.put("lr", NumberText.exact(scale / LAMBDA0.get(act)));
-          hp.put("lr_scale", NumberText.exact(scale));
+          hp.put("lr", NumberLabels.exact(scale / LAMBDA0.get(act)));
+          hp.put("lr_scale", NumberLabels.exact(scale));
           hp.put("depth", "2");
           hp.put("activation", act);
           hp.put("seed", Integer.toString(seed));

@@ -28,34 +28,34 @@ class TextTest {
 
   @Test
   void compactNumbers() {
-    assertEquals("0", NumberText.compact(0));
-    assertEquals("0.001", NumberText.compact(0.001));
-    assertEquals("2.5e-5", NumberText.compact(2.5e-5));
-    assertEquals("1235", NumberText.compact(1234.5678));
-    assertEquals("0.3", NumberText.compact(0.1 + 0.2));
-    assertEquals("1.2e6", NumberText.compact(1.2e6));
-    assertEquals("-42", NumberText.compact(-42));
-    assertEquals("NaN", NumberText.compact(Double.NaN));
-    assertEquals("inf", NumberText.compact(Double.POSITIVE_INFINITY));
+    assertEquals("0", NumberLabels.compact(0));
+    assertEquals("0.001", NumberLabels.compact(0.001));
+    assertEquals("2.5e-5", NumberLabels.compact(2.5e-5));
+    assertEquals("1235", NumberLabels.compact(1234.5678));
+    assertEquals("0.3", NumberLabels.compact(0.1 + 0.2));
+    assertEquals("1.2e6", NumberLabels.compact(1.2e6));
+    assertEquals("-42", NumberLabels.compact(-42));
+    assertEquals("NaN", NumberLabels.compact(Double.NaN));
+    assertEquals("inf", NumberLabels.compact(Double.POSITIVE_INFINITY));
     for (double v : new double[] {3.14159e-9, 0.0123, 77.7, 6.02e23, -1e-4}) {
-      assertEquals(v, Double.parseDouble(NumberText.compact(v, 17)), Math.abs(v) * 1e-15);
+      assertEquals(v, Double.parseDouble(NumberLabels.compact(v, 17)), Math.abs(v) * 1e-15);
     }
   }
 
   @Test
   void exactNumbersRoundTrip() {
-    assertEquals("64", NumberText.exact(64.0));
-    assertEquals("0.003", NumberText.exact(0.003));
-    assertEquals("1e-7", NumberText.exact(1e-7));
-    assertEquals("0.1", NumberText.exact(0.1));
+    assertEquals("64", NumberLabels.exact(64.0));
+    assertEquals("0.003", NumberLabels.exact(0.003));
+    assertEquals("1e-7", NumberLabels.exact(1e-7));
+    assertEquals("0.1", NumberLabels.exact(0.1));
     for (double v : new double[] {0.1 + 0.2, 1e-12, 123456789.125, 3e20}) {
-      assertEquals(v, Double.parseDouble(NumberText.exact(v)));
+      assertEquals(v, Double.parseDouble(NumberLabels.exact(v)));
     }
   }
 
   @Test
   void levelLabelsAreRoundedButKeepLevelsApart() {
-    Map<String, String> l = NumberText.levelLabels(List.of("0.035631715873272775",
+    Map<String, String> l = NumberLabels.levelLabels(List.of("0.035631715873272775",
         "0.10689514761981833", "24", "1e-4", "relu", ReportData.MISSING));
     assertEquals("0.0356", l.get("0.035631715873272775"));
     assertEquals("0.107", l.get("0.10689514761981833"));
@@ -64,7 +64,7 @@ class TextTest {
     assertEquals("relu", l.get("relu"));
     assertEquals(ReportData.MISSING, l.get(ReportData.MISSING));
     // three digits would merge these two: as many as keep them apart
-    Map<String, String> close = NumberText.levelLabels(List.of("0.012341", "0.012349", "0.5"));
+    Map<String, String> close = NumberLabels.levelLabels(List.of("0.012341", "0.012349", "0.5"));
     assertEquals("0.01234", close.get("0.012341"));
     assertEquals("0.01235", close.get("0.012349"));
     assertEquals("0.5", close.get("0.5"));
@@ -72,12 +72,12 @@ class TextTest {
 
   @Test
   void percentagesAndCounts() {
-    assertEquals("42%", NumberText.percent(0.4213));
-    assertEquals("4.5%", NumberText.percent(0.045));
-    assertEquals("0%", NumberText.percent(0));
-    assertEquals("100%", NumberText.percent(1));
-    assertEquals("\u2013", NumberText.percent(Double.NaN));
-    assertEquals("12,345", NumberText.count(12345));
+    assertEquals("42%", NumberLabels.percent(0.4213));
+    assertEquals("4.5%", NumberLabels.percent(0.045));
+    assertEquals("0%", NumberLabels.percent(0));
+    assertEquals("100%", NumberLabels.percent(1));
+    assertEquals("\u2013", NumberLabels.percent(Double.NaN));
+    assertEquals("12,345", NumberLabels.count(12345));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
+import org.shockscope.OrderStatistics;
 
 /** The numeric kernels, each checked against a second, plain algorithm. */
 class KernelTest {
@@ -65,11 +66,11 @@ class KernelTest {
       double[] sorted = a.clone();
       Arrays.sort(sorted);
       double median = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
-      assertEquals(median, RobustOps.median(a, 0, n, work), 0.0);
+      assertEquals(median, OrderStatistics.median(a, 0, n, work), 0.0);
       double[] copy = a.clone();
-      assertEquals(sorted[n - 1], RobustOps.select(copy, n, n - 1), 0.0);
+      assertEquals(sorted[n - 1], OrderStatistics.select(copy, n, n - 1), 0.0);
     }
-    assertTrue(Double.isNaN(RobustOps.median(new double[0], 0, 0, work)));
+    assertTrue(Double.isNaN(OrderStatistics.median(new double[0], 0, 0, work)));
   }
 
   /** The pseudo-residual scale estimates σ, ignores any line, and shrugs off a few spikes. */

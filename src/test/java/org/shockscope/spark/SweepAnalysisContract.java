@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.shockscope.OrderStatistics;
 import org.shockscope.io.SafetensorsWriter;
 import org.shockscope.io.Tensor;
 import org.shockscope.io.TensorFile;
@@ -379,9 +380,9 @@ abstract class SweepAnalysisContract {
       if (w.isEmpty()) {
         assertNull(r.getAs("median_width"), key);
       } else {
-        assertEquals(MomentumWidths.median(w.stream().mapToDouble(x -> x).toArray()),
+        assertEquals(OrderStatistics.median(w.stream().mapToDouble(x -> x).toArray()),
             r.<Double>getAs("median_width"), 1e-9, key);
-        assertEquals(MomentumWidths.median(viscosities.get(key).stream().mapToDouble(x -> x)
+        assertEquals(OrderStatistics.median(viscosities.get(key).stream().mapToDouble(x -> x)
             .toArray()), r.<Double>getAs("median_viscosity"), 1e-9, key);
         assertTrue(r.<Double>getAs("median_temperature") > 0, key);
       }

@@ -11,11 +11,11 @@ import java.util.TreeMap;
  * Deliberately stricter than {@link Double#parseDouble}, which also accepts {@code 1f},
  * {@code 0x1p3} and surrounding blanks; none of those is a number in a log.
  */
-final class NumberText {
+final class LogNumberParser {
   /** Steps are exact in a double up to 2^53; a step written as {@code 100.0} must stay exact. */
   private static final double MAX_EXACT = 9007199254740992.0;
 
-  private NumberText() {}
+  private LogNumberParser() {}
 
   /** True when {@code s} is a plain decimal number: sign, digits, optional fraction and exponent. */
   static boolean isDecimal(String s) {

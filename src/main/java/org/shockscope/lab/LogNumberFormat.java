@@ -3,18 +3,19 @@ package org.shockscope.lab;
 import java.math.BigDecimal;
 
 /**
- * How numbers are written to text files. Non-finite values are written as Python writes them
+ * How the lab writes numbers to text files, as training scripts log them (the sweep reader's
+ * {@code LogNumberParser} reads them back). Non-finite values are written as Python writes them
  * ({@code nan}, {@code inf}, {@code -inf}: what MLflow's file store and Python's csv module put
  * in files), so that readers meet the spellings real sweeps contain. Hyperparameters are written
  * in plain decimal ({@code 0.0001}, not {@code 1.0E-4}) unless their magnitude is outside
  * [{@value #PLAIN_MIN}, {@value #PLAIN_MAX}).
  */
-final class NumberText {
+final class LogNumberFormat {
   /** Magnitudes written in plain decimal; others keep Java's exponent form. */
   static final double PLAIN_MIN = 1e-9;
   static final double PLAIN_MAX = 1e15;
 
-  private NumberText() {}
+  private LogNumberFormat() {}
 
   /** A metric value: Java's shortest round-trip form, or nan / inf / -inf. */
   static String metric(double v) {

@@ -14,13 +14,13 @@ import java.util.Set;
  * number of significant digits, no trailing zeros, scientific notation ({@code 2.5e-5}) only
  * outside [10⁻³, 10⁶). Every form parses back with {@link Double#parseDouble}.
  */
-final class NumberText {
+final class NumberLabels {
   /** Significant digits of {@link #compact(double)}. */
   static final int DEFAULT_DIGITS = 4;
   /** Fewest significant digits of a hyperparameter level's axis label. */
   static final int LEVEL_DIGITS = 3;
 
-  private NumberText() {}
+  private NumberLabels() {}
 
   /** {@code v} with {@value #DEFAULT_DIGITS} significant digits; "NaN", "inf", "-inf" as such. */
   public static String compact(double v) {
