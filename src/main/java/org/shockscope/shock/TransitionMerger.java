@@ -362,6 +362,32 @@ public final class TransitionMerger {
       return members.get((members.size() - 1) / 2).step();
     }
 
+    /**
+     * The step of a transition without a metric spike or front: the lower median of its
+     * checkpoint series' members when it has any, else of all members. A run-level metric's
+     * front sits where the metric's own nonlinearity puts its midpoint (a squared error halves
+     * well before the mode it measures is half learned), while the quotient observables measure
+     * the weights' change itself.
+     */
+    long centre() {
+      int weights = 0;
+      for (ShockEvent e : members) {
+        if (!e.group().isEmpty()) {
+          weights++;
+        }
+      }
+      if (weights == 0 || weights == members.size()) {
+        return median();
+      }
+      int target = (weights - 1) / 2;
+      for (ShockEvent e : members) {
+        if (!e.group().isEmpty() && target-- == 0) {
+          return e.step();
+        }
+      }
+      return median();
+    }
+
     /** The metric excursions this group holds, in order of start. */
     final List<Excursion> excursions = new ArrayList<>();
 
@@ -475,7 +501,7 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      long step = highest != null ? highest.step() : front != null ? front.step() : median();
+      long step = highest != null ? highest.step() : front != null ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

@@ -26,7 +26,8 @@ class TransitionMergerTest {
     List<Transition> tr = TransitionMerger.merge(events, 25.0);
     assertEquals(2, tr.size(), tr.toString());
     Transition first = tr.get(0);
-    assertEquals(1012, first.step());
+    // the lower median of the checkpoint series' members (the loss's 1012 is a metric's front)
+    assertEquals(1000, first.step());
     assertEquals(990, first.stepLo());
     assertEquals(1040, first.stepHi());
     assertEquals(3, first.nSeries());
@@ -35,6 +36,25 @@ class TransitionMergerTest {
     assertEquals(ShockEvent.JUMP, first.kind());
     assertEquals(5000, tr.get(1).step());
     assertEquals(1, tr.get(1).nSeries());
+  }
+
+  /**
+   * A deep linear mode: the loss's front (its squared error halves early) at 327, the mode's
+   * singular value and the layers' at 350-352. The transition is at the weights' 350, not at
+   * the lower median 327 of all three; without weight members the metrics' median stands.
+   */
+  @Test
+  void aTransitionSitsAtItsCheckpointSeriesFronts() {
+    List<ShockEvent> events = List.of(jump("loss", "", 327, 300, 350, 0.9),
+        jump("sv2", "layers/end_to_end", 350, 330, 370, 0.9),
+        jump("sv2", "layers/layers.0.weight", 352, 330, 370, 0.9),
+        jump("accuracy", "", 340, 320, 360, 0.9));
+    List<Transition> tr = TransitionMerger.merge(events, 20.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(350, tr.get(0).step());
+    List<Transition> metrics = TransitionMerger.merge(List.of(events.get(0), events.get(3)),
+        20.0);
+    assertEquals(327, metrics.get(0).step());
   }
 
   /** Overlapping intervals link even beyond the tolerance; disjoint ones beyond it do not. */
