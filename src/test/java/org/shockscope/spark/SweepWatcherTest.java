@@ -213,6 +213,55 @@ class SweepWatcherTest {
     assertEquals(received.size(), table.size(), "no alert posted twice");
   }
 
+  @Test
+  void aFailingWebhookIsRecordedInErrorsAndTheWatcherGoesOn() throws Exception {
+    Path watched = dir.resolve("watched-failing");
+    Path out = dir.resolve("out-failing");
+    release(watched, PORTIONS[PORTIONS.length - 1]);
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/alerts", ex -> {
+      ex.getRequestBody().readAllBytes();
+      ex.sendResponseHeaders(503, -1);
+      ex.close();
+    });
+    receiver.start();
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts";
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("sweep", watched.toString());
+    cli.put("out", out.toString());
+    cli.put("report", "false");
+    cli.put("watch", "1s");
+    cli.put("watch_for", "10m");
+    cli.put("webhook", url);
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    List<SweepWatcher.Cycle> all = new CopyOnWriteArrayList<>();
+    AtomicReference<SweepWatcher> self = new AtomicReference<>();
+    SweepWatcher watcher = new SweepWatcher(spark, AnalyzeSettings.resolve(cli, null, Map.of()),
+        new PrintStream(log, true, StandardCharsets.UTF_8), c -> {
+          all.add(c);
+          if (c.number() == 2) {
+            self.get().stop();
+          }
+        });
+    self.set(watcher);
+    try {
+      assertEquals(2, watcher.run());
+    } finally {
+      receiver.stop(0);
+    }
+    assertTrue(all.get(0).analysed() && !all.get(0).alerts().isEmpty(), () -> log.toString());
+    assertNull(all.get(0).failure(), () -> log.toString());
+    assertFalse(all.get(1).analysed(), "the second cycle ran and found nothing new");
+    List<Row> errors = spark.read().parquet(out.resolve(Tables.ERRORS).toString())
+        .filter("stage = 'webhook'").collectAsList();
+    assertEquals(1, errors.size(), errors.toString());
+    assertEquals(url, errors.get(0).getAs("source"));
+    assertEquals("webhook " + url + " answered HTTP 503 to " + all.get(0).alerts().size()
+        + " alert(s)", errors.get(0).getAs("message"));
+    assertEquals(all.get(0).alerts().size(), spark.read().parquet(out.resolve(Tables.ALERTS)
+        .toString()).count(), "the alerts are in the table although the post failed");
+  }
+
   /** Blocks until a cycle that started at or after {@code since} has ended. */
   private static void awaitCycleStartedAfter(BlockingQueue<SweepWatcher.Cycle> cycles,
                                              Instant since) throws InterruptedException {
