@@ -133,14 +133,8 @@ class SweepWatcherTest {
     });
     receiver.start();
 
-    Map<String, String> cli = new LinkedHashMap<>();
-    cli.put("sweep", watched.toString());
-    cli.put("out", out.toString());
-    cli.put("report", "false");
-    cli.put("watch", "1s");
-    cli.put("watch_for", "10m");
-    cli.put("webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts");
-    AnalyzeSettings settings = AnalyzeSettings.resolve(cli, null, Map.of());
+    AnalyzeSettings settings = AnalyzeSettings.resolve(watchOptions(watched, out,
+        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts"), null, Map.of());
     BlockingQueue<SweepWatcher.Cycle> cycles = new LinkedBlockingQueue<>();
     List<SweepWatcher.Cycle> all = new CopyOnWriteArrayList<>();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -227,13 +221,7 @@ class SweepWatcherTest {
     });
     receiver.start();
     String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts";
-    Map<String, String> cli = new LinkedHashMap<>();
-    cli.put("sweep", watched.toString());
-    cli.put("out", out.toString());
-    cli.put("report", "false");
-    cli.put("watch", "1s");
-    cli.put("watch_for", "10m");
-    cli.put("webhook", url);
+    Map<String, String> cli = watchOptions(watched, out, url);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     List<SweepWatcher.Cycle> all = new CopyOnWriteArrayList<>();
     AtomicReference<SweepWatcher> self = new AtomicReference<>();
@@ -281,6 +269,18 @@ class SweepWatcherTest {
     assertEquals(alerts, spark.read().parquet(out.resolve(Tables.ALERTS).toString()).count());
     assertEquals(1, spark.read().parquet(out.resolve(Tables.ERRORS).toString())
         .filter("stage = 'webhook'").count(), "the analysis kept the webhook's error");
+  }
+
+  /** Options of a watcher with a short interval and no report, posting to {@code webhook}. */
+  private static Map<String, String> watchOptions(Path watched, Path out, String webhook) {
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("sweep", watched.toString());
+    cli.put("out", out.toString());
+    cli.put("report", "false");
+    cli.put("watch", "1s");
+    cli.put("watch_for", "10m");
+    cli.put("webhook", webhook);
+    return cli;
   }
 
   /** Blocks until a cycle that started at or after {@code since} has ended. */
