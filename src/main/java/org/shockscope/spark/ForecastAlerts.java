@@ -31,19 +31,33 @@ final class ForecastAlerts {
     this.store = store;
   }
 
-  /**
-   * The forecasts of {@code runs} (every run when null) by run id; empty without a
-   * {@code forecasts} table.
-   */
+  /** The forecasts of {@code runs} by run id; empty without a {@code forecasts} table. */
   Map<String, List<Forecast>> forecasts(Collection<String> runs) {
-    Map<String, List<Forecast>> out = new TreeMap<>();
     Dataset<Row> t = store.read(Tables.FORECASTS);
-    if (t == null || runs != null && runs.isEmpty()) {
-      return out;
+    if (t == null || runs.isEmpty()) {
+      return new TreeMap<>();
     }
-    if (runs != null) {
-      t = t.filter(col("run_id").isin(runs.toArray()));
+    return collect(t.filter(col("run_id").isin(runs.toArray())));
+  }
+
+  /**
+   * Each run's forecasts at its latest forecast step, by run id: all the {@link
+   * org.shockscope.forecast.AlertRule} needs to take up a run's state (its last step examined,
+   * and whether its risk is raised there), without collecting every step of every run.
+   */
+  Map<String, List<Forecast>> latestForecasts() {
+    Dataset<Row> t = store.read(Tables.FORECASTS);
+    if (t == null) {
+      return new TreeMap<>();
     }
+    Dataset<Row> latest = t.groupBy("run_id").agg(org.apache.spark.sql.functions.max("step")
+        .as("step"));
+    return collect(t.join(latest, scala.jdk.javaapi.CollectionConverters.asScala(
+        List.of("run_id", "step")).toSeq()));
+  }
+
+  private static Map<String, List<Forecast>> collect(Dataset<Row> t) {
+    Map<String, List<Forecast>> out = new TreeMap<>();
     for (Row r : t.select("run_id", "step", "horizon", "p_jump", "p_divergence",
         "expected_step", "method", "series").collectAsList()) {
       out.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Forecast(r.getLong(1),

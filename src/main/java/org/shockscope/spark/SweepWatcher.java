@@ -97,8 +97,9 @@ public final class SweepWatcher {
     AlertRule rule = new AlertRule(settings.alertThreshold());
     InputFingerprints seen = InputFingerprints.read(store);
     Instant start = Instant.now();
-    // what is in the output already is history: it sets the rule's state, it is not alerted
-    for (Map.Entry<String, List<Forecast>> e : tables.forecasts(null).entrySet()) {
+    // what is in the output already is history: it sets the rule's state, it is not alerted;
+    // a run's state after its steps is that of its latest step
+    for (Map.Entry<String, List<Forecast>> e : tables.latestForecasts().entrySet()) {
       rule.observe(e.getKey(), e.getValue(), start);
     }
     console.printf("[shockscope] watching %s every %s%s; alert threshold %s%s%n",

@@ -47,6 +47,20 @@ class AlertRuleTest {
   }
 
   @Test
+  void aRunsStateAfterItsStepsIsThatOfItsLatestStep() {
+    List<Forecast> history = List.of(div(0, 0.9), div(10, 0.2), div(20, 0.7));
+    List<Forecast> next = List.of(div(30, 0.8), div(40, 0.1), div(50, 0.6));
+    for (double last : new double[] {0.7, 0.2}) {
+      List<Forecast> h = List.of(history.get(0), history.get(1), div(20, last));
+      AlertRule all = new AlertRule(0.5);
+      all.observe("r", h, NOW);
+      AlertRule latest = new AlertRule(0.5);
+      latest.observe("r", List.of(div(20, last)), NOW);
+      assertEquals(steps(all.observe("r", next, NOW)), steps(latest.observe("r", next, NOW)));
+    }
+  }
+
+  @Test
   void runsAndKindsAreRaisedIndependently() {
     AlertRule rule = new AlertRule(0.5);
     Forecast both = new Forecast(10, 10, 0.7, 0.8, 14.0, Forecast.PRECURSOR, List.of("loss"));
