@@ -9,6 +9,7 @@ import org.apache.spark.SparkConf;
 import org.shockscope.ShockscopeException;
 import org.shockscope.spark.AnalyzeSettings;
 import org.shockscope.spark.SweepAnalysis;
+import org.shockscope.spark.SweepWatcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,6 +65,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
       + org.shockscope.forecast.ForecastHorizons.DEFAULT + ".")
   String forecastHorizons;
 
+  @Option(names = "--watch", paramLabel = "INTERVAL", description = "Live monitoring: keep one "
+      + "Spark session and analyse what is new every INTERVAL (30s, 5m, 1h30m), appending to the"
+      + " alerts table when a run's forecast risk crosses --alert-threshold; stops on Ctrl-C "
+      + "(after the cycle under way) or after --watch-for.")
+  String watch;
+
+  @Option(names = "--watch-for", paramLabel = "DURATION",
+      description = "With --watch: stop after DURATION (e.g. 8h); default: until Ctrl-C.")
+  String watchFor;
+
+  @Option(names = "--alert-threshold", paramLabel = "P", description = "With --watch: alert "
+      + "when p_jump or p_divergence reaches P, in (0, 1]; default 0.5.")
+  String alertThreshold;
+
+  @Option(names = "--webhook", paramLabel = "URL", description = "With --watch: POST each "
+      + "cycle's alerts to URL as one JSON array.")
+  String webhook;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
@@ -87,6 +106,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("incremental", incremental ? "true" : null);
     cli.put("mlflow_tags", mlflowTags ? "true" : null);
     cli.put("forecast_horizons", forecastHorizons);
+    cli.put("watch", watch);
+    cli.put("watch_for", watchFor);
+    cli.put("alert_threshold", alertThreshold);
+    cli.put("webhook", webhook);
     CommandSession session = null;
     try {
       SparkConf base = new SparkConf();
@@ -98,6 +121,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
       AnalyzeSettings settings = AnalyzeSettings.resolve(cli, config, visible);
       session = CommandSession.start("shockscope analyze", master, settings.sparkSettings(),
           sparkConf);
+      if (settings.watch() != null) {
+        WatchShutdown.watch(new SweepWatcher(session.spark(), settings, console, c -> { }),
+            session);
+        session = null;
+        return 0;
+      }
       SweepAnalysis.Summary s = new SweepAnalysis(session.spark(), settings, console).run();
       console.println(SummaryText.of(s));
       return 0;

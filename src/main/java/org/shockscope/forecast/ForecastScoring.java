@@ -97,9 +97,9 @@ public final class ForecastScoring {
       }
       if (r.divergenceStep() >= 0) {
         diverging++;
-        if (any && r.alarmSteps()[0] < r.divergenceStep()) {
+        double lead = firstAlarmLead(r.alarmSteps(), Long.MIN_VALUE, r.divergenceStep());
+        if (!Double.isNaN(lead)) {
           warned++;
-          double lead = r.divergenceStep() - r.alarmSteps()[0];
           leadSteps.add(lead);
           leadShare.add(r.length() > 0 ? lead / r.length() : Double.NaN);
         }
@@ -113,6 +113,23 @@ public final class ForecastScoring {
     }
     return new DivergenceScore(diverging, warned, median(leadSteps), median(leadShare), quiet,
         quietAlarmed, falseAlarms, alarmed);
+  }
+
+  /**
+   * The lead of the first alarm before an event: {@code event − a} for the first alarm step a
+   * with {@code after < a < event}, NaN when there is none.
+   *
+   * @param alarmSteps input, alarm steps, ascending
+   * @param after      alarms at or before this step belong to an earlier event
+   * @param event      the event's step
+   */
+  public static double firstAlarmLead(long[] alarmSteps, long after, long event) {
+    for (long a : alarmSteps) {
+      if (a > after) {
+        return a < event ? (double) (event - a) : Double.NaN;
+      }
+    }
+    return Double.NaN;
   }
 
   /** Maximal runs of consecutive forecast steps that are all alarm steps. */

@@ -75,7 +75,7 @@ public final class ReportCollector {
   static final List<String> TABLES = List.of(Tables.RUNS, Tables.OBSERVABLES, Tables.SHOCKS,
       Tables.TRANSITIONS, Tables.PHASE_STATS, Tables.PHASE_BOUNDARY, Tables.SURVIVAL,
       Tables.IMPORTANCE, Tables.VISCOSITY_LAW, Tables.VISCOSITY_BY_SETTING, Tables.SYMMETRY_LAW,
-      Tables.ERRORS, Tables.FRONTS);
+      Tables.ERRORS, Tables.FRONTS, Tables.FORECASTS);
 
   private final SparkSession spark;
   private final String root;
@@ -172,7 +172,9 @@ public final class ReportCollector {
     return new ReportData(opts.title(), root,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(), missing, hps,
         runs, cellColumns, cells, boundary(), importance(cellColumns), survival(),
-        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw());
+        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw(),
+        RiskCollector.collect(spark, tables.get(Tables.FORECASTS),
+            tables.get(Tables.TRANSITIONS), runs));
   }
 
   /** The table, or null when it is absent, empty of files or unreadable. */

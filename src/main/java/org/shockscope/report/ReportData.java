@@ -32,13 +32,26 @@ import org.shockscope.ErrorRecord;
  * @param viscosity       jump events and the fitted viscosity law
  * @param options         what was asked for
  * @param symmetryLaw     {@code symmetry_law} rows (empty when the table is missing or empty)
+ * @param risk            the runs at risk and the forecasts' lead times ({@code forecasts})
  */
 public record ReportData(String title, String source, String generated, Summary summary,
                          Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
                          List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
                          List<Importance> importance, List<SurvivalTerm> survival,
                          List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
-                         ReportOptions options, List<SymmetryTerm> symmetryLaw) {
+                         ReportOptions options, List<SymmetryTerm> symmetryLaw, Risk risk) {
+  /** A report without forecast data. */
+  public ReportData(String title, String source, String generated, Summary summary,
+                    Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
+                    List<String> cellColumns, List<Cell> cells, List<Boundary> boundary,
+                    List<Importance> importance, List<SurvivalTerm> survival,
+                    List<GalleryRun> gallery, List<Band> symmetry, Viscosity viscosity,
+                    ReportOptions options, List<SymmetryTerm> symmetryLaw) {
+    this(title, source, generated, summary, missingTables, hyperparameters, runs, cellColumns,
+        cells, boundary, importance, survival, gallery, symmetry, viscosity, options, symmetryLaw,
+        Risk.empty());
+  }
+
   /** A report without {@code symmetry_law} rows. */
   public ReportData(String title, String source, String generated, Summary summary,
                     Set<String> missingTables, List<String> hyperparameters, List<Run> runs,
@@ -52,6 +65,7 @@ public record ReportData(String title, String source, String generated, Summary 
 
   public ReportData {
     symmetryLaw = List.copyOf(symmetryLaw);
+    Objects.requireNonNull(risk, "risk");
     Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(viscosity, "viscosity");
     Objects.requireNonNull(options, "options");
@@ -75,7 +89,7 @@ public record ReportData(String title, String source, String generated, Summary 
                                  List<Cell> someCells) {
     return new ReportData(title, source, generated, summary, missingTables, hyperparameters,
         someRuns, someCellColumns, someCells, boundary, importance, survival, gallery, symmetry,
-        viscosity, options, symmetryLaw);
+        viscosity, options, symmetryLaw, risk);
   }
 
   /** Whether the named table was not found. */
@@ -323,6 +337,58 @@ public record ReportData(String title, String source, String generated, Summary 
     /** No events and no fit. */
     public static Viscosity empty() {
       return new Viscosity(List.of(), 0, Double.NaN, Double.NaN, Double.NaN, List.of());
+    }
+  }
+
+  /**
+   * A running run's risk at its latest forecast step: the largest {@code p_jump} and
+   * {@code p_divergence} over the step's horizons and methods, the expected step of the next
+   * transition (NaN when none is forming) and the series carrying the warning.
+   */
+  public record RunRisk(String runId, long step, double pJump, double pDivergence,
+                        double expectedStep, List<String> series) {
+    public RunRisk {
+      Objects.requireNonNull(runId, "runId");
+      series = List.copyOf(series);
+    }
+
+    /** The larger of the two probabilities. */
+    public double risk() {
+      return Math.max(pJump, pDivergence);
+    }
+  }
+
+  /**
+   * A transition or divergence detected in a completed run, and how long before it the forecast
+   * first alarmed ({@code p_jump} resp. {@code p_divergence} at or above the threshold, after
+   * the run's previous transition).
+   *
+   * @param kind      {@code divergence} or {@code jump}
+   * @param eventStep the detected step (runs.divergence_step, transitions.step)
+   * @param leadSteps steps from the first alarm to the event, NaN when there was none before it
+   * @param leadShare {@code leadSteps} as a share of the run's length (NaN when unknown)
+   */
+  public record Lead(String runId, String kind, long eventStep, double leadSteps,
+                     double leadShare) {}
+
+  /**
+   * What the "Runs at risk" section draws (the {@code forecasts} table).
+   *
+   * @param threshold the alarm threshold of the leads (and of "at risk")
+   * @param running   runs that have neither ended (last step at the planned {@code steps}) nor
+   *                  diverged
+   * @param atRisk    the running runs' risks, highest first, at most the collector's cap
+   * @param leads     the detected events of completed runs with their leads
+   */
+  public record Risk(double threshold, long running, List<RunRisk> atRisk, List<Lead> leads) {
+    public Risk {
+      atRisk = List.copyOf(atRisk);
+      leads = List.copyOf(leads);
+    }
+
+    /** No forecasts. */
+    public static Risk empty() {
+      return new Risk(0.5, 0, List.of(), List.of());
     }
   }
 }

@@ -19,7 +19,7 @@ public final class ReportWriter {
   private ReportWriter() {}
 
   private static final List<ReportSection> SECTIONS = List.of(new OverviewSection(),
-      new PhaseDiagramSection(), new FirstShockSection(), new BoundarySection(),
+      new RiskSection(), new PhaseDiagramSection(), new FirstShockSection(), new BoundarySection(),
       new GallerySection(), new SymmetrySection(), new ViscositySection());
 
   /** Writes the page to {@code out} (not closed). */

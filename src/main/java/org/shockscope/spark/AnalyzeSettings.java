@@ -43,6 +43,10 @@ public final class AnalyzeSettings {
     DEFAULTS.put("random_seed", "17");
     DEFAULTS.put("mlflow_tags", "false");
     DEFAULTS.put("forecast_horizons", org.shockscope.forecast.ForecastHorizons.DEFAULT);
+    DEFAULTS.put("watch", "");
+    DEFAULTS.put("watch_for", "");
+    DEFAULTS.put("alert_threshold", "0.5");
+    DEFAULTS.put("webhook", "");
   }
 
   private final Map<String, String> values;
@@ -161,9 +165,12 @@ public final class AnalyzeSettings {
     return flag("strict");
   }
 
-  /** Process only checkpoints and runs that are new since the last run over the same output. */
+  /**
+   * Process only checkpoints and runs that are new since the last run over the same output;
+   * always with {@link #watch()}, whose cycles are incremental.
+   */
   public boolean incremental() {
-    return flag("incremental");
+    return flag("incremental") || watch() != null;
   }
 
   /** Hyperparameter keys that define a phase cell; empty: all varying ones but the seed. */
@@ -251,6 +258,68 @@ public final class AnalyzeSettings {
     } catch (IllegalArgumentException e) {
       throw new ShockscopeException("Option forecast_horizons: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Interval between the cycles of {@code analyze --watch} ({@link DurationText}), or null when
+   * the job runs once.
+   */
+  public java.time.Duration watch() {
+    return duration("watch");
+  }
+
+  /** How long {@code --watch} runs before it stops by itself, or null: until interrupted. */
+  public java.time.Duration watchFor() {
+    return duration("watch_for");
+  }
+
+  private java.time.Duration duration(String key) {
+    String s = optional(key);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return DurationText.parse("Option " + key, s);
+    } catch (IllegalArgumentException e) {
+      throw new ShockscopeException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The forecast probability at or above which the watcher alerts, in (0, 1]; default 0.5
+   * ({@link org.shockscope.forecast.AlertRule}).
+   */
+  public double alertThreshold() {
+    String s = values.get("alert_threshold").trim();
+    try {
+      double p = Double.parseDouble(s);
+      if (p > 0 && p <= 1) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below with the value
+    }
+    throw new ShockscopeException("Option alert_threshold must be a probability in (0, 1], got '"
+        + s + "'");
+  }
+
+  /** The URL the watcher POSTs its alerts to (http or https), or null. */
+  public java.net.URI webhook() {
+    String s = optional("webhook");
+    if (s == null) {
+      return null;
+    }
+    try {
+      java.net.URI u = new java.net.URI(s);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && u.getHost() != null) {
+        return u;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below with the value
+    }
+    throw new ShockscopeException("Option webhook must be an http:// or https:// URL, got '"
+        + s + "'");
   }
 
   /** Spark settings from the config file, applied to the session. */

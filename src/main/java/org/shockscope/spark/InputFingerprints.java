@@ -107,10 +107,26 @@ final class InputFingerprints {
     return new TreeMap<>(checkpoints.getOrDefault(run, Map.of())).toString();
   }
 
+  /**
+   * The runs that are new or changed since {@code before} (every run when it is null), in id
+   * order. Plain comparison of fingerprints held in memory: no Spark work.
+   */
+  java.util.SortedSet<String> changedSince(InputFingerprints before) {
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    for (String run : runs.keySet()) {
+      if (before == null || !unchanged(run, before)) {
+        out.add(run);
+      }
+    }
+    return out;
+  }
+
   /** Whether {@code run} is exactly as {@code before} saw it. */
   boolean unchanged(String run, InputFingerprints before) {
     return runs.get(run).equals(before.runs.get(run))
-        && checkpoints.get(run).equals(before.checkpoints.get(run));
+        // a run without checkpoints has no checkpoint rows in the stored table
+        && checkpoints.getOrDefault(run, Map.of())
+            .equals(before.checkpoints.getOrDefault(run, Map.of()));
   }
 
   /**

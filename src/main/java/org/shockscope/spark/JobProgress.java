@@ -26,7 +26,8 @@ import org.apache.spark.util.LongAccumulator;
  * task count from a {@link SparkListener}.
  *
  * <p>It also times the job: the Spark start-up before it (from the SparkContext's creation to
- * this object's, i.e. until the session was ready) and the wall time of every stage, from
+ * this object's, i.e. until the session was ready; 0 for every later job of the same context,
+ * such as the cycles of {@code analyze --watch}) and the wall time of every stage, from
  * its {@link #stage} call to the next. {@link #close} prints them as one line,
  * {@code [shockscope] stage times: spark start-up 6.1 s, discovery 0.4 s, ...}, so a
  * benchmark (src/bench/time-sweep.sh) reads the breakdown from the console. Stage times are
@@ -55,6 +56,11 @@ public final class JobProgress implements AutoCloseable {
   /** Spark jobs started and tasks finished per stage, guarded by {@link #stageNanos}. */
   private final Map<String, long[]> stageWork = new LinkedHashMap<>();
   private String timedStage;
+  /** Applications whose start-up a job has counted already. */
+  private static final java.util.Set<String> STARTUP_COUNTED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final SparkSession spark;
+  private final SparkListener listener;
   private long timedSince;
 
   /**
@@ -65,12 +71,15 @@ public final class JobProgress implements AutoCloseable {
   public JobProgress(SparkSession spark, PrintStream out, int seconds) {
     this.out = out;
     long now = System.currentTimeMillis();
-    this.sparkStartupMillis = Math.max(0, now - spark.sparkContext().startTime());
+    // only the first job of a context waited for its start-up (not a later watch cycle's)
+    this.sparkStartupMillis = STARTUP_COUNTED.add(spark.sparkContext().applicationId())
+        ? Math.max(0, now - spark.sparkContext().startTime()) : 0;
+    this.spark = spark;
     this.jvmToReadyMillis = Math.max(0, now
         - ManagementFactory.getRuntimeMXBean().getStartTime());
     this.checkpointsDone = spark.sparkContext().longAccumulator("shockscope.checkpoints");
     this.runsDone = spark.sparkContext().longAccumulator("shockscope.runs");
-    spark.sparkContext().addSparkListener(new SparkListener() {
+    this.listener = new SparkListener() {
       @Override
       public void onTaskEnd(SparkListenerTaskEnd taskEnd) {
         tasksDone.incrementAndGet();
@@ -81,7 +90,8 @@ public final class JobProgress implements AutoCloseable {
       public void onJobStart(SparkListenerJobStart jobStart) {
         count(0);
       }
-    });
+    };
+    spark.sparkContext().addSparkListener(listener);
     this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "shockscope-progress");
       t.setDaemon(true);
@@ -198,6 +208,8 @@ public final class JobProgress implements AutoCloseable {
   @Override
   public void close() {
     ticker.shutdownNow();
+    // a session that runs many jobs (analyze --watch) must not collect their listeners
+    spark.sparkContext().removeSparkListener(listener);
     synchronized (stageNanos) {
       endTimedStage(System.nanoTime());
     }

@@ -215,6 +215,14 @@ public final class SweepAnalysis {
     Dataset<Row> runIds = runs.select("run_id");
     List<ErrorRecord> discoveryErrors = discoveryErrors(full, sweep);
     Dataset<Row> errors = errorsFrame(discoveryErrors).unionByName(readErrors);
+    Dataset<Row> oldErrors = store.read(Tables.ERRORS);
+    if (oldErrors != null) {
+      // the watcher's own errors (a webhook that failed) belong to no input: every analysis
+      // keeps them (materialised: the table's folder is replaced below)
+      errors = errors.unionByName(oldErrors.filter(col("stage").equalTo(AlertWebhook.STAGE))
+          .select(errors.columns()[0], java.util.Arrays.copyOfRange(errors.columns(), 1,
+              errors.columns().length)).localCheckpoint(true));
+    }
     store.replaceRuns(Tables.OBSERVABLES, observables, runIds);
     store.replaceRuns(Tables.SPECTRA, spectra, runIds);
     store.replaceRuns(Tables.SHOCKS, shocks, runIds);

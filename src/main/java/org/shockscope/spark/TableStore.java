@@ -13,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -215,6 +216,25 @@ public final class TableStore {
       }
     }
     return out;
+  }
+
+  /**
+   * Adds {@code rows} to a table (created when missing), keeping its rows: one Spark write,
+   * whose files appear together when it commits (a Delta commit for a Delta table).
+   */
+  public void append(String table, Dataset<Row> rows) {
+    recover(table);
+    if (format == Format.DELTA) {
+      DataFrameWriter<Row> w = rows.write().format("delta").mode(SaveMode.Append);
+      if (target.isCatalog()) {
+        w.saveAsTable(target.tableSql(table));
+      } else {
+        w.save(path(table));
+      }
+      return;
+    }
+    rows.write().mode(SaveMode.Append).parquet(path(table));
+    written.putIfAbsent(table, rows.schema().toNullable());
   }
 
   /** Writes {@code rows} as the whole table (sweep-level tables such as phase_stats). */

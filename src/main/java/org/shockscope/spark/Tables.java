@@ -26,6 +26,8 @@ public final class Tables {
   public static final String ERRORS = "errors";
   public static final String FRONTS = "fronts";
   public static final String FORECASTS = "forecasts";
+  /** Appended by {@code analyze --watch} ({@link SweepWatcher}). */
+  public static final String ALERTS = "alerts";
 
   /** {@code observables(run_id, step, group, name, value)}. */
   public static final StructType OBSERVABLES_SCHEMA = new StructType()
@@ -107,6 +109,24 @@ public final class Tables {
       .add("expected_step", DataTypes.DoubleType, true)
       .add("method", DataTypes.StringType, false)
       .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  /**
+   * {@code alerts(run_id, step, kind, probability, horizon, lead, series, method, issued_at)}
+   * (issue 16, part 3): appended by {@code analyze --watch} when a run's forecast risk crosses
+   * the alert threshold ({@link org.shockscope.forecast.AlertRule}); {@code kind} is
+   * {@code jump} or {@code divergence}, {@code lead} the steps to the predicted event
+   * ({@code expected_step − step}, else the horizon).
+   */
+  public static final StructType ALERTS_SCHEMA = new StructType()
+      .add("run_id", DataTypes.StringType, false)
+      .add("step", DataTypes.LongType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("probability", DataTypes.DoubleType, false)
+      .add("horizon", DataTypes.LongType, false)
+      .add("lead", DataTypes.DoubleType, false)
+      .add("series", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("method", DataTypes.StringType, false)
+      .add("issued_at", DataTypes.TimestampType, false);
 
   /** {@code errors(source, run_id, step, stage, error, message)}. */
   public static final StructType ERRORS_SCHEMA = new StructType()

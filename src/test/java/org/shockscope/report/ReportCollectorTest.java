@@ -126,6 +126,23 @@ class ReportCollectorTest {
         }
       }
     }
+    // forecasts at two steps: the diverged runs alarmed at 850, 50 steps before their
+    // divergence; the shocked running runs with a jump forming at 1000
+    List<Row> forecasts = new ArrayList<>();
+    for (Row r : runs) {
+      boolean diverged = r.getBoolean(9);
+      boolean shocked = !r.isNullAt(12);
+      for (long step : new long[] {800, 850}) {
+        for (long h : new long[] {10, 100}) {
+          double pd = diverged ? (step == 850 ? 0.9 : 0.2) : 0.01;
+          double pj = shocked && step == 850 ? (h == 100 ? 0.6 : 0.1) : 0.0;
+          forecasts.add(RowFactory.create(r.getString(0), step, h, pj, pd,
+              diverged ? (Double) 900.0 : shocked ? (Double) 1000.0 : null, "precursor",
+              diverged ? List.of("loss") : shocked ? List.of("layer.0/sv1") : List.of()));
+        }
+      }
+    }
+    write(Tables.FORECASTS, spark.createDataFrame(forecasts, Tables.FORECASTS_SCHEMA));
     meanLnT = sumT / jumps;
     meanLnWidth = sumW / jumps;
     Dataset<Row> runsDs = spark.createDataFrame(runs, runSchema);
@@ -325,6 +342,35 @@ class ReportCollectorTest {
     String sym = SvgChecks.section(ReportWriter.render(d), "symmetry");
     assertTrue(sym.contains("Symmetry law") && sym.contains("<td>aliased</td>")
         && sym.contains("= log_symmetry_dim"), sym);
+  }
+
+  @Test
+  void runsAtRiskAreTheRunningRunsAtTheirLatestForecastAndLeadsComeFromCompletedRuns() {
+    ReportData.Risk risk = data.risk();
+    long diverged = data.runs().stream().filter(ReportData.Run::diverged).count();
+    assertTrue(diverged > 0);
+    assertEquals(data.runs().size() - diverged, risk.running(), "no planned steps: all but the "
+        + "diverged runs are running");
+    ReportData.RunRisk top = risk.atRisk().get(0);
+    assertEquals(850, top.step());
+    assertEquals(0.6, top.pJump(), "the largest over the horizons");
+    assertEquals(0.01, top.pDivergence());
+    assertEquals(1000.0, top.expectedStep());
+    assertEquals(List.of("layer.0/sv1"), top.series());
+    assertEquals(0.0, risk.atRisk().get(risk.atRisk().size() - 1).pJump(), "quiet runs last");
+    List<ReportData.Lead> divergences = risk.leads().stream()
+        .filter(l -> l.kind().equals("divergence")).toList();
+    assertEquals(diverged, divergences.size(), "one divergence per diverged run");
+    for (ReportData.Lead l : divergences) {
+      assertEquals(900, l.eventStep());
+      assertEquals(50.0, l.leadSteps(), "alarm at 850, divergence at 900");
+    }
+    // run05 (diverged) also had a jump transition at 200, long before any p_jump alarm
+    List<ReportData.Lead> jumps = risk.leads().stream().filter(l -> l.kind().equals("jump"))
+        .toList();
+    assertEquals(1, jumps.size(), jumps.toString());
+    assertEquals("run05", jumps.get(0).runId());
+    assertTrue(Double.isNaN(jumps.get(0).leadSteps()), "no alarm before step 200");
   }
 
   @Test

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The whole page: sections, escaping, size bounds, degenerate inputs. */
 class ReportWriterTest {
-  static final List<String> SECTIONS = List.of("overview", "phase", "first-shock", "boundary",
-      "gallery", "symmetry", "viscosity");
+  static final List<String> SECTIONS = List.of("overview", "risk", "phase", "first-shock",
+      "boundary", "gallery", "symmetry", "viscosity");
   static ReportData big;
   static String bigHtml;
 
@@ -69,6 +69,30 @@ class ReportWriterTest {
     assertTrue(phase.contains("aria-label=\"Divergence rate\""));
     assertTrue(phase.contains("pooled over momentum, optimizer"));
     assertTrue(bigHtml.contains(">10,000</div><div class=\"k\">runs<"));
+  }
+
+  @Test
+  void runsAtRiskListTheRiskiestRunningRunsAndTheLeadTimes() {
+    String risk = SvgChecks.section(bigHtml, "risk");
+    assertTrue(risk.contains("1,000 runs have neither diverged nor reached their planned steps"),
+        risk.substring(0, Math.min(600, risk.length())));
+    assertTrue(risk.contains("the 50 riskiest are listed"));
+    // the riskiest first: risk 1 (run 0), then 0.999 (run 1)
+    int first = risk.indexOf("<td>" + Html.escape(big.runs().get(0).runId()) + "</td>");
+    int second = risk.indexOf("<td>" + Html.escape(big.runs().get(1).runId()) + "</td>");
+    assertTrue(first > 0 && second > first, first + " " + second);
+    assertTrue(risk.contains("loss, attn&lt;q&amp;k&gt;/qk_spectral_norm"));
+    assertEquals((1 + 50) + (1 + 2), SvgChecks.count(risk, "<tr>"),
+        "header and 50 running runs; header, divergence and jump leads");
+    assertTrue(risk.contains("Lead time of the first alarm"));
+    assertTrue(risk.contains("alarmed before</text>"));
+    // one in five events had no alarm before it
+    long divergences = big.risk().leads().stream().filter(l -> l.kind().equals("divergence"))
+        .count();
+    long alarmed = big.risk().leads().stream().filter(l -> l.kind().equals("divergence")
+        && Double.isFinite(l.leadSteps())).count();
+    assertTrue(alarmed < divergences && alarmed > 0);
+    assertTrue(risk.contains(alarmed + "/" + divergences + " alarmed before"), risk);
   }
 
   @Test

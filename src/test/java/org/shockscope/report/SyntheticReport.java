@@ -137,7 +137,40 @@ final class SyntheticReport {
         rr.stream().filter(ReportData.Run::diverged).count(), errors, errs);
     return new ReportData(opts.title(), "file:/tmp/out <&>", "2026-01-01T00:00:00Z", summary,
         Set.of(), hps, rr, cellCols, cells, boundary, imp, surv, gallery, bands,
-        new ReportData.Viscosity(pts, events, mx, my, mv, terms, settings(rr, pts)), opts);
+        new ReportData.Viscosity(pts, events, mx, my, mv, terms, settings(rr, pts)), opts,
+        List.of(), risk(rr));
+  }
+
+  /**
+   * Forecast data for the runs: the first tenth still running, each with a risk rising with
+   * its index; every diverged run's divergence and every shocked run's first shock alarmed
+   * (or, one in five, not) some steps before.
+   */
+  static ReportData.Risk risk(List<ReportData.Run> runs) {
+    List<ReportData.RunRisk> atRisk = new ArrayList<>();
+    List<ReportData.Lead> leads = new ArrayList<>();
+    int running = runs.size() / 10;
+    for (int i = 0; i < runs.size(); i++) {
+      ReportData.Run r = runs.get(i);
+      if (i < running) {
+        if (atRisk.size() < RiskCollector.MAX_AT_RISK) {
+          double p = (double) (running - i) / running;
+          atRisk.add(new ReportData.RunRisk(r.runId(), 100 + i, p / 2, p, 150 + i,
+              List.of("loss", "attn<q&k>/qk_spectral_norm")));
+        }
+        continue;
+      }
+      double lead = i % 5 == 0 ? Double.NaN : 5 + i % 40;
+      if (r.divergenceStep() != null) {
+        leads.add(new ReportData.Lead(r.runId(), "divergence", r.divergenceStep(), lead,
+            lead / 2000));
+      }
+      if (r.firstShockStep() != null) {
+        leads.add(new ReportData.Lead(r.runId(), "jump", r.firstShockStep(), lead * 3,
+            lead * 3 / 2000));
+      }
+    }
+    return new ReportData.Risk(0.5, running, atRisk, leads);
   }
 
   /** Per (optimizer, momentum) of the runs: their events' median width, viscosity, temperature. */
