@@ -37,12 +37,12 @@ final class RiskSection implements ReportSection {
           + "steps or diverged.</p>");
     } else if (risk.atRisk().isEmpty()) {
       out.append("<p class=\"empty\">The <code>forecasts</code> table has no rows for the ")
-          .append(NumberText.count(risk.running())).append(" running runs.</p>");
+          .append(NumberLabels.count(risk.running())).append(" running runs.</p>");
     } else {
       long high = risk.atRisk().stream().filter(r -> r.risk() >= risk.threshold()).count();
-      ReportSection.lead(NumberText.count(risk.running()) + " runs have neither diverged nor "
+      ReportSection.lead(NumberLabels.count(risk.running()) + " runs have neither diverged nor "
           + "reached their planned steps; " + high + (high == 1 ? " is" : " are") + " at or above "
-          + NumberText.compact(risk.threshold()) + " now. Risk at each run's latest forecast "
+          + NumberLabels.compact(risk.threshold()) + " now. Risk at each run's latest forecast "
           + "step: the largest probability over the horizons and methods of the forecasts "
           + "table" + (risk.atRisk().size() < risk.running() ? "; the "
           + risk.atRisk().size() + " riskiest are listed" : "") + ".", out);
@@ -81,7 +81,7 @@ final class RiskSection implements ReportSection {
     }
     ReportSection.lead("For each divergence (runs.divergence_step) and each other transition "
         + "of a completed run: steps from the first forecast step at which p_divergence (resp. "
-        + "p_jump), at any horizon, reached " + NumberText.compact(risk.threshold())
+        + "p_jump), at any horizon, reached " + NumberLabels.compact(risk.threshold())
         + " after the run's previous transition, to the event. Events without such an alarm "
         + "before them count in the table, not in the chart.", out);
     t.render(out);
@@ -105,12 +105,12 @@ final class RiskSection implements ReportSection {
       }
       Quantiles q = Quantiles.of(v);
       row.box(q.at(0.1), q.at(0.25), q.at(0.5), q.at(0.75), q.at(0.9), Palette.category(0),
-          kinds.get(i) + ": median lead " + NumberText.compact(q.at(0.5)) + " steps over "
+          kinds.get(i) + ": median lead " + NumberLabels.compact(q.at(0.5)) + " steps over "
               + v.length + " events");
       if (v.length <= MAX_DOTS) {
         for (int j = 0; j < v.length; j++) {
           double dy = v.length == 1 ? 0 : ((j * 7919) % 11 - 5) * 1.4;
-          row.dot(v[j], dy, Palette.DIVERGENCE, 2.2, 0.7, "lead " + NumberText.compact(v[j])
+          row.dot(v[j], dy, Palette.DIVERGENCE, 2.2, 0.7, "lead " + NumberLabels.compact(v[j])
               + " steps");
         }
       }
