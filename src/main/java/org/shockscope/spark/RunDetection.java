@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.shockscope.forecast.Forecast;
 import org.shockscope.forecast.ForecastHorizons;
+import org.shockscope.forecast.LearnedForecaster;
 import org.shockscope.forecast.PrecursorForecaster;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.Front;
@@ -75,7 +76,10 @@ final class RunDetection {
         .add("p_jump", DataTypes.DoubleType, true)
         .add("p_divergence", DataTypes.DoubleType, true)
         .add("expected_step", DataTypes.DoubleType, true)
-        .add("method", DataTypes.StringType, true);
+        .add("method", DataTypes.StringType, true)
+        .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
+        .add("jump_label", DataTypes.IntegerType, true)
+        .add("divergence_label", DataTypes.IntegerType, true);
     OUT_SCHEMA = s;
   }
 
@@ -140,26 +144,38 @@ final class RunDetection {
           e.group().isEmpty() ? null : e.group(), e.kind(), e.step(),
           e.stepLo(), e.stepHi(), nan(e.uLeft()), nan(e.uRight()), nan(e.jump()),
           nan(e.width()), nan(e.viscosity()), nan(e.strength()), nan(e.score()), null, null,
-          null, null, null, null, null, null, null, null, null));
+          null, null, null, null, null, null, null, null, null, null, null, null));
     }
     for (Transition t : found.transitions()) {
       out.add(RowFactory.create("transition", runId, null, null, t.kind(), t.step(), t.stepLo(),
           t.stepHi(), null, null, null, null, null, null, nan(t.score()), t.nSeries(),
           scala.jdk.javaapi.CollectionConverters.asScala(t.series()).toSeq(),
-          null, null, null, null, null, null, null, null, null));
+          null, null, null, null, null, null, null, null, null, null, null, null));
     }
     for (Front f : FrontMap.of(found)) {
       out.add(RowFactory.create("front", runId, f.series(), f.group(), null, f.step(),
           f.stepLo(), f.stepHi(), null, null, nan(f.jump()), nan(f.width()), null,
           nan(f.strength()), null, null, null, f.transitionStep(), f.arrivalOrder(), f.lag(),
-          f.depth() == Front.NO_DEPTH ? null : f.depth(), null, null, null, null, null));
+          f.depth() == Front.NO_DEPTH ? null : f.depth(), null, null, null, null, null, null,
+          null, null));
     }
     if (horizons != null) {
-      for (Forecast f : PrecursorForecaster.forecast(data, horizons)) {
+      List<Forecast> precursor = PrecursorForecaster.forecast(data, horizons);
+      for (Forecast f : precursor) {
         out.add(RowFactory.create("forecast", runId, null, null, null, f.step(), null, null,
             null, null, null, null, null, null, null, null,
             scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq(), null, null, null,
-            null, f.horizon(), f.pJump(), f.pDivergence(), nan(f.expectedStep()), f.method()));
+            null, f.horizon(), f.pJump(), f.pDivergence(), nan(f.expectedStep()), f.method(),
+            null, null, null));
+      }
+      for (LearnedForecaster.Example x
+          : LearnedForecaster.examples(data, precursor, found.transitions())) {
+        out.add(RowFactory.create("example", runId, null, null, null, x.step(), null, null,
+            null, null, null, null, null, null, null, null, null, null, null, null, null,
+            x.horizon(), null, null, null, null,
+            scala.jdk.javaapi.CollectionConverters.asScala(
+                java.util.Arrays.stream(x.x()).boxed().toList()).toSeq(),
+            x.jumpLabel(), x.divergenceLabel()));
       }
     }
     if (runs != null) {
@@ -272,6 +288,17 @@ final class RunDetection {
     return detected.filter(col("row_kind").equalTo("forecast"))
         .select(col("run_id"), col("step"), col("horizon"), col("p_jump"), col("p_divergence"),
             col("expected_step"), col("method"), col("series_list").as("series"));
+  }
+
+  /**
+   * The learned forecaster's examples (issue 16) from the tagged detection output: run_id, step,
+   * horizon, features (array&lt;double&gt;, {@link LearnedForecaster#NAMES}), jump_label,
+   * divergence_label.
+   */
+  static Dataset<Row> examples(Dataset<Row> detected) {
+    return detected.filter(col("row_kind").equalTo("example"))
+        .select(col("run_id"), col("step"), col("horizon"), col("features"), col("jump_label"),
+            col("divergence_label"));
   }
 
   /** The transitions table from the tagged detection output. */
