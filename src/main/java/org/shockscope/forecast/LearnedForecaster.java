@@ -13,8 +13,10 @@ import org.shockscope.shock.Transition;
  * forecasts a trained model gives. An example is a run's checkpoint step t and a horizon H with
  * <ul>
  *   <li>its design vector: the {@link PrefixFeatures} at t, the precursor's own
- *       {@code p_jump} and {@code p_divergence} at (t, H), and ln(H / the run's logged interval
- *       so far) so that one model covers every horizon;</li>
+ *       {@code p_jump} and {@code p_divergence} at (t, H), ln(H / the run's logged interval
+ *       so far), and each of the former times the latter, so that one linear model covers every
+ *       horizon with a weight per feature that changes with ln H (a steep loss slope means more
+ *       one checkpoint ahead than twenty);</li>
  *   <li>its labels, from the run's own detected transitions (the sweep's completed runs are the
  *       teacher): jump = 1 when a jump transition's step falls in (t, t + H]; divergence = 1 when
  *       the run's divergence step is ≤ t + H (diverging within H, or diverged). A label is
@@ -35,11 +37,17 @@ public final class LearnedForecaster {
   /** Design-vector names: the prefix features, then the precursor's and the horizon's. */
   public static final List<String> NAMES;
 
+  /** Features before the horizon's: the prefix features and the precursor's two. */
+  private static final int BASE = PrefixFeatures.size() + 2;
+
   static {
     List<String> n = new ArrayList<>(PrefixFeatures.NAMES);
     n.add("precursor.p_jump");
     n.add("precursor.p_divergence");
     n.add("log_horizon");
+    for (int i = 0; i < BASE; i++) {
+      n.add(n.get(i) + "*log_horizon");
+    }
     NAMES = Collections.unmodifiableList(n);
   }
 
@@ -140,7 +148,11 @@ public final class LearnedForecaster {
     double[] x = Arrays.copyOf(prefix, NAMES.size());
     x[prefix.length] = pJump;
     x[prefix.length + 1] = pDivergence;
-    x[prefix.length + 2] = Math.log((double) horizon / Math.max(1, interval));
+    double logH = Math.log((double) horizon / Math.max(1, interval));
+    x[BASE] = logH;
+    for (int i = 0; i < BASE; i++) {
+      x[BASE + 1 + i] = x[i] * logH;
+    }
     return x;
   }
 

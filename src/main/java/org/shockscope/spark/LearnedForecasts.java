@@ -54,10 +54,15 @@ final class LearnedForecasts {
   static final int MIN_RUNS = 10;
   /** Seed of the fold assignment. */
   static final long SEED = 16L;
+  /** Partitions of the training examples. */
+  static final int FIT_PARTITIONS = 2;
   /** L2 penalty of the logistic regression (MLlib regParam, on standardised features). */
   static final double REGULARISATION = 1e-3;
-  /** Iterations of the fit. */
-  static final int MAX_ITER = 100;
+  /**
+   * Iterations of the fit: each is a Spark job over the examples, and L-BFGS has converged on the
+   * lab's sweeps well before.
+   */
+  static final int MAX_ITER = 50;
 
   /**
    * The outcome.
@@ -98,9 +103,10 @@ final class LearnedForecasts {
     folds.forEach((run, f) -> foldRows.add(RowFactory.create(run, f)));
     Dataset<Row> foldTable = spark.createDataFrame(foldRows, new StructType()
         .add("run_id", DataTypes.StringType, false).add("fold", DataTypes.IntegerType, false));
+    // few partitions: the examples are small, and every iteration of a fit is a job over them
     Dataset<Row> data = labelled.join(broadcast(foldTable), "run_id")
         .withColumn("v", org.apache.spark.ml.functions.array_to_vector(col("features")))
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .coalesce(FIT_PARTITIONS).persist(StorageLevel.MEMORY_AND_DISK());
     Logit[] jump = new Logit[FOLDS];
     Logit[] divergence = new Logit[FOLDS];
     try {

@@ -48,8 +48,13 @@ class LearnedForecasterTest {
       assertEquals(f.horizon(), e.horizon());
       assertEquals(LearnedForecaster.NAMES.size(), e.x().length);
       // the horizon in logged intervals (one logged step so far: intervals of 1 step)
-      assertEquals(Math.log(f.horizon() / (e.step() == 0 ? 1.0 : 10.0)),
-          e.x()[e.x().length - 1], 1e-12, "log horizon at " + e.step());
+      double logH = Math.log(f.horizon() / (e.step() == 0 ? 1.0 : 10.0));
+      int h = LearnedForecaster.NAMES.indexOf("log_horizon");
+      assertEquals(logH, e.x()[h], 1e-12, "log horizon at " + e.step());
+      int p = LearnedForecaster.NAMES.indexOf("precursor.p_divergence");
+      assertEquals(f.pDivergence(), e.x()[p]);
+      assertEquals(f.pDivergence() * logH,
+          e.x()[LearnedForecaster.NAMES.indexOf("precursor.p_divergence*log_horizon")], 1e-12);
       int jump = e.step() < 600 && e.step() + e.horizon() >= 600 ? 1
           : e.step() + e.horizon() > 1000 ? LearnedForecaster.UNKNOWN : 0;
       assertEquals(jump, e.jumpLabel(), "jump label at " + e.step() + " + " + e.horizon());
