@@ -88,8 +88,11 @@ public final class LearnedForecaster {
   }
 
   /**
-   * The examples of one run: one per precursor forecast (its steps and horizons), the design
-   * vectors from the run's prefixes and the labels from its detected transitions.
+   * The examples of one run: one per precursor forecast (its steps and horizons) once the run
+   * has logged {@link PrefixFeatures#MIN_SAMPLES} samples (before, a prefix has no slope or
+   * steepening to read, and a model can only repeat the sweep's base rate: no learned forecast
+   * is issued there), the design vectors from the run's prefixes and the labels from its
+   * detected transitions.
    *
    * @param run         input, the run's series
    * @param precursor   input, the run's precursor forecasts ({@link PrecursorForecaster})
@@ -120,6 +123,9 @@ public final class LearnedForecaster {
     double[] prefix = null;
     long interval = 1;
     for (Forecast f : precursor) {
+      if (features.logged(f.step()) < PrefixFeatures.MIN_SAMPLES) {
+        continue;
+      }
       if (prefix == null || f.step() != prevStep) {
         prefix = features.at(f.step());
         prevStep = f.step();

@@ -90,6 +90,21 @@ public final class PrefixFeatures {
     }
   }
 
+  /**
+   * Fewest samples of its longest series before a run's prefix has features to speak of: two
+   * slope windows sharing a sample, the least the steepening reads.
+   */
+  public static final int MIN_SAMPLES = 2 * WINDOW - 1;
+
+  /** Samples at steps ≤ t of the run's longest series. */
+  public int logged(long t) {
+    int n = 0;
+    for (SeriesData s : series) {
+      n = Math.max(n, PrecursorForecaster.lastAtOrBefore(s.steps(), t) + 1);
+    }
+    return n;
+  }
+
   /** Number of features. */
   public static int size() {
     return NAMES.size();

@@ -40,15 +40,18 @@ class LearnedForecasterTest {
     List<Transition> transitions = List.of(
         new Transition(600, 590, 610, "jump", 1, List.of("loss"), 1.0));
     List<LearnedForecaster.Example> ex = LearnedForecaster.examples(run, precursor, transitions);
-    assertEquals(precursor.size(), ex.size());
+    // none before the 7th logged sample (step 60): nothing to read a slope change from
+    int skipped = (PrefixFeatures.MIN_SAMPLES - 1) * horizons.length;
+    assertEquals(precursor.size() - skipped, ex.size());
+    assertEquals(10L * (PrefixFeatures.MIN_SAMPLES - 1), ex.get(0).step());
     for (int i = 0; i < ex.size(); i++) {
       LearnedForecaster.Example e = ex.get(i);
-      Forecast f = precursor.get(i);
+      Forecast f = precursor.get(i + skipped);
       assertEquals(f.step(), e.step());
       assertEquals(f.horizon(), e.horizon());
       assertEquals(LearnedForecaster.NAMES.size(), e.x().length);
-      // the horizon in logged intervals (one logged step so far: intervals of 1 step)
-      double logH = Math.log(f.horizon() / (e.step() == 0 ? 1.0 : 10.0));
+      // the horizon in logged intervals of 10 steps
+      double logH = Math.log(f.horizon() / 10.0);
       int h = LearnedForecaster.NAMES.indexOf("log_horizon");
       assertEquals(logH, e.x()[h], 1e-12, "log horizon at " + e.step());
       int p = LearnedForecaster.NAMES.indexOf("precursor.p_divergence");
