@@ -23,7 +23,7 @@ import org.shockscope.shock.SeriesData;
  *       s = {@value #DIVERGENCE_SPREAD}. A non-finite loss or one already above the level gives 1.
  *       Besides the loss, the logit bounds of a transformer ({@link SeriesFamily#QK}: each
  *       head's W_Q W_Kᵀ spectral norm; {@link SeriesFamily#UNEMBEDDING}) growing exponentially
- *       while the loss is not falling ({@link #timeToLogitDivergence}) are divergence triggers of
+ *       while the loss rises ({@link #timeToLogitDivergence}, {@link #lossRising}) are divergence triggers of
  *       their own. Spectral norms (of layers, QK maps, the unembedding) that grow at the same
  *       time as a trigger are listed with it as carriers of the warning;</li>
  *   <li><b>jump</b>: a mode series (a singular value, {@code <matrix>/sv<k>}) on a rising front
@@ -56,6 +56,12 @@ public final class PrecursorForecaster {
   public static final double LOGIT_WINDOW_GROWTH = 2.0;
   /** A logit bound must be this many times its initial level before it alarms. */
   public static final double LOGIT_LEVEL_GATE = 4.0;
+  /** Relative tolerance of "not slowing": a steady exponential's rates differ by rounding. */
+  private static final double RATE_TOLERANCE = 1e-9;
+  /** Logged loss samples in the median a logit-bound trigger compares. */
+  public static final int LOSS_MEDIAN = 3;
+  /** How far the loss must have risen above its low for a logit-bound trigger to alarm. */
+  public static final double LOSS_RISE = 1.25;
   /** Doubling times from the alarm to the expected divergence (logits ×8 further). */
   public static final double LOGIT_DOUBLINGS = 3.0;
   /**
@@ -164,7 +170,7 @@ public final class PrecursorForecaster {
         double ttd = timeToLogitDivergence(s, t);
         int e = lastAtOrBefore(s.steps(), t);
         if (ttd < Double.POSITIVE_INFINITY
-            && !lossFalling(run, s.steps()[Math.max(0, e - LOGIT_WINDOW + 1)], t)) {
+            && lossRising(run, s.steps()[Math.max(0, e - LOGIT_WINDOW + 1)], t)) {
           divergenceSeries.add(SeriesFamily.label(s));
           timeToDivergence = Math.min(timeToDivergence, ttd);
         }
@@ -340,30 +346,48 @@ public final class PrecursorForecaster {
       return Double.POSITIVE_INFINITY;
     }
     GrowthFit.Growth g = GrowthFit.fit(steps, v, e, LOGIT_WINDOW);
-    if (g == null || !g.rising() || !(g.rate() > 0) || rate(steps, v, e) < rate(steps, v, e - 1)) {
+    double before = rate(steps, v, e - 1);
+    if (g == null || !g.rising() || !(g.rate() > 0)
+        || rate(steps, v, e) < before - RATE_TOLERANCE * Math.abs(before)) {
       return Double.POSITIVE_INFINITY;
     }
     return LOGIT_DOUBLINGS * g.doublingTime();
   }
 
   /**
-   * Whether the run's loss fell over (from, t]: its latest value at t below its value at
-   * {@code from} (the first step of a logit bound's growth window). A logit bound that grows
-   * while the loss falls is learning (an induction head forming sharpens its attention), not
-   * diverging. False when the run logs no loss.
+   * Whether the run's loss is rising at t: the median of its last {@value #LOSS_MEDIAN} logged
+   * samples at least {@value #LOSS_RISE}× its lowest value at or before {@code from} (the first
+   * step of a logit bound's growth window). A logit bound that grows while the loss stays on a
+   * plateau or falls is learning — attention sharpening out of a small initialisation, an
+   * induction head forming — not diverging; Wortsman et al.'s attention-logit divergence shows
+   * in the loss as it builds. True when the run logs no loss (the weights are all there is).
    */
-  static boolean lossFalling(List<SeriesData> run, long from, long t) {
+  static boolean lossRising(List<SeriesData> run, long from, long t) {
+    boolean anyLoss = false;
     for (SeriesData s : run) {
       if (!isLoss(s)) {
         continue;
       }
+      anyLoss = true;
       int a = lastAtOrBefore(s.steps(), from);
       int e = lastAtOrBefore(s.steps(), t);
-      if (a >= 0 && e > a && s.values()[e] < s.values()[a]) {
+      if (a < 0 || e - LOSS_MEDIAN + 1 <= a) {
+        continue;
+      }
+      double low = Double.POSITIVE_INFINITY;
+      for (int i = 0; i <= a; i++) {
+        low = Math.min(low, Math.abs(s.values()[i]));
+      }
+      double[] last = new double[LOSS_MEDIAN];
+      for (int i = 0; i < LOSS_MEDIAN; i++) {
+        last[i] = Math.abs(s.values()[e - i]);
+      }
+      Arrays.sort(last);
+      if (!(last[LOSS_MEDIAN / 2] < LOSS_RISE * low)) {
         return true;
       }
     }
-    return false;
+    return !anyLoss;
   }
 
   private static double rate(long[] steps, double[] v, int i) {

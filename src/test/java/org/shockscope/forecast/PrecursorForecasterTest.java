@@ -173,15 +173,17 @@ class PrecursorForecasterTest {
    */
   @Test
   void growingQkNormWarnsOfDivergenceAndNamesTheHead() {
-    SeriesData loss = every20("loss", "", i -> 2.0 + (i >= 50 ? 0.01 * (i - 50) : -0.01 * i));
+    SeriesData loss = every20("loss", "", i -> 2.0 * Math.pow(1.15, Math.max(0,
+        Math.min(i, 60) - 50)));
     SeriesData qk0 = every20("head0.qk/spectral_norm", "h.0.attn", i -> 1.0 + 0.001 * i);
     SeriesData qk1 = every20("head1.qk/spectral_norm", "h.0.attn",
         i -> i < 50 ? 1.0 + 0.001 * i : 1.05 * Math.pow(2, i - 50));
     assertEquals(-1, firstAlarm(List.of(loss, qk0)), "no alarm without the growth");
     List<SeriesData> run = List.of(loss, qk0, qk1);
     long alarm = firstAlarm(run);
-    // ×4 over its initial level after two doublings (step 1040), the window growing by then
-    assertEquals(1040, alarm);
+    // ×4 over its initial level after two doublings (step 1040); the loss's median of three
+    // passes 1.25x its low one checkpoint later
+    assertEquals(1060, alarm);
     Forecast f = PrecursorForecaster.at(run, alarm, HORIZONS).get(2);
     assertEquals(List.of("h.0.attn/head1.qk/spectral_norm"), f.series());
     // three doubling times of the window's fit (20 steps, slower with the window's flat start)
@@ -190,24 +192,28 @@ class PrecursorForecasterTest {
   }
 
   /**
-   * An unembedding norm growing exponentially with a flat loss warns too; the same growth of a
-   * head's QK map while the loss falls (an induction head forming) does not.
+   * An unembedding norm growing exponentially while the loss rises warns too; the same growth
+   * while the loss sits on a plateau (attention sharpening out of a small initialisation before
+   * an induction head forms) or falls does not.
    */
   @Test
-  void unembeddingGrowthWarnsButQkGrowthWhileTheLossFallsDoesNot() {
-    SeriesData flat = every20("loss", "", i -> 3.0);
+  void unembeddingGrowthWithARisingLossWarnsButGrowthOnAPlateauDoesNot() {
+    SeriesData rising = every20("loss", "", i -> i < 60 ? 3.0 : 3.0 + 0.5 * (i - 60));
     SeriesData unembed = every20("lm_head.weight/spectral_norm", "lm_head.weight",
         i -> i < 60 ? 2.0 : 2.0 * Math.exp(0.5 * (i - 60)));
-    long alarm = firstAlarm(List.of(flat, unembed));
+    long alarm = firstAlarm(List.of(rising, unembed));
     assertTrue(alarm > 1200 && alarm <= 1300, "alarm at " + alarm);
-    assertTrue(PrecursorForecaster.at(List.of(flat, unembed), alarm, HORIZONS).get(0).series()
+    assertTrue(PrecursorForecaster.at(List.of(rising, unembed), alarm, HORIZONS).get(0).series()
         .contains("lm_head.weight/lm_head.weight/spectral_norm"));
 
+    SeriesData plateau = every20("loss", "", i -> 3.178 + 0.003 * Math.sin(i));
     SeriesData falling = every20("loss", "", i -> 3.0 * Math.exp(-0.02 * i));
     SeriesData forming = every20("head0.qk/spectral_norm", "h.1.attn",
-        i -> i < 60 ? 1.0 : Math.exp(0.7 * (i - 60)));
+        i -> i < 60 ? 0.03 : 0.03 * Math.exp(0.7 * (i - 60)));
+    assertEquals(-1, firstAlarm(List.of(plateau, forming)));
     assertEquals(-1, firstAlarm(List.of(falling, forming)));
-    assertTrue(firstAlarm(List.of(flat, forming)) > 0, "the same growth, loss not falling");
+    assertEquals(-1, firstAlarm(List.of(plateau, unembed)));
+    assertTrue(firstAlarm(List.of(rising, forming)) > 0, "the same growth, loss rising");
   }
 
   @Test
