@@ -83,6 +83,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
       + "cycle's alerts to URL as one JSON array.")
   String webhook;
 
+  @Option(names = "--learned-forecasts", description = "Add the learned forecast method's rows "
+      + "(MLlib, leave-run-out) beside the precursor's in the forecasts table.")
+  boolean learnedForecasts;
+
   @Option(names = "--master", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
@@ -106,6 +110,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     cli.put("incremental", incremental ? "true" : null);
     cli.put("mlflow_tags", mlflowTags ? "true" : null);
     cli.put("forecast_horizons", forecastHorizons);
+    cli.put("learned_forecasts", learnedForecasts ? "true" : null);
     cli.put("watch", watch);
     cli.put("watch_for", watchFor);
     cli.put("alert_threshold", alertThreshold);

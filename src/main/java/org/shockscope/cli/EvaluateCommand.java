@@ -113,6 +113,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   /** The forecast section: divergence warnings per source and threshold, jump forecasts. */
   static String forecastText(org.shockscope.spark.ForecastEvaluation.Scores f) {
     StringBuilder b = new StringBuilder();
+    b.append(sideBySide(f));
     b.append(String.format(Locale.ROOT, "%nFORECASTS: DIVERGENCE WARNINGS (a run is alarmed at a "
         + "forecast step when p_divergence >= threshold at some horizon; the practitioners' rules"
         + " alarm where they flag the logged loss; warned = first alarm strictly before the first"
@@ -145,6 +146,45 @@ public final class EvaluateCommand implements Callable<Integer> {
             num(n == 0 ? Double.NaN : c.anyOnTime() / n, 3), pct(c.medianLead()),
             num(c.medianError(), 3)));
       }
+    }
+    return b.toString();
+  }
+
+  /**
+   * The headline: each forecast method (and each practitioners' rule) in one row, divergence
+   * alarms at p_divergence ≥ {@link org.shockscope.spark.ForecastEvaluation#THRESHOLD} at some
+   * horizon, and the jumps whose first forecast is on time.
+   */
+  static String sideBySide(org.shockscope.spark.ForecastEvaluation.Scores f) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%nFORECASTS: METHODS SIDE BY SIDE (divergence alarm = "
+        + "p_divergence >= %s at some horizon, rules where they flag; warned = diverging runs "
+        + "alarmed before the first bad step; alarmed = quiet runs ever alarmed; lead = median "
+        + "lead of the warned runs; jumps on time = first forecast within 20%% of the time that "
+        + "remained)%n", num(org.shockscope.spark.ForecastEvaluation.THRESHOLD, 2)));
+    b.append(String.format(Locale.ROOT, "%-12s %13s %7s %13s %7s %9s %9s %13s %7s%n", "method",
+        "warned/div", "share", "alarmed/quiet", "share", "lead_step", "lead_run",
+        "jumps_on_time", "share"));
+    for (org.shockscope.spark.ForecastEvaluation.DivergenceRow r : f.divergence()) {
+      boolean rule = Double.isNaN(r.threshold());
+      if (r.source().contains("@") || !(rule
+          || r.threshold() == org.shockscope.spark.ForecastEvaluation.THRESHOLD)) {
+        continue;
+      }
+      var c = r.score();
+      String jumps = "-";
+      String jumpShare = "-";
+      for (org.shockscope.spark.ForecastEvaluation.JumpRow j : f.jumps()) {
+        if (j.method().equals(r.source())) {
+          jumps = j.score().firstOnTime() + "/" + j.score().jumps();
+          jumpShare = num(j.score().jumps() == 0 ? Double.NaN
+              : (double) j.score().firstOnTime() / j.score().jumps(), 3);
+        }
+      }
+      b.append(String.format(Locale.ROOT, "%-12s %13s %7s %13s %7s %9s %9s %13s %7s%n",
+          r.source(), c.warned() + "/" + c.diverging(), num(c.warnedShare(), 3),
+          c.quietAlarmed() + "/" + c.quiet(), num(c.quietAlarmedShare(), 3),
+          num(c.medianLeadSteps(), 1), pct(c.medianLeadShare()), jumps, jumpShare));
     }
     return b.toString();
   }

@@ -21,8 +21,11 @@ import org.shockscope.shock.SeriesData;
  *       gets there after {@code T = (ln(G·y₀) − ln y(t)) / r} steps, and
  *       {@code P(divergence within H) = Φ((H − T) / (s·T))} with relative spread
  *       s = {@value #DIVERGENCE_SPREAD}. A non-finite loss or one already above the level gives 1.
- *       Spectral norms (of layers and of the per-head W_Q W_Kᵀ maps) that grow at the same time
- *       are listed with the loss as carriers of the warning;</li>
+ *       Besides the loss, the logit bounds of a transformer ({@link SeriesFamily#QK}: each
+ *       head's W_Q W_Kᵀ spectral norm; {@link SeriesFamily#UNEMBEDDING}) growing exponentially
+ *       while the loss rises ({@link #timeToLogitDivergence}, {@link #lossRising}) are divergence triggers of
+ *       their own. Spectral norms (of layers, QK maps, the unembedding) that grow at the same
+ *       time as a trigger are listed with it as carriers of the warning;</li>
  *   <li><b>jump</b>: a mode series (a singular value, {@code <matrix>/sv<k>}) on a rising front
  *       whose growth is visibly slowing ({@link FrontForecast}) gives the front's centre t_s; the
  *       earliest forming centre is the expected step, the series whose centres agree with it
@@ -47,6 +50,26 @@ public final class PrecursorForecaster {
   public static final double DIVERGENCE_SPREAD = 0.5;
   /** Relative spread of the predicted time to a front's centre. */
   public static final double CENTRE_SPREAD = 0.2;
+  /** Samples of a QK or unembedding norm in its growth fit. */
+  public static final int LOGIT_WINDOW = 4;
+  /** Least growth of a logit bound over its window (a doubling within three intervals). */
+  public static final double LOGIT_WINDOW_GROWTH = 2.0;
+  /** A logit bound must be this many times its initial level before it alarms. */
+  public static final double LOGIT_LEVEL_GATE = 4.0;
+  /** Relative tolerance of "not slowing": a steady exponential's rates differ by rounding. */
+  private static final double RATE_TOLERANCE = 1e-9;
+  /** Logged loss samples in the median a logit-bound trigger compares. */
+  public static final int LOSS_MEDIAN = 3;
+  /** How far the loss must have risen above its low for a logit-bound trigger to alarm. */
+  public static final double LOSS_RISE = 1.25;
+  /** Doubling times from the alarm to the expected divergence (logits ×8 further). */
+  public static final double LOGIT_DOUBLINGS = 3.0;
+  /**
+   * Least growth of a spectral norm over its last {@value GrowthFit#MIN_POINTS} samples to be
+   * listed as a carrier of a divergence warning (a norm that drifts up by a fraction of a percent
+   * carries nothing).
+   */
+  public static final double CARRIER_GROWTH = 1.1;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -141,14 +164,32 @@ public final class PrecursorForecaster {
         timeToDivergence = Math.min(timeToDivergence, ttd);
       }
     }
+    for (SeriesData s : run) {
+      SeriesFamily f = SeriesFamily.of(s);
+      if (f == SeriesFamily.QK || f == SeriesFamily.UNEMBEDDING) {
+        double ttd = timeToLogitDivergence(s, t);
+        int e = lastAtOrBefore(s.steps(), t);
+        if (ttd < Double.POSITIVE_INFINITY
+            && lossRising(run, s.steps()[Math.max(0, e - LOGIT_WINDOW + 1)], t)) {
+          divergenceSeries.add(SeriesFamily.label(s));
+          timeToDivergence = Math.min(timeToDivergence, ttd);
+        }
+      }
+    }
     if (!divergenceSeries.isEmpty()) {
       for (SeriesData s : run) {
-        if (s.name().equals("spectral_norm")) {
+        SeriesFamily f = SeriesFamily.of(s);
+        if (f == SeriesFamily.SPECTRAL_NORM || f == SeriesFamily.QK
+            || f == SeriesFamily.UNEMBEDDING) {
           int e = lastAtOrBefore(s.steps(), t);
           GrowthFit.Growth g = e < 0 ? null
               : GrowthFit.fit(s.steps(), s.values(), e, GrowthFit.MIN_POINTS);
-          if (g != null && g.rising()) {
-            divergenceSeries.add(s.group() + "/" + s.name());
+          String label = SeriesFamily.label(s);
+          if (g != null && g.rising()
+              && Math.abs(s.values()[e]) >= CARRIER_GROWTH
+                  * Math.abs(s.values()[e - GrowthFit.MIN_POINTS + 1])
+              && !divergenceSeries.contains(label)) {
+            divergenceSeries.add(label);
           }
         }
       }
@@ -270,6 +311,83 @@ public final class PrecursorForecaster {
       return Double.POSITIVE_INFINITY;
     }
     return (target - now) / g.rate();
+  }
+
+  /**
+   * Steps until a divergence announced by the growth of a logit bound, judged at step t: the
+   * spectral norm of a head's W_Q W_Kᵀ map bounds its attention logits
+   * (|q·k| ≤ ‖W_Q W_Kᵀ‖₂ ‖x_i‖ ‖x_j‖), that of the unembedding the output logits; their
+   * uncontrolled growth precedes the divergence of transformer training (Wortsman et al. 2023,
+   * §3.1–3.2). The norm must grow exponentially over its last {@value #LOGIT_WINDOW} samples
+   * (each above the one before, not slowing: the last log-rate at least the one before, unlike a
+   * head that forms and saturates), by at least {@value #LOGIT_WINDOW_GROWTH}× over the window,
+   * and be {@value #LOGIT_LEVEL_GATE}× its initial level; the divergence is then expected
+   * {@value #LOGIT_DOUBLINGS} doubling times ahead. +∞ otherwise.
+   */
+  static double timeToLogitDivergence(SeriesData s, long t) {
+    long[] steps = s.steps();
+    double[] v = s.values();
+    int e = lastAtOrBefore(steps, t);
+    if (e < LOGIT_WINDOW - 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double y0 = Double.NaN;
+    for (int i = 0; i <= e; i++) {
+      if (!Double.isFinite(v[i])) {
+        return 0.0;
+      }
+      if (Double.isNaN(y0) && v[i] != 0) {
+        y0 = Math.abs(v[i]);
+      }
+    }
+    int first = e - LOGIT_WINDOW + 1;
+    if (Double.isNaN(y0) || Math.abs(v[e]) < LOGIT_LEVEL_GATE * y0
+        || Math.abs(v[e]) < LOGIT_WINDOW_GROWTH * Math.abs(v[first]) || !(v[first] != 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    GrowthFit.Growth g = GrowthFit.fit(steps, v, e, LOGIT_WINDOW);
+    double before = rate(steps, v, e - 1);
+    if (g == null || !g.rising() || !(g.rate() > 0)
+        || rate(steps, v, e) < before - RATE_TOLERANCE * Math.abs(before)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return LOGIT_DOUBLINGS * g.doublingTime();
+  }
+
+  /**
+   * Whether the run's loss is rising at t: the median of its last {@value #LOSS_MEDIAN} logged
+   * samples at least {@value #LOSS_RISE}× its lowest value at or before {@code from} (the first
+   * step of a logit bound's growth window). A logit bound that grows while the loss stays on a
+   * plateau or falls is learning — attention sharpening out of a small initialisation, an
+   * induction head forming — not diverging; Wortsman et al.'s attention-logit divergence shows
+   * in the loss as it builds. True when the run logs no loss (the weights are all there is).
+   */
+  static boolean lossRising(List<SeriesData> run, long from, long t) {
+    boolean anyLoss = false;
+    for (SeriesData s : run) {
+      if (!isLoss(s)) {
+        continue;
+      }
+      anyLoss = true;
+      int a = lastAtOrBefore(s.steps(), from);
+      int e = lastAtOrBefore(s.steps(), t);
+      if (a < 0 || e - LOSS_MEDIAN + 1 <= a) {
+        continue;
+      }
+      double low = Double.POSITIVE_INFINITY;
+      for (int i = 0; i <= a; i++) {
+        low = Math.min(low, Math.abs(s.values()[i]));
+      }
+      double[] last = new double[LOSS_MEDIAN];
+      for (int i = 0; i < LOSS_MEDIAN; i++) {
+        last[i] = Math.abs(s.values()[e - i]);
+      }
+      Arrays.sort(last);
+      if (!(last[LOSS_MEDIAN / 2] < LOSS_RISE * low)) {
+        return true;
+      }
+    }
+    return !anyLoss;
   }
 
   private static double rate(long[] steps, double[] v, int i) {

@@ -43,6 +43,7 @@ public final class AnalyzeSettings {
     DEFAULTS.put("random_seed", "17");
     DEFAULTS.put("mlflow_tags", "false");
     DEFAULTS.put("forecast_horizons", org.shockscope.forecast.ForecastHorizons.DEFAULT);
+    DEFAULTS.put("learned_forecasts", "false");
     DEFAULTS.put("watch", "");
     DEFAULTS.put("watch_for", "");
     DEFAULTS.put("alert_threshold", "0.5");
@@ -240,6 +241,15 @@ public final class AnalyzeSettings {
   /** Seed of randomised models (random forest). */
   public long randomSeed() {
     return Long.parseLong(values.get("random_seed").trim());
+  }
+
+  /**
+   * Whether the forecasts table also gets the learned method's rows ({@link LearnedForecasts}):
+   * off by default, since its MLlib fits (5 folds × 2 targets, a Spark job per L-BFGS iteration)
+   * add tens of seconds to every job, and on the lab's sweeps it does not beat the precursor.
+   */
+  public boolean learnedForecasts() {
+    return flag("learned_forecasts");
   }
 
   /** Whether to write each analysed run's results as tags of its MLflow file-store run. */

@@ -18,6 +18,8 @@ final class DetectionRow {
   static final String FRONT = "front";
   /** Row kind of a forecast ({@code forecasts} table). */
   static final String FORECAST = "forecast";
+  /** Row kind of a training example of the learned forecaster (not a table). */
+  static final String EXAMPLE = "example";
 
   private final Object[] values = new Object[RunDetection.OUT_SCHEMA.size()];
 

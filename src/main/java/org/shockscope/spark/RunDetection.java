@@ -22,6 +22,7 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
 import org.shockscope.forecast.Forecast;
 import org.shockscope.forecast.ForecastHorizons;
+import org.shockscope.forecast.LearnedForecaster;
 import org.shockscope.forecast.PrecursorForecaster;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.Front;
@@ -74,7 +75,10 @@ final class RunDetection {
         .add("p_jump", DataTypes.DoubleType, true)
         .add("p_divergence", DataTypes.DoubleType, true)
         .add("expected_step", DataTypes.DoubleType, true)
-        .add("method", DataTypes.StringType, true);
+        .add("method", DataTypes.StringType, true)
+        .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
+        .add("jump_label", DataTypes.IntegerType, true)
+        .add("divergence_label", DataTypes.IntegerType, true);
     OUT_SCHEMA = s;
   }
 
@@ -179,7 +183,8 @@ final class RunDetection {
           .row());
     }
     if (horizons != null) {
-      for (Forecast f : PrecursorForecaster.forecast(data, horizons)) {
+      List<Forecast> precursor = PrecursorForecaster.forecast(data, horizons);
+      for (Forecast f : precursor) {
         out.add(DetectionRow.of(DetectionRow.FORECAST, runId)
             .set("step", f.step())
             .set("series_list", scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq())
@@ -188,6 +193,17 @@ final class RunDetection {
             .set("p_divergence", f.pDivergence())
             .set("expected_step", nan(f.expectedStep()))
             .set("method", f.method())
+            .row());
+      }
+      for (LearnedForecaster.Example x
+          : LearnedForecaster.examples(data, precursor, found.transitions())) {
+        out.add(DetectionRow.of(DetectionRow.EXAMPLE, runId)
+            .set("step", x.step())
+            .set("horizon", x.horizon())
+            .set("features", scala.jdk.javaapi.CollectionConverters.asScala(
+                java.util.Arrays.stream(x.x()).boxed().toList()).toSeq())
+            .set("jump_label", x.jumpLabel())
+            .set("divergence_label", x.divergenceLabel())
             .row());
       }
     }
@@ -301,6 +317,17 @@ final class RunDetection {
     return detected.filter(col("row_kind").equalTo(DetectionRow.FORECAST))
         .select(col("run_id"), col("step"), col("horizon"), col("p_jump"), col("p_divergence"),
             col("expected_step"), col("method"), col("series_list").as("series"));
+  }
+
+  /**
+   * The learned forecaster's examples (issue 16) from the tagged detection output: run_id, step,
+   * horizon, features (array&lt;double&gt;, {@link LearnedForecaster#NAMES}), jump_label,
+   * divergence_label.
+   */
+  static Dataset<Row> examples(Dataset<Row> detected) {
+    return detected.filter(col("row_kind").equalTo(DetectionRow.EXAMPLE))
+        .select(col("run_id"), col("step"), col("horizon"), col("features"), col("jump_label"),
+            col("divergence_label"));
   }
 
   /** The transitions table from the tagged detection output. */

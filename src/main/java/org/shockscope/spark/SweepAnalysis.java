@@ -228,7 +228,7 @@ public final class SweepAnalysis {
     store.replaceRuns(Tables.SHOCKS, shocks, runIds);
     store.replaceRuns(Tables.TRANSITIONS, transitions, runIds);
     store.replaceRuns(Tables.FRONTS, fronts, runIds);
-    store.replaceRuns(Tables.FORECASTS, RunDetection.forecasts(detected), runIds);
+    store.replaceRuns(Tables.FORECASTS, forecasts(detected), runIds);
     store.replaceRuns(Tables.RUNS, runs, runIds);
     store.replaceRuns(Tables.ERRORS, errors, runIds.unionByName(errorOnlyRuns(full,
         discoveryErrors)));
@@ -277,6 +277,23 @@ public final class SweepAnalysis {
     detected.unpersist();
     progress.stage("done");
     return summarise(store, full, nCheckpoints, report, progress, warnings, reused);
+  }
+
+  /**
+   * The forecasts table: the precursor's rows and, with option learned_forecasts, beside them
+   * the learned forecaster's ({@link LearnedForecasts}) or a line on the console saying why
+   * there are none.
+   */
+  private Dataset<Row> forecasts(Dataset<Row> detected) {
+    Dataset<Row> precursor = RunDetection.forecasts(detected);
+    if (!settings.learnedForecasts()) {
+      return precursor;
+    }
+    LearnedForecasts.Result learned = LearnedForecasts.forecast(spark,
+        RunDetection.examples(detected));
+    console.printf("[shockscope] %s%n", learned.note());
+    return learned.forecasts() == null ? precursor
+        : precursor.unionByName(learned.forecasts());
   }
 
   private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,

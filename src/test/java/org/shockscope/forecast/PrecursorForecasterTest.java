@@ -141,6 +141,81 @@ class PrecursorForecasterTest {
     }
   }
 
+  /** Checkpoints every 20 steps to 2000, a value per checkpoint from a function of the index. */
+  private static SeriesData every20(String name, String group,
+                                    java.util.function.IntToDoubleFunction f) {
+    int n = 101;
+    long[] s = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = 20L * i;
+      v[i] = f.applyAsDouble(i);
+    }
+    return new SeriesData(name, group, s, v);
+  }
+
+  /** First step with p_divergence ≥ 0.5 at some horizon, −1 when none. */
+  private static long firstAlarm(List<SeriesData> run) {
+    for (long t : PrecursorForecaster.forecastSteps(run)) {
+      for (Forecast f : PrecursorForecaster.at(run, t, HORIZONS)) {
+        if (f.pDivergence() >= 0.5) {
+          return t;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Attention-logit growth (Wortsman et al. 2023): head 1's W_Q W_Kᵀ norm starts doubling every
+   * checkpoint at step 1000 while the loss creeps up, far from any loss-based alarm; the QK
+   * trigger warns and names the head, with an expected divergence three doubling times ahead.
+   */
+  @Test
+  void growingQkNormWarnsOfDivergenceAndNamesTheHead() {
+    SeriesData loss = every20("loss", "", i -> 2.0 * Math.pow(1.15, Math.max(0,
+        Math.min(i, 60) - 50)));
+    SeriesData qk0 = every20("head0.qk/spectral_norm", "h.0.attn", i -> 1.0 + 0.001 * i);
+    SeriesData qk1 = every20("head1.qk/spectral_norm", "h.0.attn",
+        i -> i < 50 ? 1.0 + 0.001 * i : 1.05 * Math.pow(2, i - 50));
+    assertEquals(-1, firstAlarm(List.of(loss, qk0)), "no alarm without the growth");
+    List<SeriesData> run = List.of(loss, qk0, qk1);
+    long alarm = firstAlarm(run);
+    // ×4 over its initial level after two doublings (step 1040); the loss's median of three
+    // passes 1.25x its low one checkpoint later
+    assertEquals(1060, alarm);
+    Forecast f = PrecursorForecaster.at(run, alarm, HORIZONS).get(2);
+    assertEquals(List.of("h.0.attn/head1.qk/spectral_norm"), f.series());
+    // three doubling times of the window's fit (20 steps, slower with the window's flat start)
+    assertTrue(f.expectedStep() >= alarm + 60 && f.expectedStep() <= alarm + 120,
+        "expected step " + f.expectedStep());
+  }
+
+  /**
+   * An unembedding norm growing exponentially while the loss rises warns too; the same growth
+   * while the loss sits on a plateau (attention sharpening out of a small initialisation before
+   * an induction head forms) or falls does not.
+   */
+  @Test
+  void unembeddingGrowthWithARisingLossWarnsButGrowthOnAPlateauDoesNot() {
+    SeriesData rising = every20("loss", "", i -> i < 60 ? 3.0 : 3.0 + 0.5 * (i - 60));
+    SeriesData unembed = every20("lm_head.weight/spectral_norm", "lm_head.weight",
+        i -> i < 60 ? 2.0 : 2.0 * Math.exp(0.5 * (i - 60)));
+    long alarm = firstAlarm(List.of(rising, unembed));
+    assertTrue(alarm > 1200 && alarm <= 1300, "alarm at " + alarm);
+    assertTrue(PrecursorForecaster.at(List.of(rising, unembed), alarm, HORIZONS).get(0).series()
+        .contains("lm_head.weight/lm_head.weight/spectral_norm"));
+
+    SeriesData plateau = every20("loss", "", i -> 3.178 + 0.003 * Math.sin(i));
+    SeriesData falling = every20("loss", "", i -> 3.0 * Math.exp(-0.02 * i));
+    SeriesData forming = every20("head0.qk/spectral_norm", "h.1.attn",
+        i -> i < 60 ? 0.03 : 0.03 * Math.exp(0.7 * (i - 60)));
+    assertEquals(-1, firstAlarm(List.of(plateau, forming)));
+    assertEquals(-1, firstAlarm(List.of(falling, forming)));
+    assertEquals(-1, firstAlarm(List.of(plateau, unembed)));
+    assertTrue(firstAlarm(List.of(rising, forming)) > 0, "the same growth, loss rising");
+  }
+
   @Test
   void badArgumentsAreRejectedWithTheirValues() {
     SeriesData mode = logisticMode(1, 0.1, 100, 200);

@@ -236,7 +236,8 @@ abstract class SweepAnalysisContract {
             run.runId() + ": " + gotFronts);
       }
 
-      // the forecasts table holds what the precursor kernel gives on the same series
+      // the forecasts table holds what the precursor kernel gives on the same series (beside
+      // the learned method's rows, when the sweep has enough runs to learn from)
       Set<String> expectedForecasts = new HashSet<>();
       for (org.shockscope.forecast.Forecast f : org.shockscope.forecast.PrecursorForecaster
           .forecast(series, org.shockscope.forecast.ForecastHorizons.parse(
@@ -245,7 +246,8 @@ abstract class SweepAnalysisContract {
             Double.isNaN(f.expectedStep()) ? null : f.expectedStep(), f.method(), f.series()));
       }
       Set<String> gotForecasts = new HashSet<>();
-      for (Row r : table(out, Tables.FORECASTS).filter("run_id = '" + run.runId() + "'")
+      for (Row r : table(out, Tables.FORECASTS)
+          .filter("run_id = '" + run.runId() + "' and method = 'precursor'")
           .collectAsList()) {
         gotForecasts.add(forecastKey(r.getAs("step"), r.getAs("horizon"), r.getAs("p_jump"),
             r.getAs("p_divergence"), r.getAs("expected_step"), r.getAs("method"),

@@ -1,0 +1,38 @@
+package org.shockscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.shockscope.forecast.ForecastScoring.DivergenceScore;
+import org.shockscope.forecast.ForecastScoring.JumpScore;
+import org.shockscope.spark.ForecastEvaluation.DivergenceRow;
+import org.shockscope.spark.ForecastEvaluation.JumpRow;
+import org.shockscope.spark.ForecastEvaluation.Scores;
+
+class ForecastTextTest {
+  @Test
+  void sideBySideHasOneRowPerMethodAtTheHeadlineThresholdAndOnePerRule() {
+    DivergenceScore learned = new DivergenceScore(10, 9, 4.0, 0.04, 90, 3, 5, 12);
+    DivergenceScore precursor = new DivergenceScore(10, 8, 2.0, 0.02, 90, 1, 1, 9);
+    DivergenceScore rule = new DivergenceScore(10, 0, Double.NaN, Double.NaN, 90, 7, 9, 9);
+    Scores s = new Scores(List.of(
+        new DivergenceRow("learned", 0.3, precursor),
+        new DivergenceRow("learned", 0.5, learned),
+        new DivergenceRow("learned@shortest", 0.5, precursor),
+        new DivergenceRow("precursor", 0.5, precursor),
+        new DivergenceRow("olmo-core", Double.NaN, rule)),
+        List.of(new JumpRow("learned", new JumpScore(20, 15, 5, 8, 0.1, 0.3)),
+            new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3))));
+    List<String> lines = Arrays.stream(EvaluateCommand.sideBySide(s).split("\n"))
+        .filter(l -> !l.isBlank()).toList();
+    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertEquals(List.of("learned", "9/10", "0.900", "3/90", "0.033", "4.0", "4.00%", "5/20",
+        "0.250"), List.of(lines.get(2).trim().split("\\s+")));
+    assertEquals(List.of("precursor", "8/10", "0.800", "1/90", "0.011", "2.0", "2.00%", "2/20",
+        "0.100"), List.of(lines.get(3).trim().split("\\s+")));
+    assertEquals("olmo-core", lines.get(4).trim().split("\\s+")[0]);
+    assertEquals("-", lines.get(4).trim().split("\\s+")[7]);
+  }
+}
