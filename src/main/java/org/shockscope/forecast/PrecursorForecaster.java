@@ -23,8 +23,8 @@ import org.shockscope.shock.SeriesData;
  *       s = {@value #DIVERGENCE_SPREAD}. A non-finite loss or one already above the level gives 1.
  *       Besides the loss, the logit bounds of a transformer ({@link SeriesFamily#QK}: each
  *       head's W_Q W_Kᵀ spectral norm; {@link SeriesFamily#UNEMBEDDING}) growing exponentially
- *       while the loss rises ({@link #timeToLogitDivergence}, {@link #lossRising}) are divergence triggers of
- *       their own. Spectral norms (of layers, QK maps, the unembedding) that grow at the same
+ *       while the loss rises ({@link #timeToLogitDivergence}, {@link #lossRising}) are
+ *       divergence triggers of their own. Spectral norms (of layers, QK maps, the unembedding) that grow at the same
  *       time as a trigger are listed with it as carriers of the warning;</li>
  *   <li><b>jump</b>: a mode series (a singular value, {@code <matrix>/sv<k>}) on a rising front
  *       whose growth is visibly slowing ({@link FrontForecast}) gives the front's centre t_s; the
@@ -268,16 +268,31 @@ public final class PrecursorForecaster {
     if (e < 0) {
       return Double.POSITIVE_INFINITY;
     }
-    double y0 = Double.NaN;
+    if (!finitePrefix(v, e)) {
+      return 0.0;
+    }
+    double y0 = initialLevel(v, e);
+    return timeToDivergence(steps, v, e, y0);
+  }
+
+  /** Whether v[0..e] are all finite (a non-finite value has diverged already). */
+  private static boolean finitePrefix(double[] v, int e) {
     for (int i = 0; i <= e; i++) {
       if (!Double.isFinite(v[i])) {
-        return 0.0;
-      }
-      if (Double.isNaN(y0) && v[i] != 0) {
-        y0 = Math.abs(v[i]);
+        return false;
       }
     }
-    return timeToDivergence(steps, v, e, y0);
+    return true;
+  }
+
+  /** |v| at the first non-zero sample of v[0..e], the level growth is measured from, or NaN. */
+  private static double initialLevel(double[] v, int e) {
+    for (int i = 0; i <= e; i++) {
+      if (v[i] != 0) {
+        return Math.abs(v[i]);
+      }
+    }
+    return Double.NaN;
   }
 
   /** As {@link #timeToDivergence(SeriesData, long)} for a finite prefix [0, e] of level y0. */
@@ -331,15 +346,10 @@ public final class PrecursorForecaster {
     if (e < LOGIT_WINDOW - 1) {
       return Double.POSITIVE_INFINITY;
     }
-    double y0 = Double.NaN;
-    for (int i = 0; i <= e; i++) {
-      if (!Double.isFinite(v[i])) {
-        return 0.0;
-      }
-      if (Double.isNaN(y0) && v[i] != 0) {
-        y0 = Math.abs(v[i]);
-      }
+    if (!finitePrefix(v, e)) {
+      return 0.0;
     }
+    double y0 = initialLevel(v, e);
     int first = e - LOGIT_WINDOW + 1;
     if (Double.isNaN(y0) || Math.abs(v[e]) < LOGIT_LEVEL_GATE * y0
         || Math.abs(v[e]) < LOGIT_WINDOW_GROWTH * Math.abs(v[first]) || !(v[first] != 0)) {
