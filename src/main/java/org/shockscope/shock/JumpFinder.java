@@ -34,7 +34,7 @@ import org.shockscope.OrderStatistics;
  *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale.</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side, or, for a front the series' end cuts
- *       off (where {@link #allowCutFronts} allows it), data reaching t_s + w with 2·minSupport
+ *       off (where the search allows it), data reaching t_s + w with 2·minSupport
  *       samples after t_s; the background slope changes the level
  *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
  *       flank of a wiggle); and |J| ≥ minStrength·σ.</li>
@@ -93,15 +93,10 @@ final class JumpFinder {
    */
   private double edgeHead;
   private double edgeTail;
-  /** Whether fronts cut by the series' end may count ({@link #cutByEnd}). */
-  private boolean cutFronts = true;
+  /** Whether fronts cut by the series' end may count in this search ({@link #cutByEnd}). */
+  private boolean cutFronts;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
-
-  /** Whether fronts cut off by the series' end may count ({@link #TAIL_FRONT_WIDTHS}). */
-  void allowCutFronts(boolean allowed) {
-    cutFronts = allowed;
-  }
 
   /**
    * @param t         sample times; input
@@ -113,9 +108,13 @@ final class JumpFinder {
    * @param lag1      lag-1 autocorrelation of the series' noise, for the scan
    * @param known     fronts already found on another scale of the same series: they bound the
    *                  windows like accepted fronts and explain the candidates around them
+   * @param cutFronts whether a front the series' end cuts off may count
+   *                  ({@link #TAIL_FRONT_WIDTHS})
    */
   List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
-                  double floorVar, double lag1, List<Jump> known, DetectorConfig cfg) {
+                  double floorVar, double lag1, List<Jump> known, boolean cutFronts,
+                  DetectorConfig cfg) {
+    this.cutFronts = cutFronts;
     List<Jump> out = new ArrayList<>();
     zones.clear();
     for (Jump j : known) {

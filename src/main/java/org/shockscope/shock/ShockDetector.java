@@ -259,17 +259,15 @@ public final class ShockDetector {
       double linearFloorSd = config.resolution() * range(x, n);
       spikeFinder.setFloor(smallest);
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
-      jumpFinder.allowCutFronts(!group.isEmpty());
-      findJumps(x, n, linearFloorSd, Double.NaN, false);
+      findJumps(x, n, linearFloorSd, Double.NaN, false, !group.isEmpty());
       spikeFinder.setFloor(logFloor);
       spikeFinder.noise(cleaned, n, floorSd, config.spikeWindowFraction());
     }
-    // A front cut off by the run's end is measured on the linear scale only: on the log scale a
-    // loss falling over decades reaches no floor within the run, so where its front ends (and
-    // its centre) is not in the data.
-    jumpFinder.allowCutFronts(!logScale && !group.isEmpty());
-    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale);
-    jumpFinder.allowCutFronts(true);
+    // A front cut off by the run's end counts in weight series on the linear scale only: on the
+    // log scale a loss falling over decades reaches no floor within the run, so where its front
+    // ends (and its centre) is not in the data, and a metric's linear front leads the mode's.
+    findJumps(cleaned, n, floorSd, spikes.isEmpty() ? whiteSd : Double.NaN, logScale,
+        !group.isEmpty());
     long origin = steps[0];
     for (ScaledJump sj : nonOverlapping()) {
       JumpFinder.Jump j = sj.jump();
@@ -497,10 +495,11 @@ public final class ShockDetector {
   /**
    * Jumps of y[0, n) on one scale, with the noise statistics last computed by the spike finder
    * and the white-noise scale σ = max(pseudo-residual scale, resolution) for the strength
-   * ({@code knownWhiteSd} when already computed on these values, else NaN).
+   * ({@code knownWhiteSd} when already computed on these values, else NaN). Fronts cut off by
+   * the series' end count in a weight series' search on the linear scale only.
    */
   private void findJumps(double[] y, int n, double floorSd, double knownWhiteSd,
-                         boolean logScale) {
+                         boolean logScale, boolean weights) {
     double noiseSd = Double.isNaN(knownWhiteSd)
         ? Math.max(RobustOps.noiseScale(t, y, 0, n, work), floorSd) : knownWhiteSd;
     double levelSd = Math.max(noiseSd, spikeFinder.residualSd());
@@ -509,7 +508,7 @@ public final class ShockDetector {
       known.add(s.jump());
     }
     for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
-        spikeFinder.residualLag1(), known, config)) {
+        spikeFinder.residualLag1(), known, weights && !logScale, config)) {
       // On the log scale values below the resolution are clamped to it: a front whose lower
       // level is that clamp is a decay into the floor (an exponential approach to zero cut off
       // where the digits end), not a change between two levels. The linear scale sees the drop.
