@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import org.shockscope.OrderStatistics;
 import org.shockscope.shock.SeriesData;
 
 /**
@@ -208,7 +209,7 @@ public final class PrefixFeatures {
     for (int i = 0; i < n; i++) {
       work[i] = Math.abs(v[from + i]);
     }
-    return median(work, n);
+    return OrderStatistics.medianInPlace(work, n);
   }
 
   /** Last increment of ln|y| over 1.4826 × MAD of the increments of the last HISTORY samples. */
@@ -218,11 +219,11 @@ public final class PrefixFeatures {
     for (int i = 0; i < n; i++) {
       work[i] = dlog(v, from + i);
     }
-    double med = median(work, n);
+    double med = OrderStatistics.medianInPlace(work, n);
     for (int i = 0; i < n; i++) {
       work[i] = Math.abs(dlog(v, from + i) - med);
     }
-    double scale = MAD_TO_SD * median(work, n);
+    double scale = MAD_TO_SD * OrderStatistics.medianInPlace(work, n);
     double last = dlog(v, e) - med;
     if (!(scale > NOISE_FLOOR)) {
       return Math.abs(last) > NOISE_FLOOR ? Math.signum(last) * CLIP : 0.0;
@@ -232,11 +233,5 @@ public final class PrefixFeatures {
 
   private static double dlog(double[] v, int i) {
     return Math.log(Math.abs(v[i])) - Math.log(Math.abs(v[i - 1]));
-  }
-
-  /** Median of w[0, n), which it reorders. */
-  private static double median(double[] w, int n) {
-    Arrays.sort(w, 0, n);
-    return n % 2 == 1 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
   }
 }
