@@ -83,8 +83,6 @@ final class ForecastAlerts {
 
   /** Appends {@code e} to the {@code errors} table. */
   void appendError(ErrorRecord e) {
-    store.append(Tables.ERRORS, spark.createDataFrame(List.of(RowFactory.create(e.source(),
-        e.runId(), e.step(), e.stage(), e.error(), e.message())), Tables.ERRORS_SCHEMA)
-        .coalesce(1));
+    store.append(Tables.ERRORS, SweepAnalysis.errorsFrame(spark, List.of(e)).coalesce(1));
   }
 }

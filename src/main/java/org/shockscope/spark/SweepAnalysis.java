@@ -214,7 +214,7 @@ public final class SweepAnalysis {
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
     List<ErrorRecord> discoveryErrors = discoveryErrors(full, sweep);
-    Dataset<Row> errors = errorsFrame(discoveryErrors).unionByName(readErrors);
+    Dataset<Row> errors = errorsFrame(spark, discoveryErrors).unionByName(readErrors);
     Dataset<Row> oldErrors = store.read(Tables.ERRORS);
     if (oldErrors != null) {
       // the watcher's own errors (a webhook that failed) belong to no input: every analysis
@@ -513,7 +513,8 @@ public final class SweepAnalysis {
     return spark.createDataFrame(rows, METRICS_SCHEMA);
   }
 
-  private Dataset<Row> errorsFrame(List<ErrorRecord> errors) {
+  /** The {@code errors} table's rows ({@link Tables#ERRORS_SCHEMA}) of {@code errors}. */
+  static Dataset<Row> errorsFrame(SparkSession spark, List<ErrorRecord> errors) {
     List<Row> rows = new ArrayList<>();
     for (ErrorRecord e : errors) {
       rows.add(RowFactory.create(e.source(), e.runId(), e.step(), e.stage(), e.error(),
