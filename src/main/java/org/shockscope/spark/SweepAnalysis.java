@@ -91,16 +91,27 @@ public final class SweepAnalysis {
 
   /** Runs the analysis and returns its summary; throws {@link ShockscopeException} if it cannot. */
   public Summary run() {
+    return run(null);
+  }
+
+  /**
+   * Runs the analysis of a sweep the caller has just discovered (the watcher, which discovers
+   * it to see whether anything changed), instead of listing the sweep's folders again.
+   *
+   * @param discovered the sweep of {@code settings.sweep()} as discovered, or null to discover
+   */
+  public Summary run(Sweep discovered) {
     try (JobProgress progress = new JobProgress(spark, console, settings.progressSeconds())) {
-      return run(progress);
+      return run(progress, discovered);
     }
   }
 
-  private Summary run(JobProgress progress) {
+  private Summary run(JobProgress progress, Sweep discovered) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     progress.stage("discovery");
     TableStore store = new TableStore(spark, settings.out(), settings.format());
-    Sweep sweep = SweepDiscovery.discover(settings.sweep(), hadoop);
+    Sweep sweep = discovered != null ? discovered
+        : SweepDiscovery.discover(settings.sweep(), hadoop);
     if (sweep.runs().isEmpty()) {
       throw new ShockscopeException("No runs found in sweep " + settings.sweep() + " ("
           + sweep.layout() + " layout, " + sweep.errors().size() + " unusable inputs)");

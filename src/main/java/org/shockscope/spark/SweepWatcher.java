@@ -118,9 +118,10 @@ public final class SweepWatcher {
             spark.sparkContext().hadoopConfiguration());
         if (!InputFingerprints.of(sweep).changedSince(seen).isEmpty()) {
           analysed = true;
-          SweepAnalysis.Summary s = new SweepAnalysis(spark, settings, console).run();
+          SweepAnalysis.Summary s = new SweepAnalysis(spark, settings, console).run(sweep);
           InputFingerprints after = InputFingerprints.read(store);
-          // the runs the analysis saw new or changed, files that arrived since discovery too
+          // the runs the analysis saw new or changed (files that arrived since this cycle's
+          // discovery wait for the next cycle)
           SortedSet<String> changed = after.changedSince(seen);
           seen = after;
           Instant now = Instant.now();
