@@ -26,6 +26,11 @@ import java.util.stream.Stream;
  * worker needs to launch executors.
  */
 final class StandaloneCluster implements AutoCloseable {
+  /**
+   * JIT options of every JVM of the cluster, the executors' included (the build's
+   * {@code test.jit.options}): these JVMs live for seconds, too short for C2 to pay off.
+   */
+  private static final String JIT = System.getProperty("shockscope.jitOptions", "");
   private final Path home;
   private final String classpath;
   private final List<Process> daemons = new ArrayList<>();
@@ -92,6 +97,7 @@ final class StandaloneCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of(System.getProperty("shockscope.moduleOptions", "").split(" ")));
+    cmd.addAll(List.of(JIT.split(" ")));
     cmd.removeIf(String::isBlank);
     cmd.add("-cp");
     cmd.add(classpath);
@@ -148,6 +154,9 @@ final class StandaloneCluster implements AutoCloseable {
     cmd.addAll(List.of("--master", masterUrl(), "--deploy-mode", "client", "--class", mainClass,
         "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
         "--conf", "spark.executor.memory=1g"));
+    if (!JIT.isBlank()) {
+      cmd.addAll(List.of("--conf", "spark.executor.extraJavaOptions=" + JIT));
+    }
     for (String c : conf) {
       cmd.add("--conf");
       cmd.add(c);
