@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -417,13 +418,50 @@ public final class ReportCollector {
     if (t == null) {
       return out;
     }
-    boolean ordered = orderBy.stream().allMatch(c -> has(t, c));
-    Dataset<Row> rows = ordered ? t.orderBy(orderBy.stream().map(c -> col(c))
-        .toArray(Column[]::new)) : t;
-    for (Row r : rows.collectAsList()) {
+    // sorted on the driver: a Spark sort of a few rows costs a sampling job and a shuffle
+    List<Row> rows = new ArrayList<>(t.collectAsList());
+    if (orderBy.stream().allMatch(c -> has(t, c))) {
+      rows.sort(ascending(orderBy));
+    }
+    for (Row r : rows) {
       out.add(map.apply(r));
     }
     return out;
+  }
+
+  /**
+   * Spark's ascending order on the named columns (nulls first, numbers by value, strings and
+   * booleans by their natural order), for rows already collected.
+   */
+  static Comparator<Row> ascending(List<String> columns) {
+    return (a, b) -> {
+      for (String c : columns) {
+        int k = compareValues(a.get(a.fieldIndex(c)), b.get(b.fieldIndex(c)));
+        if (k != 0) {
+          return k;
+        }
+      }
+      return 0;
+    };
+  }
+
+  private static boolean integral(Number n) {
+    return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareValues(Object x, Object y) {
+    if (x == null || y == null) {
+      return x == null ? (y == null ? 0 : -1) : 1;
+    }
+    if (x instanceof Number m && y instanceof Number n) {
+      return integral(m) && integral(n) ? Long.compare(m.longValue(), n.longValue())
+          : Double.compare(m.doubleValue(), n.doubleValue());
+    }
+    if (x instanceof Comparable cx && x.getClass() == y.getClass()) {
+      return cx.compareTo(y);
+    }
+    return x.toString().compareTo(y.toString());
   }
 
   private List<ReportData.Boundary> boundary() {

@@ -451,4 +451,28 @@ class ReportCollectorTest {
     // the command reused this test's session and left it running
     assertEquals(1, spark.range(1).count());
   }
+
+  @Test
+  void smallTablesAreOrderedOnTheDriverAsSparkOrdersThem() {
+    StructType schema = new StructType().add("target", DataTypes.StringType)
+        .add("rank", DataTypes.IntegerType).add("x", DataTypes.DoubleType);
+    List<Row> rows = new ArrayList<>(List.of(
+        new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+            new Object[] {"shock", 2, 1.0}, schema),
+        new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+            new Object[] {"divergence", 10, Double.NaN}, schema),
+        new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+            new Object[] {null, 5, -1.0}, schema),
+        new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+            new Object[] {"divergence", 9, 2.0}, schema),
+        new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+            new Object[] {"shock", null, 0.5}, schema)));
+    List<Row> expected = spark.createDataFrame(rows, schema).orderBy("target", "rank")
+        .collectAsList();
+    rows.sort(ReportCollector.ascending(List.of("target", "rank")));
+    assertEquals(expected, rows);
+    List<Row> byX = spark.createDataFrame(rows, schema).orderBy("x").collectAsList();
+    rows.sort(ReportCollector.ascending(List.of("x")));
+    assertEquals(byX.toString(), rows.toString());
+  }
 }
