@@ -7,6 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -16,6 +17,9 @@ import org.apache.hadoop.fs.Path;
  * ranges travel. A string without a scheme is a path of the local file system (relative paths
  * against the working directory), not of {@code fs.defaultFS}: on Databricks, {@code /dbfs/...}
  * FUSE paths are local.
+ *
+ * <p>Local files are read through Hadoop's raw local file system, without its {@code .crc}
+ * checksum layer.
  *
  * <p>Closing closes the stream only: file systems are cached and shared by Hadoop.
  */
@@ -42,6 +46,11 @@ public final class HadoopByteSource implements ByteSource {
       Path path = new Path(uri);
       FileSystem fs = path.toUri().getScheme() == null ? FileSystem.getLocal(conf)
           : path.getFileSystem(conf);
+      if (fs instanceof LocalFileSystem local) {
+        // Hadoop's local file system checks .crc files, which trainers do not write, and serves
+        // each positional read through a new checksummed stream; the raw one reads the range
+        fs = local.getRawFileSystem();
+      }
       path = fs.makeQualified(path);
       FileStatus status = fs.getFileStatus(path);
       if (status.isDirectory()) {
