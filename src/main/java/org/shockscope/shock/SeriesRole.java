@@ -31,7 +31,11 @@ import org.shockscope.OrderStatistics;
  *       singular value over the run: the modes a network never learns (beyond its teacher's
  *       rank, a tiny initialisation's noise) rise and fall by amounts that are nothing on the
  *       matrix's own scale; and, in runs with metrics, smaller than {@link #MODE_RELATIVE} of
- *       the mode's own level.</li>
+ *       the mode's own level;</li>
+ *   <li>in runs with metrics, jumps of any other weight observable (a norm) smaller than
+ *       {@link #MODE_FLOOR} of its own level: nothing on the matrix's own scale, however many
+ *       noise scales a full-batch run, which resolves a norm to a few parts in a million, makes of
+ *       it.</li>
  * </ul>
  * Followers join the transition of a primary event they coincide with
  * ({@link TransitionMerger}); alone they stay in the {@code shocks} table only.
@@ -120,7 +124,10 @@ public final class SeriesRole {
     }
     Matcher m = MODE.matcher(series);
     if (!m.matches()) {
-      return true;
+      // the MODE_FLOOR argument on the observable's own scale (a norm is its matrix's scale)
+      return !(metrics && !e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind())
+          && Math.abs(e.jump())
+          < MODE_FLOOR * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight())));
     }
     if (!ShockEvent.JUMP.equals(e.kind()) || metrics && Math.abs(e.jump())
         < MODE_RELATIVE * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight()))) {
@@ -136,12 +143,19 @@ public final class SeriesRole {
    * observable of it, no other layer, no invariant map, no metric) is not one: what the network
    * computes changes through the loss or through the maps invariant under its symmetries, and
    * one ordered singular value or norm of a matrix that kinks while nothing else moves is
-   * wandering (random-walk weights, two modes trading places). Without metrics the weights are
-   * all there is.
+   * wandering (random-walk weights, two modes trading places). Nor, in a run with metrics, is a
+   * group of weight events alone across which no metric changes level ({@link #metricsMove}):
+   * the weights moved for good and the loss is where it was (a catapult's bounce below a
+   * doubling that leaves the network in another part of the same level set, the norms drifting
+   * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Without metrics the weights are all there is.
    */
   boolean isTransition(List<ShockEvent> events) {
     if (metricSeries.isEmpty()) {
       return true;
+    }
+    if (weightsOnly(events) && !metricsMoveAcross(events)) {
+      return false;
     }
     ShockEvent only = null;
     for (ShockEvent e : events) {
@@ -153,6 +167,39 @@ public final class SeriesRole {
       only = e;
     }
     return only == null;
+  }
+
+  /** Whether no event of the group is a run-level metric's. */
+  private static boolean weightsOnly(List<ShockEvent> events) {
+    for (ShockEvent e : events) {
+      if (e.group().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether some metric changes level ({@link #metricsMove}) across the group's events: from
+   * their earliest start to their latest end, a jump's interval widened to its front, step ±
+   * width, kept within the metrics' steps (a front fitted from a run's first samples reaches
+   * before them).
+   */
+  private boolean metricsMoveAcross(List<ShockEvent> events) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (ShockEvent e : events) {
+      double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
+      lo = Math.min(lo, Math.min(e.stepLo(), (long) Math.floor(e.step() - w)));
+      hi = Math.max(hi, Math.max(e.stepHi(), (long) Math.ceil(e.step() + w)));
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (SeriesData s : metricSeries) {
+      first = Math.min(first, s.steps()[0]);
+      last = Math.max(last, s.steps()[s.steps().length - 1]);
+    }
+    return metricsMove(Math.max(lo, first), Math.min(hi, last));
   }
 
   /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */

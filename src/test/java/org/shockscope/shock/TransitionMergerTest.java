@@ -213,7 +213,7 @@ class TransitionMergerTest {
   @Test
   void aLoneLayerObservableIsNoTransitionWhenTheRunHasMetrics() {
     long[] steps = {0, 100, 200};
-    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 0.5});
     SeriesData sv1 = new SeriesData("fc1.weight/sv1", "fc1", steps, new double[] {3, 3, 3});
     SeriesRole withMetrics = SeriesRole.of(List.of(loss, sv1));
     SeriesRole weightsOnly = SeriesRole.of(List.of(sv1));
@@ -228,6 +228,55 @@ class TransitionMergerTest {
     assertEquals(1,
         TransitionMerger.merge(List.of(kink, norm), 20.0, withMetrics, List.of()).size());
     assertEquals(1, TransitionMerger.merge(List.of(mode), 20.0, withMetrics, List.of()).size());
+  }
+
+  /**
+   * A catapult that leaves the loss where it was (a bounce below a doubling, then back to the
+   * same level): the weights' norms moving for good with it are no transition of their own; the
+   * same moves while the loss falls across them are one (a mode learned), and without metrics
+   * the weights are all there is.
+   */
+  @Test
+  void weightsMovingWhileTheLossStaysPutAreNoTransition() {
+    long[] steps = {0, 50, 80, 100, 120, 150, 200};
+    SeriesData bounced = new SeriesData("loss", "", steps,
+        new double[] {0.046, 0.046, 0.046, 0.08, 0.046, 0.046, 0.046});
+    SeriesData falling = new SeriesData("loss", "", steps,
+        new double[] {0.3, 0.3, 0.3, 0.2, 0.1, 0.1, 0.1});
+    SeriesData norm = new SeriesData("fc2.weight/fro_norm", "fc1", steps,
+        new double[] {0.96, 0.96, 0.96, 1.1, 1.19, 1.19, 1.19});
+    List<ShockEvent> events = List.of(
+        new ShockEvent("fc2.weight/fro_norm", "fc1", ShockEvent.JUMP, 100, 90, 110, 0.96, 1.19,
+            0.23, 10, 0.6, 150, 1.0),
+        new ShockEvent("fc2.weight/spectral_norm", "fc1", ShockEvent.JUMP, 101, 90, 110, 0.96,
+            1.19, 0.23, 10, 0.6, 150, 1.0));
+    assertEquals(0, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(bounced, norm)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(falling, norm)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(norm)),
+        List.of()).size());
+  }
+
+  /**
+   * In a run with metrics, a norm of a weight matrix that settles by a few parts in ten thousand
+   * (strong only because a full-batch run is noise-free) follows; a change of 10% leads, and
+   * without metrics so does the tiny one.
+   */
+  @Test
+  void aNormChangeBelowOnePercentOfItsLevelFollowsWhenTheRunHasMetrics() {
+    long[] steps = {0, 100, 200};
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    SeriesData norm = new SeriesData("fc1.weight/fro_norm", "fc1", steps,
+        new double[] {4.027, 4.027, 4.028});
+    ShockEvent settles = new ShockEvent("fc1.weight/fro_norm", "fc1", ShockEvent.JUMP, 57, 37,
+        74, 4.027, 4.028, 0.0008, 37, 0.007, 45, 0.85);
+    ShockEvent grows = new ShockEvent("fc1.weight/fro_norm", "fc1", ShockEvent.JUMP, 57, 37, 74,
+        4.0, 4.4, 0.4, 37, 3.7, 45, 0.85);
+    SeriesRole withMetrics = SeriesRole.of(List.of(loss, norm));
+    assertTrue(!withMetrics.primary(settles));
+    assertTrue(withMetrics.primary(grows));
+    assertTrue(SeriesRole.of(List.of(norm)).primary(settles));
   }
 
   /**
@@ -327,8 +376,9 @@ class TransitionMergerTest {
   }
 
   /**
-   * A run whose three observables move at the same step (a mode being learned) and whose loss
-   * spikes elsewhere: one jump transition listing the three series, one spike transition.
+   * A run whose three observables move at the same step (a mode being learned, the loss falling
+   * with it) and whose loss spikes elsewhere: one jump transition listing the three series and
+   * the loss, one spike transition.
    */
   @Test
   void detectRunMergesAcrossSeries() {
@@ -341,18 +391,15 @@ class TransitionMergerTest {
       double[] y = Synthetic.gaussian(Synthetic.tanh(steps, 1, 2 + k, centers[k], 20), 0.1, r);
       series.add(new SeriesData(names[k], "chain", steps, y));
     }
-    double[] loss = Synthetic.gaussian(new double[500], 0.05, r);
-    for (int i = 0; i < 500; i++) {
-      loss[i] += 1;
-    }
+    double[] loss = Synthetic.gaussian(Synthetic.tanh(steps, 1.25, -0.5, 2500, 20), 0.05, r);
     loss[400] += 2;
     series.add(new SeriesData("loss", "", steps, loss));
     RunShocks run = new ShockDetector(DetectorConfig.DEFAULTS).detectRun(series);
-    assertEquals(4, run.shocks().size(), run.shocks().toString());
+    assertEquals(5, run.shocks().size(), run.shocks().toString());
     assertEquals(2, run.transitions().size(), run.transitions().toString());
     Transition jump = run.transitions().get(0);
     assertEquals(ShockEvent.JUMP, jump.kind());
-    assertEquals(3, jump.nSeries());
+    assertEquals(4, jump.nSeries());
     assertEquals(2500, jump.step(), 15);
     Transition spike = run.transitions().get(1);
     assertEquals(ShockEvent.SPIKE, spike.kind());
