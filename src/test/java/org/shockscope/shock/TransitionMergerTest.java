@@ -280,6 +280,28 @@ class TransitionMergerTest {
   }
 
   /**
+   * A short deep linear run checkpointed every 57 steps, its loss logged every 13: the loss's
+   * front at 47 (width 13) is the first mode, learned before the first checkpoint after it
+   * showed; the second mode's onset, located only to [57, 171], comes after it and is a second
+   * transition, although the run's tolerance (two checkpoint gaps) spans both. Weights that move
+   * before the loss front (a student specialising, its loss falling after) stay with it.
+   */
+  @Test
+  void aWeightEventAfterADenselyLoggedLossFrontIsTheNextTransition() {
+    ShockEvent loss = new ShockEvent("loss", "", ShockEvent.JUMP, 47, 39, 52, 2.97, 0.17, -2.8,
+        13, 9.1, 900, 1.0);
+    ShockEvent second = new ShockEvent("end_to_end/sv2", "layers", ShockEvent.JUMP, 139, 57, 171,
+        0.002, 0.67, 0.67, 57, 9.5, Double.NaN, 1.0);
+    List<Transition> tr = TransitionMerger.merge(List.of(loss, second), 114.0);
+    assertEquals(List.of(47L, 139L), tr.stream().map(Transition::step).toList(), tr.toString());
+    ShockEvent before = new ShockEvent("fc1.weight/sv2", "fc1", ShockEvent.JUMP, 3477, 3400,
+        3550, 0.5, 1.0, 0.5, 60, 7.5, 80, 1.0);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 3686, 3650, 3720, 0.3, 0.01,
+        -0.29, 50, 3.6, 90, 1.0);
+    assertEquals(1, TransitionMerger.merge(List.of(before, fall), 300.0).size());
+  }
+
+  /**
    * An induction-head phase change: the loss falls as one front (step 514, width 66) while the
    * heads' circuits move in two bursts (460–480 and 520–560) whose modes would otherwise make
    * two transitions (the same matrices' modes, further apart than their fronts). Inside the
