@@ -180,15 +180,19 @@ public final class SeriesRole {
   }
 
   /**
-   * Whether some metric changes level ({@link #metricsMove}) across the group's events: from
-   * their earliest start to their latest end, a jump's interval widened to its front, step ±
-   * width, kept within the metrics' steps (a front fitted from a run's first samples reaches
-   * before them).
+   * Whether some metric changes level ({@link #metricsMove}) across the group's primary events:
+   * from their earliest start to their latest end, a jump's interval widened to its front, step
+   * ± width, kept within the metrics' steps (a front fitted from a run's first samples reaches
+   * before them). Followers place no transition ({@link TransitionMerger}), and a shape
+   * measure's wide front would stretch the interval into the next event of the loss.
    */
   private boolean metricsMoveAcross(List<ShockEvent> events) {
     long lo = Long.MAX_VALUE;
     long hi = Long.MIN_VALUE;
     for (ShockEvent e : events) {
+      if (!primary(e)) {
+        continue;
+      }
       double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
       lo = Math.min(lo, Math.min(e.stepLo(), (long) Math.floor(e.step() - w)));
       hi = Math.max(hi, Math.max(e.stepHi(), (long) Math.ceil(e.step() + w)));

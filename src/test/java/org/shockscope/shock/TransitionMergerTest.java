@@ -259,6 +259,28 @@ class TransitionMergerTest {
   }
 
   /**
+   * A student's layer mode that moves while its loss sits on its plateau is no transition, even
+   * when a shape measure that follows it has a wide front reaching into the loss's later fall:
+   * followers do not stretch the interval across which the loss must move.
+   */
+  @Test
+  void followersDoNotStretchTheIntervalTheLossMustMoveAcross() {
+    long[] steps = new long[30];
+    double[] loss = new double[30];
+    for (int i = 0; i < 30; i++) {
+      steps[i] = 30L * i;
+      loss[i] = steps[i] < 750 ? 0.13 : 0.01;
+    }
+    SeriesData metric = new SeriesData("loss", "", steps, loss);
+    ShockEvent mode = new ShockEvent("fc1.weight/sv2", "fc1", ShockEvent.JUMP, 599, 559, 602,
+        0.0002, 0.17, 0.17, 43, 1.8, 787, 1.0);
+    ShockEvent rank = new ShockEvent("fc1.weight/effective_rank", "fc1", ShockEvent.JUMP, 666,
+        645, 688, 0.95, 1.96, 1.0, 109, 27, 1000, 1.0);
+    assertEquals(0, TransitionMerger.merge(List.of(mode, rank), 90.0,
+        SeriesRole.of(List.of(metric)), List.of()).size());
+  }
+
+  /**
    * In a run with metrics, a norm of a weight matrix that settles by a few parts in ten thousand
    * (strong only because a full-batch run is noise-free) follows; a change of 10% leads, and
    * without metrics so does the tiny one.
