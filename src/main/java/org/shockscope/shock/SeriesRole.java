@@ -213,19 +213,54 @@ public final class SeriesRole {
   /**
    * Whether some metric changes by more than {@link #ONSET_METRIC_CHANGE} of its level across
    * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
-   * [hi, hi + (hi − lo)] (the nearest sample on a side without one).
+   * [hi, hi + (hi − lo)] (the nearest sample on a side without one), and by more than
+   * {@link #MEDIAN_Z} standard errors of the two medians ({@link #medianError}).
    */
   private boolean metricsMove(long lo, long hi) {
     long reach = Math.max(1, hi - lo);
     for (SeriesData s : metricSeries) {
       double before = sideMedian(s, lo - reach, lo, true);
       double after = sideMedian(s, hi, hi + reach, false);
+      double se = Math.hypot(medianError(s, lo - reach, lo), medianError(s, hi, hi + reach));
       if (Math.abs(after - before)
-          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))
+          && Math.abs(after - before) > MEDIAN_Z * se) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Standard errors of the two side medians a metric's change must also exceed: a loss that
+   * bounces between two levels every step (a period-2 oscillation at the edge of stability, SGD
+   * noise) has side medians that differ by tens of percent from a few samples alone.
+   */
+  private static final double MEDIAN_Z = 2.0;
+
+  /**
+   * The standard error of the median of the finite samples with steps in [from, to]:
+   * √(π/2)·σ/√m with σ = 1.4826·MAD (a Gaussian sample's median), 0 with fewer than 3 samples.
+   */
+  private static double medianError(SeriesData s, long from, long to) {
+    long[] steps = s.steps();
+    double[] v = s.values();
+    double[] w = new double[steps.length];
+    int m = 0;
+    for (int i = 0; i < steps.length; i++) {
+      if (Double.isFinite(v[i]) && steps[i] >= from && steps[i] <= to) {
+        w[m++] = v[i];
+      }
+    }
+    if (m < 3) {
+      return 0.0;
+    }
+    double med = OrderStatistics.medianInPlace(w, m);
+    for (int i = 0; i < m; i++) {
+      w[i] = Math.abs(w[i] - med);
+    }
+    double mad = OrderStatistics.medianInPlace(w, m);
+    return Math.sqrt(0.5 * Math.PI) * RobustOps.MAD_TO_SIGMA * mad / Math.sqrt(m);
   }
 
   private static double sideMedian(SeriesData s, long from, long to, boolean before) {

@@ -281,6 +281,37 @@ class TransitionMergerTest {
   }
 
   /**
+   * A loss bouncing at the edge of stability (a different level every sample): the medians of
+   * five samples either side of a weight-only jump differ by 67% by chance, which is within two
+   * of their standard errors, so the loss has not moved and the jump is no transition; the same
+   * jump with the loss falling from one level to the other is one.
+   */
+  @Test
+  void aBouncingLossWhoseSideMediansDifferByChanceHasNotMoved() {
+    long[] steps = new long[31];
+    double[] bouncing = new double[31];
+    double[] falling = new double[31];
+    double[] before = {0.02, 0.07, 0.03, 0.06, 0.025};
+    double[] after = {0.065, 0.02, 0.05, 0.03, 0.07};
+    for (int i = 0; i < 31; i++) {
+      steps[i] = 60L * i;
+      bouncing[i] = i >= 10 && i < 15 ? before[i - 10] : i >= 20 && i < 25 ? after[i - 20] : 0.04;
+      falling[i] = steps[i] < 1000 ? 0.06 : 0.03;
+    }
+    ShockEvent norm = new ShockEvent("fc1.weight/spectral_norm", "fc1", ShockEvent.JUMP, 1044,
+        945, 1074, 1.1, 1.69, 0.59, 150, 22, 11, 1.0);
+    ShockEvent mode = new ShockEvent("fc1.weight/sv1", "fc1", ShockEvent.JUMP, 1044, 945, 1074,
+        1.1, 1.69, 0.59, 150, 22, 11, 1.0);
+    SeriesData weights = new SeriesData("fc1.weight/sv1", "fc1", steps, new double[31]);
+    assertEquals(0, TransitionMerger.merge(List.of(norm, mode), 40.0,
+        SeriesRole.of(List.of(new SeriesData("loss", "", steps, bouncing), weights)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(norm, mode), 40.0,
+        SeriesRole.of(List.of(new SeriesData("loss", "", steps, falling), weights)),
+        List.of()).size());
+  }
+
+  /**
    * In a run with metrics, a norm of a weight matrix that settles by a few parts in ten thousand
    * (strong only because a full-batch run is noise-free) follows; a change of 10% leads, and
    * without metrics so does the tiny one.
