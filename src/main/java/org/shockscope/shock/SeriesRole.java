@@ -206,6 +206,11 @@ public final class SeriesRole {
     return metricsMove(Math.max(lo, first), Math.min(hi, last));
   }
 
+  /** Whether a series is an observable of a map invariant under the network's symmetries. */
+  static boolean invariantMap(String qualifiedSeries) {
+    return INVARIANT_MAP.matcher(qualifiedSeries).matches();
+  }
+
   /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */
   private static final Pattern INVARIANT_MAP =
       Pattern.compile("(.*/)?(end_to_end|head\\d+\\.(qk|ov))/.*");

@@ -400,13 +400,32 @@ public final class TransitionMerger {
     }
 
     /**
-     * The step of a transition without a metric spike or front: the lower median of its
-     * checkpoint series' members when it has any, else of all members. A run-level metric's
+     * The step of a transition without a metric spike or front: the lower median of its members
+     * that observe a map invariant under the network's symmetries ({@link SeriesRole}: the
+     * end-to-end map, a head's QK and OV circuits) when it has any; else of its checkpoint
+     * series' members when it has any; else of all members. A layer of a balanced depth-L chain
+     * carries the L-th root of the end-to-end map's mode, so its singular value is half its final
+     * value when the map's is 2^−L of it: the layers' fronts lead the mode's by a gauge-dependent
+     * amount, while the map is what the network computes. A run-level metric's
      * front sits where the metric's own nonlinearity puts its midpoint (a squared error halves
      * well before the mode it measures is half learned), while the quotient observables measure
      * the weights' change itself.
      */
     long centre() {
+      int invariant = 0;
+      for (ShockEvent e : members) {
+        if (SeriesRole.invariantMap(e.qualifiedSeries())) {
+          invariant++;
+        }
+      }
+      if (invariant > 0) {
+        int target = (invariant - 1) / 2;
+        for (ShockEvent e : members) {
+          if (SeriesRole.invariantMap(e.qualifiedSeries()) && target-- == 0) {
+            return e.step();
+          }
+        }
+      }
       int weights = 0;
       for (ShockEvent e : members) {
         if (!e.group().isEmpty()) {

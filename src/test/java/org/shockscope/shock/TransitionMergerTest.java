@@ -57,6 +57,35 @@ class TransitionMergerTest {
     assertEquals(327, metrics.get(0).step());
   }
 
+  private static ShockEvent front(String series, long step, long lo, long hi, double left,
+                                  double right, double width) {
+    return new ShockEvent(series, "layers", ShockEvent.JUMP, step, lo, hi, left, right,
+        right - left, width, (right - left) * width / 4, 500, 1.0);
+  }
+
+  /**
+   * A two-layer chain learning its first mode: each layer's singular value (the square root of
+   * the end-to-end map's) is half learned at 220, the map's own at 247, where the truth of a
+   * mode is. The transition sits at the invariant map's members, however many layer observables
+   * moved earlier.
+   */
+  @Test
+  void aTransitionSitsAtItsInvariantMapsMembers() {
+    List<ShockEvent> events = new ArrayList<>();
+    for (String layer : List.of("layers.0.weight", "layers.1.weight")) {
+      for (String obs : List.of("fro_norm", "spectral_norm", "sv1")) {
+        events.add(front(layer + "/" + obs, 220, 216, 225, 0.07, 2.2, 64));
+      }
+    }
+    events.add(front("balanced_norm", 221, 216, 225, 0.11, 3.1, 64));
+    for (String obs : List.of("fro_norm", "spectral_norm", "sv1")) {
+      events.add(front("end_to_end/" + obs, 247, 240, 248, 0.01, 4.8, 51));
+    }
+    List<Transition> tr = TransitionMerger.merge(events, 16.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(247, tr.get(0).step());
+  }
+
   /** Overlapping intervals link even beyond the tolerance; disjoint ones beyond it do not. */
   @Test
   void linksByOverlapOrTolerance() {
