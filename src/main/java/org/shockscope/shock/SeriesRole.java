@@ -31,7 +31,11 @@ import org.shockscope.OrderStatistics;
  *       singular value over the run: the modes a network never learns (beyond its teacher's
  *       rank, a tiny initialisation's noise) rise and fall by amounts that are nothing on the
  *       matrix's own scale; and, in runs with metrics, smaller than {@link #MODE_RELATIVE} of
- *       the mode's own level.</li>
+ *       the mode's own level;</li>
+ *   <li>in runs with metrics, jumps of any other weight observable (a norm) smaller than
+ *       {@link #MODE_FLOOR} of its own level: nothing on the matrix's own scale, however many
+ *       noise scales a full-batch run, which resolves a norm to a few parts in a million, makes of
+ *       it.</li>
  * </ul>
  * Followers join the transition of a primary event they coincide with
  * ({@link TransitionMerger}); alone they stay in the {@code shocks} table only.
@@ -120,7 +124,10 @@ public final class SeriesRole {
     }
     Matcher m = MODE.matcher(series);
     if (!m.matches()) {
-      return true;
+      // the MODE_FLOOR argument on the observable's own scale (a norm is its matrix's scale)
+      return !(metrics && !e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind())
+          && Math.abs(e.jump())
+          < MODE_FLOOR * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight())));
     }
     if (!ShockEvent.JUMP.equals(e.kind()) || metrics && Math.abs(e.jump())
         < MODE_RELATIVE * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight()))) {
@@ -136,12 +143,19 @@ public final class SeriesRole {
    * observable of it, no other layer, no invariant map, no metric) is not one: what the network
    * computes changes through the loss or through the maps invariant under its symmetries, and
    * one ordered singular value or norm of a matrix that kinks while nothing else moves is
-   * wandering (random-walk weights, two modes trading places). Without metrics the weights are
-   * all there is.
+   * wandering (random-walk weights, two modes trading places). Nor, in a run with metrics, is a
+   * group of weight events alone across which no metric changes level ({@link #metricsMove}):
+   * the weights moved for good and the loss is where it was (a catapult's bounce below a
+   * doubling that leaves the network in another part of the same level set, the norms drifting
+   * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Without metrics the weights are all there is.
    */
   boolean isTransition(List<ShockEvent> events) {
     if (metricSeries.isEmpty()) {
       return true;
+    }
+    if (weightsOnly(events) && !metricsMoveAcross(events)) {
+      return false;
     }
     ShockEvent only = null;
     for (ShockEvent e : events) {
@@ -155,6 +169,48 @@ public final class SeriesRole {
     return only == null;
   }
 
+  /** Whether no event of the group is a run-level metric's. */
+  private static boolean weightsOnly(List<ShockEvent> events) {
+    for (ShockEvent e : events) {
+      if (e.group().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether some metric changes level ({@link #metricsMove}) across the group's primary events:
+   * from their earliest start to their latest end, a jump's interval widened to its front, step
+   * ± width, kept within the metrics' steps (a front fitted from a run's first samples reaches
+   * before them). Followers place no transition ({@link TransitionMerger}), and a shape
+   * measure's wide front would stretch the interval into the next event of the loss.
+   */
+  private boolean metricsMoveAcross(List<ShockEvent> events) {
+    long lo = Long.MAX_VALUE;
+    long hi = Long.MIN_VALUE;
+    for (ShockEvent e : events) {
+      if (!primary(e)) {
+        continue;
+      }
+      double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
+      lo = Math.min(lo, Math.min(e.stepLo(), (long) Math.floor(e.step() - w)));
+      hi = Math.max(hi, Math.max(e.stepHi(), (long) Math.ceil(e.step() + w)));
+    }
+    long first = Long.MAX_VALUE;
+    long last = Long.MIN_VALUE;
+    for (SeriesData s : metricSeries) {
+      first = Math.min(first, s.steps()[0]);
+      last = Math.max(last, s.steps()[s.steps().length - 1]);
+    }
+    return metricsMove(Math.max(lo, first), Math.min(hi, last));
+  }
+
+  /** Whether a series is an observable of a map invariant under the network's symmetries. */
+  static boolean invariantMap(String qualifiedSeries) {
+    return INVARIANT_MAP.matcher(qualifiedSeries).matches();
+  }
+
   /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */
   private static final Pattern INVARIANT_MAP =
       Pattern.compile("(.*/)?(end_to_end|head\\d+\\.(qk|ov))/.*");
@@ -162,19 +218,54 @@ public final class SeriesRole {
   /**
    * Whether some metric changes by more than {@link #ONSET_METRIC_CHANGE} of its level across
    * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
-   * [hi, hi + (hi − lo)] (the nearest sample on a side without one).
+   * [hi, hi + (hi − lo)] (the nearest sample on a side without one), and by more than
+   * {@link #MEDIAN_Z} standard errors of the two medians ({@link #medianError}).
    */
   private boolean metricsMove(long lo, long hi) {
     long reach = Math.max(1, hi - lo);
     for (SeriesData s : metricSeries) {
       double before = sideMedian(s, lo - reach, lo, true);
       double after = sideMedian(s, hi, hi + reach, false);
+      double se = Math.hypot(medianError(s, lo - reach, lo), medianError(s, hi, hi + reach));
       if (Math.abs(after - before)
-          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))
+          && Math.abs(after - before) > MEDIAN_Z * se) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Standard errors of the two side medians a metric's change must also exceed: a loss that
+   * bounces between two levels every step (a period-2 oscillation at the edge of stability, SGD
+   * noise) has side medians that differ by tens of percent from a few samples alone.
+   */
+  private static final double MEDIAN_Z = 2.0;
+
+  /**
+   * The standard error of the median of the finite samples with steps in [from, to]:
+   * √(π/2)·σ/√m with σ = 1.4826·MAD (a Gaussian sample's median), 0 with fewer than 3 samples.
+   */
+  private static double medianError(SeriesData s, long from, long to) {
+    long[] steps = s.steps();
+    double[] v = s.values();
+    double[] w = new double[steps.length];
+    int m = 0;
+    for (int i = 0; i < steps.length; i++) {
+      if (Double.isFinite(v[i]) && steps[i] >= from && steps[i] <= to) {
+        w[m++] = v[i];
+      }
+    }
+    if (m < 3) {
+      return 0.0;
+    }
+    double med = OrderStatistics.medianInPlace(w, m);
+    for (int i = 0; i < m; i++) {
+      w[i] = Math.abs(w[i] - med);
+    }
+    double mad = OrderStatistics.medianInPlace(w, m);
+    return Math.sqrt(0.5 * Math.PI) * RobustOps.MAD_TO_SIGMA * mad / Math.sqrt(m);
   }
 
   private static double sideMedian(SeriesData s, long from, long to, boolean before) {

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
  * group's last step), unless the group already holds an event of the same series, or of another
  * mode of the same matrix beyond either front's width: the detector told those apart, so they are
  * two events (a staircase's fronts, loss spikes apart, two modes of one map learned in quick
- * succession). Jumps
+ * succession); nor does a checkpoint series' event join a group of metric fronts it follows by
+ * more than their fronts ({@link #apart}: the loss, logged densely, resolved a first mode the
+ * sparse checkpoints could not, and the weights' event is the next mode). Jumps
  * and spikes link with each other (a catapult is a loss spike and a
  * lasting change of the weights' norms); a divergence links only with divergences. An event's
  * interval is [stepLo, stepHi], widened for a jump to its front step ± width (where the tanh
@@ -122,7 +124,7 @@ public final class TransitionMerger {
     for (ShockEvent e : sorted) {
       boolean joins = current != null && linkClass(e).equals(current.linkClass)
           && (clippedLo(e, tolerance) <= current.hi || e.step() - current.lastStep <= tolerance)
-          && !current.has(e);
+          && !current.has(e) && !current.apartFrom(e);
       if (!joins) {
         current = new Group(linkClass(e));
         groups.add(current);
@@ -297,6 +299,31 @@ public final class TransitionMerger {
     return matrix == null ? qualifiedSeries : matrix + "/sv";
   }
 
+  /**
+   * Whether a run-level metric's front and a checkpoint series' event are two events: the
+   * event comes after the front, its step beyond the front's t_s + 2w and its interval starting
+   * after the front's step. A metric logged more often than the checkpoints places its front to
+   * within its width, while an event of the weights located between two sparse checkpoints
+   * reaches it only by the checkpoint gap (or the tolerance of a few gaps); so placed, they are
+   * two modes learned one after the other (the first already half learned at the first
+   * checkpoint after it, so that only the second shows in the weights), not one event seen at
+   * two resolutions. Weights that move before the metric's front stay with it: a network's
+   * weights reorganise first and its loss follows (a teacher–student network specialising).
+   */
+  private static boolean apart(ShockEvent a, ShockEvent b) {
+    ShockEvent front = metricFront(a) ? a : metricFront(b) ? b : null;
+    ShockEvent other = front == a ? b : a;
+    if (front == null || other.group().isEmpty()) {
+      return false;
+    }
+    return other.step() > front.step() + JumpFinder.FRONT_WIDTHS * front.width()
+        && front.step() < other.stepLo();
+  }
+
+  private static boolean metricFront(ShockEvent e) {
+    return ShockEvent.JUMP.equals(e.kind()) && e.group().isEmpty() && e.width() > 0.0;
+  }
+
   /** Divergences link with divergences; jumps and spikes with each other. */
   private static String linkClass(ShockEvent e) {
     return ShockEvent.DIVERGENCE.equals(e.kind()) ? ShockEvent.DIVERGENCE : "";
@@ -353,6 +380,16 @@ public final class TransitionMerger {
       return false;
     }
 
+    /** Whether every member is {@link #apart} from {@code e}. */
+    boolean apartFrom(ShockEvent e) {
+      for (ShockEvent m : members) {
+        if (!apart(m, e)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private static double reach(ShockEvent e) {
       return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
     }
@@ -363,13 +400,32 @@ public final class TransitionMerger {
     }
 
     /**
-     * The step of a transition without a metric spike or front: the lower median of its
-     * checkpoint series' members when it has any, else of all members. A run-level metric's
+     * The step of a transition without a metric spike or front: the lower median of its members
+     * that observe a map invariant under the network's symmetries ({@link SeriesRole}: the
+     * end-to-end map, a head's QK and OV circuits) when it has any; else of its checkpoint
+     * series' members when it has any; else of all members. A layer of a balanced depth-L chain
+     * carries the L-th root of the end-to-end map's mode, so its singular value is half its final
+     * value when the map's is 2^−L of it: the layers' fronts lead the mode's by a gauge-dependent
+     * amount, while the map is what the network computes. A run-level metric's
      * front sits where the metric's own nonlinearity puts its midpoint (a squared error halves
      * well before the mode it measures is half learned), while the quotient observables measure
      * the weights' change itself.
      */
     long centre() {
+      int invariant = 0;
+      for (ShockEvent e : members) {
+        if (SeriesRole.invariantMap(e.qualifiedSeries())) {
+          invariant++;
+        }
+      }
+      if (invariant > 0) {
+        int target = (invariant - 1) / 2;
+        for (ShockEvent e : members) {
+          if (SeriesRole.invariantMap(e.qualifiedSeries()) && target-- == 0) {
+            return e.step();
+          }
+        }
+      }
       int weights = 0;
       for (ShockEvent e : members) {
         if (!e.group().isEmpty()) {

@@ -57,6 +57,35 @@ class TransitionMergerTest {
     assertEquals(327, metrics.get(0).step());
   }
 
+  private static ShockEvent front(String series, long step, long lo, long hi, double left,
+                                  double right, double width) {
+    return new ShockEvent(series, "layers", ShockEvent.JUMP, step, lo, hi, left, right,
+        right - left, width, (right - left) * width / 4, 500, 1.0);
+  }
+
+  /**
+   * A two-layer chain learning its first mode: each layer's singular value (the square root of
+   * the end-to-end map's) is half learned at 220, the map's own at 247, where the truth of a
+   * mode is. The transition sits at the invariant map's members, however many layer observables
+   * moved earlier.
+   */
+  @Test
+  void aTransitionSitsAtItsInvariantMapsMembers() {
+    List<ShockEvent> events = new ArrayList<>();
+    for (String layer : List.of("layers.0.weight", "layers.1.weight")) {
+      for (String obs : List.of("fro_norm", "spectral_norm", "sv1")) {
+        events.add(front(layer + "/" + obs, 220, 216, 225, 0.07, 2.2, 64));
+      }
+    }
+    events.add(front("balanced_norm", 221, 216, 225, 0.11, 3.1, 64));
+    for (String obs : List.of("fro_norm", "spectral_norm", "sv1")) {
+      events.add(front("end_to_end/" + obs, 247, 240, 248, 0.01, 4.8, 51));
+    }
+    List<Transition> tr = TransitionMerger.merge(events, 16.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(247, tr.get(0).step());
+  }
+
   /** Overlapping intervals link even beyond the tolerance; disjoint ones beyond it do not. */
   @Test
   void linksByOverlapOrTolerance() {
@@ -213,7 +242,7 @@ class TransitionMergerTest {
   @Test
   void aLoneLayerObservableIsNoTransitionWhenTheRunHasMetrics() {
     long[] steps = {0, 100, 200};
-    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 0.5});
     SeriesData sv1 = new SeriesData("fc1.weight/sv1", "fc1", steps, new double[] {3, 3, 3});
     SeriesRole withMetrics = SeriesRole.of(List.of(loss, sv1));
     SeriesRole weightsOnly = SeriesRole.of(List.of(sv1));
@@ -228,6 +257,130 @@ class TransitionMergerTest {
     assertEquals(1,
         TransitionMerger.merge(List.of(kink, norm), 20.0, withMetrics, List.of()).size());
     assertEquals(1, TransitionMerger.merge(List.of(mode), 20.0, withMetrics, List.of()).size());
+  }
+
+  /**
+   * A catapult that leaves the loss where it was (a bounce below a doubling, then back to the
+   * same level): the weights' norms moving for good with it are no transition of their own; the
+   * same moves while the loss falls across them are one (a mode learned), and without metrics
+   * the weights are all there is.
+   */
+  @Test
+  void weightsMovingWhileTheLossStaysPutAreNoTransition() {
+    long[] steps = {0, 50, 80, 100, 120, 150, 200};
+    SeriesData bounced = new SeriesData("loss", "", steps,
+        new double[] {0.046, 0.046, 0.046, 0.08, 0.046, 0.046, 0.046});
+    SeriesData falling = new SeriesData("loss", "", steps,
+        new double[] {0.3, 0.3, 0.3, 0.2, 0.1, 0.1, 0.1});
+    SeriesData norm = new SeriesData("fc2.weight/fro_norm", "fc1", steps,
+        new double[] {0.96, 0.96, 0.96, 1.1, 1.19, 1.19, 1.19});
+    List<ShockEvent> events = List.of(
+        new ShockEvent("fc2.weight/fro_norm", "fc1", ShockEvent.JUMP, 100, 90, 110, 0.96, 1.19,
+            0.23, 10, 0.6, 150, 1.0),
+        new ShockEvent("fc2.weight/spectral_norm", "fc1", ShockEvent.JUMP, 101, 90, 110, 0.96,
+            1.19, 0.23, 10, 0.6, 150, 1.0));
+    assertEquals(0, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(bounced, norm)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(falling, norm)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 20.0, SeriesRole.of(List.of(norm)),
+        List.of()).size());
+  }
+
+  /**
+   * A student's layer mode that moves while its loss sits on its plateau is no transition, even
+   * when a shape measure that follows it has a wide front reaching into the loss's later fall:
+   * followers do not stretch the interval across which the loss must move.
+   */
+  @Test
+  void followersDoNotStretchTheIntervalTheLossMustMoveAcross() {
+    long[] steps = new long[30];
+    double[] loss = new double[30];
+    for (int i = 0; i < 30; i++) {
+      steps[i] = 30L * i;
+      loss[i] = steps[i] < 750 ? 0.13 : 0.01;
+    }
+    SeriesData metric = new SeriesData("loss", "", steps, loss);
+    ShockEvent mode = new ShockEvent("fc1.weight/sv2", "fc1", ShockEvent.JUMP, 599, 559, 602,
+        0.0002, 0.17, 0.17, 43, 1.8, 787, 1.0);
+    ShockEvent rank = new ShockEvent("fc1.weight/effective_rank", "fc1", ShockEvent.JUMP, 666,
+        645, 688, 0.95, 1.96, 1.0, 109, 27, 1000, 1.0);
+    assertEquals(0, TransitionMerger.merge(List.of(mode, rank), 90.0,
+        SeriesRole.of(List.of(metric)), List.of()).size());
+  }
+
+  /**
+   * A loss bouncing at the edge of stability (a different level every sample): the medians of
+   * five samples either side of a weight-only jump differ by 67% by chance, which is within two
+   * of their standard errors, so the loss has not moved and the jump is no transition; the same
+   * jump with the loss falling from one level to the other is one.
+   */
+  @Test
+  void aBouncingLossWhoseSideMediansDifferByChanceHasNotMoved() {
+    long[] steps = new long[31];
+    double[] bouncing = new double[31];
+    double[] falling = new double[31];
+    double[] before = {0.02, 0.07, 0.03, 0.06, 0.025};
+    double[] after = {0.065, 0.02, 0.05, 0.03, 0.07};
+    for (int i = 0; i < 31; i++) {
+      steps[i] = 60L * i;
+      bouncing[i] = i >= 10 && i < 15 ? before[i - 10] : i >= 20 && i < 25 ? after[i - 20] : 0.04;
+      falling[i] = steps[i] < 1000 ? 0.06 : 0.03;
+    }
+    ShockEvent norm = new ShockEvent("fc1.weight/spectral_norm", "fc1", ShockEvent.JUMP, 1044,
+        945, 1074, 1.1, 1.69, 0.59, 150, 22, 11, 1.0);
+    ShockEvent mode = new ShockEvent("fc1.weight/sv1", "fc1", ShockEvent.JUMP, 1044, 945, 1074,
+        1.1, 1.69, 0.59, 150, 22, 11, 1.0);
+    SeriesData weights = new SeriesData("fc1.weight/sv1", "fc1", steps, new double[31]);
+    assertEquals(0, TransitionMerger.merge(List.of(norm, mode), 40.0,
+        SeriesRole.of(List.of(new SeriesData("loss", "", steps, bouncing), weights)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(norm, mode), 40.0,
+        SeriesRole.of(List.of(new SeriesData("loss", "", steps, falling), weights)),
+        List.of()).size());
+  }
+
+  /**
+   * In a run with metrics, a norm of a weight matrix that settles by a few parts in ten thousand
+   * (strong only because a full-batch run is noise-free) follows; a change of 10% leads, and
+   * without metrics so does the tiny one.
+   */
+  @Test
+  void aNormChangeBelowOnePercentOfItsLevelFollowsWhenTheRunHasMetrics() {
+    long[] steps = {0, 100, 200};
+    SeriesData loss = new SeriesData("loss", "", steps, new double[] {1, 1, 1});
+    SeriesData norm = new SeriesData("fc1.weight/fro_norm", "fc1", steps,
+        new double[] {4.027, 4.027, 4.028});
+    ShockEvent settles = new ShockEvent("fc1.weight/fro_norm", "fc1", ShockEvent.JUMP, 57, 37,
+        74, 4.027, 4.028, 0.0008, 37, 0.007, 45, 0.85);
+    ShockEvent grows = new ShockEvent("fc1.weight/fro_norm", "fc1", ShockEvent.JUMP, 57, 37, 74,
+        4.0, 4.4, 0.4, 37, 3.7, 45, 0.85);
+    SeriesRole withMetrics = SeriesRole.of(List.of(loss, norm));
+    assertTrue(!withMetrics.primary(settles));
+    assertTrue(withMetrics.primary(grows));
+    assertTrue(SeriesRole.of(List.of(norm)).primary(settles));
+  }
+
+  /**
+   * A short deep linear run checkpointed every 57 steps, its loss logged every 13: the loss's
+   * front at 47 (width 13) is the first mode, learned before the first checkpoint after it
+   * showed; the second mode's onset, located only to [57, 171], comes after it and is a second
+   * transition, although the run's tolerance (two checkpoint gaps) spans both. Weights that move
+   * before the loss front (a student specialising, its loss falling after) stay with it.
+   */
+  @Test
+  void aWeightEventAfterADenselyLoggedLossFrontIsTheNextTransition() {
+    ShockEvent loss = new ShockEvent("loss", "", ShockEvent.JUMP, 47, 39, 52, 2.97, 0.17, -2.8,
+        13, 9.1, 900, 1.0);
+    ShockEvent second = new ShockEvent("end_to_end/sv2", "layers", ShockEvent.JUMP, 139, 57, 171,
+        0.002, 0.67, 0.67, 57, 9.5, Double.NaN, 1.0);
+    List<Transition> tr = TransitionMerger.merge(List.of(loss, second), 114.0);
+    assertEquals(List.of(47L, 139L), tr.stream().map(Transition::step).toList(), tr.toString());
+    ShockEvent before = new ShockEvent("fc1.weight/sv2", "fc1", ShockEvent.JUMP, 3477, 3400,
+        3550, 0.5, 1.0, 0.5, 60, 7.5, 80, 1.0);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 3686, 3650, 3720, 0.3, 0.01,
+        -0.29, 50, 3.6, 90, 1.0);
+    assertEquals(1, TransitionMerger.merge(List.of(before, fall), 300.0).size());
   }
 
   /**
@@ -327,8 +480,9 @@ class TransitionMergerTest {
   }
 
   /**
-   * A run whose three observables move at the same step (a mode being learned) and whose loss
-   * spikes elsewhere: one jump transition listing the three series, one spike transition.
+   * A run whose three observables move at the same step (a mode being learned, the loss falling
+   * with it) and whose loss spikes elsewhere: one jump transition listing the three series and
+   * the loss, one spike transition.
    */
   @Test
   void detectRunMergesAcrossSeries() {
@@ -341,18 +495,15 @@ class TransitionMergerTest {
       double[] y = Synthetic.gaussian(Synthetic.tanh(steps, 1, 2 + k, centers[k], 20), 0.1, r);
       series.add(new SeriesData(names[k], "chain", steps, y));
     }
-    double[] loss = Synthetic.gaussian(new double[500], 0.05, r);
-    for (int i = 0; i < 500; i++) {
-      loss[i] += 1;
-    }
+    double[] loss = Synthetic.gaussian(Synthetic.tanh(steps, 1.25, -0.5, 2500, 20), 0.05, r);
     loss[400] += 2;
     series.add(new SeriesData("loss", "", steps, loss));
     RunShocks run = new ShockDetector(DetectorConfig.DEFAULTS).detectRun(series);
-    assertEquals(4, run.shocks().size(), run.shocks().toString());
+    assertEquals(5, run.shocks().size(), run.shocks().toString());
     assertEquals(2, run.transitions().size(), run.transitions().toString());
     Transition jump = run.transitions().get(0);
     assertEquals(ShockEvent.JUMP, jump.kind());
-    assertEquals(3, jump.nSeries());
+    assertEquals(4, jump.nSeries());
     assertEquals(2500, jump.step(), 15);
     Transition spike = run.transitions().get(1);
     assertEquals(ShockEvent.SPIKE, spike.kind());
