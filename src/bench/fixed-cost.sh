@@ -47,6 +47,9 @@ for j in "${!also[@]}"; do
   cp -r "${also[$j]}/target/classes" "$work/build-$j/classes"
   cp "${also[$j]}/target/classpath.txt" "$work/build-$j/classpath.txt"
 done
+# --also builds get the JIT jobs/shockscope uses (C1 only; SHOCKSCOPE_JIT=tiered: the default)
+jit=-XX:TieredStopAtLevel=1
+[ "${SHOCKSCOPE_JIT:-c1}" = tiered ] && jit=
 job() { # build index (or "this"), args...
   if [ "$1" = this ]; then
     shift
@@ -54,7 +57,7 @@ job() { # build index (or "this"), args...
   else
     local b="$work/build-$1"; shift
     # shellcheck disable=SC2086
-    java -Xmx8g $opts -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+    java -Xmx8g $jit $opts -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
         -cp "$b/classes:$(cat "$b/classpath.txt")" org.shockscope.cli.ShockscopeCli "$@"
   fi
 }
@@ -65,7 +68,7 @@ for i in $(seq 1 "$repeats"); do
     log="$work/job-$b-$i.log"
     rm -rf "$work/tables-$b"
     /usr/bin/time -f "cpu %U %S %e" -o "$log.time" bash -c "$(declare -f job); root='$root' \
-        work='$work' opts='$opts' job $b analyze --sweep '$sweep' --out '$work/tables-$b' \
+        work='$work' opts='$opts' jit='$jit' job $b analyze --sweep '$sweep' --out '$work/tables-$b' \
         --master '$master'" > "$log" 2>&1 || { tail -n 30 "$log" >&2; exit 1; }
     echo "build $b run $i: $(grep -o 'JVM start to session ready [0-9.]* s' "$log"), $(cat "$log.time") (user sys wall)" >&2
     logs+=("$b:$log")

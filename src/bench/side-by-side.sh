@@ -54,10 +54,13 @@ for j in "${!roots[@]}"; do
   cp -r "${roots[$j]}/target/classes" "$work/build-$j/classes"
   cp "${roots[$j]}/target/classpath.txt" "$work/build-$j/classpath.txt"
 done
+# the JIT jobs/shockscope uses (C1 only; SHOCKSCOPE_JIT=tiered for the JVM's default)
+jit=-XX:TieredStopAtLevel=1
+[ "${SHOCKSCOPE_JIT:-c1}" = tiered ] && jit=
 job() { # build index, args...
   local b="$work/build-$1"; shift
   # shellcheck disable=SC2086
-  java -Xmx8g $opts -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  java -Xmx8g $jit $opts -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
       -cp "$b/classes:$(cat "$b/classpath.txt")" org.shockscope.cli.ShockscopeCli "$@"
 }
 logs=()
