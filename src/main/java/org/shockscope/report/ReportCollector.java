@@ -430,6 +430,17 @@ public final class ReportCollector {
   }
 
   /**
+   * The rows of a query bounded in size (the gallery's thinned series, the bands' bins),
+   * collected and then ordered on the driver: a Spark sort without a limit costs a sampling job
+   * and a shuffle.
+   */
+  private static List<Row> sorted(Dataset<Row> d, String... orderBy) {
+    List<Row> rows = new ArrayList<>(d.collectAsList());
+    rows.sort(ascending(List.of(orderBy)));
+    return rows;
+  }
+
+  /**
    * Spark's ascending order on the named columns (nulls first, numbers by value, strings and
    * booleans by their natural order), for rows already collected.
    */
@@ -564,8 +575,8 @@ public final class ReportCollector {
       Dataset<Row> sel = mine.filter(col("name").isin(names.toArray()))
           .select(col("run_id"), col("group"), col("name"), col("step").cast("long").as("step"),
               col("value").cast("double").as("value"));
-      for (Row r : thin(sel, col("run_id"), col("group"), col("name"))
-          .orderBy("run_id", "group", "name", "step").collectAsList()) {
+      for (Row r : sorted(thin(sel, col("run_id"), col("group"), col("name")),
+          "run_id", "group", "name", "step")) {
         obs.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
             .computeIfAbsent(r.getString(2) + "\u0000" + r.getString(1), k -> new ArrayList<>())
             .add(r);
@@ -585,7 +596,7 @@ public final class ReportCollector {
       Dataset<Row> sel = mine.filter(col("name").equalTo(lossName))
           .select(col("run_id").cast("string").as("run_id"), col("step").cast("long").as("step"),
               col("value").cast("double").as("value"));
-      for (Row r : thin(sel, col("run_id")).orderBy("run_id", "step").collectAsList()) {
+      for (Row r : sorted(thin(sel, col("run_id")), "run_id", "step")) {
         loss.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(r);
       }
     }
@@ -682,13 +693,12 @@ public final class ReportCollector {
       bin = lit(min).plus(functions.floor(col("step").minus(min).divide(width)).multiply(width));
     }
     // one value per run and bin (its mean there), then percentiles across runs
-    List<Row> rows = d.withColumn("_bin", bin.cast("long"))
+    List<Row> rows = sorted(d.withColumn("_bin", bin.cast("long"))
         .groupBy("group", "name", "_bin", "run_id").agg(functions.avg("value").as("value"))
         .groupBy("group", "name", "_bin")
         .agg(functions.percentile_approx(col("value"), lit(new double[] {0.1, 0.5, 0.9}),
                 lit(1000)).as("q"),
-            functions.count(lit(1)).as("n"))
-        .orderBy("group", "name", "_bin").collectAsList();
+            functions.count(lit(1)).as("n")), "group", "name", "_bin");
     Map<String, List<Row>> byKey = new LinkedHashMap<>();
     for (Row r : rows) {
       byKey.computeIfAbsent(r.getString(0) + "\u0000" + r.getString(1), k -> new ArrayList<>())
