@@ -171,7 +171,7 @@ public final class ReportCollector {
     List<GallerySelection.Pick> picks = GallerySelection.pick(runs, cellColumns,
         opts.galleryRuns());
     return new ReportData(opts.title(), root,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(), missing, hps,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(runs), missing, hps,
         runs, cellColumns, cells, boundary(), importance(cellColumns), survival(),
         gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw(),
         RiskCollector.collect(spark, tables.get(Tables.FORECASTS),
@@ -358,12 +358,20 @@ public final class ReportCollector {
     }
   }
 
-  private ReportData.Summary summary() {
+  /** The sweep's counts; {@code loaded} are the runs read for the charts. */
+  private ReportData.Summary summary(List<ReportData.Run> loaded) {
     long runs = 0;
     long checkpoints = 0;
     long diverged = 0;
     Dataset<Row> rt = tables.get(Tables.RUNS);
-    if (rt != null) {
+    if (rt != null && loaded.size() < MAX_RUNS) {
+      // every run is loaded already (run_id is the table's key, never NULL)
+      runs = loaded.size();
+      for (ReportData.Run r : loaded) {
+        checkpoints += r.checkpoints();
+        diverged += r.diverged() ? 1 : 0;
+      }
+    } else if (rt != null) {
       Row s = rt.select(functions.count(lit(1)),
           functions.sum(colOrNull(rt, "n_checkpoints", "long")),
           functions.sum(functions.when(colOrNull(rt, "diverged", "boolean"), 1L).otherwise(0L)))
