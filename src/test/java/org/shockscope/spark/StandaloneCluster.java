@@ -28,7 +28,8 @@ import java.util.stream.Stream;
 final class StandaloneCluster implements AutoCloseable {
   /**
    * JIT options of every JVM of the cluster, the executors' included (the build's
-   * {@code test.jit.options}): these JVMs live for seconds, too short for C2 to pay off.
+   * {@code test.cluster.jit.options}): these JVMs live for seconds, too short for C2 to pay
+   * off.
    */
   private static final String JIT = System.getProperty("shockscope.jitOptions", "");
   private final Path home;
