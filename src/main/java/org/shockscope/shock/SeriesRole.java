@@ -183,7 +183,9 @@ public final class SeriesRole {
    * Whether some metric changes level ({@link #metricsMove}) across the group's primary events:
    * from their earliest start to their latest end, a jump's interval widened to its front, step
    * ± width, kept within the metrics' steps (a front fitted from a run's first samples reaches
-   * before them). Followers place no transition ({@link TransitionMerger}), and a shape
+   * before them); and also across the group's core, its primary events' median step ± the
+   * median of their widths (a front's width, or half its interval), where most of its events
+   * are. Followers place no transition ({@link TransitionMerger}), and a shape
    * measure's wide front would stretch the interval into the next event of the loss.
    */
   private boolean metricsMoveAcross(List<ShockEvent> events) {
@@ -203,7 +205,34 @@ public final class SeriesRole {
       first = Math.min(first, s.steps()[0]);
       last = Math.max(last, s.steps()[s.steps().length - 1]);
     }
-    return metricsMove(Math.max(lo, first), Math.min(hi, last));
+    if (!metricsMove(Math.max(lo, first), Math.min(hi, last))) {
+      return false;
+    }
+    // ... and around the group's core: its median primary event's step ± the median of their
+    // front widths. A transformer's heads grow from their 0.02-scale initialisation while the
+    // loss sits at ln(vocabulary), over hundreds of steps, and a head's wide front chains them
+    // into one group whose span (and the window after it, as long as the span) reaches the
+    // loss's later phase change: the loss moves across the span, but not where the weights
+    // moved. A mode learned moves the loss where its front is.
+    List<Long> steps = new java.util.ArrayList<>();
+    List<Double> widths = new java.util.ArrayList<>();
+    for (ShockEvent e : events) {
+      if (primary(e)) {
+        steps.add(e.step());
+        double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
+        widths.add(Math.max(w, 0.5 * (e.stepHi() - e.stepLo())));
+      }
+    }
+    if (steps.isEmpty()) {
+      return true;
+    }
+    java.util.Collections.sort(steps);
+    java.util.Collections.sort(widths);
+    long centre = steps.get((steps.size() - 1) / 2);
+    double half = widths.get((widths.size() - 1) / 2);
+    long clo = Math.max(first, (long) Math.floor(centre - half));
+    long chi = Math.min(last, (long) Math.ceil(centre + half));
+    return metricsMove(clo, chi);
   }
 
   /** Whether a series is an observable of a map invariant under the network's symmetries. */
