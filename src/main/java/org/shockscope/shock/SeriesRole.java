@@ -148,6 +148,9 @@ public final class SeriesRole {
    * the weights moved for good and the loss is where it was (a catapult's bounce below a
    * doubling that leaves the network in another part of the same level set, the norms drifting
    * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Nor, in a run that logs a held-out loss, is a group whose only metric events are the
+   * training loss falling while the held-out loss rises ({@link #memorising}): the network
+   * fitting its training set, the weights with it.
    * Without metrics the weights are all there is.
    */
   boolean isTransition(List<ShockEvent> events) {
@@ -155,6 +158,9 @@ public final class SeriesRole {
       return true;
     }
     if (weightsOnly(events) && !metricsMoveAcross(events)) {
+      return false;
+    }
+    if (metricsOnlyMemorise(events)) {
       return false;
     }
     ShockEvent only = null;
@@ -167,6 +173,66 @@ public final class SeriesRole {
       only = e;
     }
     return only == null;
+  }
+
+  /**
+   * Whether the group has run-level metric events and each is a training loss's fall while the
+   * held-out loss rises ({@link #memorising}).
+   */
+  private boolean metricsOnlyMemorise(List<ShockEvent> events) {
+    boolean any = false;
+    for (ShockEvent e : events) {
+      if (e.group().isEmpty()) {
+        if (!memorising(e)) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Whether a training metric's jump is the network fitting its training set while its held-out
+   * loss rises across the front: in a run that logs a held-out loss ({@link #heldOut}), the
+   * transitions of what the network computes are those of its held-out metrics; a training loss
+   * falling while the held-out loss climbs is memorisation (the generalisation gap opening, as
+   * before grokking), which no held-out metric shows as learned. Compared: the held-out loss's
+   * medians over the front's two widths either side, t_s ∓ {@link JumpFinder#FRONT_WIDTHS}·w to
+   * t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w, which must rise by more than
+   * {@link #MEDIAN_Z} standard errors and by {@link #ONSET_METRIC_CHANGE} of its level while
+   * the training metric falls.
+   */
+  private boolean memorising(ShockEvent e) {
+    if (!ShockEvent.JUMP.equals(e.kind()) || !(e.width() > 0.0) || heldOut(e.series())
+        || !e.series().contains("loss") || !(e.jump() < 0.0)) {
+      return false;
+    }
+    long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * e.width());
+    long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * e.width());
+    for (SeriesData s : metricSeries) {
+      if (!heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, e.step(), true);
+      double after = sideMedian(s, e.step(), hi, false);
+      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
+      if (after - before > MEDIAN_Z * se
+          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a metric is measured on held-out data: the names a Trainer gives them
+   * ({@code val_*}, {@code eval_*}, {@code test_*}, {@code validation_*}).
+   */
+  static boolean heldOut(String metric) {
+    String n = metric.toLowerCase(java.util.Locale.ROOT);
+    return n.startsWith("val_") || n.startsWith("eval_") || n.startsWith("test_")
+        || n.startsWith("validation_") || n.startsWith("val/") || n.startsWith("eval/");
   }
 
   /** Whether no event of the group is a run-level metric's. */

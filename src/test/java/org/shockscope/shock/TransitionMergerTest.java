@@ -342,6 +342,34 @@ class TransitionMergerTest {
   }
 
   /**
+   * A training loss that falls while the held-out loss climbs is the network memorising its
+   * training set (before grokking), not a transition of what it computes; the same fall with the
+   * held-out loss falling too, or in a run without held-out metrics, is one.
+   */
+  @Test
+  void aTrainingLossFallingWhileTheHeldOutLossRisesIsMemorisation() {
+    long[] steps = new long[41];
+    double[] train = new double[41];
+    double[] rising = new double[41];
+    double[] falling = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      train[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 150) / 10.0));
+      rising[i] = steps[i] < 140 ? 3.0 : steps[i] > 160 ? 6.0 : 4.5;
+      falling[i] = steps[i] < 140 ? 3.0 : steps[i] > 160 ? 1.0 : 2.0;
+    }
+    SeriesData loss = new SeriesData("loss", "", steps, train);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 150, 140, 160, 3.0, 0.1, -2.9,
+        20, 1.0, 400, 1.0);
+    assertEquals(0, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, rising))), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, falling))), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss)),
+        List.of()).size());
+  }
+
+  /**
    * A loss bouncing at the edge of stability (a different level every sample): the medians of
    * five samples either side of a weight-only jump differ by 67% by chance, which is within two
    * of their standard errors, so the loss has not moved and the jump is no transition; the same
