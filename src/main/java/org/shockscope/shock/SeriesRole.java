@@ -148,6 +148,9 @@ public final class SeriesRole {
    * the weights moved for good and the loss is where it was (a catapult's bounce below a
    * doubling that leaves the network in another part of the same level set, the norms drifting
    * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Nor, in a run that logs a held-out loss, is a group whose only metric events are the
+   * training loss falling while the held-out loss rises ({@link #memorising}): the network
+   * fitting its training set, the weights with it.
    * Without metrics the weights are all there is.
    */
   boolean isTransition(List<ShockEvent> events) {
@@ -155,6 +158,9 @@ public final class SeriesRole {
       return true;
     }
     if (weightsOnly(events) && !metricsMoveAcross(events)) {
+      return false;
+    }
+    if (metricsOnlyMemorise(events)) {
       return false;
     }
     ShockEvent only = null;
@@ -167,6 +173,66 @@ public final class SeriesRole {
       only = e;
     }
     return only == null;
+  }
+
+  /**
+   * Whether the group has run-level metric events and each is a training loss's fall while the
+   * held-out loss rises ({@link #memorising}).
+   */
+  private boolean metricsOnlyMemorise(List<ShockEvent> events) {
+    boolean any = false;
+    for (ShockEvent e : events) {
+      if (e.group().isEmpty()) {
+        if (!memorising(e)) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  /**
+   * Whether a training metric's jump is the network fitting its training set while its held-out
+   * loss rises across the front: in a run that logs a held-out loss ({@link #heldOut}), the
+   * transitions of what the network computes are those of its held-out metrics; a training loss
+   * falling while the held-out loss climbs is memorisation (the generalisation gap opening, as
+   * before grokking), which no held-out metric shows as learned. Compared: the held-out loss's
+   * medians over the front's two widths either side, t_s ∓ {@link JumpFinder#FRONT_WIDTHS}·w to
+   * t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w, which must rise by more than
+   * {@link #MEDIAN_Z} standard errors and by {@link #ONSET_METRIC_CHANGE} of its level while
+   * the training metric falls.
+   */
+  private boolean memorising(ShockEvent e) {
+    if (!ShockEvent.JUMP.equals(e.kind()) || !(e.width() > 0.0) || heldOut(e.series())
+        || !e.series().contains("loss") || !(e.jump() < 0.0)) {
+      return false;
+    }
+    long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * e.width());
+    long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * e.width());
+    for (SeriesData s : metricSeries) {
+      if (!heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, e.step(), true);
+      double after = sideMedian(s, e.step(), hi, false);
+      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
+      if (after - before > MEDIAN_Z * se
+          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a metric is measured on held-out data: the names a Trainer gives them
+   * ({@code val_*}, {@code eval_*}, {@code test_*}, {@code validation_*}).
+   */
+  static boolean heldOut(String metric) {
+    String n = metric.toLowerCase(java.util.Locale.ROOT);
+    return n.startsWith("val_") || n.startsWith("eval_") || n.startsWith("test_")
+        || n.startsWith("validation_") || n.startsWith("val/") || n.startsWith("eval/");
   }
 
   /** Whether no event of the group is a run-level metric's. */
@@ -183,7 +249,9 @@ public final class SeriesRole {
    * Whether some metric changes level ({@link #metricsMove}) across the group's primary events:
    * from their earliest start to their latest end, a jump's interval widened to its front, step
    * ± width, kept within the metrics' steps (a front fitted from a run's first samples reaches
-   * before them). Followers place no transition ({@link TransitionMerger}), and a shape
+   * before them); and also across the group's core, its primary events' median step ± the
+   * median of their widths (a front's width, or half its interval), where most of its events
+   * are. Followers place no transition ({@link TransitionMerger}), and a shape
    * measure's wide front would stretch the interval into the next event of the loss.
    */
   private boolean metricsMoveAcross(List<ShockEvent> events) {
@@ -203,7 +271,34 @@ public final class SeriesRole {
       first = Math.min(first, s.steps()[0]);
       last = Math.max(last, s.steps()[s.steps().length - 1]);
     }
-    return metricsMove(Math.max(lo, first), Math.min(hi, last));
+    if (!metricsMove(Math.max(lo, first), Math.min(hi, last))) {
+      return false;
+    }
+    // ... and around the group's core: its median primary event's step ± the median of their
+    // front widths. A transformer's heads grow from their 0.02-scale initialisation while the
+    // loss sits at ln(vocabulary), over hundreds of steps, and a head's wide front chains them
+    // into one group whose span (and the window after it, as long as the span) reaches the
+    // loss's later phase change: the loss moves across the span, but not where the weights
+    // moved. A mode learned moves the loss where its front is.
+    List<Long> steps = new java.util.ArrayList<>();
+    List<Double> widths = new java.util.ArrayList<>();
+    for (ShockEvent e : events) {
+      if (primary(e)) {
+        steps.add(e.step());
+        double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
+        widths.add(Math.max(w, 0.5 * (e.stepHi() - e.stepLo())));
+      }
+    }
+    if (steps.isEmpty()) {
+      return true;
+    }
+    java.util.Collections.sort(steps);
+    java.util.Collections.sort(widths);
+    long centre = steps.get((steps.size() - 1) / 2);
+    double half = widths.get((widths.size() - 1) / 2);
+    long clo = Math.max(first, (long) Math.floor(centre - half));
+    long chi = Math.min(last, (long) Math.ceil(centre + half));
+    return metricsMove(clo, chi);
   }
 
   /** Whether a series is an observable of a map invariant under the network's symmetries. */

@@ -310,6 +310,66 @@ class TransitionMergerTest {
   }
 
   /**
+   * A transformer's heads grow from their small initialisation while the loss sits at
+   * ln(vocabulary), and one head's wide front chains them into a group whose span reaches the
+   * loss's later fall: across the whole span the loss moves, but not where the group's events
+   * are. The group is no transition; the same events with the loss falling at them are one.
+   */
+  @Test
+  void aWeightGroupIsNoTransitionWhenTheLossMovesOnlyAtTheFarEndOfItsSpan() {
+    long[] steps = new long[41];
+    double[] late = new double[41];
+    double[] atGroup = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 20L * i;
+      late[i] = steps[i] < 500 ? 3.0 : 1.0;
+      atGroup[i] = steps[i] < 140 ? 3.0 : 1.0;
+    }
+    List<ShockEvent> events = List.of(
+        new ShockEvent("head0.qk/fro_norm", "h.1.attn", ShockEvent.JUMP, 130, 120, 140, 0.05,
+            22.0, 21.95, 20, 1.0, 400, 1.0),
+        new ShockEvent("head1.qk/fro_norm", "h.1.attn", ShockEvent.JUMP, 140, 130, 150, 0.05,
+            20.0, 19.95, 20, 1.0, 400, 1.0),
+        new ShockEvent("head0.ov/fro_norm", "h.0.attn", ShockEvent.JUMP, 250, 150, 350, 0.01,
+            2.0, 1.99, 150, 5.0, 100, 1.0));
+    SeriesData lateLoss = new SeriesData("loss", "", steps, late);
+    SeriesData lossAtGroup = new SeriesData("loss", "", steps, atGroup);
+    assertEquals(1, TransitionMerger.merge(events, 60.0, e -> true).size(), "one group");
+    assertEquals(0, TransitionMerger.merge(events, 60.0, SeriesRole.of(List.of(lateLoss)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 60.0, SeriesRole.of(List.of(lossAtGroup)),
+        List.of()).size());
+  }
+
+  /**
+   * A training loss that falls while the held-out loss climbs is the network memorising its
+   * training set (before grokking), not a transition of what it computes; the same fall with the
+   * held-out loss falling too, or in a run without held-out metrics, is one.
+   */
+  @Test
+  void aTrainingLossFallingWhileTheHeldOutLossRisesIsMemorisation() {
+    long[] steps = new long[41];
+    double[] train = new double[41];
+    double[] rising = new double[41];
+    double[] falling = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      train[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 150) / 10.0));
+      rising[i] = steps[i] < 140 ? 3.0 : steps[i] > 160 ? 6.0 : 4.5;
+      falling[i] = steps[i] < 140 ? 3.0 : steps[i] > 160 ? 1.0 : 2.0;
+    }
+    SeriesData loss = new SeriesData("loss", "", steps, train);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 150, 140, 160, 3.0, 0.1, -2.9,
+        20, 1.0, 400, 1.0);
+    assertEquals(0, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, rising))), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, falling))), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss)),
+        List.of()).size());
+  }
+
+  /**
    * A loss bouncing at the edge of stability (a different level every sample): the medians of
    * five samples either side of a weight-only jump differ by 67% by chance, which is within two
    * of their standard errors, so the loss has not moved and the jump is no transition; the same
