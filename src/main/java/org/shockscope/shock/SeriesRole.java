@@ -1,7 +1,10 @@
 package org.shockscope.shock;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -81,7 +84,7 @@ public final class SeriesRole {
   private final Map<String, Double> topMode = new HashMap<>();
 
   /** The run's metric series (run-level, group "", with samples); empty when it logs none. */
-  private final List<SeriesData> metricSeries = new java.util.ArrayList<>();
+  private final List<SeriesData> metricSeries = new ArrayList<>();
 
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
@@ -230,7 +233,7 @@ public final class SeriesRole {
    * ({@code val_*}, {@code eval_*}, {@code test_*}, {@code validation_*}).
    */
   static boolean heldOut(String metric) {
-    String n = metric.toLowerCase(java.util.Locale.ROOT);
+    String n = metric.toLowerCase(Locale.ROOT);
     return n.startsWith("val_") || n.startsWith("eval_") || n.startsWith("test_")
         || n.startsWith("validation_") || n.startsWith("val/") || n.startsWith("eval/");
   }
@@ -280,22 +283,23 @@ public final class SeriesRole {
     // into one group whose span (and the window after it, as long as the span) reaches the
     // loss's later phase change: the loss moves across the span, but not where the weights
     // moved. A mode learned moves the loss where its front is.
-    List<Long> steps = new java.util.ArrayList<>();
-    List<Double> widths = new java.util.ArrayList<>();
+    long[] steps = new long[events.size()];
+    double[] widths = new double[events.size()];
+    int n = 0;
     for (ShockEvent e : events) {
       if (primary(e)) {
-        steps.add(e.step());
         double w = ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : 0.0;
-        widths.add(Math.max(w, 0.5 * (e.stepHi() - e.stepLo())));
+        steps[n] = e.step();
+        widths[n++] = Math.max(w, 0.5 * (e.stepHi() - e.stepLo()));
       }
     }
-    if (steps.isEmpty()) {
+    if (n == 0) {
       return true;
     }
-    java.util.Collections.sort(steps);
-    java.util.Collections.sort(widths);
-    long centre = steps.get((steps.size() - 1) / 2);
-    double half = widths.get((widths.size() - 1) / 2);
+    Arrays.sort(steps, 0, n);
+    Arrays.sort(widths, 0, n);
+    long centre = steps[(n - 1) / 2];
+    double half = widths[(n - 1) / 2];
     long clo = Math.max(first, (long) Math.floor(centre - half));
     long chi = Math.min(last, (long) Math.ceil(centre + half));
     return metricsMove(clo, chi);
