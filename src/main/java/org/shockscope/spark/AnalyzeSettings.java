@@ -233,9 +233,19 @@ public final class AnalyzeSettings {
     return optional("report_path");
   }
 
-  /** Seconds between progress lines. */
-  public int progressSeconds() {
-    return positiveInt("progress_seconds");
+  /** Seconds between progress lines (a decimal: 0.2 for five lines a second). */
+  public double progressSeconds() {
+    String v = values.get("progress_seconds");
+    try {
+      double s = Double.parseDouble(v.trim());
+      if (!(s >= 0.01) || Double.isInfinite(s)) {
+        throw new NumberFormatException();
+      }
+      return s;
+    } catch (NumberFormatException e) {
+      throw new ShockscopeException("Option progress_seconds must be a number of seconds, at "
+          + "least 0.01, got '" + v + "'");
+    }
   }
 
   /** Seed of randomised models (random forest). */

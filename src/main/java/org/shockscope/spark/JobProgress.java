@@ -66,9 +66,9 @@ public final class JobProgress implements AutoCloseable {
   /**
    * @param spark   session whose tasks are counted
    * @param out     where lines go (the console)
-   * @param seconds interval between lines
+   * @param seconds interval between lines, at least 0.01
    */
-  public JobProgress(SparkSession spark, PrintStream out, int seconds) {
+  public JobProgress(SparkSession spark, PrintStream out, double seconds) {
     this.out = out;
     long now = System.currentTimeMillis();
     // only the first job of a context waited for its start-up (not a later watch cycle's)
@@ -97,7 +97,8 @@ public final class JobProgress implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ticker.scheduleAtFixedRate(this::print, seconds, seconds, TimeUnit.SECONDS);
+    long millis = Math.max(10L, Math.round(seconds * 1000.0));
+    ticker.scheduleAtFixedRate(this::print, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** Accumulator executors add one to per checkpoint reduced. */

@@ -163,9 +163,12 @@ class StandaloneClusterTest {
   }
 
   private static Process start(Path out, Path log) throws IOException {
+    // a progress line every 0.1 s and 8 reduction tasks per core: the faults are aimed from the
+    // log at stages that last a second or two (this sweep's reduction on C1 executors), and the
+    // reduction's tasks must end at distinct times for "some reduced, some not" to show
     return cluster.start(app, MAIN, log, List.of("spark.sql.shuffle.partitions=4",
-        "spark.cores.max=2", "spark.shockscope.progress_seconds=1",
-        "spark.shockscope.report=false"),
+        "spark.cores.max=2", "spark.default.parallelism=8",
+        "spark.shockscope.progress_seconds=0.1", "spark.shockscope.report=false"),
         "analyze", "--sweep", sweep.toString(), "--out", out.toString());
   }
 
