@@ -59,6 +59,20 @@ public final class OrderStatistics {
     return 0.5 * (lo + hi);
   }
 
+  /**
+   * Median absolute deviation of {@code w[0, n)} about its median, unscaled; leaves
+   * {@code w[0, n)} holding the absolute deviations, reordered (callers read their quantiles).
+   * NaN for n ≤ 0.
+   */
+  public static double madInPlace(double[] w, int n) {
+    double med = medianInPlace(w, n);
+    // medianInPlace reorders w but keeps its content, so the deviations can reuse it
+    for (int i = 0; i < n; i++) {
+      w[i] = Math.abs(w[i] - med);
+    }
+    return medianInPlace(w, n);
+  }
+
   /** The {@code k}-th smallest of {@code w[0, n)} (Hoare's quickselect, median-of-three pivot). */
   public static double select(double[] w, int n, int k) {
     int lo = 0;

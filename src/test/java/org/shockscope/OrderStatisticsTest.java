@@ -40,4 +40,14 @@ class OrderStatisticsTest {
     assertEquals(2.0, OrderStatistics.median(new double[] {Double.NaN, 1, 2}));
     assertTrue(Double.isNaN(OrderStatistics.median(new double[] {Double.NaN, Double.NaN, 1})));
   }
+
+  @Test
+  void madInPlaceIsTheMedianAbsoluteDeviationAndLeavesTheDeviations() {
+    double[] w = {1, 2, 3, 4, 100};
+    assertEquals(1.0, OrderStatistics.madInPlace(w, 5));
+    double[] sorted = w.clone();
+    java.util.Arrays.sort(sorted);
+    assertArrayEquals(new double[] {0, 1, 1, 2, 97}, sorted);
+    assertTrue(Double.isNaN(OrderStatistics.madInPlace(new double[0], 0)));
+  }
 }

@@ -426,11 +426,8 @@ public final class ReportCollector {
     if (t == null) {
       return out;
     }
-    // sorted on the driver: a Spark sort of a few rows costs a sampling job and a shuffle
-    List<Row> rows = new ArrayList<>(t.collectAsList());
-    if (orderBy.stream().allMatch(c -> has(t, c))) {
-      rows.sort(ascending(orderBy));
-    }
+    List<Row> rows = orderBy.stream().allMatch(c -> has(t, c))
+        ? sorted(t, orderBy.toArray(String[]::new)) : t.collectAsList();
     for (Row r : rows) {
       out.add(map.apply(r));
     }
@@ -438,9 +435,9 @@ public final class ReportCollector {
   }
 
   /**
-   * The rows of a query bounded in size (the gallery's thinned series, the bands' bins),
-   * collected and then ordered on the driver: a Spark sort without a limit costs a sampling job
-   * and a shuffle.
+   * The rows of a query bounded in size (a small table, the gallery's thinned series, the
+   * bands' bins), collected and then ordered on the driver: a Spark sort without a limit costs
+   * a sampling job and a shuffle.
    */
   private static List<Row> sorted(Dataset<Row> d, String... orderBy) {
     List<Row> rows = new ArrayList<>(d.collectAsList());

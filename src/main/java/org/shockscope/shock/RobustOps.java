@@ -34,12 +34,7 @@ final class RobustOps {
     if (m == 0) {
       return 0.0;
     }
-    double med = OrderStatistics.medianInPlace(work, m);
-    // medianInPlace reorders work but keeps its content, so the deviations can reuse it.
-    for (int i = 0; i < m; i++) {
-      work[i] = Math.abs(work[i] - med);
-    }
-    return MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
+    return MAD_TO_SIGMA * OrderStatistics.madInPlace(work, m);
   }
 
   /**
@@ -83,11 +78,7 @@ final class RobustOps {
     if (m < 20) {
       return 1.0;
     }
-    double med = OrderStatistics.medianInPlace(work, m);
-    for (int i = 0; i < m; i++) {
-      work[i] = Math.abs(work[i] - med);
-    }
-    double mad = OrderStatistics.medianInPlace(work, m);
+    double mad = OrderStatistics.madInPlace(work, m);
     double q95 = OrderStatistics.select(work, m, (int) Math.floor(0.95 * (m - 1)));
     if (!(mad > 0.0)) {
       return q95 > 0.0 ? MAX_TAIL_FACTOR : 1.0;
@@ -133,11 +124,7 @@ final class RobustOps {
     if (m < MIN_WANDER_PAIRS) {
       return Double.NaN;
     }
-    double med = OrderStatistics.medianInPlace(work, m);
-    for (int i = 0; i < m; i++) {
-      work[i] = Math.abs(work[i] - med);
-    }
-    return MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
+    return MAD_TO_SIGMA * OrderStatistics.madInPlace(work, m);
   }
 
   /**

@@ -359,11 +359,7 @@ public final class SeriesRole {
     if (m < 3) {
       return 0.0;
     }
-    double med = OrderStatistics.medianInPlace(w, m);
-    for (int i = 0; i < m; i++) {
-      w[i] = Math.abs(w[i] - med);
-    }
-    double mad = OrderStatistics.medianInPlace(w, m);
+    double mad = OrderStatistics.madInPlace(w, m);
     return Math.sqrt(0.5 * Math.PI) * RobustOps.MAD_TO_SIGMA * mad / Math.sqrt(m);
   }
 
