@@ -6,7 +6,8 @@ import java.io.IOException;
 /**
  * Random access to the bytes of one file, by absolute position, so that a reader fetches only
  * the ranges it needs (a header, one tensor) from local disk, HDFS or object storage alike.
- * Implementations: {@link ByteArraySource} (in memory) and {@link HadoopByteSource}.
+ * Implementations: {@link ByteArraySource} (in memory), {@link LocalFileSource} (local files)
+ * and {@link HadoopByteSource} (any Hadoop file system).
  */
 public interface ByteSource extends Closeable {
   /** The file's length in bytes. */

@@ -28,7 +28,8 @@ public final class TensorFiles {
   private TensorFiles() {}
 
   /**
-   * Opens a file of any Hadoop file system (or a local path) through {@link HadoopByteSource}.
+   * Opens a file of any Hadoop file system through {@link HadoopByteSource}, or a local path
+   * (no scheme, or {@code file:} without an authority) through {@link LocalFileSource}.
    *
    * @throws TensorFormatException when the name or content is not a readable tensor file
    * @throws TensorIoException     when the file cannot be opened or read
@@ -39,16 +40,15 @@ public final class TensorFiles {
     refuseUnreadable(uri, name);
     if (name.toLowerCase(Locale.ROOT).endsWith(SafetensorsIndex.SUFFIX)) {
       SafetensorsIndex index;
-      try (HadoopByteSource source = HadoopByteSource.open(uri, conf)) {
+      try (ByteSource source = source(uri, conf)) {
         index = SafetensorsIndex.read(source);
       } catch (IOException e) {
         throw new TensorIoException(uri, "cannot close: " + e, e);
       }
       String folder = uri.substring(0, uri.length() - name.length());
-      return ShardedSafetensors.open(uri, index, shard -> HadoopByteSource.open(folder + shard,
-          conf));
+      return ShardedSafetensors.open(uri, index, shard -> source(folder + shard, conf));
     }
-    ByteSource source = HadoopByteSource.open(uri, conf);
+    ByteSource source = source(uri, conf);
     try {
       return open(source, name);
     } catch (RuntimeException e) {
@@ -58,6 +58,39 @@ public final class TensorFiles {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * The bytes of {@code uri}: a local file through a channel, anything else through Hadoop.
+   * A string without a scheme is a local path (relative to the working directory), as
+   * {@link HadoopByteSource} reads it.
+   */
+  static ByteSource source(String uri, Configuration conf) {
+    java.nio.file.Path local = localPath(uri);
+    return local != null ? LocalFileSource.open(uri, local) : HadoopByteSource.open(uri, conf);
+  }
+
+  /** The local file {@code uri} names, or null when it names another file system's file. */
+  static java.nio.file.Path localPath(String uri) {
+    java.net.URI u;
+    try {
+      // Hadoop's parser, so that a local URI means here what it means to the sweep's listing
+      // (unescaped spaces and all)
+      u = new org.apache.hadoop.fs.Path(uri).toUri();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    boolean local = u.getScheme() == null
+        || ("file".equals(u.getScheme()) && (u.getAuthority() == null
+        || u.getAuthority().isEmpty()));
+    if (!local || u.getPath() == null || u.getPath().isEmpty()) {
+      return null;
+    }
+    try {
+      return java.nio.file.Path.of(u.getPath());
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
     }
   }
 

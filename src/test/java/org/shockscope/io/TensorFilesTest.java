@@ -102,6 +102,44 @@ class TensorFilesTest {
   }
 
   @Test
+  void localFilesAreReadThroughAChannelWithTheSameErrorsAsHadoops() throws IOException {
+    byte[] content = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    Path p = dir.resolve("bytes.bin");
+    Files.write(p, content);
+    String uri = p.toUri().toString();
+    try (ByteSource s = TensorFiles.source(uri, new Configuration())) {
+      assertTrue(s instanceof LocalFileSource, s.getClass().getName());
+      assertEquals(16, s.size());
+      assertEquals(uri, s.location());
+      byte[] b = new byte[6];
+      s.readFully(10, b, 1, 4);
+      assertEquals("abcd", new String(b, 1, 4, StandardCharsets.US_ASCII));
+      assertThrows(java.io.EOFException.class, () -> s.readFully(14, b, 0, 4));
+      assertThrows(java.io.EOFException.class, () -> s.readFully(-1, b, 0, 1));
+    }
+    String missing = dir.resolve("nope.safetensors").toUri().toString();
+    TensorIoException e = assertThrows(TensorIoException.class,
+        () -> TensorFiles.source(missing, new Configuration()));
+    assertTrue(e.getMessage().startsWith(missing) && e.getMessage().contains("file not found"),
+        e.getMessage());
+    TensorIoException d = assertThrows(TensorIoException.class,
+        () -> TensorFiles.source(dir.toString(), new Configuration()));
+    assertTrue(d.getMessage().contains("is a directory"), d.getMessage());
+  }
+
+  @Test
+  void onlyPathsWithoutSchemeAndFileUrisWithoutHostAreReadLocally() {
+    assertEquals(Path.of("/tmp/a b/x.npz"), TensorFiles.localPath("file:/tmp/a b/x.npz"));
+    assertEquals(Path.of("/tmp/x.npz"), TensorFiles.localPath("file:///tmp/x.npz"));
+    assertEquals(Path.of("/tmp/x.npz"), TensorFiles.localPath("/tmp/x.npz"));
+    assertEquals(Path.of("runs/x.npz"), TensorFiles.localPath("runs/x.npz"));
+    for (String remote : List.of("hdfs://nn:8020/tmp/x.npz", "s3a://bucket/x.npz",
+        "file://host/tmp/x.npz", "dbfs:/x.npz", "")) {
+      assertEquals(null, TensorFiles.localPath(remote), remote);
+    }
+  }
+
+  @Test
   void opensShardedCheckpointsThroughTheirIndex() throws IOException {
     Path ckpt = Files.createDirectories(dir.resolve("checkpoint-100"));
     Files.write(ckpt.resolve("model-00001-of-00002.safetensors"),
