@@ -445,7 +445,7 @@ public final class PrecursorForecaster {
   }
 
   static boolean isMode(SeriesData s) {
-    return s.name().matches(".*/sv[0-9]+");
+    return SeriesFamily.isModeName(s.name());
   }
 
   /** Index of the last step ≤ t, −1 when none. */

@@ -20,7 +20,6 @@ public enum SeriesFamily {
 
   private static final String SPECTRAL = "/spectral_norm";
   private static final Pattern QK_NORM = Pattern.compile("head[0-9]+\\.qk" + SPECTRAL);
-  private static final Pattern MODE_NAME = Pattern.compile(".*/sv[0-9]+");
   private static final Pattern UNEMBEDDING_NAME = Pattern.compile(
       "(.*[._/])?(lm_head|unembed|embed_out|output)(\\.weight)?" + SPECTRAL);
 
@@ -30,16 +29,36 @@ public enum SeriesFamily {
     if (s.group().isEmpty()) {
       return name.toLowerCase(Locale.ROOT).contains("loss") ? LOSS : OTHER;
     }
+    // the forecasters ask for every series at every step: most are neither norms nor modes,
+    // and are told so without a regular expression
+    if (!name.endsWith(SPECTRAL)) {
+      return name.equals("spectral_norm") ? SPECTRAL_NORM : isModeName(name) ? MODE : OTHER;
+    }
     if (QK_NORM.matcher(name).matches()) {
       return QK;
     }
     if (UNEMBEDDING_NAME.matcher(name.toLowerCase(Locale.ROOT)).matches()) {
       return UNEMBEDDING;
     }
-    if (name.equals("spectral_norm") || name.endsWith(SPECTRAL)) {
-      return SPECTRAL_NORM;
+    return SPECTRAL_NORM;
+  }
+
+  /**
+   * Whether {@code name} is a mode series, {@code <matrix>/sv<k>}: its last {@code /sv} is
+   * followed by one or more decimal digits and nothing else.
+   */
+  public static boolean isModeName(String name) {
+    int at = name.lastIndexOf("/sv");
+    if (at < 0 || at + 3 == name.length()) {
+      return false;
     }
-    return MODE_NAME.matcher(name).matches() ? MODE : OTHER;
+    for (int i = at + 3; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The series' name as the {@code series} column lists it: {@code group/name}, or the name. */

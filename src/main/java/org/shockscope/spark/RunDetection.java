@@ -128,13 +128,24 @@ final class RunDetection {
    */
   static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config,
                              ForecastHorizons horizons, LongAccumulator runs) {
+    return detect(series, config, horizons, true, runs);
+  }
+
+  /**
+   * As {@link #detect(Dataset, DetectorConfig, ForecastHorizons, LongAccumulator)}; with
+   * {@code examples} false the learned forecaster's training examples are not made (they are a
+   * feature vector per run, step and horizon, only read when the learned method is on).
+   */
+  static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config,
+                             ForecastHorizons horizons, boolean examples, LongAccumulator runs) {
     return series.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
         .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (runId, rows) ->
-            detectOne(runId, rows, config, horizons, runs), Encoders.row(OUT_SCHEMA));
+            detectOne(runId, rows, config, horizons, examples, runs), Encoders.row(OUT_SCHEMA));
   }
 
   private static Iterator<Row> detectOne(String runId, Iterator<Row> rows, DetectorConfig config,
-                                         ForecastHorizons horizons, LongAccumulator runs) {
+                                         ForecastHorizons horizons, boolean examples,
+                                         LongAccumulator runs) {
     List<SeriesData> data = seriesOf(rows);
     RunShocks found = new ShockDetector(config).detectRun(data);
     List<Row> out = new ArrayList<>();
@@ -195,8 +206,9 @@ final class RunDetection {
             .set("method", f.method())
             .row());
       }
-      for (LearnedForecaster.Example x
-          : LearnedForecaster.examples(data, precursor, found.transitions())) {
+      for (LearnedForecaster.Example x : examples
+          ? LearnedForecaster.examples(data, precursor, found.transitions())
+          : List.<LearnedForecaster.Example>of()) {
         out.add(DetectionRow.of(DetectionRow.EXAMPLE, runId)
             .set("step", x.step())
             .set("horizon", x.horizon())
@@ -266,6 +278,15 @@ final class RunDetection {
 
     /** Sorted by step; a step seen twice keeps its last value. */
     SeriesData sorted() {
+      boolean increasing = true;
+      for (int i = 1; i < n && increasing; i++) {
+        increasing = steps[i - 1] < steps[i];
+      }
+      if (increasing) {
+        // the usual case: the points arrive in step order
+        return new SeriesData(series, group, java.util.Arrays.copyOf(steps, n),
+            java.util.Arrays.copyOf(values, n));
+      }
       Integer[] order = new Integer[n];
       for (int i = 0; i < n; i++) {
         order[i] = i;

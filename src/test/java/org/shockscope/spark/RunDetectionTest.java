@@ -37,6 +37,32 @@ class RunDetectionTest {
     spark.stop();
   }
 
+  @Test
+  void aRunsRowsBecomeSeriesSortedByStepWithTheLastValueOfARepeatedStep() {
+    List<Row> inOrder = List.of(RowFactory.create("r", "loss", null, 0L, 3.0),
+        RowFactory.create("r", "loss", null, 10L, 2.0),
+        RowFactory.create("r", "sv1", "fc", 0L, 1.0),
+        RowFactory.create("r", "loss", null, 20L, null));
+    List<Row> shuffled = List.of(RowFactory.create("r", "loss", null, 20L, 9.0),
+        RowFactory.create("r", "sv1", "fc", 0L, 1.0),
+        RowFactory.create("r", "loss", null, 10L, 2.0),
+        RowFactory.create("r", "loss", null, 0L, 3.0),
+        RowFactory.create("r", "loss", null, 20L, null));
+    for (List<Row> rows : List.of(inOrder, shuffled)) {
+      var data = RunDetection.seriesOf(rows.iterator());
+      assertEquals(2, data.size());
+      assertEquals("loss", data.get(0).name());
+      assertEquals("", data.get(0).group());
+      assertEquals(List.of(0L, 10L, 20L), java.util.Arrays.stream(data.get(0).steps()).boxed()
+          .toList());
+      assertEquals(3.0, data.get(0).values()[0]);
+      assertEquals(2.0, data.get(0).values()[1]);
+      assertTrue(Double.isNaN(data.get(0).values()[2]));
+      assertEquals("fc", data.get(1).group());
+      assertEquals(1, data.get(1).steps().length);
+    }
+  }
+
   /**
    * A deep linear chain's end-to-end map learning its second mode at step 400 (the first is
    * learned before the run starts being logged, the third never): the mode series are named
