@@ -9,7 +9,9 @@ import org.apache.spark.sql.SparkSession;
  * models or the kernels): per table, the row counts, whether the schemas are equal, how many
  * non-double fields differ and the largest relative difference of a double field (of an array
  * element for the spectra), rows taken in the order written (the aggregate tables are sorted),
- * observables, spectra and runs sorted by their keys. Run as a single-file program:
+ * observables, spectra and runs sorted by their keys, the per-run event tables (shocks,
+ * transitions, fronts, forecasts) by all their columns, run first (they are written in the order
+ * their tasks end). Run as a single-file program:
  * <pre>
  *   java $(sed -n 's:.*&lt;spark.module.options&gt;\(.*\)&lt;/spark.module.options&gt;.*:\1:p' pom.xml) \
  *     -cp "target/classes:$(cat target/classpath.txt)" src/bench/CompareTables.java OLD NEW
@@ -21,7 +23,8 @@ public class CompareTables {
         .config("spark.ui.enabled", "false").getOrCreate();
     spark.sparkContext().setLogLevel("ERROR");
     for (String t : List.of("observables", "spectra", "phase_stats", "phase_boundary",
-        "survival", "importance", "viscosity_law", "runs", "shocks")) {
+        "survival", "importance", "viscosity_law", "runs", "shocks", "transitions", "fronts",
+        "forecasts")) {
       Dataset<Row> x = sorted(spark.read().parquet(args[0] + "/" + t), t);
       Dataset<Row> y = sorted(spark.read().parquet(args[1] + "/" + t), t);
       List<Row> rx = x.collectAsList();
@@ -36,7 +39,7 @@ public class CompareTables {
           Object v = ry.get(i).get(c);
           String field = x.schema().fields()[c].name();
           if (u instanceof scala.collection.Seq<?> su && v instanceof scala.collection.Seq<?> sv
-              && su.size() == sv.size()) {
+              && su.size() == sv.size() && su.nonEmpty() && su.apply(0) instanceof Double) {
             // arrays of doubles (spectra): element by element
             for (int e = 0; e < su.size(); e++) {
               double du = (Double) su.apply(e);
@@ -76,6 +79,9 @@ public class CompareTables {
       case "observables" -> d.orderBy("run_id", "step", "group", "name");
       case "spectra" -> d.orderBy("run_id", "step", "group", "matrix");
       case "runs" -> d.orderBy("run_id");
+      case "shocks", "transitions", "fronts", "forecasts" -> d.orderBy(
+          java.util.Arrays.stream(d.columns()).map(org.apache.spark.sql.functions::col)
+              .toArray(org.apache.spark.sql.Column[]::new));
       default -> d;
     };
   }
