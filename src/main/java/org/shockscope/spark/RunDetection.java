@@ -12,8 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.api.java.function.FlatMapGroupsFunction;
-import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -138,9 +137,54 @@ final class RunDetection {
    */
   static Dataset<Row> detect(Dataset<Row> series, DetectorConfig config,
                              ForecastHorizons horizons, boolean examples, LongAccumulator runs) {
-    return series.groupByKey((MapFunction<Row, String>) r -> r.getString(0), Encoders.STRING())
-        .flatMapGroups((FlatMapGroupsFunction<String, Row, Row>) (runId, rows) ->
-            detectOne(runId, rows, config, horizons, examples, runs), Encoders.row(OUT_SCHEMA));
+    // a run's rows are brought together by Spark's own exchange and sort on its binary rows;
+    // groupByKey would turn every row into a Java object once more just to read its key
+    return series.repartition(col("run_id")).sortWithinPartitions(col("run_id"))
+        .mapPartitions((MapPartitionsFunction<Row, Row>) rows -> new RunGroups(rows) {
+          @Override
+          Iterator<Row> detect(String runId, Iterator<Row> runRows) {
+            return detectOne(runId, runRows, config, horizons, examples, runs);
+          }
+        }, Encoders.row(OUT_SCHEMA));
+  }
+
+  /**
+   * The output of a partition whose rows are sorted by run: each run's rows, in turn, passed to
+   * {@link #detect} and its output rows handed on before the next run is read.
+   */
+  private abstract static class RunGroups implements Iterator<Row> {
+    private final Iterator<Row> rows;
+    private Row pending;
+    private Iterator<Row> out = java.util.Collections.emptyIterator();
+
+    RunGroups(Iterator<Row> rows) {
+      this.rows = rows;
+      pending = rows.hasNext() ? rows.next() : null;
+    }
+
+    abstract Iterator<Row> detect(String runId, Iterator<Row> runRows);
+
+    @Override
+    public boolean hasNext() {
+      while (!out.hasNext() && pending != null) {
+        String runId = pending.getString(0);
+        List<Row> run = new ArrayList<>();
+        while (pending != null && runId.equals(pending.getString(0))) {
+          run.add(pending);
+          pending = rows.hasNext() ? rows.next() : null;
+        }
+        out = detect(runId, run.iterator());
+      }
+      return out.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new java.util.NoSuchElementException();
+      }
+      return out.next();
+    }
   }
 
   private static Iterator<Row> detectOne(String runId, Iterator<Row> rows, DetectorConfig config,
