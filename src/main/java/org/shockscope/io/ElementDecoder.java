@@ -20,11 +20,15 @@ final class ElementDecoder {
   /** Elements per chunk in Fortran order, where each chunk is decoded then scattered. */
   private static final int SCRATCH_ELEMENTS = CHUNK_BYTES / Double.BYTES;
 
-  private final byte[] chunk = new byte[CHUNK_BYTES];
-  private final ByteBuffer little = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
-  private final ByteBuffer big = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
-  /** Decoded chunk awaiting its Fortran-to-C scatter; allocated on first Fortran read. */
-  private double[] scratch;
+  /**
+   * Bytes of the chunk being decoded, grown to the largest chunk read so far (at most
+   * CHUNK_BYTES): a small checkpoint's reader should not allocate and zero 64 KiB per file.
+   */
+  private byte[] chunk = new byte[0];
+  private ByteBuffer little = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+  private ByteBuffer big = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
+  /** Decoded chunk awaiting its Fortran-to-C scatter; grown like the chunk. */
+  private double[] scratch = new double[0];
 
   /**
    * Reads exactly {@code numel(shape)} elements from {@code in}.
@@ -46,13 +50,19 @@ final class ElementDecoder {
       throw tooLarge(file, tensor, shape, numel);
     }
     double[] out = new double[(int) numel];
-    ByteBuffer buf = order == ByteOrder.BIG_ENDIAN ? big : little;
     int size = dtype.size();
     FortranCursor cursor = fortran && shape.length > 1 ? new FortranCursor(shape) : null;
-    if (cursor != null && scratch == null) {
-      scratch = new double[SCRATCH_ELEMENTS];
-    }
     int perChunk = cursor == null ? CHUNK_BYTES / size : SCRATCH_ELEMENTS;
+    int largest = (int) Math.min(perChunk, numel);
+    if (chunk.length < largest * size) {
+      chunk = new byte[largest * size];
+      little = ByteBuffer.wrap(chunk).order(ByteOrder.LITTLE_ENDIAN);
+      big = ByteBuffer.wrap(chunk).order(ByteOrder.BIG_ENDIAN);
+    }
+    if (cursor != null && scratch.length < largest) {
+      scratch = new double[largest];
+    }
+    ByteBuffer buf = order == ByteOrder.BIG_ENDIAN ? big : little;
     int done = 0;
     while (done < out.length) {
       int count = Math.min(perChunk, out.length - done);

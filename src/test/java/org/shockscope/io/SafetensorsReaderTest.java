@@ -39,6 +39,29 @@ class SafetensorsReaderTest {
   }
 
   @Test
+  void oneReaderDecodesASmallTensorThenOneLargerThanItsChunkThenASmallOneAgain() {
+    Random random = new Random(3);
+    List<Tensor> written = new ArrayList<>();
+    int[][] shapes = {{2, 3}, {300, 100}, {5}};
+    DType[] types = {DType.F32, DType.F64, DType.BF16};
+    for (int k = 0; k < shapes.length; k++) {
+      int n = shapes[k].length == 1 ? shapes[k][0] : shapes[k][0] * shapes[k][1];
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        // values every dtype here holds exactly
+        v[i] = random.nextInt(256) - 128;
+      }
+      written.add(new Tensor("t" + k, types[k], shapes[k], v));
+    }
+    byte[] file = SafetensorsWriter.toBytes(written, null);
+    try (SafetensorsReader r = SafetensorsReader.open(new ByteArraySource(FILE, file))) {
+      for (Tensor t : written) {
+        assertEquals(t, r.read(t.name()));
+      }
+    }
+  }
+
+  @Test
   void roundTripsAllFourDtypesExactly() {
     Random rnd = new Random(11);
     List<Tensor> written = new ArrayList<>();
