@@ -154,7 +154,8 @@ public final class SeriesRole {
    * Nor, in a run that logs a held-out loss, is a group whose only metric events are the
    * training loss falling while the held-out loss rises ({@link #memorising}): the network
    * fitting its training set, the weights with it.
-   * Without metrics the weights are all there is.
+   * Without metrics the weights are all there is. (A contraction of several groups' norms at a
+   * fitted training loss, which no metric can confirm, is found apart: {@link NormContraction}.)
    */
   boolean isTransition(List<ShockEvent> events) {
     if (metricSeries.isEmpty()) {
@@ -236,6 +237,71 @@ public final class SeriesRole {
     String n = metric.toLowerCase(Locale.ROOT);
     return n.startsWith("val_") || n.startsWith("eval_") || n.startsWith("test_")
         || n.startsWith("validation_") || n.startsWith("val/") || n.startsWith("eval/");
+  }
+
+  /** Whether the run logs a held-out metric ({@link #heldOut}). */
+  boolean logsHeldOut() {
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a training loss (a metric named {@code *loss*}, not held out) rises across a front:
+   * its median over [step, step + 2w] exceeds that over [step − 2w, step] by
+   * {@link #ONSET_METRIC_CHANGE} of its level and {@link #MEDIAN_Z} standard errors.
+   */
+  boolean lossRises(long step, double width) {
+    long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
+    long hi = (long) Math.ceil(step + JumpFinder.FRONT_WIDTHS * width);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, step, true);
+      double after = sideMedian(s, step, hi, false);
+      double se = Math.hypot(medianError(s, lo, step), medianError(s, step, hi));
+      if (after - before > MEDIAN_Z * se
+          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A training loss at most this fraction of its initial value has fitted the training set: it
+   * fell by an order of magnitude, which a network on a plateau (an induction head not yet
+   * formed, a loss at half of ln(vocabulary)) has not.
+   */
+  static final double FITTED_FRACTION = 0.1;
+
+  /** Samples at a loss's start whose median is its initial value. */
+  private static final int INITIAL_SAMPLES = 3;
+
+  /**
+   * Whether the run's training losses (metrics named {@code *loss*}, not held out) have all
+   * fitted the training set before a front: the median over [step − 2w, step] is at most
+   * {@link #FITTED_FRACTION} of the median of its first {@link #INITIAL_SAMPLES} samples. True
+   * for a run without a training loss: the weights are all there is to go by.
+   */
+  boolean lossFitted(long step, double width) {
+    long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      int k = Math.min(INITIAL_SAMPLES, s.steps().length);
+      double initial = sideMedian(s, s.steps()[0], s.steps()[k - 1], false);
+      double before = sideMedian(s, lo, step, true);
+      if (!(Math.abs(before) <= FITTED_FRACTION * Math.abs(initial))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether no event of the group is a run-level metric's. */
