@@ -151,6 +151,12 @@ public final class SeriesRole {
    * the weights moved for good and the loss is where it was (a catapult's bounce below a
    * doubling that leaves the network in another part of the same level set, the norms drifting
    * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Nor, in a run that logs a held-out metric, is a group of weight events alone: what the
+   * network computes is measured there on data it was not fitted to, and weights that move
+   * while no metric has an event of its own are the network reorganising within one function
+   * (after grokking, the held-out metrics at their final values); the level-change test cannot
+   * tell that, since a held-out loss falling steadily towards grokking moves by a tenth of its
+   * level across any few hundred steps.
    * Nor, in a run that logs a held-out loss, is a group whose only metric events are the
    * training loss falling while the held-out loss rises ({@link #memorising}): the network
    * fitting its training set, the weights with it.
@@ -161,7 +167,7 @@ public final class SeriesRole {
     if (metricSeries.isEmpty()) {
       return true;
     }
-    if (weightsOnly(events) && !metricsMoveAcross(events)) {
+    if (weightsOnly(events) && (logsHeldOut() || !metricsMoveAcross(events))) {
       return false;
     }
     if (metricsOnlyMemorise(events)) {
@@ -186,7 +192,7 @@ public final class SeriesRole {
   private boolean metricsOnlyMemorise(List<ShockEvent> events) {
     boolean any = false;
     for (ShockEvent e : events) {
-      if (e.group().isEmpty()) {
+      if (e.group().isEmpty() && !heldOutRise(e)) {
         if (!memorising(e)) {
           return false;
         }
@@ -197,15 +203,28 @@ public final class SeriesRole {
   }
 
   /**
+   * Whether a metric event is a held-out loss going up (a spike, or a jump that rises): beside a
+   * memorising training loss it is the other face of memorisation (the held-out loss peaks as
+   * the training set is fitted, and falls again only as the network generalises).
+   */
+  private static boolean heldOutRise(ShockEvent e) {
+    return heldOut(e.series()) && e.series().contains("loss")
+        && (ShockEvent.SPIKE.equals(e.kind())
+            || ShockEvent.JUMP.equals(e.kind()) && e.jump() > 0.0);
+  }
+
+  /**
    * Whether a training metric's jump is the network fitting its training set while its held-out
    * loss rises across the front: in a run that logs a held-out loss ({@link #heldOut}), the
    * transitions of what the network computes are those of its held-out metrics; a training loss
-   * falling while the held-out loss climbs is memorisation (the generalisation gap opening, as
-   * before grokking), which no held-out metric shows as learned. Compared: the held-out loss's
-   * medians over the front's two widths either side, t_s ∓ {@link JumpFinder#FRONT_WIDTHS}·w to
-   * t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w, which must rise by more than
-   * {@link #MEDIAN_Z} standard errors and by {@link #ONSET_METRIC_CHANGE} of its level while
-   * the training metric falls.
+   * falling while the held-out loss does not fall with it is memorisation (the generalisation
+   * gap opening, as before grokking), which no held-out metric shows as learned. Compared: the
+   * held-out loss's medians over the front's two widths either side, t_s ∓
+   * {@link JumpFinder#FRONT_WIDTHS}·w to t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w;
+   * memorisation unless the held-out loss falls by more than {@link #MEDIAN_Z} standard errors
+   * and by {@link #ONSET_METRIC_CHANGE} of its level. Not "rises by": a held-out loss that climbs
+   * while the training set is fitted and turns back down soon after (an early grokking) has
+   * medians either side that differ by less than a tenth, though it never fell.
    */
   private boolean memorising(ShockEvent e) {
     if (!ShockEvent.JUMP.equals(e.kind()) || !(e.width() > 0.0) || heldOut(e.series())
@@ -221,8 +240,8 @@ public final class SeriesRole {
       double before = sideMedian(s, lo, e.step(), true);
       double after = sideMedian(s, e.step(), hi, false);
       double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
-      if (after - before > MEDIAN_Z * se
-          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+      if (!(before - after > MEDIAN_Z * se
+          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after)))) {
         return true;
       }
     }

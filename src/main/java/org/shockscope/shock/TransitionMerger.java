@@ -48,7 +48,8 @@ import java.util.function.Predicate;
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
- * else spike.
+ * else spike. Its step: the highest metric spike's; else a held-out metric's front
+ * ({@link Group#heldOutFront}); else the metric front it joined; else its centre.
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
@@ -444,6 +445,25 @@ public final class TransitionMerger {
       return median();
     }
 
+    /**
+     * The strongest jump of a held-out metric among the members ({@link SeriesRole#heldOut}),
+     * or null. A held-out metric measures what the network computes on data it was not fitted
+     * to, which is what a generalisation transition is (grokking's truth is the held-out
+     * accuracy's own front): the weights that reorganise around it lead and lag it by the
+     * cleanup's width, and the training loss, fitted long before, only creeps on.
+     */
+    ShockEvent heldOutFront() {
+      ShockEvent best = null;
+      for (ShockEvent e : members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.group().isEmpty()
+            && SeriesRole.heldOut(e.series())
+            && (best == null || e.strength() > best.strength())) {
+          best = e;
+        }
+      }
+      return best;
+    }
+
     /** The metric excursions this group holds, in order of start. */
     final List<Excursion> excursions = new ArrayList<>();
 
@@ -557,7 +577,9 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      long step = highest != null ? highest.step() : front != null ? front.step() : centre();
+      ShockEvent heldOut = heldOutFront();
+      long step = highest != null ? highest.step() : heldOut != null ? heldOut.step()
+          : front != null ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

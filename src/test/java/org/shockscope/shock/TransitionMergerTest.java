@@ -621,4 +621,89 @@ class TransitionMergerTest {
       assertTrue(!SeriesRole.follower(p), p);
     }
   }
+
+  /**
+   * Grokking with held-out metrics (issue 13): the held-out accuracy's front at 760 and the
+   * weights reorganising around it until 1000 are one transition, at the held-out front: that
+   * metric is the generalisation, the weights lead and lag it.
+   */
+  @Test
+  void aHeldOutFrontNamesItsTransition() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("val_accuracy", "", ShockEvent.JUMP, 760, 755, 765, 0.0, 1.0, 1.0, 170,
+            42.5, 150, 1.0),
+        new ShockEvent("sv7", "wte", ShockEvent.JUMP, 900, 850, 950, 1.0, 2.0, 1.0, 60, 15, 50,
+            1.0),
+        new ShockEvent("sv8", "mlp", ShockEvent.JUMP, 950, 900, 1000, 1.0, 2.0, 1.0, 60, 15, 50,
+            1.0),
+        new ShockEvent("sv3", "head", ShockEvent.JUMP, 1000, 950, 1050, 1.0, 2.0, 1.0, 60, 15,
+            50, 1.0));
+    List<Transition> tr = TransitionMerger.merge(events, 100.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(760, tr.get(0).step());
+  }
+
+  private static SeriesData exponential(String name, long[] steps, double start, double tau) {
+    double[] v = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      v[i] = start * Math.exp(-steps[i] / tau);
+    }
+    return new SeriesData(name, "", steps, v);
+  }
+
+  /**
+   * Weights reorganising after a model has fitted its training set, while its training loss and
+   * its held-out loss both keep falling steadily (a tenth of their level across any few hundred
+   * steps): with a held-out metric logged, a group of weight events alone is no transition; with
+   * only the training loss, the loss's fall still confirms it.
+   */
+  @Test
+  void weightEventsAloneAreNoTransitionWhenTheRunLogsHeldOutMetrics() {
+    long[] steps = Synthetic.regularSteps(51, 50);
+    SeriesData loss = exponential("loss", steps, 0.1, 1500);
+    SeriesData val = exponential("val_loss", steps, 10.0, 1000);
+    List<ShockEvent> events = List.of(
+        new ShockEvent("sv8", "wte", ShockEvent.JUMP, 835, 800, 850, 1.0, 2.0, 1.0, 50, 12.5, 50,
+            1.0),
+        new ShockEvent("fro_norm", "mlp", ShockEvent.JUMP, 840, 800, 850, 5.0, 4.0, -1.0, 50,
+            12.5, 50, 1.0));
+    assertEquals(0, TransitionMerger.merge(events, 100.0, SeriesRole.of(List.of(loss, val)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 100.0, SeriesRole.of(List.of(loss)),
+        List.of()).size());
+  }
+
+  /**
+   * An early grokking: the held-out loss climbs from 3.4 to 6.3 while the training loss falls
+   * through its front at 120 and turns down right after it, so its medians either side of the
+   * front differ by less than a tenth. It never fell: the front is memorisation, as is a spike
+   * the held-out loss's peak makes beside it; with the held-out loss falling across the front it
+   * is a transition.
+   */
+  @Test
+  void aHeldOutLossThatDoesNotFallMakesTheTrainingFrontMemorisation() {
+    long[] steps = new long[41];
+    double[] train = new double[41];
+    double[] peaked = new double[41];
+    double[] falling = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      train[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 120) / 10.0));
+      peaked[i] = steps[i] <= 120 ? 3.4 + 2.9 * steps[i] / 120.0
+          : 6.3 - 1.0 * (steps[i] - 120) / 70.0;
+      falling[i] = 3.0 - 2.0 / (1.0 + Math.exp(-(steps[i] - 120) / 10.0));
+    }
+    SeriesData loss = new SeriesData("loss", "", steps, train);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 120, 110, 130, 3.0, 0.1, -2.9,
+        34, 1.0, 400, 1.0);
+    ShockEvent peak = new ShockEvent("val_loss", "", ShockEvent.SPIKE, 125, 115, 135, 6.0, 5.5,
+        1.0, 70, Double.NaN, 70, 1.0);
+    SeriesRole memorising = SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, peaked)));
+    assertEquals(0, TransitionMerger.merge(List.of(fall), 20.0, memorising, List.of()).size());
+    assertEquals(0,
+        TransitionMerger.merge(List.of(fall, peak), 20.0, memorising, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, falling))), List.of()).size());
+  }
 }
