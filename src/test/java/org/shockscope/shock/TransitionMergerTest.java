@@ -706,4 +706,35 @@ class TransitionMergerTest {
     assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
         new SeriesData("val_loss", "", steps, falling))), List.of()).size());
   }
+
+  /**
+   * An induction head forming: the heads' circuits grow from 120 on while the loss still sits at
+   * ln(vocabulary), and the loss falls through its front at 187 (w 18) while one of those
+   * circuits moves a second time at 181, which splits the weights into two groups. The earlier
+   * group reaches the front's leading edge (187 − 2w) and is folded into the front's transition
+   * as followers; a group further ahead (its median before 187 − 4w) stays an event of its own.
+   */
+  @Test
+  void weightsReorganisingJustBeforeAMetricFrontAreThatTransition() {
+    ShockEvent front = new ShockEvent("loss", "", ShockEvent.JUMP, 187, 184, 190, 3.1, 1.8,
+        -1.3, 18, 5.9, 139, 1.0);
+    ShockEvent again = new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 181, 180, 200, 0.8, 4.3,
+        3.5, 20, 17.5, 50, 0.9);
+    List<ShockEvent> near = List.of(front, again,
+        new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 120, 60, 180, 0.01, 1.2, 1.2, 50, 15,
+            Double.NaN, 1.0),
+        new ShockEvent("sv3", "h1.qk", ShockEvent.JUMP, 125, 80, 170, 0.01, 1.7, 1.7, 40, 17,
+            Double.NaN, 1.0));
+    List<Transition> tr = TransitionMerger.merge(near, 40.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(181, tr.get(0).step());
+    assertEquals(180, tr.get(0).stepLo());
+    assertTrue(tr.get(0).series().contains("h1.qk/sv3"), tr.toString());
+    List<ShockEvent> ahead = List.of(front, again,
+        new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 100, 60, 160, 0.01, 1.2, 1.2, 50, 15,
+            Double.NaN, 1.0),
+        new ShockEvent("sv3", "h1.qk", ShockEvent.JUMP, 105, 80, 150, 0.01, 1.7, 1.7, 40, 17,
+            Double.NaN, 1.0));
+    assertEquals(2, TransitionMerger.merge(ahead, 40.0).size());
+  }
 }
