@@ -187,19 +187,51 @@ public final class SeriesRole {
 
   /**
    * Whether the group has run-level metric events and each is a training loss's fall while the
-   * held-out loss rises ({@link #memorising}).
+   * held-out loss does not fall ({@link #memorising}) or a held-out loss's rise
+   * ({@link #heldOutRise}); a group whose metric events are held-out rises alone is memorisation
+   * when a training loss falls across the first ({@link #trainingLossFalls}).
    */
   private boolean metricsOnlyMemorise(List<ShockEvent> events) {
     boolean any = false;
+    ShockEvent rise = null;
     for (ShockEvent e : events) {
-      if (e.group().isEmpty() && !heldOutRise(e)) {
+      if (e.group().isEmpty() && heldOutRise(e)) {
+        rise = rise == null ? e : rise;
+      } else if (e.group().isEmpty()) {
         if (!memorising(e)) {
           return false;
         }
         any = true;
       }
     }
-    return any;
+    return any || rise != null && trainingLossFalls(rise);
+  }
+
+  /**
+   * Whether a training loss (not held out) falls across an event: its median over
+   * [t − 2w, t] exceeds that over [t, t + 2w] by {@link #MEDIAN_Z} standard errors and
+   * {@link #ONSET_METRIC_CHANGE} of its level (w the event's width, a spike's duration). Beside a
+   * held-out loss that rises, the network is fitting its training set and not generalising,
+   * even where the training loss's own front went undetected.
+   */
+  private boolean trainingLossFalls(ShockEvent e) {
+    double w = Double.isFinite(e.width()) && e.width() > 0.0 ? e.width()
+        : 0.5 * (e.stepHi() - e.stepLo());
+    long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * w);
+    long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * w);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, e.step(), true);
+      double after = sideMedian(s, e.step(), hi, false);
+      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
+      if (before - after > MEDIAN_Z * se
+          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

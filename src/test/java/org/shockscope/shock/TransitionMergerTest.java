@@ -737,4 +737,30 @@ class TransitionMergerTest {
             Double.NaN, 1.0));
     assertEquals(2, TransitionMerger.merge(ahead, 40.0).size());
   }
+
+  /**
+   * A held-out loss peaking as the training set is fitted, found as a spike, while the training
+   * loss's own front went undetected: the training loss falls across the spike, so it is
+   * memorisation; the same spike over a flat training loss is a transition.
+   */
+  @Test
+  void aHeldOutLossSpikeWhileTheTrainingLossFallsIsMemorisation() {
+    long[] steps = new long[41];
+    double[] falling = new double[41];
+    double[] flat = new double[41];
+    double[] val = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      falling[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 140) / 15.0));
+      flat[i] = 0.1;
+      val[i] = 3.4 + 3.3 * Math.exp(-Math.pow((steps[i] - 140) / 50.0, 2));
+    }
+    ShockEvent peak = new ShockEvent("val_loss", "", ShockEvent.SPIKE, 140, 130, 150, 6.7, 6.1,
+        2.2, 74, Double.NaN, 62, 1.0);
+    SeriesData heldOut = new SeriesData("val_loss", "", steps, val);
+    assertEquals(0, TransitionMerger.merge(List.of(peak), 20.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, falling), heldOut)), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(peak), 20.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, flat), heldOut)), List.of()).size());
+  }
 }
