@@ -69,7 +69,8 @@ final class NormContraction {
 
   /**
    * The run's contraction as one jump event per contracting group (series {@link #NORM}, step
-   * t_s, interval t_s ± w, levels at t_s ∓ 2w), or an empty list.
+   * t_s, interval t_s ± w, levels at t_s ∓ 2w; no strength, score 1: the evidence is the
+   * groups' agreement, not one fit's residual), or an empty list.
    *
    * @param series   the run's series; input, not modified
    * @param maxWidth largest front width w, in steps
