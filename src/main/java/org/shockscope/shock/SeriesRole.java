@@ -151,16 +151,23 @@ public final class SeriesRole {
    * the weights moved for good and the loss is where it was (a catapult's bounce below a
    * doubling that leaves the network in another part of the same level set, the norms drifting
    * as a run settles); a mode learned moves the loss with it, by its share s_k² of the error.
+   * Nor, in a run that logs a held-out metric, is a group of weight events alone: what the
+   * network computes is measured there on data it was not fitted to, and weights that move
+   * while no metric has an event of its own are the network reorganising within one function
+   * (after grokking, the held-out metrics at their final values); the level-change test cannot
+   * tell that, since a held-out loss falling steadily towards grokking moves by a tenth of its
+   * level across any few hundred steps.
    * Nor, in a run that logs a held-out loss, is a group whose only metric events are the
    * training loss falling while the held-out loss rises ({@link #memorising}): the network
    * fitting its training set, the weights with it.
-   * Without metrics the weights are all there is.
+   * Without metrics the weights are all there is. (A contraction of several groups' norms at a
+   * fitted training loss, which no metric can confirm, is found apart: {@link NormContraction}.)
    */
   boolean isTransition(List<ShockEvent> events) {
     if (metricSeries.isEmpty()) {
       return true;
     }
-    if (weightsOnly(events) && !metricsMoveAcross(events)) {
+    if (weightsOnly(events) && (logsHeldOut() || !metricsMoveAcross(events))) {
       return false;
     }
     if (metricsOnlyMemorise(events)) {
@@ -180,31 +187,76 @@ public final class SeriesRole {
 
   /**
    * Whether the group has run-level metric events and each is a training loss's fall while the
-   * held-out loss rises ({@link #memorising}).
+   * held-out loss does not fall ({@link #memorising}) or a held-out loss's rise
+   * ({@link #heldOutRise}); a group whose metric events are held-out rises alone is memorisation
+   * when a training loss falls across the first ({@link #trainingLossFalls}).
    */
   private boolean metricsOnlyMemorise(List<ShockEvent> events) {
     boolean any = false;
+    ShockEvent rise = null;
     for (ShockEvent e : events) {
-      if (e.group().isEmpty()) {
+      if (e.group().isEmpty() && heldOutRise(e)) {
+        rise = rise == null ? e : rise;
+      } else if (e.group().isEmpty()) {
         if (!memorising(e)) {
           return false;
         }
         any = true;
       }
     }
-    return any;
+    return any || rise != null && trainingLossFalls(rise);
+  }
+
+  /**
+   * Whether a training loss (not held out) falls across an event: its median over
+   * [t − 2w, t] exceeds that over [t, t + 2w] by {@link #MEDIAN_Z} standard errors and
+   * {@link #ONSET_METRIC_CHANGE} of its level (w the event's width, a spike's duration). Beside a
+   * held-out loss that rises, the network is fitting its training set and not generalising,
+   * even where the training loss's own front went undetected.
+   */
+  private boolean trainingLossFalls(ShockEvent e) {
+    double w = Double.isFinite(e.width()) && e.width() > 0.0 ? e.width()
+        : 0.5 * (e.stepHi() - e.stepLo());
+    long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * w);
+    long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * w);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, e.step(), true);
+      double after = sideMedian(s, e.step(), hi, false);
+      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
+      if (before - after > MEDIAN_Z * se
+          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a metric event is a held-out loss going up (a spike, or a jump that rises): beside a
+   * memorising training loss it is the other face of memorisation (the held-out loss peaks as
+   * the training set is fitted, and falls again only as the network generalises).
+   */
+  private static boolean heldOutRise(ShockEvent e) {
+    return heldOut(e.series()) && e.series().contains("loss")
+        && (ShockEvent.SPIKE.equals(e.kind())
+            || ShockEvent.JUMP.equals(e.kind()) && e.jump() > 0.0);
   }
 
   /**
    * Whether a training metric's jump is the network fitting its training set while its held-out
    * loss rises across the front: in a run that logs a held-out loss ({@link #heldOut}), the
    * transitions of what the network computes are those of its held-out metrics; a training loss
-   * falling while the held-out loss climbs is memorisation (the generalisation gap opening, as
-   * before grokking), which no held-out metric shows as learned. Compared: the held-out loss's
-   * medians over the front's two widths either side, t_s ∓ {@link JumpFinder#FRONT_WIDTHS}·w to
-   * t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w, which must rise by more than
-   * {@link #MEDIAN_Z} standard errors and by {@link #ONSET_METRIC_CHANGE} of its level while
-   * the training metric falls.
+   * falling while the held-out loss does not fall with it is memorisation (the generalisation
+   * gap opening, as before grokking), which no held-out metric shows as learned. Compared: the
+   * held-out loss's medians over the front's two widths either side, t_s ∓
+   * {@link JumpFinder#FRONT_WIDTHS}·w to t_s, and t_s to t_s ± {@link JumpFinder#FRONT_WIDTHS}·w;
+   * memorisation unless the held-out loss falls by more than {@link #MEDIAN_Z} standard errors
+   * and by {@link #ONSET_METRIC_CHANGE} of its level. Not "rises by": a held-out loss that climbs
+   * while the training set is fitted and turns back down soon after (an early grokking) has
+   * medians either side that differ by less than a tenth, though it never fell.
    */
   private boolean memorising(ShockEvent e) {
     if (!ShockEvent.JUMP.equals(e.kind()) || !(e.width() > 0.0) || heldOut(e.series())
@@ -220,8 +272,8 @@ public final class SeriesRole {
       double before = sideMedian(s, lo, e.step(), true);
       double after = sideMedian(s, e.step(), hi, false);
       double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
-      if (after - before > MEDIAN_Z * se
-          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+      if (!(before - after > MEDIAN_Z * se
+          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after)))) {
         return true;
       }
     }
@@ -236,6 +288,71 @@ public final class SeriesRole {
     String n = metric.toLowerCase(Locale.ROOT);
     return n.startsWith("val_") || n.startsWith("eval_") || n.startsWith("test_")
         || n.startsWith("validation_") || n.startsWith("val/") || n.startsWith("eval/");
+  }
+
+  /** Whether the run logs a held-out metric ({@link #heldOut}). */
+  boolean logsHeldOut() {
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a training loss (a metric named {@code *loss*}, not held out) rises across a front:
+   * its median over [step, step + 2w] exceeds that over [step − 2w, step] by
+   * {@link #ONSET_METRIC_CHANGE} of its level and {@link #MEDIAN_Z} standard errors.
+   */
+  boolean lossRises(long step, double width) {
+    long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
+    long hi = (long) Math.ceil(step + JumpFinder.FRONT_WIDTHS * width);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      double before = sideMedian(s, lo, step, true);
+      double after = sideMedian(s, step, hi, false);
+      double se = Math.hypot(medianError(s, lo, step), medianError(s, step, hi));
+      if (after - before > MEDIAN_Z * se
+          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A training loss at most this fraction of its initial value has fitted the training set: it
+   * fell by an order of magnitude, which a network on a plateau (an induction head not yet
+   * formed, a loss at half of ln(vocabulary)) has not.
+   */
+  static final double FITTED_FRACTION = 0.1;
+
+  /** Samples at a loss's start whose median is its initial value. */
+  private static final int INITIAL_SAMPLES = 3;
+
+  /**
+   * Whether the run's training losses (metrics named {@code *loss*}, not held out) have all
+   * fitted the training set before a front: the median over [step − 2w, step] is at most
+   * {@link #FITTED_FRACTION} of the median of its first {@link #INITIAL_SAMPLES} samples. True
+   * for a run without a training loss: the weights are all there is to go by.
+   */
+  boolean lossFitted(long step, double width) {
+    long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
+    for (SeriesData s : metricSeries) {
+      if (heldOut(s.name()) || !s.name().contains("loss")) {
+        continue;
+      }
+      int k = Math.min(INITIAL_SAMPLES, s.steps().length);
+      double initial = sideMedian(s, s.steps()[0], s.steps()[k - 1], false);
+      double before = sideMedian(s, lo, step, true);
+      if (!(Math.abs(before) <= FITTED_FRACTION * Math.abs(initial))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether no event of the group is a run-level metric's. */

@@ -44,11 +44,13 @@ import java.util.function.Predicate;
  * front (the loss falling through an induction-head phase change while the heads' circuits move
  * in bursts) are that front's transition ({@link #joinFronts}), at the front's step: the
  * metric falling is what the transition is, and the bursts inside it can fall mostly on one
- * side of its centre.
+ * side of its centre. A group of checkpoint-series events alone that reaches the leading edge of
+ * the next metric front joins that front's transition as followers ({@link #foldPrecursors}).
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
- * else spike.
+ * else spike. Its step: the highest metric spike's; else a held-out metric's front
+ * ({@link Group#heldOutFront}); else the metric front it joined; else its centre.
  */
 public final class TransitionMerger {
   private TransitionMerger() {}
@@ -155,6 +157,7 @@ public final class TransitionMerger {
     List<Transition> out = new ArrayList<>(groups.size());
     joinExcursions(groups, excursions);
     joinFronts(groups);
+    foldPrecursors(groups);
     for (Group g : joinTrains(groups)) {
       List<ShockEvent> all = g.events();
       if (admits.test(all)) {
@@ -229,6 +232,48 @@ public final class TransitionMerger {
         }
         host.absorb(g);
         host.front = front;
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * Folds each group of checkpoint-series events alone into the transition of the next
+   * run-level metric front when its interval reaches that front's leading edge (t_s − 2w, where
+   * the tanh is 2% of the way) and its median lies before the front's step, by at most another
+   * 2w beyond that edge (a group further ahead is an event of its own, such as an earlier mode
+   * checkpointed sparsely whose loss front merged into the next one's): the weights of a
+   * network reorganise first and its loss follows (an induction head's attention circuits grow
+   * while the loss still sits at ln(vocabulary), then the loss falls), and the detector told
+   * them apart only because one series moved twice. They join as followers: the front's
+   * transition keeps its step, interval and score. Weights that move after a front stay apart
+   * ({@link #apart}: the next mode).
+   */
+  private static void foldPrecursors(List<Group> groups) {
+    for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
+      Group g = it.next();
+      if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.checkpointOnly()) {
+        continue;
+      }
+      Group host = null;
+      long nearest = Long.MAX_VALUE;
+      for (Group h : groups) {
+        if (h == g || ShockEvent.DIVERGENCE.equals(h.linkClass)) {
+          continue;
+        }
+        for (ShockEvent f : h.members) {
+          double edge = f.step() - JumpFinder.FRONT_WIDTHS * f.width();
+          if (metricFront(f) && f.step() > g.median() && g.hi >= edge
+              && g.median() >= edge - JumpFinder.FRONT_WIDTHS * f.width()
+              && f.step() - g.median() < nearest) {
+            nearest = f.step() - g.median();
+            host = h;
+          }
+        }
+      }
+      if (host != null) {
+        host.followers.addAll(g.members);
+        host.followers.addAll(g.followers);
         it.remove();
       }
     }
@@ -444,6 +489,25 @@ public final class TransitionMerger {
       return median();
     }
 
+    /**
+     * The strongest jump of a held-out metric among the members ({@link SeriesRole#heldOut}),
+     * or null. A held-out metric measures what the network computes on data it was not fitted
+     * to, which is what a generalisation transition is (grokking's truth is the held-out
+     * accuracy's own front): the weights that reorganise around it lead and lag it by the
+     * cleanup's width, and the training loss, fitted long before, only creeps on.
+     */
+    ShockEvent heldOutFront() {
+      ShockEvent best = null;
+      for (ShockEvent e : members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.group().isEmpty()
+            && SeriesRole.heldOut(e.series())
+            && (best == null || e.strength() > best.strength())) {
+          best = e;
+        }
+      }
+      return best;
+    }
+
     /** The metric excursions this group holds, in order of start. */
     final List<Excursion> excursions = new ArrayList<>();
 
@@ -459,6 +523,16 @@ public final class TransitionMerger {
         }
       }
       return false;
+    }
+
+    /** Whether every member is an event of a checkpoint series (none is a run-level metric's). */
+    boolean checkpointOnly() {
+      for (ShockEvent e : members) {
+        if (e.group().isEmpty()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Whether a member's step lies in [lo, hi]. */
@@ -557,7 +631,9 @@ public final class TransitionMerger {
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
-      long step = highest != null ? highest.step() : front != null ? front.step() : centre();
+      ShockEvent heldOut = heldOutFront();
+      long step = highest != null ? highest.step() : heldOut != null ? heldOut.step()
+          : front != null ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

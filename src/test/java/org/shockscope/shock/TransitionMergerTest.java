@@ -621,4 +621,146 @@ class TransitionMergerTest {
       assertTrue(!SeriesRole.follower(p), p);
     }
   }
+
+  /**
+   * Grokking with held-out metrics (issue 13): the held-out accuracy's front at 760 and the
+   * weights reorganising around it until 1000 are one transition, at the held-out front: that
+   * metric is the generalisation, the weights lead and lag it.
+   */
+  @Test
+  void aHeldOutFrontNamesItsTransition() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("val_accuracy", "", ShockEvent.JUMP, 760, 755, 765, 0.0, 1.0, 1.0, 170,
+            42.5, 150, 1.0),
+        new ShockEvent("sv7", "wte", ShockEvent.JUMP, 900, 850, 950, 1.0, 2.0, 1.0, 60, 15, 50,
+            1.0),
+        new ShockEvent("sv8", "mlp", ShockEvent.JUMP, 950, 900, 1000, 1.0, 2.0, 1.0, 60, 15, 50,
+            1.0),
+        new ShockEvent("sv3", "head", ShockEvent.JUMP, 1000, 950, 1050, 1.0, 2.0, 1.0, 60, 15,
+            50, 1.0));
+    List<Transition> tr = TransitionMerger.merge(events, 100.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(760, tr.get(0).step());
+  }
+
+  private static SeriesData exponential(String name, long[] steps, double start, double tau) {
+    double[] v = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      v[i] = start * Math.exp(-steps[i] / tau);
+    }
+    return new SeriesData(name, "", steps, v);
+  }
+
+  /**
+   * Weights reorganising after a model has fitted its training set, while its training loss and
+   * its held-out loss both keep falling steadily (a tenth of their level across any few hundred
+   * steps): with a held-out metric logged, a group of weight events alone is no transition; with
+   * only the training loss, the loss's fall still confirms it.
+   */
+  @Test
+  void weightEventsAloneAreNoTransitionWhenTheRunLogsHeldOutMetrics() {
+    long[] steps = Synthetic.regularSteps(51, 50);
+    SeriesData loss = exponential("loss", steps, 0.1, 1500);
+    SeriesData val = exponential("val_loss", steps, 10.0, 1000);
+    List<ShockEvent> events = List.of(
+        new ShockEvent("sv8", "wte", ShockEvent.JUMP, 835, 800, 850, 1.0, 2.0, 1.0, 50, 12.5, 50,
+            1.0),
+        new ShockEvent("fro_norm", "mlp", ShockEvent.JUMP, 840, 800, 850, 5.0, 4.0, -1.0, 50,
+            12.5, 50, 1.0));
+    assertEquals(0, TransitionMerger.merge(events, 100.0, SeriesRole.of(List.of(loss, val)),
+        List.of()).size());
+    assertEquals(1, TransitionMerger.merge(events, 100.0, SeriesRole.of(List.of(loss)),
+        List.of()).size());
+  }
+
+  /**
+   * An early grokking: the held-out loss climbs from 3.4 to 6.3 while the training loss falls
+   * through its front at 120 and turns down right after it, so its medians either side of the
+   * front differ by less than a tenth. It never fell: the front is memorisation, as is a spike
+   * the held-out loss's peak makes beside it; with the held-out loss falling across the front it
+   * is a transition.
+   */
+  @Test
+  void aHeldOutLossThatDoesNotFallMakesTheTrainingFrontMemorisation() {
+    long[] steps = new long[41];
+    double[] train = new double[41];
+    double[] peaked = new double[41];
+    double[] falling = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      train[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 120) / 10.0));
+      peaked[i] = steps[i] <= 120 ? 3.4 + 2.9 * steps[i] / 120.0
+          : 6.3 - 1.0 * (steps[i] - 120) / 70.0;
+      falling[i] = 3.0 - 2.0 / (1.0 + Math.exp(-(steps[i] - 120) / 10.0));
+    }
+    SeriesData loss = new SeriesData("loss", "", steps, train);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 120, 110, 130, 3.0, 0.1, -2.9,
+        34, 1.0, 400, 1.0);
+    ShockEvent peak = new ShockEvent("val_loss", "", ShockEvent.SPIKE, 125, 115, 135, 6.0, 5.5,
+        1.0, 70, Double.NaN, 70, 1.0);
+    SeriesRole memorising = SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, peaked)));
+    assertEquals(0, TransitionMerger.merge(List.of(fall), 20.0, memorising, List.of()).size());
+    assertEquals(0,
+        TransitionMerger.merge(List.of(fall, peak), 20.0, memorising, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(fall), 20.0, SeriesRole.of(List.of(loss,
+        new SeriesData("val_loss", "", steps, falling))), List.of()).size());
+  }
+
+  /**
+   * An induction head forming: the heads' circuits grow from 120 on while the loss still sits at
+   * ln(vocabulary), and the loss falls through its front at 187 (w 18) while one of those
+   * circuits moves a second time at 181, which splits the weights into two groups. The earlier
+   * group reaches the front's leading edge (187 − 2w) and is folded into the front's transition
+   * as followers; a group further ahead (its median before 187 − 4w) stays an event of its own.
+   */
+  @Test
+  void weightsReorganisingJustBeforeAMetricFrontAreThatTransition() {
+    ShockEvent front = new ShockEvent("loss", "", ShockEvent.JUMP, 187, 184, 190, 3.1, 1.8,
+        -1.3, 18, 5.9, 139, 1.0);
+    ShockEvent again = new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 181, 180, 200, 0.8, 4.3,
+        3.5, 20, 17.5, 50, 0.9);
+    List<ShockEvent> near = List.of(front, again,
+        new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 120, 60, 180, 0.01, 1.2, 1.2, 50, 15,
+            Double.NaN, 1.0),
+        new ShockEvent("sv3", "h1.qk", ShockEvent.JUMP, 125, 80, 170, 0.01, 1.7, 1.7, 40, 17,
+            Double.NaN, 1.0));
+    List<Transition> tr = TransitionMerger.merge(near, 40.0);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(181, tr.get(0).step());
+    assertEquals(180, tr.get(0).stepLo());
+    assertTrue(tr.get(0).series().contains("h1.qk/sv3"), tr.toString());
+    List<ShockEvent> ahead = List.of(front, again,
+        new ShockEvent("sv2", "h1.ov", ShockEvent.JUMP, 100, 60, 160, 0.01, 1.2, 1.2, 50, 15,
+            Double.NaN, 1.0),
+        new ShockEvent("sv3", "h1.qk", ShockEvent.JUMP, 105, 80, 150, 0.01, 1.7, 1.7, 40, 17,
+            Double.NaN, 1.0));
+    assertEquals(2, TransitionMerger.merge(ahead, 40.0).size());
+  }
+
+  /**
+   * A held-out loss peaking as the training set is fitted, found as a spike, while the training
+   * loss's own front went undetected: the training loss falls across the spike, so it is
+   * memorisation; the same spike over a flat training loss is a transition.
+   */
+  @Test
+  void aHeldOutLossSpikeWhileTheTrainingLossFallsIsMemorisation() {
+    long[] steps = new long[41];
+    double[] falling = new double[41];
+    double[] flat = new double[41];
+    double[] val = new double[41];
+    for (int i = 0; i < 41; i++) {
+      steps[i] = 10L * i;
+      falling[i] = 0.1 + 2.9 / (1.0 + Math.exp((steps[i] - 140) / 15.0));
+      flat[i] = 0.1;
+      val[i] = 3.4 + 3.3 * Math.exp(-Math.pow((steps[i] - 140) / 50.0, 2));
+    }
+    ShockEvent peak = new ShockEvent("val_loss", "", ShockEvent.SPIKE, 140, 130, 150, 6.7, 6.1,
+        2.2, 74, Double.NaN, 62, 1.0);
+    SeriesData heldOut = new SeriesData("val_loss", "", steps, val);
+    assertEquals(0, TransitionMerger.merge(List.of(peak), 20.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, falling), heldOut)), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(List.of(peak), 20.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, flat), heldOut)), List.of()).size());
+  }
 }
