@@ -346,6 +346,9 @@ public final class SeriesRole {
         continue;
       }
       int k = Math.min(INITIAL_SAMPLES, s.steps().length);
+      if (k == 0) {
+        continue;
+      }
       double initial = sideMedian(s, s.steps()[0], s.steps()[k - 1], false);
       double before = sideMedian(s, lo, step, true);
       if (!(Math.abs(before) <= FITTED_FRACTION * Math.abs(initial))) {
