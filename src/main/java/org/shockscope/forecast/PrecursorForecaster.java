@@ -195,9 +195,9 @@ public final class PrecursorForecaster {
       }
     }
 
-    List<FrontAt> fronts = new ArrayList<>();
+    List<FrontAt> fronts = chainFronts(run, t);
     for (SeriesData s : run) {
-      if (!isMode(s)) {
+      if (!isMode(s) || chainDepth(run, s.group()) > 0) {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
@@ -435,6 +435,73 @@ public final class PrecursorForecaster {
   }
 
   private record FrontAt(String series, FrontForecast.Front front) {}
+
+  /** The name of a chain's end-to-end map among a group's matrices. */
+  static final String END_TO_END = "end_to_end";
+
+  /**
+   * The depth of the linear chain a group is — the number of its matrices besides its
+   * end-to-end map, read from the names of its mode series — or 0 when the group has no
+   * end-to-end map.
+   */
+  static int chainDepth(List<SeriesData> run, String group) {
+    if (group.isEmpty()) {
+      return 0;
+    }
+    TreeSet<String> matrices = new TreeSet<>();
+    boolean chain = false;
+    for (SeriesData s : run) {
+      if (s.group().equals(group) && isMode(s)) {
+        String matrix = s.name().substring(0, s.name().lastIndexOf("/sv"));
+        if (matrix.equals(END_TO_END)) {
+          chain = true;
+        } else {
+          matrices.add(matrix);
+        }
+      }
+    }
+    return chain ? Math.max(1, matrices.size()) : 0;
+  }
+
+  /**
+   * The modes forming at t in the end-to-end maps of the run's linear chains
+   * ({@link ChainModeForecast}): each chain's exponent from its depth, its rate constant from
+   * the modes of the same map that have saturated by t (median), fronts whose centre is after t.
+   * The chain's layer matrices carry the same modes (each layer's singular value is the L-th root
+   * of the map's), so they are not read.
+   */
+  private static List<FrontAt> chainFronts(List<SeriesData> run, long t) {
+    List<FrontAt> out = new ArrayList<>();
+    for (SeriesData s : run) {
+      if (!isMode(s) || !s.name().startsWith(END_TO_END + "/")) {
+        continue;
+      }
+      int e = lastAtOrBefore(s.steps(), t);
+      if (e < 0) {
+        continue;
+      }
+      double p = ChainModeForecast.exponent(chainDepth(run, s.group()));
+      List<Double> rates = new ArrayList<>();
+      for (SeriesData o : run) {
+        if (o != s && isMode(o) && o.group().equals(s.group())
+            && o.name().startsWith(END_TO_END + "/")) {
+          int oe = lastAtOrBefore(o.steps(), t);
+          double c = oe < 0 ? Double.NaN
+              : ChainModeForecast.rateConstant(o.steps(), o.values(), oe, p);
+          if (!Double.isNaN(c)) {
+            rates.add(c);
+          }
+        }
+      }
+      Collections.sort(rates);
+      double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
+      FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
+      if (f != null && f.centre() > t) {
+        out.add(new FrontAt(label(s), f));
+      }
+    }
+    return out;
+  }
 
   private static String label(SeriesData s) {
     return s.group().isEmpty() ? s.name() : s.group() + "/" + s.name();
