@@ -51,6 +51,10 @@ public final class ChainModeForecast {
   public static final double MIN_RISE = 10.0;
   /** F statistic a finite target must reach against unbounded growth (uncalibrated fits). */
   public static final double MIN_F = 10.0;
+  /** Most the rate constants of the last two intervals may differ by, as a factor. */
+  public static final double BLOW_UP_AGREEMENT = 1.25;
+  /** Intervals whose rate constants must agree. */
+  public static final int BLOW_UP_INTERVALS = 2;
   /** Largest target tried, as a multiple of the last sample (beyond it: unbounded). */
   private static final double MAX_TARGET = 1e4;
   /** Simpson intervals of the time integral. */
@@ -172,7 +176,7 @@ public final class ChainModeForecast {
     if (Double.isNaN(c)) {
       double[] fit = fitTarget(steps, values, start, end, p);
       if (fit == null) {
-        return null;
+        return p > 0 ? blowUp(steps, values, end, p) : null;
       }
       s = fit[0];
       rate = fit[1];
@@ -201,6 +205,48 @@ public final class ChainModeForecast {
     double width = 2.0 / (rate * Math.pow(s / 2, p) * (s / 2));
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, s, Double.NaN)
         : null;
+  }
+
+  /**
+   * The front of a first mode of a chain of depth ≥ 3 whose target is not yet identifiable: far
+   * below its target the mode ODE is {@code du/dt = k·u^{1+p}} (k = c·s), which blows up in
+   * finite time {@code T = u^{−p} / (p·k)} whatever s is — the midpoint comes earlier by a share
+   * of order (2u/s)^p, small while the mode is still far below its target. k comes from each of
+   * the last two intervals exactly, {@code k = (u_a^{−p} − u_b^{−p}) / (p·Δt)}; they must agree
+   * within a factor {@value #BLOW_UP_AGREEMENT} (a mode still aligning grows exponentially, one
+   * near saturation slows down: neither follows the power law). Null otherwise.
+   */
+  static FrontForecast.Front blowUp(long[] steps, double[] values, int end, double p) {
+    if (end < BLOW_UP_INTERVALS) {
+      return null;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    double logSum = 0;
+    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+      double k = powerRate(values[i - 1], values[i], steps[i] - steps[i - 1], p);
+      if (!(k > 0)) {
+        return null;
+      }
+      lo = Math.min(lo, k);
+      hi = Math.max(hi, k);
+      logSum += Math.log(k);
+    }
+    if (hi > BLOW_UP_AGREEMENT * lo) {
+      return null;
+    }
+    double k = Math.exp(logSum / BLOW_UP_INTERVALS);
+    double centre = steps[end] + Math.pow(values[end], -p) / (p * k);
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
+  /** k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt). */
+  private static double powerRate(double a, double b, long dt, double p) {
+    if (!(a > 0) || !(b > a)) {
+      return Double.NaN;
+    }
+    return (Math.pow(a, -p) - Math.pow(b, -p)) / (p * dt);
   }
 
   /**
