@@ -48,7 +48,7 @@ public final class ForecastReplay {
     Map<String, List<Row>> byRun = DetectorReplay.load(cache,
         Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES));
     Map<String, RunInfo> runs = new LinkedHashMap<>();
-    for (RunInfo r : SweepDiscovery.discover("file://" + lab + "/native", new Configuration())
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native").isDirectory() ? "/native" : "/hf"), new Configuration())
         .runs()) {
       runs.put(r.runId(), r);
     }

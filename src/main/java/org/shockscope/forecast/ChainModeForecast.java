@@ -143,8 +143,8 @@ public final class ChainModeForecast {
   /**
    * The mode forming at the end of the prefix {@code [0, end]}: its target s, the step at which
    * it will cross s/2 (the lab's and the profile's midpoint) and its tanh width there
-   * ({@code w = 2 / (c·(s/2)^p·s/2)}, the inverse slope of the profile in ln u at the midpoint,
-   * as for the logistic). Null when fewer than {@value #MIN_RISING} rising samples end at
+   * ({@code w = 1 / (c·(s/2)^{1+p})}: the profile m + (s/2)·tanh((t − t_s)/w) with the ODE's
+   * slope at s/2; 2/(c·s) for the logistic). Null when fewer than {@value #MIN_RISING} rising samples end at
    * {@code end}, the target is not identified, or the mode is already past s/2.
    *
    * @param steps  input, strictly increasing steps
@@ -202,7 +202,8 @@ public final class ChainModeForecast {
       return null;
     }
     double centre = steps[end] + integral(u, s / 2, s, p) / rate;
-    double width = 2.0 / (rate * Math.pow(s / 2, p) * (s / 2));
+    // the tanh profile's width: (s/2) / w equals the slope du/dt = c·(s/2)^{1+p}·(s/2) at s/2
+    double width = 1.0 / (rate * Math.pow(s / 2, 1 + p));
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, s, Double.NaN)
         : null;
   }
