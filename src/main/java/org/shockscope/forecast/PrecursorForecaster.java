@@ -70,6 +70,8 @@ public final class PrecursorForecaster {
    * carries nothing).
    */
   public static final double CARRIER_GROWTH = 1.1;
+  /** How far ahead a front's centre may be, as a multiple of its series' observed history. */
+  public static final double MAX_AHEAD = 2.0;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -205,7 +207,7 @@ public final class PrecursorForecaster {
         continue;
       }
       FrontForecast.Front f = FrontForecast.at(s.steps(), s.values(), e);
-      if (f != null && f.centre() > t) {
+      if (f != null && f.centre() > t && credible(f, s, t)) {
         fronts.add(new FrontAt(label(s), f));
       }
     }
@@ -436,6 +438,15 @@ public final class PrecursorForecaster {
 
   private record FrontAt(String series, FrontForecast.Front front) {}
 
+  /**
+   * Whether a front's centre lies within {@value #MAX_AHEAD}× the series' observed history ahead
+   * of t: an extrapolation further out than the data that supports it is not a front forming but
+   * a guess (on the tuning labs most such centres were off by more than the remaining time).
+   */
+  private static boolean credible(FrontForecast.Front f, SeriesData s, long t) {
+    return f.centre() - t <= MAX_AHEAD * (t - s.steps()[0]);
+  }
+
   /** The name of a chain's end-to-end map among a group's matrices. */
   static final String END_TO_END = "end_to_end";
 
@@ -496,7 +507,7 @@ public final class PrecursorForecaster {
       Collections.sort(rates);
       double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
       FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
-      if (f != null && f.centre() > t) {
+      if (f != null && f.centre() > t && credible(f, s, t)) {
         out.add(new FrontAt(label(s), f));
       }
     }
