@@ -37,11 +37,38 @@ public final class ForecastReplay {
   private ForecastReplay() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length >= 4 && args[0].equals("probe")) {
+      probe(args[1], args[2], args[3]);
+      return;
+    }
     if (args.length < 3 || !args[0].equals("score")) {
-      System.err.println("usage: ForecastReplay score CACHE LAB [DETAIL]");
+      System.err.println("usage: ForecastReplay score CACHE LAB [DETAIL] | probe CACHE LAB RUN");
       System.exit(2);
     }
     score(args[1], args[2], args.length > 3 ? args[3] : null);
+  }
+
+  /** Prints one run's forecasts at its shortest horizon: step, expected step, p's, series. */
+  private static void probe(String cache, String lab, String runId) throws Exception {
+    List<Row> rows = new ArrayList<>(DetectorReplay.load(cache,
+        Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
+        .getOrDefault(runId, List.of()));
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native")
+        .isDirectory() ? "/native" : "/hf"), new Configuration()).runs()) {
+      if (r.runId().equals(runId)) {
+        DetectorReplay.addMetrics(rows, r);
+      }
+    }
+    List<SeriesData> data = RunDetection.seriesOf(rows.iterator());
+    long last = -1;
+    for (Forecast f : PrecursorForecaster.forecast(data,
+        ForecastHorizons.parse(ForecastHorizons.DEFAULT))) {
+      if (f.step() != last) {
+        System.out.printf("%d expected %.1f p_jump %.3g p_div %.3g %s%n", f.step(),
+            f.expectedStep(), f.pJump(), f.pDivergence(), f.series());
+        last = f.step();
+      }
+    }
   }
 
   private static void score(String cache, String lab, String detail) throws Exception {
@@ -58,7 +85,7 @@ public final class ForecastReplay {
     Map<String, Long> divergence = new HashMap<>();
     List<ForecastScoring.TrueJump> jumps = new ArrayList<>();
     Map<ForecastScoring.TrueJump, String> jumpSeries = new HashMap<>();
-    for (LabTruthFile.Row t : truth) {
+    for (LabTruthFile.Row t : DetectorScoring.scoredRows(truth)) {
       family.putIfAbsent(t.runId(), t.family());
       if ("divergence".equals(t.kind())) {
         divergence.merge(t.runId(), Math.round(t.step()), Math::min);
