@@ -242,6 +242,23 @@ public final class ChainModeForecast {
         : null;
   }
 
+  /**
+   * As {@link #blowUp} through three samples (t_b, u_b) &lt; (t_a, u_a) &lt; (t_e, u_e) of a
+   * quantity proportional to the mode far below its target: null unless both intervals rise and
+   * their k agree within {@value #BLOW_UP_AGREEMENT}.
+   */
+  static FrontForecast.Front blowUp(long tb, double ub, long ta, double ua, long te, double ue,
+                                    double p) {
+    double k1 = powerRate(ub, ua, ta - tb, p);
+    double k2 = powerRate(ua, ue, te - ta, p);
+    if (!(k1 > 0) || !(k2 > 0) || k2 > BLOW_UP_AGREEMENT * k1 || k1 > BLOW_UP_AGREEMENT * k2) {
+      return null;
+    }
+    double centre = te + Math.pow(ue, -p) / (p * Math.sqrt(k1 * k2));
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
   /** k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt). */
   private static double powerRate(double a, double b, long dt, double p) {
     if (!(a > 0) || !(b > a)) {

@@ -72,6 +72,8 @@ public final class PrecursorForecaster {
   public static final double CARRIER_GROWTH = 1.1;
   /** How far ahead a front's centre may be, as a multiple of its series' observed history. */
   public static final double MAX_AHEAD = 2.0;
+  /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
+  public static final double LOSS_NOISE_MARGIN = 10.0;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -510,8 +512,66 @@ public final class PrecursorForecaster {
       if (f != null && f.centre() > t && credible(f, s, t)) {
         out.add(new FrontAt(label(s), f));
       }
+      // the first mode, while no mode of the map has saturated: its loss, logged between
+      // checkpoints, may show its blow-up before the checkpoints do
+      if (f == null && p > 0 && s.name().equals(END_TO_END + "/sv1") && rates.isEmpty()) {
+        for (SeriesData l : run) {
+          if (isLoss(l)) {
+            FrontForecast.Front lf = lossBlowUp(l, t, p);
+            if (lf != null && lf.centre() > t && credible(lf, l, t)) {
+              out.add(new FrontAt(l.name(), lf));
+            }
+          }
+        }
+      }
     }
     return out;
+  }
+
+  /**
+   * The first mode of a chain seen in its loss: while one mode grows far below its target s the
+   * loss falls by {@code δ = L(0) − L(t) ≈ 2·C·s·u} (the squared error of a whitened linear
+   * regression, Saxe et al. 2014), proportional to u, and the loss is logged between checkpoints;
+   * so the blow-up of u ({@link ChainModeForecast#blowUp}) is read from δ through its latest
+   * sample and the latest samples where δ was at most half and a quarter of it. δ/4 must stand
+   * {@value #LOSS_NOISE_MARGIN}× above the loss's noise (1.4826 × the median absolute second
+   * difference of its samples, over √6). Null otherwise.
+   */
+  static FrontForecast.Front lossBlowUp(SeriesData loss, long t, double p) {
+    long[] steps = loss.steps();
+    double[] v = loss.values();
+    int e = lastAtOrBefore(steps, t);
+    if (e < 3 || !finitePrefix(v, e)) {
+      return null;
+    }
+    double de = v[0] - v[e];
+    if (!(de > 0)) {
+      return null;
+    }
+    // second differences: a smooth trend cancels, white noise of scale σ gives σ·√6
+    double[] diff = new double[e - 1];
+    for (int i = 2; i <= e; i++) {
+      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
+    }
+    Arrays.sort(diff);
+    double noise = 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+    if (!(de / 4 > LOSS_NOISE_MARGIN * noise)) {
+      return null;
+    }
+    int a = e - 1;
+    while (a > 0 && v[0] - v[a] > de / 2) {
+      a--;
+    }
+    int b = a - 1;
+    while (b > 0 && v[0] - v[b] > de / 4) {
+      b--;
+    }
+    double da = v[0] - v[a];
+    double db = v[0] - v[b];
+    if (b < 1 || !(db >= de / 8) || !(da > db) || !(de > da)) {
+      return null;
+    }
+    return ChainModeForecast.blowUp(steps[b], db, steps[a], da, steps[e], de, p);
   }
 
   private static String label(SeriesData s) {

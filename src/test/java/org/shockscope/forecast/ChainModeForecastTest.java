@@ -170,4 +170,45 @@ class ChainModeForecastTest {
     assertEquals(List.of("layers/end_to_end/sv2"), f.series());
     assertFalse(f.series().stream().anyMatch(s -> s.contains("layers.0")));
   }
+
+  @Test
+  void firstModeBetweenTwoCheckpointsIsTimedFromTheLoss() {
+    // depth 4 (p = 1/2), checkpoints every 3,000 steps: at step 3,000 the mode has two samples,
+    // too few to read its growth; the loss, logged every 100 steps, falls by δ ≈ s·(u − u0)
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
+    double crossing = m[1][0];
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
+    }
+    int every = 30;
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] u = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      u[i] = m[0][i * every];
+      layer[i] = Math.pow(u[i], 0.25);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
+    for (int l = 0; l < 4; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    long t = 3_000;
+    assertTrue(crossing > t + 5 * INTERVAL && crossing < 6_000, "crossing at " + crossing);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.2 * (crossing - t),
+        "expected " + f.expectedStep() + " for " + crossing);
+    assertEquals(List.of("loss"), f.series());
+    // without the loss, nothing is forecast at t
+    Forecast without = PrecursorForecaster.at(run.subList(0, 5), t, new long[] {INTERVAL})
+        .get(0);
+    assertTrue(Double.isNaN(without.expectedStep()));
+  }
 }
