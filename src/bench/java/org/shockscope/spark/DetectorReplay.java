@@ -109,7 +109,7 @@ public final class DetectorReplay {
     spark.stop();
   }
 
-  private static Map<String, List<Row>> load(String cache, int modes) throws IOException {
+  static Map<String, List<Row>> load(String cache, int modes) throws IOException {
     Map<String, List<Row>> byRun = new LinkedHashMap<>();
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(
         new GZIPInputStream(new FileInputStream(cache)), 1 << 16))) {
@@ -171,7 +171,7 @@ public final class DetectorReplay {
   }
 
   /** Appends the run's metric points as rows (run_id, series, null group, step, value). */
-  private static void addMetrics(List<Row> rows, RunInfo r) {
+  static void addMetrics(List<Row> rows, RunInfo r) {
     for (MetricSeries m : r.metrics().values()) {
       for (int i = 0; i < m.size(); i++) {
         rows.add(RowFactory.create(r.runId(), m.name(), null, m.steps()[i], m.values()[i]));

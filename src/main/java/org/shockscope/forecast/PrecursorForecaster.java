@@ -70,6 +70,10 @@ public final class PrecursorForecaster {
    * carries nothing).
    */
   public static final double CARRIER_GROWTH = 1.1;
+  /** How far ahead a front's centre may be, as a multiple of its series' observed history. */
+  public static final double MAX_AHEAD = 2.0;
+  /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
+  public static final double LOSS_NOISE_MARGIN = 10.0;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -195,9 +199,9 @@ public final class PrecursorForecaster {
       }
     }
 
-    List<FrontAt> fronts = new ArrayList<>();
+    List<FrontAt> fronts = chainFronts(run, t);
     for (SeriesData s : run) {
-      if (!isMode(s)) {
+      if (!isMode(s) || chainDepth(run, s.group()) > 0) {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
@@ -205,7 +209,7 @@ public final class PrecursorForecaster {
         continue;
       }
       FrontForecast.Front f = FrontForecast.at(s.steps(), s.values(), e);
-      if (f != null && f.centre() > t) {
+      if (f != null && f.centre() > t && credible(f, s, t)) {
         fronts.add(new FrontAt(label(s), f));
       }
     }
@@ -435,6 +439,140 @@ public final class PrecursorForecaster {
   }
 
   private record FrontAt(String series, FrontForecast.Front front) {}
+
+  /**
+   * Whether a front's centre lies within {@value #MAX_AHEAD}× the series' observed history ahead
+   * of t: an extrapolation further out than the data that supports it is not a front forming but
+   * a guess (on the tuning labs most such centres were off by more than the remaining time).
+   */
+  private static boolean credible(FrontForecast.Front f, SeriesData s, long t) {
+    return f.centre() - t <= MAX_AHEAD * (t - s.steps()[0]);
+  }
+
+  /** The name of a chain's end-to-end map among a group's matrices. */
+  static final String END_TO_END = "end_to_end";
+
+  /**
+   * The depth of the linear chain a group is — the number of its matrices besides its
+   * end-to-end map, read from the names of its mode series — or 0 when the group has no
+   * end-to-end map.
+   */
+  static int chainDepth(List<SeriesData> run, String group) {
+    if (group.isEmpty()) {
+      return 0;
+    }
+    TreeSet<String> matrices = new TreeSet<>();
+    boolean chain = false;
+    for (SeriesData s : run) {
+      if (s.group().equals(group) && isMode(s)) {
+        String matrix = s.name().substring(0, s.name().lastIndexOf("/sv"));
+        if (matrix.equals(END_TO_END)) {
+          chain = true;
+        } else {
+          matrices.add(matrix);
+        }
+      }
+    }
+    return chain ? Math.max(1, matrices.size()) : 0;
+  }
+
+  /**
+   * The modes forming at t in the end-to-end maps of the run's linear chains
+   * ({@link ChainModeForecast}): each chain's exponent from its depth, its rate constant from
+   * the modes of the same map that have saturated by t (median), fronts whose centre is after t.
+   * The chain's layer matrices carry the same modes (each layer's singular value is the L-th root
+   * of the map's), so they are not read.
+   */
+  private static List<FrontAt> chainFronts(List<SeriesData> run, long t) {
+    List<FrontAt> out = new ArrayList<>();
+    for (SeriesData s : run) {
+      if (!isMode(s) || !s.name().startsWith(END_TO_END + "/")) {
+        continue;
+      }
+      int e = lastAtOrBefore(s.steps(), t);
+      if (e < 0) {
+        continue;
+      }
+      double p = ChainModeForecast.exponent(chainDepth(run, s.group()));
+      List<Double> rates = new ArrayList<>();
+      for (SeriesData o : run) {
+        if (o != s && isMode(o) && o.group().equals(s.group())
+            && o.name().startsWith(END_TO_END + "/")) {
+          int oe = lastAtOrBefore(o.steps(), t);
+          double c = oe < 0 ? Double.NaN
+              : ChainModeForecast.rateConstant(o.steps(), o.values(), oe, p);
+          if (!Double.isNaN(c)) {
+            rates.add(c);
+          }
+        }
+      }
+      Collections.sort(rates);
+      double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
+      FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
+      if (f != null && f.centre() > t && credible(f, s, t)) {
+        out.add(new FrontAt(label(s), f));
+      }
+      // the first mode, while no mode of the map has saturated: its loss, logged between
+      // checkpoints, may show its blow-up before the checkpoints do
+      if (f == null && p > 0 && s.name().equals(END_TO_END + "/sv1") && rates.isEmpty()) {
+        for (SeriesData l : run) {
+          if (isLoss(l)) {
+            FrontForecast.Front lf = lossBlowUp(l, t, p);
+            if (lf != null && lf.centre() > t && credible(lf, l, t)) {
+              out.add(new FrontAt(l.name(), lf));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The first mode of a chain seen in its loss: while one mode grows far below its target s the
+   * loss falls by {@code δ = L(0) − L(t) ≈ 2·C·s·u} (the squared error of a whitened linear
+   * regression, Saxe et al. 2014), proportional to u, and the loss is logged between checkpoints;
+   * so the blow-up of u ({@link ChainModeForecast#blowUp}) is read from δ through its latest
+   * sample and the latest samples where δ was at most half and a quarter of it. δ/4 must stand
+   * {@value #LOSS_NOISE_MARGIN}× above the loss's noise (1.4826 × the median absolute second
+   * difference of its samples, over √6). Null otherwise.
+   */
+  static FrontForecast.Front lossBlowUp(SeriesData loss, long t, double p) {
+    long[] steps = loss.steps();
+    double[] v = loss.values();
+    int e = lastAtOrBefore(steps, t);
+    if (e < 3 || !finitePrefix(v, e)) {
+      return null;
+    }
+    double de = v[0] - v[e];
+    if (!(de > 0)) {
+      return null;
+    }
+    // second differences: a smooth trend cancels, white noise of scale σ gives σ·√6
+    double[] diff = new double[e - 1];
+    for (int i = 2; i <= e; i++) {
+      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
+    }
+    Arrays.sort(diff);
+    double noise = 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+    if (!(de / 4 > LOSS_NOISE_MARGIN * noise)) {
+      return null;
+    }
+    int a = e - 1;
+    while (a > 0 && v[0] - v[a] > de / 2) {
+      a--;
+    }
+    int b = a - 1;
+    while (b > 0 && v[0] - v[b] > de / 4) {
+      b--;
+    }
+    double da = v[0] - v[a];
+    double db = v[0] - v[b];
+    if (b < 1 || !(db >= de / 8) || !(da > db) || !(de > da)) {
+      return null;
+    }
+    return ChainModeForecast.blowUp(steps[b], db, steps[a], da, steps[e], de, p);
+  }
 
   private static String label(SeriesData s) {
     return s.group().isEmpty() ? s.name() : s.group() + "/" + s.name();

@@ -67,15 +67,13 @@ public final class ForecastEvaluation {
     sweep.runs().forEach(r -> runs.put(r.runId(), r));
     Map<String, String> family = new HashMap<>();
     Map<String, Long> divergence = new HashMap<>();
-    List<ForecastScoring.TrueJump> jumps = new ArrayList<>();
     for (LabTruthFile.Row t : truth) {
       family.putIfAbsent(t.runId(), t.family());
       if ("divergence".equals(t.kind())) {
         divergence.merge(t.runId(), Math.round(t.step()), Math::min);
-      } else if ("jump".equals(t.kind())) {
-        jumps.add(new ForecastScoring.TrueJump(t.runId(), t.family(), t.step()));
       }
     }
+    List<ForecastScoring.TrueJump> jumps = trueJumps(truth);
     Map<String, Double> length = new HashMap<>();
     for (RunInfo r : runs.values()) {
       length.put(r.runId(), length(r));
@@ -148,6 +146,22 @@ public final class ForecastEvaluation {
       }
     }
     return new Scores(div, jumpRows);
+  }
+
+  /**
+   * The true jumps scored: as for detection ({@link DetectorScoring#scoredRows}), the measured
+   * rows, and an analytic row only where the run has no measured row of the same series — a
+   * deep-linear mode has both (its analytic step predicts the measured one), and counting it twice
+   * would leave one of the two without a forecast, since each forecast goes to one jump.
+   */
+  static List<ForecastScoring.TrueJump> trueJumps(List<LabTruthFile.Row> truth) {
+    List<ForecastScoring.TrueJump> jumps = new ArrayList<>();
+    for (LabTruthFile.Row t : DetectorScoring.scoredRows(truth)) {
+      if ("jump".equals(t.kind())) {
+        jumps.add(new ForecastScoring.TrueJump(t.runId(), t.family(), t.step()));
+      }
+    }
+    return jumps;
   }
 
   /** Planned length: the run's {@code steps} hyperparameter (the lab writes it), else its last

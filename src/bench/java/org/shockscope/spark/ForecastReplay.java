@@ -1,0 +1,248 @@
+package org.shockscope.spark;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Row;
+import org.shockscope.forecast.Forecast;
+import org.shockscope.forecast.ForecastHorizons;
+import org.shockscope.forecast.ForecastScoring;
+import org.shockscope.forecast.PrecursorForecaster;
+import org.shockscope.shock.BaselineRule;
+import org.shockscope.shock.SeriesData;
+import org.shockscope.sweep.MetricSeries;
+import org.shockscope.sweep.RunInfo;
+import org.shockscope.sweep.SweepDiscovery;
+
+/**
+ * Re-runs the precursor forecaster on an analysed sweep from a detector cache
+ * ({@link DetectorReplay} {@code export}) and scores it as {@code evaluate}'s forecast section
+ * does ({@link ForecastEvaluation}: alarm = p_divergence ≥ 0.5 at some horizon; jump forecasts =
+ * rows with an expected step and p_jump &gt; 0), per family, in seconds instead of an analysis.
+ *
+ * <pre>
+ *   score CACHE LAB [DETAIL]   LAB is the lab's --out folder (native/ and truth.csv); DETAIL gets
+ *                              one line per true jump (first forecast, its error) and per alarmed
+ *                              quiet run
+ * </pre>
+ * Tune on labs made with seeds below 1000 only.
+ */
+public final class ForecastReplay {
+  private ForecastReplay() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length >= 4 && args[0].equals("probe")) {
+      probe(args[1], args[2], args[3]);
+      return;
+    }
+    if (args.length < 3 || !args[0].equals("score")) {
+      System.err.println("usage: ForecastReplay score CACHE LAB [DETAIL] | probe CACHE LAB RUN");
+      System.exit(2);
+    }
+    score(args[1], args[2], args.length > 3 ? args[3] : null);
+  }
+
+  /** Prints one run's forecasts at its shortest horizon: step, expected step, p's, series. */
+  private static void probe(String cache, String lab, String runId) throws Exception {
+    List<Row> rows = new ArrayList<>(DetectorReplay.load(cache,
+        Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
+        .getOrDefault(runId, List.of()));
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native")
+        .isDirectory() ? "/native" : "/hf"), new Configuration()).runs()) {
+      if (r.runId().equals(runId)) {
+        DetectorReplay.addMetrics(rows, r);
+      }
+    }
+    List<SeriesData> data = RunDetection.seriesOf(rows.iterator());
+    long last = -1;
+    for (Forecast f : PrecursorForecaster.forecast(data,
+        ForecastHorizons.parse(ForecastHorizons.DEFAULT))) {
+      if (f.step() != last) {
+        System.out.printf("%d expected %.1f p_jump %.3g p_div %.3g %s%n", f.step(),
+            f.expectedStep(), f.pJump(), f.pDivergence(), f.series());
+        last = f.step();
+      }
+    }
+  }
+
+  private static void score(String cache, String lab, String detail) throws Exception {
+    Map<String, List<Row>> byRun = DetectorReplay.load(cache,
+        Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES));
+    Map<String, RunInfo> runs = new LinkedHashMap<>();
+    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native").isDirectory() ? "/native" : "/hf"), new Configuration())
+        .runs()) {
+      runs.put(r.runId(), r);
+    }
+    List<LabTruthFile.Row> truth = LabTruthFile.read("file://" + lab + "/truth.csv",
+        new Configuration());
+    Map<String, String> family = new HashMap<>();
+    Map<String, Long> divergence = new HashMap<>();
+    List<ForecastScoring.TrueJump> jumps = new ArrayList<>();
+    Map<ForecastScoring.TrueJump, String> jumpSeries = new HashMap<>();
+    for (LabTruthFile.Row t : DetectorScoring.scoredRows(truth)) {
+      family.putIfAbsent(t.runId(), t.family());
+      if ("divergence".equals(t.kind())) {
+        divergence.merge(t.runId(), Math.round(t.step()), Math::min);
+      } else if ("jump".equals(t.kind())) {
+        ForecastScoring.TrueJump j = new ForecastScoring.TrueJump(t.runId(), t.family(),
+            t.step());
+        jumps.add(j);
+        jumpSeries.put(j, t.series());
+      }
+    }
+    ForecastHorizons horizons = ForecastHorizons.parse(ForecastHorizons.DEFAULT);
+    Map<String, Double> length = new HashMap<>();
+    List<ForecastScoring.RunAlarms> alarms = new ArrayList<>();
+    List<ForecastScoring.RunAlarms> olmo = new ArrayList<>();
+    List<ForecastScoring.RunAlarms> megatron = new ArrayList<>();
+    List<ForecastScoring.JumpForecast> jf = new ArrayList<>();
+    Map<String, TreeMap<Long, String>> alarmSeries = new HashMap<>();
+    long t0 = System.nanoTime();
+    for (RunInfo r : runs.values()) {
+      List<Row> rows = new ArrayList<>(byRun.getOrDefault(r.runId(), List.of()));
+      DetectorReplay.addMetrics(rows, r);
+      List<SeriesData> data = RunDetection.seriesOf(rows.iterator());
+      length.put(r.runId(), length(r));
+      TreeMap<Long, Double> p = new TreeMap<>();
+      TreeMap<Long, String> carriers = new TreeMap<>();
+      for (Forecast f : PrecursorForecaster.forecast(data, horizons)) {
+        p.merge(f.step(), f.pDivergence(), Math::max);
+        if (f.pDivergence() >= ForecastEvaluation.THRESHOLD) {
+          carriers.put(f.step(), String.join(";", f.series()));
+        }
+        if (!Double.isNaN(f.expectedStep()) && f.pJump() > 0) {
+          jf.add(new ForecastScoring.JumpForecast(r.runId(), f.step(), f.expectedStep()));
+        }
+      }
+      alarmSeries.put(r.runId(), carriers);
+      long[] all = p.keySet().stream().mapToLong(Long::longValue).toArray();
+      long[] on = p.entrySet().stream().filter(e -> e.getValue() >= ForecastEvaluation.THRESHOLD)
+          .mapToLong(Map.Entry::getKey).toArray();
+      alarms.add(new ForecastScoring.RunAlarms(r.runId(), family.getOrDefault(r.runId(), ""),
+          length.get(r.runId()), divergence.getOrDefault(r.runId(), -1L), on, all));
+      MetricSeries loss = r.metrics().get("loss");
+      for (BaselineRule rule : BaselineRule.values()) {
+        long[] ron = new long[0];
+        long[] rall = new long[0];
+        if (loss != null) {
+          boolean[] fl = rule.flags(loss.values());
+          TreeSet<Long> s = new TreeSet<>();
+          for (int i = 0; i < fl.length; i++) {
+            if (fl[i]) {
+              s.add(loss.steps()[i]);
+            }
+          }
+          ron = s.stream().mapToLong(Long::longValue).toArray();
+          rall = loss.steps();
+        }
+        (rule.ordinal() == 0 ? olmo : megatron).add(new ForecastScoring.RunAlarms(r.runId(),
+            family.getOrDefault(r.runId(), ""), length.get(r.runId()),
+            divergence.getOrDefault(r.runId(), -1L), ron, rall));
+      }
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    PrintStream o = System.out;
+    o.printf("runs %d, forecasting %.1f s%n", runs.size(), secs);
+    printDivergence(o, "precursor", ForecastScoring.divergence(alarms));
+    printDivergence(o, BaselineRule.values()[0].name(), ForecastScoring.divergence(olmo));
+    printDivergence(o, BaselineRule.values()[1].name(), ForecastScoring.divergence(megatron));
+    TreeSet<String> families = new TreeSet<>();
+    jumps.forEach(j -> families.add(j.family()));
+    printJumps(o, "all", ForecastScoring.jumps(jumps, jf, length));
+    for (String f : families) {
+      List<ForecastScoring.TrueJump> sub = jumps.stream().filter(j -> j.family().equals(f))
+          .toList();
+      printJumps(o, f, ForecastScoring.jumps(sub, jf, length));
+    }
+    if (detail != null) {
+      try (PrintStream d = new PrintStream(detail)) {
+        writeDetail(d, jumps, jumpSeries, jf, alarms, alarmSeries);
+      }
+    }
+  }
+
+  private static void printDivergence(PrintStream o, String source,
+                                      ForecastScoring.DivergenceScore s) {
+    o.printf("DIV %-24s warned %d/%d (%.1f%%) lead %.1f steps (%.2f%%) quiet alarmed %d/%d "
+            + "(%.1f%%)%n", source, s.warned(), s.diverging(), 100 * s.warnedShare(),
+        s.medianLeadSteps(), 100 * s.medianLeadShare(), s.quietAlarmed(), s.quiet(),
+        100 * s.quietAlarmedShare());
+  }
+
+  private static void printJumps(PrintStream o, String family, ForecastScoring.JumpScore s) {
+    o.printf("JUMP %-18s n %4d forecast %4d first on time %4d (%.1f%%) any %4d (%.1f%%) "
+            + "median lead %.3f error %.3f%n", family, s.jumps(), s.forecast(), s.firstOnTime(),
+        100.0 * s.firstOnTime() / Math.max(1, s.jumps()), s.anyOnTime(),
+        100.0 * s.anyOnTime() / Math.max(1, s.jumps()), s.medianLead(), s.medianError());
+  }
+
+  /** One line per true jump: its first assigned forecast (as ForecastScoring assigns). */
+  private static void writeDetail(PrintStream d, List<ForecastScoring.TrueJump> jumps,
+                                  Map<ForecastScoring.TrueJump, String> series,
+                                  List<ForecastScoring.JumpForecast> jf,
+                                  List<ForecastScoring.RunAlarms> alarms,
+                                  Map<String, TreeMap<Long, String>> carriers) {
+    Map<String, List<ForecastScoring.TrueJump>> byRun = new HashMap<>();
+    jumps.forEach(j -> byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j));
+    Map<ForecastScoring.TrueJump, List<ForecastScoring.JumpForecast>> assigned = new HashMap<>();
+    for (ForecastScoring.JumpForecast f : jf) {
+      ForecastScoring.TrueJump best = null;
+      for (ForecastScoring.TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
+        if (j.step() > f.step() && (best == null
+            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected()))) {
+          best = j;
+        }
+      }
+      if (best != null) {
+        assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
+      }
+    }
+    for (ForecastScoring.TrueJump j : jumps) {
+      List<ForecastScoring.JumpForecast> fs = assigned.getOrDefault(j, new ArrayList<>());
+      fs.sort((a, b) -> Long.compare(a.step(), b.step()));
+      StringBuilder sb = new StringBuilder();
+      boolean any = false;
+      for (ForecastScoring.JumpForecast f : fs) {
+        double err = Math.abs(f.expected() - j.step()) / (j.step() - f.step());
+        any |= err <= ForecastScoring.ON_TIME;
+        if (sb.length() < 400) {
+          sb.append(String.format(" %d->%.0f(%.2f)", f.step(), f.expected(), err));
+        }
+      }
+      String status = fs.isEmpty() ? "NONE"
+          : Math.abs(fs.get(0).expected() - j.step()) / (j.step() - fs.get(0).step())
+              <= ForecastScoring.ON_TIME ? "FIRST" : any ? "ANY" : "LATE";
+      d.printf("J %-6s %s %s %s %.0f n=%d%s%n", status, j.family(), j.runId(), series.get(j),
+          j.step(), fs.size(), sb);
+    }
+    for (ForecastScoring.RunAlarms r : alarms) {
+      if (r.alarmSteps().length > 0) {
+        d.printf("D %s %s %s div=%d first=%d carriers=%s%n",
+            r.divergenceStep() >= 0 ? "DIV" : "QUIET", r.family(), r.runId(),
+            r.divergenceStep(), r.alarmSteps()[0], carriers.get(r.runId()).firstEntry());
+      } else if (r.divergenceStep() >= 0) {
+        d.printf("D MISSED %s %s div=%d%n", r.family(), r.runId(), r.divergenceStep());
+      }
+    }
+  }
+
+  private static double length(RunInfo r) {
+    String s = r.params().get("steps");
+    if (s != null) {
+      try {
+        return Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        // not a number: the logged steps
+      }
+    }
+    MetricSeries loss = r.metrics().get("loss");
+    return loss == null || loss.steps().length == 0 ? Double.NaN
+        : loss.steps()[loss.steps().length - 1];
+  }
+}

@@ -1,0 +1,359 @@
+package org.shockscope.forecast;
+
+import java.util.Arrays;
+
+/**
+ * Where a mode of a deep linear chain's end-to-end map will cross half its target, from its
+ * prefix. For a chain of L layers trained by gradient descent from a small balanced
+ * initialisation, each singular value u of the end-to-end map follows its own ODE
+ * (Saxe, McClelland &amp; Ganguli, 2014, eq. 7 for L = 2; Arora, Cohen &amp; Hazan, 2018,
+ * Theorem 1 for the balanced L-layer case):
+ * <pre>
+ *   du/dt = c · u^{1+p} · (s − u),   p = 1 − 2/L,   c = L·η (the same for every mode of the run)
+ * </pre>
+ * with s the mode's target strength. For L = 2 it is the logistic of rate c·s; for L ≥ 3 it is
+ * sharper, a near finite-time blow-up. Written in y = ln u, the time from u_a to u_b is
+ * {@code (1/c)·I(u_a, u_b)}, {@code I = ∫ dy / (e^{p y}·(s − e^y))} (Simpson's rule in y), exact
+ * for any sampling interval — the jump of a deep chain often spans a single checkpoint interval,
+ * where a finite-difference rate would be meaningless.
+ *
+ * <p>Two cases:
+ * <ul>
+ *   <li><b>calibrated</b>: a mode of the same map that has already saturated gives c (its target
+ *       is its plateau; {@link #rateConstant}); the forming mode's target then follows from its
+ *       last rising intervals alone (Saxe et al.: a chain's later modes arrive at times ∝ 1/s,
+ *       the learned modes fix the rate), long before its growth visibly slows;</li>
+ *   <li><b>uncalibrated</b> (a run's first mode): c and s are fitted together to the rising
+ *       intervals, and the forecast is issued only once the saturation is identifiable: the fit
+ *       with a finite target must explain the intervals clearly better than unbounded growth
+ *       (an F-test at {@value #MIN_F}).</li>
+ * </ul>
+ * Stateless static operations; arrays are inputs and are never modified, and only samples at or
+ * before the given index are read.
+ */
+public final class ChainModeForecast {
+  /** Fewest consecutive rising samples of a forming mode (intervals = samples − 1). */
+  public static final int MIN_RISING = 3;
+  /** Most recent rising samples used. */
+  public static final int MAX_POINTS = 8;
+  /**
+   * Least share of its target a sample must reach to enter a fit: below it a mode of a randomly
+   * initialised chain is still aligning, and its singular value does not follow the mode ODE.
+   */
+  public static final double MIN_SHARE = 0.01;
+  /** Highest share of its target a calibrating interval may end at (its plateau is noisy). */
+  public static final double MAX_SHARE = 0.9;
+  /** Samples at the end of a saturated mode that must agree within {@link #PLATEAU_SPREAD}. */
+  public static final int PLATEAU_POINTS = 3;
+  /** Relative spread of a plateau. */
+  public static final double PLATEAU_SPREAD = 0.02;
+  /** Least rise of a saturated mode above its lowest sample (a mode learned, not a constant). */
+  public static final double MIN_RISE = 10.0;
+  /** F statistic a finite target must reach against unbounded growth (uncalibrated fits). */
+  public static final double MIN_F = 10.0;
+  /** Most the rate constants of the last two intervals may differ by, as a factor. */
+  public static final double BLOW_UP_AGREEMENT = 1.25;
+  /** Intervals whose rate constants must agree. */
+  public static final int BLOW_UP_INTERVALS = 2;
+  /** Largest target tried, as a multiple of the last sample (beyond it: unbounded). */
+  private static final double MAX_TARGET = 1e4;
+  /** Simpson intervals of the time integral. */
+  private static final int SIMPSON = 64;
+  /** Bisection and golden-section iterations on ln s. */
+  private static final int ITERATIONS = 60;
+
+  private ChainModeForecast() {}
+
+  /** The exponent p = 1 − 2/L of a chain of {@code depth} layers (0 below depth 2). */
+  public static double exponent(int depth) {
+    return depth < 2 ? 0.0 : 1.0 - 2.0 / depth;
+  }
+
+  /**
+   * {@code I(a, b) = ∫_{ln a}^{ln b} dy / (e^{p y} (s − e^y))}, the time from u = a to u = b
+   * times c, for 0 &lt; a ≤ b &lt; s; NaN outside.
+   */
+  static double integral(double a, double b, double s, double p) {
+    if (!(a > 0) || !(b >= a) || !(b < s)) {
+      return Double.NaN;
+    }
+    double y0 = Math.log(a);
+    double h = (Math.log(b) - y0) / SIMPSON;
+    double sum = 0;
+    for (int i = 0; i <= SIMPSON; i++) {
+      double y = y0 + i * h;
+      double f = 1.0 / (Math.exp(p * y) * (s - Math.exp(y)));
+      sum += (i == 0 || i == SIMPSON ? 1 : i % 2 == 1 ? 4 : 2) * f;
+    }
+    return sum * h / 3;
+  }
+
+  /**
+   * The rate constant c of a mode that has saturated by index {@code end}: its last
+   * {@value #PLATEAU_POINTS} samples within {@value #PLATEAU_SPREAD} of each other (target s =
+   * the last), at least {@value #MIN_RISE}× above its lowest earlier sample; c is the median over
+   * its rising intervals between {@value #MIN_SHARE}·s and {@value #MAX_SHARE}·s of
+   * {@code I(u_a, u_b) / Δt}. NaN when the mode has not saturated or no interval qualifies.
+   *
+   * @param steps  input, strictly increasing steps
+   * @param values input, the mode's singular values
+   * @param end    index of the last sample that may be read
+   * @param p      the chain's exponent ({@link #exponent})
+   */
+  public static double rateConstant(long[] steps, double[] values, int end, double p) {
+    if (end < PLATEAU_POINTS) {
+      return Double.NaN;
+    }
+    double s = values[end];
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = end - PLATEAU_POINTS + 1; i <= end; i++) {
+      lo = Math.min(lo, values[i]);
+      hi = Math.max(hi, values[i]);
+    }
+    if (!(s > 0) || !(hi - lo <= PLATEAU_SPREAD * s)) {
+      return Double.NaN;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = 0; i <= end; i++) {
+      if (values[i] > 0) {
+        min = Math.min(min, values[i]);
+      }
+    }
+    if (!(s >= MIN_RISE * min)) {
+      return Double.NaN;
+    }
+    double[] c = new double[end];
+    int n = 0;
+    for (int i = 1; i <= end; i++) {
+      double a = values[i - 1];
+      double b = values[i];
+      if (b > a && a >= MIN_SHARE * s && b <= MAX_SHARE * s) {
+        c[n++] = integral(a, b, s, p) / (steps[i] - steps[i - 1]);
+      }
+    }
+    if (n == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = Arrays.copyOf(c, n);
+    Arrays.sort(sorted);
+    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  }
+
+  /**
+   * The mode forming at the end of the prefix {@code [0, end]}: its target s, the step at which
+   * it will cross s/2 (the lab's and the profile's midpoint) and its tanh width there
+   * ({@code w = 1 / (c·(s/2)^{1+p})}: the profile m + (s/2)·tanh((t − t_s)/w) with the ODE's
+   * slope at s/2; 2/(c·s) for the logistic). Null when fewer than {@value #MIN_RISING} rising samples end at
+   * {@code end}, the target is not identified, or the mode is already past s/2.
+   *
+   * @param steps  input, strictly increasing steps
+   * @param values input, the mode's singular values
+   * @param end    index of the last sample that may be read
+   * @param p      the chain's exponent ({@link #exponent})
+   * @param c      the run's rate constant from a saturated mode ({@link #rateConstant}), or NaN
+   *               to fit it with the target
+   * @throws IllegalArgumentException on an index out of range or arrays of different lengths
+   */
+  public static FrontForecast.Front at(long[] steps, double[] values, int end, double p,
+                                       double c) {
+    if (end < 0 || end >= steps.length || steps.length != values.length) {
+      throw new IllegalArgumentException("index " + end + " out of range for " + steps.length
+          + " steps and " + values.length + " values");
+    }
+    int start = end;
+    while (start > 0 && end - start + 1 < MAX_POINTS && values[start - 1] > 0
+        && values[start] > values[start - 1]) {
+      start--;
+    }
+    int n = end - start + 1;
+    double u = values[end];
+    if (n < MIN_RISING || !(values[start] > 0) || !Double.isFinite(u)) {
+      return null;
+    }
+    double s;
+    double rate;
+    if (Double.isNaN(c)) {
+      double[] fit = fitTarget(steps, values, start, end, p);
+      if (fit == null) {
+        return p > 0 ? blowUp(steps, values, end, p) : null;
+      }
+      s = fit[0];
+      rate = fit[1];
+    } else {
+      // the target from the last intervals: the s at which the ODE with the run's c takes
+      // exactly the observed time, median over up to three intervals
+      double[] est = new double[3];
+      int k = 0;
+      for (int i = end; i > start && k < est.length; i--) {
+        double t = solveTarget(values[i - 1], values[i], c * (steps[i] - steps[i - 1]), p);
+        if (!Double.isNaN(t)) {
+          est[k++] = t;
+        }
+      }
+      if (k == 0) {
+        return null;
+      }
+      Arrays.sort(est, 0, k);
+      s = est[k / 2];
+      rate = c;
+    }
+    if (!(s > 2 * u) || (!Double.isNaN(c) && values[start] < MIN_SHARE * s)) {
+      return null;
+    }
+    double centre = steps[end] + integral(u, s / 2, s, p) / rate;
+    // the tanh profile's width: (s/2) / w equals the slope du/dt = c·(s/2)^{1+p}·(s/2) at s/2
+    double width = 1.0 / (rate * Math.pow(s / 2, 1 + p));
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, s, Double.NaN)
+        : null;
+  }
+
+  /**
+   * The front of a first mode of a chain of depth ≥ 3 whose target is not yet identifiable: far
+   * below its target the mode ODE is {@code du/dt = k·u^{1+p}} (k = c·s), which blows up in
+   * finite time {@code T = u^{−p} / (p·k)} whatever s is — the midpoint comes earlier by a share
+   * of order (2u/s)^p, small while the mode is still far below its target. k comes from each of
+   * the last two intervals exactly, {@code k = (u_a^{−p} − u_b^{−p}) / (p·Δt)}; they must agree
+   * within a factor {@value #BLOW_UP_AGREEMENT} (a mode still aligning grows exponentially, one
+   * near saturation slows down: neither follows the power law). Null otherwise.
+   */
+  static FrontForecast.Front blowUp(long[] steps, double[] values, int end, double p) {
+    if (end < BLOW_UP_INTERVALS) {
+      return null;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    double logSum = 0;
+    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+      double k = powerRate(values[i - 1], values[i], steps[i] - steps[i - 1], p);
+      if (!(k > 0)) {
+        return null;
+      }
+      lo = Math.min(lo, k);
+      hi = Math.max(hi, k);
+      logSum += Math.log(k);
+    }
+    if (hi > BLOW_UP_AGREEMENT * lo) {
+      return null;
+    }
+    double k = Math.exp(logSum / BLOW_UP_INTERVALS);
+    double centre = steps[end] + Math.pow(values[end], -p) / (p * k);
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
+  /**
+   * As {@link #blowUp} through three samples (t_b, u_b) &lt; (t_a, u_a) &lt; (t_e, u_e) of a
+   * quantity proportional to the mode far below its target: null unless both intervals rise and
+   * their k agree within {@value #BLOW_UP_AGREEMENT}.
+   */
+  static FrontForecast.Front blowUp(long tb, double ub, long ta, double ua, long te, double ue,
+                                    double p) {
+    double k1 = powerRate(ub, ua, ta - tb, p);
+    double k2 = powerRate(ua, ue, te - ta, p);
+    if (!(k1 > 0) || !(k2 > 0) || k2 > BLOW_UP_AGREEMENT * k1 || k1 > BLOW_UP_AGREEMENT * k2) {
+      return null;
+    }
+    double centre = te + Math.pow(ue, -p) / (p * Math.sqrt(k1 * k2));
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
+  /** k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt). */
+  private static double powerRate(double a, double b, long dt, double p) {
+    if (!(a > 0) || !(b > a)) {
+      return Double.NaN;
+    }
+    return (Math.pow(a, -p) - Math.pow(b, -p)) / (p * dt);
+  }
+
+  /**
+   * The target s with {@code I(a, b; s) = target} (I falls as s grows), NaN when even the
+   * largest target {@value #MAX_TARGET}·b is too slow (unbounded growth) or a ≥ b.
+   */
+  static double solveTarget(double a, double b, double target, double p) {
+    if (!(b > a) || !(a > 0) || !(target > 0)) {
+      return Double.NaN;
+    }
+    double lo = Math.log(b) + 1e-9;
+    double hi = Math.log(MAX_TARGET * b);
+    if (integral(a, b, Math.exp(hi), p) > target) {
+      return Double.NaN;
+    }
+    if (integral(a, b, Math.exp(lo), p) < target) {
+      return Math.exp(lo);
+    }
+    for (int it = 0; it < ITERATIONS; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (integral(a, b, Math.exp(mid), p) > target) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return Math.exp(0.5 * (lo + hi));
+  }
+
+  /**
+   * Fits target s and rate c to the rising intervals [start, end]: for each s, ln c is the mean
+   * of {@code ln(I_i / Δt_i)}; s minimises the residual sum of squares of those logs (golden
+   * section on ln s). Returns {s, c} when the finite target beats unbounded growth (s at
+   * {@value #MAX_TARGET}× the last sample) by the F statistic {@value #MIN_F}, else null.
+   */
+  private static double[] fitTarget(long[] steps, double[] values, int start, int end, double p) {
+    int m = end - start;
+    if (m < MIN_RISING) {
+      // three intervals at least: two parameters and a residual
+      return null;
+    }
+    double lo = Math.log(values[end]) + Math.log(1.05);
+    double hi = Math.log(MAX_TARGET * values[end]);
+    double g = (Math.sqrt(5) - 1) / 2;
+    double x1 = hi - g * (hi - lo);
+    double x2 = lo + g * (hi - lo);
+    double f1 = rss(steps, values, start, end, p, Math.exp(x1))[0];
+    double f2 = rss(steps, values, start, end, p, Math.exp(x2))[0];
+    for (int it = 0; it < ITERATIONS; it++) {
+      if (f1 < f2) {
+        hi = x2;
+        x2 = x1;
+        f2 = f1;
+        x1 = hi - g * (hi - lo);
+        f1 = rss(steps, values, start, end, p, Math.exp(x1))[0];
+      } else {
+        lo = x1;
+        x1 = x2;
+        f1 = f2;
+        x2 = lo + g * (hi - lo);
+        f2 = rss(steps, values, start, end, p, Math.exp(x2))[0];
+      }
+    }
+    double s = Math.exp(0.5 * (lo + hi));
+    double[] best = rss(steps, values, start, end, p, s);
+    double unbounded = rss(steps, values, start, end, p, MAX_TARGET * values[end])[0];
+    double f = (unbounded - best[0]) / Math.max(best[0] / (m - 2), 1e-12 * unbounded + 1e-300);
+    if (!(f >= MIN_F)) {
+      return null;
+    }
+    return new double[] {s, best[1]};
+  }
+
+  /** {RSS of ln(I_i/Δt_i) about their mean, c = e^{mean}} for target s. */
+  private static double[] rss(long[] steps, double[] values, int start, int end, double p,
+                              double s) {
+    int m = end - start;
+    double[] r = new double[m];
+    double mean = 0;
+    for (int i = 0; i < m; i++) {
+      int k = start + i + 1;
+      r[i] = Math.log(integral(values[k - 1], values[k], s, p) / (steps[k] - steps[k - 1]));
+      mean += r[i];
+    }
+    mean /= m;
+    double ss = 0;
+    for (double v : r) {
+      ss += (v - mean) * (v - mean);
+    }
+    return new double[] {Double.isNaN(ss) ? Double.POSITIVE_INFINITY : ss, Math.exp(mean)};
+  }
+}

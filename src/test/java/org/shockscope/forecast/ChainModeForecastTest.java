@@ -1,0 +1,214 @@
+package org.shockscope.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.shockscope.shock.SeriesData;
+
+class ChainModeForecastTest {
+  /** Checkpoint interval of the synthetic chains, steps. */
+  private static final long INTERVAL = 100;
+
+  /**
+   * A mode of a balanced chain, du/dt = c·u^{1+p}·(s − u) from u0, integrated by RK4 at a
+   * hundredth of a step and sampled every {@link #INTERVAL} steps up to {@code until}; element
+   * [1][0] is the step at which u crosses s/2.
+   */
+  private static double[][] mode(double c, double s, double p, double u0, long until) {
+    int n = (int) (until / INTERVAL) + 1;
+    double[] v = new double[n];
+    double u = u0;
+    double crossing = Double.NaN;
+    double h = 0.01;
+    long perSample = Math.round(INTERVAL / h);
+    v[0] = u;
+    for (int i = 1; i < n; i++) {
+      for (long k = 0; k < perSample; k++) {
+        double before = u;
+        double k1 = rhs(u, c, s, p);
+        double k2 = rhs(u + h / 2 * k1, c, s, p);
+        double k3 = rhs(u + h / 2 * k2, c, s, p);
+        double k4 = rhs(u + h * k3, c, s, p);
+        u += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+        if (Double.isNaN(crossing) && before < s / 2 && u >= s / 2) {
+          crossing = (i - 1) * INTERVAL + (k + (s / 2 - before) / (u - before)) * h;
+        }
+      }
+      v[i] = u;
+    }
+    return new double[][] {v, {crossing}};
+  }
+
+  private static double rhs(double u, double c, double s, double p) {
+    return c * Math.pow(u, 1 + p) * (s - u);
+  }
+
+  private static long[] steps(int n) {
+    long[] s = new long[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = i * INTERVAL;
+    }
+    return s;
+  }
+
+  private static int lastBelow(double[] v, double level) {
+    int i = 0;
+    while (i + 1 < v.length && v[i + 1] < level) {
+      i++;
+    }
+    return i;
+  }
+
+  @Test
+  void integralMatchesTheLogisticClosedForm() {
+    // p = 0: ∫ du / (u (s − u)) = (1/s) ln(b (s − a) / (a (s − b)))
+    double a = 0.01;
+    double b = 1.2;
+    double s = 3.0;
+    double exact = Math.log(b * (s - a) / (a * (s - b))) / s;
+    assertEquals(exact, ChainModeForecast.integral(a, b, s, 0.0), 1e-6 * exact);
+    assertTrue(Double.isNaN(ChainModeForecast.integral(a, s, s, 0.0)), "b must be below s");
+  }
+
+  @Test
+  void saturatedModeGivesTheRunsRateAndALaterModeIsTimedLongBeforeItSlows() {
+    // depth 3 (p = 1/3), c shared; the second mode's target is a third of the first's
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double[][] first = mode(c, 3.0, p, 1e-3, 20_000);
+    double[][] second = mode(c, 1.0, p, 1e-3, 20_000);
+    long[] steps = steps(first[0].length);
+    double crossing = second[1][0];
+    // the second mode at 5% of its target: its growth has not visibly slowed yet
+    int e = lastBelow(second[0], 0.05);
+    assertTrue(steps[e] > first[1][0] + 5 * INTERVAL, "first mode saturated by then");
+    double rate = ChainModeForecast.rateConstant(steps, first[0], e, p);
+    assertEquals(c, rate, 0.02 * c);
+
+    FrontForecast.Front f = ChainModeForecast.at(steps, second[0], e, p, rate);
+    assertNotNull(f);
+    double remaining = crossing - steps[e];
+    assertTrue(Math.abs(f.centre() - crossing) <= 0.05 * remaining,
+        "predicted " + f.centre() + " for " + crossing + " from step " + steps[e]);
+    assertEquals(1.0, f.level(), 0.02);
+    // an early sample of the second mode, below the first share its fits accept: not read
+    int early = lastBelow(second[0], 0.5 * ChainModeForecast.MIN_SHARE);
+    assertNull(ChainModeForecast.at(steps, second[0], early, p, rate));
+  }
+
+  @Test
+  void rateConstantIsUnknownUntilTheModeHasSaturated() {
+    double p = ChainModeForecast.exponent(3);
+    double[][] m = mode(2e-3, 3.0, p, 1e-3, 20_000);
+    long[] steps = steps(m[0].length);
+    int e = lastBelow(m[0], 2.0);
+    assertTrue(Double.isNaN(ChainModeForecast.rateConstant(steps, m[0], e, p)));
+  }
+
+  @Test
+  void firstModeOfADeepChainIsTimedByItsFiniteTimeBlowUp() {
+    // depth 4 (p = 1/2): far below the target the mode blows up in finite time, T = u^{-p}/(p k)
+    double p = ChainModeForecast.exponent(4);
+    double[][] m = mode(4e-3, 4.0, p, 1e-3, 10_000);
+    long[] steps = steps(m[0].length);
+    double crossing = m[1][0];
+    int e = lastBelow(m[0], 0.02);
+    FrontForecast.Front f = ChainModeForecast.at(steps, m[0], e, p, Double.NaN);
+    assertNotNull(f);
+    double remaining = crossing - steps[e];
+    assertTrue(remaining > 2 * INTERVAL, "issued " + remaining + " steps ahead");
+    assertTrue(Math.abs(f.centre() - crossing) <= 0.2 * remaining,
+        "predicted " + f.centre() + " for " + crossing + " from step " + steps[e]);
+  }
+
+  @Test
+  void exponentialGrowthIsNoBlowUp() {
+    // a mode still aligning grows exponentially: its power-law rates disagree, no forecast
+    double p = ChainModeForecast.exponent(3);
+    long[] steps = steps(10);
+    double[] v = new double[10];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = 1e-4 * Math.exp(0.01 * steps[i]);
+    }
+    assertNull(ChainModeForecast.blowUp(steps, v, 9, p));
+    assertNull(ChainModeForecast.at(steps, v, 9, p, Double.NaN));
+  }
+
+  @Test
+  void chainRunIsForecastFromItsEndToEndModesOnly() {
+    // a depth-3 chain: end-to-end modes and the layers' singular values (their cube roots)
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double[][] first = mode(c, 3.0, p, 1e-3, 20_000);
+    double[][] second = mode(c, 1.0, p, 1e-3, 20_000);
+    long[] steps = steps(first[0].length);
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", steps, first[0]));
+    run.add(new SeriesData("end_to_end/sv2", "layers", steps, second[0]));
+    for (int l = 0; l < 3; l++) {
+      double[] a = new double[steps.length];
+      double[] b = new double[steps.length];
+      for (int i = 0; i < steps.length; i++) {
+        a[i] = Math.cbrt(first[0][i]);
+        b[i] = Math.cbrt(second[0][i]);
+      }
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, a));
+      run.add(new SeriesData("layers." + l + ".weight/sv2", "layers", steps, b));
+    }
+    assertEquals(3, PrecursorForecaster.chainDepth(run, "layers"));
+    int e = lastBelow(second[0], 0.05);
+    Forecast f = PrecursorForecaster.at(run, steps[e], new long[] {INTERVAL}).get(0);
+    double crossing = second[1][0];
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.05 * (crossing - steps[e]),
+        "expected " + f.expectedStep() + " for " + crossing);
+    assertEquals(List.of("layers/end_to_end/sv2"), f.series());
+    assertFalse(f.series().stream().anyMatch(s -> s.contains("layers.0")));
+  }
+
+  @Test
+  void firstModeBetweenTwoCheckpointsIsTimedFromTheLoss() {
+    // depth 4 (p = 1/2), checkpoints every 3,000 steps: at step 3,000 the mode has two samples,
+    // too few to read its growth; the loss, logged every 100 steps, falls by δ ≈ s·(u − u0)
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
+    double crossing = m[1][0];
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
+    }
+    int every = 30;
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] u = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      u[i] = m[0][i * every];
+      layer[i] = Math.pow(u[i], 0.25);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
+    for (int l = 0; l < 4; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    long t = 3_000;
+    assertTrue(crossing > t + 5 * INTERVAL && crossing < 6_000, "crossing at " + crossing);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.2 * (crossing - t),
+        "expected " + f.expectedStep() + " for " + crossing);
+    assertEquals(List.of("loss"), f.series());
+    // without the loss, nothing is forecast at t
+    Forecast without = PrecursorForecaster.at(run.subList(0, 5), t, new long[] {INTERVAL})
+        .get(0);
+    assertTrue(Double.isNaN(without.expectedStep()));
+  }
+}
