@@ -3,8 +3,12 @@ package org.shockscope.forecast;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.SeriesData;
@@ -199,9 +203,10 @@ public final class PrecursorForecaster {
       }
     }
 
-    List<FrontAt> fronts = chainFronts(run, t);
+    Map<String, Integer> depths = chainDepths(run);
+    List<FrontAt> fronts = chainFronts(run, t, depths);
     for (SeriesData s : run) {
-      if (!isMode(s) || chainDepth(run, s.group()) > 0) {
+      if (!isMode(s) || depths.containsKey(s.group())) {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
@@ -458,22 +463,31 @@ public final class PrecursorForecaster {
    * end-to-end map.
    */
   static int chainDepth(List<SeriesData> run, String group) {
-    if (group.isEmpty()) {
-      return 0;
-    }
-    TreeSet<String> matrices = new TreeSet<>();
-    boolean chain = false;
+    return chainDepths(run).getOrDefault(group, 0);
+  }
+
+  /**
+   * {@link #chainDepth} of every group with an end-to-end map, in one pass over the run's series
+   * (a forecast step asks it for every mode series).
+   */
+  static Map<String, Integer> chainDepths(List<SeriesData> run) {
+    Map<String, TreeSet<String>> matrices = new HashMap<>();
+    Set<String> chains = new HashSet<>();
     for (SeriesData s : run) {
-      if (s.group().equals(group) && isMode(s)) {
+      if (!s.group().isEmpty() && isMode(s)) {
         String matrix = s.name().substring(0, s.name().lastIndexOf("/sv"));
         if (matrix.equals(END_TO_END)) {
-          chain = true;
+          chains.add(s.group());
         } else {
-          matrices.add(matrix);
+          matrices.computeIfAbsent(s.group(), g -> new TreeSet<>()).add(matrix);
         }
       }
     }
-    return chain ? Math.max(1, matrices.size()) : 0;
+    Map<String, Integer> depths = new HashMap<>();
+    for (String g : chains) {
+      depths.put(g, Math.max(1, matrices.getOrDefault(g, new TreeSet<>()).size()));
+    }
+    return depths;
   }
 
   /**
@@ -483,7 +497,8 @@ public final class PrecursorForecaster {
    * The chain's layer matrices carry the same modes (each layer's singular value is the L-th root
    * of the map's), so they are not read.
    */
-  private static List<FrontAt> chainFronts(List<SeriesData> run, long t) {
+  private static List<FrontAt> chainFronts(List<SeriesData> run, long t,
+                                           Map<String, Integer> depths) {
     List<FrontAt> out = new ArrayList<>();
     for (SeriesData s : run) {
       if (!isMode(s) || !s.name().startsWith(END_TO_END + "/")) {
@@ -493,7 +508,7 @@ public final class PrecursorForecaster {
       if (e < 0) {
         continue;
       }
-      double p = ChainModeForecast.exponent(chainDepth(run, s.group()));
+      double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
       List<Double> rates = new ArrayList<>();
       for (SeriesData o : run) {
         if (o != s && isMode(o) && o.group().equals(s.group())
