@@ -6,15 +6,8 @@
 # LAB is the lab's --out folder (native/ and truth.csv). Seeds >= 1000 are evaluation seeds:
 # tune on a lab made with --seed below 1000 only. -Dreplay.modes=K keeps mode series sv1..svK.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-classes=${CLASSES:-$root/target/classes}
-cp_file=$(dirname "$classes")/classpath.txt
-[ -f "$cp_file" ] || (cd "$root" && mvn -q -B -o dependency:build-classpath \
-    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=compile >&2)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-javac -nowarn -d "$out" -cp "$classes:$(cat "$cp_file")" \
+. "$(dirname "${BASH_SOURCE[0]}")/bench-java.sh"
+bench_compile \
     "$root/src/bench/java/org/shockscope/spark/DetectorReplay.java"
-opts=$(sed -n 's:.*<spark.module.options>\(.*\)</spark.module.options>.*:\1:p' "$root/pom.xml")
-java -Xmx8g $opts ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
-  -cp "$out:$classes:$(cat "$cp_file")" org.shockscope.spark.DetectorReplay "$@"
+java -Xmx8g $spark_opts ${JAVA_OPTS:-} -Dlog4j2.configurationFile="$root/conf/log4j2.properties" \
+  -cp "$(bench_cp)" org.shockscope.spark.DetectorReplay "$@"
