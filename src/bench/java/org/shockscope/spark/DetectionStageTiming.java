@@ -17,13 +17,7 @@ import org.shockscope.shock.DetectorConfig;
  * forecast horizons, no learned-forecaster examples), on {@code local[2]}, repeated in one JVM.
  * Prints per repeat the wall seconds and the CPU seconds of the JVM's live threads. Metrics are
  * left out (they come from the sweep's logs, not its tables).
- * <pre>
- *   mvn -q -o compile &amp;&amp; javac -d /tmp/dst -cp "target/classes:$(cat target/classpath.txt)" \
- *       src/bench/java/org/shockscope/spark/DetectionStageTiming.java
- *   java -XX:TieredStopAtLevel=1 $(sed -n 's:.*&lt;spark.module.options&gt;\(.*\)&lt;/spark.module.options&gt;.*:\1:p' pom.xml) \
- *       -cp "/tmp/dst:target/classes:$(cat target/classpath.txt)" \
- *       org.shockscope.spark.DetectionStageTiming TABLES [REPEATS]
- * </pre>
+ * Run through {@code src/bench/detection-timing.sh TABLES [REPEATS]}.
  */
 public final class DetectionStageTiming {
   private DetectionStageTiming() {}
