@@ -26,6 +26,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 import org.shockscope.ErrorRecord;
 import org.shockscope.ShockscopeException;
@@ -212,10 +213,11 @@ public final class SweepAnalysis {
         .unionByName(RunDetection.modeSeries(spectra, RunDetection.DEFAULT_MODES));
     Dataset<Row> detected = RunDetection.detect(series, DetectorConfig.DEFAULTS,
         settings.forecastHorizons(), settings.learnedForecasts(), progress.runs())
-        // rows kept as they are: a cached Dataset would encode them into compressed column
-        // batches, which cost as much as detecting them; Spark's cleaner drops the blocks once
-        // the analysis no longer holds the Dataset (a watcher's next cycle)
-        .localCheckpoint(true);
+        // cached, not checkpointed locally: a local checkpoint's blocks die with their executor
+        // and cannot be recomputed (StandaloneClusterTest kills every executor while tables are
+        // written), a cache is recomputed from its lineage
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    detected.count();
     Dataset<Row> shocks = RunDetection.shocks(detected);
     Dataset<Row> transitions = RunDetection.transitions(detected);
     Dataset<Row> fronts = RunDetection.fronts(detected);
@@ -287,6 +289,7 @@ public final class SweepAnalysis {
     }
     now.write(spark, store);
     state.clear();
+    detected.unpersist();
     progress.stage("done");
     return summarise(store, full, nCheckpoints, report, progress, warnings, reused);
   }
