@@ -458,17 +458,10 @@ public final class PrecursorForecaster {
   static final String END_TO_END = "end_to_end";
 
   /**
-   * The depth of the linear chain a group is — the number of its matrices besides its
-   * end-to-end map, read from the names of its mode series — or 0 when the group has no
-   * end-to-end map.
-   */
-  static int chainDepth(List<SeriesData> run, String group) {
-    return chainDepths(run).getOrDefault(group, 0);
-  }
-
-  /**
-   * {@link #chainDepth} of every group with an end-to-end map, in one pass over the run's series
-   * (a forecast step asks it for every mode series).
+   * The depth of the linear chain each group with an end-to-end map is — the number of its
+   * matrices besides that map, read from the names of its mode series — in one pass over the
+   * run's series (a forecast step asks it for every mode series). Groups without an end-to-end
+   * map are absent.
    */
   static Map<String, Integer> chainDepths(List<SeriesData> run) {
     Map<String, TreeSet<String>> matrices = new HashMap<>();

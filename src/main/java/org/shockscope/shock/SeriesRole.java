@@ -220,18 +220,30 @@ public final class SeriesRole {
     long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * w);
     long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * w);
     for (SeriesData s : metricSeries) {
-      if (heldOut(s.name()) || !s.name().contains("loss")) {
-        continue;
-      }
-      double before = sideMedian(s, lo, e.step(), true);
-      double after = sideMedian(s, e.step(), hi, false);
-      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
-      if (before - after > MEDIAN_Z * se
-          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+      if (trainingLoss(s) && moves(s, lo, e.step(), hi, -1)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Whether a metric is a training loss: named {@code *loss*} and not held out. */
+  private static boolean trainingLoss(SeriesData s) {
+    return !heldOut(s.name()) && s.name().contains("loss");
+  }
+
+  /**
+   * Whether a metric settles on the other side of a step in the given direction (+1 up, −1
+   * down): {@code direction·(after − before)}, the medians over [step, hi] and [lo, step],
+   * exceeds {@link #MEDIAN_Z} standard errors and {@link #ONSET_METRIC_CHANGE} of its level.
+   */
+  private boolean moves(SeriesData s, long lo, long step, long hi, int direction) {
+    double before = sideMedian(s, lo, step, true);
+    double after = sideMedian(s, step, hi, false);
+    double se = Math.hypot(medianError(s, lo, step), medianError(s, step, hi));
+    double change = direction * (after - before);
+    return change > MEDIAN_Z * se
+        && change > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after));
   }
 
   /**
@@ -266,14 +278,7 @@ public final class SeriesRole {
     long lo = (long) Math.floor(e.step() - JumpFinder.FRONT_WIDTHS * e.width());
     long hi = (long) Math.ceil(e.step() + JumpFinder.FRONT_WIDTHS * e.width());
     for (SeriesData s : metricSeries) {
-      if (!heldOut(s.name()) || !s.name().contains("loss")) {
-        continue;
-      }
-      double before = sideMedian(s, lo, e.step(), true);
-      double after = sideMedian(s, e.step(), hi, false);
-      double se = Math.hypot(medianError(s, lo, e.step()), medianError(s, e.step(), hi));
-      if (!(before - after > MEDIAN_Z * se
-          && before - after > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after)))) {
+      if (heldOut(s.name()) && s.name().contains("loss") && !moves(s, lo, e.step(), hi, -1)) {
         return true;
       }
     }
@@ -309,14 +314,7 @@ public final class SeriesRole {
     long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
     long hi = (long) Math.ceil(step + JumpFinder.FRONT_WIDTHS * width);
     for (SeriesData s : metricSeries) {
-      if (heldOut(s.name()) || !s.name().contains("loss")) {
-        continue;
-      }
-      double before = sideMedian(s, lo, step, true);
-      double after = sideMedian(s, step, hi, false);
-      double se = Math.hypot(medianError(s, lo, step), medianError(s, step, hi));
-      if (after - before > MEDIAN_Z * se
-          && after - before > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))) {
+      if (trainingLoss(s) && moves(s, lo, step, hi, +1)) {
         return true;
       }
     }
@@ -342,7 +340,7 @@ public final class SeriesRole {
   boolean lossFitted(long step, double width) {
     long lo = (long) Math.floor(step - JumpFinder.FRONT_WIDTHS * width);
     for (SeriesData s : metricSeries) {
-      if (heldOut(s.name()) || !s.name().contains("loss")) {
+      if (!trainingLoss(s)) {
         continue;
       }
       int k = Math.min(INITIAL_SAMPLES, s.steps().length);

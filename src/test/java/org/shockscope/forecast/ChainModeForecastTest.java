@@ -161,7 +161,7 @@ class ChainModeForecastTest {
       run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, a));
       run.add(new SeriesData("layers." + l + ".weight/sv2", "layers", steps, b));
     }
-    assertEquals(3, PrecursorForecaster.chainDepth(run, "layers"));
+    assertEquals(3, PrecursorForecaster.chainDepths(run).get("layers"));
     int e = lastBelow(second[0], 0.05);
     Forecast f = PrecursorForecaster.at(run, steps[e], new long[] {INTERVAL}).get(0);
     double crossing = second[1][0];
