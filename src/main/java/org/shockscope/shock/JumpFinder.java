@@ -35,7 +35,9 @@ import org.shockscope.OrderStatistics;
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side, or, for a front the series' end cuts
  *       off (where the search allows it), data reaching t_s + w with 2·minSupport
- *       samples after t_s; the background slope changes the level
+ *       samples after t_s, or, for a front near the start of a run-level metric (where the
+ *       search allows it), one sample before t_s − 2w and minSupport before t_s − w; the
+ *       background slope changes the level
  *       by at most a quarter of |J| across the front's 4w (otherwise tanh + line is mimicking the
  *       flank of a wiggle); and |J| ≥ minStrength·σ.</li>
  * </ol>
@@ -95,6 +97,8 @@ final class JumpFinder {
   private double edgeTail;
   /** Whether fronts cut by the series' end may count in this search ({@link #cutByEnd}). */
   private boolean cutFronts;
+  /** Whether a front near the start may stand on an onset resolved within 2w ({@link #headSupported}). */
+  private boolean earlyOnsets;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
 
@@ -110,11 +114,14 @@ final class JumpFinder {
    *                  windows like accepted fronts and explain the candidates around them
    * @param cutFronts whether a front the series' end cuts off may count
    *                  ({@link #TAIL_FRONT_WIDTHS})
+   * @param earlyOnsets whether a front near the start may stand on an onset resolved within
+   *                  2w ({@link #headSupported})
    */
   List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
                   double floorVar, double lag1, List<Jump> known, boolean cutFronts,
-                  DetectorConfig cfg) {
+                  boolean earlyOnsets, DetectorConfig cfg) {
     this.cutFronts = cutFronts;
+    this.earlyOnsets = earlyOnsets;
     List<Jump> out = new ArrayList<>();
     zones.clear();
     for (Jump j : known) {
@@ -349,7 +356,8 @@ final class JumpFinder {
     double right = ts + FRONT_WIDTHS * w;
     int before = lastAtOrBefore(t, n, left);
     int after = firstAtOrAfterOrLast(t, n, right);
-    boolean head = before >= cfg.minSupport() - 1 && t[before] < left;
+    boolean head = before >= cfg.minSupport() - 1 && t[before] < left
+        || headSupported(t, 0, n, ts, w, cfg);
     boolean tail = n - after >= cfg.minSupport() && t[after] > right;
     // A front that runs into the first (last) samples is the series' initial (final) transient,
     // and so is the split that led to it: later candidates inside would only fit it again. Only
@@ -380,6 +388,33 @@ final class JumpFinder {
     return n - 1 - k >= 2 * cfg.minSupport();
   }
 
+  /**
+   * Whether a front whose lower plateau has fewer than minSupport samples before t_s − 2w still
+   * has its onset in the data: at least one sample before t_s − 2w and minSupport before
+   * t_s − w, where the profile has made at most 12% of its change. Only where allowed
+   * ({@code earlyOnsets}: a run-level metric, logged from the run's start): a loss that leaves
+   * its initial plateau within the first few logged samples (a mode learned early in a short
+   * run) shows that plateau at its first two samples, while a decay from the first step (an
+   * initial transient) has changed most between the first two. Weight series are held to
+   * minSupport: a student's norms grow out of their initialisation in a front of their own
+   * that is no transition of the run.
+   */
+  private boolean headSupported(double[] t, int lo, int hi, double ts, double w,
+                                DetectorConfig cfg) {
+    if (!earlyOnsets) {
+      return false;
+    }
+    int outside = 0;
+    int beforeOnset = 0;
+    for (int i = lo; i < hi && t[i] < ts - w; i++) {
+      beforeOnset++;
+      if (t[i] < ts - FRONT_WIDTHS * w) {
+        outside++;
+      }
+    }
+    return outside >= 1 && beforeOnset >= cfg.minSupport();
+  }
+
   /** Applies the acceptance rules to the current fit on [lo, hi). */
   private Jump evaluate(double[] t, double[] x, int n, int lo, int hi, double span,
                         double noiseSd, double floorVar, DetectorConfig cfg) {
@@ -397,7 +432,7 @@ final class JumpFinder {
         right++;
       }
     }
-    if (left < cfg.minSupport()
+    if (left < cfg.minSupport() && !headSupported(t, lo, hi, ts, w, cfg)
         || right < cfg.minSupport() && !(hi == n && cutByEnd(t, n, ts, w, cfg))) {
       return null;
     }
