@@ -86,6 +86,17 @@ public final class SeriesRole {
   /** The run's metric series (run-level, group "", with samples); empty when it logs none. */
   private final List<SeriesData> metricSeries = new ArrayList<>();
 
+  /**
+   * The fronts of the run's metric jumps, t_s ± 2w ({@link #withMetricFronts}), as
+   * {t_s − 2w, t_s, t_s + 2w} in steps; empty until given.
+   */
+  private final List<long[]> metricFronts = new ArrayList<>();
+
+  private SeriesRole(SeriesRole other) {
+    topMode.putAll(other.topMode);
+    metricSeries.addAll(other.metricSeries);
+  }
+
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
       if (s.group().isEmpty() && s.steps().length > 0) {
@@ -107,6 +118,24 @@ public final class SeriesRole {
   /** The roles of one run's events, given all of the run's series. */
   public static SeriesRole of(List<SeriesData> series) {
     return new SeriesRole(series);
+  }
+
+  /**
+   * These roles with the fronts of the run's metric jumps among {@code events}: the level
+   * change of a metric across a group of weight events ({@link #metricsMove}) is measured
+   * between those fronts, not across them.
+   */
+  SeriesRole withMetricFronts(List<ShockEvent> events) {
+    SeriesRole r = new SeriesRole(this);
+    for (ShockEvent e : events) {
+      if (e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind())) {
+        double reach = Double.isFinite(e.width()) && e.width() > 0.0
+            ? JumpFinder.FRONT_WIDTHS * e.width() : 0.0;
+        r.metricFronts.add(new long[] {Math.min(e.stepLo(), (long) Math.floor(e.step() - reach)),
+            e.step(), Math.max(e.stepHi(), (long) Math.ceil(e.step() + reach))});
+      }
+    }
+    return r;
   }
 
   /** Whether the event can make a transition of its own. */
@@ -436,14 +465,28 @@ public final class SeriesRole {
    * Whether some metric changes by more than {@link #ONSET_METRIC_CHANGE} of its level across
    * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
    * [hi, hi + (hi − lo)] (the nearest sample on a side without one), and by more than
-   * {@link #MEDIAN_Z} standard errors of the two medians ({@link #medianError}).
+   * {@link #MEDIAN_Z} standard errors of the two medians ({@link #medianError}). A side's window
+   * stops at the nearest metric front centred beyond [lo, hi] ({@link #withMetricFronts}).
    */
   private boolean metricsMove(long lo, long hi) {
     long reach = Math.max(1, hi - lo);
+    long from = lo - reach;
+    long to = hi + reach;
+    // A metric's front centred outside [lo, hi] is another transition's change: the comparison
+    // starts where it ends (stops where it begins), at the interval's edge at the latest. Weights
+    // settling after a phase change (a transformer's heads growing further modes) would
+    // otherwise borrow the loss's drop from just before them.
+    for (long[] f : metricFronts) {
+      if (f[1] < lo) {
+        from = Math.max(from, Math.min(f[2], lo));
+      } else if (f[1] > hi) {
+        to = Math.min(to, Math.max(f[0], hi));
+      }
+    }
     for (SeriesData s : metricSeries) {
-      double before = sideMedian(s, lo - reach, lo, true);
-      double after = sideMedian(s, hi, hi + reach, false);
-      double se = Math.hypot(medianError(s, lo - reach, lo), medianError(s, hi, hi + reach));
+      double before = sideMedian(s, from, lo, true);
+      double after = sideMedian(s, hi, to, false);
+      double se = Math.hypot(medianError(s, from, lo), medianError(s, hi, to));
       if (Math.abs(after - before)
           > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))
           && Math.abs(after - before) > MEDIAN_Z * se) {

@@ -104,7 +104,8 @@ public final class TransitionMerger {
    */
   static List<Transition> merge(List<ShockEvent> events, double tolerance, SeriesRole role,
                                 List<Excursion> excursions) {
-    return merge(events, tolerance, role::primary, excursions, role::isTransition);
+    SeriesRole roles = role.withMetricFronts(events);
+    return merge(events, tolerance, roles::primary, excursions, roles::isTransition);
   }
 
   private static List<Transition> merge(List<ShockEvent> events, double tolerance,

@@ -342,6 +342,40 @@ class TransitionMergerTest {
   }
 
   /**
+   * After an induction-head phase change (the loss's front at 215, width 25, from 3.13 to 1.64)
+   * the heads keep growing further modes while the loss drifts from 1.69 to 1.54 (under a tenth
+   * of its level): the group of those weight events, centred at 333 with fronts 75 wide, is no
+   * transition. Its comparison window before it would reach back into the loss's front; that
+   * front is the earlier transition's change, and the comparison starts where it ends. The same
+   * group with the loss's front unseen (no metric event) borrows the drop and stands.
+   */
+  @Test
+  void weightsSettlingAfterALossFrontDoNotBorrowItsDrop() {
+    long[] steps = new long[101];
+    double[] loss = new double[101];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = 5L * i;
+      double t = steps[i];
+      loss[i] = 3.13 - 1.45 * 0.5 * (1 + Math.tanh((t - 215) / 25.0)) - 1.5e-4 * Math.max(0, t - 260);
+    }
+    ShockEvent front = new ShockEvent("loss", "", ShockEvent.JUMP, 215, 214, 220, 3.13, 1.64,
+        -1.49, 25, 9.3, 179, 1.0);
+    List<ShockEvent> settling = List.of(
+        new ShockEvent("head0.ov/sv6", "h.0.attn", ShockEvent.JUMP, 333, 300, 360, 0.007, 2.97,
+            2.96, 75, 55, 60, 1.0),
+        new ShockEvent("head1.qk/sv8", "h.0.attn", ShockEvent.JUMP, 331, 317, 346, 0.027, 0.50,
+            0.47, 75, 8.8, 22, 1.0),
+        new ShockEvent("head1.qk/sv4", "h.1.attn", ShockEvent.JUMP, 345, 320, 370, 0.015, 5.6,
+            5.6, 75, 105, 50, 1.0));
+    SeriesRole roles = SeriesRole.of(List.of(new SeriesData("loss", "", steps, loss)));
+    List<ShockEvent> events = new ArrayList<>(settling);
+    events.add(front);
+    List<Transition> tr = TransitionMerger.merge(events, 40.0, roles, List.of());
+    assertEquals(List.of(215L), tr.stream().map(Transition::step).toList(), tr.toString());
+    assertEquals(1, TransitionMerger.merge(settling, 40.0, roles, List.of()).size());
+  }
+
+  /**
    * A training loss that falls while the held-out loss climbs is the network memorising its
    * training set (before grokking), not a transition of what it computes; the same fall with the
    * held-out loss falling too, or in a run without held-out metrics, is one.
