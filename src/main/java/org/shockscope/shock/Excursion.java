@@ -11,19 +11,26 @@ package org.shockscope.shock;
  *
  * @param start    first step above the bound
  * @param end      first step back
+ * @param settled  first step at or after {@code end} back at or below the bound (the series'
+ *                 last step when it never is): until then the metric is still coming back
  * @param interval mean sampling interval over the excursion, in steps
  * @param train    identity of its train: consecutive excursions of one series that continue
  *                 each other ({@link #continuedBy}) share it
  */
-record Excursion(long start, long end, double interval, long train) {
+record Excursion(long start, long end, long settled, double interval, long train) {
   /** Quiet sampling intervals that end a train of excursions, at least. */
   static final double TRAIN_INTERVALS = 4.0;
 
   Excursion {
-    if (end < start) {
-      throw new ShockDetectionException("excursion ends at step " + end + " before its start "
-          + start);
+    if (end < start || settled < end) {
+      throw new ShockDetectionException("excursion from step " + start + " ends at step " + end
+          + " and settles at step " + settled + ": not in order");
     }
+  }
+
+  /** An excursion that settles where it ends. */
+  Excursion(long start, long end, double interval, long train) {
+    this(start, end, end, interval, train);
   }
 
   /** end − start, in steps. */

@@ -76,6 +76,7 @@ public final class ShockDetector {
   private double[] zoneHi = new double[0];
   private int[] openedAt = new int[0];
   private int[] closedAt = new int[0];
+  private int[] settledAt = new int[0];
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
   /** Identity of the next train of excursions (unique within the detector's life). */
@@ -375,7 +376,7 @@ public final class ShockDetector {
       // event of their own (a small bounce between two spikes still continues the train).
       long train = previous != null && previous.continuedBy(start, end, interval)
           ? previous.train() : nextTrain++;
-      Excursion x = new Excursion(start, end, interval, train);
+      Excursion x = new Excursion(start, end, steps[settledAt[k]], interval, train);
       previous = x;
       for (ShockEvent e : events) {
         boolean rise = ShockEvent.SPIKE.equals(e.kind())
@@ -493,8 +494,8 @@ public final class ShockDetector {
    * {@code floor}, the level under which bounces are rounding: {@link #SPIKE_FLOOR}), and closes
    * at the first sample after its peak back under that bound or under the midpoint of peak and
    * bound, from where the lowest value is measured anew; one the series ends in is no spike and
-   * not counted. Indices: start at {@code openedAt[k]}, end at {@code closedAt[k]}; returns how
-   * many.
+   * not counted. Indices: start at {@code openedAt[k]}, end at {@code closedAt[k]}, back under
+   * the bound at {@code settledAt[k]} (the last sample when never); returns how many.
    */
   private int excursions(int n, double floor) {
     int count = 0;
@@ -514,8 +515,20 @@ public final class ShockDetector {
         if (j >= n) {
           break;
         }
+        // Back under the bound, or where the next excursion opens (a second bounce before the
+        // metric came back is its own excursion).
+        int k = j;
+        double low = x[j];
+        while (k < n - 1 && x[k] > bound) {
+          k++;
+          if (x[k] > Math.max(low + LN2, floor)) {
+            break;
+          }
+          low = Math.min(low, x[k]);
+        }
         openedAt[count] = i;
         closedAt[count] = j;
+        settledAt[count] = k;
         count++;
         runMin = x[j];
         i = j;
@@ -689,6 +702,7 @@ public final class ShockDetector {
       work = new double[cap];
       openedAt = new int[cap];
       closedAt = new int[cap];
+      settledAt = new int[cap];
     }
   }
 

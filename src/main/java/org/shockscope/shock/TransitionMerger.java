@@ -519,11 +519,24 @@ public final class TransitionMerger {
      */
     boolean overlaps(Excursion x) {
       for (ShockEvent e : members) {
-        if (e.step() >= x.start() - x.interval() && e.step() <= x.end()) {
+        if (e.step() >= x.start() - x.interval() && e.step() <= x.end()
+            || returns(e, x)) {
           return true;
         }
       }
       return false;
+    }
+
+    /**
+     * Whether an event is a metric's fall centred after the excursion that starts before the
+     * metric is back in its basin ({@link Excursion#settled}): the loss coming back from its
+     * spike, whose front continues past the sample where the excursion closed (halfway back, on
+     * the log scale, from its peak), or a catapult's slower return from the higher level its
+     * spike left it on.
+     */
+    private static boolean returns(ShockEvent e, Excursion x) {
+      return e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind()) && e.jump() < 0.0
+          && e.stepLo() <= x.settled() && e.step() > x.end();
     }
 
     /** Whether every member is an event of a checkpoint series (none is a run-level metric's). */

@@ -605,6 +605,49 @@ class TransitionMergerTest {
     assertEquals(4000, spike.step());
   }
 
+  /**
+   * ln of a gradient-descent loss logged every step: an exponential decay from 0.13 to 0.0045,
+   * a catapult spike (×{@code spike}) at step 12 that leaves the loss {@code left}× higher, on a
+   * level it falls back from around step {@code back} (a front 4 steps wide), and optionally a
+   * second bounce (×7 over that level) at step {@code bounce}.
+   */
+  private static double[] catapultLoss(long[] steps, double spike, double left, double back,
+                                       double bounce) {
+    double[] loss = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      double t = steps[i];
+      double ln = Math.log(0.0045 + 0.125 * Math.exp(-t / 2.5))
+          + Math.log(spike) * Math.exp(-0.5 * Math.pow((t - 12) / 1.2, 2))
+          + Math.log(left) * 0.5 * (1 + Math.tanh((t - 13) / 0.7))
+              * 0.5 * (1 - Math.tanh((t - back) / 4.0));
+      if (bounce > 0) {
+        ln += Math.log(7) * Math.exp(-0.5 * Math.pow((t - bounce) / 2.5, 2));
+      }
+      loss[i] = Math.exp(ln);
+    }
+    return loss;
+  }
+
+  /**
+   * A catapult's loss spikes at step 12, comes halfway back (on the log scale) within two steps
+   * and then sits 15× above its old level until it falls back from around step 26: that fall,
+   * which starts before the loss is back under twice its old level, is the catapult's return,
+   * not a transition of its own. A second bounce out of the raised level (×7 at step 40) is an
+   * excursion of its own, and the fall after it is not the first catapult's return.
+   */
+  @Test
+  void aCatapultsReturnFromItsRaisedLevelIsThatCatapult() {
+    long[] steps = Synthetic.regularSteps(101, 1);
+    ShockDetector detector = new ShockDetector(DetectorConfig.DEFAULTS);
+    RunShocks one = detector.detectRun(List.of(
+        new SeriesData("loss", "", steps, catapultLoss(steps, 3000, 15, 26, 0))));
+    assertEquals(List.of(12L), one.transitions().stream().map(Transition::step).toList(),
+        one.shocks().toString());
+    RunShocks two = detector.detectRun(List.of(
+        new SeriesData("loss", "", steps, catapultLoss(steps, 3000, 15, 50, 40))));
+    assertEquals(2, two.transitions().size(), two.shocks().toString());
+  }
+
   private static ShockEvent spike(String series, String group, long step) {
     return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
         Double.NaN, 12, 0.95);
