@@ -39,6 +39,9 @@ import java.util.List;
  *   <li>at least {@link #MIN_GROUPS} groups' norms are lower at the step of N_min than at that
  *       of N_max: one layer shrinking is that layer; the network exchanging one solution for
  *       another moves several;</li>
+ *   <li>N changed level, not fluctuated: after t_¾ it stays below its halfway level
+ *       N_max − D/2 (a norm that wanders on a plateau crosses the middle of its range again and
+ *       again);</li>
  *   <li>N has settled by the run's end: its least-squares rate of fall over the last t_¾ − t_¼
  *       steps of the run (at least {@link #MIN_TAIL} samples) is at most
  *       {@link #SETTLED_RATE} of its mean rate through the middle half of the contraction,
@@ -134,6 +137,11 @@ final class NormContraction {
     double half = crossing(steps, total, top, total[top] - 0.5 * drop);
     double threeQuarter = crossing(steps, total, top, total[top] - 0.75 * drop);
     double width = (threeQuarter - quarter) / QUARTILE_SPAN;
+    for (int i = top + 1; i < n; i++) {
+      if (steps[i] > threeQuarter && total[i] >= total[top] - 0.5 * drop) {
+        return null;
+      }
+    }
     double midRate = 0.5 * drop / Math.max(threeQuarter - quarter, steps[top + 1] - steps[top]);
     if (!(-finalSlope(steps, total, threeQuarter - quarter) <= SETTLED_RATE * midRate)) {
       return null;

@@ -32,8 +32,10 @@ import org.shockscope.OrderStatistics;
  * </ol>
  * Events are converted back to the series' units (exp of levels on a log scale) and steps.
  * Across series, besides the merged transitions, a run that logs no held-out metric gets the
- * weights' contraction front ({@link NormContraction}, grokking's cleanup) as a transition of
- * its own: a slow front on a drift that no per-series jump search separates from a smooth trend.
+ * weights' contraction ({@link NormContraction}, grokking: the network's norm falling from its
+ * memorising maximum to a smaller, generalising level) as a transition of its own, at the step
+ * where the norm is halfway down: a slow decline that no per-series jump search separates from
+ * a smooth trend.
  *
  * <p>One detector per thread: it owns its kernels' workspaces, which makes a run of many series
  * allocation-light. Not thread-safe.
@@ -132,7 +134,8 @@ public final class ShockDetector {
   }
 
   /**
-   * Adds the run's weight contraction ({@link NormContraction}) as a transition when the run logs
+   * Adds the run's weight contraction ({@link NormContraction}) as a transition (at its halfway
+   * step, interval its quarter crossings) when the run logs
    * no held-out metric, no transition lies within the tolerance of its step, its training loss
    * has fitted the training set before it ({@link SeriesRole#lossFitted}) and does not rise
    * across it ({@link SeriesRole#lossRises}). With a held-out metric, generalising is what that

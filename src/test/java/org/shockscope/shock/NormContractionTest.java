@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -165,6 +166,40 @@ class NormContractionTest {
       assertTrue(t.series().stream().noneMatch(x -> x.endsWith("/balanced_norm")),
           found.transitions().toString());
     }
+  }
+
+  @Test
+  void normsWanderingOnAPlateauAreNoContraction() {
+    // after the peak the norms only fluctuate (0.5% white noise): their maximum and lowest
+    // value are noise, and the network's norm crosses the middle of that range again and again
+    long[] steps = Synthetic.regularSteps(N, DT);
+    Random r = new Random(13);
+    List<SeriesData> s = new ArrayList<>();
+    s.add(new SeriesData("loss", "", steps, loss(steps, 0.03)));
+    for (int g = 0; g < GROUPS.length; g++) {
+      double[] y = norm(steps, 10.0 + 5.0 * g, t -> 0.0);
+      for (int i = 0; i < N; i++) {
+        y[i] *= 1.0 + 0.005 * r.nextGaussian();
+      }
+      s.add(new SeriesData("balanced_norm", GROUPS[g], steps, y));
+    }
+    assertNull(NormContraction.find(s));
+    for (Transition t : detect(s).transitions()) {
+      assertTrue(t.series().stream().noneMatch(x -> x.endsWith("/balanced_norm")), t.toString());
+    }
+  }
+
+  @Test
+  void aDipThatRecoversIsNoContraction() {
+    // the norms fall by as much as in a contraction around step 1,200 and come most of the way
+    // back: a transient (a catapult, a loss spike's trace), not a change of level
+    DoubleUnaryOperator[] dips = new DoubleUnaryOperator[GROUPS.length];
+    for (int g = 0; g < dips.length; g++) {
+      double depth = 1.5 + 0.5 * g;
+      dips[g] = t -> depth * (Math.exp(-0.5 * Math.pow((t - 1200.0) / 150.0, 2))
+          + 0.15 * (1.0 + Math.tanh((t - 1200.0) / 100.0)));
+    }
+    assertNull(NormContraction.find(run(0.03, false, dips)));
   }
 
   @Test
