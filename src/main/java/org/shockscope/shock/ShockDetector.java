@@ -135,10 +135,10 @@ public final class ShockDetector {
 
   /**
    * Adds the run's weight contraction ({@link NormContraction}) as a transition (at its halfway
-   * step, interval its quarter crossings) when the run logs
-   * no held-out metric, no transition lies within the tolerance of its step, its training loss
-   * has fitted the training set before it ({@link SeriesRole#lossFitted}) and does not rise
-   * across it ({@link SeriesRole#lossRises}). With a held-out metric, generalising is what that
+   * step, its interval from the quarter to the three-quarter crossing) when the run logs no
+   * held-out metric, no transition lies within the tolerance of its step, its training loss has
+   * fitted the training set before it ({@link SeriesRole#lossFitted}) and does not rise across
+   * it ({@link SeriesRole#lossRises}). With a held-out metric, generalising is what that
    * metric's own front shows; without one, the weights' contraction at a fitted training set is
    * the only trace of it. A loss that rises while the norms fall is the network losing its fit
    * (too much decay), not finding a smaller solution of it; norms that fall while the loss is
