@@ -5,287 +5,248 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The contraction front of a network's weights: the norms of the balanced representatives of
- * several groups falling together, after their maximum, faster than their drift and as a front
- * rather than a bend. It is how grokking shows in the weights when no held-out metric is logged
- * (issue 13): under weight decay the memorising solution is replaced by a smaller-norm,
- * generalising circuit, and the norm of every layer that carries the circuit falls through a
- * front while the training loss, fitted long before, keeps falling slowly (Nanda et al. 2023
- * "Progress measures for grokking via mechanistic interpretability", the cleanup phase; Liu et
- * al. 2022 "Omnigrok", generalisation at a smaller weight norm). The training loss cannot place
- * this transition, so {@link SeriesRole}'s rule that a group of weight events must move a
- * metric does not apply to it.
+ * The contraction of a network's weights: the norm of its balanced representative falling from
+ * its maximum to its lowest level after it, carried by several groups. It is how grokking shows
+ * in the weights when no held-out metric is logged (issue 13): the network memorises its
+ * training set at a large weight norm, and weight decay then draws the norm down to that of a
+ * smaller, generalising solution, the memorising components decaying as the generalising circuit
+ * takes over (Nanda et al. 2023 "Progress measures for grokking via mechanistic
+ * interpretability": circuit formation and cleanup; Liu et al. 2022 "Omnigrok": held-out
+ * accuracy as a function of the weight norm, generalisation at the smaller norm). The training
+ * loss, fitted long before, cannot place this transition, so {@link SeriesRole}'s rule that a
+ * group of weight events must move a metric does not apply to it.
  *
- * <p>Per group, on its {@code balanced_norm} series (invariant: the norm of the orbit's
- * minimum-norm point) from the sample of its maximum to its end, the least-squares fit of a
- * front on a drift
- * <pre>  y(t) = a + b·t + c·tanh((t − t_s)/w)</pre>
- * over a grid of centres t_s and widths w, with both of the front's plateaus in the segment
- * (t_s ± {@link #REACH}·w, where the tanh is 90% complete). The fit is a contraction when
+ * <p>The order parameter is the network's norm, the root sum of squares of its groups'
+ * {@code balanced_norm} series (each invariant: the norm of the group's orbit's minimum-norm
+ * point) at the steps they share:
+ * <pre>  N(t) = √(Σ_g n_g(t)²)</pre>
+ * the quantity decoupled weight decay shrinks (each parameter by the factor 1 − ηλ per step), so
+ * a large group weighs as much as its share of the norm and a bias as little. From the sample of
+ * N's maximum N_max (memorisation complete) to its lowest value after it, N_min, the contraction
+ * is D = N_max − N_min, and the transition is placed as a held-out accuracy's is measured
+ * ({@code lab.PhaseChange}): at the first step where N has covered half of it,
+ * <pre>  N(t_½) = N_max − D/2</pre>
+ * (linear interpolation between samples), with the tanh width w = (t_¾ − t_¼)/ln 3 from the
+ * steps where it has covered a quarter and three quarters. A halfway crossing needs no shape: a
+ * front of the norm (the cleanup accelerating and stopping), a constant-rate decline that stops
+ * (a kink) and a decay that slows into the generalising norm's level (an exponential approach)
+ * each have one, where the norm is midway between the memorising and generalising solutions'.
+ * A fitted front misses the last two: a tanh on a drift fits a kink's bend or an exponential's
+ * start, steps away from the accuracy's rise.
+ *
+ * <p>It is a contraction of the network when
  * <ul>
- *   <li>c &lt; 0: the norm falls through the front;</li>
- *   <li>its peak speed |c|/w is at least {@link #MIN_SPEED_RATIO} times the drift |b|: the
- *       front at least triples the rate at which weight decay shrinks the norm anyway;</li>
- *   <li>the speed through the front, |c|/w + |b|, is at least the least-squares slope of the
- *       samples before it (from the maximum to t_s − w, at least {@link #MIN_BEFORE}): a decay
- *       that merely slows down (an exponential approach) is fastest at its start, where a tanh
- *       pushed inside the segment by {@link #REACH} fits its bend, not a front.</li>
+ *   <li>at least {@link #MIN_GROUPS} groups' norms are lower at the step of N_min than at that
+ *       of N_max: one layer shrinking is that layer; the network exchanging one solution for
+ *       another moves several;</li>
+ *   <li>N changed level, not fluctuated: after t_¾ it stays below its halfway level
+ *       N_max − D/2 (a norm that wanders on a plateau crosses the middle of its range again and
+ *       again);</li>
+ *   <li>N has settled by the run's end: its least-squares rate of fall over the last t_¾ − t_¼
+ *       steps of the run (at least {@link #MIN_TAIL} samples) is at most
+ *       {@link #SETTLED_RATE} of its mean rate through the middle half of the contraction,
+ *       (D/2)/(t_¾ − t_¼). A norm still falling as fast as through its contraction has not
+ *       reached the smaller solution's level, so the level halfway to it is not known; a
+ *       steady decline to the run's end (weight decay on a network that is not changing its
+ *       solution) has its "halfway" wherever the run stops.</li>
  * </ul>
- * The run's contraction is the largest set of group fits whose centres lie within the widest of
- * their widths of their median centre, from at least {@link #MIN_GROUPS} groups: one layer's
- * norm falling is that layer; the network reorganising moves several.
+ * Whether the run had fitted its training set, and its loss did not rise, is the caller's test
+ * ({@link ShockDetector}).
  *
  * <p>Static operations; allocation per call is a few arrays of the series' length.
  */
 final class NormContraction {
-  /** The observable fitted: the norm of the group's balanced representative. */
+  /** The observable: the norm of the group's balanced representative. */
   static final String NORM = "balanced_norm";
-  /**
-   * Half-extent of a front, in widths, that must lie within the fitted segment (tanh 1.5 =
-   * 0.905): both plateaus are seen, so a front is not the segment's edge.
-   */
-  static final double REACH = 1.5;
-  /**
-   * The front's peak speed |c|/w over the drift |b|: at 2 the norm falls at least three times
-   * as fast through the front as weight decay and the loss's slow fall make it drift either
-   * side (a dimensionless ratio of two rates of the same series).
-   */
-  static final double MIN_SPEED_RATIO = 2.0;
-  /** Fewest samples before a front (up to t_s − w) that measure the speed it must exceed. */
-  static final int MIN_BEFORE = 3;
   /** Groups whose norms must contract together. */
   static final int MIN_GROUPS = 2;
-  /** Fewest samples from the norm's maximum on for a fit. */
+  /** Fewest samples of N from its maximum on. */
   static final int MIN_SEGMENT = ShockDetector.MIN_SAMPLES;
-  /** Widths tried, geometrically from the sampling interval to the largest allowed. */
-  private static final int WIDTHS = 16;
-  /** At most this many centres per width (a long series is scanned on a stride). */
-  private static final int MAX_CENTRES = 64;
+  /**
+   * Largest rate of fall at the run's end, as a fraction of the mean rate through the middle
+   * half of the contraction, of a norm that has settled: by then the contraction has slowed to
+   * less than half its pace (a tanh front's speed halves 0.88 widths past its centre; an
+   * exponential approach's, one half-life on).
+   */
+  static final double SETTLED_RATE = 0.5;
+  /** Fewest samples over which the final rate of fall is measured. */
+  static final int MIN_TAIL = 3;
+  /** t_¾ − t_¼ of a tanh front, in widths: 2·artanh(1/2) = ln 3. */
+  private static final double QUARTILE_SPAN = Math.log(3.0);
 
   private NormContraction() {}
 
-  /** One group's front: centre, width and the fitted levels at t_s ∓ 2w. */
-  record Fit(String group, double center, double width, double left, double right) {}
+  /**
+   * The run's contraction: the halfway step t_½, the quarter crossings, the width, and one jump
+   * event per contracting group (series {@link #NORM}, step t_½, interval [t_¼, t_¾], the
+   * group's levels at N's maximum and minimum; no strength, score 1: the evidence is the
+   * groups' agreement, not one fit's residual).
+   */
+  record Contraction(double step, double quarter, double threeQuarter, double width,
+                     List<ShockEvent> events) {}
 
   /**
-   * The run's contraction as one jump event per contracting group (series {@link #NORM}, step
-   * t_s, interval t_s ± w, levels at t_s ∓ 2w; no strength, score 1: the evidence is the
-   * groups' agreement, not one fit's residual), or an empty list.
+   * The run's contraction (see the class comment), or null when the run has fewer than
+   * {@link #MIN_GROUPS} groups with a norm series, N has too few samples from its maximum on or
+   * never falls, or fewer than {@link #MIN_GROUPS} groups contract.
    *
-   * @param series   the run's series; input, not modified
-   * @param maxWidth largest front width w, in steps
+   * @param series the run's series; input, not modified (a group's series is analysed up to its
+   *               first non-finite value)
    */
-  static List<ShockEvent> find(List<SeriesData> series, double maxWidth) {
-    List<Fit> fits = new ArrayList<>();
+  static Contraction find(List<SeriesData> series) {
+    List<SeriesData> norms = new ArrayList<>();
     for (SeriesData s : series) {
       if (!s.group().isEmpty() && NORM.equals(s.name())) {
-        Fit f = fit(s.group(), s.steps(), s.values(), maxWidth);
-        if (f != null) {
-          fits.add(f);
-        }
+        norms.add(s);
       }
     }
-    List<Fit> best = coherent(fits);
-    List<ShockEvent> out = new ArrayList<>(best.size());
-    for (Fit f : best) {
-      long step = Math.round(f.center());
-      out.add(new ShockEvent(NORM, f.group(), ShockEvent.JUMP, step,
-          (long) Math.floor(f.center() - f.width()), (long) Math.ceil(f.center() + f.width()),
-          f.left(), f.right(), f.right() - f.left(), f.width(),
-          Math.abs(f.right() - f.left()) * f.width() / 4.0, Double.NaN, 1.0));
+    if (norms.size() < MIN_GROUPS) {
+      return null;
     }
-    return out;
-  }
-
-  /**
-   * The largest subset of fits from at least {@link #MIN_GROUPS} groups whose centres lie
-   * within the widest member's width of their median centre; ties go to the earlier one.
-   */
-  static List<Fit> coherent(List<Fit> fits) {
-    List<Fit> best = List.of();
-    for (Fit seed : fits) {
-      List<Fit> members = new ArrayList<>();
-      for (Fit f : fits) {
-        if (Math.abs(f.center() - seed.center()) <= Math.max(f.width(), seed.width())) {
-          members.add(f);
-        }
+    long[] steps = sharedSteps(norms);
+    int n = steps.length;
+    double[][] at = new double[norms.size()][];
+    double[] total = new double[n];
+    for (int g = 0; g < at.length; g++) {
+      at[g] = valuesAt(norms.get(g), steps);
+      for (int i = 0; i < n; i++) {
+        total[i] += at[g][i] * at[g][i];
       }
-      double[] c = new double[members.size()];
-      double widest = 0.0;
-      for (int i = 0; i < c.length; i++) {
-        c[i] = members.get(i).center();
-        widest = Math.max(widest, members.get(i).width());
-      }
-      Arrays.sort(c);
-      double median = c[(c.length - 1) / 2];
-      List<Fit> kept = new ArrayList<>();
-      for (Fit f : members) {
-        if (Math.abs(f.center() - median) <= widest) {
-          kept.add(f);
-        }
-      }
-      if (kept.size() >= MIN_GROUPS && kept.size() > best.size()) {
-        best = kept;
-      }
-    }
-    return best;
-  }
-
-  /**
-   * A group's contraction front (see the class comment), or null.
-   *
-   * @param steps    strictly increasing; input, not modified
-   * @param values   the norm at the steps; input, not modified (analysis stops at the first
-   *                 non-finite value)
-   * @param maxWidth largest w, in steps
-   */
-  static Fit fit(String group, long[] steps, double[] values, double maxWidth) {
-    int n = 0;
-    while (n < values.length && Double.isFinite(values[n])) {
-      n++;
     }
     int top = 0;
-    for (int i = 1; i < n; i++) {
-      if (values[i] > values[top]) {
+    for (int i = 0; i < n; i++) {
+      total[i] = Math.sqrt(total[i]);
+      if (total[i] > total[top]) {
         top = i;
       }
     }
-    int m = n - top;
-    if (m < MIN_SEGMENT) {
+    if (n - top < MIN_SEGMENT) {
       return null;
     }
-    double t0 = steps[top];
-    double half = 0.5 * (steps[n - 1] - t0);
-    double mid = t0 + half;
-    double[] u = new double[m];
-    double[] y = new double[m];
-    for (int i = 0; i < m; i++) {
-      u[i] = (steps[top + i] - mid) / half;
-      y[i] = values[top + i];
-    }
-    double gap = 2.0 * half / (m - 1);
-    double widest = Math.min(maxWidth, half / REACH);
-    if (!(widest >= gap)) {
-      return null;
-    }
-    double[] g = new double[m];
-    double[] a = new double[9];
-    double[] b = new double[3];
-    double bestRss = Double.POSITIVE_INFINITY;
-    double bestCenter = Double.NaN;
-    double bestWidth = Double.NaN;
-    double[] bestCoef = new double[3];
-    int stride = Math.max(1, m / MAX_CENTRES);
-    for (int k = 0; k < WIDTHS; k++) {
-      double w = gap * Math.pow(widest / gap, k / (WIDTHS - 1.0));
-      double wu = w / half;
-      for (int c = 0; c < m; c += stride) {
-        double cu = u[c];
-        if (cu - REACH * wu < u[0] || cu + REACH * wu > u[m - 1]) {
-          continue;
-        }
-        for (int i = 0; i < m; i++) {
-          g[i] = Math.tanh((u[i] - cu) / wu);
-        }
-        double rss = fitLine(u, y, g, m, a, b);
-        if (rss < bestRss) {
-          bestRss = rss;
-          bestCenter = cu;
-          bestWidth = wu;
-          System.arraycopy(b, 0, bestCoef, 0, 3);
-        }
+    int low = top;
+    for (int i = top + 1; i < n; i++) {
+      if (total[i] < total[low]) {
+        low = i;
       }
     }
-    if (!(bestRss < Double.POSITIVE_INFINITY)) {
+    double drop = total[top] - total[low];
+    if (!(drop > 0.0)) {
       return null;
     }
-    double drift = Math.abs(bestCoef[1]);
-    double front = bestCoef[2];
-    // the speed before the front: a decay that slows down is fastest there, a front is not
-    double before = Math.abs(slope(u, y, bestCenter - bestWidth));
-    if (!(front < 0.0) || Math.abs(front) / bestWidth < MIN_SPEED_RATIO * drift
-        || Math.abs(front) / bestWidth + drift < before) {
+    double quarter = crossing(steps, total, top, total[top] - 0.25 * drop);
+    double half = crossing(steps, total, top, total[top] - 0.5 * drop);
+    double threeQuarter = crossing(steps, total, top, total[top] - 0.75 * drop);
+    double width = (threeQuarter - quarter) / QUARTILE_SPAN;
+    for (int i = top + 1; i < n; i++) {
+      if (steps[i] > threeQuarter && total[i] >= total[top] - 0.5 * drop) {
+        return null;
+      }
+    }
+    double midRate = 0.5 * drop / Math.max(threeQuarter - quarter, steps[top + 1] - steps[top]);
+    if (!(-finalSlope(steps, total, threeQuarter - quarter) <= SETTLED_RATE * midRate)) {
       return null;
     }
-    double left = bestCoef[0] + bestCoef[1] * (bestCenter - 2.0 * bestWidth)
-        + front * Math.tanh(-2.0);
-    double right = bestCoef[0] + bestCoef[1] * (bestCenter + 2.0 * bestWidth)
-        + front * Math.tanh(2.0);
-    return new Fit(group, mid + bestCenter * half, bestWidth * half, left, right);
+    List<ShockEvent> events = new ArrayList<>();
+    for (int g = 0; g < at.length; g++) {
+      double left = at[g][top];
+      double right = at[g][low];
+      if (right < left) {
+        events.add(new ShockEvent(NORM, norms.get(g).group(), ShockEvent.JUMP,
+            Math.round(half), (long) Math.floor(quarter), (long) Math.ceil(threeQuarter), left,
+            right, right - left, width, (left - right) * width / 4.0, Double.NaN, 1.0));
+      }
+    }
+    if (events.size() < MIN_GROUPS) {
+      return null;
+    }
+    return new Contraction(half, quarter, threeQuarter, width, events);
   }
 
   /**
-   * The least-squares slope of y over the samples with u ≤ {@code until} (0 with fewer than
-   * {@link #MIN_BEFORE}).
+   * The first step after sample {@code top} at which y is at or below {@code level}, linearly
+   * interpolated between the samples that bracket it (y[top] is above the level and some later
+   * sample is at or below it).
    */
-  private static double slope(double[] u, double[] y, double until) {
-    int k = 0;
-    double su = 0;
-    double sy = 0;
-    while (k < u.length && u[k] <= until) {
-      su += u[k];
-      sy += y[k];
-      k++;
+  private static double crossing(long[] steps, double[] y, int top, double level) {
+    int i = top + 1;
+    while (y[i] > level) {
+      i++;
     }
-    if (k < MIN_BEFORE) {
-      return 0.0;
-    }
-    double mu = su / k;
-    double my = sy / k;
-    double suu = 0;
-    double suy = 0;
-    for (int i = 0; i < k; i++) {
-      suu += (u[i] - mu) * (u[i] - mu);
-      suy += (u[i] - mu) * (y[i] - my);
-    }
-    return suy / suu;
+    double f = (y[i - 1] - level) / (y[i - 1] - y[i]);
+    return steps[i - 1] + f * (steps[i] - steps[i - 1]);
   }
 
   /**
-   * Least squares of y on (1, u, g): coefficients into {@code coef}, returns the residual sum
-   * of squares (+∞ when singular). {@code a} is a 3×3 scratch matrix.
+   * The least-squares slope of y over the samples in the run's last {@code reach} steps, or over
+   * its last {@link #MIN_TAIL} samples when fewer lie there.
    */
-  private static double fitLine(double[] u, double[] y, double[] g, int m, double[] a,
-                                double[] coef) {
-    double s1 = m;
-    double su = 0;
-    double sg = 0;
-    double suu = 0;
-    double sug = 0;
-    double sgg = 0;
-    double sy = 0;
-    double suy = 0;
-    double sgy = 0;
-    for (int i = 0; i < m; i++) {
-      su += u[i];
-      sg += g[i];
-      suu += u[i] * u[i];
-      sug += u[i] * g[i];
-      sgg += g[i] * g[i];
-      sy += y[i];
-      suy += u[i] * y[i];
-      sgy += g[i] * y[i];
+  private static double finalSlope(long[] steps, double[] y, double reach) {
+    int n = steps.length;
+    int from = n - MIN_TAIL;
+    while (from > 0 && steps[n - 1] - steps[from - 1] <= reach) {
+      from--;
     }
-    a[0] = s1;
-    a[1] = su;
-    a[2] = sg;
-    a[3] = su;
-    a[4] = suu;
-    a[5] = sug;
-    a[6] = sg;
-    a[7] = sug;
-    a[8] = sgg;
-    coef[0] = sy;
-    coef[1] = suy;
-    coef[2] = sgy;
-    if (!SmallSolve.solve(a, coef, 3)) {
-      return Double.POSITIVE_INFINITY;
+    double mt = 0.0;
+    double my = 0.0;
+    for (int i = from; i < n; i++) {
+      mt += steps[i] - steps[n - 1];
+      my += y[i];
     }
-    double rss = 0.0;
-    for (int i = 0; i < m; i++) {
-      double r = y[i] - coef[0] - coef[1] * u[i] - coef[2] * g[i];
-      rss += r * r;
+    mt /= n - from;
+    my /= n - from;
+    double stt = 0.0;
+    double sty = 0.0;
+    for (int i = from; i < n; i++) {
+      double dt = steps[i] - steps[n - 1] - mt;
+      stt += dt * dt;
+      sty += dt * (y[i] - my);
     }
-    return rss;
+    return sty / stt;
+  }
+
+  /**
+   * The steps at which every series has a finite value (each is read up to its first non-finite
+   * one), in increasing order.
+   */
+  private static long[] sharedSteps(List<SeriesData> norms) {
+    long[] shared = finiteSteps(norms.get(0));
+    for (int g = 1; g < norms.size(); g++) {
+      long[] other = finiteSteps(norms.get(g));
+      long[] kept = new long[Math.min(shared.length, other.length)];
+      int k = 0;
+      int j = 0;
+      for (long step : shared) {
+        while (j < other.length && other[j] < step) {
+          j++;
+        }
+        if (j < other.length && other[j] == step) {
+          kept[k++] = step;
+        }
+      }
+      shared = Arrays.copyOf(kept, k);
+    }
+    return shared;
+  }
+
+  /** The steps of a series before its first non-finite value. */
+  private static long[] finiteSteps(SeriesData s) {
+    int n = 0;
+    while (n < s.values().length && Double.isFinite(s.values()[n])) {
+      n++;
+    }
+    return Arrays.copyOf(s.steps(), n);
+  }
+
+  /** The series' values at the given steps, each of which it has (steps increasing). */
+  private static double[] valuesAt(SeriesData s, long[] steps) {
+    double[] v = new double[steps.length];
+    int j = 0;
+    for (int i = 0; i < steps.length; i++) {
+      while (s.steps()[j] != steps[i]) {
+        j++;
+      }
+      v[i] = s.values()[j];
+    }
+    return v;
   }
 }

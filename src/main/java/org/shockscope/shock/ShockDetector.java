@@ -1,7 +1,6 @@
 package org.shockscope.shock;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +32,10 @@ import org.shockscope.OrderStatistics;
  * </ol>
  * Events are converted back to the series' units (exp of levels on a log scale) and steps.
  * Across series, besides the merged transitions, a run that logs no held-out metric gets the
- * weights' contraction front ({@link NormContraction}, grokking's cleanup) as a transition of
- * its own: a slow front on a drift that no per-series jump search separates from a smooth trend.
+ * weights' contraction ({@link NormContraction}, grokking: the network's norm falling from its
+ * memorising maximum to a smaller, generalising level) as a transition of its own, at the step
+ * where the norm is halfway down: a slow decline that no per-series jump search separates from
+ * a smooth trend.
  *
  * <p>One detector per thread: it owns its kernels' workspaces, which makes a run of many series
  * allocation-light. Not thread-safe.
@@ -129,60 +130,49 @@ public final class ShockDetector {
     SeriesRole role = SeriesRole.of(series);
     List<Transition> transitions =
         TransitionMerger.merge(events, tolerance, role, excursions);
-    addContraction(series, config.maxWidthFraction() * span, tolerance, role, events,
-        transitions);
+    addContraction(series, tolerance, role, events, transitions);
     return new RunShocks(events, transitions);
   }
 
   /**
-   * Adds the run's weight contraction ({@link NormContraction}) as a transition when the run logs
-   * no held-out metric, no transition lies within the tolerance of its step, its training loss
-   * has fitted the training set before it ({@link SeriesRole#lossFitted}) and does not rise
-   * across it ({@link SeriesRole#lossRises}). With a held-out metric, generalising is what that
+   * Adds the run's weight contraction ({@link NormContraction}) as a transition (at its halfway
+   * step, its interval from the quarter to the three-quarter crossing) when the run logs no
+   * held-out metric, no transition lies within the tolerance of its step, its training loss has
+   * fitted the training set before it ({@link SeriesRole#lossFitted}) and does not rise across
+   * it ({@link SeriesRole#lossRises}). With a held-out metric, generalising is what that
    * metric's own front shows; without one, the weights' contraction at a fitted training set is
    * the only trace of it. A loss that rises while the norms fall is the network losing its fit
    * (too much decay), not finding a smaller solution of it; norms that fall while the loss is
    * still far from fitted are the network still learning, which the loss's own fronts show.
    */
-  private static void addContraction(List<SeriesData> series, double maxWidth, double tolerance,
+  private static void addContraction(List<SeriesData> series, double tolerance,
                                      SeriesRole role, List<ShockEvent> events,
                                      List<Transition> transitions) {
     if (role.logsHeldOut()) {
       return;
     }
-    List<ShockEvent> fronts = NormContraction.find(series, maxWidth);
-    if (fronts.isEmpty()) {
+    NormContraction.Contraction c = NormContraction.find(series);
+    if (c == null) {
       return;
     }
-    long[] steps = new long[fronts.size()];
-    double[] widths = new double[fronts.size()];
-    long lo = Long.MAX_VALUE;
-    long hi = Long.MIN_VALUE;
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < steps.length; i++) {
-      ShockEvent e = fronts.get(i);
-      steps[i] = e.step();
-      widths[i] = e.width();
-      lo = Math.min(lo, e.stepLo());
-      hi = Math.max(hi, e.stepHi());
-      names.add(e.qualifiedSeries());
-    }
-    Arrays.sort(steps);
-    Arrays.sort(widths);
-    long step = steps[(steps.length - 1) / 2];
-    double width = widths[(widths.length - 1) / 2];
+    long step = Math.round(c.step());
     for (Transition t : transitions) {
       if (Math.abs(t.step() - step) <= tolerance
           || (t.stepLo() <= step && step <= t.stepHi())) {
         return;
       }
     }
-    if (role.lossRises(step, width) || !role.lossFitted(step, width)) {
+    if (role.lossRises(step, c.width()) || !role.lossFitted(step, c.width())) {
       return;
     }
-    events.addAll(fronts);
+    List<String> names = new ArrayList<>();
+    for (ShockEvent e : c.events()) {
+      names.add(e.qualifiedSeries());
+    }
+    events.addAll(c.events());
     events.sort(Comparator.comparingLong(ShockEvent::step).thenComparing(ShockEvent::kind));
-    transitions.add(new Transition(step, lo, hi, ShockEvent.JUMP, names.size(), names, 1.0));
+    transitions.add(new Transition(step, (long) Math.floor(c.quarter()),
+        (long) Math.ceil(c.threeQuarter()), ShockEvent.JUMP, names.size(), names, 1.0));
     transitions.sort(Comparator.comparingLong(Transition::step).thenComparing(Transition::kind));
   }
 
