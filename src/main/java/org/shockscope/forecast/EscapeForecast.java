@@ -58,17 +58,22 @@ public final class EscapeForecast {
    */
   public static int splitIndex(double[] values, int end) {
     for (int i = Math.min(end, values.length - 1); i >= FLOOR_POINTS; i--) {
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = 0;
-      for (int j = i - FLOOR_POINTS; j < i; j++) {
-        lo = Math.min(lo, values[j]);
-        hi = Math.max(hi, values[j]);
-      }
-      if (lo > 0 && hi <= FLOOR_BAND * lo && values[i] >= SPLIT_RISE * hi) {
+      if (isSplit(values, i)) {
         return i;
       }
     }
     return -1;
+  }
+
+  /** Whether sample i ≥ {@value #FLOOR_POINTS} is a split as {@link #splitIndex} defines it. */
+  static boolean isSplit(double[] values, int i) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    for (int j = i - FLOOR_POINTS; j < i; j++) {
+      lo = Math.min(lo, values[j]);
+      hi = Math.max(hi, values[j]);
+    }
+    return lo > 0 && hi <= FLOOR_BAND * lo && values[i] >= SPLIT_RISE * hi;
   }
 
   /**

@@ -517,8 +517,8 @@ public final class PrecursorForecaster {
           || modeIndex(s.name()) < 2) {
         continue;
       }
-      for (int e = 1; e < s.values().length; e++) {
-        if (EscapeForecast.splitIndex(s.values(), e) == e) {
+      for (int e = EscapeForecast.FLOOR_POINTS; e < s.values().length; e++) {
+        if (EscapeForecast.isSplit(s.values(), e)) {
           splits.merge(s.steps()[e], new Split(s.steps()[e], s.steps()[e - 1]),
               (a, b) -> a.previous() >= b.previous() ? a : b);
         }
