@@ -171,6 +171,18 @@ class EscapeForecastTest {
   }
 
   @Test
+  void aLinearChainsModeRisingFromItsFloorIsNoSplit() {
+    // the same rise in a chain's end-to-end map is a mode being learned (ChainModeForecast's)
+    SeriesData sv2 = secondSingularValue(9000);
+    List<SeriesData> run = List.of(loss(0.03, 9000),
+        new SeriesData("end_to_end/sv1", "layers", firstSingularValue(9000).steps(),
+            firstSingularValue(9000).values()),
+        new SeriesData("end_to_end/sv2", "layers", sv2.steps(), sv2.values()));
+    assertFalse(Arrays.stream(PrecursorForecaster.forecastSteps(run))
+        .anyMatch(t -> t % CHECKPOINT_EVERY != 0));
+  }
+
+  @Test
   void escapeRejectsAnIndexOutOfRange() {
     SeriesData loss = loss(0.0, 1000);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
