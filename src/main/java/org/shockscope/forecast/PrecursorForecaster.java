@@ -599,7 +599,7 @@ public final class PrecursorForecaster {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
-      if (e < 0) {
+      if (e < 0 || pastInflection(s.steps(), s.values(), e)) {
         continue;
       }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
@@ -635,6 +635,24 @@ public final class PrecursorForecaster {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a rising mode has passed its inflection at sample e: it rose over its last two
+   * intervals, the last more slowly (per step) than the one before. Under the mode ODE
+   * {@code du/dt = c·u^{1+p}·(s − u)} ({@link ChainModeForecast}) the rise is fastest at
+   * {@code u* = s·(1 + p)/(2 + p)}, at (p = 0) or above (deeper chains) its midpoint s/2, so a mode
+   * whose rise slows has crossed its midpoint: what is left to forecast of it is past, and a
+   * centre still extrapolated ahead (its target overestimated, or the loss's blow-up of a first
+   * mode that is already saturating) would be read as the next mode's.
+   */
+  static boolean pastInflection(long[] steps, double[] u, int e) {
+    if (e < 2) {
+      return false;
+    }
+    double last = (u[e] - u[e - 1]) / (steps[e] - steps[e - 1]);
+    double before = (u[e - 1] - u[e - 2]) / (steps[e - 1] - steps[e - 2]);
+    return last > 0 && before > 0 && last < before;
   }
 
   /**
