@@ -35,7 +35,12 @@ import org.shockscope.shock.SeriesData;
  *       whose growth is visibly slowing ({@link FrontForecast}) gives the front's centre t_s; the
  *       earliest forming centre is the expected step, the series whose centres agree with it
  *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
- *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2.</li>
+ *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
+ *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
+ *       {@link #pastInflection}); a plateau that ends when a layer's hidden units split (a lower
+ *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
+ *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
+ *       ({@link #escapeSteps}).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -79,6 +84,8 @@ public final class PrecursorForecaster {
   public static final double MAX_AHEAD = 2.0;
   /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
   public static final double LOSS_NOISE_MARGIN = 10.0;
+  /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
+  public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -470,9 +477,6 @@ public final class PrecursorForecaster {
       return step + ESCAPE_INTERVALS * (step - previous);
     }
   }
-
-  /** Checkpoint intervals after a split within which its escape is forecast. */
-  public static final int ESCAPE_INTERVALS = 2;
 
   /**
    * The latest checkpoint at or before t at which hidden units of a layer split
