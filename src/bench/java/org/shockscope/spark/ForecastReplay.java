@@ -96,6 +96,9 @@ public final class ForecastReplay {
         jumpSeries.put(j, t.series());
       }
     }
+    for (RunInfo r : runs.values()) {
+      family.putIfAbsent(r.runId(), r.params().getOrDefault("model", "?"));
+    }
     ForecastHorizons horizons = ForecastHorizons.parse(ForecastHorizons.DEFAULT);
     Map<String, Double> length = new HashMap<>();
     List<ForecastScoring.RunAlarms> alarms = new ArrayList<>();
@@ -160,6 +163,7 @@ public final class ForecastReplay {
           .toList();
       printJumps(o, f, ForecastScoring.jumps(sub, jf, length));
     }
+    printQuiet(o, jumps, jf, runs.keySet(), family);
     if (detail != null) {
       try (PrintStream d = new PrintStream(detail)) {
         writeDetail(d, jumps, jumpSeries, jf, alarms, alarmSeries);
@@ -180,6 +184,43 @@ public final class ForecastReplay {
             + "median lead %.3f error %.3f%n", family, s.jumps(), s.forecast(), s.firstOnTime(),
         100.0 * s.firstOnTime() / Math.max(1, s.jumps()), s.anyOnTime(),
         100.0 * s.anyOnTime() / Math.max(1, s.jumps()), s.medianLead(), s.medianError());
+  }
+
+  /**
+   * Jump forecasts on runs without a true jump (negative controls, catapults, runs that never
+   * leave their plateau), per family: runs that get any, and forecast steps in all.
+   */
+  private static void printQuiet(PrintStream o, List<ForecastScoring.TrueJump> jumps,
+                                 List<ForecastScoring.JumpForecast> jf, Iterable<String> runs,
+                                 Map<String, String> family) {
+    TreeSet<String> withJump = new TreeSet<>();
+    jumps.forEach(j -> withJump.add(j.runId()));
+    Map<String, Integer> quiet = new TreeMap<>();
+    Map<String, TreeSet<String>> forecastRuns = new TreeMap<>();
+    Map<String, Integer> forecastSteps = new TreeMap<>();
+    for (String r : runs) {
+      if (!withJump.contains(r)) {
+        quiet.merge(family.getOrDefault(r, "?"), 1, Integer::sum);
+      }
+    }
+    for (ForecastScoring.JumpForecast f : jf) {
+      if (!withJump.contains(f.runId())) {
+        String fam = family.getOrDefault(f.runId(), "?");
+        forecastRuns.computeIfAbsent(fam, k -> new TreeSet<>()).add(f.runId());
+        forecastSteps.merge(fam, 1, Integer::sum);
+      }
+    }
+    int runsWith = forecastRuns.values().stream().mapToInt(TreeSet::size).sum();
+    int steps = forecastSteps.values().stream().mapToInt(Integer::intValue).sum();
+    int all = quiet.values().stream().mapToInt(Integer::intValue).sum();
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Integer> e : quiet.entrySet()) {
+      sb.append(String.format(" %s %d/%d", e.getKey(),
+          forecastRuns.getOrDefault(e.getKey(), new TreeSet<>()).size(), e.getValue()));
+    }
+    o.printf("QUIET jump forecasts on runs without a true jump: runs %d/%d, forecast rows %d;%s%n",
+        runsWith, all, steps, sb);
+    forecastRuns.values().forEach(rs -> rs.forEach(r -> o.println("QUIET run " + r)));
   }
 
   /** One line per true jump: its first assigned forecast (as ForecastScoring assigns). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.SeriesData;
@@ -34,7 +35,12 @@ import org.shockscope.shock.SeriesData;
  *       whose growth is visibly slowing ({@link FrontForecast}) gives the front's centre t_s; the
  *       earliest forming centre is the expected step, the series whose centres agree with it
  *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
- *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2.</li>
+ *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
+ *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
+ *       {@link #pastInflection}); a plateau that ends when a layer's hidden units split (a lower
+ *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
+ *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
+ *       ({@link #escapeSteps}).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -78,6 +84,8 @@ public final class PrecursorForecaster {
   public static final double MAX_AHEAD = 2.0;
   /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
   public static final double LOSS_NOISE_MARGIN = 10.0;
+  /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
+  public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
   private static final double SAME_FRONT = 0.15;
 
@@ -86,7 +94,8 @@ public final class PrecursorForecaster {
   /**
    * The steps a run is forecast at: its checkpoint steps (the steps of its grouped observables),
    * or, for a run with metrics only, the steps of its loss; and the logged loss steps between
-   * them at which a divergence is forming ({@link #divergenceSteps}).
+   * them at which a divergence is forming ({@link #divergenceSteps}) or a plateau's escape is
+   * under way ({@link #escapeSteps}).
    */
   public static long[] forecastSteps(List<SeriesData> run) {
     TreeSet<Long> steps = new TreeSet<>();
@@ -107,6 +116,7 @@ public final class PrecursorForecaster {
       }
     }
     steps.addAll(divergenceSteps(run));
+    steps.addAll(escapeSteps(run));
     return steps.stream().mapToLong(Long::longValue).toArray();
   }
 
@@ -216,6 +226,17 @@ public final class PrecursorForecaster {
       FrontForecast.Front f = FrontForecast.at(s.steps(), s.values(), e);
       if (f != null && f.centre() > t && credible(f, s, t)) {
         fronts.add(new FrontAt(label(s), f));
+      }
+    }
+    Split split = split(run, t, depths);
+    if (split != null && t <= split.until()) {
+      for (SeriesData l : run) {
+        int e = isLoss(l) ? lastAtOrBefore(l.steps(), t) : -1;
+        FrontForecast.Front f = e < 0 ? null
+            : EscapeForecast.at(l.steps(), l.values(), split.step(), e);
+        if (f != null && f.centre() > t) {
+          fronts.add(new FrontAt(l.name(), f));
+        }
       }
     }
     double centre = Double.NaN;
@@ -443,6 +464,90 @@ public final class PrecursorForecaster {
     return out;
   }
 
+  /**
+   * A split of hidden units seen at checkpoint {@code step}, the checkpoint before it at
+   * {@code previous}. The singular value rose {@value EscapeForecast#SPLIT_RISE}× within that
+   * interval, so the deviation's e-folding time is at most a fifth of it (ln 100 ≈ 4.6): the
+   * escape, a few e-foldings more, is over within {@value #ESCAPE_INTERVALS} such intervals, and
+   * a loss falling later belongs to something else (the next stage of a partial specialisation,
+   * whose own split comes first).
+   */
+  record Split(long step, long previous) {
+    long until() {
+      return step + ESCAPE_INTERVALS * (step - previous);
+    }
+  }
+
+  /**
+   * The latest checkpoint at or before t at which hidden units of a layer split
+   * ({@link EscapeForecast#splitIndex}): a lower singular value ({@code sv2}, {@code sv3}, …) of
+   * a matrix outside the run's linear chains rising from its floor (a chain's modes rise from
+   * small values as they are learned, each in its turn, and are forecast by
+   * {@link ChainModeForecast}). Null when none.
+   */
+  static Split split(List<SeriesData> run, long t, Map<String, Integer> depths) {
+    Split latest = null;
+    for (SeriesData s : run) {
+      if (!isMode(s) || s.group().isEmpty() || depths.containsKey(s.group())
+          || modeIndex(s.name()) < 2) {
+        continue;
+      }
+      int e = lastAtOrBefore(s.steps(), t);
+      int i = e < 0 ? -1 : EscapeForecast.splitIndex(s.values(), e);
+      if (i > 0 && (latest == null || s.steps()[i] > latest.step())) {
+        latest = new Split(s.steps()[i], s.steps()[i - 1]);
+      }
+    }
+    return latest;
+  }
+
+  /** k of a mode series {@code <matrix>/sv<k>}. */
+  private static int modeIndex(String name) {
+    return Integer.parseInt(name.substring(name.lastIndexOf("/sv") + 3));
+  }
+
+  /**
+   * The logged steps of the run's loss at which a plateau's escape is under way
+   * ({@link EscapeForecast#at} gives a midpoint after a split of hidden units): a run is forecast
+   * there too, since the split shows in a checkpoint but the loss, logged between checkpoints,
+   * times the fall. One forward pass per split and loss.
+   */
+  static TreeSet<Long> escapeSteps(List<SeriesData> run) {
+    TreeSet<Long> out = new TreeSet<>();
+    Map<String, Integer> depths = chainDepths(run);
+    TreeMap<Long, Split> splits = new TreeMap<>();
+    for (SeriesData s : run) {
+      if (!isMode(s) || s.group().isEmpty() || depths.containsKey(s.group())
+          || modeIndex(s.name()) < 2) {
+        continue;
+      }
+      for (int e = EscapeForecast.FLOOR_POINTS; e < s.values().length; e++) {
+        if (EscapeForecast.isSplit(s.values(), e)) {
+          splits.merge(s.steps()[e], new Split(s.steps()[e], s.steps()[e - 1]),
+              (a, b) -> a.previous() >= b.previous() ? a : b);
+        }
+      }
+    }
+    for (Split split : splits.values()) {
+      Long next = splits.higherKey(split.step());
+      long until = next == null ? split.until() : Math.min(next - 1, split.until());
+      for (SeriesData l : run) {
+        if (!isLoss(l)) {
+          continue;
+        }
+        long[] steps = l.steps();
+        for (int e = Math.max(0, lastAtOrBefore(steps, split.step())); e < steps.length
+            && steps[e] <= until; e++) {
+          FrontForecast.Front f = EscapeForecast.at(steps, l.values(), split.step(), e);
+          if (f != null && f.centre() > steps[e]) {
+            out.add(steps[e]);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private record FrontAt(String series, FrontForecast.Front front) {}
 
   /**
@@ -498,7 +603,7 @@ public final class PrecursorForecaster {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
-      if (e < 0) {
+      if (e < 0 || pastInflection(s.steps(), s.values(), e)) {
         continue;
       }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
@@ -534,6 +639,24 @@ public final class PrecursorForecaster {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a rising mode has passed its inflection at sample e: it rose over its last two
+   * intervals, the last more slowly (per step) than the one before. Under the mode ODE
+   * {@code du/dt = c·u^{1+p}·(s − u)} ({@link ChainModeForecast}) the rise is fastest at
+   * {@code u* = s·(1 + p)/(2 + p)}, at (p = 0) or above (deeper chains) its midpoint s/2, so a mode
+   * whose rise slows has crossed its midpoint: what is left to forecast of it is past, and a
+   * centre still extrapolated ahead (its target overestimated, or the loss's blow-up of a first
+   * mode that is already saturating) would be read as the next mode's.
+   */
+  static boolean pastInflection(long[] steps, double[] u, int e) {
+    if (e < 2) {
+      return false;
+    }
+    double last = (u[e] - u[e - 1]) / (steps[e] - steps[e - 1]);
+    double before = (u[e - 1] - u[e - 2]) / (steps[e - 1] - steps[e - 2]);
+    return last > 0 && before > 0 && last < before;
   }
 
   /**

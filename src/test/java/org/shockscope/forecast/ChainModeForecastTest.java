@@ -141,6 +141,29 @@ class ChainModeForecastTest {
   }
 
   @Test
+  void aModeWhoseRiseSlowsHasPassedItsMidpoint() {
+    // the rise is fastest at u* = s(1 + p)/(2 + p) >= s/2: the first checkpoint at which a mode
+    // rises more slowly than over the interval before lies after its crossing of s/2, and
+    // within two intervals of the rise's fastest point
+    for (int depth : new int[] {2, 3, 4, 6}) {
+      double p = ChainModeForecast.exponent(depth);
+      double[][] m = mode(2e-3, 2.0, p, 1e-3, 40_000);
+      long[] steps = steps(m[0].length);
+      int first = -1;
+      for (int e = 0; e < steps.length && first < 0; e++) {
+        if (PrecursorForecaster.pastInflection(steps, m[0], e)) {
+          first = e;
+        }
+      }
+      assertTrue(first > 0, "depth " + depth + ": never slows");
+      assertTrue(steps[first] >= m[1][0],
+          "depth " + depth + ": slows at " + steps[first] + " before its midpoint " + m[1][0]);
+      assertTrue(m[0][first - 2] < 2.0 * (1 + p) / (2 + p),
+          "depth " + depth + ": slows long after its fastest rise");
+    }
+  }
+
+  @Test
   void chainRunIsForecastFromItsEndToEndModesOnly() {
     // a depth-3 chain: end-to-end modes and the layers' singular values (their cube roots)
     double p = ChainModeForecast.exponent(3);
