@@ -1,6 +1,6 @@
 package org.shockscope.forecast;
 
-import java.util.Arrays;
+import org.shockscope.OrderStatistics;
 
 /**
  * When a run's loss will have made half of its escape from a plateau on which the hidden units
@@ -153,10 +153,6 @@ public final class EscapeForecast {
         w[n++] = loss[i];
       }
     }
-    if (n == 0) {
-      return Double.NaN;
-    }
-    Arrays.sort(w, 0, n);
-    return n % 2 == 1 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+    return OrderStatistics.medianInPlace(w, n);
   }
 }
