@@ -10,6 +10,9 @@ package org.shockscope.shock;
  * of bounces is one episode ({@link TransitionMerger}).
  *
  * @param start    first step above the bound
+ * @param peak     step of its highest sample
+ * @param height   ln of the peak over the bound (how many e-folds it rose above twice its
+ *                 basin's level)
  * @param end      first step back
  * @param settled  first step at or after {@code end} back at or below the bound (the series'
  *                 last step when it never is): until then the metric is still coming back
@@ -17,20 +20,22 @@ package org.shockscope.shock;
  * @param train    identity of its train: consecutive excursions of one series that continue
  *                 each other ({@link #continuedBy}) share it
  */
-record Excursion(long start, long end, long settled, double interval, long train) {
+record Excursion(long start, long peak, double height, long end, long settled, double interval,
+                 long train) {
   /** Quiet sampling intervals that end a train of excursions, at least. */
   static final double TRAIN_INTERVALS = 4.0;
 
   Excursion {
-    if (end < start || settled < end) {
-      throw new ShockDetectionException("excursion from step " + start + " ends at step " + end
-          + " and settles at step " + settled + ": not in order");
+    if (peak < start || end < peak || settled < end) {
+      throw new ShockDetectionException("excursion from step " + start + " peaks at step "
+          + peak + ", ends at step " + end + " and settles at step " + settled
+          + ": not in order");
     }
   }
 
-  /** An excursion that settles where it ends. */
+  /** An excursion of unknown height that peaks where it starts and settles where it ends. */
   Excursion(long start, long end, double interval, long train) {
-    this(start, end, end, interval, train);
+    this(start, start, Double.NaN, end, end, interval, train);
   }
 
   /** end − start, in steps. */

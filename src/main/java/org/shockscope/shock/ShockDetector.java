@@ -78,6 +78,8 @@ public final class ShockDetector {
   private int[] openedAt = new int[0];
   private int[] closedAt = new int[0];
   private int[] settledAt = new int[0];
+  private int[] peakAt = new int[0];
+  private double[] heightAt = new double[0];
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
   /** Identity of the next train of excursions (unique within the detector's life). */
@@ -366,7 +368,8 @@ public final class ShockDetector {
       // event of their own (a small bounce between two spikes still continues the train).
       long train = previous != null && previous.continuedBy(start, end, interval)
           ? previous.train() : nextTrain++;
-      Excursion x = new Excursion(start, end, steps[settledAt[k]], interval, train);
+      Excursion x = new Excursion(start, steps[peakAt[k]], heightAt[k], end,
+          steps[settledAt[k]], interval, train);
       previous = x;
       for (ShockEvent e : events) {
         boolean rise = ShockEvent.SPIKE.equals(e.kind())
@@ -484,8 +487,9 @@ public final class ShockDetector {
    * {@code floor}, the level under which bounces are rounding: {@link #SPIKE_FLOOR}), and closes
    * at the first sample after its peak back under that bound or under the midpoint of peak and
    * bound, from where the lowest value is measured anew; one the series ends in is no spike and
-   * not counted. Indices: start at {@code openedAt[k]}, end at {@code closedAt[k]}, back under
-   * the bound at {@code settledAt[k]} (the last sample when never); returns how many.
+   * not counted. Indices: start at {@code openedAt[k]}, peak at {@code peakAt[k]} (ln of the
+   * peak over the bound in {@code heightAt[k]}), end at {@code closedAt[k]}, back under the
+   * bound at {@code settledAt[k]} (the last sample when never); returns how many.
    */
   private int excursions(int n, double floor) {
     int count = 0;
@@ -517,6 +521,8 @@ public final class ShockDetector {
           low = Math.min(low, x[k]);
         }
         openedAt[count] = i;
+        peakAt[count] = peak;
+        heightAt[count] = x[peak] - bound;
         closedAt[count] = j;
         settledAt[count] = k;
         count++;
@@ -693,6 +699,8 @@ public final class ShockDetector {
       openedAt = new int[cap];
       closedAt = new int[cap];
       settledAt = new int[cap];
+      peakAt = new int[cap];
+      heightAt = new double[cap];
     }
   }
 

@@ -49,7 +49,9 @@ import java.util.function.Predicate;
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
- * else spike. Its step: the highest metric spike's; else a held-out metric's front
+ * else spike. Its step: the highest metric spike's; else the peak of its tallest metric
+ * excursion (a spike seen only by its flanks, a rise and a fall fitted as fronts); else a
+ * held-out metric's front
  * ({@link Group#heldOutFront}); else the metric front it joined; else its centre.
  */
 public final class TransitionMerger {
@@ -639,15 +641,23 @@ public final class TransitionMerger {
           highest = e;
         }
       }
+      // A metric's excursion that came back is a spike even when the detector saw only its
+      // flanks (a rise and a fall fitted as fronts): it is placed at the excursion's peak.
+      Excursion tallest = null;
+      for (Excursion x : excursions) {
+        if (!Double.isNaN(x.height()) && (tallest == null || x.height() > tallest.height())) {
+          tallest = x;
+        }
+      }
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
-          : highest != null || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
+          : highest != null || tallest != null || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
       Set<String> names = new LinkedHashSet<>();
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
       ShockEvent heldOut = heldOutFront();
-      long step = highest != null ? highest.step() : heldOut != null ? heldOut.step()
-          : front != null ? front.step() : centre();
+      long step = highest != null ? highest.step() : tallest != null ? tallest.peak()
+          : heldOut != null ? heldOut.step() : front != null ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

@@ -606,6 +606,29 @@ class TransitionMergerTest {
   }
 
   /**
+   * A broad catapult (the loss out of its basin from step 45 to 73, peaking at 63) whose spike
+   * the detector saw only as its flanks, a rise fitted as a front at 58 and a fall at 68: the
+   * excursion came back, so the transition is a spike, at the excursion's peak. Without the
+   * excursion the two fronts are a jump.
+   */
+  @Test
+  void anExcursionSeenOnlyByItsFlanksIsASpikeAtItsPeak() {
+    ShockEvent rise = new ShockEvent("loss", "", ShockEvent.JUMP, 58, 57, 59, 0.0037, 0.23,
+        0.23, 2.2, 0.13, 937, 1.0);
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 68, 68, 69, 0.26, 0.0039,
+        -0.26, 1.8, 0.12, 905, 1.0);
+    Excursion out = new Excursion(45, 63, Math.log(0.45 / 6.8e-4), 73, 76, 1.0, 0);
+    List<Transition> tr = TransitionMerger.merge(List.of(rise, fall), 4.0, e -> true,
+        List.of(out));
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+    assertEquals(63, tr.get(0).step());
+    List<Transition> fronts = TransitionMerger.merge(List.of(rise, fall), 4.0, e -> true,
+        List.of());
+    assertTrue(fronts.stream().allMatch(t -> ShockEvent.JUMP.equals(t.kind())), fronts.toString());
+  }
+
+  /**
    * ln of a gradient-descent loss logged every step: an exponential decay from 0.13 to 0.0045,
    * a catapult spike (×{@code spike}) at step 12 that leaves the loss {@code left}× higher, on a
    * level it falls back from around step {@code back} (a front 4 steps wide), and optionally a
