@@ -36,6 +36,9 @@ import java.util.List;
  *
  * <p>It is a contraction of the network when
  * <ul>
+ *   <li>D is at least {@link SeriesRole#MODE_FLOOR} of N_max (the floor below which a norm's
+ *       jump is no change of the network, {@link SeriesRole#primary}): weight decay settling a
+ *       network whose solution stays the same moves its norm by less;</li>
  *   <li>at least {@link #MIN_GROUPS} groups' norms are lower at the step of N_min than at that
  *       of N_max: one layer shrinking is that layer; the network exchanging one solution for
  *       another moves several;</li>
@@ -88,7 +91,9 @@ final class NormContraction {
   /**
    * The run's contraction (see the class comment), or null when the run has fewer than
    * {@link #MIN_GROUPS} groups with a norm series, N has too few samples from its maximum on or
-   * never falls, or fewer than {@link #MIN_GROUPS} groups contract.
+   * falls by less than {@link SeriesRole#MODE_FLOOR} of its maximum (as a norm's jump of less
+   * than that share of its level is no change of the network: weights settling, not a solution
+   * exchanged), or fewer than {@link #MIN_GROUPS} groups contract.
    *
    * @param series the run's series; input, not modified (a group's series is analysed up to its
    *               first non-finite value)
@@ -130,7 +135,7 @@ final class NormContraction {
       }
     }
     double drop = total[top] - total[low];
-    if (!(drop > 0.0)) {
+    if (!(drop >= SeriesRole.MODE_FLOOR * total[top])) {
       return null;
     }
     double quarter = crossing(steps, total, top, total[top] - 0.25 * drop);

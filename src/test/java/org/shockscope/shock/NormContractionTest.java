@@ -190,6 +190,22 @@ class NormContractionTest {
   }
 
   @Test
+  void aContractionOfUnderOnePercentOfTheNormIsNoChangeOfTheNetwork() {
+    // the same fronts scaled down to 0.08-0.12 on norms of 10-20 (the network's norm falls by
+    // 0.7%): weights settling under decay, not one solution exchanged for another
+    DoubleUnaryOperator[] small = new DoubleUnaryOperator[3];
+    for (int g = 0; g < 3; g++) {
+      small[g] = front(0.08 + 0.02 * g, CLEANUP + 30.0 * (g - 1));
+    }
+    assertNull(NormContraction.find(run(0.03, false, small)));
+    DoubleUnaryOperator[] large = new DoubleUnaryOperator[3];
+    for (int g = 0; g < 3; g++) {
+      large[g] = front(0.5 + 0.1 * g, CLEANUP + 30.0 * (g - 1));
+    }
+    assertNotNull(NormContraction.find(run(0.03, false, large)));
+  }
+
+  @Test
   void aDipThatRecoversIsNoContraction() {
     // the norms fall by as much as in a contraction around step 1,200 and come most of the way
     // back: a transient (a catapult, a loss spike's trace), not a change of level
