@@ -488,8 +488,7 @@ public final class PrecursorForecaster {
   static Split split(List<SeriesData> run, long t, Map<String, Integer> depths) {
     Split latest = null;
     for (SeriesData s : run) {
-      if (!isMode(s) || s.group().isEmpty() || depths.containsKey(s.group())
-          || modeIndex(s.name()) < 2) {
+      if (!splitCandidate(s, depths)) {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
@@ -499,6 +498,15 @@ public final class PrecursorForecaster {
       }
     }
     return latest;
+  }
+
+  /**
+   * Whether a series can show a split of hidden units: a lower mode ({@code sv2}, {@code sv3}, …)
+   * of a weight matrix outside the run's linear chains ({@code depths}, {@link #chainDepths}).
+   */
+  private static boolean splitCandidate(SeriesData s, Map<String, Integer> depths) {
+    return isMode(s) && !s.group().isEmpty() && !depths.containsKey(s.group())
+        && modeIndex(s.name()) >= 2;
   }
 
   /** k of a mode series {@code <matrix>/sv<k>}. */
@@ -517,8 +525,7 @@ public final class PrecursorForecaster {
     Map<String, Integer> depths = chainDepths(run);
     TreeMap<Long, Split> splits = new TreeMap<>();
     for (SeriesData s : run) {
-      if (!isMode(s) || s.group().isEmpty() || depths.containsKey(s.group())
-          || modeIndex(s.name()) < 2) {
+      if (!splitCandidate(s, depths)) {
         continue;
       }
       for (int e = EscapeForecast.FLOOR_POINTS; e < s.values().length; e++) {

@@ -267,12 +267,25 @@ public final class SeriesRole {
    * exceeds {@link #MEDIAN_Z} standard errors and {@link #ONSET_METRIC_CHANGE} of its level.
    */
   private boolean moves(SeriesData s, long lo, long step, long hi, int direction) {
-    double before = sideMedian(s, lo, step, true);
-    double after = sideMedian(s, step, hi, false);
-    double se = Math.hypot(medianError(s, lo, step), medianError(s, step, hi));
-    double change = direction * (after - before);
-    return change > MEDIAN_Z * se
-        && change > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after));
+    return direction * levelChange(s, lo, step, step, hi) > 0.0;
+  }
+
+  /**
+   * The change of a metric's level from [beforeFrom, beforeTo] to [afterFrom, afterTo], the
+   * medians of its samples there ({@link #sideMedian}), when it exceeds both
+   * {@link #ONSET_METRIC_CHANGE} of the level and {@link #MEDIAN_Z} standard errors of the two
+   * medians ({@link #medianError}); 0 otherwise (also when a side has no sample).
+   */
+  private static double levelChange(SeriesData s, long beforeFrom, long beforeTo, long afterFrom,
+                                    long afterTo) {
+    double before = sideMedian(s, beforeFrom, beforeTo, true);
+    double after = sideMedian(s, afterFrom, afterTo, false);
+    double se = Math.hypot(medianError(s, beforeFrom, beforeTo),
+        medianError(s, afterFrom, afterTo));
+    double change = after - before;
+    return Math.abs(change) > MEDIAN_Z * se
+        && Math.abs(change) > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))
+        ? change : 0.0;
   }
 
   /**
@@ -385,8 +398,8 @@ public final class SeriesRole {
     return true;
   }
 
-  /** Whether no event of the group is a run-level metric's. */
-  private static boolean weightsOnly(List<ShockEvent> events) {
+  /** Whether no event of the group is a run-level metric's (all are checkpoint series'). */
+  static boolean weightsOnly(List<ShockEvent> events) {
     for (ShockEvent e : events) {
       if (e.group().isEmpty()) {
         return false;
@@ -484,12 +497,7 @@ public final class SeriesRole {
       }
     }
     for (SeriesData s : metricSeries) {
-      double before = sideMedian(s, from, lo, true);
-      double after = sideMedian(s, hi, to, false);
-      double se = Math.hypot(medianError(s, from, lo), medianError(s, hi, to));
-      if (Math.abs(after - before)
-          > ONSET_METRIC_CHANGE * Math.max(Math.abs(before), Math.abs(after))
-          && Math.abs(after - before) > MEDIAN_Z * se) {
+      if (levelChange(s, from, lo, hi, to) != 0.0) {
         return true;
       }
     }

@@ -255,7 +255,7 @@ public final class TransitionMerger {
   private static void foldPrecursors(List<Group> groups) {
     for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
       Group g = it.next();
-      if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.checkpointOnly()) {
+      if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !SeriesRole.weightsOnly(g.members)) {
         continue;
       }
       Group host = null;
@@ -539,16 +539,6 @@ public final class TransitionMerger {
     private static boolean returns(ShockEvent e, Excursion x) {
       return e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind()) && e.jump() < 0.0
           && e.stepLo() <= x.settled() && e.step() > x.end();
-    }
-
-    /** Whether every member is an event of a checkpoint series (none is a run-level metric's). */
-    boolean checkpointOnly() {
-      for (ShockEvent e : members) {
-        if (e.group().isEmpty()) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /** Whether a member's step lies in [lo, hi]. */
