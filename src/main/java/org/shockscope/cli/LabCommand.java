@@ -90,8 +90,10 @@ public final class LabCommand implements Callable<Integer> {
           + "200-100000 steps, checkpoint and log intervals, 1-6 teacher modes and their "
           + "spacing, depth, width, optimizer, initialisation, noise), plus negative controls "
           + "whose truth is 'nothing sudden after t0'. Run i has seed S+i (--seed). Layout: "
-          + "native unless --layouts says otherwise; --families, --lrs, --lr-scales and "
-          + "--optimizers do not apply.")
+          + "native unless --layouts says otherwise; --families keeps only the listed "
+          + "families (deep-linear, teacher-student, catapult, control-decay, control-plateau, "
+          + "control-random-walk, control-drift) at their relative probabilities; --lrs, "
+          + "--lr-scales and --optimizers do not apply.")
   Integer randomize;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "1000",
@@ -114,7 +116,7 @@ public final class LabCommand implements Callable<Integer> {
     LabSummary s;
     try {
       if (randomize != null) {
-        s = Lab.generateRandomized(randomize, seed, c, out, overwrite);
+        s = Lab.generateRandomized(randomize, seed, randomizedFamilies(), c, out, overwrite);
       } else {
         s = overwrite ? Lab.regenerate(c, out) : Lab.generate(c, out);
       }
@@ -199,10 +201,9 @@ public final class LabCommand implements Callable<Integer> {
 
   /** A randomized lab's writer settings: layouts (native by default), dtype, format, name. */
   private LabConfig resolveRandomized() {
-    if (families != null || lrs != null || lrScales != null || optimizers != null
-        || config != null) {
-      throw new LabException("--randomize draws families, learning rates and optimizers itself:"
-          + " drop --families, --lrs, --lr-scales, --optimizers and --config");
+    if (lrs != null || lrScales != null || optimizers != null || config != null) {
+      throw new LabException("--randomize draws learning rates and optimizers itself:"
+          + " drop --lrs, --lr-scales, --optimizers and --config");
     }
     List<Layout> ls = new ArrayList<>();
     if (layouts == null) {
@@ -229,7 +230,17 @@ public final class LabCommand implements Callable<Integer> {
     if (name != null) {
       c = c.withName(name);
     }
-    org.shockscope.lab.RandomizedLab.plan(randomize, seed, c.dtype());
+    org.shockscope.lab.RandomizedLab.plan(randomize, seed, c.dtype(), randomizedFamilies());
     return c;
+  }
+
+  private java.util.Set<Family> randomizedFamilies() {
+    java.util.Set<Family> only = java.util.EnumSet.noneOf(Family.class);
+    if (families != null) {
+      for (String f : families) {
+        only.add(Family.of(f.trim()));
+      }
+    }
+    return only;
   }
 }

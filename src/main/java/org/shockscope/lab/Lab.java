@@ -48,7 +48,13 @@ public final class Lab {
    */
   public static LabSummary generateRandomized(int n, long seed, LabConfig config, Path out,
                                               boolean replace) {
-    List<PlannedRun> plan = RandomizedLab.plan(n, seed, config.dtype());
+    return generateRandomized(n, seed, java.util.Set.of(), config, out, replace);
+  }
+
+  /** The same, drawing only the families in {@code only} (empty: all of them). */
+  public static LabSummary generateRandomized(int n, long seed, java.util.Set<Family> only,
+                                              LabConfig config, Path out, boolean replace) {
+    List<PlannedRun> plan = RandomizedLab.plan(n, seed, config.dtype(), only);
     for (Path p : ownedPaths(out)) {
       if (replace) {
         deleteTree(p);
@@ -56,7 +62,7 @@ public final class Lab {
         throw new LabException("lab output " + p + " already exists; remove it or regenerate");
       }
     }
-    return write(config, plan, RandomizedLab.description(n, seed), out);
+    return write(config, plan, RandomizedLab.description(n, seed, only), out);
   }
 
   /**

@@ -1,10 +1,12 @@
 package org.shockscope.lab;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.shockscope.io.DType;
 
 /**
@@ -66,10 +68,24 @@ public final class RandomizedLab {
 
   /** How the sweep was made, written as sweep.json's {@code lab} entry. */
   public static Map<String, Object> description(int n, long seed) {
+    return description(n, seed, Set.of());
+  }
+
+  /** The same for a lab restricted to {@code only} (empty: every family). */
+  public static Map<String, Object> description(int n, long seed, Set<Family> only) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("randomize", n);
     m.put("seed", seed);
     m.put("run_seeds", List.of(seed, seed + n - 1));
+    if (!only.isEmpty()) {
+      List<String> labels = new ArrayList<>();
+      for (Family f : Family.values()) {
+        if (only.contains(f)) {
+          labels.add(f.label());
+        }
+      }
+      m.put("families", labels);
+    }
     return m;
   }
 
@@ -79,6 +95,21 @@ public final class RandomizedLab {
    * @throws LabException when n &lt; 1 or the seeds would overflow
    */
   public static List<PlannedRun> plan(int n, long seed, DType dtype) {
+    return plan(n, seed, dtype, Set.of());
+  }
+
+  /**
+   * The N runs of a lab that draws only the families in {@code only} (empty: every family), with
+   * their relative probabilities kept. A run's regime depends on its seed and family alone, so
+   * run S+i of a restricted lab trains exactly as it would in the full lab when the full lab
+   * draws the same family for it; the others are new regimes at the same seeds (a catapult-only
+   * lab at seeds below 1000 is tuning data the full lab's few catapults cannot give).
+   *
+   * @throws LabException when n &lt; 1, the seeds would overflow, or {@code only} names a family
+   *     the randomized lab does not draw
+   */
+  public static List<PlannedRun> plan(int n, long seed, DType dtype, Set<Family> only) {
+    Map<Family, Double> weights = weights(only);
     if (n < 1) {
       throw new LabException("--randomize needs at least 1 run, got " + n);
     }
@@ -89,7 +120,8 @@ public final class RandomizedLab {
     for (int i = 0; i < n; i++) {
       long s = seed + i;
       Random rng = SeedStreams.of(s, "randomized/regime");
-      Family f = family(rng.nextDouble());
+      double u = rng.nextDouble();
+      Family f = only.isEmpty() ? family(u) : family(u, weights);
       String id = String.format(java.util.Locale.ROOT, "r%05d-%s", s, f.label());
       out.add(new PlannedRun(id, f, () -> train(id, f, s, seed, dtype)));
     }
@@ -111,6 +143,57 @@ public final class RandomizedLab {
       return Family.CONTROL_RANDOM_WALK;
     }
     return Family.CONTROL_DRIFT;
+  }
+
+  /** The family of a draw u in [0, 1) of a restricted lab: the kept families' probabilities
+   * renormalised, in {@link Family} order. */
+  private static Family family(double u, Map<Family, Double> weights) {
+    double total = 0;
+    for (double w : weights.values()) {
+      total += w;
+    }
+    double acc = 0;
+    Family last = null;
+    for (Map.Entry<Family, Double> e : weights.entrySet()) {
+      acc += e.getValue() / total;
+      last = e.getKey();
+      if (u < acc) {
+        return last;
+      }
+    }
+    return last;
+  }
+
+  private static Map<Family, Double> weights(Set<Family> only) {
+    Map<Family, Double> all = new EnumMap<>(Family.class);
+    all.put(Family.DEEP_LINEAR, 0.35);
+    all.put(Family.TEACHER_STUDENT, 0.15);
+    all.put(Family.CATAPULT, 0.15);
+    all.put(Family.CONTROL_DECAY, 0.0875);
+    all.put(Family.CONTROL_PLATEAU, 0.0875);
+    all.put(Family.CONTROL_RANDOM_WALK, 0.0875);
+    all.put(Family.CONTROL_DRIFT, 0.0875);
+    if (only.isEmpty()) {
+      return all;
+    }
+    Map<Family, Double> kept = new EnumMap<>(Family.class);
+    for (Family f : only) {
+      Double w = all.get(f);
+      if (w == null) {
+        throw new LabException("the randomized lab does not draw family " + f.label()
+            + "; it draws " + labels(all.keySet()));
+      }
+      kept.put(f, w);
+    }
+    return kept;
+  }
+
+  private static String labels(Set<Family> fs) {
+    List<String> out = new ArrayList<>();
+    for (Family f : fs) {
+      out.add(f.label());
+    }
+    return String.join(", ", out);
   }
 
   private static TrainedRun train(String id, Family f, long seed, long labSeed, DType dtype) {

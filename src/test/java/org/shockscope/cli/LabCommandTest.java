@@ -93,7 +93,7 @@ class LabCommandTest {
         .resolve("sweep.json")).contains("\"randomize\": 3"));
     StringWriter e2 = new StringWriter();
     assertEquals(2, run(new StringWriter(), e2, "lab", "--randomize", "3", "--out",
-        dir.resolve("x").toString(), "--families", "catapult"));
-    assertTrue(e2.toString().contains("--randomize draws families"), e2.toString());
+        dir.resolve("x").toString(), "--lrs", "0.1"));
+    assertTrue(e2.toString().contains("--randomize draws learning rates"), e2.toString());
   }
 }

@@ -145,6 +145,33 @@ class RandomizedLabTest {
     assertEquals(0.0, walk.truth().get(0).step());
   }
 
+  /**
+   * A catapult-only lab draws catapults at every seed, and a seed the full lab already draws as a
+   * catapult plans the same run under the same id; a gridded family is refused by name.
+   */
+  @Test
+  void aRestrictedLabDrawsOnlyItsFamiliesAndKeepsTheFullLabsRunsOfThem() {
+    List<PlannedRun> full = RandomizedLab.plan(40, 1000, DType.F32);
+    List<PlannedRun> only = RandomizedLab.plan(40, 1000, DType.F32, Set.of(Family.CATAPULT));
+    int shared = 0;
+    for (int i = 0; i < 40; i++) {
+      assertEquals(Family.CATAPULT, only.get(i).family(), only.get(i).runId());
+      if (full.get(i).family() == Family.CATAPULT) {
+        assertEquals(full.get(i).runId(), only.get(i).runId());
+        shared++;
+      }
+    }
+    assertTrue(shared > 0 && shared < 40, "catapults among 40 full-lab seeds: " + shared);
+    List<PlannedRun> two = RandomizedLab.plan(200, 0, DType.F32,
+        Set.of(Family.CATAPULT, Family.CONTROL_DECAY));
+    long decays = two.stream().filter(p -> p.family() == Family.CONTROL_DECAY).count();
+    // relative probabilities kept: 0.0875 / (0.15 + 0.0875) = 0.37 of the runs
+    assertTrue(decays > 50 && decays < 100, "decays among 200: " + decays);
+    LabException e = assertThrows(LabException.class,
+        () -> RandomizedLab.plan(3, 0, DType.F32, Set.of(Family.GROKKING)));
+    assertTrue(e.getMessage().contains("does not draw family grokking"), e.getMessage());
+  }
+
   @Test
   void badRunCountsAreRefusedByValue() {
     LabException e = assertThrows(LabException.class,
