@@ -13,15 +13,20 @@ package org.shockscope.shock;
  * @param peak     step of its highest sample
  * @param height   ln of the peak over the bound (how many e-folds it rose above twice its
  *                 basin's level)
+ * @param top      ln of the peak value (NaN when unknown): a train's episode peaks at its
+ *                 highest value, as the lab truth keeps it
  * @param end      first step back
  * @param settled  first step at or after {@code end} back at or below the bound (the series'
  *                 last step when it never is): until then the metric is still coming back
  * @param interval mean sampling interval over the excursion, in steps
  * @param train    identity of its train: consecutive excursions of one series that continue
  *                 each other ({@link #continuedBy}) share it
+ * @param quiet    whether no rise of its series (a spike, a rising front) lies in it: it makes
+ *                 no transition and joins no events, but it is part of its train's episode, whose
+ *                 step is its tallest excursion's
  */
-record Excursion(long start, long peak, double height, long end, long settled, double interval,
-                 long train) {
+record Excursion(long start, long peak, double height, double top, long end, long settled,
+                 double interval, long train, boolean quiet) {
   /** Quiet sampling intervals that end a train of excursions, at least. */
   static final double TRAIN_INTERVALS = 4.0;
 
@@ -35,7 +40,7 @@ record Excursion(long start, long peak, double height, long end, long settled, d
 
   /** An excursion of unknown height that peaks where it starts and settles where it ends. */
   Excursion(long start, long end, double interval, long train) {
-    this(start, start, Double.NaN, end, end, interval, train);
+    this(start, start, Double.NaN, Double.NaN, end, end, interval, train, false);
   }
 
   /** end − start, in steps. */

@@ -24,7 +24,10 @@ import org.shockscope.OrderStatistics;
  *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
  *       few samples), so this finder is kept to excursions no such noise makes; smaller spikes
  *       are the rolling-median finder's ({@link SpikeFinder}), whose residuals carry the
- *       memory.</li>
+ *       memory. Away from the floor, a peak at most {@link #SHARP_RISE} samples after its
+ *       left foot needs only P ≥ ln 2: noise with memory climbs over many samples, while a
+ *       catapult out of a steep decay multiplies the loss within one (where the rolling
+ *       median, falling with the decay, calls it a level change).</li>
  * </ul>
  * Its duration is the time between the half-prominence crossings (linear interpolation).
  *
@@ -36,6 +39,12 @@ final class ProminentPeaks {
   private static final double DECADE = Math.log(10.0);
   /** Fewest pseudo-residuals a local noise scale is taken from. */
   private static final int MIN_NOISE_SAMPLES = 5;
+  /**
+   * Most samples from a spike's foot to its peak for it to count from a doubling on: a catapult
+   * or an instability multiplies the loss within a sample or two, while noise with memory (online
+   * SGD's loss) climbs over many.
+   */
+  static final int SHARP_RISE = 2;
 
   private double[] work = new double[0];
 
@@ -53,7 +62,8 @@ final class ProminentPeaks {
    * @param reach        samples looked at either side of a peak
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
-            double whiteSd, double threshold, int reach, List<SpikeFinder.Spike> out, double[] cleaned) {
+            double whiteSd, double threshold, int reach, List<SpikeFinder.Spike> out,
+            double[] cleaned) {
     if (work.length < 2 * reach + 1) {
       work = new double[2 * reach + 1];
     }
@@ -80,7 +90,8 @@ final class ProminentPeaks {
       }
       double base = Math.max(leftMin, rightMin);
       double prominence = x[p] - base;
-      double least = base < floorLevel + DECADE ? 2.0 * DECADE : DECADE;
+      double least = base < floorLevel + DECADE ? 2.0 * DECADE
+          : p - lo <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
       if (!(prominence >= least) || lo == p || hi == p) {
         continue;
       }

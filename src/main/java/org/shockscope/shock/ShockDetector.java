@@ -80,6 +80,7 @@ public final class ShockDetector {
   private int[] settledAt = new int[0];
   private int[] peakAt = new int[0];
   private double[] heightAt = new double[0];
+  private double[] topAt = new double[0];
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
   /** Identity of the next train of excursions (unique within the detector's life). */
@@ -368,17 +369,19 @@ public final class ShockDetector {
       // event of their own (a small bounce between two spikes still continues the train).
       long train = previous != null && previous.continuedBy(start, end, interval)
           ? previous.train() : nextTrain++;
-      Excursion x = new Excursion(start, steps[peakAt[k]], heightAt[k], end,
-          steps[settledAt[k]], interval, train);
-      previous = x;
+      boolean holdsRise = false;
       for (ShockEvent e : events) {
         boolean rise = ShockEvent.SPIKE.equals(e.kind())
             || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
         if (rise && e.stepLo() <= end && start <= e.stepHi()) {
-          excursions.add(x);
+          holdsRise = true;
           break;
         }
       }
+      Excursion ex = new Excursion(start, steps[peakAt[k]], heightAt[k], topAt[k], end,
+          steps[settledAt[k]], interval, train, !holdsRise);
+      previous = ex;
+      excursions.add(ex);
     }
   }
 
@@ -488,8 +491,9 @@ public final class ShockDetector {
    * at the first sample after its peak back under that bound or under the midpoint of peak and
    * bound, from where the lowest value is measured anew; one the series ends in is no spike and
    * not counted. Indices: start at {@code openedAt[k]}, peak at {@code peakAt[k]} (ln of the
-   * peak over the bound in {@code heightAt[k]}), end at {@code closedAt[k]}, back under the
-   * bound at {@code settledAt[k]} (the last sample when never); returns how many.
+   * peak over the bound in {@code heightAt[k]}, ln of the peak in {@code topAt[k]}), end at
+   * {@code closedAt[k]}, back under the bound at {@code settledAt[k]} (the last sample when
+   * never); returns how many.
    */
   private int excursions(int n, double floor) {
     int count = 0;
@@ -523,6 +527,7 @@ public final class ShockDetector {
         openedAt[count] = i;
         peakAt[count] = peak;
         heightAt[count] = x[peak] - bound;
+        topAt[count] = x[peak];
         closedAt[count] = j;
         settledAt[count] = k;
         count++;
@@ -701,6 +706,7 @@ public final class ShockDetector {
       settledAt = new int[cap];
       peakAt = new int[cap];
       heightAt = new double[cap];
+      topAt = new double[cap];
     }
   }
 

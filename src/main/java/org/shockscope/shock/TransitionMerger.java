@@ -49,8 +49,10 @@ import java.util.function.Predicate;
  *
  * <p>A transition's kind: divergence for divergences; else spike when a run-level metric
  * spiked in it (the loss's own excursion names the event), else jump when any member is a jump,
- * else spike. Its step: the highest metric spike's; else the peak of its tallest metric
- * excursion (a spike seen only by its flanks, a rise and a fall fitted as fronts); else a
+ * else spike. Its step: the peak of a quiet excursion of its train ({@link Excursion#quiet}, one
+ * no event lies in) whose value is higher than any excursion it holds (the lab keeps an episode
+ * at its highest logged peak); else the highest metric spike's; else the peak of its tallest
+ * metric excursion (a spike seen only by its flanks, a rise and a fall fitted as fronts); else a
  * held-out metric's front
  * ({@link Group#heldOutFront}); else the metric front it joined; else its centre.
  */
@@ -162,6 +164,7 @@ public final class TransitionMerger {
     joinFronts(groups);
     foldPrecursors(groups);
     for (Group g : joinTrains(groups)) {
+      g.addTrainMates(excursions);
       List<ShockEvent> all = g.events();
       if (admits.test(all)) {
         out.add(g.transition(all));
@@ -181,6 +184,9 @@ public final class TransitionMerger {
     List<Excursion> byStart = new ArrayList<>(excursions);
     byStart.sort(Comparator.comparingLong(Excursion::start));
     for (Excursion x : byStart) {
+      if (x.quiet()) {
+        continue;
+      }
       Group host = null;
       for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
         Group g = it.next();
@@ -513,6 +519,8 @@ public final class TransitionMerger {
 
     /** The metric excursions this group holds, in order of start. */
     final List<Excursion> excursions = new ArrayList<>();
+    /** Quiet excursions of its excursions' trains ({@link #addTrainMates}). */
+    final List<Excursion> trainMates = new ArrayList<>();
 
     /**
      * Whether a member's step lies in the excursion or within a sampling interval before it (a
@@ -564,6 +572,43 @@ public final class TransitionMerger {
     void addExcursion(Excursion x) {
       excursions.add(x);
       excursions.sort(Comparator.comparingLong(Excursion::start));
+    }
+
+    /** The tallest excursion of {@code xs} of known height, or null. */
+    private static Excursion tallest(List<Excursion> xs) {
+      Excursion tallest = null;
+      for (Excursion x : xs) {
+        if (!Double.isNaN(x.height()) && (tallest == null || x.height() > tallest.height())) {
+          tallest = x;
+        }
+      }
+      return tallest;
+    }
+
+    /** The excursion of {@code xs} with the highest known peak value, or null. */
+    private static Excursion highestTop(List<Excursion> xs) {
+      Excursion best = null;
+      for (Excursion x : xs) {
+        if (!Double.isNaN(x.top()) && (best == null || x.top() > best.top())) {
+          best = x;
+        }
+      }
+      return best;
+    }
+
+    /** Adds the quiet excursions of the run ({@link Excursion#quiet}) in its excursions' trains. */
+    void addTrainMates(List<Excursion> run) {
+      for (Excursion x : run) {
+        if (!x.quiet()) {
+          continue;
+        }
+        for (Excursion own : excursions) {
+          if (own.train() == x.train()) {
+            trainMates.add(x);
+            break;
+          }
+        }
+      }
     }
 
     /** Its first excursion, else its first metric spike's on the grid, else null. */
@@ -633,11 +678,15 @@ public final class TransitionMerger {
       }
       // A metric's excursion that came back is a spike even when the detector saw only its
       // flanks (a rise and a fall fitted as fronts): it is placed at the excursion's peak.
-      Excursion tallest = null;
-      for (Excursion x : excursions) {
-        if (!Double.isNaN(x.height()) && (tallest == null || x.height() > tallest.height())) {
-          tallest = x;
-        }
+      Excursion tallest = tallest(excursions);
+      // A bounce of the episode's train taller than any it holds events of is where the episode
+      // peaks (the first bounce of a catapult out of a steep decay, whose pseudo-residuals
+      // swamp its prominence, before a later, smaller one the spike search found).
+      Excursion mate = highestTop(trainMates);
+      Excursion own = highestTop(excursions);
+      if (mate != null && own != null && mate.top() > own.top()) {
+        highest = null;
+        tallest = mate;
       }
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
           : highest != null || tallest != null || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;

@@ -185,6 +185,41 @@ class SpikeAndDivergenceTest {
         + missed);
   }
 
+  /**
+   * A catapult of a noise-free GD loss (catapult-only randomized lab, seed 357, logged every 25
+   * steps) out of a steep exponential decay: the loss climbs 8.6-fold in one logged interval
+   * (5.8e-5 → 5.0e-4 at step 275) and decays back over three. Under one decade over its
+   * lowest neighbours, and the rolling median's baseline falls by more than the bump across it,
+   * yet it is many noise scales on a curve with no noise: a rise this sharp (within two samples
+   * of its foot) is a spike from a doubling on. So is a synthetic fivefold one-sample bump.
+   */
+  @Test
+  void aSharpBumpUnderADecadeOnANoiseFreeDecayIsASpike() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 357, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    int[] s = run.metrics().steps();
+    long[] steps = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      steps[i] = s[i];
+    }
+    assertEquals(25, steps[1], "logged every 25 steps");
+    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
+        && t.step() == 285), run.truth().toString());
+    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
+        ShockEvent.SPIKE);
+    assertTrue(found.stream().anyMatch(e -> e.step() == 275), found.toString());
+
+    long[] grid = Synthetic.regularSteps(120, 10);
+    double[] sharp = new double[grid.length];
+    for (int i = 0; i < grid.length; i++) {
+      sharp[i] = Math.exp(-0.15 * i) * (i >= 60 && i <= 62 ? 5.0 / (1 + i - 60) : 1.0);
+    }
+    List<ShockEvent> sharpFound = ofKind(detector.detect("loss", "", grid, sharp),
+        ShockEvent.SPIKE);
+    assertEquals(1, sharpFound.size(), sharpFound.toString());
+    assertEquals(600, sharpFound.get(0).step());
+  }
+
   @Test
   void divergesAtTheFirstNonFiniteValue() {
     for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,

@@ -181,6 +181,33 @@ class TransitionMergerTest {
   }
 
   /**
+   * A catapult-only lab run (seed 97, noise-free GD, logged every 42 steps): out of a steep
+   * decay the loss bounces 165-fold at step 252 and, three samples after coming back, 60-fold at
+   * step 420 from a basin ten times deeper. The first bounce's prominence drowns in the
+   * curvature of the decay before it, so the spike search finds only the second; both are one
+   * train, and the lab keeps the episode at its highest logged peak. The transition is at 252,
+   * the train's highest excursion, although no event lies in it.
+   */
+  @Test
+  void anEpisodePeaksAtItsHighestBounceAlsoWhenNoEventLiesInIt() {
+    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 97,
+        org.shockscope.io.DType.F32, java.util.Set.of(org.shockscope.lab.Family.CATAPULT))
+        .get(0).train();
+    int[] s = run.metrics().steps();
+    long[] steps = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      steps[i] = s[i];
+    }
+    assertEquals(42, steps[1], "logged every 42 steps");
+    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
+    List<Transition> tr = shocks.transitions();
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(252, tr.get(0).step(), tr.toString());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+  }
+
+  /**
    * Edge-of-stability bounces of a converged loss, each rising and falling over ~50 steps (a
    * triangle on the log scale, ×15–44): the ones whose excursions above twice the baseline are
    * apart by less than twice their duration are one episode at the highest bounce, although
@@ -617,7 +644,8 @@ class TransitionMergerTest {
         0.23, 2.2, 0.13, 937, 1.0);
     ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 68, 68, 69, 0.26, 0.0039,
         -0.26, 1.8, 0.12, 905, 1.0);
-    Excursion out = new Excursion(45, 63, Math.log(0.45 / 6.8e-4), 73, 76, 1.0, 0);
+    Excursion out = new Excursion(45, 63, Math.log(0.45 / 6.8e-4), Math.log(0.45), 73, 76, 1.0, 0,
+        false);
     List<Transition> tr = TransitionMerger.merge(List.of(rise, fall), 4.0, e -> true,
         List.of(out));
     assertEquals(1, tr.size(), tr.toString());
