@@ -18,7 +18,9 @@ import org.shockscope.OrderStatistics;
  *       pseudo-residual (second difference, see {@link RobustOps#noiseScale}) over the samples
  *       within {@code reach} that lie outside the excursion's upper half, at least the
  *       resolution; a smooth decay or ramp has pseudo-residuals near zero whatever its slope, so a
- *       sawtooth's bounces measure against the noise, not against the slopes;</li>
+ *       sawtooth's bounces measure against the noise, not against the slopes; the threshold
+ *       raised for heavy-tailed noise does not apply to a rise of {@link #TAIL_FREE_PROMINENCE}
+ *       over the neighbours and {@link #TAIL_FREE_RISE} over the local median;</li>
  *   <li>P ≥ one decade, and two when the base lies within a decade of the resolution floor
  *       (values held at the floor have no noise to measure, only digits). Pseudo-residuals do not
  *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
@@ -45,6 +47,18 @@ final class ProminentPeaks {
    * SGD's loss) climbs over many.
    */
   static final int SHARP_RISE = 2;
+  /**
+   * Prominence (three decades) over its lowest neighbours that, with a rise of
+   * {@link #TAIL_FREE_RISE} over the median of the samples around it, lies beyond the upper tail
+   * of any loss noise: a per-sample squared error is σ²·χ²₁, which exceeds 45× its mean (100×
+   * its median) with probability 2e-11, so a spike this tall needs only the Gaussian threshold,
+   * not the one raised for the series' heavy tails (whose 95th percentile, in a short run, is its
+   * catapults themselves). Both are needed: χ²₁'s lower tail is heavy, and a sample between two
+   * deep dips rises decades above them but not above the median.
+   */
+  static final double TAIL_FREE_PROMINENCE = 3.0 * Math.log(10.0);
+  /** Rise over the local median that, with {@link #TAIL_FREE_PROMINENCE}, no noise makes. */
+  static final double TAIL_FREE_RISE = 2.0 * Math.log(10.0);
 
   private double[] work = new double[0];
 
@@ -59,11 +73,13 @@ final class ProminentPeaks {
    * @param resolutionSd the series' resolution on the log scale
    * @param whiteSd      the series-wide white-noise scale, used where too few samples are near
    * @param threshold    prominence in local noise scales
+   * @param gaussianThreshold the same before the series' tail factor raised it, for spikes of
+   *                     {@link #TAIL_FREE_PROMINENCE} at least
    * @param reach        samples looked at either side of a peak
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
-            double whiteSd, double threshold, int reach, List<SpikeFinder.Spike> out,
-            double[] cleaned) {
+            double whiteSd, double threshold, double gaussianThreshold, int reach,
+            List<SpikeFinder.Spike> out, double[] cleaned) {
     if (work.length < 2 * reach + 1) {
       work = new double[2 * reach + 1];
     }
@@ -107,18 +123,30 @@ final class ProminentPeaks {
       double local = localNoise(t, x, n, p, reach, a, b);
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
       double strength = prominence / sigma;
-      if (strength < threshold) {
+      double needed = prominence >= TAIL_FREE_PROMINENCE
+          && x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE
+          ? gaussianThreshold : threshold;
+      if (strength < needed) {
         continue;
       }
       double tLeft = cross(t, x, a - 1, a, half);
       double tRight = cross(t, x, b, b + 1, half);
-      double score = 1.0 / (1.0 + Math.exp(-(strength - threshold)));
+      double score = 1.0 / (1.0 + Math.exp(-(strength - needed)));
       out.add(new SpikeFinder.Spike(p, prominence, base, leftMin, rightMin, tRight - tLeft,
           strength, score));
       for (int k = a; k <= b; k++) {
         cleaned[k] = base;
       }
     }
+  }
+
+  /** The median of x over the samples within reach of p. */
+  private double localMedian(double[] x, int n, int p, int reach) {
+    int m = 0;
+    for (int i = Math.max(0, p - reach); i <= Math.min(n - 1, p + reach); i++) {
+      work[m++] = x[i];
+    }
+    return OrderStatistics.medianInPlace(work, m);
   }
 
   /** Whether sample p lies within the duration of a spike found before (index ≥ from). */

@@ -273,7 +273,7 @@ public final class ShockDetector {
     spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
-      peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold,
+      peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
           Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n)), spikes,
           cleaned);
     }
