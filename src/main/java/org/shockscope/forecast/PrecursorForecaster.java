@@ -610,7 +610,7 @@ public final class PrecursorForecaster {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
-      if (e < 0 || pastInflection(s.steps(), s.values(), e)) {
+      if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
         continue;
       }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
@@ -664,6 +664,24 @@ public final class PrecursorForecaster {
     double last = (u[e] - u[e - 1]) / (steps[e] - steps[e - 1]);
     double before = (u[e - 1] - u[e - 2]) / (steps[e - 1] - steps[e - 2]);
     return last > 0 && before > 0 && last < before;
+  }
+
+  /**
+   * Whether a mode has been above its value at sample e before: the mode ODE
+   * ({@link ChainModeForecast}) rises monotonically from a small initialisation to its target, so
+   * a mode that has fallen since an earlier high is not forming. Heavy-ball momentum makes a
+   * learned mode overshoot its target and ring about it; each upswing of the ringing looks like a
+   * rise that has not slowed yet, and a centre extrapolated from it would be read as the next
+   * mode's.
+   */
+  static boolean fellBefore(double[] u, int e) {
+    double now = u[e];
+    for (int i = 0; i < e; i++) {
+      if (u[i] > now) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

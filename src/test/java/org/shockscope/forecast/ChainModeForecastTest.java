@@ -234,4 +234,90 @@ class ChainModeForecastTest {
         .get(0);
     assertTrue(Double.isNaN(without.expectedStep()));
   }
+
+  @Test
+  void aModeAlreadyAtItsEstimatedMidpointLevelIsNotForecast() {
+    // depth 2 (logistic), a slow mode so that a checkpoint falls just past its crossing of s/2;
+    // the run's rate constant reads 10% low (the mode is a little faster than the run's other
+    // modes), so its target from the last intervals comes out ~5% high and s/2 still looks
+    // ahead: a forecast issued after the midpoint, which would be scored against the next mode
+    double p = ChainModeForecast.exponent(2);
+    double c = 2e-4;
+    double s = 2.0;
+    double[][] m = mode(c, s, p, 1e-3, 80_000);
+    long[] steps = steps(m[0].length);
+    int past = lastBelow(m[0], s / 2) + 1;
+    assertTrue(steps[past] >= m[1][0] && m[0][past] < 0.52 * s, "u = " + m[0][past]);
+    double low = 0.9 * c;
+    int[] ends = {past, lastBelow(m[0], 0.3 * s)};
+    FrontForecast.Front late = ChainModeForecast.at(steps, m[0], ends[0], p, low);
+    assertNull(late, () -> "forecast " + late.centre() + " from step " + steps[past]
+        + ", after the crossing at " + m[1][0]);
+    // well below its midpoint the same mode is still forecast
+    FrontForecast.Front early = ChainModeForecast.at(steps, m[0], ends[1], p, low);
+    assertNotNull(early);
+    assertTrue(early.centre() > steps[ends[1]]);
+  }
+
+  @Test
+  void aModeRingingAfterAMomentumOvershootIsNotForecast() {
+    // heavy-ball momentum (β = 0.9) on a balanced depth-3 chain's mode, u = w³, loss ½(s − u)²:
+    // the mode overshoots its target and rings about it; each upswing is a rise that has not
+    // slowed yet, from which the mode's own model extrapolates a centre ahead
+    int depth = 3;
+    double p = ChainModeForecast.exponent(depth);
+    double s = 3.0;
+    double eta = 2e-3;
+    double beta = 0.9;
+    int every = 3;
+    int n = 200;
+    long[] steps = new long[n];
+    double[] u = new double[n];
+    double w = 0.1;
+    double v = 0;
+    for (int i = 0, k = 0; i < n; k++) {
+      if (k % every == 0) {
+        steps[i] = k;
+        u[i++] = Math.pow(w, depth);
+      }
+      double grad = -(s - Math.pow(w, depth)) * depth * Math.pow(w, depth - 1);
+      v = beta * v + grad;
+      w -= eta * v;
+    }
+    // the first trough after the overshoot, then the first upswing sample from which the mode's
+    // model (target fitted or finite-time blow-up) puts a centre ahead and whose rise has not
+    // slowed
+    int peak = 0;
+    while (peak < n && u[peak] <= s) {
+      peak++;
+    }
+    int trough = -1;
+    for (int i = peak + 1; i + 1 < n && trough < 0; i++) {
+      if (u[i - 1] > u[i] && u[i + 1] > u[i]) {
+        trough = i;
+      }
+    }
+    assertTrue(peak < n && trough > 0, "the mode never rings");
+    int upswing = -1;
+    for (int e = trough + 2; e < n && upswing < 0; e++) {
+      FrontForecast.Front f = ChainModeForecast.at(steps, u, e, p, Double.NaN);
+      if (f != null && f.centre() > steps[e]
+          && !PrecursorForecaster.pastInflection(steps, u, e)) {
+        upswing = e;
+      }
+    }
+    assertTrue(upswing > 0, "the ringing's upswings give the mode's model no centre");
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", steps, u));
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      layer[i] = Math.cbrt(u[i]);
+    }
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, layer));
+    }
+    Forecast f = PrecursorForecaster.at(run, steps[upswing], new long[] {INTERVAL}).get(0);
+    assertTrue(Double.isNaN(f.expectedStep()),
+        "forecast " + f.expectedStep() + " at step " + steps[upswing] + ", u = " + u[upswing]);
+  }
 }
