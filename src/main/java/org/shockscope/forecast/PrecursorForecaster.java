@@ -37,7 +37,8 @@ import org.shockscope.shock.SeriesData;
  *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
  *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
  *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
- *       {@link #pastInflection}); a plateau that ends when a layer's hidden units split (a lower
+ *       {@link #pastInflection}, and never on a rise after a fall, {@link #fellBefore}); a
+ *       plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}).</li>
