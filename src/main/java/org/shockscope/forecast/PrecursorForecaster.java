@@ -37,7 +37,8 @@ import org.shockscope.shock.SeriesData;
  *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
  *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
  *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
- *       {@link #pastInflection}, and never on a rise after a fall, {@link #fellBefore}); a
+ *       {@link #pastInflection}, never on a rise after a fall, {@link #fellBefore}, nor for a
+ *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}); a
  *       plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
@@ -85,6 +86,16 @@ public final class PrecursorForecaster {
   public static final double MAX_AHEAD = 2.0;
   /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
   public static final double LOSS_NOISE_MARGIN = 10.0;
+  /**
+   * φ = δ/u of a chain's first mode at this share of its earlier high or below: the mode
+   * has crossed its midpoint ({@link #lossShowsPastMidpoint}; 1.5Cs over 2Cs).
+   */
+  public static final double PAST_MIDPOINT_PHI = 0.75;
+  /**
+   * Largest lag of a logged loss behind a checkpoint, as a share of the checkpoint interval, for
+   * the two to be read as the same time.
+   */
+  public static final double SAME_TIME = 0.1;
   /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
   public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
@@ -614,6 +625,9 @@ public final class PrecursorForecaster {
       if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
         continue;
       }
+      if (s.name().equals(END_TO_END + "/sv1") && lossShowsPastMidpoint(run, s, e)) {
+        continue;
+      }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
       List<Double> rates = new ArrayList<>();
       for (SeriesData o : run) {
@@ -686,6 +700,87 @@ public final class PrecursorForecaster {
   }
 
   /**
+   * Whether the loss shows a chain's first mode (samples u of {@code mode}, the latest at index
+   * e) past its midpoint. The loss of a linear regression is quadratic in the end-to-end map:
+   * with π the map's component along the first mode's teacher direction, it falls by
+   * {@code δ = L(0) − L = C·(2s·π − π²)} (from π ≈ 0), so once the mode has aligned (u ≈ π)
+   * {@code φ = δ / u = C·(2s − u)} falls linearly as the mode grows, whatever the optimiser did to
+   * get it there: from 2Cs while the mode is small to 1.5Cs at its midpoint u = s/2. φ at e at
+   * most {@value #PAST_MIDPOINT_PHI} of its largest earlier value means the mode has crossed s/2,
+   * neither C nor s needed. δ is divided by u, not by u − u₀: a random initialisation's top
+   * singular value u₀ lies off the teacher's direction (π starts near 0), and δ/(u − u₀) would
+   * read far above 2Cs early on; u ≥ π only lowers φ while the mode aligns, and an aligned
+   * initialisation (π₀ = u₀) lowers the early φ too: both delay the verdict, as does any other
+   * mode learned meanwhile (it adds to δ). A pair counts where the loss is logged within
+   * {@value #SAME_TIME} of a checkpoint interval before the checkpoint (the mode and the loss at
+   * the same time), u is above u₀ and δ stands {@value #LOSS_NOISE_MARGIN}× above the loss's
+   * noise ({@link #lossNoise}). False without a loss or without such a pair at e and before it.
+   */
+  static boolean lossShowsPastMidpoint(List<SeriesData> run, SeriesData mode, int e) {
+    long[] ms = mode.steps();
+    double[] u = mode.values();
+    if (e < 1) {
+      return false;
+    }
+    for (SeriesData l : run) {
+      if (!isLoss(l)) {
+        continue;
+      }
+      long[] ls = l.steps();
+      double[] lv = l.values();
+      int le = lastAtOrBefore(ls, ms[e]);
+      if (le < 3 || ls[0] > ms[0] || !finitePrefix(lv, le)) {
+        continue;
+      }
+      // without the noise gate first: dropping pairs only lowers the earlier high, so a φ that
+      // is not low enough against all pairs is not against the gated ones (the usual case, and
+      // the noise's sort is skipped)
+      if (pastMidpoint(ms, u, e, ls, lv, 0.0)
+          && pastMidpoint(ms, u, e, ls, lv, LOSS_NOISE_MARGIN * lossNoise(lv, le))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@link #lossShowsPastMidpoint} for one loss (steps ls, values lv), pairs whose δ is at most
+   * {@code floor} left out.
+   */
+  private static boolean pastMidpoint(long[] ms, double[] u, int e, long[] ls, double[] lv,
+                                      double floor) {
+    double best = Double.NEGATIVE_INFINITY;
+    double phi = Double.NaN;
+    for (int i = 1; i <= e; i++) {
+      int j = lastAtOrBefore(ls, ms[i]);
+      double delta = j < 0 ? Double.NaN : lv[0] - lv[j];
+      if (j < 0 || ms[i] - ls[j] > SAME_TIME * (ms[i] - ms[i - 1]) || !(u[i] > u[0])
+          || !(delta > floor)) {
+        continue;
+      }
+      if (i == e) {
+        phi = delta / u[i];
+      } else {
+        best = Math.max(best, delta / u[i]);
+      }
+    }
+    return phi <= PAST_MIDPOINT_PHI * best;
+  }
+
+  /**
+   * The noise of a logged loss v[0..e]: 1.4826 × the median absolute second difference, over
+   * √6 (second differences cancel a smooth trend; white noise of scale σ gives σ·√6).
+   */
+  private static double lossNoise(double[] v, int e) {
+    double[] diff = new double[e - 1];
+    for (int i = 2; i <= e; i++) {
+      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
+    }
+    Arrays.sort(diff);
+    return 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+  }
+
+  /**
    * The first mode of a chain seen in its loss: while one mode grows far below its target s the
    * loss falls by {@code δ = L(0) − L(t) ≈ 2·C·s·u} (the squared error of a whitened linear
    * regression, Saxe et al. 2014), proportional to u, and the loss is logged between checkpoints;
@@ -705,13 +800,7 @@ public final class PrecursorForecaster {
     if (!(de > 0)) {
       return null;
     }
-    // second differences: a smooth trend cancels, white noise of scale σ gives σ·√6
-    double[] diff = new double[e - 1];
-    for (int i = 2; i <= e; i++) {
-      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
-    }
-    Arrays.sort(diff);
-    double noise = 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+    double noise = lossNoise(v, e);
     if (!(de / 4 > LOSS_NOISE_MARGIN * noise)) {
       return null;
     }

@@ -320,4 +320,118 @@ class ChainModeForecastTest {
     assertTrue(Double.isNaN(f.expectedStep()),
         "forecast " + f.expectedStep() + " at step " + steps[upswing] + ", u = " + u[upswing]);
   }
+
+  /**
+   * A depth-4 chain's first mode, {@code mode(c, s, p, 1e-3, until)}, checkpointed every
+   * {@code every} samples ({@link #INTERVAL} steps each) with its layers, and its loss
+   * ½(s − u)² + 0.3 logged at every sample.
+   */
+  private static List<SeriesData> firstModeRun(double[] u, double s, int every) {
+    int n = (u.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] sv = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = i * every * INTERVAL;
+      sv[i] = u[i * every];
+      layer[i] = Math.pow(sv[i], 0.25);
+    }
+    long[] fine = steps(u.length);
+    double[] loss = new double[u.length];
+    for (int i = 0; i < u.length; i++) {
+      loss[i] = 0.5 * (s - u[i]) * (s - u[i]) + 0.3;
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < 4; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    return run;
+  }
+
+  @Test
+  void theLossShowsTheFirstModePastItsMidpointAndNeverBefore() {
+    // φ = (L(0) − L)/u = C(2s − u − ...) falls from 2Cs to 1.5Cs at u = s/2
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(2e-4, s, p, 1e-3, 200_000);
+    List<SeriesData> run = firstModeRun(m[0], s, 3);
+    SeriesData sv1 = run.get(0);
+    boolean fired = false;
+    for (int e = 0; e < sv1.steps().length; e++) {
+      boolean past = PrecursorForecaster.lossShowsPastMidpoint(run, sv1, e);
+      if (sv1.steps()[e] < m[1][0]) {
+        assertFalse(past, "past its midpoint at " + sv1.steps()[e] + ", crossing " + m[1][0]);
+      } else if (sv1.values()[e] >= 0.6 * s) {
+        fired |= past;
+      }
+    }
+    assertTrue(fired, "the loss never shows the mode past its midpoint");
+  }
+
+  @Test
+  void aFirstModeThatCrossedItsMidpointBetweenCheckpointsIsNotForecast() {
+    // checkpoints every 2,000 steps: the mode rises from ~2% to 90% of its target within the
+    // last interval while its finite-time blow-up law still holds over the last two, so its
+    // own model extrapolates a blow-up ahead; the loss, logged every 100 steps, has already
+    // fallen past the midpoint's share
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 20_000);
+    List<SeriesData> run = firstModeRun(m[0], s, 20);
+    SeriesData sv1 = run.get(0);
+    int past = 0;
+    while (sv1.steps()[past] < m[1][0]) {
+      past++;
+    }
+    long t = sv1.steps()[past];
+    FrontForecast.Front own = ChainModeForecast.at(sv1.steps(), sv1.values(), past, p,
+        Double.NaN);
+    assertTrue(own != null && own.centre() > t, "the mode's own model forecasts nothing");
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Double.isNaN(f.expectedStep()), "forecast " + f.expectedStep() + " at " + t
+        + " for a midpoint at " + m[1][0]);
+  }
+
+  @Test
+  void aRandomlyInitialisedFirstModeIsNotShownPastItsMidpointEarly() {
+    // a random initialisation: the map's component along the teacher's mode, π, grows from
+    // (nearly) zero by the mode ODE while a random component r₀ = 2·10⁻³ decays; the top singular
+    // value u = √(π² + r²) starts at r₀, not at π. The loss falls with π only,
+    // ½(s − π)² + ½r² + 0.3, so δ/(u − u₀) would read far above 2Cs while π ≈ u₀, and a fall to
+    // 3/4 of that early high would come long before the midpoint; δ/u does not
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-4, 200_000);
+    double r0 = 2e-3;
+    double[] u = new double[m[0].length];
+    double[] loss = new double[u.length];
+    for (int i = 0; i < u.length; i++) {
+      double r = r0 * Math.exp(-i / 20.0);
+      u[i] = Math.hypot(m[0][i], r);
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.5 * r * r + 0.3;
+    }
+    long[] fine = steps(u.length);
+    int every = 5;
+    int n = (u.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] sv = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      sv[i] = u[i * every];
+    }
+    SeriesData sv1 = new SeriesData("end_to_end/sv1", "layers", ckpt, sv);
+    List<SeriesData> run = List.of(sv1, new SeriesData("loss", "", fine, loss));
+    boolean fired = false;
+    for (int e = 0; e < n; e++) {
+      boolean past = PrecursorForecaster.lossShowsPastMidpoint(run, sv1, e);
+      if (ckpt[e] < m[1][0]) {
+        assertFalse(past, "past its midpoint at " + ckpt[e] + ", crossing " + m[1][0]);
+      } else if (sv[e] >= 0.6 * s) {
+        fired |= past;
+      }
+    }
+    assertTrue(fired, "the loss never shows the mode past its midpoint");
+  }
 }
