@@ -255,6 +255,32 @@ public final class ChainModeForecast {
   }
 
   /**
+   * A blow-up front ({@link #blowUp}: centre t + T, T = u^{−p}/(p·k), issued at step t with the
+   * mode at u) re-timed with a target s known from elsewhere: the blow-up reads the ODE far below
+   * s, where du/dt ≈ k·u^{1+p}, k = c·s, and ignores the saturation, so its centre comes late by a
+   * share of order (2u/s)^p of the remaining time (a third at u = 2% of s in a depth-3 chain);
+   * with s, c = k/s and the centre is t + I(u, s/2)/c, the ODE's own. A target that errs large
+   * leaves part of the lateness. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   *
+   * @param f the blow-up front
+   * @param t the step it was issued at
+   * @param u the mode (or a quantity proportional to it) at t
+   * @param s the target, in u's units
+   * @param p the chain's exponent, above 0
+   */
+  static FrontForecast.Front saturating(FrontForecast.Front f, long t, double u, double s,
+                                        double p) {
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)) {
+      return null;
+    }
+    double k = Math.pow(u, -p) / (p * (f.centre() - t));
+    double c = k / s;
+    double centre = t + integral(u, s / 2, s, p) / c;
+    double width = 1.0 / (c * Math.pow(s / 2, 1 + p));
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, s, Double.NaN) : null;
+  }
+
+  /**
    * As {@link #blowUp} through three samples (t_b, u_b) &lt; (t_a, u_a) &lt; (t_e, u_e) of a
    * quantity proportional to the mode far below its target: null unless both intervals rise and
    * their k agree within {@value #BLOW_UP_AGREEMENT}.

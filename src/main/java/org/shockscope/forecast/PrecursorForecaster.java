@@ -38,7 +38,9 @@ import org.shockscope.shock.SeriesData;
  *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
  *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
  *       {@link #pastInflection}, never on a rise after a fall, {@link #fellBefore}, nor for a
- *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}); a
+ *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
+ *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
+ *       {@link #firstModeTargetBound}, {@link ChainModeForecast#saturating}); a
  *       plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
@@ -644,6 +646,14 @@ public final class PrecursorForecaster {
       Collections.sort(rates);
       double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
       FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
+      // a first mode's finite-time blow-up (no target, level NaN) ignores its saturation and
+      // comes late; the loss bounds the target
+      if (f != null && Double.isNaN(f.level()) && s.name().equals(END_TO_END + "/sv1")) {
+        double bound = firstModeTargetBound(run, s, e);
+        if (!Double.isNaN(bound)) {
+          f = ChainModeForecast.saturating(f, s.steps()[e], s.values()[e], bound, p);
+        }
+      }
       if (f != null && f.centre() > t && credible(f, s, t)) {
         out.add(new FrontAt(label(s), f));
       }
@@ -653,6 +663,12 @@ public final class PrecursorForecaster {
         for (SeriesData l : run) {
           if (isLoss(l)) {
             FrontForecast.Front lf = lossBlowUp(l, t, p);
+            if (lf != null) {
+              // in the loss's units (δ ≈ 2Cs·u) the target is 2Cs² ≤ 2·L(0)
+              int le = lastAtOrBefore(l.steps(), t);
+              lf = ChainModeForecast.saturating(lf, l.steps()[le],
+                  l.values()[0] - l.values()[le], 2 * Math.abs(l.values()[0]), p);
+            }
             if (lf != null && lf.centre() > t && credible(lf, l, t)) {
               out.add(new FrontAt(l.name(), lf));
             }
@@ -717,26 +733,23 @@ public final class PrecursorForecaster {
    * noise ({@link #lossNoise}). False without a loss or without such a pair at e and before it.
    */
   static boolean lossShowsPastMidpoint(List<SeriesData> run, SeriesData mode, int e) {
-    long[] ms = mode.steps();
-    double[] u = mode.values();
     if (e < 1) {
       return false;
     }
     for (SeriesData l : run) {
-      if (!isLoss(l)) {
-        continue;
-      }
-      long[] ls = l.steps();
-      double[] lv = l.values();
-      int le = lastAtOrBefore(ls, ms[e]);
-      if (le < 3 || ls[0] > ms[0] || !finitePrefix(lv, le)) {
+      int le = firstModeLoss(l, mode, e);
+      if (le < 0) {
         continue;
       }
       // without the noise gate first: dropping pairs only lowers the earlier high, so a φ that
       // is not low enough against all pairs is not against the gated ones (the usual case, and
       // the noise's sort is skipped)
-      if (pastMidpoint(ms, u, e, ls, lv, 0.0)
-          && pastMidpoint(ms, u, e, ls, lv, LOSS_NOISE_MARGIN * lossNoise(lv, le))) {
+      Phi all = phi(mode, e, l, 0.0);
+      if (!(all.atEnd() <= PAST_MIDPOINT_PHI * all.highBefore())) {
+        continue;
+      }
+      Phi gated = phi(mode, e, l, LOSS_NOISE_MARGIN * lossNoise(l.values(), le));
+      if (gated.atEnd() <= PAST_MIDPOINT_PHI * gated.highBefore()) {
         return true;
       }
     }
@@ -744,13 +757,60 @@ public final class PrecursorForecaster {
   }
 
   /**
-   * {@link #lossShowsPastMidpoint} for one loss (steps ls, values lv), pairs whose δ is at most
-   * {@code floor} left out.
+   * An upper bound on the target s of a chain's first mode (samples of {@code mode} up to index
+   * e) from its loss: the loss starts at {@code L(0) ≥ C·s²} (the mode's share of the teacher's
+   * energy, besides the other modes' and the noise floor) and φ = δ/u is at most 2Cs
+   * ({@link #lossShowsPastMidpoint}), so {@code s ≤ 2·L(0)/max φ} over the pairs that count
+   * there. Other modes and the noise floor in L(0) raise the bound: the target it gives errs
+   * large. NaN when no loss has such a pair; the least over the losses otherwise.
    */
-  private static boolean pastMidpoint(long[] ms, double[] u, int e, long[] ls, double[] lv,
-                                      double floor) {
+  static double firstModeTargetBound(List<SeriesData> run, SeriesData mode, int e) {
+    double bound = Double.NaN;
+    for (SeriesData l : run) {
+      int le = e < 1 ? -1 : firstModeLoss(l, mode, e);
+      if (le < 0) {
+        continue;
+      }
+      Phi p = phi(mode, e, l, LOSS_NOISE_MARGIN * lossNoise(l.values(), le));
+      double high = Math.max(p.highBefore(), Double.isNaN(p.atEnd()) ? 0 : p.atEnd());
+      if (high > 0) {
+        double b = 2 * Math.abs(l.values()[0]) / high;
+        bound = Double.isNaN(bound) ? b : Math.min(bound, b);
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * The index of a loss's last sample at or before the mode's sample e when the loss can be read
+   * against the mode (a loss series, logged from the mode's first step on, finite, at least four
+   * samples); −1 otherwise.
+   */
+  private static int firstModeLoss(SeriesData l, SeriesData mode, int e) {
+    if (!isLoss(l)) {
+      return -1;
+    }
+    int le = lastAtOrBefore(l.steps(), mode.steps()[e]);
+    return le < 3 || l.steps()[0] > mode.steps()[0] || !finitePrefix(l.values(), le) ? -1 : le;
+  }
+
+  /**
+   * φ = δ/u of a chain's first mode against one loss: at the mode's sample e (NaN when that pair
+   * does not count) and its high over the pairs before e (−∞ when none).
+   */
+  private record Phi(double atEnd, double highBefore) {}
+
+  /**
+   * {@link Phi} over the pairs that count ({@link #lossShowsPastMidpoint}), those whose δ is at
+   * most {@code floor} left out.
+   */
+  private static Phi phi(SeriesData mode, int e, SeriesData loss, double floor) {
+    long[] ms = mode.steps();
+    double[] u = mode.values();
+    long[] ls = loss.steps();
+    double[] lv = loss.values();
     double best = Double.NEGATIVE_INFINITY;
-    double phi = Double.NaN;
+    double atEnd = Double.NaN;
     for (int i = 1; i <= e; i++) {
       int j = lastAtOrBefore(ls, ms[i]);
       double delta = j < 0 ? Double.NaN : lv[0] - lv[j];
@@ -759,12 +819,12 @@ public final class PrecursorForecaster {
         continue;
       }
       if (i == e) {
-        phi = delta / u[i];
+        atEnd = delta / u[i];
       } else {
         best = Math.max(best, delta / u[i]);
       }
     }
-    return phi <= PAST_MIDPOINT_PHI * best;
+    return new Phi(atEnd, best);
   }
 
   /**

@@ -434,4 +434,92 @@ class ChainModeForecastTest {
     }
     assertTrue(fired, "the loss never shows the mode past its midpoint");
   }
+
+  @Test
+  void aFirstModesBlowUpIsRetimedByTheTargetItsLossBounds() {
+    // depth 3 (p = 1/3), a random initialisation: the top singular value starts off the
+    // teacher's direction and falls before the mode rises, so at 3% of its target the mode has
+    // risen over two checkpoint intervals only: too few to fit its target, its finite-time
+    // blow-up times it. That ignores the saturation and comes late by a share of order
+    // (2u/s)^{1/3} of the remaining time; the loss ½(s − π)² + 0.3 (π the mode's component along
+    // the teacher, logged every 100 steps; its initial level bounds s) re-times it by the ODE
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-3, 20_000);
+    int end = lastBelow(m[0], 0.03 * s);
+    int every = 5;
+    long[] ckpt = {0, (end - 2 * every) * INTERVAL, (end - every) * INTERVAL, end * INTERVAL};
+    double[] sv = {2 * m[0][end - 2 * every], m[0][end - 2 * every], m[0][end - every], m[0][end]};
+    double[] layer = new double[sv.length];
+    for (int i = 0; i < sv.length; i++) {
+      layer[i] = Math.cbrt(sv[i]);
+    }
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      double pi = i == 0 ? 0 : m[0][i];
+      loss[i] = 0.5 * (s - pi) * (s - pi) + 0.3;
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < 3; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    double crossing = m[1][0];
+    long t = ckpt[3];
+    double remaining = crossing - t;
+    FrontForecast.Front raw = ChainModeForecast.at(ckpt, sv, 3, p, Double.NaN);
+    assertTrue(raw != null && Double.isNaN(raw.level()), "not a blow-up forecast");
+    assertTrue(raw.centre() - crossing > ForecastScoring.ON_TIME * remaining,
+        "the blow-up at " + raw.centre() + " is not late for " + crossing);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.1 * remaining,
+        "expected " + f.expectedStep() + " for " + crossing + " from step " + t
+            + " (blow-up " + raw.centre() + ")");
+  }
+
+  @Test
+  void aFirstModesBlowUpReadFromTheLossIsRetimedByItsInitialLevel() {
+    // as firstModeBetweenTwoCheckpointsIsTimedFromTheLoss, depth 3 (p = 1/3): the loss's blow-up
+    // ignores the saturation and comes late; in the loss's units (δ ≈ 2Cs·u) the target is
+    // 2Cs² ≤ 2·L(0), which re-times it by the mode ODE
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-3, 20_000);
+    double crossing = m[1][0];
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
+    }
+    int every = 40;
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] u = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      u[i] = m[0][i * every];
+      layer[i] = Math.cbrt(u[i]);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
+    for (int l = 0; l < 3; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    SeriesData lossSeries = new SeriesData("loss", "", fine, loss);
+    run.add(lossSeries);
+    long t = ckpt[1];
+    assertTrue(crossing > t + 5 * INTERVAL, "crossing at " + crossing);
+    FrontForecast.Front raw = PrecursorForecaster.lossBlowUp(lossSeries, t, p);
+    double remaining = crossing - t;
+    assertTrue(raw != null && raw.centre() - crossing > ForecastScoring.ON_TIME * remaining,
+        "the loss's blow-up at " + (raw == null ? null : raw.centre()) + " is not late for "
+            + crossing + " from " + t);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertEquals(List.of("loss"), f.series());
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.1 * remaining,
+        "expected " + f.expectedStep() + " for " + crossing + " from step " + t);
+  }
 }
