@@ -255,25 +255,38 @@ public final class ChainModeForecast {
   }
 
   /**
-   * A blow-up front ({@link #blowUp}: centre t + T, T = u^{−p}/(p·k), issued at step t with the
-   * mode at u) re-timed with a target s known from elsewhere: the blow-up reads the ODE far below
-   * s, where du/dt ≈ k·u^{1+p}, k = c·s, and ignores the saturation, so its centre comes late by a
-   * share of order (2u/s)^p of the remaining time (a third at u = 2% of s in a depth-3 chain);
-   * with s, c = k/s and the centre is t + I(u, s/2)/c, the ODE's own. A target that errs large
-   * leaves part of the lateness. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   * A first mode's front re-timed with an upper bound on its target known from elsewhere (its
+   * loss). Either front fixes the mode's early growth rate k = c·s (du/dt ≈ k·u^{1+p} far below
+   * s), the one thing its prefix identifies well:
+   * <ul>
+   *   <li>a finite-time blow-up ({@link #blowUp}: no target, level NaN, centre t + T with
+   *       T = u^{−p}/(p·k)) ignores the saturation and comes late by a share of order (2u/s)^p
+   *       of the remaining time (a third at u = 2% of s in a depth-3 chain): it is re-timed with
+   *       s = the bound;</li>
+   *   <li>a fitted target above the bound cannot be (the fit read the prefix's curvature as
+   *       less saturation than there is): s = the bound, k kept.</li>
+   * </ul>
+   * Then c = k/s and the centre is t + I(u, s/2)/c, the ODE's own. A bound that errs large leaves
+   * part of the error. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it.
    *
-   * @param f the blow-up front
-   * @param t the step it was issued at
-   * @param u the mode (or a quantity proportional to it) at t
-   * @param s the target, in u's units
-   * @param p the chain's exponent, above 0
+   * @param f     the front, issued at step t with the mode at u
+   * @param t     the step it was issued at
+   * @param u     the mode (or a quantity proportional to it) at t
+   * @param bound the upper bound on the target, in u's units
+   * @param p     the chain's exponent, above 0 for a blow-up front
    */
-  static FrontForecast.Front saturating(FrontForecast.Front f, long t, double u, double s,
-                                        double p) {
-    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)) {
+  static FrontForecast.Front bounded(FrontForecast.Front f, long t, double u, double bound,
+                                     double p) {
+    boolean blowUp = Double.isNaN(f.level());
+    if (!blowUp && f.level() <= bound) {
+      return f;
+    }
+    double k = blowUp ? Math.pow(u, -p) / (p * (f.centre() - t))
+        : f.level() / (f.width() * Math.pow(f.level() / 2, 1 + p));
+    double s = bound;
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s) || !(k > 0)) {
       return null;
     }
-    double k = Math.pow(u, -p) / (p * (f.centre() - t));
     double c = k / s;
     double centre = t + integral(u, s / 2, s, p) / c;
     double width = 1.0 / (c * Math.pow(s / 2, 1 + p));

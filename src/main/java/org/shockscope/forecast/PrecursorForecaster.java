@@ -40,7 +40,8 @@ import org.shockscope.shock.SeriesData;
  *       {@link #pastInflection}, never on a rise after a fall, {@link #fellBefore}, nor for a
  *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
  *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
- *       {@link #firstModeTargetBound}, {@link ChainModeForecast#saturating}); a
+ *       {@link #firstModeTargetBound}, {@link ChainModeForecast#bounded}, as is a fitted target
+ *       above that bound); a
  *       plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
@@ -646,12 +647,12 @@ public final class PrecursorForecaster {
       Collections.sort(rates);
       double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
       FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
-      // a first mode's finite-time blow-up (no target, level NaN) ignores its saturation and
-      // comes late; the loss bounds the target
-      if (f != null && Double.isNaN(f.level()) && s.name().equals(END_TO_END + "/sv1")) {
+      // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
+      // fitted target above the bound is re-timed with it
+      if (f != null && s.name().equals(END_TO_END + "/sv1")) {
         double bound = firstModeTargetBound(run, s, e);
         if (!Double.isNaN(bound)) {
-          f = ChainModeForecast.saturating(f, s.steps()[e], s.values()[e], bound, p);
+          f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
         }
       }
       if (f != null && f.centre() > t && credible(f, s, t)) {
@@ -666,7 +667,7 @@ public final class PrecursorForecaster {
             if (lf != null) {
               // in the loss's units (δ ≈ 2Cs·u) the target is 2Cs² ≤ 2·L(0)
               int le = lastAtOrBefore(l.steps(), t);
-              lf = ChainModeForecast.saturating(lf, l.steps()[le],
+              lf = ChainModeForecast.bounded(lf, l.steps()[le],
                   l.values()[0] - l.values()[le], 2 * Math.abs(l.values()[0]), p);
             }
             if (lf != null && lf.centre() > t && credible(lf, l, t)) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.shockscope.shock.SeriesData;
@@ -521,5 +522,38 @@ class ChainModeForecastTest {
     assertEquals(List.of("loss"), f.series());
     assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.1 * remaining,
         "expected " + f.expectedStep() + " for " + crossing + " from step " + t);
+  }
+
+  @Test
+  void aFittedTargetAboveTheBoundIsRetimedWithTheBound() {
+    // depth 3; the mode timed with a rate constant that reads 1.5× low: its target from the last
+    // intervals comes out ~1.5× high (below s mostly k = c·s is seen), and the centre late;
+    // with a bound 5% above the true target the front keeps k and is re-timed closer
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double s = 3.0;
+    double[][] all = mode(c, s, p, 1e-3, 20_000);
+    // from 3.5% of the target on: every sample of the fit above its least share of the high one
+    int from = lastBelow(all[0], 0.035 * s) + 1;
+    double[][] m = {Arrays.copyOfRange(all[0], from, all[0].length), all[1]};
+    long[] steps = Arrays.copyOfRange(steps(all[0].length), from, all[0].length);
+    int e = lastBelow(m[0], 0.1 * s);
+    double crossing = m[1][0];
+    double remaining = crossing - steps[e];
+    FrontForecast.Front high = ChainModeForecast.at(steps, m[0], e, p, c / 1.5);
+    assertTrue(high != null && high.level() > 1.3 * s, "target " + (high == null ? null
+        : high.level()));
+    assertTrue(high.centre() > crossing, "the high target's centre " + high.centre()
+        + " is not late for " + crossing);
+    FrontForecast.Front f = ChainModeForecast.bounded(high, steps[e], m[0][e], 1.05 * s, p);
+    assertNotNull(f);
+    assertEquals(1.05 * s, f.level(), 1e-12);
+    assertTrue(Math.abs(f.centre() - crossing) <= 0.05 * remaining
+            && Math.abs(f.centre() - crossing) < 0.5 * (high.centre() - crossing),
+        "re-timed " + f.centre() + " for " + crossing + " from " + steps[e] + " (high target "
+            + high.centre() + ")");
+    // a target below the bound is kept
+    FrontForecast.Front exact = ChainModeForecast.at(steps, m[0], e, p, c);
+    assertEquals(exact, ChainModeForecast.bounded(exact, steps[e], m[0][e], 1.05 * s, p));
   }
 }
