@@ -41,8 +41,7 @@ import org.shockscope.shock.SeriesData;
  *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
  *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
  *       {@link #firstModeTargetBound}, {@link ChainModeForecast#bounded}, as is a fitted target
- *       above that bound); a
- *       plateau that ends when a layer's hidden units split (a lower
+ *       above that bound); a plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}).</li>
