@@ -60,6 +60,18 @@ public final class ForecastReplay {
       }
     }
     List<SeriesData> data = RunDetection.seriesOf(rows.iterator());
+    if (Boolean.getBoolean("replay.dump")) {
+      // the chain's end-to-end modes and the loss, one line per series (to read a mode's rise)
+      for (SeriesData s : data) {
+        if (s.name().startsWith("end_to_end/") || s.name().equals("loss")) {
+          StringBuilder sb = new StringBuilder(s.group() + "/" + s.name());
+          for (int i = 0; i < s.steps().length; i++) {
+            sb.append(String.format(" %d:%.4g", s.steps()[i], s.values()[i]));
+          }
+          System.out.println(sb);
+        }
+      }
+    }
     long last = -1;
     for (Forecast f : PrecursorForecaster.forecast(data,
         ForecastHorizons.parse(ForecastHorizons.DEFAULT))) {
@@ -106,6 +118,7 @@ public final class ForecastReplay {
     List<ForecastScoring.RunAlarms> megatron = new ArrayList<>();
     List<ForecastScoring.JumpForecast> jf = new ArrayList<>();
     Map<String, TreeMap<Long, String>> alarmSeries = new HashMap<>();
+    Map<String, TreeMap<Long, String>> jumpCarriers = new HashMap<>();
     long t0 = System.nanoTime();
     for (RunInfo r : runs.values()) {
       List<Row> rows = new ArrayList<>(byRun.getOrDefault(r.runId(), List.of()));
@@ -119,8 +132,12 @@ public final class ForecastReplay {
         if (f.pDivergence() >= ForecastEvaluation.THRESHOLD) {
           carriers.put(f.step(), String.join(";", f.series()));
         }
-        if (!Double.isNaN(f.expectedStep()) && f.pJump() > 0) {
+        if (!Double.isNaN(f.expectedStep()) && f.pJump() > 0
+            && !(Boolean.getBoolean("replay.oracleLeftover")
+                && leftover(f, r.runId(), jumps, jumpSeries))) {
           jf.add(new ForecastScoring.JumpForecast(r.runId(), f.step(), f.expectedStep()));
+          jumpCarriers.computeIfAbsent(r.runId(), k -> new TreeMap<>())
+              .put(f.step(), String.join(";", f.series()));
         }
       }
       alarmSeries.put(r.runId(), carriers);
@@ -166,7 +183,7 @@ public final class ForecastReplay {
     printQuiet(o, jumps, jf, runs.keySet(), family);
     if (detail != null) {
       try (PrintStream d = new PrintStream(detail)) {
-        writeDetail(d, jumps, jumpSeries, jf, alarms, alarmSeries);
+        writeDetail(d, jumps, jumpSeries, jf, alarms, alarmSeries, jumpCarriers, runs);
       }
     }
   }
@@ -228,7 +245,9 @@ public final class ForecastReplay {
                                   Map<ForecastScoring.TrueJump, String> series,
                                   List<ForecastScoring.JumpForecast> jf,
                                   List<ForecastScoring.RunAlarms> alarms,
-                                  Map<String, TreeMap<Long, String>> carriers) {
+                                  Map<String, TreeMap<Long, String>> carriers,
+                                  Map<String, TreeMap<Long, String>> jumpCarriers,
+                                  Map<String, RunInfo> runs) {
     Map<String, List<ForecastScoring.TrueJump>> byRun = new HashMap<>();
     jumps.forEach(j -> byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j));
     Map<ForecastScoring.TrueJump, List<ForecastScoring.JumpForecast>> assigned = new HashMap<>();
@@ -259,8 +278,37 @@ public final class ForecastReplay {
       String status = fs.isEmpty() ? "NONE"
           : Math.abs(fs.get(0).expected() - j.step()) / (j.step() - fs.get(0).step())
               <= ForecastScoring.ON_TIME ? "FIRST" : any ? "ANY" : "LATE";
-      d.printf("J %-6s %s %s %s %.0f n=%d%s%n", status, j.family(), j.runId(), series.get(j),
-          j.step(), fs.size(), sb);
+      RunInfo ri = runs.get(j.runId());
+      String opt = ri == null ? "?" : ri.params().getOrDefault("optimizer", "?")
+          + (ri.params().getOrDefault("momentum", "0").matches("0(\\.0*)?") ? "" : "+m");
+      String by = fs.isEmpty() ? "-" : jumpCarriers.getOrDefault(j.runId(), new TreeMap<>())
+          .getOrDefault(fs.get(0).step(), "?");
+      d.printf("J %-6s %s %s %s %.0f n=%d opt=%s by=%s%s%n", status, j.family(), j.runId(),
+          series.get(j), j.step(), fs.size(), opt, by, sb);
+    }
+    // leftovers: forecasts carried by a chain mode issued at or after that mode's own midpoint
+    Map<String, Double> expectedAt = new HashMap<>();
+    for (ForecastScoring.JumpForecast f : jf) {
+      expectedAt.put(f.runId() + "@" + f.step(), f.expected());
+    }
+    for (Map.Entry<String, TreeMap<Long, String>> e : jumpCarriers.entrySet()) {
+      for (Map.Entry<Long, String> c : e.getValue().entrySet()) {
+        for (String ser : c.getValue().split(";")) {
+          int k = ser.lastIndexOf("end_to_end/sv");
+          String mode = k < 0 ? (ser.equals("loss") ? "sv1" : null) : ser.substring(k + 11);
+          if (mode == null) {
+            continue;
+          }
+          for (ForecastScoring.TrueJump j : byRun.getOrDefault(e.getKey(), List.of())) {
+            if (series.get(j).endsWith("." + mode) && c.getKey() >= j.step()) {
+              double ex = expectedAt.get(e.getKey() + "@" + c.getKey());
+              d.printf("L %s %s %s t=%d expected=%.1f mid=%.0f ahead=%.1f%n", e.getKey(),
+                  runs.get(e.getKey()).params().getOrDefault("optimizer", "?"), ser,
+                  c.getKey(), ex, j.step(), ex - c.getKey());
+            }
+          }
+        }
+      }
     }
     for (ForecastScoring.RunAlarms r : alarms) {
       if (r.alarmSteps().length > 0) {
@@ -271,6 +319,33 @@ public final class ForecastReplay {
         d.printf("D MISSED %s %s div=%d%n", r.family(), r.runId(), r.divergenceStep());
       }
     }
+  }
+
+  /**
+   * Diagnostic oracle (truth-based, never a rule): whether every chain mode carrying a jump
+   * forecast had already passed its own midpoint at the forecast's step.
+   */
+  private static boolean leftover(Forecast f, String run, List<ForecastScoring.TrueJump> jumps,
+                                  Map<ForecastScoring.TrueJump, String> series) {
+    boolean any = false;
+    for (String ser : f.series()) {
+      int k = ser.lastIndexOf("end_to_end/sv");
+      String mode = k < 0 ? (ser.equals("loss") ? "sv1" : null) : ser.substring(k + 11);
+      if (mode == null) {
+        return false;
+      }
+      boolean past = false;
+      for (ForecastScoring.TrueJump j : jumps) {
+        if (j.runId().equals(run) && series.get(j).endsWith("." + mode) && f.step() >= j.step()) {
+          past = true;
+        }
+      }
+      if (!past) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
   }
 
   private static double length(RunInfo r) {

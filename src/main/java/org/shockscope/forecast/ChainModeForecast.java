@@ -55,6 +55,16 @@ public final class ChainModeForecast {
   public static final double BLOW_UP_AGREEMENT = 1.25;
   /** Intervals whose rate constants must agree. */
   public static final int BLOW_UP_INTERVALS = 2;
+  /**
+   * How far below half its estimated target a mode must still be for its midpoint to be forecast,
+   * as a share of s/2. The target is estimated to a few percent at best (the ODE leaves out the
+   * discrete steps, correlated inputs, SGD noise and momentum's lag), so a mode within this share
+   * of its estimated midpoint level may already be past its true one: on the tuning labs such
+   * forecasts were mostly issued just after the midpoint, a centre a fraction of a step or an
+   * interval ahead, and were scored against the next mode. In the profile's terms the margin is
+   * the centre's last ≈ 0.1 w (tanh width w), where a forecast says "now" rather than "ahead".
+   */
+  public static final double MIDPOINT_MARGIN = 0.1;
   /** Largest target tried, as a multiple of the last sample (beyond it: unbounded). */
   private static final double MAX_TARGET = 1e4;
   /** Simpson intervals of the time integral. */
@@ -144,8 +154,9 @@ public final class ChainModeForecast {
    * The mode forming at the end of the prefix {@code [0, end]}: its target s, the step at which
    * it will cross s/2 (the lab's and the profile's midpoint) and its tanh width there
    * ({@code w = 1 / (c·(s/2)^{1+p})}: the profile m + (s/2)·tanh((t − t_s)/w) with the ODE's
-   * slope at s/2; 2/(c·s) for the logistic). Null when fewer than {@value #MIN_RISING} rising samples end at
-   * {@code end}, the target is not identified, or the mode is already past s/2.
+   * slope at s/2; 2/(c·s) for the logistic). Null when fewer than {@value #MIN_RISING} rising
+   * samples end at {@code end}, the target is not identified, or the mode is not yet
+   * {@value #MIDPOINT_MARGIN} of s/2 below it ({@link #MIDPOINT_MARGIN}).
    *
    * @param steps  input, strictly increasing steps
    * @param values input, the mode's singular values
@@ -198,7 +209,8 @@ public final class ChainModeForecast {
       s = est[k / 2];
       rate = c;
     }
-    if (!(s > 2 * u) || (!Double.isNaN(c) && values[start] < MIN_SHARE * s)) {
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)
+        || (!Double.isNaN(c) && values[start] < MIN_SHARE * s)) {
       return null;
     }
     double centre = steps[end] + integral(u, s / 2, s, p) / rate;
@@ -240,6 +252,45 @@ public final class ChainModeForecast {
     double centre = steps[end] + Math.pow(values[end], -p) / (p * k);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
         : null;
+  }
+
+  /**
+   * A first mode's front re-timed with an upper bound on its target known from elsewhere (its
+   * loss). Either front fixes the mode's early growth rate k = c·s (du/dt ≈ k·u^{1+p} far below
+   * s), the one thing its prefix identifies well:
+   * <ul>
+   *   <li>a finite-time blow-up ({@link #blowUp}: no target, level NaN, centre t + T with
+   *       T = u^{−p}/(p·k)) ignores the saturation and comes late by a share of order (2u/s)^p
+   *       of the remaining time (a third at u = 2% of s in a depth-3 chain): it is re-timed with
+   *       s = the bound;</li>
+   *   <li>a fitted target above the bound cannot be (the fit read the prefix's curvature as
+   *       less saturation than there is): s = the bound, k kept.</li>
+   * </ul>
+   * Then c = k/s and the centre is t + I(u, s/2)/c, the ODE's own. A bound that errs large leaves
+   * part of the error. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   *
+   * @param f     the front, issued at step t with the mode at u
+   * @param t     the step it was issued at
+   * @param u     the mode (or a quantity proportional to it) at t
+   * @param bound the upper bound on the target, in u's units
+   * @param p     the chain's exponent, above 0 for a blow-up front
+   */
+  static FrontForecast.Front bounded(FrontForecast.Front f, long t, double u, double bound,
+                                     double p) {
+    boolean blowUp = Double.isNaN(f.level());
+    if (!blowUp && f.level() <= bound) {
+      return f;
+    }
+    double k = blowUp ? Math.pow(u, -p) / (p * (f.centre() - t))
+        : f.level() / (f.width() * Math.pow(f.level() / 2, 1 + p));
+    double s = bound;
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s) || !(k > 0)) {
+      return null;
+    }
+    double c = k / s;
+    double centre = t + integral(u, s / 2, s, p) / c;
+    double width = 1.0 / (c * Math.pow(s / 2, 1 + p));
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, s, Double.NaN) : null;
   }
 
   /**

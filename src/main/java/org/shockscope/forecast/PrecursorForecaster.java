@@ -37,7 +37,11 @@ import org.shockscope.shock.SeriesData;
  *       carry the warning, and {@code P(jump within H) = Φ((H − (t_s − t)) / σ)} with
  *       σ = {@value #CENTRE_SPREAD}·(t_s − t) + w/2. A linear chain's end-to-end modes are timed
  *       by their mode ODE instead ({@link ChainModeForecast}, until a mode's rise slows,
- *       {@link #pastInflection}); a plateau that ends when a layer's hidden units split (a lower
+ *       {@link #pastInflection}, never on a rise after a fall, {@link #fellBefore}, nor for a
+ *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
+ *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
+ *       {@link #firstModeTargetBound}, {@link ChainModeForecast#bounded}, as is a fitted target
+ *       above that bound); a plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}).</li>
@@ -84,6 +88,16 @@ public final class PrecursorForecaster {
   public static final double MAX_AHEAD = 2.0;
   /** How far a chain's loss deviation must stand above the loss's noise to time its first mode. */
   public static final double LOSS_NOISE_MARGIN = 10.0;
+  /**
+   * φ = δ/u of a chain's first mode at this share of its earlier high or below: the mode
+   * has crossed its midpoint ({@link #lossShowsPastMidpoint}; 1.5Cs over 2Cs).
+   */
+  public static final double PAST_MIDPOINT_PHI = 0.75;
+  /**
+   * Largest lag of a logged loss behind a checkpoint, as a share of the checkpoint interval, for
+   * the two to be read as the same time.
+   */
+  public static final double SAME_TIME = 0.1;
   /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
   public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
@@ -610,7 +624,10 @@ public final class PrecursorForecaster {
         continue;
       }
       int e = lastAtOrBefore(s.steps(), t);
-      if (e < 0 || pastInflection(s.steps(), s.values(), e)) {
+      if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
+        continue;
+      }
+      if (s.name().equals(END_TO_END + "/sv1") && lossShowsPastMidpoint(run, s, e)) {
         continue;
       }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
@@ -629,6 +646,14 @@ public final class PrecursorForecaster {
       Collections.sort(rates);
       double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
       FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
+      // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
+      // fitted target above the bound is re-timed with it
+      if (f != null && s.name().equals(END_TO_END + "/sv1")) {
+        double bound = firstModeTargetBound(run, s, e);
+        if (!Double.isNaN(bound)) {
+          f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
+        }
+      }
       if (f != null && f.centre() > t && credible(f, s, t)) {
         out.add(new FrontAt(label(s), f));
       }
@@ -638,6 +663,12 @@ public final class PrecursorForecaster {
         for (SeriesData l : run) {
           if (isLoss(l)) {
             FrontForecast.Front lf = lossBlowUp(l, t, p);
+            if (lf != null) {
+              // in the loss's units (δ ≈ 2Cs·u) the target is 2Cs² ≤ 2·L(0)
+              int le = lastAtOrBefore(l.steps(), t);
+              lf = ChainModeForecast.bounded(lf, l.steps()[le],
+                  l.values()[0] - l.values()[le], 2 * Math.abs(l.values()[0]), p);
+            }
             if (lf != null && lf.centre() > t && credible(lf, l, t)) {
               out.add(new FrontAt(l.name(), lf));
             }
@@ -667,6 +698,149 @@ public final class PrecursorForecaster {
   }
 
   /**
+   * Whether a mode has been above its value at sample e before: the mode ODE
+   * ({@link ChainModeForecast}) rises monotonically from a small initialisation to its target, so
+   * a mode that has fallen since an earlier high is not forming. Heavy-ball momentum makes a
+   * learned mode overshoot its target and ring about it; each upswing of the ringing looks like a
+   * rise that has not slowed yet, and a centre extrapolated from it would be read as the next
+   * mode's.
+   */
+  static boolean fellBefore(double[] u, int e) {
+    double now = u[e];
+    for (int i = 0; i < e; i++) {
+      if (u[i] > now) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether the loss shows a chain's first mode (samples u of {@code mode}, the latest at index
+   * e) past its midpoint. The loss of a linear regression is quadratic in the end-to-end map:
+   * with π the map's component along the first mode's teacher direction, it falls by
+   * {@code δ = L(0) − L = C·(2s·π − π²)} (from π ≈ 0), so once the mode has aligned (u ≈ π)
+   * {@code φ = δ / u = C·(2s − u)} falls linearly as the mode grows, whatever the optimiser did to
+   * get it there: from 2Cs while the mode is small to 1.5Cs at its midpoint u = s/2. φ at e at
+   * most {@value #PAST_MIDPOINT_PHI} of its largest earlier value means the mode has crossed s/2,
+   * neither C nor s needed. δ is divided by u, not by u − u₀: a random initialisation's top
+   * singular value u₀ lies off the teacher's direction (π starts near 0), and δ/(u − u₀) would
+   * read far above 2Cs early on; u ≥ π only lowers φ while the mode aligns, and an aligned
+   * initialisation (π₀ = u₀) lowers the early φ too: both delay the verdict, as does any other
+   * mode learned meanwhile (it adds to δ). A pair counts where the loss is logged within
+   * {@value #SAME_TIME} of a checkpoint interval before the checkpoint (the mode and the loss at
+   * the same time), u is above u₀ and δ stands {@value #LOSS_NOISE_MARGIN}× above the loss's
+   * noise ({@link #lossNoise}). False without a loss or without such a pair at e and before it.
+   */
+  static boolean lossShowsPastMidpoint(List<SeriesData> run, SeriesData mode, int e) {
+    if (e < 1) {
+      return false;
+    }
+    for (SeriesData l : run) {
+      int le = firstModeLoss(l, mode, e);
+      if (le < 0) {
+        continue;
+      }
+      // without the noise gate first: dropping pairs only lowers the earlier high, so a φ that
+      // is not low enough against all pairs is not against the gated ones (the usual case, and
+      // the noise's sort is skipped)
+      Phi all = phi(mode, e, l, 0.0);
+      if (!(all.atEnd() <= PAST_MIDPOINT_PHI * all.highBefore())) {
+        continue;
+      }
+      Phi gated = phi(mode, e, l, LOSS_NOISE_MARGIN * lossNoise(l.values(), le));
+      if (gated.atEnd() <= PAST_MIDPOINT_PHI * gated.highBefore()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An upper bound on the target s of a chain's first mode (samples of {@code mode} up to index
+   * e) from its loss: the loss starts at {@code L(0) ≥ C·s²} (the mode's share of the teacher's
+   * energy, besides the other modes' and the noise floor) and φ = δ/u is at most 2Cs
+   * ({@link #lossShowsPastMidpoint}), so {@code s ≤ 2·L(0)/max φ} over the pairs that count
+   * there. Other modes and the noise floor in L(0) raise the bound: the target it gives errs
+   * large. NaN when no loss has such a pair; the least over the losses otherwise.
+   */
+  static double firstModeTargetBound(List<SeriesData> run, SeriesData mode, int e) {
+    double bound = Double.NaN;
+    for (SeriesData l : run) {
+      int le = e < 1 ? -1 : firstModeLoss(l, mode, e);
+      if (le < 0) {
+        continue;
+      }
+      Phi p = phi(mode, e, l, LOSS_NOISE_MARGIN * lossNoise(l.values(), le));
+      double high = Math.max(p.highBefore(), Double.isNaN(p.atEnd()) ? 0 : p.atEnd());
+      if (high > 0) {
+        double b = 2 * Math.abs(l.values()[0]) / high;
+        bound = Double.isNaN(bound) ? b : Math.min(bound, b);
+      }
+    }
+    return bound;
+  }
+
+  /**
+   * The index of a loss's last sample at or before the mode's sample e when the loss can be read
+   * against the mode (a loss series, logged from the mode's first step on, finite, at least four
+   * samples); −1 otherwise.
+   */
+  private static int firstModeLoss(SeriesData l, SeriesData mode, int e) {
+    if (!isLoss(l)) {
+      return -1;
+    }
+    int le = lastAtOrBefore(l.steps(), mode.steps()[e]);
+    return le < 3 || l.steps()[0] > mode.steps()[0] || !finitePrefix(l.values(), le) ? -1 : le;
+  }
+
+  /**
+   * φ = δ/u of a chain's first mode against one loss: at the mode's sample e (NaN when that pair
+   * does not count) and its high over the pairs before e (−∞ when none).
+   */
+  private record Phi(double atEnd, double highBefore) {}
+
+  /**
+   * {@link Phi} over the pairs that count ({@link #lossShowsPastMidpoint}), those whose δ is at
+   * most {@code floor} left out.
+   */
+  private static Phi phi(SeriesData mode, int e, SeriesData loss, double floor) {
+    long[] ms = mode.steps();
+    double[] u = mode.values();
+    long[] ls = loss.steps();
+    double[] lv = loss.values();
+    double best = Double.NEGATIVE_INFINITY;
+    double atEnd = Double.NaN;
+    for (int i = 1; i <= e; i++) {
+      int j = lastAtOrBefore(ls, ms[i]);
+      double delta = j < 0 ? Double.NaN : lv[0] - lv[j];
+      if (j < 0 || ms[i] - ls[j] > SAME_TIME * (ms[i] - ms[i - 1]) || !(u[i] > u[0])
+          || !(delta > floor)) {
+        continue;
+      }
+      if (i == e) {
+        atEnd = delta / u[i];
+      } else {
+        best = Math.max(best, delta / u[i]);
+      }
+    }
+    return new Phi(atEnd, best);
+  }
+
+  /**
+   * The noise of a logged loss v[0..e]: 1.4826 × the median absolute second difference, over
+   * √6 (second differences cancel a smooth trend; white noise of scale σ gives σ·√6).
+   */
+  private static double lossNoise(double[] v, int e) {
+    double[] diff = new double[e - 1];
+    for (int i = 2; i <= e; i++) {
+      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
+    }
+    Arrays.sort(diff);
+    return 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+  }
+
+  /**
    * The first mode of a chain seen in its loss: while one mode grows far below its target s the
    * loss falls by {@code δ = L(0) − L(t) ≈ 2·C·s·u} (the squared error of a whitened linear
    * regression, Saxe et al. 2014), proportional to u, and the loss is logged between checkpoints;
@@ -686,13 +860,7 @@ public final class PrecursorForecaster {
     if (!(de > 0)) {
       return null;
     }
-    // second differences: a smooth trend cancels, white noise of scale σ gives σ·√6
-    double[] diff = new double[e - 1];
-    for (int i = 2; i <= e; i++) {
-      diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
-    }
-    Arrays.sort(diff);
-    double noise = 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+    double noise = lossNoise(v, e);
     if (!(de / 4 > LOSS_NOISE_MARGIN * noise)) {
       return null;
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.shockscope.shock.SeriesData;
@@ -233,5 +234,326 @@ class ChainModeForecastTest {
     Forecast without = PrecursorForecaster.at(run.subList(0, 5), t, new long[] {INTERVAL})
         .get(0);
     assertTrue(Double.isNaN(without.expectedStep()));
+  }
+
+  @Test
+  void aModeAlreadyAtItsEstimatedMidpointLevelIsNotForecast() {
+    // depth 2 (logistic), a slow mode so that a checkpoint falls just past its crossing of s/2;
+    // the run's rate constant reads 10% low (the mode is a little faster than the run's other
+    // modes), so its target from the last intervals comes out ~5% high and s/2 still looks
+    // ahead: a forecast issued after the midpoint, which would be scored against the next mode
+    double p = ChainModeForecast.exponent(2);
+    double c = 2e-4;
+    double s = 2.0;
+    double[][] m = mode(c, s, p, 1e-3, 80_000);
+    long[] steps = steps(m[0].length);
+    int past = lastBelow(m[0], s / 2) + 1;
+    assertTrue(steps[past] >= m[1][0] && m[0][past] < 0.52 * s, "u = " + m[0][past]);
+    double low = 0.9 * c;
+    int[] ends = {past, lastBelow(m[0], 0.3 * s)};
+    FrontForecast.Front late = ChainModeForecast.at(steps, m[0], ends[0], p, low);
+    assertNull(late, () -> "forecast " + late.centre() + " from step " + steps[past]
+        + ", after the crossing at " + m[1][0]);
+    // well below its midpoint the same mode is still forecast
+    FrontForecast.Front early = ChainModeForecast.at(steps, m[0], ends[1], p, low);
+    assertNotNull(early);
+    assertTrue(early.centre() > steps[ends[1]]);
+  }
+
+  @Test
+  void aModeRingingAfterAMomentumOvershootIsNotForecast() {
+    // heavy-ball momentum (β = 0.9) on a balanced depth-3 chain's mode, u = w³, loss ½(s − u)²:
+    // the mode overshoots its target and rings about it; each upswing is a rise that has not
+    // slowed yet, from which the mode's own model extrapolates a centre ahead
+    int depth = 3;
+    double p = ChainModeForecast.exponent(depth);
+    double s = 3.0;
+    double eta = 2e-3;
+    double beta = 0.9;
+    int every = 3;
+    int n = 200;
+    long[] steps = new long[n];
+    double[] u = new double[n];
+    double w = 0.1;
+    double v = 0;
+    for (int i = 0, k = 0; i < n; k++) {
+      if (k % every == 0) {
+        steps[i] = k;
+        u[i++] = Math.pow(w, depth);
+      }
+      double grad = -(s - Math.pow(w, depth)) * depth * Math.pow(w, depth - 1);
+      v = beta * v + grad;
+      w -= eta * v;
+    }
+    // the first trough after the overshoot, then the first upswing sample from which the mode's
+    // model (target fitted or finite-time blow-up) puts a centre ahead and whose rise has not
+    // slowed
+    int peak = 0;
+    while (peak < n && u[peak] <= s) {
+      peak++;
+    }
+    int trough = -1;
+    for (int i = peak + 1; i + 1 < n && trough < 0; i++) {
+      if (u[i - 1] > u[i] && u[i + 1] > u[i]) {
+        trough = i;
+      }
+    }
+    assertTrue(peak < n && trough > 0, "the mode never rings");
+    int upswing = -1;
+    for (int e = trough + 2; e < n && upswing < 0; e++) {
+      FrontForecast.Front f = ChainModeForecast.at(steps, u, e, p, Double.NaN);
+      if (f != null && f.centre() > steps[e]
+          && !PrecursorForecaster.pastInflection(steps, u, e)) {
+        upswing = e;
+      }
+    }
+    assertTrue(upswing > 0, "the ringing's upswings give the mode's model no centre");
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", steps, u));
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      layer[i] = Math.cbrt(u[i]);
+    }
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, layer));
+    }
+    Forecast f = PrecursorForecaster.at(run, steps[upswing], new long[] {INTERVAL}).get(0);
+    assertTrue(Double.isNaN(f.expectedStep()),
+        "forecast " + f.expectedStep() + " at step " + steps[upswing] + ", u = " + u[upswing]);
+  }
+
+  /**
+   * A depth-4 chain's first mode, {@code mode(c, s, p, 1e-3, until)}, checkpointed every
+   * {@code every} samples ({@link #INTERVAL} steps each) with its layers, and its loss
+   * ½(s − u)² + 0.3 logged at every sample.
+   */
+  private static List<SeriesData> firstModeRun(double[] u, double s, int every) {
+    int n = (u.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] sv = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = i * every * INTERVAL;
+      sv[i] = u[i * every];
+      layer[i] = Math.pow(sv[i], 0.25);
+    }
+    long[] fine = steps(u.length);
+    double[] loss = new double[u.length];
+    for (int i = 0; i < u.length; i++) {
+      loss[i] = 0.5 * (s - u[i]) * (s - u[i]) + 0.3;
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < 4; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    return run;
+  }
+
+  @Test
+  void theLossShowsTheFirstModePastItsMidpointAndNeverBefore() {
+    // φ = (L(0) − L)/u = C(2s − u − ...) falls from 2Cs to 1.5Cs at u = s/2
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(2e-4, s, p, 1e-3, 200_000);
+    List<SeriesData> run = firstModeRun(m[0], s, 3);
+    SeriesData sv1 = run.get(0);
+    boolean fired = false;
+    for (int e = 0; e < sv1.steps().length; e++) {
+      boolean past = PrecursorForecaster.lossShowsPastMidpoint(run, sv1, e);
+      if (sv1.steps()[e] < m[1][0]) {
+        assertFalse(past, "past its midpoint at " + sv1.steps()[e] + ", crossing " + m[1][0]);
+      } else if (sv1.values()[e] >= 0.6 * s) {
+        fired |= past;
+      }
+    }
+    assertTrue(fired, "the loss never shows the mode past its midpoint");
+  }
+
+  @Test
+  void aFirstModeThatCrossedItsMidpointBetweenCheckpointsIsNotForecast() {
+    // checkpoints every 2,000 steps: the mode rises from ~2% to 90% of its target within the
+    // last interval while its finite-time blow-up law still holds over the last two, so its
+    // own model extrapolates a blow-up ahead; the loss, logged every 100 steps, has already
+    // fallen past the midpoint's share
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 20_000);
+    List<SeriesData> run = firstModeRun(m[0], s, 20);
+    SeriesData sv1 = run.get(0);
+    int past = 0;
+    while (sv1.steps()[past] < m[1][0]) {
+      past++;
+    }
+    long t = sv1.steps()[past];
+    FrontForecast.Front own = ChainModeForecast.at(sv1.steps(), sv1.values(), past, p,
+        Double.NaN);
+    assertTrue(own != null && own.centre() > t, "the mode's own model forecasts nothing");
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Double.isNaN(f.expectedStep()), "forecast " + f.expectedStep() + " at " + t
+        + " for a midpoint at " + m[1][0]);
+  }
+
+  @Test
+  void aRandomlyInitialisedFirstModeIsNotShownPastItsMidpointEarly() {
+    // a random initialisation: the map's component along the teacher's mode, π, grows from
+    // (nearly) zero by the mode ODE while a random component r₀ = 2·10⁻³ decays; the top singular
+    // value u = √(π² + r²) starts at r₀, not at π. The loss falls with π only,
+    // ½(s − π)² + ½r² + 0.3, so δ/(u − u₀) would read far above 2Cs while π ≈ u₀, and a fall to
+    // 3/4 of that early high would come long before the midpoint; δ/u does not
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-4, 200_000);
+    double r0 = 2e-3;
+    double[] u = new double[m[0].length];
+    double[] loss = new double[u.length];
+    for (int i = 0; i < u.length; i++) {
+      double r = r0 * Math.exp(-i / 20.0);
+      u[i] = Math.hypot(m[0][i], r);
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.5 * r * r + 0.3;
+    }
+    long[] fine = steps(u.length);
+    int every = 5;
+    int n = (u.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] sv = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      sv[i] = u[i * every];
+    }
+    SeriesData sv1 = new SeriesData("end_to_end/sv1", "layers", ckpt, sv);
+    List<SeriesData> run = List.of(sv1, new SeriesData("loss", "", fine, loss));
+    boolean fired = false;
+    for (int e = 0; e < n; e++) {
+      boolean past = PrecursorForecaster.lossShowsPastMidpoint(run, sv1, e);
+      if (ckpt[e] < m[1][0]) {
+        assertFalse(past, "past its midpoint at " + ckpt[e] + ", crossing " + m[1][0]);
+      } else if (sv[e] >= 0.6 * s) {
+        fired |= past;
+      }
+    }
+    assertTrue(fired, "the loss never shows the mode past its midpoint");
+  }
+
+  @Test
+  void aFirstModesBlowUpIsRetimedByTheTargetItsLossBounds() {
+    // depth 3 (p = 1/3), a random initialisation: the top singular value starts off the
+    // teacher's direction and falls before the mode rises, so at 3% of its target the mode has
+    // risen over two checkpoint intervals only: too few to fit its target, its finite-time
+    // blow-up times it. That ignores the saturation and comes late by a share of order
+    // (2u/s)^{1/3} of the remaining time; the loss ½(s − π)² + 0.3 (π the mode's component along
+    // the teacher, logged every 100 steps; its initial level bounds s) re-times it by the ODE
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-3, 20_000);
+    int end = lastBelow(m[0], 0.03 * s);
+    int every = 5;
+    long[] ckpt = {0, (end - 2 * every) * INTERVAL, (end - every) * INTERVAL, end * INTERVAL};
+    double[] sv = {2 * m[0][end - 2 * every], m[0][end - 2 * every], m[0][end - every], m[0][end]};
+    double[] layer = new double[sv.length];
+    for (int i = 0; i < sv.length; i++) {
+      layer[i] = Math.cbrt(sv[i]);
+    }
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      double pi = i == 0 ? 0 : m[0][i];
+      loss[i] = 0.5 * (s - pi) * (s - pi) + 0.3;
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < 3; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    double crossing = m[1][0];
+    long t = ckpt[3];
+    double remaining = crossing - t;
+    FrontForecast.Front raw = ChainModeForecast.at(ckpt, sv, 3, p, Double.NaN);
+    assertTrue(raw != null && Double.isNaN(raw.level()), "not a blow-up forecast");
+    assertTrue(raw.centre() - crossing > ForecastScoring.ON_TIME * remaining,
+        "the blow-up at " + raw.centre() + " is not late for " + crossing);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.1 * remaining,
+        "expected " + f.expectedStep() + " for " + crossing + " from step " + t
+            + " (blow-up " + raw.centre() + ")");
+  }
+
+  @Test
+  void aFirstModesBlowUpReadFromTheLossIsRetimedByItsInitialLevel() {
+    // as firstModeBetweenTwoCheckpointsIsTimedFromTheLoss, depth 3 (p = 1/3): the loss's blow-up
+    // ignores the saturation and comes late; in the loss's units (δ ≈ 2Cs·u) the target is
+    // 2Cs² ≤ 2·L(0), which re-times it by the mode ODE
+    double p = ChainModeForecast.exponent(3);
+    double s = 3.0;
+    double[][] m = mode(2e-3, s, p, 1e-3, 20_000);
+    double crossing = m[1][0];
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
+    }
+    int every = 40;
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] u = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      u[i] = m[0][i * every];
+      layer[i] = Math.cbrt(u[i]);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
+    for (int l = 0; l < 3; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    SeriesData lossSeries = new SeriesData("loss", "", fine, loss);
+    run.add(lossSeries);
+    long t = ckpt[1];
+    assertTrue(crossing > t + 5 * INTERVAL, "crossing at " + crossing);
+    FrontForecast.Front raw = PrecursorForecaster.lossBlowUp(lossSeries, t, p);
+    double remaining = crossing - t;
+    assertTrue(raw != null && raw.centre() - crossing > ForecastScoring.ON_TIME * remaining,
+        "the loss's blow-up at " + (raw == null ? null : raw.centre()) + " is not late for "
+            + crossing + " from " + t);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertEquals(List.of("loss"), f.series());
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.1 * remaining,
+        "expected " + f.expectedStep() + " for " + crossing + " from step " + t);
+  }
+
+  @Test
+  void aFittedTargetAboveTheBoundIsRetimedWithTheBound() {
+    // depth 3; the mode timed with a rate constant that reads 1.5× low: its target from the last
+    // intervals comes out ~1.5× high (below s mostly k = c·s is seen), and the centre late;
+    // with a bound 5% above the true target the front keeps k and is re-timed closer
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double s = 3.0;
+    double[][] all = mode(c, s, p, 1e-3, 20_000);
+    // from 3.5% of the target on: every sample of the fit above its least share of the high one
+    int from = lastBelow(all[0], 0.035 * s) + 1;
+    double[][] m = {Arrays.copyOfRange(all[0], from, all[0].length), all[1]};
+    long[] steps = Arrays.copyOfRange(steps(all[0].length), from, all[0].length);
+    int e = lastBelow(m[0], 0.1 * s);
+    double crossing = m[1][0];
+    double remaining = crossing - steps[e];
+    FrontForecast.Front high = ChainModeForecast.at(steps, m[0], e, p, c / 1.5);
+    assertTrue(high != null && high.level() > 1.3 * s, "target " + (high == null ? null
+        : high.level()));
+    assertTrue(high.centre() > crossing, "the high target's centre " + high.centre()
+        + " is not late for " + crossing);
+    FrontForecast.Front f = ChainModeForecast.bounded(high, steps[e], m[0][e], 1.05 * s, p);
+    assertNotNull(f);
+    assertEquals(1.05 * s, f.level(), 1e-12);
+    assertTrue(Math.abs(f.centre() - crossing) <= 0.05 * remaining
+            && Math.abs(f.centre() - crossing) < 0.5 * (high.centre() - crossing),
+        "re-timed " + f.centre() + " for " + crossing + " from " + steps[e] + " (high target "
+            + high.centre() + ")");
+    // a target below the bound is kept
+    FrontForecast.Front exact = ChainModeForecast.at(steps, m[0], e, p, c);
+    assertEquals(exact, ChainModeForecast.bounded(exact, steps[e], m[0][e], 1.05 * s, p));
   }
 }
