@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Merges the events of one run that happen together across series into transitions: one
@@ -574,22 +575,12 @@ public final class TransitionMerger {
       excursions.sort(Comparator.comparingLong(Excursion::start));
     }
 
-    /** The tallest excursion of {@code xs} of known height, or null. */
-    private static Excursion tallest(List<Excursion> xs) {
-      Excursion tallest = null;
-      for (Excursion x : xs) {
-        if (!Double.isNaN(x.height()) && (tallest == null || x.height() > tallest.height())) {
-          tallest = x;
-        }
-      }
-      return tallest;
-    }
-
-    /** The excursion of {@code xs} with the highest known peak value, or null. */
-    private static Excursion highestTop(List<Excursion> xs) {
+    /** The excursion of {@code xs} with the largest known {@code key} (height, top), or null. */
+    private static Excursion largest(List<Excursion> xs, ToDoubleFunction<Excursion> key) {
       Excursion best = null;
       for (Excursion x : xs) {
-        if (!Double.isNaN(x.top()) && (best == null || x.top() > best.top())) {
+        double k = key.applyAsDouble(x);
+        if (!Double.isNaN(k) && (best == null || k > key.applyAsDouble(best))) {
           best = x;
         }
       }
@@ -678,12 +669,12 @@ public final class TransitionMerger {
       }
       // A metric's excursion that came back is a spike even when the detector saw only its
       // flanks (a rise and a fall fitted as fronts): it is placed at the excursion's peak.
-      Excursion tallest = tallest(excursions);
+      Excursion tallest = largest(excursions, Excursion::height);
       // A bounce of the episode's train taller than any it holds events of is where the episode
       // peaks (the first bounce of a catapult out of a steep decay, whose pseudo-residuals
       // swamp its prominence, before a later, smaller one the spike search found).
-      Excursion mate = highestTop(trainMates);
-      Excursion own = highestTop(excursions);
+      Excursion mate = largest(trainMates, Excursion::top);
+      Excursion own = largest(excursions, Excursion::top);
       if (mate != null && own != null && mate.top() > own.top()) {
         highest = null;
         tallest = mate;

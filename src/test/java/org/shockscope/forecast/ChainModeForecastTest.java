@@ -195,6 +195,36 @@ class ChainModeForecastTest {
     assertFalse(f.series().stream().anyMatch(s -> s.contains("layers.0")));
   }
 
+  /**
+   * A depth-{@code depth} chain whose first mode follows {@code m} (sampled every
+   * {@link #INTERVAL} steps): {@code end_to_end/sv1} and each layer's sv1 (u^{1/depth},
+   * balanced) at every {@code every}-th sample, and the loss 0.5·(s − u)² + 0.3 at every sample,
+   * last.
+   */
+  private static List<SeriesData> chainRun(double[][] m, double s, int depth, int every) {
+    long[] fine = steps(m[0].length);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
+    }
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] u = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      u[i] = m[0][i * every];
+      layer[i] = Math.pow(u[i], 1.0 / depth);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    return run;
+  }
+
   @Test
   void firstModeBetweenTwoCheckpointsIsTimedFromTheLoss() {
     // depth 4 (p = 1/2), checkpoints every 3,000 steps: at step 3,000 the mode has two samples,
@@ -203,27 +233,7 @@ class ChainModeForecastTest {
     double s = 4.0;
     double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
     double crossing = m[1][0];
-    long[] fine = steps(m[0].length);
-    double[] loss = new double[fine.length];
-    for (int i = 0; i < fine.length; i++) {
-      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
-    }
-    int every = 30;
-    int n = (fine.length - 1) / every + 1;
-    long[] ckpt = new long[n];
-    double[] u = new double[n];
-    double[] layer = new double[n];
-    for (int i = 0; i < n; i++) {
-      ckpt[i] = fine[i * every];
-      u[i] = m[0][i * every];
-      layer[i] = Math.pow(u[i], 0.25);
-    }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
-    for (int l = 0; l < 4; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
+    List<SeriesData> run = chainRun(m, s, 4, 30);
     long t = 3_000;
     assertTrue(crossing > t + 5 * INTERVAL && crossing < 6_000, "crossing at " + crossing);
     Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
@@ -489,29 +499,9 @@ class ChainModeForecastTest {
     double s = 3.0;
     double[][] m = mode(2e-3, s, p, 1e-3, 20_000);
     double crossing = m[1][0];
-    long[] fine = steps(m[0].length);
-    double[] loss = new double[fine.length];
-    for (int i = 0; i < fine.length; i++) {
-      loss[i] = 0.5 * (s - m[0][i]) * (s - m[0][i]) + 0.3;
-    }
-    int every = 40;
-    int n = (fine.length - 1) / every + 1;
-    long[] ckpt = new long[n];
-    double[] u = new double[n];
-    double[] layer = new double[n];
-    for (int i = 0; i < n; i++) {
-      ckpt[i] = fine[i * every];
-      u[i] = m[0][i * every];
-      layer[i] = Math.cbrt(u[i]);
-    }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
-    for (int l = 0; l < 3; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    SeriesData lossSeries = new SeriesData("loss", "", fine, loss);
-    run.add(lossSeries);
-    long t = ckpt[1];
+    List<SeriesData> run = chainRun(m, s, 3, 40);
+    SeriesData lossSeries = run.get(run.size() - 1);
+    long t = run.get(0).steps()[1];
     assertTrue(crossing > t + 5 * INTERVAL, "crossing at " + crossing);
     FrontForecast.Front raw = PrecursorForecaster.lossBlowUp(lossSeries, t, p);
     double remaining = crossing - t;

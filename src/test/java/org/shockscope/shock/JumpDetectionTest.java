@@ -205,11 +205,7 @@ class JumpDetectionTest {
   @Test
   void findsALossFrontWhoseOnsetTheFirstTwoSamplesResolve() {
     TrainedRun run = RandomizedLab.plan(38, 0, DType.F32).get(37).train();
-    int[] s = run.metrics().steps();
-    long[] steps = new long[s.length];
-    for (int i = 0; i < s.length; i++) {
-      steps[i] = s[i];
-    }
+    long[] steps = Synthetic.loggedSteps(run);
     assertEquals(20, steps[1], "logged every 20 steps");
     List<ShockEvent> found = jumps(detector.detect("loss", "", steps, run.metrics().values()));
     assertEquals(1, found.size(), found.toString());

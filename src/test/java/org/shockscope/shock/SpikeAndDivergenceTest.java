@@ -197,11 +197,7 @@ class SpikeAndDivergenceTest {
   void aSharpBumpUnderADecadeOnANoiseFreeDecayIsASpike() {
     TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 357, DType.F32,
         java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
-    int[] s = run.metrics().steps();
-    long[] steps = new long[s.length];
-    for (int i = 0; i < s.length; i++) {
-      steps[i] = s[i];
-    }
+    long[] steps = Synthetic.loggedSteps(run);
     assertEquals(25, steps[1], "logged every 25 steps");
     assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
         && t.step() == 285), run.truth().toString());
@@ -231,11 +227,7 @@ class SpikeAndDivergenceTest {
   void aSpikeOfThreeDecadesIsFoundWhateverTheTailsOfAShortRun() {
     TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 249, DType.F32,
         java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
-    int[] s = run.metrics().steps();
-    long[] steps = new long[s.length];
-    for (int i = 0; i < s.length; i++) {
-      steps[i] = s[i];
-    }
+    long[] steps = Synthetic.loggedSteps(run);
     assertEquals(92, steps.length);
     List<Long> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
         ShockEvent.SPIKE).stream().map(ShockEvent::step).toList();

@@ -28,6 +28,16 @@ final class Synthetic {
     return s;
   }
 
+  /** The steps of a lab run's logged metrics, as the detector takes them. */
+  static long[] loggedSteps(org.shockscope.lab.TrainedRun run) {
+    int[] s = run.metrics().steps();
+    long[] steps = new long[s.length];
+    for (int i = 0; i < s.length; i++) {
+      steps[i] = s[i];
+    }
+    return steps;
+  }
+
   /** n steps with gaps drawn uniformly from 1..2·dt−1 (mean dt), starting at 0. */
   static long[] irregularSteps(int n, long dt, Random r) {
     long[] s = new long[n];

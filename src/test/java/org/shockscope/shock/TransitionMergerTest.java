@@ -193,11 +193,7 @@ class TransitionMergerTest {
     org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 97,
         org.shockscope.io.DType.F32, java.util.Set.of(org.shockscope.lab.Family.CATAPULT))
         .get(0).train();
-    int[] s = run.metrics().steps();
-    long[] steps = new long[s.length];
-    for (int i = 0; i < s.length; i++) {
-      steps[i] = s[i];
-    }
+    long[] steps = Synthetic.loggedSteps(run);
     assertEquals(42, steps[1], "logged every 42 steps");
     RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
         .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
