@@ -283,8 +283,24 @@ public final class ForecastReplay {
           + (ri.params().getOrDefault("momentum", "0").matches("0(\\.0*)?") ? "" : "+m");
       String by = fs.isEmpty() ? "-" : jumpCarriers.getOrDefault(j.runId(), new TreeMap<>())
           .getOrDefault(fs.get(0).step(), "?");
-      d.printf("J %-6s %s %s %s %.0f n=%d opt=%s by=%s%s%n", status, j.family(), j.runId(),
-          series.get(j), j.step(), fs.size(), opt, by, sb);
+      // the first forecast's predicted over true remaining time (< 1: early) and, after an
+      // earlier true jump of the run, how far into the interval between the two it was issued
+      // (near 0: a leftover of the previous stage rather than a forecast of this one)
+      String first = "";
+      if (!fs.isEmpty()) {
+        ForecastScoring.JumpForecast f0 = fs.get(0);
+        double prev = Double.NaN;
+        for (ForecastScoring.TrueJump o : byRun.get(j.runId())) {
+          if (o.step() < j.step() && !(o.step() <= prev)) {
+            prev = o.step();
+          }
+        }
+        first = String.format(" ratio=%.2f%s", (f0.expected() - f0.step()) / (j.step() - f0.step()),
+            Double.isNaN(prev) ? "" : String.format(" sincePrev=%.2f",
+                (f0.step() - prev) / (j.step() - prev)));
+      }
+      d.printf("J %-6s %s %s %s %.0f n=%d opt=%s by=%s%s%s%n", status, j.family(), j.runId(),
+          series.get(j), j.step(), fs.size(), opt, by, first, sb);
     }
     // leftovers: forecasts carried by a chain mode issued at or after that mode's own midpoint
     Map<String, Double> expectedAt = new HashMap<>();
