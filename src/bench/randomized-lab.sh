@@ -9,6 +9,7 @@
 #   src/bench/randomized-lab.sh -d DIR --evaluate-only # re-score DIR's tables (after a detector change:
 #                                                     # drop --evaluate-only to re-analyse first)
 #   src/bench/randomized-lab.sh -d DIR --analyze-only  # keep DIR's sweep, re-analyse and score it
+#   src/bench/randomized-lab.sh -n 400 -s 0 -f catapult -d DIR  # one family only (lab --families)
 #
 # Seeds >= 1000 are evaluation seeds: never tune the detector's defaults on them.
 # Runs from a copy of the compiled classes, so builds in the work tree cannot break a long job.
@@ -17,15 +18,17 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 n=300
 seed=1000
 dir=
+families=
 stage=all
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) n=$2; shift 2 ;;
     -s) seed=$2; shift 2 ;;
     -d) dir=$2; shift 2 ;;
+    -f) families=$2; shift 2 ;;
     --evaluate-only) stage=evaluate; shift ;;
     --analyze-only) stage=analyze; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -43,7 +46,8 @@ shockscope=(java ${SHOCKSCOPE_JAVA_OPTS:--Xmx6g} $opts
 printf 'shockscope.report=false\nshockscope.group_by=model\n' > "$dir/analyze.properties"
 if [ "$stage" = all ]; then
   /usr/bin/time -f 'lab: %e s wall, %U s user' \
-    "${shockscope[@]}" lab --randomize "$n" --seed "$seed" --out "$dir/sweep" --overwrite
+    "${shockscope[@]}" lab --randomize "$n" --seed "$seed" ${families:+--families "$families"} \
+      --out "$dir/sweep" --overwrite
 fi
 if [ "$stage" != evaluate ]; then
   /usr/bin/time -f 'analyze: %e s wall, %U s user' \
