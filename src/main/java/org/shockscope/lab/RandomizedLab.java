@@ -128,21 +128,22 @@ public final class RandomizedLab {
     return out;
   }
 
+  /**
+   * The families in draw order with the upper end of each one's share of [0, 1): deep linear
+   * 0.35, teacher–student 0.15, catapult 0.15, each negative control 0.0875.
+   */
+  private static final Family[] DRAWN = {Family.DEEP_LINEAR, Family.TEACHER_STUDENT,
+      Family.CATAPULT, Family.CONTROL_DECAY, Family.CONTROL_PLATEAU, Family.CONTROL_RANDOM_WALK,
+      Family.CONTROL_DRIFT};
+  private static final double[] UPPER = {0.35, 0.50, 0.65, 0.7375, 0.825, 0.9125, 1.0};
+
   private static Family family(double u) {
-    if (u < 0.35) {
-      return Family.DEEP_LINEAR;
-    } else if (u < 0.50) {
-      return Family.TEACHER_STUDENT;
-    } else if (u < 0.65) {
-      return Family.CATAPULT;
-    } else if (u < 0.7375) {
-      return Family.CONTROL_DECAY;
-    } else if (u < 0.825) {
-      return Family.CONTROL_PLATEAU;
-    } else if (u < 0.9125) {
-      return Family.CONTROL_RANDOM_WALK;
+    for (int k = 0; k < DRAWN.length - 1; k++) {
+      if (u < UPPER[k]) {
+        return DRAWN[k];
+      }
     }
-    return Family.CONTROL_DRIFT;
+    return DRAWN[DRAWN.length - 1];
   }
 
   /** The family of a draw u in [0, 1) of a restricted lab: the kept families' probabilities
@@ -164,15 +165,12 @@ public final class RandomizedLab {
     return last;
   }
 
+  /** The draw probabilities of the families in {@code only} (empty: every family). */
   private static Map<Family, Double> weights(Set<Family> only) {
     Map<Family, Double> all = new EnumMap<>(Family.class);
-    all.put(Family.DEEP_LINEAR, 0.35);
-    all.put(Family.TEACHER_STUDENT, 0.15);
-    all.put(Family.CATAPULT, 0.15);
-    all.put(Family.CONTROL_DECAY, 0.0875);
-    all.put(Family.CONTROL_PLATEAU, 0.0875);
-    all.put(Family.CONTROL_RANDOM_WALK, 0.0875);
-    all.put(Family.CONTROL_DRIFT, 0.0875);
+    for (int k = 0; k < DRAWN.length; k++) {
+      all.put(DRAWN[k], UPPER[k] - (k == 0 ? 0.0 : UPPER[k - 1]));
+    }
     if (only.isEmpty()) {
       return all;
     }
