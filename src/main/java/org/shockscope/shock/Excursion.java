@@ -22,8 +22,8 @@ package org.shockscope.shock;
  * @param train    identity of its train: consecutive excursions of one series that continue
  *                 each other ({@link #continuedBy}) share it
  * @param quiet    whether no rise of its series (a spike, a rising front) lies in it: it makes
- *                 no transition and joins no events, but it is part of its train's episode, whose
- *                 step is its tallest excursion's
+ *                 no transition and joins no events, but it is part of its train's episode, which
+ *                 is placed at its highest excursion
  */
 record Excursion(long start, long peak, double height, double top, long end, long settled,
                  double interval, long train, boolean quiet) {
