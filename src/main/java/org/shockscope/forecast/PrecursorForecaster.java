@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.shockscope.OrderStatistics;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.SeriesData;
 
@@ -627,7 +628,8 @@ public final class PrecursorForecaster {
       if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
         continue;
       }
-      if (s.name().equals(END_TO_END + "/sv1") && lossShowsPastMidpoint(run, s, e)) {
+      boolean first = s.name().equals(END_TO_END + "/sv1");
+      if (first && lossShowsPastMidpoint(run, s, e)) {
         continue;
       }
       double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
@@ -648,7 +650,7 @@ public final class PrecursorForecaster {
       FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
       // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
       // fitted target above the bound is re-timed with it
-      if (f != null && s.name().equals(END_TO_END + "/sv1")) {
+      if (f != null && first) {
         double bound = firstModeTargetBound(run, s, e);
         if (!Double.isNaN(bound)) {
           f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
@@ -659,7 +661,7 @@ public final class PrecursorForecaster {
       }
       // the first mode, while no mode of the map has saturated: its loss, logged between
       // checkpoints, may show its blow-up before the checkpoints do
-      if (f == null && p > 0 && s.name().equals(END_TO_END + "/sv1") && rates.isEmpty()) {
+      if (f == null && p > 0 && first && rates.isEmpty()) {
         for (SeriesData l : run) {
           if (isLoss(l)) {
             FrontForecast.Front lf = lossBlowUp(l, t, p);
@@ -836,8 +838,8 @@ public final class PrecursorForecaster {
     for (int i = 2; i <= e; i++) {
       diff[i - 2] = Math.abs(v[i] - 2 * v[i - 1] + v[i - 2]);
     }
-    Arrays.sort(diff);
-    return 1.4826 * diff[diff.length / 2] / Math.sqrt(6.0);
+    // the upper of two middle values for an even count, as the sorted diff[n / 2] was
+    return 1.4826 * OrderStatistics.select(diff, diff.length, diff.length / 2) / Math.sqrt(6.0);
   }
 
   /**

@@ -675,19 +675,18 @@ public final class TransitionMerger {
       // swamp its prominence, before a later, smaller one the spike search found).
       Excursion mate = largest(trainMates, Excursion::top);
       Excursion own = largest(excursions, Excursion::top);
-      if (mate != null && own != null && mate.top() > own.top()) {
-        highest = null;
-        tallest = mate;
-      }
+      Excursion higherMate = mate != null && own != null && mate.top() > own.top() ? mate : null;
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
-          : highest != null || tallest != null || !jump ? ShockEvent.SPIKE : ShockEvent.JUMP;
+          : higherMate != null || highest != null || tallest != null || !jump ? ShockEvent.SPIKE
+          : ShockEvent.JUMP;
       Set<String> names = new LinkedHashSet<>();
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
       ShockEvent heldOut = heldOutFront();
-      long step = highest != null ? highest.step() : tallest != null ? tallest.peak()
-          : heldOut != null ? heldOut.step() : front != null ? front.step() : centre();
+      long step = higherMate != null ? higherMate.peak() : highest != null ? highest.step()
+          : tallest != null ? tallest.peak() : heldOut != null ? heldOut.step()
+          : front != null ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }
