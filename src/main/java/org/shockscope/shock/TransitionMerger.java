@@ -179,7 +179,10 @@ public final class TransitionMerger {
    * Makes the groups that overlap one metric excursion one group ({@link Group#overlaps}): a
    * catapult's loss spike, the weights' moves while the
    * loss is out of its basin and a rise the jump search fitted as a front are one event.
-   * Divergences stay apart.
+   * Divergences stay apart, and so do groups that already hold an excursion of another train
+   * ({@link Group#holdsOtherTrain}): checkpoint events sampled more sparsely than the loss reach
+   * into two excursions the loss resolved apart (two catapults 20 logged samples apart, between
+   * checkpoints 500 steps apart), and one event is not two episodes.
    */
   private static void joinExcursions(List<Group> groups, List<Excursion> excursions) {
     List<Excursion> byStart = new ArrayList<>(excursions);
@@ -189,18 +192,24 @@ public final class TransitionMerger {
         continue;
       }
       Group host = null;
+      Group claimed = null;
       for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
         Group g = it.next();
         if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.overlaps(x)) {
           continue;
         }
-        if (host == null) {
+        if (g.holdsOtherTrain(x)) {
+          // Checkpoint events sampled more sparsely than the metric reach across both of two
+          // excursions the metric resolved apart; they do not make the two one event.
+          claimed = claimed == null ? g : claimed;
+        } else if (host == null) {
           host = g;
         } else {
           host.absorb(g);
           it.remove();
         }
       }
+      host = host == null ? claimed : host;
       if (host != null) {
         host.addExcursion(x);
       }
@@ -626,6 +635,16 @@ public final class TransitionMerger {
         }
       }
       return null;
+    }
+
+    /** Whether it holds an excursion of another train than x's (an episode of its own). */
+    boolean holdsOtherTrain(Excursion x) {
+      for (Excursion e : excursions) {
+        if (e.train() != x.train()) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Takes another group of the same episode into this one. */

@@ -113,6 +113,12 @@ class TransitionMergerTest {
     assertEquals(2, TransitionMerger.merge(narrow, 1_200.0).size());
   }
 
+  private static ShockEvent checkpointFront(String series, long step, long lo, long hi,
+                                            double width) {
+    return new ShockEvent(series, "fc1", ShockEvent.JUMP, step, lo, hi, 1, 0.5, -0.5, width,
+        width / 4, 1000, 1.0);
+  }
+
   private static ShockEvent widthJump(String series, long step, double width) {
     return new ShockEvent(series, "", ShockEvent.JUMP, step, step - 50, step + 50, 0, 1, 1,
         width, width / 4, 10, 0.9);
@@ -255,6 +261,33 @@ class TransitionMergerTest {
     assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
     assertEquals(List.of("loss", "fc1/sv1"), tr.get(0).series());
     assertEquals(4, TransitionMerger.merge(events, 50.0, e -> true).size());
+  }
+
+  /**
+   * A loss logged every 42 steps spikes at 2478 and again at 3360, each an excursion of its own
+   * train (21 quiet samples apart), while the weights, checkpointed every 500 steps, move across
+   * both (a step-size spike and fronts between 2500 and 3500, each localised only to its
+   * checkpoint gap). The sparse events reach into both excursions; the loss resolved two
+   * catapults, so they stay two transitions, one at each spike.
+   */
+  @Test
+  void sparseCheckpointEventsDoNotJoinTwoSpikesTheLossResolvedApart() {
+    ShockEvent first = new ShockEvent("loss", "", ShockEvent.SPIKE, 2478, 2436, 2520, 4e-3, 4e-3,
+        4.3e-2, 42, Double.NaN, 521, 1.0);
+    ShockEvent second = new ShockEvent("loss", "", ShockEvent.SPIKE, 3360, 3318, 3402, 4e-3,
+        4e-3, 2.9e-2, 42, Double.NaN, 12, 0.98);
+    ShockEvent step = new ShockEvent("quotient_step", "fc1", ShockEvent.SPIKE, 2500, 2000, 3000,
+        0.03, 0.06, 0.28, 453, Double.NaN, 15, 1.0);
+    List<ShockEvent> events = List.of(first, second, step,
+        checkpointFront("sv5", 2869, 2500, 3001, 1034), checkpointFront("fro_norm", 3180, 3000,
+            3500, 1166), checkpointFront("balanced_norm", 3348, 3000, 3508, 1280));
+    List<Excursion> excursions = List.of(new Excursion(2478, 2520, 42, 1),
+        new Excursion(3360, 3402, 42, 2));
+    List<Transition> tr = TransitionMerger.merge(events, 1000.0, e -> true, excursions);
+    assertEquals(List.of(2478L, 3360L), tr.stream().map(Transition::step).toList(),
+        tr.toString());
+    assertEquals(List.of(ShockEvent.SPIKE, ShockEvent.SPIKE),
+        tr.stream().map(Transition::kind).toList());
   }
 
   /**
