@@ -27,7 +27,8 @@ import org.shockscope.OrderStatistics;
  *       few samples), so this finder is kept to excursions no such noise makes; smaller spikes
  *       are the rolling-median finder's ({@link SpikeFinder}), whose residuals carry the
  *       memory. Away from the floor, a peak at most {@link #SHARP_RISE} samples after its
- *       left foot needs only P ≥ ln 2: noise with memory climbs over many samples, while a
+ *       left foot (the last sample within {@link #FOOT_SHARE} of its rise above the left
+ *       minimum) needs only P ≥ ln 2: noise with memory climbs over many samples, while a
  *       catapult out of a steep decay multiplies the loss within one (where the rolling
  *       median, falling with the decay, calls it a level change).</li>
  * </ul>
@@ -47,6 +48,8 @@ final class ProminentPeaks {
    * SGD's loss) climbs over many.
    */
   static final int SHARP_RISE = 2;
+  /** Share of a spike's rise above its left minimum that still counts as its foot. */
+  static final double FOOT_SHARE = 0.1;
   /**
    * Prominence (three decades) over its lowest neighbours that, with a rise of
    * {@link #TAIL_FREE_RISE} over the median of the samples around it, lies beyond the upper tail
@@ -107,7 +110,7 @@ final class ProminentPeaks {
       double base = Math.max(leftMin, rightMin);
       double prominence = x[p] - base;
       double least = base < floorLevel + DECADE ? 2.0 * DECADE
-          : p - lo <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
+          : p - foot(x, lo, p, leftMin) <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
       if (!(prominence >= least) || lo == p || hi == p) {
         continue;
       }
@@ -138,6 +141,21 @@ final class ProminentPeaks {
         cleaned[k] = base;
       }
     }
+  }
+
+  /**
+   * The last sample of [lo, p) still at the level of the left minimum: within
+   * {@link #FOOT_SHARE} of the rise above it. A flat series' lowest sample may lie anywhere on
+   * it (its digits wander by parts per million), while the rise starts where the series leaves
+   * that level.
+   */
+  private static int foot(double[] x, int lo, int p, double leftMin) {
+    double level = leftMin + FOOT_SHARE * (x[p] - leftMin);
+    int j = p - 1;
+    while (j > lo && x[j] > level) {
+      j--;
+    }
+    return j;
   }
 
   /** The median of x over the samples within reach of p. */

@@ -217,6 +217,26 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A converged noise-free GD loss held at 3.95e-3, its digits creeping by parts per million
+   * (catapult-only randomized lab, seed 593, logged every 42 steps), bounces 2.1-fold for one
+   * logged row at step 3024 (the lab's truth row 3013, 77-fold between the rows). Its lowest
+   * left neighbour lies many samples back, yet the loss leaves that level only in the sample
+   * before the bump: the rise is one sample long, and a doubling suffices.
+   */
+  @Test
+  void aOneSampleDoublingOnAFlatLossIsASpikeWhereverItsLowestSampleLies() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 593, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    long[] steps = Synthetic.loggedSteps(run);
+    assertEquals(42, steps[1], "logged every 42 steps");
+    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
+        && t.step() == 3013), run.truth().toString());
+    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
+        ShockEvent.SPIKE);
+    assertTrue(found.stream().anyMatch(e -> e.step() == 3024), found.toString());
+  }
+
+  /**
    * A ReLU catapult run of the catapult-only lab (seed 249, 92 logged rows) converges towards
    * 1e-10 between bounces of 5,000- and 10-million-fold (steps 430 and 688). Its few rows make
    * the bounces the 95th percentile of its pseudo-residuals, and the tail factor tripled the
