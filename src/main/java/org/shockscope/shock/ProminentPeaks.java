@@ -20,7 +20,11 @@ import org.shockscope.OrderStatistics;
  *       resolution; a smooth decay or ramp has pseudo-residuals near zero whatever its slope, so a
  *       sawtooth's bounces measure against the noise, not against the slopes; the threshold
  *       raised for heavy-tailed noise does not apply to a rise of {@link #TAIL_FREE_PROMINENCE}
- *       over the neighbours and {@link #TAIL_FREE_RISE} over the local median;</li>
+ *       over the neighbours and {@link #TAIL_FREE_RISE} over the local median, and a peak
+ *       {@link #TAIL_FREE_RISE} over the local median is judged against the quieter of its two
+ *       sides (no loss noise rises two decades over its median; the side that went wild after
+ *       it, a catapult's next bounce or an instability, is what it started, not its
+ *       background);</li>
  *   <li>P ≥ one decade, and two when the base lies within a decade of the resolution floor
  *       (values held at the floor have no noise to measure, only digits). Pseudo-residuals do not
  *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
@@ -124,10 +128,17 @@ final class ProminentPeaks {
         b++;
       }
       double local = localNoise(t, x, n, p, reach, a, b);
+      boolean tall = x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE;
+      if (tall) {
+        double quiet = Math.min(sideNoise(t, x, n, Math.max(1, p - reach), a - 2),
+            sideNoise(t, x, n, b + 2, Math.min(n - 2, p + reach)));
+        if (!Double.isNaN(quiet) && !(quiet >= local)) {
+          local = quiet;
+        }
+      }
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
       double strength = prominence / sigma;
-      double needed = prominence >= TAIL_FREE_PROMINENCE
-          && x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE
+      double needed = prominence >= TAIL_FREE_PROMINENCE && tall
           ? gaussianThreshold : threshold;
       if (strength < needed) {
         continue;
@@ -189,6 +200,19 @@ final class ProminentPeaks {
       if (i >= a - 1 && i <= b + 1) {
         continue;
       }
+      work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
+    }
+    return m < MIN_NOISE_SAMPLES ? Double.NaN
+        : RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
+  }
+
+  /**
+   * 1.4826 × the median |pseudo-residual| of the samples [from, to] (one side of a spike); NaN
+   * when fewer than {@link #MIN_NOISE_SAMPLES}.
+   */
+  private double sideNoise(double[] t, double[] x, int n, int from, int to) {
+    int m = 0;
+    for (int i = Math.max(1, from); i <= Math.min(n - 2, to); i++) {
       work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
     }
     return m < MIN_NOISE_SAMPLES ? Double.NaN

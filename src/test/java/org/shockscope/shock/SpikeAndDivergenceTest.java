@@ -237,6 +237,28 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A ReLU catapult run of the catapult-only lab (seed 716, logged every 40 steps) bounces in a
+   * sawtooth: at step 1200 its loss climbs from 8.8e-9 to 1.1e-3 in one interval, five decades
+   * over the median around it, and falls back into a decay that catapults again two rows later.
+   * The samples after it are that next bounce's sawtooth, whose pseudo-residuals pooled with the
+   * quiet decay before it put the spike under the threshold. Two decades over its surroundings'
+   * median is no fluctuation of any loss noise, so it is judged against the quieter of its two
+   * sides. (The lab keeps the train's episode at its highest bounce, step 1441.)
+   */
+  @Test
+  void aSpikeDecadesOverItsSurroundingsIsJudgedAgainstItsQuieterSide() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 716, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    long[] steps = Synthetic.loggedSteps(run);
+    assertEquals(40, steps[1], "logged every 40 steps");
+    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
+        && t.step() == 1441), run.truth().toString());
+    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
+        ShockEvent.SPIKE);
+    assertTrue(found.stream().anyMatch(e -> e.step() == 1200), found.toString());
+  }
+
+  /**
    * A ReLU catapult run of the catapult-only lab (seed 249, 92 logged rows) converges towards
    * 1e-10 between bounces of 5,000- and 10-million-fold (steps 430 and 688). Its few rows make
    * the bounces the 95th percentile of its pseudo-residuals, and the tail factor tripled the
