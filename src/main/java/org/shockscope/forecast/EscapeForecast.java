@@ -1,5 +1,6 @@
 package org.shockscope.forecast;
 
+import org.shockscope.LeastSquaresLine;
 import org.shockscope.OrderStatistics;
 
 /**
@@ -113,27 +114,14 @@ public final class EscapeForecast {
     if (n < 2) {
       return null;
     }
-    // least-squares line of the drops against the steps, relative to the last step
-    double st = 0;
-    double sd = 0;
+    double[] drops = new double[n];
     for (int i = from; i <= end; i++) {
-      st += steps[i] - steps[end];
-      sd += level - loss[i];
+      drops[i - from] = level - loss[i];
     }
-    double mt = st / n;
-    double md = sd / n;
-    double stt = 0;
-    double std = 0;
-    for (int i = from; i <= end; i++) {
-      double dt = steps[i] - steps[end] - mt;
-      stt += dt * dt;
-      std += dt * (level - loss[i] - md);
-    }
-    if (!(stt > 0)) {
-      return null;
-    }
-    double slope = std / stt;
-    double now = md - slope * mt;
+    // the drops against the steps from the last one: the intercept is the drop now
+    LeastSquaresLine line = LeastSquaresLine.fit(steps, from, steps[end], drops, 0, n);
+    double slope = line.slope();
+    double now = line.intercept();
     if (!(slope > 0) || !(now > 0) || !(now < 0.5 * level)) {
       return null;
     }

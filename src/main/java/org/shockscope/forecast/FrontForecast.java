@@ -1,5 +1,7 @@
 package org.shockscope.forecast;
 
+import org.shockscope.LeastSquaresLine;
+
 /**
  * Where a forming front will break, from its prefix only. A rising series on its way from a small
  * level to a new one follows, in the simplest case, the logistic
@@ -60,36 +62,22 @@ public final class FrontForecast {
       return null;
     }
     int m = n - 1;
-    double sx = 0;
-    double sg = 0;
     double[] g = new double[m];
     double[] x = new double[m];
     for (int i = 0; i < m; i++) {
       int k = start + i;
       g[i] = (Math.log(values[k + 1]) - Math.log(values[k])) / (steps[k + 1] - steps[k]);
       x[i] = Math.sqrt(values[k] * values[k + 1]);
-      sx += x[i];
-      sg += g[i];
     }
-    double mx = sx / m;
-    double mg = sg / m;
-    double sxx = 0;
-    double sxg = 0;
-    for (int i = 0; i < m; i++) {
-      sxx += (x[i] - mx) * (x[i] - mx);
-      sxg += (x[i] - mx) * (g[i] - mg);
-    }
-    if (!(sxx > 0)) {
+    // The levels of a rising run never decrease, so they are all equal (no line, no front) only
+    // when the first and the last are: products underflowing to 0 in a series below 1e-160.
+    if (x[m - 1] == x[0]) {
       return null;
     }
-    double slope = sxg / sxx;
-    double r = mg - slope * mx;
-    double ssr = 0;
-    for (int i = 0; i < m; i++) {
-      double e = g[i] - (r + slope * x[i]);
-      ssr += e * e;
-    }
-    double se = Math.sqrt(ssr / Math.max(1, m - 2) / sxx);
+    LeastSquaresLine line = LeastSquaresLine.fit(x, 0, g, 0, m);
+    double slope = line.slope();
+    double r = line.intercept();
+    double se = line.slopeStandardError();
     double t = se > 0 ? slope / se : Double.NEGATIVE_INFINITY;
     if (!(slope < 0) || !(r > 0) || t > -MIN_SLOWING_T) {
       return null;

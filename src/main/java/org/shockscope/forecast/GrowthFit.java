@@ -1,5 +1,7 @@
 package org.shockscope.forecast;
 
+import org.shockscope.LeastSquaresLine;
+
 /**
  * Exponential growth of a series at the end of a prefix: the least-squares line through
  * {@code (step, ln y)} of the last {@code window} samples up to an index, y = e^{a + r·t}. Its
@@ -61,9 +63,7 @@ public final class GrowthFit {
     if (start < 0) {
       return null;
     }
-    double t0 = steps[end];
-    double st = 0;
-    double sy = 0;
+    double[] logs = new double[window];
     boolean rising = true;
     for (int i = start; i <= end; i++) {
       double v = Math.abs(values[i]);
@@ -73,30 +73,11 @@ public final class GrowthFit {
       if (i > start && !(v > Math.abs(values[i - 1]))) {
         rising = false;
       }
-      st += steps[i] - t0;
-      sy += Math.log(v);
+      logs[i - start] = Math.log(v);
     }
-    int n = window;
-    double mt = st / n;
-    double my = sy / n;
-    double stt = 0;
-    double sty = 0;
-    for (int i = start; i <= end; i++) {
-      double dt = steps[i] - t0 - mt;
-      stt += dt * dt;
-      sty += dt * (Math.log(Math.abs(values[i])) - my);
-    }
-    if (!(stt > 0)) {
-      return null;
-    }
-    double rate = sty / stt;
-    double a = my - rate * mt;
-    double ssr = 0;
-    for (int i = start; i <= end; i++) {
-      double e = Math.log(Math.abs(values[i])) - (a + rate * (steps[i] - t0));
-      ssr += e * e;
-    }
-    double se = n > 2 ? Math.sqrt(ssr / (n - 2) / stt) : 0.0;
-    return new Growth(rate, se, a, steps[end], rising, n);
+    // steps from the last one, so that the intercept is the fitted ln y there
+    LeastSquaresLine line = LeastSquaresLine.fit(steps, start, steps[end], logs, 0, window);
+    return new Growth(line.slope(), line.slopeStandardError(), line.intercept(), steps[end],
+        rising, window);
   }
 }

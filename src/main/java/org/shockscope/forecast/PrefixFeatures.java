@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
+import org.shockscope.LeastSquaresLine;
 import org.shockscope.OrderStatistics;
 import org.shockscope.shock.SeriesData;
 
@@ -51,6 +53,8 @@ public final class PrefixFeatures {
       "growth_t", "present");
   private static final int NON_FINITE = FAMILIES.size() * STATS.size();
   private static final int POSITION = NON_FINITE + 1;
+  /** The x of a slope window's line: the sample index within the window, 0 … WINDOW − 1. */
+  private static final double[] INDEX = IntStream.range(0, WINDOW).asDoubleStream().toArray();
 
   /** Feature names, in vector order: {@code <family>.<stat>}, then non_finite, position. */
   public static final List<String> NAMES;
@@ -181,26 +185,16 @@ public final class PrefixFeatures {
   }
 
   /** Slope of ln|y| against the sample index over the WINDOW samples ending at e (fewer early). */
-  private static double logSlope(double[] v, int e) {
+  private double logSlope(double[] v, int e) {
     int from = Math.max(0, e - WINDOW + 1);
     int n = e - from + 1;
     if (n < 2) {
       return Double.NaN;
     }
-    double mx = (n - 1) / 2.0;
-    double my = 0;
     for (int i = from; i <= e; i++) {
-      my += Math.log(Math.abs(v[i]));
+      work[i - from] = Math.log(Math.abs(v[i]));
     }
-    my /= n;
-    double sxy = 0;
-    double sxx = 0;
-    for (int i = from; i <= e; i++) {
-      double dx = (i - from) - mx;
-      sxy += dx * (Math.log(Math.abs(v[i])) - my);
-      sxx += dx * dx;
-    }
-    return sxy / sxx;
+    return LeastSquaresLine.fit(INDEX, 0, work, 0, n).slope();
   }
 
   private double medianAbs(double[] v, int e) {

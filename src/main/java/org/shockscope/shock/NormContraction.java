@@ -3,6 +3,7 @@ package org.shockscope.shock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.shockscope.LeastSquaresLine;
 
 /**
  * The contraction of a network's weights: the norm of its balanced representative falling from
@@ -191,22 +192,7 @@ final class NormContraction {
     while (from > 0 && steps[n - 1] - steps[from - 1] <= reach) {
       from--;
     }
-    double mt = 0.0;
-    double my = 0.0;
-    for (int i = from; i < n; i++) {
-      mt += steps[i] - steps[n - 1];
-      my += y[i];
-    }
-    mt /= n - from;
-    my /= n - from;
-    double stt = 0.0;
-    double sty = 0.0;
-    for (int i = from; i < n; i++) {
-      double dt = steps[i] - steps[n - 1] - mt;
-      stt += dt * dt;
-      sty += dt * (y[i] - my);
-    }
-    return sty / stt;
+    return LeastSquaresLine.fit(steps, from, steps[n - 1], y, from, n - from).slope();
   }
 
   /**
