@@ -195,14 +195,7 @@ class SpikeAndDivergenceTest {
    */
   @Test
   void aSharpBumpUnderADecadeOnANoiseFreeDecayIsASpike() {
-    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 357, DType.F32,
-        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
-    long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(25, steps[1], "logged every 25 steps");
-    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
-        && t.step() == 285), run.truth().toString());
-    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
-        ShockEvent.SPIKE);
+    List<ShockEvent> found = catapultLabSpikes(357, 25, 285);
     assertTrue(found.stream().anyMatch(e -> e.step() == 275), found.toString());
 
     long[] grid = Synthetic.regularSteps(120, 10);
@@ -225,14 +218,7 @@ class SpikeAndDivergenceTest {
    */
   @Test
   void aOneSampleDoublingOnAFlatLossIsASpikeWhereverItsLowestSampleLies() {
-    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 593, DType.F32,
-        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
-    long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(42, steps[1], "logged every 42 steps");
-    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
-        && t.step() == 3013), run.truth().toString());
-    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
-        ShockEvent.SPIKE);
+    List<ShockEvent> found = catapultLabSpikes(593, 42, 3013);
     assertTrue(found.stream().anyMatch(e -> e.step() == 3024), found.toString());
   }
 
@@ -247,15 +233,23 @@ class SpikeAndDivergenceTest {
    */
   @Test
   void aSpikeDecadesOverItsSurroundingsIsJudgedAgainstItsQuieterSide() {
-    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 716, DType.F32,
+    List<ShockEvent> found = catapultLabSpikes(716, 40, 1441);
+    assertTrue(found.stream().anyMatch(e -> e.step() == 1200), found.toString());
+  }
+
+  /**
+   * The loss spikes found in the run of a seed of the catapult-only randomized lab, once the run
+   * is checked to be the one a test describes: logged every {@code logEvery} steps, with a lab
+   * truth spike at {@code truthStep}.
+   */
+  private List<ShockEvent> catapultLabSpikes(int seed, long logEvery, long truthStep) {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, seed, DType.F32,
         java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
     long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(40, steps[1], "logged every 40 steps");
+    assertEquals(logEvery, steps[1], "logged every " + logEvery + " steps");
     assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.SPIKE)
-        && t.step() == 1441), run.truth().toString());
-    List<ShockEvent> found = ofKind(detector.detect("loss", "", steps, run.metrics().values()),
-        ShockEvent.SPIKE);
-    assertTrue(found.stream().anyMatch(e -> e.step() == 1200), found.toString());
+        && t.step() == truthStep), run.truth().toString());
+    return ofKind(detector.detect("loss", "", steps, run.metrics().values()), ShockEvent.SPIKE);
   }
 
   /**
