@@ -42,7 +42,9 @@ import org.shockscope.shock.SeriesData;
  *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
  *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
  *       {@link #firstModeTargetBound}, {@link ChainModeForecast#bounded}, as is a fitted target
- *       above that bound); a plateau that ends when a layer's hidden units split (a lower
+ *       above that bound; a first mode the ODE does not time, growing as a power of time as
+ *       under Adam, is timed by that power law up to the same bound,
+ *       {@link ChainModeForecast#powerLaw}); a plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}), as is a chain's first mode timed by its loss
@@ -655,10 +657,11 @@ public final class PrecursorForecaster {
   }
 
   /**
-   * An end-to-end mode's state at t read from its checkpoints: its front by the mode ODE (null
-   * when none), the chain's exponent, and whether the run's loss times it instead
-   * ({@code lossTimed}: a first mode with no front of its own while no mode of the map has
-   * saturated, in a chain of depth ≥ 3). It depends on t only through the last checkpoint at or
+   * An end-to-end mode's state at t read from its checkpoints: its front by the mode ODE or, for
+   * a first mode the ODE does not time, by a power law in time ({@link ChainModeForecast#powerLaw};
+   * null when none), the chain's exponent, and whether the run's loss times it instead
+   * ({@code lossTimed}: a first mode with no front of its own by the ODE while no mode of the
+   * map has saturated, in a chain of depth ≥ 3). It depends on t only through the last checkpoint at or
    * before t.
    */
   private record ModeFront(FrontForecast.Front front, double p, boolean lossTimed) {}
@@ -707,7 +710,17 @@ public final class PrecursorForecaster {
     }
     // the first mode, while no mode of the map has saturated: its loss, logged between
     // checkpoints, may show its blow-up before the checkpoints do
-    return new ModeFront(f, p, f == null && p > 0 && first && rates.isEmpty());
+    boolean lossTimed = f == null && p > 0 && first && rates.isEmpty();
+    // a first mode the mode ODE does not time may grow as a power of time (Adam's sign-like
+    // steps); the loss bounds its target
+    if (f == null && first) {
+      double bound = firstModeTargetBound(run, s, e);
+      int depth = depths.getOrDefault(s.group(), 0);
+      if (!Double.isNaN(bound) && depth >= 2) {
+        f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
+      }
+    }
+    return new ModeFront(f, p, lossTimed);
   }
 
   /**

@@ -595,4 +595,47 @@ class ChainModeForecastTest {
       assertFalse(step > 2_000 && step < 4_000, "forecast at " + step);
     }
   }
+
+  @Test
+  void aFirstModeGrowingAsAPowerOfTimeIsTimedByItsPowerLawUpToTheLossBound() {
+    // Adam: each of the 3 layers grows along the mode at a constant rate (sign-like steps of a
+    // fixed size), a = 0.1 + 1e-4·t, so u = a³ — no exponential, no finite-time blow-up, and the
+    // mode ODE finds no front. Checkpoints every 1,000 steps, the loss ½(s − u)² + 0.3 every 100
+    // (its initial level bounds s). u reaches s/2 at a = (s/2)^{1/3}
+    double s = 3.0;
+    int depth = 3;
+    double v = 1e-4;
+    double crossing = (Math.cbrt(s / 2) - 0.1) / v;
+    long[] fine = steps(111);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      double u = Math.pow(0.1 + v * fine[i], 3);
+      loss[i] = 0.5 * (s - u) * (s - u) + 0.3;
+    }
+    long[] ckpt = new long[11];
+    double[] sv = new double[ckpt.length];
+    double[] layer = new double[ckpt.length];
+    for (int i = 0; i < ckpt.length; i++) {
+      ckpt[i] = i * 10 * INTERVAL;
+      layer[i] = 0.1 + v * ckpt[i];
+      sv[i] = Math.pow(layer[i], 3);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    double p = ChainModeForecast.exponent(depth);
+    // from 4,000 on, the midpoint lies within twice the history ahead (MAX_AHEAD)
+    for (int e = 4; e <= 8; e++) {
+      long t = ckpt[e];
+      assertNull(ChainModeForecast.at(ckpt, sv, e, p, Double.NaN), "an ODE front at " + t);
+      Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+      assertTrue(f.series().contains("layers/end_to_end/sv1"), "at " + t + ": " + f.series());
+      // the bound errs large (the loss's floor 0.3 in L(0)): late by a few percent
+      assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+          * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
+    }
+  }
 }
