@@ -310,6 +310,55 @@ public final class ChainModeForecast {
         : null;
   }
 
+  /**
+   * The front of a first mode that grows as a power of time, as under Adam: its per-parameter
+   * step is normalised by the gradient's running scale, sign-like and of a nearly constant size
+   * η, so each of the chain's L layers grows along the mode at a nearly constant rate and the
+   * end-to-end mode as {@code u = a^L} with a linear in t — neither the exponential nor the
+   * finite-time blow-up of the mode ODE (whose fits, {@link #at}, find no front). The rate of
+   * {@code a = u^{1/L}} comes from each of the last {@value #BLOW_UP_INTERVALS} intervals; they
+   * must agree within a factor {@value #BLOW_UP_AGREEMENT} (as the blow-up's must). With the
+   * target s known from elsewhere (an upper bound from the loss, which errs large), the mode
+   * reaches s/2 at {@code t + ((s/2)^{1/L} − a)/ȧ}; the tanh width is (s/2) over the slope
+   * {@code du/dt = L·a^{L−1}·ȧ} there. Null when fewer intervals rise, their rates disagree, or u
+   * is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   *
+   * @param steps  input, strictly increasing steps
+   * @param values input, the mode's singular values
+   * @param end    index of the last sample that may be read
+   * @param depth  the chain's number of layers L, at least 1
+   * @param target the mode's target s (an upper bound on it)
+   */
+  static FrontForecast.Front powerLaw(long[] steps, double[] values, int end, int depth,
+                                      double target) {
+    if (end < BLOW_UP_INTERVALS || depth < 1) {
+      return null;
+    }
+    double root = 1.0 / depth;
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    double logSum = 0;
+    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+      double r = (Math.pow(values[i], root) - Math.pow(values[i - 1], root))
+          / (steps[i] - steps[i - 1]);
+      if (!(r > 0)) {
+        return null;
+      }
+      lo = Math.min(lo, r);
+      hi = Math.max(hi, r);
+      logSum += Math.log(r);
+    }
+    if (hi > BLOW_UP_AGREEMENT * lo || !(2 * values[end] < (1 - MIDPOINT_MARGIN) * target)) {
+      return null;
+    }
+    double rate = Math.exp(logSum / BLOW_UP_INTERVALS);
+    double half = Math.pow(target / 2, root);
+    double centre = steps[end] + (half - Math.pow(values[end], root)) / rate;
+    double width = half / (depth * rate);
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, target, Double.NaN)
+        : null;
+  }
+
   /** k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt). */
   private static double powerRate(double a, double b, long dt, double p) {
     if (!(a > 0) || !(b > a)) {

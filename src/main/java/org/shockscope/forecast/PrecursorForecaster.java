@@ -42,10 +42,13 @@ import org.shockscope.shock.SeriesData;
  *       first mode whose loss shows it past its midpoint, {@link #lossShowsPastMidpoint}; a
  *       first mode's finite-time blow-up is re-timed by the ODE with the target its loss bounds,
  *       {@link #firstModeTargetBound}, {@link ChainModeForecast#bounded}, as is a fitted target
- *       above that bound); a plateau that ends when a layer's hidden units split (a lower
+ *       above that bound; a first mode the ODE does not time, growing as a power of time as
+ *       under Adam, is timed by that power law up to the same bound,
+ *       {@link ChainModeForecast#powerLaw}); a plateau that ends when a layer's hidden units split (a lower
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
- *       ({@link #escapeSteps}).</li>
+ *       ({@link #escapeSteps}), as is a chain's first mode timed by its loss
+ *       ({@link #chainSteps}).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -99,6 +102,17 @@ public final class PrecursorForecaster {
    * the two to be read as the same time.
    */
   public static final double SAME_TIME = 0.1;
+  /**
+   * How far a chain's first mode must have risen above its floor at its last checkpoint for it to
+   * be forecast at the loss's steps between checkpoints ({@link #chainSteps}). The loss falls by
+   * δ ∝ π − π₀ (π the mode's component along its teacher direction, π₀ its start), not by δ ∝ u:
+   * an aligned initialisation's offset u₀, or a random one's alignment from π ≈ 0, makes δ grow
+   * faster in relative terms than the mode itself, so a blow-up read from δ comes early — by a
+   * share of order u₀/u. A mode 10× above its floor leaves an offset of at most a tenth of it;
+   * below that, the early loss steps' forecasts were early by a fifth to a quarter of the time
+   * left on the tuning labs.
+   */
+  public static final double LOSS_TIMED_RISE = 10.0;
   /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
   public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
@@ -109,8 +123,9 @@ public final class PrecursorForecaster {
   /**
    * The steps a run is forecast at: its checkpoint steps (the steps of its grouped observables),
    * or, for a run with metrics only, the steps of its loss; and the logged loss steps between
-   * them at which a divergence is forming ({@link #divergenceSteps}) or a plateau's escape is
-   * under way ({@link #escapeSteps}).
+   * them at which a divergence is forming ({@link #divergenceSteps}), a plateau's escape is
+   * under way ({@link #escapeSteps}) or a chain's first mode is timed by the loss
+   * ({@link #chainSteps}).
    */
   public static long[] forecastSteps(List<SeriesData> run) {
     TreeSet<Long> steps = new TreeSet<>();
@@ -132,6 +147,7 @@ public final class PrecursorForecaster {
     }
     steps.addAll(divergenceSteps(run));
     steps.addAll(escapeSteps(run));
+    steps.addAll(chainSteps(run));
     return steps.stream().mapToLong(Long::longValue).toArray();
   }
 
@@ -621,64 +637,160 @@ public final class PrecursorForecaster {
                                            Map<String, Integer> depths) {
     List<FrontAt> out = new ArrayList<>();
     for (SeriesData s : run) {
-      if (!isMode(s) || !s.name().startsWith(END_TO_END + "/")) {
+      ModeFront m = modeFront(run, s, t, depths);
+      if (m == null) {
         continue;
       }
-      int e = lastAtOrBefore(s.steps(), t);
-      if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
-        continue;
+      if (m.front() != null && m.front().centre() > t && credible(m.front(), s, t)) {
+        out.add(new FrontAt(label(s), m.front()));
       }
-      boolean first = s.name().equals(END_TO_END + "/sv1");
-      if (first && lossShowsPastMidpoint(run, s, e)) {
-        continue;
-      }
-      double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
-      List<Double> rates = new ArrayList<>();
-      for (SeriesData o : run) {
-        if (o != s && isMode(o) && o.group().equals(s.group())
-            && o.name().startsWith(END_TO_END + "/")) {
-          int oe = lastAtOrBefore(o.steps(), t);
-          double c = oe < 0 ? Double.NaN
-              : ChainModeForecast.rateConstant(o.steps(), o.values(), oe, p);
-          if (!Double.isNaN(c)) {
-            rates.add(c);
+      if (m.lossTimed()) {
+        for (SeriesData l : run) {
+          FrontForecast.Front lf = isLoss(l) ? lossFront(l, t, m.p()) : null;
+          if (lf != null) {
+            out.add(new FrontAt(l.name(), lf));
           }
         }
       }
-      Collections.sort(rates);
-      double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
-      FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
-      // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
-      // fitted target above the bound is re-timed with it
-      if (f != null && first) {
-        double bound = firstModeTargetBound(run, s, e);
-        if (!Double.isNaN(bound)) {
-          f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
+    }
+    return out;
+  }
+
+  /**
+   * An end-to-end mode's state at t read from its checkpoints: its front by the mode ODE or, for
+   * a first mode the ODE does not time, by a power law in time ({@link ChainModeForecast#powerLaw};
+   * null when none), the chain's exponent, and whether the run's loss times it instead
+   * ({@code lossTimed}: a first mode with no front of its own by the ODE while no mode of the
+   * map has saturated, in a chain of depth ≥ 3). It depends on t only through the last checkpoint at or
+   * before t.
+   */
+  private record ModeFront(FrontForecast.Front front, double p, boolean lossTimed) {}
+
+  /**
+   * {@link ModeFront} of series s at t, null when s is not an end-to-end mode, has no sample by
+   * t, or is not forming ({@link #pastInflection}, {@link #fellBefore}, or a first mode its loss
+   * shows past its midpoint, {@link #lossShowsPastMidpoint}).
+   */
+  private static ModeFront modeFront(List<SeriesData> run, SeriesData s, long t,
+                                     Map<String, Integer> depths) {
+    if (!isMode(s) || !s.name().startsWith(END_TO_END + "/")) {
+      return null;
+    }
+    int e = lastAtOrBefore(s.steps(), t);
+    if (e < 0 || pastInflection(s.steps(), s.values(), e) || fellBefore(s.values(), e)) {
+      return null;
+    }
+    boolean first = s.name().equals(END_TO_END + "/sv1");
+    if (first && lossShowsPastMidpoint(run, s, e)) {
+      return null;
+    }
+    double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
+    List<Double> rates = new ArrayList<>();
+    for (SeriesData o : run) {
+      if (o != s && isMode(o) && o.group().equals(s.group())
+          && o.name().startsWith(END_TO_END + "/")) {
+        int oe = lastAtOrBefore(o.steps(), t);
+        double c = oe < 0 ? Double.NaN
+            : ChainModeForecast.rateConstant(o.steps(), o.values(), oe, p);
+        if (!Double.isNaN(c)) {
+          rates.add(c);
         }
       }
-      if (f != null && f.centre() > t && credible(f, s, t)) {
-        out.add(new FrontAt(label(s), f));
+    }
+    Collections.sort(rates);
+    double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
+    FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
+    // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
+    // fitted target above the bound is re-timed with it
+    if (f != null && first) {
+      double bound = firstModeTargetBound(run, s, e);
+      if (!Double.isNaN(bound)) {
+        f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
       }
-      // the first mode, while no mode of the map has saturated: its loss, logged between
-      // checkpoints, may show its blow-up before the checkpoints do
-      if (f == null && p > 0 && first && rates.isEmpty()) {
+    }
+    // the first mode, while no mode of the map has saturated: its loss, logged between
+    // checkpoints, may show its blow-up before the checkpoints do
+    boolean lossTimed = f == null && p > 0 && first && rates.isEmpty();
+    // a first mode the mode ODE does not time may grow as a power of time (Adam's sign-like
+    // steps); the loss bounds its target
+    if (f == null && first) {
+      double bound = firstModeTargetBound(run, s, e);
+      int depth = depths.getOrDefault(s.group(), 0);
+      if (!Double.isNaN(bound) && depth >= 2) {
+        f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
+      }
+    }
+    return new ModeFront(f, p, lossTimed);
+  }
+
+  /**
+   * The front of a chain's first mode read from loss l at t ({@link #lossBlowUp}), re-timed with
+   * the target the loss's initial level bounds: in the loss's units (δ ≈ 2Cs·u) the target is
+   * 2Cs² ≤ 2·L(0). Null when there is none, its centre is not after t or is not credible.
+   */
+  private static FrontForecast.Front lossFront(SeriesData l, long t, double p) {
+    FrontForecast.Front lf = lossBlowUp(l, t, p);
+    if (lf != null) {
+      int le = lastAtOrBefore(l.steps(), t);
+      lf = ChainModeForecast.bounded(lf, l.steps()[le], l.values()[0] - l.values()[le],
+          2 * Math.abs(l.values()[0]), p);
+    }
+    return lf != null && lf.centre() > t && credible(lf, l, t) ? lf : null;
+  }
+
+  /**
+   * The logged steps of the run's loss at which a chain's first mode is timed by the loss
+   * ({@link ModeFront#lossTimed}, {@link #lossFront} gives a front): a run is forecast there too,
+   * since a deep chain's first mode can rise from its floor to its midpoint within a few
+   * checkpoint intervals while the loss, logged between them, already shows its blow-up. Only
+   * once the mode's last checkpoint stands {@value #LOSS_TIMED_RISE}× above its floor
+   * ({@link #risenFromFloor}, {@link #LOSS_TIMED_RISE}: before that the loss's fall reads its
+   * blow-up early). The mode's state is read once per checkpoint interval (it changes only at
+   * checkpoints), the loss's front at each of its steps in the interval; the rules that stop a
+   * mode's forecasts ({@link #pastInflection}, {@link #fellBefore},
+   * {@link #lossShowsPastMidpoint}) hold as at checkpoints.
+   */
+  static TreeSet<Long> chainSteps(List<SeriesData> run) {
+    TreeSet<Long> out = new TreeSet<>();
+    Map<String, Integer> depths = chainDepths(run);
+    for (SeriesData s : run) {
+      if (!s.name().equals(END_TO_END + "/sv1") || !depths.containsKey(s.group())) {
+        continue;
+      }
+      long[] ck = s.steps();
+      for (int e = 0; e < ck.length; e++) {
+        ModeFront m = modeFront(run, s, ck[e], depths);
+        if (m == null || !m.lossTimed() || !risenFromFloor(s.values(), e)) {
+          continue;
+        }
+        long until = e + 1 < ck.length ? ck[e + 1] : Long.MAX_VALUE;
         for (SeriesData l : run) {
-          if (isLoss(l)) {
-            FrontForecast.Front lf = lossBlowUp(l, t, p);
-            if (lf != null) {
-              // in the loss's units (δ ≈ 2Cs·u) the target is 2Cs² ≤ 2·L(0)
-              int le = lastAtOrBefore(l.steps(), t);
-              lf = ChainModeForecast.bounded(lf, l.steps()[le],
-                  l.values()[0] - l.values()[le], 2 * Math.abs(l.values()[0]), p);
-            }
-            if (lf != null && lf.centre() > t && credible(lf, l, t)) {
-              out.add(new FrontAt(l.name(), lf));
+          if (!isLoss(l)) {
+            continue;
+          }
+          long[] steps = l.steps();
+          for (int i = Math.max(0, lastAtOrBefore(steps, ck[e])); i < steps.length
+              && steps[i] < until; i++) {
+            if (steps[i] >= ck[e] && lossFront(l, steps[i], m.p()) != null) {
+              out.add(steps[i]);
             }
           }
         }
       }
     }
     return out;
+  }
+
+  /**
+   * Whether mode sample e stands {@value #LOSS_TIMED_RISE}× above the lowest sample before it
+   * (its floor: an aligned initialisation's u₀, or the dip of a random one while it aligns).
+   */
+  static boolean risenFromFloor(double[] u, int e) {
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < e; i++) {
+      low = Math.min(low, u[i]);
+    }
+    return u[e] >= LOSS_TIMED_RISE * low;
   }
 
   /**

@@ -546,4 +546,96 @@ class ChainModeForecastTest {
     FrontForecast.Front exact = ChainModeForecast.at(steps, m[0], e, p, c);
     assertEquals(exact, ChainModeForecast.bounded(exact, steps[e], m[0][e], 1.05 * s, p));
   }
+
+  @Test
+  void aFirstModeTimedByItsLossIsForecastAtTheLossStepsBetweenCheckpoints() {
+    // depth 4, checkpoints every 3,000 steps: at 3,000 the mode stands 17× above its start and
+    // has two samples, so the loss times it; the next checkpoint, at 6,000, is past its midpoint.
+    // The loss, logged every 100 steps, keeps timing it at its own steps in between
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
+    double crossing = m[1][0];
+    List<SeriesData> run = chainRun(m, s, 4, 30);
+    assertTrue(crossing > 3_800 && crossing < 6_000, "crossing at " + crossing);
+    long[] at = PrecursorForecaster.forecastSteps(run);
+    int between = 0;
+    for (long t : at) {
+      if (t > 3_000 && t < crossing) {
+        between++;
+        Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+        assertEquals(List.of("loss"), f.series(), "at " + t);
+        assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+            * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
+      }
+    }
+    // the loss's steps 3,100 … 3,800, each with a front ahead
+    assertEquals(8, between, Arrays.toString(at));
+  }
+
+  @Test
+  void theLossDoesNotTimeAFirstModeBetweenCheckpointsBeforeItLeavesItsFloor() {
+    // depth 4, checkpoints every 2,000 steps: at 2,000 the mode is 4× its start (an aligned
+    // initialisation's u₀), and the loss falls by δ ∝ u − u₀, which grows faster in relative
+    // terms than u: the loss's blow-up read at 2,700, u ≈ 10 u₀, comes early by a quarter of the
+    // time left. No loss step is forecast before the next checkpoint
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
+    double crossing = m[1][0];
+    List<SeriesData> run = chainRun(m, s, 4, 20);
+    assertTrue(m[0][20] < PrecursorForecaster.LOSS_TIMED_RISE * m[0][0] && crossing < 4_000,
+        "mode at " + m[0][20] + ", crossing at " + crossing);
+    long t = 2_700;
+    Forecast early = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertEquals(List.of("loss"), early.series());
+    assertTrue(crossing - early.expectedStep() > ForecastScoring.ON_TIME * (crossing - t),
+        "expected " + early.expectedStep() + " for " + crossing + " is not early");
+    for (long step : PrecursorForecaster.forecastSteps(run)) {
+      assertFalse(step > 2_000 && step < 4_000, "forecast at " + step);
+    }
+  }
+
+  @Test
+  void aFirstModeGrowingAsAPowerOfTimeIsTimedByItsPowerLawUpToTheLossBound() {
+    // Adam: each of the 3 layers grows along the mode at a constant rate (sign-like steps of a
+    // fixed size), a = 0.1 + 1e-4·t, so u = a³ — no exponential, no finite-time blow-up, and the
+    // mode ODE finds no front. Checkpoints every 1,000 steps, the loss ½(s − u)² + 0.3 every 100
+    // (its initial level bounds s). u reaches s/2 at a = (s/2)^{1/3}
+    double s = 3.0;
+    int depth = 3;
+    double v = 1e-4;
+    double crossing = (Math.cbrt(s / 2) - 0.1) / v;
+    long[] fine = steps(111);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      double u = Math.pow(0.1 + v * fine[i], 3);
+      loss[i] = 0.5 * (s - u) * (s - u) + 0.3;
+    }
+    long[] ckpt = new long[11];
+    double[] sv = new double[ckpt.length];
+    double[] layer = new double[ckpt.length];
+    for (int i = 0; i < ckpt.length; i++) {
+      ckpt[i] = i * 10 * INTERVAL;
+      layer[i] = 0.1 + v * ckpt[i];
+      sv[i] = Math.pow(layer[i], 3);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    double p = ChainModeForecast.exponent(depth);
+    // from 4,000 on, the midpoint lies within twice the history ahead (MAX_AHEAD)
+    for (int e = 4; e <= 8; e++) {
+      long t = ckpt[e];
+      assertNull(ChainModeForecast.at(ckpt, sv, e, p, Double.NaN), "an ODE front at " + t);
+      Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+      assertTrue(f.series().contains("layers/end_to_end/sv1"), "at " + t + ": " + f.series());
+      // the bound errs large (the loss's floor 0.3 in L(0)): late by a few percent
+      assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+          * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
+    }
+  }
 }
