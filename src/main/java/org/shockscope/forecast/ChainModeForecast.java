@@ -283,7 +283,18 @@ public final class ChainModeForecast {
     }
     double k = blowUp ? Math.pow(u, -p) / (p * (f.centre() - t))
         : f.level() / (f.width() * Math.pow(f.level() / 2, 1 + p));
-    double s = bound;
+    return fromEarlyRate(t, u, k, bound, p);
+  }
+
+  /**
+   * The front of a mode at u at step t from its early growth rate k = c·s (du/dt ≈ k·u^{1+p} far
+   * below s, per step; for p = 0 the logistic's rate r = c·s, d ln u/dt ≈ r) and its target s, in
+   * u's units: c = k/s, the centre t + I(u, s/2)/c (for p = 0 the logistic's
+   * {@code t + ln(s/u − 1)/r}) and the tanh width 1/(c·(s/2)^{1+p}) (2/r for p = 0). Null when k
+   * is not positive, u is not {@value #MIDPOINT_MARGIN} of s/2 below it, or the centre is not
+   * finite.
+   */
+  static FrontForecast.Front fromEarlyRate(long t, double u, double k, double s, double p) {
     if (!(2 * u < (1 - MIDPOINT_MARGIN) * s) || !(k > 0)) {
       return null;
     }
@@ -296,18 +307,32 @@ public final class ChainModeForecast {
   /**
    * As {@link #blowUp} through three samples (t_b, u_b) &lt; (t_a, u_a) &lt; (t_e, u_e) of a
    * quantity proportional to the mode far below its target: null unless both intervals rise and
-   * their k agree within {@value #BLOW_UP_AGREEMENT}.
+   * their k agree within {@value #BLOW_UP_AGREEMENT} ({@link #earlyRate}), or for p = 0 (the
+   * logistic never blows up).
    */
   static FrontForecast.Front blowUp(long tb, double ub, long ta, double ua, long te, double ue,
                                     double p) {
+    double k = earlyRate(tb, ub, ta, ua, te, ue, p);
+    double centre = te + Math.pow(ue, -p) / (p * k);
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
+  /**
+   * The early growth rate k of {@code du/dt = k·u^{1+p}} (far below the target, k = c·s) through
+   * three samples (t_b, u_b) &lt; (t_a, u_a) &lt; (t_e, u_e) of a quantity proportional to the
+   * mode: the geometric mean of the two intervals' exact k, NaN unless both rise and they agree
+   * within a factor {@value #BLOW_UP_AGREEMENT} (a mode still aligning, or offset by its start,
+   * grows faster in relative terms at first; one near saturation slows down). For p = 0 k is the
+   * exponential rate {@code Δ ln u / Δt}, the limit of the power law's as p → 0.
+   */
+  static double earlyRate(long tb, double ub, long ta, double ua, long te, double ue, double p) {
     double k1 = powerRate(ub, ua, ta - tb, p);
     double k2 = powerRate(ua, ue, te - ta, p);
     if (!(k1 > 0) || !(k2 > 0) || k2 > BLOW_UP_AGREEMENT * k1 || k1 > BLOW_UP_AGREEMENT * k2) {
-      return null;
+      return Double.NaN;
     }
-    double centre = te + Math.pow(ue, -p) / (p * Math.sqrt(k1 * k2));
-    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
-        : null;
+    return Math.sqrt(k1 * k2);
   }
 
   /**
@@ -359,12 +384,15 @@ public final class ChainModeForecast {
         : null;
   }
 
-  /** k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt). */
+  /**
+   * k of {@code du/dt = k·u^{1+p}} from one interval: (a^{−p} − b^{−p}) / (p·Δt); for p = 0 its
+   * limit, the exponential rate ln(b/a) / Δt.
+   */
   private static double powerRate(double a, double b, long dt, double p) {
     if (!(a > 0) || !(b > a)) {
       return Double.NaN;
     }
-    return (Math.pow(a, -p) - Math.pow(b, -p)) / (p * dt);
+    return p == 0 ? Math.log(b / a) / dt : (Math.pow(a, -p) - Math.pow(b, -p)) / (p * dt);
   }
 
   /**

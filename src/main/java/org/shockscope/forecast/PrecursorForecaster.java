@@ -48,7 +48,8 @@ import org.shockscope.shock.SeriesData;
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}), as is a chain's first mode timed by its loss
- *       ({@link #chainSteps}).</li>
+ *       ({@link #chainSteps}: a deep chain's blow-up, or a depth-2 chain's logistic, read from
+ *       the loss's fall, {@link #lossFront}).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -661,8 +662,8 @@ public final class PrecursorForecaster {
    * a first mode the ODE does not time, by a power law in time ({@link ChainModeForecast#powerLaw};
    * null when none), the chain's exponent, and whether the run's loss times it instead
    * ({@code lossTimed}: a first mode with no front of its own by the ODE while no mode of the
-   * map has saturated, in a chain of depth ≥ 3). It depends on t only through the last checkpoint at or
-   * before t.
+   * map has saturated, in a chain of depth ≥ 2). It depends on t only through the last checkpoint
+   * at or before t.
    */
   private record ModeFront(FrontForecast.Front front, double p, boolean lossTimed) {}
 
@@ -709,13 +710,14 @@ public final class PrecursorForecaster {
       }
     }
     // the first mode, while no mode of the map has saturated: its loss, logged between
-    // checkpoints, may show its blow-up before the checkpoints do
-    boolean lossTimed = f == null && p > 0 && first && rates.isEmpty();
+    // checkpoints, may show its early growth (a deep chain's blow-up, a depth-2 chain's
+    // exponential) before the checkpoints do
+    int depth = depths.getOrDefault(s.group(), 0);
+    boolean lossTimed = f == null && depth >= 2 && first && rates.isEmpty();
     // a first mode the mode ODE does not time may grow as a power of time (Adam's sign-like
     // steps); the loss bounds its target
     if (f == null && first) {
       double bound = firstModeTargetBound(run, s, e);
-      int depth = depths.getOrDefault(s.group(), 0);
       if (!Double.isNaN(bound) && depth >= 2) {
         f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
       }
@@ -724,25 +726,91 @@ public final class PrecursorForecaster {
   }
 
   /**
-   * The front of a chain's first mode read from loss l at t ({@link #lossBlowUp}), re-timed with
-   * the target the loss's initial level bounds: in the loss's units (δ ≈ 2Cs·u) the target is
-   * 2Cs² ≤ 2·L(0). Null when there is none, its centre is not after t or is not credible.
+   * The front of a chain's first mode read from loss l at t, with the target the loss's initial
+   * level bounds: the loss of a linear regression is quadratic in the end-to-end map, and while one
+   * mode grows (from π ≈ 0 along its teacher direction) it falls by {@code δ = C·(2s·u − u²)}
+   * from {@code L(0) ≥ C·s²} (the mode's share of the teacher's energy, besides the other modes'
+   * and the noise floor). In the loss's units (the mode's level as 2Cs·u, δ ≈ 2Cs·u far below s)
+   * the target is 2Cs² ≤ 2·L(0).
+   * <ul>
+   *   <li>depth ≥ 3: the blow-up read from δ ({@link #lossBlowUp}) gives the early rate
+   *       k = c·s, and the mode ODE re-times it with s = 2·L(0)
+   *       ({@link ChainModeForecast#bounded}: the blow-up alone ignores the saturation and comes
+   *       late);</li>
+   *   <li>depth 2 (p = 0, the logistic {@code du/dt = c·u·(s − u)}, which never blows up): far
+   *       below s, δ grows as u does, exponentially at the logistic's early rate c·s. The mode is
+   *       timed only while it is: the exponential rates of δ over its last two doublings (the
+   *       samples {@link #lossSamples} picks) must agree within
+   *       {@value ChainModeForecast#BLOW_UP_AGREEMENT} ({@link ChainModeForecast#earlyRate}), which
+   *       also turns away a δ still offset by the mode's start. Nearer its midpoint the bound,
+   *       which errs large, would read the mode as further below it than it is, and forecasts
+   *       came after the midpoint (on the tuning labs, read against the next mode). The mode's
+   *       level is read from δ by inverting the quadratic with {@code C·s² = L(0)}
+   *       ({@link #lossLevel}; δ itself lags 2Cs·u by the factor 1 − u/(2s)), c·s from the
+   *       logistic's exact time between the levels of the first and the last sample
+   *       ({@link ChainModeForecast#integral}: the growth already slows by the factor 1 − u/s,
+   *       which a rate of ln δ reads as a lower rate), and the logistic
+   *       {@code u = s/(1 + e^{−cs(t − t_s)})} puts the midpoint at {@code t + ln(s/u − 1)/(c·s)}
+   *       ({@link ChainModeForecast#fromEarlyRate}).</li>
+   * </ul>
+   * A floor or other modes in L(0) make the target err large and the forecast late. Null when
+   * there is none, its centre is not after t or is not credible.
    */
   private static FrontForecast.Front lossFront(SeriesData l, long t, double p) {
-    FrontForecast.Front lf = lossBlowUp(l, t, p);
-    if (lf != null) {
-      int le = lastAtOrBefore(l.steps(), t);
-      lf = ChainModeForecast.bounded(lf, l.steps()[le], l.values()[0] - l.values()[le],
-          2 * Math.abs(l.values()[0]), p);
+    FrontForecast.Front lf = null;
+    double bound = 2 * Math.abs(l.values()[0]);
+    if (p > 0) {
+      lf = lossBlowUp(l, t, p);
+      if (lf != null) {
+        int le = lastAtOrBefore(l.steps(), t);
+        lf = ChainModeForecast.bounded(lf, l.steps()[le], l.values()[0] - l.values()[le], bound,
+            p);
+      }
+    } else {
+      lf = logisticFromLoss(l, t, bound);
     }
     return lf != null && lf.centre() > t && credible(lf, l, t) ? lf : null;
   }
 
   /**
+   * The front of a depth-2 chain's first mode read from loss l at t, the target {@code bound} in
+   * the loss's units ({@link #lossFront}), null while δ's exponential rates disagree.
+   */
+  private static FrontForecast.Front logisticFromLoss(SeriesData l, long t, double bound) {
+    int[] i = lossSamples(l, t);
+    if (i == null) {
+      return null;
+    }
+    long[] steps = l.steps();
+    double[] v = l.values();
+    // far below its target only: δ's exponential rates over its last two doublings agree
+    if (Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
+        v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], 0.0))) {
+      return null;
+    }
+    double ue = lossLevel(v, i[2]);
+    // c·s from the logistic's exact time between the levels at the first and the last sample
+    double k = bound * ChainModeForecast.integral(lossLevel(v, i[0]), ue, bound, 0.0)
+        / (steps[i[2]] - steps[i[0]]);
+    return ChainModeForecast.fromEarlyRate(steps[i[2]], ue, k, bound, 0.0);
+  }
+
+  /**
+   * A chain's first mode at the loss's sample i, in the loss's units (target 2·L(0)): the root of
+   * {@code δ = C·(2s·u − u²)} with {@code C·s² = L(0)}, {@code 2·L(0)·(1 − √(1 − δ/L(0)))}; NaN
+   * once δ exceeds L(0).
+   */
+  private static double lossLevel(double[] v, int i) {
+    double l0 = Math.abs(v[0]);
+    return 2 * l0 * (1 - Math.sqrt(1 - (v[0] - v[i]) / l0));
+  }
+
+  /**
    * The logged steps of the run's loss at which a chain's first mode is timed by the loss
    * ({@link ModeFront#lossTimed}, {@link #lossFront} gives a front): a run is forecast there too,
-   * since a deep chain's first mode can rise from its floor to its midpoint within a few
-   * checkpoint intervals while the loss, logged between them, already shows its blow-up. Only
+   * since a chain's first mode can rise from its floor to its midpoint within a few checkpoint
+   * intervals while the loss, logged between them, already shows its blow-up (depth ≥ 3) or its
+   * exponential growth (depth 2). Only
    * once the mode's last checkpoint stands {@value #LOSS_TIMED_RISE}× above its floor
    * ({@link #risenFromFloor}, {@link #LOSS_TIMED_RISE}: before that the loss's fall reads its
    * blow-up early). The mode's state is read once per checkpoint interval (it changes only at
@@ -958,12 +1026,28 @@ public final class PrecursorForecaster {
    * The first mode of a chain seen in its loss: while one mode grows far below its target s the
    * loss falls by {@code δ = L(0) − L(t) ≈ 2·C·s·u} (the squared error of a whitened linear
    * regression, Saxe et al. 2014), proportional to u, and the loss is logged between checkpoints;
-   * so the blow-up of u ({@link ChainModeForecast#blowUp}) is read from δ through its latest
-   * sample and the latest samples where δ was at most half and a quarter of it. δ/4 must stand
+   * so the blow-up of u ({@link ChainModeForecast#blowUp}) is read from δ through the samples
+   * {@link #lossSamples} picks. Null otherwise, and for p = 0 (a logistic never blows up).
+   */
+  static FrontForecast.Front lossBlowUp(SeriesData loss, long t, double p) {
+    int[] i = lossSamples(loss, t);
+    if (i == null) {
+      return null;
+    }
+    long[] steps = loss.steps();
+    double[] v = loss.values();
+    return ChainModeForecast.blowUp(steps[i[0]], v[0] - v[i[0]], steps[i[1]], v[0] - v[i[1]],
+        steps[i[2]], v[0] - v[i[2]], p);
+  }
+
+  /**
+   * The indices {b, a, e} of a loss's samples that time a chain's first mode at t: e its latest
+   * sample, a and b the latest before it where δ = L(0) − L was at most half and a quarter of δ
+   * at e (two doublings of δ ∝ u), δ at b at least an eighth of it. δ/4 must stand
    * {@value #LOSS_NOISE_MARGIN}× above the loss's noise (1.4826 × the median absolute second
    * difference of its samples, over √6). Null otherwise.
    */
-  static FrontForecast.Front lossBlowUp(SeriesData loss, long t, double p) {
+  private static int[] lossSamples(SeriesData loss, long t) {
     long[] steps = loss.steps();
     double[] v = loss.values();
     int e = lastAtOrBefore(steps, t);
@@ -991,7 +1075,7 @@ public final class PrecursorForecaster {
     if (b < 1 || !(db >= de / 8) || !(da > db) || !(de > da)) {
       return null;
     }
-    return ChainModeForecast.blowUp(steps[b], db, steps[a], da, steps[e], de, p);
+    return new int[] {b, a, e};
   }
 
   private static String label(SeriesData s) {

@@ -638,4 +638,63 @@ class ChainModeForecastTest {
           * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
     }
   }
+
+  @Test
+  void aDepthTwoFirstModeIsTimedByTheLogisticItsLossShows() {
+    // depth 2 (p = 0): du/dt = c·u·(s − u), a logistic of rate c·s = 4e-3 per step from
+    // u₀ = 1e-3, which never blows up. Checkpoints every 1,000 steps: at 1,000 the mode has two
+    // samples, too few for the ODE's fit; the loss ½(s − u)² + 0.3, logged every 100 steps,
+    // falls by δ = s·u − u²/2 (less the start's share), exponentially at the rate c·s while the
+    // mode is far below s, and its initial level bounds the target (s² ≤ 2·L(0))
+    double s = 2.0;
+    double[][] m = mode(2e-3, s, 0.0, 1e-3, 3_000);
+    double crossing = m[1][0];
+    List<SeriesData> run = chainRun(m, s, 2, 10);
+    long t = 1_000;
+    assertTrue(crossing > 1_850 && crossing < 2_000, "crossing at " + crossing);
+    assertTrue(m[0][10] >= PrecursorForecaster.LOSS_TIMED_RISE * m[0][0], "mode " + m[0][10]);
+    assertNull(ChainModeForecast.at(run.get(0).steps(), run.get(0).values(), 1, 0.0,
+        Double.NaN));
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertEquals(List.of("loss"), f.series());
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.05 * (crossing - t),
+        "expected " + f.expectedStep() + " for " + crossing + " from " + t);
+    // and at the loss's steps after it: on time while the mode is below a quarter of s (up to
+    // 1,600: δ's growth slowing, read by the logistic's exact time and the level the quadratic
+    // gives); nearer the midpoint the bound's error (the floor 0.3 in L(0), 15% here) dominates
+    // and the forecast at 1,700 comes late by a third of the time left …
+    int between = 0;
+    for (long step : PrecursorForecaster.forecastSteps(run)) {
+      if (step > t && step < crossing) {
+        between++;
+        Forecast g = PrecursorForecaster.at(run, step, new long[] {INTERVAL}).get(0);
+        assertEquals(List.of("loss"), g.series(), "at " + step);
+        assertTrue(m[0][(int) (step / INTERVAL)] >= s / 4
+            || Math.abs(g.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+            * (crossing - step), "expected " + g.expectedStep() + " for " + crossing + " at "
+            + step);
+        // … and none once δ's exponential rates over its last two doublings disagree (at 1,800
+        // the second is 0.74× the first: the mode is no longer far below its target)
+        assertTrue(step < 1_800, "forecast at " + step);
+      }
+    }
+    assertTrue(between >= 6, "forecast at " + between + " loss steps before " + crossing);
+  }
+
+  @Test
+  void theEarlyRateOfALogisticTimesItsMidpoint() {
+    // p = 0: from k = c·s and s, the centre is the logistic's t + ln(s/u − 1)/k, width 2/k
+    double k = 4e-3;
+    double s = 2.0;
+    double u = 0.05;
+    FrontForecast.Front f = ChainModeForecast.fromEarlyRate(1_000, u, k, s, 0.0);
+    assertNotNull(f);
+    assertEquals(1_000 + Math.log(s / u - 1) / k, f.centre(), 1e-6 * f.centre());
+    assertEquals(2 / k, f.width(), 1e-9);
+    // the exponential rate through three samples of e^{k t}; none when the rates disagree
+    assertEquals(k, ChainModeForecast.earlyRate(0, 1.0, 200, Math.exp(200 * k), 500,
+        Math.exp(500 * k), 0.0), 1e-12);
+    assertTrue(Double.isNaN(ChainModeForecast.earlyRate(0, 1.0, 200, Math.exp(200 * k), 500,
+        Math.exp(200 * k + 300 * k / 1.5), 0.0)));
+  }
 }
