@@ -233,22 +233,10 @@ public final class ChainModeForecast {
     if (end < BLOW_UP_INTERVALS) {
       return null;
     }
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
-    double logSum = 0;
-    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
-      double k = powerRate(values[i - 1], values[i], steps[i] - steps[i - 1], p);
-      if (!(k > 0)) {
-        return null;
-      }
-      lo = Math.min(lo, k);
-      hi = Math.max(hi, k);
-      logSum += Math.log(k);
-    }
-    if (hi > BLOW_UP_AGREEMENT * lo) {
+    double k = agreedRate(steps, values, end, (a, b, dt) -> powerRate(a, b, dt, p));
+    if (Double.isNaN(k)) {
       return null;
     }
-    double k = Math.exp(logSum / BLOW_UP_INTERVALS);
     double centre = steps[end] + Math.pow(values[end], -p) / (p * k);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
         : null;
@@ -360,28 +348,42 @@ public final class ChainModeForecast {
       return null;
     }
     double root = 1.0 / depth;
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
-    double logSum = 0;
-    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
-      double r = (Math.pow(values[i], root) - Math.pow(values[i - 1], root))
-          / (steps[i] - steps[i - 1]);
-      if (!(r > 0)) {
-        return null;
-      }
-      lo = Math.min(lo, r);
-      hi = Math.max(hi, r);
-      logSum += Math.log(r);
-    }
-    if (hi > BLOW_UP_AGREEMENT * lo || !(2 * values[end] < (1 - MIDPOINT_MARGIN) * target)) {
+    double rate = agreedRate(steps, values, end,
+        (a, b, dt) -> (Math.pow(b, root) - Math.pow(a, root)) / dt);
+    if (Double.isNaN(rate) || !(2 * values[end] < (1 - MIDPOINT_MARGIN) * target)) {
       return null;
     }
-    double rate = Math.exp(logSum / BLOW_UP_INTERVALS);
     double half = Math.pow(target / 2, root);
     double centre = steps[end] + (half - Math.pow(values[end], root)) / rate;
     double width = half / (depth * rate);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, target, Double.NaN)
         : null;
+  }
+
+  /** A growth rate read from one interval: its first and last values a, b and its steps dt. */
+  private interface IntervalRate {
+    double of(double a, double b, long dt);
+  }
+
+  /**
+   * The geometric mean of the rates of the last {@value #BLOW_UP_INTERVALS} intervals up to
+   * index end, NaN unless each is positive and they agree within a factor
+   * {@value #BLOW_UP_AGREEMENT} (a mode that follows one growth law at a steady rate).
+   */
+  private static double agreedRate(long[] steps, double[] values, int end, IntervalRate rate) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = 0;
+    double logSum = 0;
+    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+      double k = rate.of(values[i - 1], values[i], steps[i] - steps[i - 1]);
+      if (!(k > 0)) {
+        return Double.NaN;
+      }
+      lo = Math.min(lo, k);
+      hi = Math.max(hi, k);
+      logSum += Math.log(k);
+    }
+    return hi > BLOW_UP_AGREEMENT * lo ? Double.NaN : Math.exp(logSum / BLOW_UP_INTERVALS);
   }
 
   /**

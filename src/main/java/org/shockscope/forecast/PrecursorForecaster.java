@@ -685,7 +685,10 @@ public final class PrecursorForecaster {
     if (first && lossShowsPastMidpoint(run, s, e)) {
       return null;
     }
-    double p = ChainModeForecast.exponent(depths.getOrDefault(s.group(), 0));
+    int depth = depths.getOrDefault(s.group(), 0);
+    double p = ChainModeForecast.exponent(depth);
+    // the loss bounds a first mode's target
+    double bound = first ? firstModeTargetBound(run, s, e) : Double.NaN;
     List<Double> rates = new ArrayList<>();
     for (SeriesData o : run) {
       if (o != s && isMode(o) && o.group().equals(s.group())
@@ -701,26 +704,19 @@ public final class PrecursorForecaster {
     Collections.sort(rates);
     double c = rates.isEmpty() ? Double.NaN : rates.get(rates.size() / 2);
     FrontForecast.Front f = ChainModeForecast.at(s.steps(), s.values(), e, p, c);
-    // the loss bounds a first mode's target: a blow-up, which ignores the saturation, or a
-    // fitted target above the bound is re-timed with it
-    if (f != null && first) {
-      double bound = firstModeTargetBound(run, s, e);
-      if (!Double.isNaN(bound)) {
-        f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
-      }
+    // a blow-up, which ignores the saturation, or a fitted target above the bound is re-timed
+    // with it
+    if (f != null && !Double.isNaN(bound)) {
+      f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
     }
     // the first mode, while no mode of the map has saturated: its loss, logged between
     // checkpoints, may show its early growth (a deep chain's blow-up, a depth-2 chain's
     // exponential) before the checkpoints do
-    int depth = depths.getOrDefault(s.group(), 0);
     boolean lossTimed = f == null && depth >= 2 && first && rates.isEmpty();
     // a first mode the mode ODE does not time may grow as a power of time (Adam's sign-like
     // steps); the loss bounds its target
-    if (f == null && first) {
-      double bound = firstModeTargetBound(run, s, e);
-      if (!Double.isNaN(bound) && depth >= 2) {
-        f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
-      }
+    if (f == null && !Double.isNaN(bound) && depth >= 2) {
+      f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
     }
     return new ModeFront(f, p, lossTimed);
   }

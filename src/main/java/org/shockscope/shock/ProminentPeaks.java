@@ -130,8 +130,8 @@ final class ProminentPeaks {
       double local = localNoise(t, x, n, p, reach, a, b);
       boolean tall = x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE;
       if (tall) {
-        double quiet = Math.min(sideNoise(t, x, n, Math.max(1, p - reach), a - 2),
-            sideNoise(t, x, n, b + 2, Math.min(n - 2, p + reach)));
+        double quiet = Math.min(sideNoise(t, x, n, p - reach, a - 2),
+            sideNoise(t, x, n, b + 2, p + reach));
         if (!Double.isNaN(quiet) && !(quiet >= local)) {
           local = quiet;
         }
@@ -195,15 +195,8 @@ final class ProminentPeaks {
    * than {@link #MIN_NOISE_SAMPLES} remain.
    */
   private double localNoise(double[] t, double[] x, int n, int p, int reach, int a, int b) {
-    int m = 0;
-    for (int i = Math.max(1, p - reach); i <= Math.min(n - 2, p + reach); i++) {
-      if (i >= a - 1 && i <= b + 1) {
-        continue;
-      }
-      work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
-    }
-    return m < MIN_NOISE_SAMPLES ? Double.NaN
-        : RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
+    int m = pseudoResiduals(t, x, n, p - reach, a - 2, 0);
+    return noiseScale(pseudoResiduals(t, x, n, b + 2, p + reach, m));
   }
 
   /**
@@ -211,10 +204,22 @@ final class ProminentPeaks {
    * when fewer than {@link #MIN_NOISE_SAMPLES}.
    */
   private double sideNoise(double[] t, double[] x, int n, int from, int to) {
-    int m = 0;
+    return noiseScale(pseudoResiduals(t, x, n, from, to, 0));
+  }
+
+  /**
+   * Appends |pseudo-residual| of the samples [from, to] that have both neighbours to
+   * work[m..]; returns the new count.
+   */
+  private int pseudoResiduals(double[] t, double[] x, int n, int from, int to, int m) {
     for (int i = Math.max(1, from); i <= Math.min(n - 2, to); i++) {
       work[m++] = Math.abs(RobustOps.pseudoResidual(t, x, i));
     }
+    return m;
+  }
+
+  /** 1.4826 × the median of work[0, m); NaN when m is below {@link #MIN_NOISE_SAMPLES}. */
+  private double noiseScale(int m) {
     return m < MIN_NOISE_SAMPLES ? Double.NaN
         : RobustOps.MAD_TO_SIGMA * OrderStatistics.medianInPlace(work, m);
   }
