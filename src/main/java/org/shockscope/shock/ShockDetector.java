@@ -287,6 +287,12 @@ public final class ShockDetector {
       // are rounding, not training.
       spikes.removeIf(sp -> x[sp.peak()] - lowest(n, t[sp.peak()], 2.0 * sp.duration())
           < ProminentPeaks.MIN_LOG_PROMINENCE || x[sp.peak()] < peakFloor);
+    } else if (group.isEmpty() && series.contains("loss") && positive(values, n)) {
+      // A loss spans less than a decade (a converged catapult bouncing at its floor) and is
+      // searched on the linear scale, where a noise-free run makes a 10% bump many noise scales;
+      // a loss's spike is still a ratio and must double, as on the log scale.
+      spikes.removeIf(sp -> !(Math.log(x[sp.peak()] / lowest(n, t[sp.peak()],
+          2.0 * sp.duration())) >= ProminentPeaks.MIN_LOG_PROMINENCE));
     }
     dropWander(n);
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
@@ -541,6 +547,15 @@ public final class ShockDetector {
   }
 
   /** The smallest x over the samples with time within {@code reach} of {@code center}. */
+  private static boolean positive(double[] values, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!(values[i] > 0.0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private double lowest(int n, double center, double reach) {
     double low = Double.POSITIVE_INFINITY;
     for (int i = 0; i < n; i++) {

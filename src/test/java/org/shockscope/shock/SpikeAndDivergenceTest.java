@@ -210,6 +210,27 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A noise-free GD loss that settles less than a decade below its start (searched on the
+   * linear scale) and then bumps by 10% for one logged row, as a full-batch run at a small
+   * catapult does (catapult-only lab, seed 187: 0.0309 → 0.034 at step 2088), is many noise
+   * scales but no loss spike; the same curve bumping 2.5-fold is one.
+   */
+  @Test
+  void aLossUnderADecadeSpikesOnlyWhenItDoubles() {
+    long[] steps = Synthetic.regularSteps(200, 30);
+    for (double bump : new double[] {1.1, 1.6, 2.5}) {
+      double[] loss = new double[steps.length];
+      for (int i = 0; i < loss.length; i++) {
+        loss[i] = 0.0309 + 0.15 * Math.exp(-i / 6.0) + (i == 120 ? 0.0309 * (bump - 1) : 0.0);
+      }
+      List<ShockEvent> spikes = ofKind(detector.detect("loss", "", steps, loss),
+          ShockEvent.SPIKE);
+      assertEquals(bump > 2 ? List.of(steps[120]) : List.of(),
+          spikes.stream().map(ShockEvent::step).toList(), "bump x" + bump);
+    }
+  }
+
+  /**
    * A converged noise-free GD loss held at 3.95e-3, its digits creeping by parts per million
    * (catapult-only randomized lab, seed 593, logged every 42 steps), bounces 2.1-fold for one
    * logged row at step 3024 (the lab's truth row 3013, 77-fold between the rows). Its lowest
