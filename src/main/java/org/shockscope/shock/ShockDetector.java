@@ -546,7 +546,7 @@ public final class ShockDetector {
     return count;
   }
 
-  /** The smallest x over the samples with time within {@code reach} of {@code center}. */
+  /** Whether every one of the first {@code n} values is positive. */
   private static boolean positive(double[] values, int n) {
     for (int i = 0; i < n; i++) {
       if (!(values[i] > 0.0)) {
@@ -556,6 +556,7 @@ public final class ShockDetector {
     return true;
   }
 
+  /** The smallest x over the samples with time within {@code reach} of {@code center}. */
   private double lowest(int n, double center, double reach) {
     double low = Double.POSITIVE_INFINITY;
     for (int i = 0; i < n; i++) {
