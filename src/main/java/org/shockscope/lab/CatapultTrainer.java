@@ -20,7 +20,8 @@ import org.shockscope.io.DType;
  * catapult spike well inside the run rather than at its first steps.
  *
  * <p>Truth (measured on the loss at every step): each recovered spike ({@link SpikeScan}) at
- * its peak step, and the divergence step ({@link RunRecorder}).
+ * its peak step, a catapult out of the basin that never recovers as a jump at its rise
+ * ({@link SpikeScan.Rise}), and the divergence step ({@link RunRecorder}).
  */
 final class CatapultTrainer {
   static final String INIT = "lecun-normal";

@@ -1,6 +1,7 @@
 package org.shockscope.lab;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,12 +13,21 @@ import java.util.List;
  * end of the run is not a recovered spike). Its step is that of its peak. Values below
  * {@link #FLOOR} times the first value are rounding noise of a converged run and never open an
  * excursion.
+ *
+ * <p>An excursion that never recovers is a level change, not a spike ({@link Rise}): a catapult
+ * that throws the loss out of its basin by decades into a flatter one where it stays (issue 12:
+ * a lasting change of level is a jump). It counts when the loss holds its new level, the
+ * median of the excursion, at least {@link #HOLD} times as long as it took to reach it; an
+ * exponential blow-up caught by the run's end or its divergence reaches its median halfway and
+ * holds it no longer than it rose.
  */
 final class SpikeScan {
   /** Rise over the running minimum that opens (and whose undoing closes) an excursion. */
   static final double RISE = 2.0;
   /** Relative loss level under which rises are floating-point noise, not spikes. */
   static final double FLOOR = 1e-8;
+  /** How many times its rise an unrecovered excursion must hold its level to be a jump. */
+  static final double HOLD = 4.0;
 
   /**
    * One recovered spike.
@@ -30,10 +40,37 @@ final class SpikeScan {
    */
   record Spike(int startStep, int peakStep, int endStep, double baseline, double peak) {}
 
+  /**
+   * An excursion that did not recover and held its new level: a jump of the loss.
+   *
+   * @param startStep first step above the bound
+   * @param step      first step at or above √(baseline·level), the rise's centre on the log
+   *                  scale
+   * @param width     tanh width of the rise on the log scale, in steps, from the steps it passes
+   *                  a quarter and three quarters of it ({@link Crossings#tanhWidth})
+   * @param baseline  the running minimum before the rise
+   * @param level     the median of the loss's finite values over the excursion
+   */
+  record Rise(int startStep, int step, double width, double baseline, double level) {}
+
   private SpikeScan() {}
 
   /** The recovered spikes of {@code s}, in order. */
   static List<Spike> find(StepSeries s) {
+    return scan(s, null);
+  }
+
+  /**
+   * The excursion of {@code s} that runs into its end without recovering, when it holds its
+   * level (see the class comment), or null.
+   */
+  static Rise unrecovered(StepSeries s) {
+    Rise[] rise = new Rise[1];
+    scan(s, rise);
+    return rise[0];
+  }
+
+  private static List<Spike> scan(StepSeries s, Rise[] unrecovered) {
     double[] v = s.values();
     int[] steps = s.steps();
     List<Spike> out = new ArrayList<>();
@@ -55,6 +92,9 @@ final class SpikeScan {
           j++;
         }
         if (j == v.length) {
+          if (unrecovered != null) {
+            unrecovered[0] = rise(steps, v, i, runningMin);
+          }
           break;
         }
         out.add(new Spike(steps[i], steps[peak], steps[j], runningMin, v[peak]));
@@ -69,6 +109,33 @@ final class SpikeScan {
     return out;
   }
 
+  /** The rise of the excursion starting at index {@code i}, or null when it holds no level. */
+  private static Rise rise(int[] steps, double[] v, int i, double baseline) {
+    double[] finite = Arrays.stream(v, i, v.length).filter(Double::isFinite).sorted().toArray();
+    if (finite.length == 0 || !(baseline > 0.0)) {
+      return null;
+    }
+    double level = finite[finite.length / 2];
+    int reached = Crossings.firstAtOrAbove(v, i, level);
+    int from = steps[i - 1];
+    if (steps[v.length - 1] - steps[reached] < HOLD * (steps[reached] - from)) {
+      return null;
+    }
+    double[] logs = new double[v.length];
+    for (int k = 0; k < v.length; k++) {
+      logs[k] = Math.log(v[k]);
+    }
+    double lo = Math.log(baseline);
+    double span = Math.log(level) - lo;
+    int centre = Crossings.firstAtOrAbove(logs, i - 1, lo + 0.5 * span);
+    int q1 = Crossings.firstAtOrAbove(logs, i - 1, lo + 0.25 * span);
+    int q3 = Crossings.firstAtOrAbove(logs, i - 1, lo + 0.75 * span);
+    double width = Crossings.tanhWidth(
+        Crossings.interpolatedStep(steps, logs, q1, lo + 0.25 * span),
+        Crossings.interpolatedStep(steps, logs, q3, lo + 0.75 * span));
+    return new Rise(steps[i], steps[centre], Math.max(width, 1.0), baseline, level);
+  }
+
   /**
    * Whether a value after the peak has come back from it: down to the bound, or by at least
    * half of the rise on a log scale (below √(peak·bound)).
@@ -77,16 +144,26 @@ final class SpikeScan {
     return afterPeak && Double.isFinite(peak) && v <= Math.sqrt(peak * bound);
   }
 
-  /** The spikes of {@code s} as truth rows of series {@code loss}. */
+  /** The spikes of {@code s}, and its unrecovered rise, as truth rows of series {@code loss}. */
   static List<TruthEvent> truth(String runId, Family family, StepSeries s) {
     List<TruthEvent> out = new ArrayList<>();
-    for (Spike sp : find(s)) {
+    Rise[] rise = new Rise[1];
+    for (Spike sp : scan(s, rise)) {
       out.add(new TruthEvent(runId, family, TruthEvent.SPIKE, "loss", sp.peakStep(),
           TruthEvent.MEASURED, Double.NaN,
           "loss rose from baseline " + sp.baseline() + " to " + sp.peak() + " (x"
               + Math.round(sp.peak() / sp.baseline()) + "), above " + RISE + " x baseline from step "
               + sp.startStep() + " to " + sp.endStep() + " (duration "
               + (sp.endStep() - sp.startStep()) + " steps)"));
+    }
+    Rise r = rise[0];
+    if (r != null) {
+      out.add(new TruthEvent(runId, family, TruthEvent.JUMP, "loss", r.step(),
+          TruthEvent.MEASURED, r.width(),
+          "loss left its basin at step " + r.startStep() + " (above " + RISE + " x baseline "
+              + r.baseline() + ") and did not come back: it held the excursion's median level "
+              + r.level() + " to the end of the run, at least " + HOLD + " x as long as it took to "
+              + "reach it; first step at or above sqrt(baseline x level)"));
     }
     return out;
   }

@@ -1,6 +1,7 @@
 package org.shockscope.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -28,6 +29,35 @@ class SpikeScanTest {
     assertTrue(SpikeScan.find(series(1, 0.5, 0.1, 3, 300, Double.POSITIVE_INFINITY)).isEmpty());
     assertTrue(SpikeScan.find(series(1, 1e-3, 1e-12, 1e-15, 4e-15, 1e-15)).isEmpty());
     assertTrue(SpikeScan.find(series(1, 0.5, 0.25)).isEmpty());
+  }
+
+  /**
+   * A catapult that throws a converged loss three decades up into a basin where it stays is a
+   * rise (a jump of the loss) centred where it passes the geometric mean of the two levels; a
+   * blow-up that the run's end (or its divergence) cuts off is none, and neither is a spike.
+   */
+  @Test
+  void anExcursionThatHoldsItsNewLevelToTheEndIsARise() {
+    double[] v = new double[100];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i < 40 ? 1e-5 : i == 40 ? 3e-4 : i == 41 ? 2e-3 : 1e-2 * (1 + 0.3 * (i % 2));
+    }
+    StepSeries settled = series(v);
+    assertTrue(SpikeScan.find(settled).isEmpty());
+    SpikeScan.Rise rise = SpikeScan.unrecovered(settled);
+    assertEquals(new SpikeScan.Rise(400, 410, rise.width(), 1e-5, 1e-2), rise);
+    assertTrue(rise.width() >= 1 && rise.width() < 20, "width " + rise.width());
+    List<TruthEvent> truth = SpikeScan.truth("r", Family.CATAPULT, settled);
+    assertEquals(List.of(TruthEvent.JUMP), truth.stream().map(TruthEvent::kind).toList());
+    assertEquals(410, truth.get(0).step());
+
+    double[] blowUp = new double[60];
+    for (int i = 0; i < blowUp.length; i++) {
+      blowUp[i] = i < 30 ? 1e-3 : 1e-3 * Math.exp(0.5 * (i - 29));
+    }
+    assertNull(SpikeScan.unrecovered(series(blowUp)));
+    assertTrue(SpikeScan.truth("r", Family.CATAPULT, series(blowUp)).isEmpty());
+    assertNull(SpikeScan.unrecovered(series(1, 0.5, 0.1, 3, 300, Double.POSITIVE_INFINITY)));
   }
 
   @Test
