@@ -57,6 +57,12 @@ public final class ShockDetector {
   /** Fewest samples either side within which a prominent peak must return. */
   private static final int SPIKE_REACH = 5;
   private static final double LN2 = Math.log(2.0);
+  /**
+   * How many times its rise an excursion the series ends in must hold its level to be a jump:
+   * an exponential blow-up cut off by the run's end reaches its median halfway and holds it no
+   * longer than it rose (the lab's truth, {@code SpikeScan.HOLD}).
+   */
+  static final double HOLD = 4.0;
   /** Raw samples either side of a log-scale front whose medians must show its change. */
   private static final int RAW_SIDE = 15;
 
@@ -81,6 +87,9 @@ public final class ShockDetector {
   private int[] peakAt = new int[0];
   private double[] heightAt = new double[0];
   private double[] topAt = new double[0];
+  /** Index where the excursion the series ends in opened (−1 when none), and its bound's base. */
+  private int openFrom = -1;
+  private double openMin;
   private final double[] rawBefore = new double[RAW_SIDE];
   private final double[] rawAfter = new double[RAW_SIDE];
   /** Identity of the next train of excursions (unique within the detector's life). */
@@ -296,6 +305,8 @@ public final class ShockDetector {
     }
     dropWander(n);
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
+    ShockEvent held = logScale && group.isEmpty() && openFrom > 0
+        ? heldRise(series, group, steps, n, whiteSd) : null;
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
       events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
@@ -359,6 +370,10 @@ public final class ShockDetector {
       }
       events.add(new ShockEvent(series, group, ShockEvent.JUMP, step, lo, hi, left, right, size,
           j.width(), Math.abs(size) * j.width() / 4.0, j.strength(), j.score()));
+    }
+    if (held != null && events.stream().noneMatch(e -> ShockEvent.JUMP.equals(e.kind())
+        && e.uRight() > e.uLeft() && e.stepLo() <= held.stepHi() && held.stepLo() <= e.stepHi())) {
+      events.add(held);
     }
     // Only a run-level metric judged by differences: the plateaus of a loss that falls over
     // decades are the fronts' own exponential tails, and halfway between them in ratio terms
@@ -503,6 +518,7 @@ public final class ShockDetector {
    */
   private int excursions(int n, double floor) {
     int count = 0;
+    openFrom = -1;
     double runMin = x[0];
     int i = 1;
     while (i < n) {
@@ -517,6 +533,8 @@ public final class ShockDetector {
           j++;
         }
         if (j >= n) {
+          openFrom = i;
+          openMin = runMin;
           break;
         }
         // Back under the bound, or where the next excursion opens (a second bounce before the
@@ -544,6 +562,65 @@ public final class ShockDetector {
       i++;
     }
     return count;
+  }
+
+  /**
+   * The excursion the log-scale series in x ends in ({@link #openFrom}) as a jump, when the
+   * metric holds a new level there: a catapult that throws a loss out of its basin into a flatter
+   * one where it stays (issue 12: a lasting change of level is a jump), which the front search
+   * misses when the loss bounces at its new level or came down from a spike just before. Its
+   * level is the median of x over the excursion, which must lie at least {@link
+   * #MIN_LOG_JUMP_RATIO} times and {@link DetectorConfig#minStrength} noise scales above the
+   * median of as many samples before it (a noisy loss's running minimum is a low outlier its
+   * typical values "leave" without any change), reached
+   * within 1/{@link #HOLD} of the time it is then held to the series' end. Centred where x first
+   * passes the midpoint of the basin and the level (their geometric mean), with the tanh width
+   * of its quarter and three-quarter crossings; null when it holds no level.
+   */
+  private ShockEvent heldRise(String series, String group, long[] steps, int n,
+                              double whiteSd) {
+    int from = openFrom;
+    double level = OrderStatistics.median(x, from, n, work);
+    double before = OrderStatistics.median(x, Math.max(0, 2 * from - n), from, work);
+    if (!(level - before >= Math.max(Math.log(MIN_LOG_JUMP_RATIO),
+        config.minStrength() * whiteSd))) {
+      return null;
+    }
+    int reached = firstAtOrAbove(from, n, level);
+    if (t[n - 1] - t[reached] < HOLD * (t[reached] - t[from - 1])) {
+      return null;
+    }
+    double span = level - openMin;
+    int centre = firstAtOrAbove(from, n, openMin + 0.5 * span);
+    double width = (crossing(from, n, openMin + 0.75 * span)
+        - crossing(from, n, openMin + 0.25 * span)) / Math.log(3.0);
+    double left = Math.exp(openMin);
+    double right = Math.exp(level);
+    width = Math.max(width, t[from] - t[from - 1]);
+    return new ShockEvent(series, group, ShockEvent.JUMP, steps[centre], steps[from - 1],
+        steps[reached], left, right, right - left, width, (right - left) * width / 4.0,
+        (level - before) / whiteSd, 1.0);
+  }
+
+  /** The first index in [from, n) with x at or above {@code level} (n − 1 when none). */
+  private int firstAtOrAbove(int from, int n, double level) {
+    for (int i = from; i < n; i++) {
+      if (x[i] >= level) {
+        return i;
+      }
+    }
+    return n - 1;
+  }
+
+  /**
+   * The time x first reaches {@code level} from index {@code from} on, interpolated from the
+   * sample before.
+   */
+  private double crossing(int from, int n, double level) {
+    int i = firstAtOrAbove(from, n, level);
+    double a = x[i - 1];
+    double f = x[i] == a ? 1.0 : Math.max(0.0, Math.min(1.0, (level - a) / (x[i] - a)));
+    return t[i - 1] + f * (t[i] - t[i - 1]);
   }
 
   /** Whether every one of the first {@code n} values is positive. */

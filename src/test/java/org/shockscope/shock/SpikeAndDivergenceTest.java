@@ -259,6 +259,34 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A ReLU catapult of the catapult-only lab (seed 73, logged every 19 steps) throws its
+   * converged loss from 7.8e-7 to 0.046 at step 456 and never comes back: it bounces between
+   * 0.02 and 0.07 to the end, after a spike at step 342 that left a V of five decades just
+   * before. The lab's truth has a jump at 434 (the rise's centre on the log scale); the front
+   * search fits no profile to a V followed by bounces, and the excursion the loss ends in is the
+   * jump. A noisy plateau (control of the randomized lab, seed 399: a per-sample loss over four
+   * decades) also ends in an open excursion from a low outlier, and is none.
+   */
+  @Test
+  void aLossThatLeavesItsBasinForGoodJumps() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 73, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    assertTrue(run.truth().stream().anyMatch(t -> t.kind().equals(TruthEvent.JUMP)
+        && t.step() == 434), run.truth().toString());
+    List<ShockEvent> jumps = ofKind(detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values()), ShockEvent.JUMP);
+    assertTrue(jumps.stream().anyMatch(e -> Math.abs(e.step() - 434) <= 19
+        && e.uRight() > 1e4 * e.uLeft()), jumps.toString());
+
+    TrainedRun plateau = org.shockscope.lab.RandomizedLab.plan(1, 399, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CONTROL_PLATEAU)).get(0).train();
+    long[] steps = Synthetic.loggedSteps(plateau);
+    assertEquals(65822, steps[steps.length - 1]);
+    List<ShockEvent> found = detector.detect("loss", "", steps, plateau.metrics().values());
+    assertTrue(found.stream().noneMatch(e -> e.step() > steps.length * 16L / 2), found.toString());
+  }
+
+  /**
    * The loss spikes found in the run of a seed of the catapult-only randomized lab, once the run
    * is checked to be the one a test describes: logged every {@code logEvery} steps, with a lab
    * truth spike at {@code truthStep}.
