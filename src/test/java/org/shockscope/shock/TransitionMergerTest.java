@@ -316,6 +316,38 @@ class TransitionMergerTest {
   }
 
   /**
+   * A ReLU network's first layer in a smooth descent below the catapult threshold (catapult-only
+   * lab, seed 448): its bulk modes adjust as the loss falls, sv7 0.376 → 0.280 and sv5 0.457 →
+   * 0.553, a quarter of their level or less. A mode learned or lost changes by a large factor
+   * (from its initialisation to its teacher's s_k), so in a run with metrics these are no
+   * transition; the same modes doubling are one, and without metrics the weights are all there
+   * is.
+   */
+  @Test
+  void modesAdjustingByUnderAThirdOfTheirLevelAreNoTransitionWhenTheRunHasMetrics() {
+    long[] steps = {0, 12, 24, 36, 48, 60};
+    SeriesData falling = new SeriesData("loss", "", steps,
+        new double[] {0.5, 0.2, 0.066, 0.03, 0.015, 0.01});
+    SeriesData sv1 = new SeriesData("fc1.weight/sv1", "fc1", steps,
+        new double[] {1.5, 1.5, 1.5, 1.5, 1.5, 1.5});
+    List<ShockEvent> adjusting = List.of(
+        new ShockEvent("fc1.weight/sv7", "fc1", ShockEvent.JUMP, 14, 12, 15, 0.376, 0.280,
+            -0.096, 4.4, 0.1, 496, 1.0),
+        new ShockEvent("fc1.weight/sv5", "fc1", ShockEvent.JUMP, 16, 12, 18, 0.457, 0.553,
+            0.096, 8.0, 0.2, 672, 1.0));
+    List<ShockEvent> doubling = List.of(
+        new ShockEvent("fc1.weight/sv7", "fc1", ShockEvent.JUMP, 14, 12, 15, 0.376, 0.76,
+            0.384, 4.4, 0.4, 496, 1.0),
+        new ShockEvent("fc1.weight/sv5", "fc1", ShockEvent.JUMP, 16, 12, 18, 0.457, 0.92,
+            0.463, 8.0, 0.9, 672, 1.0));
+    SeriesRole withMetrics = SeriesRole.of(List.of(falling, sv1));
+    assertEquals(0, TransitionMerger.merge(adjusting, 20.0, withMetrics, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(doubling, 20.0, withMetrics, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(adjusting, 20.0, SeriesRole.of(List.of(sv1)),
+        List.of()).size());
+  }
+
+  /**
    * A catapult that leaves the loss where it was (a bounce below a doubling, then back to the
    * same level): the weights' norms moving for good with it are no transition of their own; the
    * same moves while the loss falls across them are one (a mode learned), and without metrics
