@@ -17,6 +17,12 @@ import org.shockscope.OrderStatistics;
  * middle of a legitimate exponential rise would still be flagged. A series whose initial level
  * is 0 has no scale and can only diverge by a non-finite value.
  *
+ * <p>A run-level metric logged fewer than four times before its run stopped (a catapult far
+ * beyond 2/λ₀ blows up within a logging interval or two: 0.12, 0.0054, 1.0e6) diverges at its
+ * last finite value when that lies {@code growthFactor} times above every value before it: no
+ * metric trained towards a minimum rises three decades in one logged interval and stops. Weight
+ * series get no such rule: a mode rising from a tiny initialisation does exactly that.
+ *
  * <p>This is the one divergence rule of the product: the training lab labels its diverged
  * runs' truth with it ({@link #firstBadIndex}), so that detector and truth agree on the step.
  */
@@ -43,7 +49,7 @@ public final class DivergenceFinder {
     for (int i = 0; i < n; i++) {
       t[i] = (double) (steps[i] - steps[0]);
     }
-    Divergence d = find(t, values, n, growthFactor, new double[n]);
+    Divergence d = find(t, values, n, growthFactor, true, new double[n]);
     return d == null ? -1 : d.index();
   }
 
@@ -52,14 +58,18 @@ public final class DivergenceFinder {
    * @param x      sample values; input
    * @param n      number of samples
    * @param work   scratch of length ≥ n
+   * @param metric whether the series is a run-level metric (see the class comment on runs
+   *               logged fewer than four times)
    * @return the divergence, or null when the series never diverges
    */
-  static Divergence find(double[] t, double[] x, int n, double growthFactor, double[] work) {
+  static Divergence find(double[] t, double[] x, int n, double growthFactor, boolean metric,
+                         double[] work) {
     int d = 0;
     while (d < n && Double.isFinite(x[d])) {
       d++;
     }
-    int growth = growthStart(t, x, d, growthFactor, work);
+    int growth = d < 4 ? (metric ? briefGrowth(x, d, growthFactor) : -1)
+        : growthStart(t, x, d, growthFactor, work);
     if (growth >= 0) {
       double limit = growthFactor * initialLevel(x, d, work);
       double peak = 0.0;
@@ -85,9 +95,6 @@ public final class DivergenceFinder {
                                  double[] work) {
     // four finite samples suffice: a run that blows up 13 decades in 5 steps (a catapult far
     // beyond 2/λ₀) is logged that briefly before its first non-finite value
-    if (d < 4) {
-      return -1;
-    }
     double ref = initialLevel(x, d, work);
     if (!(ref > 0.0)) {
       return -1;
@@ -101,6 +108,23 @@ public final class DivergenceFinder {
       return -1;
     }
     return j;
+  }
+
+  /**
+   * The index of the last of a metric's d &lt; 4 finite values when it lies growthFactor times
+   * above every value before it, else −1.
+   */
+  private static int briefGrowth(double[] x, int d, double growthFactor) {
+    if (d < 2) {
+      return -1;
+    }
+    double last = Math.abs(x[d - 1]);
+    for (int i = 0; i < d - 1; i++) {
+      if (!(last > growthFactor * Math.abs(x[i]))) {
+        return -1;
+      }
+    }
+    return d - 1;
   }
 
   private static boolean growingAtEnd(double[] x, int d) {

@@ -221,7 +221,7 @@ public final class ShockDetector {
       t[i] = (double) (steps[i] - origin);
     }
     DivergenceFinder.Divergence div = DivergenceFinder.find(t, values, n,
-        growth ? config.growthFactor() : Double.POSITIVE_INFINITY, work);
+        growth ? config.growthFactor() : Double.POSITIVE_INFINITY, group.isEmpty(), work);
     int m = n;
     if (div != null) {
       int k = div.index();

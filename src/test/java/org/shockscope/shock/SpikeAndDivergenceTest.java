@@ -287,6 +287,27 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A catapult far beyond 2/λ₀ (catapult-only lab, seed 36: logged every 47 steps) blows up
+   * within one logging interval, and training stops with three rows logged: 0.12, 0.0054,
+   * 1.0e6. A loss that rises growthFactor times above everything before it and stops has
+   * diverged; a weight series doing the same is a mode rising from a tiny initialisation, and a
+   * loss rising 300-fold is still no divergence.
+   */
+  @Test
+  void aLossLoggedThreeTimesBeforeItBlewUpDiverges() {
+    long[] steps = {0, 47, 86};
+    double[] blewUp = {0.12, 0.0054, 1.01e6};
+    List<ShockEvent> div = ofKind(detector.detect("loss", "", steps, blewUp),
+        ShockEvent.DIVERGENCE);
+    assertEquals(List.of(86L), div.stream().map(ShockEvent::step).toList());
+    assertTrue(ofKind(detector.detect("fc1.weight/sv1", "fc1", steps, blewUp),
+        ShockEvent.DIVERGENCE).isEmpty());
+    assertTrue(ofKind(detector.detect("loss", "", steps, new double[] {0.12, 0.0054, 36}),
+        ShockEvent.DIVERGENCE).isEmpty());
+    assertEquals(2, DivergenceFinder.firstBadIndex(steps, blewUp, 1e3));
+  }
+
+  /**
    * The loss spikes found in the run of a seed of the catapult-only randomized lab, once the run
    * is checked to be the one a test describes: logged every {@code logEvery} steps, with a lab
    * truth spike at {@code truthStep}.
