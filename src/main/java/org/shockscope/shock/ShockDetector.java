@@ -233,6 +233,11 @@ public final class ShockDetector {
     if (m >= MIN_SAMPLES) {
       analyse(series, group, steps, values, m, events, excursions);
     }
+    if (div != null && group.isEmpty()) {
+      long diverged = steps[div.index()];
+      int prefix = m;
+      events.removeIf(e -> divergenceOnset(e, steps, values, prefix, diverged));
+    }
     if (ModeOnset.isMode(series)) {
       ShockEvent onset = ModeOnset.find(series, group, steps, values, m,
           config.maxWidthFraction());
@@ -621,6 +626,31 @@ public final class ShockDetector {
     double a = x[i - 1];
     double f = x[i] == a ? 1.0 : Math.max(0.0, Math.min(1.0, (level - a) / (x[i] - a)));
     return t[i - 1] + f * (t[i] - t[i - 1]);
+  }
+
+  /**
+   * Whether a metric's event is the first decades of its own divergence: a rising front the
+   * metric never comes back below the midpoint of (the geometric mean of its levels when both
+   * are positive) before it diverges, held for less than {@link #HOLD} times as long as it rose
+   * (a blow-up; a level the metric holds that long before diverging is a change of its own, as
+   * the lab's truth has it).
+   */
+  private static boolean divergenceOnset(ShockEvent e, long[] steps, double[] values, int m,
+                                         long diverged) {
+    if (!ShockEvent.JUMP.equals(e.kind()) || !(e.uRight() > e.uLeft())) {
+      return false;
+    }
+    if (diverged - e.stepHi() >= HOLD * (e.stepHi() - e.stepLo())) {
+      return false;
+    }
+    double mid = e.uLeft() > 0.0 ? Math.sqrt(e.uLeft() * e.uRight())
+        : 0.5 * (e.uLeft() + e.uRight());
+    for (int i = 0; i < m; i++) {
+      if (steps[i] >= e.step() && !(values[i] >= mid)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether every one of the first {@code n} values is positive. */

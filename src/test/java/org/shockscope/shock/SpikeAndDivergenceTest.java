@@ -308,6 +308,27 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A linear catapult run logged at every step (catapult-only lab, seed 884) settles at 0.0211,
+   * then its loss climbs 0.024, 0.043, 0.22, 1.7, 12.5, 5.4, 23, 33, 100, 1.6e3, 8.8e6 and
+   * training stops. The climb's first decades are the divergence's onset, not a jump of their
+   * own: one divergence, no rising front beside it.
+   */
+  @Test
+  void theFirstDecadesOfABlowUpAreTheDivergenceNotAJump() {
+    double[] tail = {0.0214, 0.0237, 0.0432, 0.215, 1.73, 12.5, 5.41, 23, 32.9, 99.5, 1.6e3,
+        8.78e6};
+    int n = 110 + tail.length;
+    long[] steps = Synthetic.regularSteps(n, 1);
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      loss[i] = i < 110 ? 0.0211 + 0.5 * Math.exp(-i / 8.0) : tail[i - 110];
+    }
+    List<ShockEvent> events = detector.detect("loss", "", steps, loss);
+    assertEquals(List.of(ShockEvent.DIVERGENCE), events.stream().filter(e -> e.step() >= 100)
+        .map(ShockEvent::kind).toList(), events.toString());
+  }
+
+  /**
    * The loss spikes found in the run of a seed of the catapult-only randomized lab, once the run
    * is checked to be the one a test describes: logged every {@code logEvery} steps, with a lab
    * truth spike at {@code truthStep}.
