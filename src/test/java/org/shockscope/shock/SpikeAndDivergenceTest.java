@@ -329,6 +329,30 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A linear catapult far beyond 2/λ₀ (catapult-only lab, seed 175, logged every 47 steps)
+   * bounces 0.0018 → 0.012 → 0.0021 → 0.17 → 0.0018 → 0.21 → 0.023 → 0.0027 → 0.045 … and then
+   * sits at 0.00183 to the end. Each bounce is judged against its neighbours, which are bounces
+   * too, and the whole train went unreported; on a loss that is noise-free beside it, the train
+   * is one spike at its highest bounce (the lab's truth: one row at step 376). A student's
+   * logged loss on its plateau (randomized lab, seed 357: online SGD, the loss averaged over
+   * each logging interval) wandering up twofold over ten rows before it falls thirty decades
+   * (the resolution floor of so wide a range makes the plateau look noise-free) is no spike.
+   */
+  @Test
+  void aTrainOfBouncesOnANoiseFreeLossIsOneSpikeAtItsHighest() {
+    List<ShockEvent> found = catapultLabSpikes(175, 47, 376);
+    assertTrue(found.stream().anyMatch(e -> e.step() == 376), found.toString());
+
+    TrainedRun plateau = org.shockscope.lab.RandomizedLab.plan(1, 357, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.TEACHER_STUDENT)).get(0).train();
+    long[] steps = Synthetic.loggedSteps(plateau);
+    List<ShockEvent> wandered = ofKind(detector.detect("loss", "", steps,
+        plateau.metrics().values()), ShockEvent.SPIKE);
+    assertTrue(wandered.stream().noneMatch(e -> e.step() > 9000 && e.step() < 13000),
+        wandered.toString());
+  }
+
+  /**
    * The loss spikes found in the run of a seed of the catapult-only randomized lab, once the run
    * is checked to be the one a test describes: logged every {@code logEvery} steps, with a lab
    * truth spike at {@code truthStep}.
