@@ -233,7 +233,8 @@ public final class ChainModeForecast {
     if (end < BLOW_UP_INTERVALS) {
       return null;
     }
-    double k = agreedRate(steps, values, end, (a, b, dt) -> powerRate(a, b, dt, p));
+    double k = agreedRate(steps, values, end, BLOW_UP_INTERVALS,
+        (a, b, dt) -> powerRate(a, b, dt, p));
     if (Double.isNaN(k)) {
       return null;
     }
@@ -344,17 +345,43 @@ public final class ChainModeForecast {
    */
   static FrontForecast.Front powerLaw(long[] steps, double[] values, int end, int depth,
                                       double target) {
-    if (end < BLOW_UP_INTERVALS || depth < 1) {
+    return powerLaw(steps, values, end, depth, target, BLOW_UP_INTERVALS);
+  }
+
+  /**
+   * As {@link #powerLaw(long[], double[], int, int, double)} over the last {@code intervals}
+   * intervals up to index end, every pair of their rates agreeing within
+   * {@value #BLOW_UP_AGREEMENT}: samples of a level proportional to the mode (in the target's
+   * units), such as the ones a loss gives at the doublings of its fall.
+   */
+  static FrontForecast.Front powerLaw(long[] steps, double[] values, int end, int depth,
+                                      double target, int intervals) {
+    if (end < intervals || depth < 1) {
       return null;
     }
     double root = 1.0 / depth;
-    double rate = agreedRate(steps, values, end,
+    double rate = agreedRate(steps, values, end, intervals,
         (a, b, dt) -> (Math.pow(b, root) - Math.pow(a, root)) / dt);
-    if (Double.isNaN(rate) || !(2 * values[end] < (1 - MIDPOINT_MARGIN) * target)) {
+    if (Double.isNaN(rate)) {
       return null;
     }
+    return fromPowerRate(steps[end], values[end], rate, depth, target);
+  }
+
+  /**
+   * The front of a mode at u at step t whose L-th root grows at {@code rate} per step, up to
+   * target s: centre {@code t + ((s/2)^{1/L} − u^{1/L})/rate}, tanh width (s/2) over the slope
+   * {@code L·a^{L−1}·rate} at s/2. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it
+   * or the centre is not finite.
+   */
+  private static FrontForecast.Front fromPowerRate(long t, double u, double rate, int depth,
+                                                   double target) {
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * target)) {
+      return null;
+    }
+    double root = 1.0 / depth;
     double half = Math.pow(target / 2, root);
-    double centre = steps[end] + (half - Math.pow(values[end], root)) / rate;
+    double centre = t + (half - Math.pow(u, root)) / rate;
     double width = half / (depth * rate);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, target, Double.NaN)
         : null;
@@ -366,15 +393,16 @@ public final class ChainModeForecast {
   }
 
   /**
-   * The geometric mean of the rates of the last {@value #BLOW_UP_INTERVALS} intervals up to
-   * index end, NaN unless each is positive and they agree within a factor
-   * {@value #BLOW_UP_AGREEMENT} (a mode that follows one growth law at a steady rate).
+   * The geometric mean of the rates of the last {@code intervals} intervals up to index end, NaN
+   * unless each is positive and they agree within a factor {@value #BLOW_UP_AGREEMENT} (a mode
+   * that follows one growth law at a steady rate).
    */
-  private static double agreedRate(long[] steps, double[] values, int end, IntervalRate rate) {
+  private static double agreedRate(long[] steps, double[] values, int end, int intervals,
+                                   IntervalRate rate) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
     double logSum = 0;
-    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+    for (int i = end - intervals + 1; i <= end; i++) {
       double k = rate.of(values[i - 1], values[i], steps[i] - steps[i - 1]);
       if (!(k > 0)) {
         return Double.NaN;
@@ -383,7 +411,7 @@ public final class ChainModeForecast {
       hi = Math.max(hi, k);
       logSum += Math.log(k);
     }
-    return hi > BLOW_UP_AGREEMENT * lo ? Double.NaN : Math.exp(logSum / BLOW_UP_INTERVALS);
+    return hi > BLOW_UP_AGREEMENT * lo ? Double.NaN : Math.exp(logSum / intervals);
   }
 
   /**

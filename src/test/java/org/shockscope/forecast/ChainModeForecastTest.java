@@ -697,4 +697,103 @@ class ChainModeForecastTest {
     assertTrue(Double.isNaN(ChainModeForecast.earlyRate(0, 1.0, 200, Math.exp(200 * k), 500,
         Math.exp(200 * k + 300 * k / 1.5), 0.0)));
   }
+
+  /**
+   * An Adam-like first mode of a chain of {@code depth} layers, each growing along the mode at a
+   * constant rate: a = a0 + rate·t, u = a^depth, sampled every {@link #INTERVAL} steps up to
+   * {@code until} as the loss ½(s − u)² + floor, and as {@code end_to_end/sv1} and the layers'
+   * sv1 at every {@code every}-th sample.
+   */
+  private static List<SeriesData> powerLawRun(double a0, double rate, int depth, double s,
+                                              double floor, long until, int every) {
+    long[] fine = steps((int) (until / INTERVAL) + 1);
+    double[] loss = new double[fine.length];
+    for (int i = 0; i < fine.length; i++) {
+      double u = Math.pow(a0 + rate * fine[i], depth);
+      loss[i] = 0.5 * (s - u) * (s - u) + floor;
+    }
+    int n = (fine.length - 1) / every + 1;
+    long[] ckpt = new long[n];
+    double[] sv = new double[n];
+    double[] layer = new double[n];
+    for (int i = 0; i < n; i++) {
+      ckpt[i] = fine[i * every];
+      layer[i] = a0 + rate * ckpt[i];
+      sv[i] = Math.pow(layer[i], depth);
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
+    for (int l = 0; l < depth; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", fine, loss));
+    return run;
+  }
+
+  @Test
+  void anAdamFirstModeIsTimedByThePowerLawItsLossShowsBeforeItsSecondCheckpoint() {
+    // Adam, depth 3: a = 0.1 + 1e-4·t, u = a³ crosses s/2 = 1.5 at t ≈ 8,090; checkpoints every
+    // 10,000 steps, so only the initial one comes before the midpoint, and the loss, logged every
+    // 100 steps, is all there is: δ = L(0) − L grows as a power of time (neither the mode ODE's
+    // blow-up nor an exponential) over its last three doublings, and its level, timed by that
+    // law up to the target its initial level bounds, crosses the midpoint on time
+    double s = 3.0;
+    double crossing = (Math.cbrt(s / 2) - 0.1) / 1e-4;
+    List<SeriesData> run = powerLawRun(0.1, 1e-4, 3, s, 0.0, 20_000, 100);
+    long first = -1;
+    for (long t : PrecursorForecaster.forecastSteps(run)) {
+      if (t > 0 && t < crossing) {
+        Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+        assertEquals(List.of("loss"), f.series(), "at " + t);
+        if (first < 0) {
+          first = t;
+          assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+              * (crossing - t), "first forecast " + f.expectedStep() + " for " + crossing
+              + " at " + t);
+        }
+      }
+    }
+    assertTrue(first > 0 && first < crossing / 2, "first forecast at " + first);
+  }
+
+  @Test
+  void aPowerLawMustHoldOverEveryIntervalItIsReadFrom() {
+    // a = u^{1/2} rising by 0.1 per 100 steps over three intervals reaches (s/2)^{1/2} = 1 at 800
+    long[] t = {0, 100, 200, 300};
+    double[] u = {0.04, 0.09, 0.16, 0.25};
+    FrontForecast.Front f = ChainModeForecast.powerLaw(t, u, 3, 2, 2.0, 3);
+    assertNotNull(f);
+    assertEquals(800.0, f.centre(), 1e-9);
+    // the first interval twice as fast: the last two agree, the three do not
+    double[] faster = {0.0025, 0.09, 0.16, 0.25};
+    assertNotNull(ChainModeForecast.powerLaw(t, faster, 3, 2, 2.0, 2));
+    assertNull(ChainModeForecast.powerLaw(t, faster, 3, 2, 2.0, 3));
+  }
+
+  @Test
+  void aModeOfTheOdeSlowingNearItsTargetIsNotTimedAsAPowerLawByItsLoss() {
+    // depth 2, the logistic du/dt = c·u·(s − u) from u₀ = 1e-3, checkpoints every 3,000 steps
+    // (only the initial one before the midpoint, so the loss's exponential is not read, the mode
+    // not yet risen from its floor), the loss logged every 100 steps over a floor of other modes'
+    // energy (0.7, which makes the bound from L(0) err large). Near its target the mode's growth
+    // slows and δ's last two doublings pass for a power law of time (a forecast at 1,800, its
+    // centre late), the three before do not: no forecast before the midpoint. (Past it, at 2,100,
+    // all three doublings lie in the slowing and one is issued; a single-mode run has no later
+    // jump to read it against.)
+    double s = 2.0;
+    double[][] m = mode(2e-3, s, 0.0, 1e-3, 4_000);
+    double crossing = m[1][0];
+    List<SeriesData> run = chainRun(m, s, 2, 30);
+    List<SeriesData> floored = new ArrayList<>(run.subList(0, run.size() - 1));
+    SeriesData loss = run.get(run.size() - 1);
+    double[] lv = loss.values().clone();
+    for (int i = 0; i < lv.length; i++) {
+      lv[i] += 0.7;
+    }
+    floored.add(new SeriesData("loss", "", loss.steps(), lv));
+    assertTrue(crossing > 1_800 && crossing < 2_000, "crossing at " + crossing);
+    for (long t : PrecursorForecaster.forecastSteps(floored)) {
+      assertFalse(t > 0 && t < crossing, "forecast at " + t + " (crossing " + crossing + ")");
+    }
+  }
 }
