@@ -71,6 +71,11 @@ public final class ChainModeForecast {
   private static final int SIMPSON = 64;
   /** Bisection and golden-section iterations on ln s. */
   private static final int ITERATIONS = 60;
+  /**
+   * Range of the bisection for a mode's start below its earliest rise ({@link #fromStart}), in
+   * ln units: e^{−28} ≈ 7e-13, a start too small to matter.
+   */
+  private static final double START_RANGE = 28.0;
 
   private ChainModeForecast() {}
 
@@ -322,6 +327,58 @@ public final class ChainModeForecast {
       return Double.NaN;
     }
     return Math.sqrt(k1 * k2);
+  }
+
+  /**
+   * The front of a first mode seen only through its rise Δ = u − u₀ from an unknown start u₀ (a
+   * loss's fall gives the mode's level less its start's, in the target's units), from four
+   * samples: the start (t₀, Δ = 0) and (t_b, Δ_b) &lt; (t_a, Δ_a) &lt; (t_e, Δ_e). Near its start
+   * the mode grows by a nearly constant du/dt, so Δ rises faster in relative terms than u
+   * does and the early rates k of {@code du/dt = k·u^{1+p}} ({@link #earlyRate}) read on Δ fall
+   * from one interval to the next (a blow-up read from Δ comes early). The start w = u₀ is
+   * the offset at which the two intervals' k read on w + Δ are equal (bisection on ln w; they
+   * rise with w), and it must explain the whole rise: w at most Δ_b (the mode has at least
+   * doubled by t_b) and the k of the interval from the start, on w .. w + Δ_b, within a factor
+   * {@value #BLOW_UP_AGREEMENT} of theirs. The front is then the ODE's from u = w + Δ_e with
+   * that k and the target s ({@link #fromEarlyRate}). Null when Δ's rates do not fall (no start
+   * to correct for), no such w exists, or u_e is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   *
+   * @param s the mode's target, in Δ's units (an upper bound on it)
+   * @param p the chain's exponent ({@link #exponent}), 0 for the logistic
+   */
+  static FrontForecast.Front fromStart(long t0, long tb, double db, long ta, double da, long te,
+                                       double de, double s, double p) {
+    if (!(db > 0) || !(da > db) || !(de > da)) {
+      return null;
+    }
+    if (!(intervalRatio(0.0, tb, db, ta, da, te, de, p) < 1)
+        || intervalRatio(db, tb, db, ta, da, te, de, p) < 1) {
+      return null;
+    }
+    double lo = Math.log(db) - START_RANGE;
+    double hi = Math.log(db);
+    for (int it = 0; it < ITERATIONS; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (intervalRatio(Math.exp(mid), tb, db, ta, da, te, de, p) < 1) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double w = Math.exp(0.5 * (lo + hi));
+    double k = Math.sqrt(powerRate(w + db, w + da, ta - tb, p)
+        * powerRate(w + da, w + de, te - ta, p));
+    double k0 = powerRate(w, w + db, tb - t0, p);
+    if (!(k0 > 0) || k0 > BLOW_UP_AGREEMENT * k || k > BLOW_UP_AGREEMENT * k0) {
+      return null;
+    }
+    return fromEarlyRate(te, w + de, k, s, p);
+  }
+
+  /** The early rate of the interval (a, e) over that of (b, a), both read on w + Δ. */
+  private static double intervalRatio(double w, long tb, double db, long ta, double da, long te,
+                                      double de, double p) {
+    return powerRate(w + da, w + de, te - ta, p) / powerRate(w + db, w + da, ta - tb, p);
   }
 
   /**

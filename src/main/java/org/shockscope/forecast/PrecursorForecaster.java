@@ -655,8 +655,11 @@ public final class PrecursorForecaster {
         out.add(new FrontAt(label(s), m.front()));
       }
       if (m.lossTimed()) {
+        // at its checkpoints the mode's state is fresh; between them, as at chainSteps
+        int e = lastAtOrBefore(s.steps(), t);
+        Rise rise = s.steps()[e] == t ? Rise.RISEN : Rise.of(s.values(), e);
         for (SeriesData l : run) {
-          FrontForecast.Front lf = isLoss(l) ? lossFront(l, t, m.depth(), true) : null;
+          FrontForecast.Front lf = isLoss(l) ? lossFront(l, t, m.depth(), rise) : null;
           if (lf != null) {
             out.add(new FrontAt(l.name(), lf));
           }
@@ -758,8 +761,14 @@ public final class PrecursorForecaster {
    *       {@code u = s/(1 + e^{−cs(t − t_s)})} puts the midpoint at {@code t + ln(s/u − 1)/(c·s)}
    *       ({@link ChainModeForecast#fromEarlyRate}).</li>
    * </ul>
-   * These two only once the mode's last checkpoint has {@code risen} from its floor
-   * ({@link #LOSS_TIMED_RISE}). When δ's rates do not agree as the mode ODE's do, the mode may
+   * These two only once the mode's last checkpoint has risen from its floor ({@link Rise#RISEN},
+   * {@link #LOSS_TIMED_RISE}: δ ∝ u − u₀ comes early by a share of order u₀/u before). Below
+   * that, a mode that has not fallen below its first checkpoint rises from an aligned start u₀
+   * ({@link Rise#FROM_START}): the mode ODE is read on w + Δ, Δ the mode's level from the loss
+   * ({@link #lossLevel}, 2·L(0)·(u − u₀)/(s − u₀) for one mode) and w its start, the offset at
+   * which the last two doublings of δ give one early rate and which the interval from the run's
+   * first step agrees with ({@link ChainModeForecast#fromStart}). When δ's rates do not agree as
+   * the mode ODE's do, the mode may
    * grow as a power of time, as under Adam ({@link ChainModeForecast#powerLaw}): it is timed by
    * that law read from the loss ({@link #lossPowerLaw}) with or without a risen checkpoint (its
    * law must hold over {@value #POWER_LAW_DOUBLINGS} doublings of δ, which a start's offset or
@@ -767,7 +776,7 @@ public final class PrecursorForecaster {
    * midpoint. A floor or other modes in L(0) make the target err large and the forecast late.
    * Null when there is none, its centre is not after t or is not credible.
    */
-  private static FrontForecast.Front lossFront(SeriesData l, long t, int depth, boolean risen) {
+  private static FrontForecast.Front lossFront(SeriesData l, long t, int depth, Rise rise) {
     int[] i = lossSamples(l, t);
     if (i == null) {
       return null;
@@ -776,11 +785,19 @@ public final class PrecursorForecaster {
     long[] steps = l.steps();
     double[] v = l.values();
     double bound = 2 * Math.abs(v[0]);
-    FrontForecast.Front lf;
-    if (!Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
-        v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p))) {
+    FrontForecast.Front lf = null;
+    boolean ode = !Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]],
+        steps[i[1]], v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p));
+    if (rise == Rise.FROM_START) {
+      // the mode's rise from its start, which the loss's fall shows, corrected for that start
+      lf = ChainModeForecast.fromStart(steps[0], steps[i[0]], lossLevel(v, i[0]), steps[i[1]],
+          lossLevel(v, i[1]), steps[i[2]], lossLevel(v, i[2]), bound, p);
+    }
+    if (lf != null) {
+      // timed by the mode ODE from its start
+    } else if (ode) {
       // δ grows as the mode ODE's early phase does (a blow-up, or the logistic's exponential)
-      if (!risen) {
+      if (rise != Rise.RISEN) {
         return null;
       }
       if (p > 0) {
@@ -876,7 +893,7 @@ public final class PrecursorForecaster {
         if (m == null || !m.lossTimed()) {
           continue;
         }
-        boolean risen = risenFromFloor(s.values(), e);
+        Rise rise = Rise.of(s.values(), e);
         long until = e + 1 < ck.length ? ck[e + 1] : Long.MAX_VALUE;
         for (SeriesData l : run) {
           if (!isLoss(l)) {
@@ -885,7 +902,7 @@ public final class PrecursorForecaster {
           long[] steps = l.steps();
           for (int i = Math.max(0, lastAtOrBefore(steps, ck[e])); i < steps.length
               && steps[i] < until; i++) {
-            if (steps[i] >= ck[e] && lossFront(l, steps[i], m.depth(), risen) != null) {
+            if (steps[i] >= ck[e] && lossFront(l, steps[i], m.depth(), rise) != null) {
               out.add(steps[i]);
             }
           }
@@ -893,6 +910,39 @@ public final class PrecursorForecaster {
       }
     }
     return out;
+  }
+
+  /**
+   * How far a chain's first mode has come from its start at its sample e, as the loss's fall can
+   * time it ({@link #lossFront}).
+   */
+  enum Rise {
+    /** {@value #LOSS_TIMED_RISE}× above its floor ({@link #risenFromFloor}): δ ∝ u. */
+    RISEN,
+    /**
+     * Below that, never below its first sample: the mode rises from its start u₀ along its
+     * teacher direction (an aligned initialisation), and δ ∝ u − u₀.
+     */
+    FROM_START,
+    /**
+     * Below that, having fallen below its first sample: a random initialisation's top singular
+     * value lies off the teacher direction, whose component starts near 0 and first aligns;
+     * δ follows neither u nor u − u₀.
+     */
+    ALIGNING;
+
+    /** The rise of mode samples u at index e. */
+    static Rise of(double[] u, int e) {
+      if (risenFromFloor(u, e)) {
+        return RISEN;
+      }
+      for (int i = 1; i <= e; i++) {
+        if (u[i] < u[0]) {
+          return ALIGNING;
+        }
+      }
+      return FROM_START;
+    }
   }
 
   /**

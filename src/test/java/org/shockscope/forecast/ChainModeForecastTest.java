@@ -574,11 +574,13 @@ class ChainModeForecastTest {
   }
 
   @Test
-  void theLossDoesNotTimeAFirstModeBetweenCheckpointsBeforeItLeavesItsFloor() {
+  void theLossTimesAFirstModeBeforeItLeavesItsFloorFromItsStart() {
     // depth 4, checkpoints every 2,000 steps: at 2,000 the mode is 4× its start (an aligned
-    // initialisation's u₀), and the loss falls by δ ∝ u − u₀, which grows faster in relative
-    // terms than u: the loss's blow-up read at 2,700, u ≈ 10 u₀, comes early by a quarter of the
-    // time left. No loss step is forecast before the next checkpoint
+    // initialisation's u₀), below the LOSS_TIMED_RISE gate, and the loss falls by δ ∝ u − u₀,
+    // which grows faster in relative terms than u: the blow-up read from δ at 2,700 (u ≈ 10 u₀)
+    // comes early by a quarter of the time left. Read on w + Δ, the start w at which δ's last two
+    // doublings give one blow-up rate — and the interval from step 0 agrees — the loss times the
+    // mode at its steps between the checkpoints, on time
     double p = ChainModeForecast.exponent(4);
     double s = 4.0;
     double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
@@ -586,13 +588,42 @@ class ChainModeForecastTest {
     List<SeriesData> run = chainRun(m, s, 4, 20);
     assertTrue(m[0][20] < PrecursorForecaster.LOSS_TIMED_RISE * m[0][0] && crossing < 4_000,
         "mode at " + m[0][20] + ", crossing at " + crossing);
-    long t = 2_700;
-    Forecast early = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
-    assertEquals(List.of("loss"), early.series());
-    assertTrue(crossing - early.expectedStep() > ForecastScoring.ON_TIME * (crossing - t),
-        "expected " + early.expectedStep() + " for " + crossing + " is not early");
-    for (long step : PrecursorForecaster.forecastSteps(run)) {
-      assertFalse(step > 2_000 && step < 4_000, "forecast at " + step);
+    SeriesData loss = run.get(run.size() - 1);
+    FrontForecast.Front raw = PrecursorForecaster.lossBlowUp(loss, 2_700, p);
+    assertTrue(crossing - raw.centre() > ForecastScoring.ON_TIME * (crossing - 2_700),
+        "blow-up " + raw.centre() + " for " + crossing + " is not early");
+    int between = 0;
+    for (long t : PrecursorForecaster.forecastSteps(run)) {
+      if (t > 2_000 && t < crossing) {
+        between++;
+        Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+        assertEquals(List.of("loss"), f.series(), "at " + t);
+        assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+            * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
+      }
+    }
+    assertTrue(between >= 5, between + " forecasts before " + crossing);
+  }
+
+  @Test
+  void theLossDoesNotTimeAnAligningFirstModeFromItsStart() {
+    // as above with checkpoints every 1,000 steps, but the mode's checkpoint at 1,000 below its
+    // first (a random initialisation's top singular value, off the teacher direction, dips while
+    // the mode aligns): δ follows the component along the teacher, which starts near 0, not
+    // u − u₀. At 2,000 the mode is above its first sample again, below the LOSS_TIMED_RISE gate,
+    // and no loss step up to the next checkpoint is forecast
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double[][] m = mode(4e-3, s, p, 1e-3, 8_000);
+    List<SeriesData> run = new ArrayList<>(chainRun(m, s, 4, 10));
+    SeriesData sv = run.get(0);
+    double[] dipped = sv.values().clone();
+    dipped[1] = 0.5 * dipped[0];
+    run.set(0, new SeriesData(sv.name(), sv.group(), sv.steps(), dipped));
+    assertTrue(dipped[2] > dipped[0]
+        && dipped[2] < PrecursorForecaster.LOSS_TIMED_RISE * dipped[1], "mode " + dipped[2]);
+    for (long t : PrecursorForecaster.forecastSteps(run)) {
+      assertFalse(t > 2_000 && t < 3_000, "forecast at " + t);
     }
   }
 
@@ -775,11 +806,12 @@ class ChainModeForecastTest {
     // depth 2, the logistic du/dt = c·u·(s − u) from u₀ = 1e-3, checkpoints every 3,000 steps
     // (only the initial one before the midpoint, so the loss's exponential is not read, the mode
     // not yet risen from its floor), the loss logged every 100 steps over a floor of other modes'
-    // energy (0.7, which makes the bound from L(0) err large). Near its target the mode's growth
-    // slows and δ's last two doublings pass for a power law of time (a forecast at 1,800, its
-    // centre late), the three before do not: no forecast before the midpoint. (Past it, at 2,100,
-    // all three doublings lie in the slowing and one is issued; a single-mode run has no later
-    // jump to read it against.)
+    // energy (0.7, which makes the bound from L(0) err large). The loss times the mode from its
+    // start up to 1,100; near its target the mode's growth slows and δ's last two doublings pass
+    // for a power law of time (at 1,800, its centre late by a third of the time left), the three
+    // before do not: every forecast before the midpoint is on time. (Past it, at 2,100, all three
+    // doublings lie in the slowing and one is issued; a single-mode run has no later jump to read
+    // it against.)
     double s = 2.0;
     double[][] m = mode(2e-3, s, 0.0, 1e-3, 4_000);
     double crossing = m[1][0];
@@ -793,7 +825,37 @@ class ChainModeForecastTest {
     floored.add(new SeriesData("loss", "", loss.steps(), lv));
     assertTrue(crossing > 1_800 && crossing < 2_000, "crossing at " + crossing);
     for (long t : PrecursorForecaster.forecastSteps(floored)) {
-      assertFalse(t > 0 && t < crossing, "forecast at " + t + " (crossing " + crossing + ")");
+      if (t > 0 && t < crossing) {
+        Forecast f = PrecursorForecaster.at(floored, t, new long[] {INTERVAL}).get(0);
+        assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME
+            * (crossing - t), "expected " + f.expectedStep() + " for " + crossing + " at " + t);
+      }
     }
+  }
+
+  @Test
+  void aModesRiseFromAnUnknownStartTimesItsMidpoint() {
+    // depth 4 from u₀ = 1e-3, seen only as Δ = u − u₀ at 2,700 and the latest samples where Δ was
+    // at most a half and a quarter of that: the start at which both intervals give one blow-up
+    // rate is u₀ again, and with the target the ODE's centre is the crossing's
+    double p = ChainModeForecast.exponent(4);
+    double s = 4.0;
+    double u0 = 1e-3;
+    double[][] m = mode(4e-3, s, p, u0, 8_000);
+    double crossing = m[1][0];
+    int e = 27;
+    double de = m[0][e] - u0;
+    int a = lastBelow(m[0], u0 + de / 2);
+    int b = lastBelow(m[0], u0 + de / 4);
+    FrontForecast.Front f = ChainModeForecast.fromStart(0, b * INTERVAL, m[0][b] - u0,
+        a * INTERVAL, m[0][a] - u0, e * INTERVAL, de, s, p);
+    assertNotNull(f);
+    assertEquals(crossing, f.centre(), 0.02 * (crossing - e * INTERVAL));
+    // read as if it had started at step 1,000, the interval from the start is too slow
+    assertNull(ChainModeForecast.fromStart(1_000, b * INTERVAL, m[0][b] - u0, a * INTERVAL,
+        m[0][a] - u0, e * INTERVAL, de, s, p));
+    // the mode read whole (Δ = u, its start included) is not timed from a start
+    assertNull(ChainModeForecast.fromStart(0, b * INTERVAL, m[0][b], a * INTERVAL, m[0][a],
+        e * INTERVAL, m[0][e], s, p));
   }
 }
