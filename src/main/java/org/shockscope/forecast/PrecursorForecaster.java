@@ -768,12 +768,11 @@ public final class PrecursorForecaster {
    * ({@link #lossLevel}, 2·L(0)·(u − u₀)/(s − u₀) for one mode) and w its start, the offset at
    * which the last two doublings of δ give one early rate and which the interval from the run's
    * first step agrees with ({@link ChainModeForecast#fromStart}). When δ's rates do not agree as
-   * the mode ODE's do, the mode may
-   * grow as a power of time, as under Adam ({@link ChainModeForecast#powerLaw}): it is timed by
-   * that law read from the loss ({@link #lossPowerLaw}) with or without a risen checkpoint (its
-   * law must hold over {@value #POWER_LAW_DOUBLINGS} doublings of δ, which a start's offset or
-   * an alignment does not pass for), up to the target s = 2·L(0), i.e. L = L(0)/4 at the
-   * midpoint. A floor or other modes in L(0) make the target err large and the forecast late.
+   * the mode ODE's do, the mode may grow as a power of time, as under Adam
+   * ({@link ChainModeForecast#powerLaw}): it is timed by that law read from the loss
+   * ({@link #lossPowerLaw}) however far it has risen (the law must hold over
+   * {@value #POWER_LAW_DOUBLINGS} doublings of δ, which the ODE's saturation does not pass for),
+   * up to the target s = 2·L(0), i.e. L = L(0)/4 at the midpoint. A floor or other modes in L(0) make the target err large and the forecast late.
    * Null when there is none, its centre is not after t or is not credible.
    */
   private static FrontForecast.Front lossFront(SeriesData l, long t, int depth, Rise rise) {
@@ -793,13 +792,8 @@ public final class PrecursorForecaster {
       lf = ChainModeForecast.fromStart(steps[0], steps[i[0]], lossLevel(v, i[0]), steps[i[1]],
           lossLevel(v, i[1]), steps[i[2]], lossLevel(v, i[2]), bound, p);
     }
-    if (lf != null) {
-      // timed by the mode ODE from its start
-    } else if (ode) {
+    if (lf == null && ode && rise == Rise.RISEN) {
       // δ grows as the mode ODE's early phase does (a blow-up, or the logistic's exponential)
-      if (rise != Rise.RISEN) {
-        return null;
-      }
       if (p > 0) {
         lf = lossBlowUp(l, i, p);
         lf = lf == null ? null
@@ -807,7 +801,7 @@ public final class PrecursorForecaster {
       } else {
         lf = logisticFromLoss(l, i, bound);
       }
-    } else {
+    } else if (lf == null && !ode) {
       lf = lossPowerLaw(l, i, depth, bound);
     }
     return lf != null && lf.centre() > t && credible(lf, l, t) ? lf : null;
@@ -876,9 +870,8 @@ public final class PrecursorForecaster {
    * ({@link #risenFromFloor}, {@link #LOSS_TIMED_RISE}: before that the loss's fall reads its
    * blow-up early); the power law from the run's first checkpoint on. The mode's state is read
    * once per checkpoint interval (it changes only at checkpoints), the loss's front at each of
-   * its steps in the interval; the rules that stop a
-   * mode's forecasts ({@link #pastInflection}, {@link #fellBefore},
-   * {@link #lossShowsPastMidpoint}) hold as at checkpoints.
+   * its steps in the interval; the rules that stop a mode's forecasts ({@link #pastInflection},
+   * {@link #fellBefore}, {@link #lossShowsPastMidpoint}) hold as at checkpoints.
    */
   static TreeSet<Long> chainSteps(List<SeriesData> run) {
     TreeSet<Long> out = new TreeSet<>();
