@@ -721,6 +721,13 @@ public final class PrecursorForecaster {
     if (f != null && !Double.isNaN(bound)) {
       f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
     }
+    // a first mode whose loss shows no ODE growth at the checkpoint but a power law in time
+    // (Adam's, or the slow rise of a random initialisation's mode while it aligns) is not
+    // following the ODE the checkpoints' front assumes: the loss times it instead
+    if (f != null && first && rates.isEmpty() && depth >= 2
+        && lossShowsPowerLaw(run, s.steps()[e], depth)) {
+      f = null;
+    }
     // the first mode, while no mode of the map has saturated: its loss, logged between
     // checkpoints, may show its early growth (a deep chain's blow-up, a depth-2 chain's
     // exponential) before the checkpoints do
@@ -833,6 +840,29 @@ public final class PrecursorForecaster {
         lossLevel(v, i[2])};
     return ChainModeForecast.powerLaw(at, level, POWER_LAW_DOUBLINGS, depth, bound,
         POWER_LAW_DOUBLINGS);
+  }
+
+  /**
+   * Whether a loss of the run shows a chain's first mode growing as a power of time at t: δ's
+   * rates over its last two doublings disagree as the mode ODE's early phase would have them
+   * ({@link ChainModeForecast#earlyRate}) and {@link #lossPowerLaw} times the mode.
+   */
+  private static boolean lossShowsPowerLaw(List<SeriesData> run, long t, int depth) {
+    double p = ChainModeForecast.exponent(depth);
+    for (SeriesData l : run) {
+      int[] i = isLoss(l) ? lossSamples(l, t) : null;
+      if (i == null) {
+        continue;
+      }
+      long[] steps = l.steps();
+      double[] v = l.values();
+      if (Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
+          v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p))
+          && lossPowerLaw(l, i, depth, 2 * Math.abs(v[0])) != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -858,4 +858,83 @@ class ChainModeForecastTest {
     assertNull(ChainModeForecast.fromStart(0, b * INTERVAL, m[0][b], a * INTERVAL, m[0][a],
         e * INTERVAL, m[0][e], s, p));
   }
+
+  /**
+   * Lab-generated: run r00552 of the randomized lab of seed 300 (depth 3, gradient descent, a
+   * random initialisation, one teacher mode of strength 3.79 whose singular value crosses half of
+   * it at step 3,677), its end-to-end map's top singular value at the checkpoints up to step
+   * 1,547 (every 91 steps) and its loss up to step 1,552 (every 16 steps), as the replay reads
+   * them.
+   */
+  private static List<SeriesData> r00552UpTo1552() {
+    double[] sv1 = {
+      9.552347271623333E-4, 9.700259110203139E-4, 9.868093320505357E-4,
+      0.001005888807443291, 0.0010276177502263671, 0.0010524074391028229,
+      0.0010807360755735952, 0.0011131603796423657, 0.0011503290852590505,
+      0.001192999633437524, 0.0012420599320299118, 0.0012985549123675066,
+      0.0013637225013990828, 0.0014390393565580483, 0.001526281837249113,
+      0.001627606556301789, 0.0017456573581175762, 0.001883709128326402
+    };
+    double[] loss = {
+      7.1898266943753955, 7.189809217036703, 7.1897917026381775, 7.189774144032966,
+      7.1897565340414396, 7.189738865446048, 7.189721130986126, 7.189703323352673,
+      7.189685435182999, 7.1896674590554, 7.189649387483676, 7.189631212911629,
+      7.189612927707451, 7.189594524157998, 7.189575994463009, 7.189557330729171,
+      7.189538524964093, 7.189519569070157, 7.189500454838204, 7.1894811739411395,
+      7.1894617179273075, 7.18944207821378, 7.189422246079431, 7.1894022126578605,
+      7.189381968930096, 7.189361505717134, 7.189340813672229, 7.1893198832730105,
+      7.189298704813332, 7.189277268394866, 7.189255563918468, 7.189233581075266,
+      7.189211309337448, 7.189188737948736, 7.189165855914618, 7.189142651992141,
+      7.1891191146794355, 7.189095232204856, 7.189070992515731, 7.189046383266686,
+      7.189021391807605, 7.188996005171099, 7.188970210059519, 7.188943992831489,
+      7.188917339487934, 7.188890235657541, 7.188862666581681, 7.1888346170987445,
+      7.188806071627825, 7.18877701415177, 7.188747428199546, 7.188717296827896,
+      7.188686602602192, 7.188655327576561, 7.18862345327313, 7.1885909606604015,
+      7.188557830130737, 7.188524041476821, 7.188489573867175, 7.18845440582053,
+      7.188418515179127, 7.188381879080811, 7.188344473929898, 7.188306275366697,
+      7.188267258235678, 7.188227396552205, 7.188186663467699, 7.188145031233209,
+      7.188102471161307, 7.188058953586138, 7.188014447821657, 7.18796892211782,
+      7.187922343614695, 7.187874678294346, 7.187825890930426, 7.187775945035251,
+      7.187724802804275, 7.187672425057848, 7.187618771180022, 7.187563799054319,
+      7.187507464996198, 7.187449723682141, 7.187390528075056, 7.187329829345833,
+      7.187267576790833, 7.187203717745056, 7.1871381974906825, 7.187070959160826,
+      7.187001943638099, 7.186931089447715, 7.186858332644797, 7.186783606695525,
+      7.186706842351768, 7.186627967518747, 7.1865469071153205, 7.186463582926419,
+      7.186377913447133, 7.186289813717886
+    };
+    long[] ckpt = new long[sv1.length];
+    for (int i = 0; i < ckpt.length; i++) {
+      ckpt[i] = 91L * i;
+    }
+    long[] logged = new long[loss.length];
+    for (int i = 0; i < logged.length; i++) {
+      logged[i] = 16L * i;
+    }
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv1));
+    for (int l = 0; l < 3; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, sv1));
+    }
+    run.add(new SeriesData("loss", "", logged, loss));
+    return run;
+  }
+
+  @Test
+  void aFirstModeWhoseLossShowsNoOdeGrowthIsTimedByItsLossNotByItsCheckpoints() {
+    // r00552 (tune300): the top singular value of a randomly initialised chain rises slowly while
+    // the mode aligns, and its checkpoints' ODE fit reads a front (from step 1,638 on, late by
+    // half the time left); its loss meanwhile falls as a power of time over three doublings, not
+    // as the ODE's blow-up. The checkpoints' front is set aside, the loss times the mode (from its
+    // start, the mode never below its first checkpoint), and at the loss's step 1,552 the
+    // forecast is on time
+    List<SeriesData> run = r00552UpTo1552();
+    double crossing = 3_677;
+    long t = 1_552;
+    assertTrue(Arrays.binarySearch(PrecursorForecaster.forecastSteps(run), t) >= 0,
+        "not forecast at " + t);
+    Forecast f = PrecursorForecaster.at(run, t, new long[] {INTERVAL}).get(0);
+    assertEquals(List.of("loss"), f.series());
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME * (crossing - t),
+        "expected " + f.expectedStep() + " for " + crossing);
+  }
 }
