@@ -682,7 +682,9 @@ public final class PrecursorForecaster {
   /**
    * {@link ModeFront} of series s at t, null when s is not an end-to-end mode, has no sample by
    * t, or is not forming ({@link #pastInflection}, {@link #fellBefore}, or a first mode its loss
-   * shows past its midpoint, {@link #lossShowsPastMidpoint}).
+   * shows past its midpoint, {@link #lossShowsPastMidpoint}). A first mode's front by the mode
+   * ODE is dropped while its loss, read at the mode's last checkpoint, shows a power law in time
+   * instead ({@link #lossShowsPowerLaw}).
    */
   private static ModeFront modeFront(List<SeriesData> run, SeriesData s, long t,
                                      Map<String, Integer> depths) {
