@@ -71,6 +71,11 @@ public final class ChainModeForecast {
   private static final int SIMPSON = 64;
   /** Bisection and golden-section iterations on ln s. */
   private static final int ITERATIONS = 60;
+  /**
+   * Range of the bisection for a mode's start below its earliest rise ({@link #fromStart}), in
+   * ln units: e^{−28} ≈ 7e-13, a start too small to matter.
+   */
+  private static final double START_RANGE = 28.0;
 
   private ChainModeForecast() {}
 
@@ -233,7 +238,8 @@ public final class ChainModeForecast {
     if (end < BLOW_UP_INTERVALS) {
       return null;
     }
-    double k = agreedRate(steps, values, end, (a, b, dt) -> powerRate(a, b, dt, p));
+    double k = agreedRate(steps, values, end, BLOW_UP_INTERVALS,
+        (a, b, dt) -> powerRate(a, b, dt, p));
     if (Double.isNaN(k)) {
       return null;
     }
@@ -324,6 +330,58 @@ public final class ChainModeForecast {
   }
 
   /**
+   * The front of a first mode seen only through its rise Δ = u − u₀ from an unknown start u₀ (a
+   * loss's fall gives the mode's level less its start's, in the target's units), from four
+   * samples: the start (t₀, Δ = 0) and (t_b, Δ_b) &lt; (t_a, Δ_a) &lt; (t_e, Δ_e). Near its start
+   * the mode grows by a nearly constant du/dt, so Δ rises faster in relative terms than u
+   * does and the early rates k of {@code du/dt = k·u^{1+p}} ({@link #earlyRate}) read on Δ fall
+   * from one interval to the next (a blow-up read from Δ comes early). The start w = u₀ is
+   * the offset at which the two intervals' k read on w + Δ are equal (bisection on ln w; they
+   * rise with w), and it must explain the whole rise: w at most Δ_b (the mode has at least
+   * doubled by t_b) and the k of the interval from the start, on w .. w + Δ_b, within a factor
+   * {@value #BLOW_UP_AGREEMENT} of theirs. The front is then the ODE's from u = w + Δ_e with
+   * that k and the target s ({@link #fromEarlyRate}). Null when Δ's rates do not fall (no start
+   * to correct for), no such w exists, or u_e is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   *
+   * @param s the mode's target, in Δ's units (an upper bound on it)
+   * @param p the chain's exponent ({@link #exponent}), 0 for the logistic
+   */
+  static FrontForecast.Front fromStart(long t0, long tb, double db, long ta, double da, long te,
+                                       double de, double s, double p) {
+    if (!(db > 0) || !(da > db) || !(de > da)) {
+      return null;
+    }
+    if (!(intervalRatio(0.0, tb, db, ta, da, te, de, p) < 1)
+        || intervalRatio(db, tb, db, ta, da, te, de, p) < 1) {
+      return null;
+    }
+    double lo = Math.log(db) - START_RANGE;
+    double hi = Math.log(db);
+    for (int it = 0; it < ITERATIONS; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (intervalRatio(Math.exp(mid), tb, db, ta, da, te, de, p) < 1) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double w = Math.exp(0.5 * (lo + hi));
+    double k = Math.sqrt(powerRate(w + db, w + da, ta - tb, p)
+        * powerRate(w + da, w + de, te - ta, p));
+    double k0 = powerRate(w, w + db, tb - t0, p);
+    if (!(k0 > 0) || k0 > BLOW_UP_AGREEMENT * k || k > BLOW_UP_AGREEMENT * k0) {
+      return null;
+    }
+    return fromEarlyRate(te, w + de, k, s, p);
+  }
+
+  /** The early rate of the interval (a, e) over that of (b, a), both read on w + Δ. */
+  private static double intervalRatio(double w, long tb, double db, long ta, double da, long te,
+                                      double de, double p) {
+    return powerRate(w + da, w + de, te - ta, p) / powerRate(w + db, w + da, ta - tb, p);
+  }
+
+  /**
    * The front of a first mode that grows as a power of time, as under Adam: its per-parameter
    * step is normalised by the gradient's running scale, sign-like and of a nearly constant size
    * η, so each of the chain's L layers grows along the mode at a nearly constant rate and the
@@ -344,17 +402,43 @@ public final class ChainModeForecast {
    */
   static FrontForecast.Front powerLaw(long[] steps, double[] values, int end, int depth,
                                       double target) {
-    if (end < BLOW_UP_INTERVALS || depth < 1) {
+    return powerLaw(steps, values, end, depth, target, BLOW_UP_INTERVALS);
+  }
+
+  /**
+   * As {@link #powerLaw(long[], double[], int, int, double)} over the last {@code intervals}
+   * intervals up to index end, every pair of their rates agreeing within
+   * {@value #BLOW_UP_AGREEMENT}: samples of a level proportional to the mode (in the target's
+   * units), such as the ones a loss gives at the doublings of its fall.
+   */
+  static FrontForecast.Front powerLaw(long[] steps, double[] values, int end, int depth,
+                                      double target, int intervals) {
+    if (end < intervals || depth < 1) {
       return null;
     }
     double root = 1.0 / depth;
-    double rate = agreedRate(steps, values, end,
+    double rate = agreedRate(steps, values, end, intervals,
         (a, b, dt) -> (Math.pow(b, root) - Math.pow(a, root)) / dt);
-    if (Double.isNaN(rate) || !(2 * values[end] < (1 - MIDPOINT_MARGIN) * target)) {
+    if (Double.isNaN(rate)) {
       return null;
     }
+    return fromPowerRate(steps[end], values[end], rate, depth, target);
+  }
+
+  /**
+   * The front of a mode at u at step t whose L-th root grows at {@code rate} per step, up to
+   * target s: centre {@code t + ((s/2)^{1/L} − u^{1/L})/rate}, tanh width (s/2) over the slope
+   * {@code L·a^{L−1}·rate} at s/2. Null when u is not {@value #MIDPOINT_MARGIN} of s/2 below it
+   * or the centre is not finite.
+   */
+  private static FrontForecast.Front fromPowerRate(long t, double u, double rate, int depth,
+                                                   double target) {
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * target)) {
+      return null;
+    }
+    double root = 1.0 / depth;
     double half = Math.pow(target / 2, root);
-    double centre = steps[end] + (half - Math.pow(values[end], root)) / rate;
+    double centre = t + (half - Math.pow(u, root)) / rate;
     double width = half / (depth * rate);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, width, target, Double.NaN)
         : null;
@@ -366,15 +450,16 @@ public final class ChainModeForecast {
   }
 
   /**
-   * The geometric mean of the rates of the last {@value #BLOW_UP_INTERVALS} intervals up to
-   * index end, NaN unless each is positive and they agree within a factor
-   * {@value #BLOW_UP_AGREEMENT} (a mode that follows one growth law at a steady rate).
+   * The geometric mean of the rates of the last {@code intervals} intervals up to index end, NaN
+   * unless each is positive and they agree within a factor {@value #BLOW_UP_AGREEMENT} (a mode
+   * that follows one growth law at a steady rate).
    */
-  private static double agreedRate(long[] steps, double[] values, int end, IntervalRate rate) {
+  private static double agreedRate(long[] steps, double[] values, int end, int intervals,
+                                   IntervalRate rate) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
     double logSum = 0;
-    for (int i = end - BLOW_UP_INTERVALS + 1; i <= end; i++) {
+    for (int i = end - intervals + 1; i <= end; i++) {
       double k = rate.of(values[i - 1], values[i], steps[i] - steps[i - 1]);
       if (!(k > 0)) {
         return Double.NaN;
@@ -383,7 +468,7 @@ public final class ChainModeForecast {
       hi = Math.max(hi, k);
       logSum += Math.log(k);
     }
-    return hi > BLOW_UP_AGREEMENT * lo ? Double.NaN : Math.exp(logSum / BLOW_UP_INTERVALS);
+    return hi > BLOW_UP_AGREEMENT * lo ? Double.NaN : Math.exp(logSum / intervals);
   }
 
   /**

@@ -48,8 +48,8 @@ import org.shockscope.shock.SeriesData;
  *       singular value leaving its floor, {@link EscapeForecast#splitIndex}) by the fall of the
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}), as is a chain's first mode timed by its loss
- *       ({@link #chainSteps}: a deep chain's blow-up, or a depth-2 chain's logistic, read from
- *       the loss's fall, {@link #lossFront}).</li>
+ *       ({@link #chainSteps}: a deep chain's blow-up, a depth-2 chain's logistic, or a power
+ *       law in time as under Adam, read from the loss's fall, {@link #lossFront}).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -114,6 +114,15 @@ public final class PrecursorForecaster {
    * left on the tuning labs.
    */
   public static final double LOSS_TIMED_RISE = 10.0;
+  /**
+   * Doublings of a chain's loss fall δ over which a first mode's power law in time must hold for
+   * the loss to time it ({@link #lossPowerLaw}). Adam's law holds from the mode's start; a mode
+   * under the mode ODE grows faster than any power of time (its rates of u^{1/L} rise by
+   * 2^{1 − 1/L} per doubling, beyond {@value ChainModeForecast#BLOW_UP_AGREEMENT}) until its
+   * saturation slows it, and the slowing can pass for a power law over the last one or two
+   * doublings only, not over three that reach back into the ODE's early growth.
+   */
+  public static final int POWER_LAW_DOUBLINGS = 3;
   /** Checkpoint intervals after a split of hidden units within which its escape is forecast. */
   public static final int ESCAPE_INTERVALS = 2;
   /** Centres within this share of the remaining time belong to the same front. */
@@ -646,8 +655,11 @@ public final class PrecursorForecaster {
         out.add(new FrontAt(label(s), m.front()));
       }
       if (m.lossTimed()) {
+        // at its checkpoints the mode's state is fresh; between them, as at chainSteps
+        int e = lastAtOrBefore(s.steps(), t);
+        Rise rise = s.steps()[e] == t ? Rise.RISEN : Rise.of(s.values(), e);
         for (SeriesData l : run) {
-          FrontForecast.Front lf = isLoss(l) ? lossFront(l, t, m.p()) : null;
+          FrontForecast.Front lf = isLoss(l) ? lossFront(l, t, m.depth(), rise) : null;
           if (lf != null) {
             out.add(new FrontAt(l.name(), lf));
           }
@@ -660,17 +672,19 @@ public final class PrecursorForecaster {
   /**
    * An end-to-end mode's state at t read from its checkpoints: its front by the mode ODE or, for
    * a first mode the ODE does not time, by a power law in time ({@link ChainModeForecast#powerLaw};
-   * null when none), the chain's exponent, and whether the run's loss times it instead
+   * null when none), the chain's depth, and whether the run's loss times it instead
    * ({@code lossTimed}: a first mode with no front of its own by the ODE while no mode of the
    * map has saturated, in a chain of depth ≥ 2). It depends on t only through the last checkpoint
    * at or before t.
    */
-  private record ModeFront(FrontForecast.Front front, double p, boolean lossTimed) {}
+  private record ModeFront(FrontForecast.Front front, int depth, boolean lossTimed) {}
 
   /**
    * {@link ModeFront} of series s at t, null when s is not an end-to-end mode, has no sample by
    * t, or is not forming ({@link #pastInflection}, {@link #fellBefore}, or a first mode its loss
-   * shows past its midpoint, {@link #lossShowsPastMidpoint}).
+   * shows past its midpoint, {@link #lossShowsPastMidpoint}). A first mode's front by the mode
+   * ODE is dropped while its loss, read at the mode's last checkpoint, shows a power law in time
+   * instead ({@link #lossShowsPowerLaw}).
    */
   private static ModeFront modeFront(List<SeriesData> run, SeriesData s, long t,
                                      Map<String, Integer> depths) {
@@ -709,6 +723,13 @@ public final class PrecursorForecaster {
     if (f != null && !Double.isNaN(bound)) {
       f = ChainModeForecast.bounded(f, s.steps()[e], s.values()[e], bound, p);
     }
+    // a first mode whose loss shows no ODE growth at the checkpoint but a power law in time
+    // (Adam's, or the slow rise of a random initialisation's mode while it aligns) is not
+    // following the ODE the checkpoints' front assumes: the loss times it instead
+    if (f != null && first && rates.isEmpty() && depth >= 2
+        && lossShowsPowerLaw(run, s.steps()[e], depth)) {
+      f = null;
+    }
     // the first mode, while no mode of the map has saturated: its loss, logged between
     // checkpoints, may show its early growth (a deep chain's blow-up, a depth-2 chain's
     // exponential) before the checkpoints do
@@ -718,7 +739,7 @@ public final class PrecursorForecaster {
     if (f == null && !Double.isNaN(bound) && depth >= 2) {
       f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
     }
-    return new ModeFront(f, p, lossTimed);
+    return new ModeFront(f, depth, lossTimed);
   }
 
   /**
@@ -749,41 +770,111 @@ public final class PrecursorForecaster {
    *       {@code u = s/(1 + e^{−cs(t − t_s)})} puts the midpoint at {@code t + ln(s/u − 1)/(c·s)}
    *       ({@link ChainModeForecast#fromEarlyRate}).</li>
    * </ul>
-   * A floor or other modes in L(0) make the target err large and the forecast late. Null when
-   * there is none, its centre is not after t or is not credible.
+   * These two only once the mode's last checkpoint has risen from its floor ({@link Rise#RISEN},
+   * {@link #LOSS_TIMED_RISE}: δ ∝ u − u₀ comes early by a share of order u₀/u before). Below
+   * that, a mode that has not fallen below its first checkpoint rises from an aligned start u₀
+   * ({@link Rise#FROM_START}): the mode ODE is read on w + Δ, Δ the mode's level from the loss
+   * ({@link #lossLevel}, 2·L(0)·(u − u₀)/(s − u₀) for one mode) and w its start, the offset at
+   * which the last two doublings of δ give one early rate and which the interval from the run's
+   * first step agrees with ({@link ChainModeForecast#fromStart}). When δ's rates do not agree as
+   * the mode ODE's do, the mode may grow as a power of time, as under Adam
+   * ({@link ChainModeForecast#powerLaw}): it is timed by that law read from the loss
+   * ({@link #lossPowerLaw}) however far it has risen (the law must hold over
+   * {@value #POWER_LAW_DOUBLINGS} doublings of δ, which the ODE's saturation does not pass for),
+   * up to the target s = 2·L(0), i.e. L = L(0)/4 at the midpoint. A floor or other modes in L(0) make the target err large and the forecast late.
+   * Null when there is none, its centre is not after t or is not credible.
    */
-  private static FrontForecast.Front lossFront(SeriesData l, long t, double p) {
+  private static FrontForecast.Front lossFront(SeriesData l, long t, int depth, Rise rise) {
+    int[] i = lossSamples(l, t);
+    if (i == null) {
+      return null;
+    }
+    double p = ChainModeForecast.exponent(depth);
+    long[] steps = l.steps();
+    double[] v = l.values();
+    double bound = 2 * Math.abs(v[0]);
     FrontForecast.Front lf = null;
-    double bound = 2 * Math.abs(l.values()[0]);
-    if (p > 0) {
-      lf = lossBlowUp(l, t, p);
-      if (lf != null) {
-        int le = lastAtOrBefore(l.steps(), t);
-        lf = ChainModeForecast.bounded(lf, l.steps()[le], l.values()[0] - l.values()[le], bound,
-            p);
+    boolean ode = !Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]],
+        steps[i[1]], v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p));
+    if (rise == Rise.FROM_START) {
+      // the mode's rise from its start, which the loss's fall shows, corrected for that start
+      lf = ChainModeForecast.fromStart(steps[0], steps[i[0]], lossLevel(v, i[0]), steps[i[1]],
+          lossLevel(v, i[1]), steps[i[2]], lossLevel(v, i[2]), bound, p);
+    }
+    if (lf == null && ode && rise == Rise.RISEN) {
+      // δ grows as the mode ODE's early phase does (a blow-up, or the logistic's exponential)
+      if (p > 0) {
+        lf = lossBlowUp(l, i, p);
+        lf = lf == null ? null
+            : ChainModeForecast.bounded(lf, steps[i[2]], v[0] - v[i[2]], bound, p);
+      } else {
+        lf = logisticFromLoss(l, i, bound);
       }
-    } else {
-      lf = logisticFromLoss(l, t, bound);
+    } else if (lf == null && !ode) {
+      lf = lossPowerLaw(l, i, depth, bound);
     }
     return lf != null && lf.centre() > t && credible(lf, l, t) ? lf : null;
   }
 
   /**
-   * The front of a depth-2 chain's first mode read from loss l at t, the target {@code bound} in
-   * the loss's units ({@link #lossFront}), null while δ's exponential rates disagree.
+   * The front of a chain's first mode growing as a power of time (Adam's sign-like steps,
+   * {@link ChainModeForecast#powerLaw}) read from loss l at its samples i = {b, a, e}
+   * ({@link #lossSamples}), the target {@code bound} in the loss's units: the mode's level
+   * ({@link #lossLevel}) at the last {@value #POWER_LAW_DOUBLINGS} doublings of δ (i and the
+   * latest sample c before b with δ at most an eighth of δ at e, at least a sixteenth) must have
+   * its L-th root grow at rates that agree within {@value ChainModeForecast#BLOW_UP_AGREEMENT}.
+   * Null otherwise.
    */
-  private static FrontForecast.Front logisticFromLoss(SeriesData l, long t, double bound) {
-    int[] i = lossSamples(l, t);
-    if (i == null) {
-      return null;
-    }
+  private static FrontForecast.Front lossPowerLaw(SeriesData l, int[] i, int depth,
+                                                  double bound) {
     long[] steps = l.steps();
     double[] v = l.values();
-    // far below its target only: δ's exponential rates over its last two doublings agree
-    if (Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
-        v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], 0.0))) {
+    double de = v[0] - v[i[2]];
+    int c = i[0] - 1;
+    while (c > 0 && v[0] - v[c] > de / 8) {
+      c--;
+    }
+    if (c < 1 || !(v[0] - v[c] >= de / 16) || !(v[0] - v[i[0]] > v[0] - v[c])) {
       return null;
     }
+    long[] at = {steps[c], steps[i[0]], steps[i[1]], steps[i[2]]};
+    double[] level = {lossLevel(v, c), lossLevel(v, i[0]), lossLevel(v, i[1]),
+        lossLevel(v, i[2])};
+    return ChainModeForecast.powerLaw(at, level, POWER_LAW_DOUBLINGS, depth, bound,
+        POWER_LAW_DOUBLINGS);
+  }
+
+  /**
+   * Whether a loss of the run shows a chain's first mode growing as a power of time at t: δ's
+   * rates over its last two doublings disagree as the mode ODE's early phase would have them
+   * ({@link ChainModeForecast#earlyRate}) and {@link #lossPowerLaw} times the mode.
+   */
+  private static boolean lossShowsPowerLaw(List<SeriesData> run, long t, int depth) {
+    double p = ChainModeForecast.exponent(depth);
+    for (SeriesData l : run) {
+      int[] i = isLoss(l) ? lossSamples(l, t) : null;
+      if (i == null) {
+        continue;
+      }
+      long[] steps = l.steps();
+      double[] v = l.values();
+      if (Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
+          v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p))
+          && lossPowerLaw(l, i, depth, 2 * Math.abs(v[0])) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The front of a depth-2 chain's first mode read from loss l at its samples i
+   * ({@link #lossSamples}, δ's exponential rates agreeing), the target {@code bound} in the
+   * loss's units ({@link #lossFront}).
+   */
+  private static FrontForecast.Front logisticFromLoss(SeriesData l, int[] i, double bound) {
+    long[] steps = l.steps();
+    double[] v = l.values();
     double ue = lossLevel(v, i[2]);
     // c·s from the logistic's exact time between the levels at the first and the last sample
     double k = bound * ChainModeForecast.integral(lossLevel(v, i[0]), ue, bound, 0.0)
@@ -806,13 +897,13 @@ public final class PrecursorForecaster {
    * ({@link ModeFront#lossTimed}, {@link #lossFront} gives a front): a run is forecast there too,
    * since a chain's first mode can rise from its floor to its midpoint within a few checkpoint
    * intervals while the loss, logged between them, already shows its blow-up (depth ≥ 3) or its
-   * exponential growth (depth 2). Only
+   * exponential growth (depth 2), or its power law in time (Adam). The first two only
    * once the mode's last checkpoint stands {@value #LOSS_TIMED_RISE}× above its floor
    * ({@link #risenFromFloor}, {@link #LOSS_TIMED_RISE}: before that the loss's fall reads its
-   * blow-up early). The mode's state is read once per checkpoint interval (it changes only at
-   * checkpoints), the loss's front at each of its steps in the interval; the rules that stop a
-   * mode's forecasts ({@link #pastInflection}, {@link #fellBefore},
-   * {@link #lossShowsPastMidpoint}) hold as at checkpoints.
+   * blow-up early); the power law from the run's first checkpoint on. The mode's state is read
+   * once per checkpoint interval (it changes only at checkpoints), the loss's front at each of
+   * its steps in the interval; the rules that stop a mode's forecasts ({@link #pastInflection},
+   * {@link #fellBefore}, {@link #lossShowsPastMidpoint}) hold as at checkpoints.
    */
   static TreeSet<Long> chainSteps(List<SeriesData> run) {
     TreeSet<Long> out = new TreeSet<>();
@@ -824,9 +915,10 @@ public final class PrecursorForecaster {
       long[] ck = s.steps();
       for (int e = 0; e < ck.length; e++) {
         ModeFront m = modeFront(run, s, ck[e], depths);
-        if (m == null || !m.lossTimed() || !risenFromFloor(s.values(), e)) {
+        if (m == null || !m.lossTimed()) {
           continue;
         }
+        Rise rise = Rise.of(s.values(), e);
         long until = e + 1 < ck.length ? ck[e + 1] : Long.MAX_VALUE;
         for (SeriesData l : run) {
           if (!isLoss(l)) {
@@ -835,7 +927,7 @@ public final class PrecursorForecaster {
           long[] steps = l.steps();
           for (int i = Math.max(0, lastAtOrBefore(steps, ck[e])); i < steps.length
               && steps[i] < until; i++) {
-            if (steps[i] >= ck[e] && lossFront(l, steps[i], m.p()) != null) {
+            if (steps[i] >= ck[e] && lossFront(l, steps[i], m.depth(), rise) != null) {
               out.add(steps[i]);
             }
           }
@@ -843,6 +935,39 @@ public final class PrecursorForecaster {
       }
     }
     return out;
+  }
+
+  /**
+   * How far a chain's first mode has come from its start at its sample e, as the loss's fall can
+   * time it ({@link #lossFront}).
+   */
+  enum Rise {
+    /** {@value #LOSS_TIMED_RISE}× above its floor ({@link #risenFromFloor}): δ ∝ u. */
+    RISEN,
+    /**
+     * Below that, never below its first sample: the mode rises from its start u₀ along its
+     * teacher direction (an aligned initialisation), and δ ∝ u − u₀.
+     */
+    FROM_START,
+    /**
+     * Below that, having fallen below its first sample: a random initialisation's top singular
+     * value lies off the teacher direction, whose component starts near 0 and first aligns;
+     * δ follows neither u nor u − u₀.
+     */
+    ALIGNING;
+
+    /** The rise of mode samples u at index e. */
+    static Rise of(double[] u, int e) {
+      if (risenFromFloor(u, e)) {
+        return RISEN;
+      }
+      for (int i = 1; i <= e; i++) {
+        if (u[i] < u[0]) {
+          return ALIGNING;
+        }
+      }
+      return FROM_START;
+    }
   }
 
   /**
@@ -1027,9 +1152,11 @@ public final class PrecursorForecaster {
    */
   static FrontForecast.Front lossBlowUp(SeriesData loss, long t, double p) {
     int[] i = lossSamples(loss, t);
-    if (i == null) {
-      return null;
-    }
+    return i == null ? null : lossBlowUp(loss, i, p);
+  }
+
+  /** As {@link #lossBlowUp(SeriesData, long, double)} through the loss's samples i. */
+  private static FrontForecast.Front lossBlowUp(SeriesData loss, int[] i, double p) {
     long[] steps = loss.steps();
     double[] v = loss.values();
     return ChainModeForecast.blowUp(steps[i[0]], v[0] - v[i[0]], steps[i[1]], v[0] - v[i[1]],
