@@ -1,6 +1,7 @@
 package org.shockscope.shock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -423,10 +424,13 @@ public final class ShockDetector {
    * ({@code excursions[from, size)}) in which no event lies, when the series beside the train is
    * noise-free (the quieter of as many samples before and after it as it spans, at least twice
    * {@link #SPIKE_REACH}, has a noise scale at the resolution floor; log values in x) and the
-   * excursion rises above the lowest value before it by the spike threshold in floors. The spike searches judge a peak against the noise around it, and in a
-   * train of catapult bounces on a noise-free loss (0.0018 → 0.17 → 0.0018 → 0.21 → 0.023 …,
-   * then flat) that noise is the neighbouring bounces, so the whole train went unreported; the
-   * lab's truth has it as one episode at its highest bounce, as {@link TransitionMerger} does.
+   * excursion rises above the lowest value before it by a doubling and the spike threshold in
+   * resolution floors when it rises from its foot within {@link ProminentPeaks#SHARP_RISE}
+   * samples, else by a decade. The spike searches judge a peak against the noise around it,
+   * and in a train of catapult bounces on a noise-free loss (0.0018 → 0.17 → 0.0018 → 0.21 →
+   * 0.023 …, then flat) that noise is the neighbouring bounces, so the whole train went
+   * unreported; the lab's truth has it as one episode at its highest bounce, as
+   * {@link TransitionMerger} does.
    */
   private void addQuietTrainPeaks(String series, String group, long[] steps, double[] values,
                                   int n, int from, List<Excursion> excursions, double floorSd,
@@ -478,8 +482,9 @@ public final class ShockDetector {
     }
   }
 
+  /** The index of {@code step} among {@code steps} (0 when absent). */
   private static int indexOf(long[] steps, long step) {
-    int k = java.util.Arrays.binarySearch(steps, step);
+    int k = Arrays.binarySearch(steps, step);
     return Math.max(k, 0);
   }
 
