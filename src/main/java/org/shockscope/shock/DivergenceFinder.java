@@ -35,8 +35,9 @@ public final class DivergenceFinder {
   private DivergenceFinder() {}
 
   /**
-   * The index of a series' first bad sample under this rule (the first non-finite value or the
-   * start of explosive growth), or −1 when it never diverges.
+   * The index of a run-level metric's first bad sample under this rule (the first non-finite
+   * value or the start of explosive growth, a metric logged fewer than four times included), or
+   * −1 when it never diverges.
    *
    * @param steps        strictly increasing steps
    * @param values       values at the steps
