@@ -113,7 +113,7 @@ public final class DivergenceFinder {
 
   /**
    * The index of the last of a metric's d &lt; 4 finite values when it lies growthFactor times
-   * above every value before it, else −1.
+   * above every value before it, all nonzero, else −1.
    */
   private static int briefGrowth(double[] x, int d, double growthFactor) {
     if (d < 2) {
@@ -121,7 +121,8 @@ public final class DivergenceFinder {
     }
     double last = Math.abs(x[d - 1]);
     for (int i = 0; i < d - 1; i++) {
-      if (!(last > growthFactor * Math.abs(x[i]))) {
+      // a value of 0 has no scale (an accuracy starting at 0 rises to 0.9 in two logs)
+      if (!(Math.abs(x[i]) > 0.0) || !(last > growthFactor * Math.abs(x[i]))) {
         return -1;
       }
     }

@@ -290,8 +290,8 @@ class SpikeAndDivergenceTest {
    * A catapult far beyond 2/λ₀ (catapult-only lab, seed 36: logged every 47 steps) blows up
    * within one logging interval, and training stops with three rows logged: 0.12, 0.0054,
    * 1.0e6. A loss that rises growthFactor times above everything before it and stops has
-   * diverged; a weight series doing the same is a mode rising from a tiny initialisation, and a
-   * loss rising 300-fold is still no divergence.
+   * diverged; a weight series doing the same is a mode rising from a tiny initialisation, a
+   * loss rising 300-fold is still no divergence, and an accuracy rising from 0 has no scale.
    */
   @Test
   void aLossLoggedThreeTimesBeforeItBlewUpDiverges() {
@@ -305,6 +305,8 @@ class SpikeAndDivergenceTest {
     assertTrue(ofKind(detector.detect("loss", "", steps, new double[] {0.12, 0.0054, 36}),
         ShockEvent.DIVERGENCE).isEmpty());
     assertEquals(2, DivergenceFinder.firstBadIndex(steps, blewUp, 1e3));
+    assertTrue(ofKind(detector.detect("accuracy", "", steps, new double[] {0, 0, 0.9}),
+        ShockEvent.DIVERGENCE).isEmpty());
   }
 
   /**
