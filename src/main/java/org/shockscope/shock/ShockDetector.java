@@ -662,6 +662,11 @@ public final class ShockDetector {
   private ShockEvent heldRise(String series, String group, long[] steps, int n,
                               double whiteSd) {
     int from = openFrom;
+    if (from <= config.minSupport()) {
+      // a metric rising from its first values (a learning rate's warm-up) is the run's initial
+      // transient, as for the front search, not a basin left
+      return null;
+    }
     double level = OrderStatistics.median(x, from, n, work);
     double before = OrderStatistics.median(x, Math.max(0, 2 * from - n), from, work);
     if (!(level - before >= Math.max(Math.log(MIN_LOG_JUMP_RATIO),

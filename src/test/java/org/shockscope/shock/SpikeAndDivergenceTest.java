@@ -284,6 +284,15 @@ class SpikeAndDivergenceTest {
     assertEquals(65822, steps[steps.length - 1]);
     List<ShockEvent> found = detector.detect("loss", "", steps, plateau.metrics().values());
     assertTrue(found.stream().noneMatch(e -> e.step() > steps.length * 16L / 2), found.toString());
+
+    // a learning rate warmed up from 1e-7 over its first 20 logged steps, then decayed: the run's
+    // initial transient, not a basin left
+    long[] grid = Synthetic.regularSteps(200, 10);
+    double[] lr = new double[grid.length];
+    for (int i = 0; i < lr.length; i++) {
+      lr[i] = i < 20 ? 1e-7 + 1e-4 * i / 20.0 : 1e-4 * (1 - 0.5 * (i - 20) / 180.0);
+    }
+    assertTrue(ofKind(detector.detect("learning_rate", "", grid, lr), ShockEvent.JUMP).isEmpty());
   }
 
   /**
