@@ -794,8 +794,7 @@ public final class PrecursorForecaster {
     double[] v = l.values();
     double bound = 2 * Math.abs(v[0]);
     FrontForecast.Front lf = null;
-    boolean ode = !Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]],
-        steps[i[1]], v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p));
+    boolean ode = odeGrowth(l, i, p);
     if (rise == Rise.FROM_START) {
       // the mode's rise from its start, which the loss's fall shows, corrected for that start
       lf = ChainModeForecast.fromStart(steps[0], steps[i[0]], lossLevel(v, i[0]), steps[i[1]],
@@ -856,15 +855,23 @@ public final class PrecursorForecaster {
       if (i == null) {
         continue;
       }
-      long[] steps = l.steps();
-      double[] v = l.values();
-      if (Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
-          v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p))
-          && lossPowerLaw(l, i, depth, 2 * Math.abs(v[0])) != null) {
+      if (!odeGrowth(l, i, p) && lossPowerLaw(l, i, depth, 2 * Math.abs(l.values()[0])) != null) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether loss l's fall δ grows at its samples i ({@link #lossSamples}) as the mode ODE's early
+   * phase does for exponent p: its rates over the last two doublings agree
+   * ({@link ChainModeForecast#earlyRate}).
+   */
+  private static boolean odeGrowth(SeriesData l, int[] i, double p) {
+    long[] steps = l.steps();
+    double[] v = l.values();
+    return !Double.isNaN(ChainModeForecast.earlyRate(steps[i[0]], v[0] - v[i[0]], steps[i[1]],
+        v[0] - v[i[1]], steps[i[2]], v[0] - v[i[2]], p));
   }
 
   /**

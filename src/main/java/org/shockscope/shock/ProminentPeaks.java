@@ -160,7 +160,7 @@ final class ProminentPeaks {
    * it (its digits wander by parts per million), while the rise starts where the series leaves
    * that level.
    */
-  private static int foot(double[] x, int lo, int p, double leftMin) {
+  static int foot(double[] x, int lo, int p, double leftMin) {
     double level = leftMin + FOOT_SHARE * (x[p] - leftMin);
     int j = p - 1;
     while (j > lo && x[j] > level) {

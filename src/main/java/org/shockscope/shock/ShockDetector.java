@@ -460,14 +460,10 @@ public final class ShockDetector {
       double sideSd = Double.isNaN(before) ? after
           : Double.isNaN(after) ? before : Math.min(before, after);
       int p = indexOf(steps, top.peak());
-      double foot = top.top() - (1.0 - ProminentPeaks.FOOT_SHARE) * rise;
-      int j0 = p - 1;
-      while (j0 > 0 && x[j0] > foot) {
-        j0--;
-      }
       // as ProminentPeaks: a sharp rise (from its foot in SHARP_RISE samples) is a spike when it
       // doubles; a slow one (an averaged loss wandering on a plateau) only when it spans a decade
-      double needed = p - j0 <= ProminentPeaks.SHARP_RISE
+      double needed = p - ProminentPeaks.foot(x, 0, p, top.top() - rise)
+          <= ProminentPeaks.SHARP_RISE
           ? Math.max(threshold * floorSd, LN2) : Math.log(10.0);
       if (quiet && !(sideSd > NOISY_FLOORS * floorSd) && !Double.isNaN(sideSd)
           && rise >= needed) {
