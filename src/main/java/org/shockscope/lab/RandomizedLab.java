@@ -394,10 +394,11 @@ public final class RandomizedLab {
       }
     }
     // A train of bounces (edge-of-stability oscillation, Adam's late instabilities) is one
-    // episode, not one transition per bounce: a logged spike starting less than twice the
-    // longer of its and the previous spike's durations, or less than four log intervals, after
-    // the previous one ended joins its episode, which keeps only the row of its highest logged
-    // peak.
+    // episode, not one transition per bounce: a logged spike joins the previous one's episode
+    // unless the logged loss settled between them for twice the longer of their durations, or
+    // four log intervals ({@link SpikeScan#settles}: a chaotic or period-2 oscillation never
+    // does, however far apart its doublings over the running minimum fall); the episode keeps
+    // only the row of its highest logged peak.
     int quiet = 4 * run.schedule().logEvery();
     int episodeBest = -1;
     for (int i = 0; i < nearest.length; i++) {
@@ -407,7 +408,8 @@ public final class RandomizedLab {
         SpikeScan.Spike prev = logged.get(i - 1);
         int duration = Math.max(sp.endStep() - sp.startStep(),
             prev.endStep() - prev.startStep());
-        joins = sp.startStep() - prev.endStep() < Math.max(2 * duration, quiet);
+        joins = !SpikeScan.settles(run.metrics(), prev.endStep(), sp.startStep(),
+            Math.max(2 * duration, quiet));
       }
       if (!joins) {
         if (episodeBest >= 0) {

@@ -52,11 +52,20 @@ record Excursion(long start, long peak, double height, double top, long end, lon
    * Whether the next excursion of the series, [start, end] sampled every {@code interval}
    * steps, continues this one's train: it starts less than max(2 × the longer duration,
    * {@link #TRAIN_INTERVALS} × the larger interval) after this one ended (the lab truth's
-   * episode rule for bounces).
+   * episode rule for bounces; the detector also asks whether the series settled in between:
+   * {@code ShockDetector}).
    */
   boolean continuedBy(long nextStart, long nextEnd, double nextInterval) {
+    return nextStart - end < quietSpan(nextStart, nextEnd, nextInterval);
+  }
+
+  /**
+   * How long, in steps, the series must be quiet after this excursion for the next one,
+   * [start, end] sampled every {@code nextInterval} steps, to start a train of its own:
+   * max(2 × the longer duration, {@link #TRAIN_INTERVALS} × the larger interval).
+   */
+  double quietSpan(long nextStart, long nextEnd, double nextInterval) {
     double longer = Math.max(duration(), (double) (nextEnd - nextStart));
-    return nextStart - end < Math.max(2.0 * longer,
-        TRAIN_INTERVALS * Math.max(interval, nextInterval));
+    return Math.max(2.0 * longer, TRAIN_INTERVALS * Math.max(interval, nextInterval));
   }
 }

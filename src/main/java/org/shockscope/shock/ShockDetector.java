@@ -387,6 +387,12 @@ public final class ShockDetector {
     if (group.isEmpty() && !logScale) {
       addCrossingFront(series, group, steps, n, whiteSd, events);
     }
+    if (opened > 0) {
+      // the linear scale's search above overwrote them
+      for (int i = 0; i < n; i++) {
+        x[i] = Math.log(Math.max(values[i], smallest));
+      }
+    }
     Excursion previous = null;
     for (int k = 0; k < opened; k++) {
       long start = steps[openedAt[k]];
@@ -394,8 +400,8 @@ public final class ShockDetector {
       double interval = (double) (end - start) / (closedAt[k] - openedAt[k]);
       // Trains are chained through every excursion of the series, also those that hold no
       // event of their own (a small bounce between two spikes still continues the train).
-      long train = previous != null && previous.continuedBy(start, end, interval)
-          ? previous.train() : nextTrain++;
+      long train = previous != null && !settles(indexOf(steps, previous.end()), openedAt[k],
+          previous.quietSpan(start, end, interval), peakFloor) ? previous.train() : nextTrain++;
       boolean holdsRise = false;
       for (ShockEvent e : events) {
         boolean rise = ShockEvent.SPIKE.equals(e.kind())
@@ -411,12 +417,37 @@ public final class ShockDetector {
       excursions.add(ex);
     }
     if (opened > 0 && !(whiteSd > NOISY_FLOORS * floorSd)) {
-      for (int i = 0; i < n; i++) {
-        x[i] = Math.log(Math.max(values[i], smallest));
-      }
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }
+  }
+
+  /**
+   * Whether the log-scale series in x settles between indices {@code from} (an excursion's end)
+   * and {@code to} (the next one's start): some stretch there, from one sample up to the first
+   * later one more than ln √2 above the lowest value since and above {@code floor} (where
+   * bounces are rounding: {@link #SPIKE_FLOOR}), or up to {@code to}, spans at least {@code span}
+   * steps. Half the rise that opens an excursion, as for its recovery: a loss
+   * oscillating chaotically or by a factor 1.7 from step to step (a period-2 orbit at the edge of
+   * stability) never settles, although its doublings over the running minimum, measured anew
+   * after each excursion, may lie hundreds of steps apart: one episode, as the lab's truth keeps
+   * it. A loss decaying after a catapult settles at once.
+   */
+  private boolean settles(int from, int to, double span, double floor) {
+    int a = from;
+    double low = x[a];
+    for (int m = a + 1; m <= to; m++) {
+      if (m == to || !(x[m] <= Math.max(low + 0.5 * LN2, floor))) {
+        if (t[m] - t[a] >= span) {
+          return true;
+        }
+        a = m;
+        low = x[m];
+      } else {
+        low = Math.min(low, x[m]);
+      }
+    }
+    return false;
   }
 
   /**

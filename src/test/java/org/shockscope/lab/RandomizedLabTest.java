@@ -216,4 +216,36 @@ class RandomizedLabTest {
         .map(TruthEvent::step).toList();
     assertEquals(List.of(44.0, 80.0, 99.0), kept);
   }
+
+  /**
+   * Loss 1, logged every step, with two ×5 and ×4 bounces at 60 and 140, 78 steps apart (far more
+   * than four log intervals or twice their durations): between them the loss alternates 1 / 1.6
+   * from step to step (a period-2 orbit at the edge of stability, under the doubling that opens
+   * an excursion) and never settles, so the bounces are one episode at the higher one; with a
+   * flat loss between them they are two.
+   */
+  @Test
+  void bouncesOfALossThatNeverSettlesBetweenThemAreOneEpisode() {
+    assertEquals(List.of(60.0), keptSpikes(true));
+    assertEquals(List.of(60.0, 140.0), keptSpikes(false));
+  }
+
+  private static List<Double> keptSpikes(boolean oscillating) {
+    int[] steps = new int[200];
+    double[] v = new double[200];
+    for (int i = 0; i < 200; i++) {
+      steps[i] = i;
+      v[i] = oscillating && i >= 50 && i < 150 && i % 2 == 1 ? 1.6 : 1.0;
+    }
+    v[60] = v[61] = 5;
+    v[140] = v[141] = 4;
+    List<TruthEvent> truth = new java.util.ArrayList<>();
+    for (int step : new int[] {60, 140}) {
+      truth.add(new TruthEvent("r", Family.CATAPULT, TruthEvent.SPIKE, "loss", step,
+          TruthEvent.MEASURED, Double.NaN, ""));
+    }
+    TrainedRun run = new TrainedRun("r", Family.CATAPULT, Map.of(), Map.of(),
+        new StepSeries(steps, v), List.of(), truth, -1, new Schedule(199, 10, 1), 1);
+    return RandomizedLab.visibleSpikes(run).truth().stream().map(TruthEvent::step).toList();
+  }
 }

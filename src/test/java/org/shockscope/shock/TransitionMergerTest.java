@@ -187,6 +187,33 @@ class TransitionMergerTest {
   }
 
   /**
+   * A noise-free loss at 0.04 (logged every 5 steps) bouncing ×6 at step 300 and ×5 at 600, 300
+   * steps apart: while it alternates 0.04 / 0.064 from sample to sample between them (a period-2
+   * orbit at the edge of stability, under the doubling that opens an excursion) it never
+   * settles, and the bounces are one episode at the higher, as the lab's truth keeps it; on a
+   * flat loss they are two transitions.
+   */
+  @Test
+  void bouncesOfALossThatNeverSettlesBetweenThemAreOneEpisode() {
+    assertEquals(List.of(300L), bounceTransitions(true));
+    assertEquals(List.of(300L, 600L), bounceTransitions(false));
+  }
+
+  private static List<Long> bounceTransitions(boolean oscillating) {
+    long[] steps = Synthetic.regularSteps(200, 5);
+    double[] loss = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      boolean high = oscillating && steps[i] >= 250 && steps[i] < 650 && i % 2 == 1;
+      loss[i] = 0.04 + 0.4 * Math.exp(-steps[i] / 20.0) + (high ? 0.024 : 0.0);
+    }
+    loss[60] = 0.24;
+    loss[120] = 0.2;
+    RunShocks run = new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, loss)));
+    return run.transitions().stream().map(Transition::step).toList();
+  }
+
+  /**
    * A catapult-only lab run (seed 97, noise-free GD, logged every 42 steps): out of a steep
    * decay the loss bounces 165-fold at step 252 and, three samples after coming back, 60-fold at
    * step 420 from a basin ten times deeper. The first bounce's prominence drowns in the
