@@ -187,11 +187,11 @@ class TransitionMergerTest {
   }
 
   /**
-   * A noise-free loss at 0.04 (logged every 5 steps) bouncing ×6 at step 300 and ×5 at 600, 300
-   * steps apart: while it alternates 0.04 / 0.064 from sample to sample between them (a period-2
-   * orbit at the edge of stability, under the doubling that opens an excursion) it never
-   * settles, and the bounces are one episode at the higher, as the lab's truth keeps it; on a
-   * flat loss they are two transitions.
+   * A noise-free loss at 0.04 (logged every 5 steps for 2,000 steps) bouncing ×6 at step 300 and
+   * ×5 at 600, 300 steps apart: while it alternates 0.04 / 0.064 from sample to sample between
+   * them (a period-2 orbit at the edge of stability, under the doubling that opens an excursion)
+   * it never settles, and the bounces are one episode at the higher, as the lab's truth keeps it;
+   * on a flat loss they are two transitions.
    */
   @Test
   void bouncesOfALossThatNeverSettlesBetweenThemAreOneEpisode() {
@@ -200,7 +200,7 @@ class TransitionMergerTest {
   }
 
   private static List<Long> bounceTransitions(boolean oscillating) {
-    long[] steps = Synthetic.regularSteps(200, 5);
+    long[] steps = Synthetic.regularSteps(400, 5);
     double[] loss = new double[steps.length];
     for (int i = 0; i < steps.length; i++) {
       boolean high = oscillating && steps[i] >= 250 && steps[i] < 650 && i % 2 == 1;
