@@ -55,9 +55,12 @@ final class SpikeScan {
 
   private SpikeScan() {}
 
+  /** What one pass over a series finds: its recovered spikes and its held rise (or null). */
+  private record Scan(List<Spike> spikes, Rise rise) {}
+
   /** The recovered spikes of {@code s}, in order. */
   static List<Spike> find(StepSeries s) {
-    return scan(s, null);
+    return scan(s, false).spikes();
   }
 
   /**
@@ -65,17 +68,17 @@ final class SpikeScan {
    * level (see the class comment), or null.
    */
   static Rise unrecovered(StepSeries s) {
-    Rise[] rise = new Rise[1];
-    scan(s, rise);
-    return rise[0];
+    return scan(s, true).rise();
   }
 
-  private static List<Spike> scan(StepSeries s, Rise[] unrecovered) {
+  /** One pass over {@code s}; the held rise is measured only when {@code withRise}. */
+  private static Scan scan(StepSeries s, boolean withRise) {
     double[] v = s.values();
     int[] steps = s.steps();
     List<Spike> out = new ArrayList<>();
+    Rise held = null;
     if (v.length == 0) {
-      return out;
+      return new Scan(out, null);
     }
     double floor = FLOOR * Math.abs(v[0]);
     double runningMin = v[0];
@@ -92,8 +95,8 @@ final class SpikeScan {
           j++;
         }
         if (j == v.length) {
-          if (unrecovered != null) {
-            unrecovered[0] = rise(steps, v, i, runningMin);
+          if (withRise) {
+            held = rise(steps, v, i, runningMin);
           }
           break;
         }
@@ -106,7 +109,7 @@ final class SpikeScan {
       runningMin = Math.min(runningMin, v[i]);
       i++;
     }
-    return out;
+    return new Scan(out, held);
   }
 
   /** The rise of the excursion starting at index {@code i}, or null when it holds no level. */
@@ -184,8 +187,8 @@ final class SpikeScan {
   /** The spikes of {@code s}, and its unrecovered rise, as truth rows of series {@code loss}. */
   static List<TruthEvent> truth(String runId, Family family, StepSeries s) {
     List<TruthEvent> out = new ArrayList<>();
-    Rise[] rise = new Rise[1];
-    for (Spike sp : scan(s, rise)) {
+    Scan scan = scan(s, true);
+    for (Spike sp : scan.spikes()) {
       out.add(new TruthEvent(runId, family, TruthEvent.SPIKE, "loss", sp.peakStep(),
           TruthEvent.MEASURED, Double.NaN,
           "loss rose from baseline " + sp.baseline() + " to " + sp.peak() + " (x"
@@ -193,7 +196,7 @@ final class SpikeScan {
               + sp.startStep() + " to " + sp.endStep() + " (duration "
               + (sp.endStep() - sp.startStep()) + " steps)"));
     }
-    Rise r = rise[0];
+    Rise r = scan.rise();
     if (r != null) {
       out.add(new TruthEvent(runId, family, TruthEvent.JUMP, "loss", r.step(),
           TruthEvent.MEASURED, r.width(),
