@@ -109,13 +109,20 @@ final class RobustOps {
    */
   static double wander(double[] t, double[] y, int n, int lag, int block, double[] zoneLo,
                        double[] zoneHi, int zones, double[] work, double[] prefix) {
-    prefix[0] = 0.0;
-    for (int i = 0; i < n; i++) {
+    return wander(t, y, 0, n, lag, block, zoneLo, zoneHi, zones, work, prefix);
+  }
+
+  /** {@link #wander} of the samples [from, to) only. */
+  static double wander(double[] t, double[] y, int from, int to, int lag, int block,
+                       double[] zoneLo, double[] zoneHi, int zones, double[] work,
+                       double[] prefix) {
+    prefix[from] = 0.0;
+    for (int i = from; i < to; i++) {
       prefix[i + 1] = prefix[i] + y[i];
     }
     int reach = 2 * block + lag;
     int m = 0;
-    for (int i = 0; i + reach <= n; i++) {
+    for (int i = from; i + reach <= to; i++) {
       if (clear(t[i], t[i + reach - 1], zoneLo, zoneHi, zones)) {
         work[m++] = (prefix[i + reach] - prefix[i + block + lag] - prefix[i + block] + prefix[i])
             / block;

@@ -49,6 +49,11 @@ public final class ShockDetector {
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
   /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
   private static final double FLOOR_DECADES = Math.log(10.0);
+  /**
+   * Share of a series' wander under which the wander around a spike marks a quieter regime of
+   * the series ({@link #dropWander}).
+   */
+  static final double LOCAL_WANDER_SHARE = 0.25;
   /** A series is noisy when its white-noise scale exceeds this many resolution floors. */
   private static final double NOISY_FLOORS = 1.0;
   /** Smallest ratio between the levels of a jump of a log-scale series. */
@@ -577,12 +582,24 @@ public final class ShockDetector {
       zoneLo[k] = t[s.peak()] - s.duration();
       zoneHi[k] = t[s.peak()] + s.duration();
     }
+    int reach = Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n));
     spikes.removeIf(s -> {
       int lag = Math.max(1, (int) Math.round(s.duration() / gap));
       if (lag >= n) {
         return false;
       }
       double scale = RobustOps.wander(t, x, n, lag, 1, zoneLo, zoneHi, zones, work, wanderPrefix());
+      // A series in two regimes (a noise-free descent, then a chaotic oscillation at the edge of
+      // stability over most of the run) wanders by the louder one's scale overall; a spike in
+      // the quiet one is judged by the wander around it when that is under a
+      // LOCAL_WANDER_SHARE of the series' (far beyond what estimating it from fewer increments
+      // can make of one stationary walk).
+      double local = RobustOps.wander(t, x, Math.max(0, s.peak() - reach),
+          Math.min(n, s.peak() + reach + 1), lag, 1, zoneLo, zoneHi, zones, work,
+          wanderPrefix());
+      if (local < LOCAL_WANDER_SHARE * scale) {
+        scale = local;
+      }
       return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale;
     });
   }

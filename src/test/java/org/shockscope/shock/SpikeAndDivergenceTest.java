@@ -518,4 +518,29 @@ class SpikeAndDivergenceTest {
     }
     assertTrue(withSpike <= 1, withSpike + " of 50 runs with a spike");
   }
+
+  /**
+   * A catapult-only lab run (seed 59, noise-free GD, logged every 18 steps): the loss sits at
+   * 0.053 and bounces ×3.5 at step 684 and ×4.9 at 864, then oscillates from step 3,348 to the
+   * end (26,591) in a limit cycle of ×8 swings. Judged by the whole series' wander — the cycle's —
+   * both catapults passed for random-walk excursions; around them the loss wanders far less
+   * than a quarter of that, and they are found. A per-sample loss (a negative control: online
+   * linear regression, seed 134) wanders alike everywhere and keeps the series' scale: with the
+   * smaller of the local and the series' wander, a stretch of it that happened to wander less
+   * gave a false spike at step 3,392.
+   */
+  @Test
+  void aCatapultBeforeALateOscillationIsJudgedByTheWanderAroundIt() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 59, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    List<Long> spikes = ofKind(detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values()), ShockEvent.SPIKE).stream().map(ShockEvent::step).toList();
+    assertTrue(spikes.contains(684L) && spikes.contains(864L), spikes.toString());
+
+    TrainedRun decay = org.shockscope.lab.RandomizedLab.plan(1, 134, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CONTROL_DECAY)).get(0).train();
+    List<ShockEvent> found = detector.detect("loss", "", Synthetic.loggedSteps(decay),
+        decay.metrics().values());
+    assertTrue(ofKind(found, ShockEvent.SPIKE).isEmpty(), found.toString());
+  }
 }
