@@ -195,6 +195,46 @@ class ChainModeForecastTest {
     assertNull(ChainModeForecast.blowUpAboveFloor(steps, v, 4, p));
   }
 
+  /** The logistic u = s/(1 + (s/u0 − 1)·e^{−c·s·t}) (a depth-2 mode) every {@link #INTERVAL}. */
+  private static double[] logistic(double c, double s, double u0, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = s / (1 + (s / u0 - 1) * Math.exp(-c * s * i * INTERVAL));
+    }
+    return v;
+  }
+
+  @Test
+  void aDepthTwoChainIsCalibratedByAFirstModeThatRoseFromFarBelowItsTarget() {
+    // the first mode of a depth-2 chain goes from 0.025% of its target to 43% in one interval
+    // and saturates in the next: its only interval below 0.9 s starts below MIN_SHARE · s. The
+    // logistic's time from a to b is logarithmic in a, so the interval still gives c
+    double c = 0.02;
+    double[] v = logistic(c, 4.0, 1e-3, 11);
+    long[] steps = steps(v.length);
+    assertEquals(c, ChainModeForecast.rateConstant(steps, v, 10, 0.0), 1e-3 * c);
+    // a deeper chain's time is dominated by a^{-p}: there an aligning start still disqualifies
+    assertTrue(Double.isNaN(ChainModeForecast.rateConstant(steps, v, 10,
+        ChainModeForecast.exponent(3))));
+  }
+
+  @Test
+  void aDepthTwoLaterModeIsTimedWhileItsRiseStartsFarBelowItsTarget() {
+    // the second mode (target 0.25, start 1e-4) with the run's c: at step 1,000 it is at 5.6% of
+    // its target and the rising samples read go back to 0.18%; the target from its last
+    // intervals times the midpoint (step 1,565)
+    double c = 0.02;
+    double s = 0.25;
+    double[] v = logistic(c, s, 1e-4, 31);
+    long[] steps = steps(v.length);
+    double crossing = Math.log(s / 1e-4 - 1) / (c * s);
+    for (int e = 8; e <= 12; e += 2) {
+      FrontForecast.Front f = ChainModeForecast.at(steps, v, e, 0.0, c);
+      assertNotNull(f, "step " + steps[e]);
+      assertEquals(crossing, f.centre(), 0.05 * (crossing - steps[e]), "step " + steps[e]);
+    }
+  }
+
   @Test
   void aModeWhoseRiseSlowsHasPassedItsMidpoint() {
     // the rise is fastest at u* = s(1 + p)/(2 + p) >= s/2: the first checkpoint at which a mode
