@@ -39,6 +39,13 @@ public final class ChainModeForecast {
   /**
    * Least share of its target a sample must reach to enter a fit: below it a mode of a randomly
    * initialised chain is still aligning, and its singular value does not follow the mode ODE.
+   * Only for chains of depth ≥ 3 (p &gt; 0), whose time from a to b is dominated by
+   * a^{−p}/(p·c·s), so that a start off by a factor f is off by f^{−p} in time. For depth 2 (the
+   * logistic, p = 0) the time {@code (1/(c·s))·ln(b(s − a)/(a(s − b)))} is logarithmic in a: an
+   * aligning start costs ln f of the ln(b/a) the interval spans, and a depth-2 chain's first
+   * mode that rises from far below its target to near it within an interval or two is the
+   * only calibration its later modes get (on the tuning labs 13 later modes of depth-2 chains
+   * got a first forecast on time, 11 of them had none before; none lost theirs).
    */
   public static final double MIN_SHARE = 0.01;
   /** Highest share of its target a calibrating interval may end at (its plateau is noisy). */
@@ -55,6 +62,8 @@ public final class ChainModeForecast {
   public static final double BLOW_UP_AGREEMENT = 1.25;
   /** Intervals whose rate constants must agree. */
   public static final int BLOW_UP_INTERVALS = 2;
+  /** Intervals a floor under a mode is fitted to ({@link #blowUpAboveFloor}). */
+  public static final int FLOOR_INTERVALS = 4;
   /**
    * How far below half its estimated target a mode must still be for its midpoint to be forecast,
    * as a share of s/2. The target is estimated to a few percent at best (the ODE leaves out the
@@ -107,7 +116,8 @@ public final class ChainModeForecast {
    * The rate constant c of a mode that has saturated by index {@code end}: its last
    * {@value #PLATEAU_POINTS} samples within {@value #PLATEAU_SPREAD} of each other (target s =
    * the last), at least {@value #MIN_RISE}× above its lowest earlier sample; c is the median over
-   * its rising intervals between {@value #MIN_SHARE}·s and {@value #MAX_SHARE}·s of
+   * its rising intervals between {@value #MIN_SHARE}·s (depth ≥ 3 only, {@link #MIN_SHARE}) and
+   * {@value #MAX_SHARE}·s of
    * {@code I(u_a, u_b) / Δt}. NaN when the mode has not saturated or no interval qualifies.
    *
    * @param steps  input, strictly increasing steps
@@ -143,7 +153,8 @@ public final class ChainModeForecast {
     for (int i = 1; i <= end; i++) {
       double a = values[i - 1];
       double b = values[i];
-      if (b > a && a >= MIN_SHARE * s && b <= MAX_SHARE * s) {
+      // MIN_SHARE for deep chains only (the logistic's time is logarithmic in a)
+      if (b > a && (p == 0 ? a > 0 : a >= MIN_SHARE * s) && b <= MAX_SHARE * s) {
         c[n++] = integral(a, b, s, p) / (steps[i] - steps[i - 1]);
       }
     }
@@ -192,7 +203,12 @@ public final class ChainModeForecast {
     if (Double.isNaN(c)) {
       double[] fit = fitTarget(steps, values, start, end, p);
       if (fit == null) {
-        return p > 0 ? blowUp(steps, values, end, p) : null;
+        if (p <= 0) {
+          return null;
+        }
+        // a randomly initialised chain's mode rises from the floor the rest of its map gives
+        FrontForecast.Front floored = blowUpAboveFloor(steps, values, end, p);
+        return floored != null ? floored : blowUp(steps, values, end, p);
       }
       s = fit[0];
       rate = fit[1];
@@ -214,8 +230,10 @@ public final class ChainModeForecast {
       s = est[k / 2];
       rate = c;
     }
+    // a deep chain's mode below MIN_SHARE may still be aligning (the logistic's time is
+    // logarithmic in the start: no gate for depth 2)
     if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)
-        || (!Double.isNaN(c) && values[start] < MIN_SHARE * s)) {
+        || (!Double.isNaN(c) && p > 0 && values[start] < MIN_SHARE * s)) {
       return null;
     }
     double centre = steps[end] + integral(u, s / 2, s, p) / rate;
@@ -246,6 +264,85 @@ public final class ChainModeForecast {
     double centre = steps[end] + Math.pow(values[end], -p) / (p * k);
     return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
         : null;
+  }
+
+  /**
+   * The blow-up ({@link #blowUp}) of a mode that rises from a floor: u = w + π, where only π, the
+   * mode's component along its teacher direction, follows the mode ODE and w is what the rest of
+   * a random initialisation's map contributes to the singular value. Far below its target π
+   * blows up as {@code dπ/dt = k·π^{1+p}}, whose rate k read on u instead rises from interval to
+   * interval (u's relative growth lags π's by the share w/u, which shrinks as π grows), so a
+   * blow-up read on u comes late. When the rates of the last {@value #FLOOR_INTERVALS} intervals
+   * read on u rise strictly, w is the offset at which the first and the last of them, read on
+   * u − w, are equal (bisection; below the interval's first sample, so that π &gt; 0); every
+   * interval's rate on u − w must agree within {@value #BLOW_UP_AGREEMENT} (rates that rise by
+   * noise or a jump in the growth are not one blow-up above a floor), and the mode must stand at
+   * least twice its floor (π ≥ w: below that π is a small difference of two nearly equal numbers,
+   * which a wobble of the floor or noise makes; on the tuning labs such fits came early and
+   * added forecasts on a quiet run). The front is π's blow-up, {@code t + π^{−p}/(p·k)}, k the
+   * geometric mean of the first and last intervals' rates. Null when the rates do not rise
+   * strictly, no such w exists, or a condition fails. On the tuning labs four intervals, not
+   * three: rates of noisy modes rise over three intervals by chance (one in six for independent
+   * ones), and three cost more first forecasts on time than they gained.
+   */
+  static FrontForecast.Front blowUpAboveFloor(long[] steps, double[] values, int end, double p) {
+    int b = end - FLOOR_INTERVALS;
+    if (b < 0 || !(p > 0)) {
+      return null;
+    }
+    for (int i = b + 2; i <= end; i++) {
+      if (!(powerRate(values[i - 1], values[i], steps[i] - steps[i - 1], p)
+          > powerRate(values[i - 2], values[i - 1], steps[i - 1] - steps[i - 2], p))) {
+        return null;
+      }
+    }
+    if (!(values[b] > 0)) {
+      return null;
+    }
+    double lo = 0;
+    double hi = values[b];
+    if (!(floorRatio(steps, values, end, p, 0.0) > 1)) {
+      return null;
+    }
+    for (int it = 0; it < ITERATIONS; it++) {
+      double mid = 0.5 * (lo + hi);
+      if (floorRatio(steps, values, end, p, mid) > 1) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double w = 0.5 * (lo + hi);
+    // the part above the floor at least as large as the floor
+    if (!(w < values[b]) || !(2 * w <= values[end])) {
+      return null;
+    }
+    double first = powerRate(values[b] - w, values[b + 1] - w, steps[b + 1] - steps[b], p);
+    double last = powerRate(values[end - 1] - w, values[end] - w, steps[end] - steps[end - 1], p);
+    double lowest = Double.POSITIVE_INFINITY;
+    double highest = 0;
+    for (int i = b + 1; i <= end; i++) {
+      double k = powerRate(values[i - 1] - w, values[i] - w, steps[i] - steps[i - 1], p);
+      if (!(k > 0)) {
+        return null;
+      }
+      lowest = Math.min(lowest, k);
+      highest = Math.max(highest, k);
+    }
+    if (highest > BLOW_UP_AGREEMENT * lowest) {
+      return null;
+    }
+    double k = Math.sqrt(first * last);
+    double centre = steps[end] + Math.pow(values[end] - w, -p) / (p * k);
+    return Double.isFinite(centre) ? new FrontForecast.Front(centre, 0.0, Double.NaN, Double.NaN)
+        : null;
+  }
+
+  /** The last interval's rate over the first's among the {@value #FLOOR_INTERVALS}, on u − w. */
+  private static double floorRatio(long[] steps, double[] values, int end, double p, double w) {
+    int b = end - FLOOR_INTERVALS;
+    return powerRate(values[end - 1] - w, values[end] - w, steps[end] - steps[end - 1], p)
+        / powerRate(values[b] - w, values[b + 1] - w, steps[b + 1] - steps[b], p);
   }
 
   /**

@@ -142,6 +142,100 @@ class ChainModeForecastTest {
   }
 
   @Test
+  void aModeRisingFromAFloorIsTimedByTheBlowUpOfItsPartAboveTheFloor() {
+    // a later mode of a randomly initialised depth-4 chain: its singular value is the floor the
+    // rest of the initial map gives (2e-3) plus its component along the teacher, which follows
+    // the mode ODE from 2e-3; the blow-up read on the sum comes late by half the time left
+    // and more, read on the part above the fitted floor it is on time
+    double p = ChainModeForecast.exponent(4);
+    double floor = 2e-3;
+    double[][] m = mode(5e-3, 1.0, p, 2e-3, 12_000);
+    double[] v = new double[m[0].length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = floor + m[0][i];
+    }
+    long[] steps = steps(v.length);
+    double crossing = m[1][0];
+    for (int e = 6; e <= 36; e += 6) {
+      double remaining = crossing - steps[e];
+      FrontForecast.Front plain = ChainModeForecast.blowUp(steps, v, e, p);
+      assertNotNull(plain);
+      assertTrue(plain.centre() - crossing > 0.4 * remaining, "plain " + plain.centre());
+      FrontForecast.Front f = ChainModeForecast.at(steps, v, e, p, Double.NaN);
+      assertNotNull(f, "step " + steps[e]);
+      assertTrue(Math.abs(f.centre() - crossing) <= 0.1 * remaining,
+          "predicted " + f.centre() + " for " + crossing + " from step " + steps[e]);
+    }
+    // without the floor the rates do not rise: no floor is fitted, the blow-up stands
+    for (int e = 6; e <= 36; e += 6) {
+      assertNull(ChainModeForecast.blowUpAboveFloor(steps, m[0], e, p), "step " + steps[e]);
+    }
+  }
+
+  @Test
+  void aModeNotYetAboveItsFloorIsNotTimedByTheFloorsFit() {
+    // a 3% rise over four intervals whose rates rise: the floor that equalises them is 98.5% of
+    // the first sample, and the part above it (a few percent of the floor, a difference of two
+    // nearly equal numbers that a wobble of the floor or noise makes) would be read as a
+    // blow-up 900 steps ahead; the mode must stand at least twice its floor
+    double p = ChainModeForecast.exponent(3);
+    long[] steps = steps(5);
+    double[] v = {1.000e-3, 1.004e-3, 1.010e-3, 1.018e-3, 1.030e-3};
+    assertNull(ChainModeForecast.blowUpAboveFloor(steps, v, 4, p));
+  }
+
+  @Test
+  void aFloorIsNotFittedToRatesThatRiseByNoise() {
+    // rates that rise over the last four intervals, the last two twice the first two: a floor
+    // that equalises the first and the last leaves the middle ones 1.44-fold apart, which no
+    // single blow-up above a floor explains (a jump in the growth, noise or a change of regime)
+    double p = ChainModeForecast.exponent(3);
+    long[] steps = steps(5);
+    double[] v = {1.00e-3, 1.11e-3, 1.24e-3, 1.53e-3, 1.94e-3};
+    assertNull(ChainModeForecast.blowUpAboveFloor(steps, v, 4, p));
+  }
+
+  /** The logistic u = s/(1 + (s/u0 − 1)·e^{−c·s·t}) (a depth-2 mode) every {@link #INTERVAL}. */
+  private static double[] logistic(double c, double s, double u0, int n) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = s / (1 + (s / u0 - 1) * Math.exp(-c * s * i * INTERVAL));
+    }
+    return v;
+  }
+
+  @Test
+  void aDepthTwoChainIsCalibratedByAFirstModeThatRoseFromFarBelowItsTarget() {
+    // the first mode of a depth-2 chain goes from 0.025% of its target to 43% in one interval
+    // and saturates in the next: its only interval below 0.9 s starts below MIN_SHARE · s. The
+    // logistic's time from a to b is logarithmic in a, so the interval still gives c
+    double c = 0.02;
+    double[] v = logistic(c, 4.0, 1e-3, 11);
+    long[] steps = steps(v.length);
+    assertEquals(c, ChainModeForecast.rateConstant(steps, v, 10, 0.0), 1e-3 * c);
+    // a deeper chain's time is dominated by a^{-p}: there an aligning start still disqualifies
+    assertTrue(Double.isNaN(ChainModeForecast.rateConstant(steps, v, 10,
+        ChainModeForecast.exponent(3))));
+  }
+
+  @Test
+  void aDepthTwoLaterModeIsTimedWhileItsRiseStartsFarBelowItsTarget() {
+    // the second mode (target 0.25, start 1e-4) with the run's c: at step 1,000 it is at 5.6% of
+    // its target and the rising samples read go back to 0.18%; the target from its last
+    // intervals times the midpoint (step 1,565)
+    double c = 0.02;
+    double s = 0.25;
+    double[] v = logistic(c, s, 1e-4, 31);
+    long[] steps = steps(v.length);
+    double crossing = Math.log(s / 1e-4 - 1) / (c * s);
+    for (int e = 8; e <= 12; e += 2) {
+      FrontForecast.Front f = ChainModeForecast.at(steps, v, e, 0.0, c);
+      assertNotNull(f, "step " + steps[e]);
+      assertEquals(crossing, f.centre(), 0.05 * (crossing - steps[e]), "step " + steps[e]);
+    }
+  }
+
+  @Test
   void aModeWhoseRiseSlowsHasPassedItsMidpoint() {
     // the rise is fastest at u* = s(1 + p)/(2 + p) >= s/2: the first checkpoint at which a mode
     // rises more slowly than over the interval before lies after its crossing of s/2, and
