@@ -294,8 +294,7 @@ public final class ShockDetector {
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
-          Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n)), spikes,
-          cleaned);
+          spikeReach(n), spikes, cleaned);
     }
     double peakFloor = Math.log(SPIKE_FLOOR * largest);
     if (logScale) {
@@ -560,6 +559,14 @@ public final class ShockDetector {
    * the walk's own increments over the same time is what tells it from a spike. The samples of a
    * dropped spike stay cleaned: they are no level change either.
    */
+  /**
+   * Samples looked at either side of a spike: the spike window's share of n, at least
+   * {@link #SPIKE_REACH}.
+   */
+  private int spikeReach(int n) {
+    return Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n));
+  }
+
   private double[] wanderPrefix() {
     if (prefix.length < t.length + 1) {
       prefix = new double[t.length + 1];
@@ -582,7 +589,7 @@ public final class ShockDetector {
       zoneLo[k] = t[s.peak()] - s.duration();
       zoneHi[k] = t[s.peak()] + s.duration();
     }
-    int reach = Math.max(SPIKE_REACH, (int) Math.ceil(config.spikeWindowFraction() * n));
+    int reach = spikeReach(n);
     spikes.removeIf(s -> {
       int lag = Math.max(1, (int) Math.round(s.duration() / gap));
       if (lag >= n) {
