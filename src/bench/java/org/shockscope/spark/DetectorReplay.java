@@ -157,11 +157,16 @@ public final class DetectorReplay {
     return byRun;
   }
 
+  /** The lab's sweep: {@code LAB/native}, or {@code LAB/hf} for the transformer families. */
+  static String sweepFolder(String lab) {
+    return "file://" + lab + (new java.io.File(lab, "native").isDirectory() ? "/native" : "/hf");
+  }
+
   /** One run's rows: its cached series and its metrics from the sweep, as the job sees them. */
   private static List<Row> runRows(String cache, String lab, String runId) throws IOException {
     List<Row> rows = load(cache, Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
         .getOrDefault(runId, new ArrayList<>());
-    for (RunInfo r : SweepDiscovery.discover("file://" + lab + "/native", new Configuration())
+    for (RunInfo r : SweepDiscovery.discover(sweepFolder(lab), new Configuration())
         .runs()) {
       if (r.runId().equals(runId)) {
         addMetrics(rows, r);
@@ -228,7 +233,7 @@ public final class DetectorReplay {
     long t0 = System.nanoTime();
     Map<String, List<Row>> byRun = load(cache, modes);
     Configuration conf = new Configuration();
-    Sweep sweep = SweepDiscovery.discover("file://" + lab + "/native", conf);
+    Sweep sweep = SweepDiscovery.discover(sweepFolder(lab), conf);
     List<LabTruthFile.Row> truthRows = DetectorScoring.scoredRows(
         LabTruthFile.read("file://" + lab + "/truth.csv", conf));
     Map<String, RunInfo> runs = new LinkedHashMap<>();

@@ -53,8 +53,8 @@ public final class ForecastReplay {
     List<Row> rows = new ArrayList<>(DetectorReplay.load(cache,
         Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES))
         .getOrDefault(runId, List.of()));
-    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native")
-        .isDirectory() ? "/native" : "/hf"), new Configuration()).runs()) {
+    for (RunInfo r : SweepDiscovery.discover(DetectorReplay.sweepFolder(lab),
+        new Configuration()).runs()) {
       if (r.runId().equals(runId)) {
         DetectorReplay.addMetrics(rows, r);
       }
@@ -87,7 +87,7 @@ public final class ForecastReplay {
     Map<String, List<Row>> byRun = DetectorReplay.load(cache,
         Integer.getInteger("replay.modes", RunDetection.DEFAULT_MODES));
     Map<String, RunInfo> runs = new LinkedHashMap<>();
-    for (RunInfo r : SweepDiscovery.discover("file://" + lab + (new java.io.File(lab, "native").isDirectory() ? "/native" : "/hf"), new Configuration())
+    for (RunInfo r : SweepDiscovery.discover(DetectorReplay.sweepFolder(lab), new Configuration())
         .runs()) {
       runs.put(r.runId(), r);
     }
