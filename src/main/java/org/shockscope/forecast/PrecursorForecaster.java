@@ -781,7 +781,8 @@ public final class PrecursorForecaster {
    * ({@link ChainModeForecast#powerLaw}): it is timed by that law read from the loss
    * ({@link #lossPowerLaw}) however far it has risen (the law must hold over
    * {@value #POWER_LAW_DOUBLINGS} doublings of δ, which the ODE's saturation does not pass for),
-   * up to the target s = 2·L(0), i.e. L = L(0)/4 at the midpoint. A floor or other modes in L(0) make the target err large and the forecast late.
+   * up to the target s = 2·L(0), i.e. L = L(0)/4 at the midpoint. A floor or other modes in
+   * L(0) make the target err large and the forecast late.
    * Null when there is none, its centre is not after t or is not credible.
    */
   private static FrontForecast.Front lossFront(SeriesData l, long t, int depth, Rise rise) {

@@ -551,15 +551,6 @@ public final class ShockDetector {
   }
 
   /**
-   * Drops the spikes that do not stand out of the series' wander at their duration (see
-   * {@link RobustOps#wander}, single samples L apart): |height| ≥ z·s_L with
-   * L = max(1, duration / mean gap) samples,
-   * the increments taken away from every spike (peak ± duration). An excursion of a random walk
-   * returns too, and its height over a rolling median is many white-noise σ; its size against
-   * the walk's own increments over the same time is what tells it from a spike. The samples of a
-   * dropped spike stay cleaned: they are no level change either.
-   */
-  /**
    * Samples looked at either side of a spike: the spike window's share of n, at least
    * {@link #SPIKE_REACH}.
    */
@@ -574,6 +565,17 @@ public final class ShockDetector {
     return prefix;
   }
 
+  /**
+   * Drops the spikes that do not stand out of the series' wander at their duration (see
+   * {@link RobustOps#wander}, single samples L apart): |height| ≥ z·s_L with
+   * L = max(1, duration / mean gap) samples,
+   * the increments taken away from every spike (peak ± duration). An excursion of a random walk
+   * returns too, and its height over a rolling median is many white-noise σ; its size against
+   * the walk's own increments over the same time is what tells it from a spike. Where the
+   * wander within {@link #spikeReach} samples of the spike is under {@link #LOCAL_WANDER_SHARE}
+   * of the series', the spike lies in a quieter regime and is judged by that. The samples of a
+   * dropped spike stay cleaned: they are no level change either.
+   */
   private void dropWander(int n) {
     if (spikes.isEmpty()) {
       return;
