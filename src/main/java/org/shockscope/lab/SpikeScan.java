@@ -150,25 +150,25 @@ final class SpikeScan {
   /**
    * Whether {@code s} settles between steps {@code from} (a spike's end) and {@code to} (the
    * next one's start): some stretch of its samples there, from one sample up to the first
-   * later one more than √{@link #RISE} above the lowest value since and above the {@link #FLOOR}
-   * (or up to {@code to}), spans at least {@code span} steps. Half the rise that opens an excursion on the log scale, as for
-   * its recovery: a loss oscillating by a factor 1.7 from step to step (a period-2 orbit at the
-   * edge of stability) or chaotically never settles, although its excursions over the running
-   * minimum, measured anew after each one, may lie hundreds of steps apart; a loss decaying after
-   * a catapult settles at once.
+   * later one more than √{@link #RISE} above the lowest value since and above the
+   * {@link #FLOOR} (or up to {@code to}), spans at least {@code span} steps. Half the rise that
+   * opens an excursion on the log scale, as for its recovery: a loss oscillating by a factor 1.7
+   * from step to step (a period-2 orbit at the edge of stability) or chaotically never settles,
+   * although its excursions over the running minimum, measured anew after each one, may lie
+   * hundreds of steps apart; a loss decaying after a catapult settles at once.
    */
   static boolean settles(StepSeries s, int from, int to, int span) {
     int[] steps = s.steps();
     double[] v = s.values();
-    int a = Arrays.binarySearch(steps, from);
-    if (a < 0) {
-      a = -a - 1;
+    int a = atOrAfter(steps, from);
+    int b = atOrAfter(steps, to);
+    if (a >= v.length) {
+      return false;
     }
-    double floor = v.length == 0 ? 0.0 : FLOOR * Math.abs(v[0]);
-    double low = a < v.length ? v[a] : Double.NaN;
-    for (int m = a + 1; m < v.length && steps[a] < to; m++) {
-      boolean last = steps[m] >= to;
-      if (last || !(v[m] <= Math.max(Math.sqrt(RISE) * low, floor))) {
+    double floor = FLOOR * Math.abs(v[0]);
+    double low = v[a];
+    for (int m = a + 1; m <= Math.min(b, v.length - 1); m++) {
+      if (m == b || !(v[m] <= Math.max(Math.sqrt(RISE) * low, floor))) {
         if (Math.min(steps[m], to) - steps[a] >= span) {
           return true;
         }
@@ -177,11 +177,14 @@ final class SpikeScan {
       } else {
         low = Math.min(low, v[m]);
       }
-      if (last) {
-        break;
-      }
     }
     return false;
+  }
+
+  /** The index of the first of {@code steps} at or after {@code step} (their length when none). */
+  private static int atOrAfter(int[] steps, int step) {
+    int k = Arrays.binarySearch(steps, step);
+    return k >= 0 ? k : -k - 1;
   }
 
   /** The spikes of {@code s}, and its unrecovered rise, as truth rows of series {@code loss}. */
