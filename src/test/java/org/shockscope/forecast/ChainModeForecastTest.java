@@ -310,13 +310,7 @@ class ChainModeForecastTest {
       u[i] = m[0][i * every];
       layer[i] = Math.pow(u[i], 1.0 / depth);
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, u));
-    for (int l = 0; l < depth; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
-    return run;
+    return chainRun(ckpt, u, layer, depth, fine, loss);
   }
 
   @Test
@@ -446,13 +440,7 @@ class ChainModeForecastTest {
     for (int i = 0; i < u.length; i++) {
       loss[i] = 0.5 * (s - u[i]) * (s - u[i]) + 0.3;
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
-    for (int l = 0; l < 4; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
-    return run;
+    return chainRun(ckpt, sv, layer, 4, fine, loss);
   }
 
   @Test
@@ -565,12 +553,7 @@ class ChainModeForecastTest {
       double pi = i == 0 ? 0 : m[0][i];
       loss[i] = 0.5 * (s - pi) * (s - pi) + 0.3;
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
-    for (int l = 0; l < 3; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
+    List<SeriesData> run = chainRun(ckpt, sv, layer, 3, fine, loss);
     double crossing = m[1][0];
     long t = ckpt[3];
     double remaining = crossing - t;
@@ -745,12 +728,7 @@ class ChainModeForecastTest {
       layer[i] = 0.1 + v * ckpt[i];
       sv[i] = Math.pow(layer[i], 3);
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
-    for (int l = 0; l < depth; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
+    List<SeriesData> run = chainRun(ckpt, sv, layer, depth, fine, loss);
     double p = ChainModeForecast.exponent(depth);
     // from 4,000 on, the midpoint lies within twice the history ahead (MAX_AHEAD)
     for (int e = 4; e <= 8; e++) {
@@ -846,13 +824,7 @@ class ChainModeForecastTest {
       layer[i] = a0 + rate * ckpt[i];
       sv[i] = Math.pow(layer[i], depth);
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv));
-    for (int l = 0; l < depth; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
-    }
-    run.add(new SeriesData("loss", "", fine, loss));
-    return run;
+    return chainRun(ckpt, sv, layer, depth, fine, loss);
   }
 
   @Test
@@ -1004,13 +976,7 @@ class ChainModeForecastTest {
     for (int i = 0; i < logged.length; i++) {
       logged[i] = 16L * i;
     }
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, sv1));
-    for (int l = 0; l < 3; l++) {
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, sv1));
-    }
-    run.add(new SeriesData("loss", "", logged, loss));
-    return run;
+    return chainRun(ckpt, sv1, sv1, 3, logged, loss);
   }
 
   @Test
@@ -1030,5 +996,21 @@ class ChainModeForecastTest {
     assertEquals(List.of("loss"), f.series());
     assertTrue(Math.abs(f.expectedStep() - crossing) <= ForecastScoring.ON_TIME * (crossing - t),
         "expected " + f.expectedStep() + " for " + crossing);
+  }
+
+  /**
+   * A chain's run as the forecaster reads it: the end-to-end map's top mode and the same mode
+   * series {@code layer} for each of {@code layers} weights at the checkpoints, and the loss at
+   * its logged steps.
+   */
+  private static List<SeriesData> chainRun(long[] ckpt, double[] endToEnd, double[] layer,
+                                           int layers, long[] lossSteps, double[] loss) {
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", ckpt, endToEnd));
+    for (int l = 0; l < layers; l++) {
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", ckpt, layer));
+    }
+    run.add(new SeriesData("loss", "", lossSteps, loss));
+    return run;
   }
 }
