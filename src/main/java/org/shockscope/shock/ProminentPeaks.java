@@ -83,10 +83,13 @@ final class ProminentPeaks {
    * @param gaussianThreshold the same before the series' tail factor raised it, for spikes of
    *                     {@link #TAIL_FREE_PROMINENCE} at least
    * @param reach        samples looked at either side of a peak
+   * @param noiseFree    whether the series has no noise above its resolution (a run-level
+   *                     metric of full-batch training): a peak of a decade's prominence is then
+   *                     judged against the series-wide white-noise scale, not the local one
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
             double whiteSd, double threshold, double gaussianThreshold, int reach,
-            List<SpikeFinder.Spike> out, double[] cleaned) {
+            boolean noiseFree, List<SpikeFinder.Spike> out, double[] cleaned) {
     if (work.length < 2 * reach + 1) {
       work = new double[2 * reach + 1];
     }
@@ -135,6 +138,11 @@ final class ProminentPeaks {
         if (!Double.isNaN(quiet) && !(quiet >= local)) {
           local = quiet;
         }
+      }
+      if (noiseFree && prominence >= DECADE) {
+        // The series-wide scale: near a decade spike of a noise-free series the pseudo-residuals
+        // are the curvature of the other bounces and decays of a catapult's sawtooth.
+        local = Double.NaN;
       }
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
       double strength = prominence / sigma;

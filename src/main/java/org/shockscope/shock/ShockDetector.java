@@ -293,8 +293,10 @@ public final class ShockDetector {
     spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
+      // A run-level metric whose noise is at its floor (full-batch training) has no local noise
+      // either: pseudo-residuals near a spike measure its neighbours' curvature.
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
-          spikeReach(n), spikes, cleaned);
+          spikeReach(n), group.isEmpty() && !(whiteSd > NOISY_FLOORS * floorSd), spikes, cleaned);
     }
     double peakFloor = Math.log(SPIKE_FLOOR * largest);
     if (logScale) {

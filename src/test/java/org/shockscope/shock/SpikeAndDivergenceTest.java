@@ -543,4 +543,26 @@ class SpikeAndDivergenceTest {
         decay.metrics().values());
     assertTrue(ofKind(found, ShockEvent.SPIKE).isEmpty(), found.toString());
   }
+  /**
+   * The first samples of a full-batch catapult logged every 36 steps (catapult-only lab, seed
+   * 120): the loss decays by four decades, bounces ×45 for one sample, sinks three more decades,
+   * bounces ×50,000, then settles a decade up. The sawtooth's second differences near the first
+   * bounce are its neighbours' curvature, tens of times the noise-free series' own scale; judged
+   * against them the ×45 bounce was no spike.
+   */
+  @Test
+  void aDecadeSpikeOfANoiseFreeSawtoothIsJudgedAgainstTheSeriesNoiseNotItsNeighbours() {
+    double[] head = {1.07, 0.0334, 0.00579, 0.0017, 5.03e-4, 1.28e-4, 5.75e-3, 1.91e-5, 9.62e-7,
+        8.8e-8, 4.47e-3, 7.84e-5, 0.0281, 0.0143, 0.018, 0.0177, 0.018, 0.0212, 0.0226, 0.0222};
+    int n = 96;
+    long[] steps = new long[n];
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = 36L * i;
+      loss[i] = i < head.length ? head[i] : 0.0146 + 0.008 * Math.exp(-(i - head.length) / 6.0);
+    }
+    List<Long> spikes = ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE)
+        .stream().map(ShockEvent::step).toList();
+    assertTrue(spikes.contains(216L), spikes.toString());
+  }
 }
