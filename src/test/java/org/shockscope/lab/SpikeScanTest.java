@@ -78,4 +78,31 @@ class SpikeScanTest {
     assertEquals(3, Crossings.settledAtOrAbove(new double[] {0.6, 0.4, 0.1, 0.7, 0.9}, 0.5));
     assertEquals(-1, Crossings.settledAtOrAbove(new double[] {0.6, 0.4}, 0.5));
   }
+  /**
+   * A loss recorded at every step that bounces ×3 above its running minimum for one step every
+   * fourth step (a chaotic orbit at the edge of stability) gives no truth rows; the same
+   * one-step ×3 bounce alone on a smooth decay, and a catapult above its bound for four steps
+   * amid the bouncing, each give one.
+   */
+  @Test
+  void oneStepBouncesOfAnOscillationAreNoTruthRowsButAnIsolatedOneIs() {
+    int n = 400;
+    int[] steps = new int[n];
+    double[] oscillating = new double[n];
+    double[] isolated = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = i;
+      oscillating[i] = i % 4 == 1 && i > 20 ? 0.3 : 0.1;
+      isolated[i] = 0.1 * Math.exp(-i / 1000.0) * (i == 200 ? 3 : 1);
+    }
+    for (int i = 200; i < 204; i++) {
+      oscillating[i] = 2.0;
+    }
+    List<TruthEvent> fromOscillation = SpikeScan.truth("r", Family.CATAPULT,
+        new StepSeries(steps, oscillating));
+    assertEquals(List.of(200), fromOscillation.stream().map(e -> (int) e.step()).toList());
+    List<TruthEvent> fromIsolated = SpikeScan.truth("r", Family.CATAPULT,
+        new StepSeries(steps, isolated));
+    assertEquals(List.of(200), fromIsolated.stream().map(e -> (int) e.step()).toList());
+  }
 }
