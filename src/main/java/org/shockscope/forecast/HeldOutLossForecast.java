@@ -1,0 +1,100 @@
+package org.shockscope.forecast;
+
+/**
+ * When a held-out loss that rose above its chance level will have made half of its way back
+ * down: the generalisation of a network that memorised first (grokking, Power et al., "Grokking:
+ * generalization beyond overfitting on small algorithmic datasets", 2022). At initialisation
+ * the held-out cross-entropy is at its chance level L₀ (ln K for K classes), its value at the
+ * first logged step. Memorising the training set makes the held-out predictions confidently
+ * wrong, so the held-out loss climbs to several times L₀; as the generalising circuit takes over
+ * (under weight decay, Nanda et al., "Progress measures for grokking via mechanistic
+ * interpretability", 2023) it comes back down through L₀ towards its floor 0. The transition's
+ * midpoint is where the loss has made half of its way from the chance level to the floor,
+ * {@code L₀/2}, the halfway crossing the lab's truth uses for a loss.
+ *
+ * <p>Once the loss is back below L₀ the correct class leads and the cross-entropy of a margin
+ * m that grows steadily, ≈ e^{−m}, falls exponentially: the least-squares line through
+ * {@code (step, ln y)} of the last {@value #WINDOW} logged samples ({@link GrowthFit}, rate
+ * r &lt; 0) is extrapolated to L₀/2, {@code t_s = t + (ln ŷ(t) − ln(L₀/2)) / (−r)} with ŷ(t)
+ * the fitted value at the last sample; the width is the e-folding time 1/|r|. Above L₀ the loss
+ * still falls from its memorisation peak, whose decay says little about the crossing's time, and
+ * no forecast is made.
+ *
+ * <p>Stateless static operations; arrays are inputs and are never modified, and only samples at
+ * or before the given index are read.
+ */
+public final class HeldOutLossForecast {
+  /** Logged samples in the exponential fit of the loss's fall. */
+  public static final int WINDOW = 5;
+  /**
+   * How far above its chance level L₀ the loss must have risen before: a memorised training set
+   * makes held-out predictions confidently wrong, a loss that only wanders near L₀ does not.
+   */
+  public static final double RISEN = 2.0;
+
+  private HeldOutLossForecast() {}
+
+  /**
+   * The forecast at loss index {@code end}, or null when the loss has not stayed at
+   * {@value #RISEN}× its first value L₀ or more for {@value #WINDOW} consecutive samples, is not
+   * between L₀ and L₀/2 now, is not finite, or has not fallen at every sample of the
+   * {@value #WINDOW} or more since it was last at RISEN·L₀.
+   *
+   * @param steps  input, strictly increasing logged steps
+   * @param loss   input, the held-out loss
+   * @param end    index of the last sample that may be read
+   * @return the front: centre t_s (&gt; steps[end]), width 1/|r|, level L₀/2, slowingT NaN
+   * @throws IllegalArgumentException on an index out of range or arrays of different lengths
+   */
+  public static FrontForecast.Front at(long[] steps, double[] loss, int end) {
+    if (end < 0 || end >= steps.length || steps.length != loss.length) {
+      throw new IllegalArgumentException("index " + end + " out of range for " + steps.length
+          + " steps and " + loss.length + " values");
+    }
+    double chance = loss[0];
+    if (end < WINDOW || !(chance > 0) || !Double.isFinite(chance)) {
+      return null;
+    }
+    double half = chance / 2;
+    if (!(loss[end] < chance) || !(loss[end] > half)) {
+      return null;
+    }
+    // the longest stretch of consecutive samples at or above RISEN·L₀ and the last of them: a
+    // memorised model's held-out loss stays up, a noisy loss's excursion is over within a sample
+    int above = 0;
+    int longest = 0;
+    int lastHigh = -1;
+    for (int i = 0; i <= end; i++) {
+      if (!Double.isFinite(loss[i])) {
+        return null;
+      }
+      if (loss[i] >= RISEN * chance) {
+        above++;
+        lastHigh = i;
+      } else {
+        above = 0;
+      }
+      longest = Math.max(longest, above);
+    }
+    // the fit's window lies on the fall from RISEN·L₀: a loss that dropped below it a sample ago
+    // has not shown how fast it falls
+    if (longest < WINDOW || lastHigh > end - WINDOW) {
+      return null;
+    }
+    // a held-out loss, read on the same examples at every step, moves with the weights only: on
+    // its way back from memorisation each sample lies below the one before; a loss that wanders
+    // (a random walk of the weights, a noisy training loss) turns back up on the way
+    for (int i = lastHigh; i < end; i++) {
+      if (!(loss[i + 1] < loss[i])) {
+        return null;
+      }
+    }
+    GrowthFit.Growth g = GrowthFit.fit(steps, loss, end, WINDOW);
+    if (g == null || !(g.rate() < 0)) {
+      return null;
+    }
+    double centre = steps[end] + (g.logLast() - Math.log(half)) / -g.rate();
+    return centre > steps[end]
+        ? new FrontForecast.Front(centre, -1 / g.rate(), half, Double.NaN) : null;
+  }
+}
