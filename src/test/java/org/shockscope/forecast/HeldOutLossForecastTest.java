@@ -106,15 +106,15 @@ class HeldOutLossForecastTest {
 
   @Test
   void aLossThatTurnsBackUpOnItsWayDownIsNotForecast() {
-    // a wandering loss whose first sample happened to be low: above 2 L0 for a while, then down
-    // with a turn back up, then falling over the last five samples below L0
+    // a wandering loss whose first sample happened to be low: above RISEN·L0 for a while, then
+    // down with a turn back up, then falling over the last five samples below L0
     double l0 = 0.05;
-    double[] v = {l0, 0.2, 0.25, 0.18, 0.22, 0.3, 0.2, 0.09, 0.095, 0.08, 0.07, 0.06, 0.05,
-        0.045, 0.04};
+    double[] v = {l0, 0.2, 0.25, 0.18, 0.22, 0.3, 0.2, 0.07, 0.072, 0.065, 0.06, 0.055, 0.048,
+        0.044, 0.04};
     long[] s = steps(v.length);
     assertNull(HeldOutLossForecast.at(s, v, v.length - 1));
     // the same fall without the turn is timed
-    v[8] = 0.085;
+    v[8] = 0.068;
     assertNotNull(HeldOutLossForecast.at(s, v, v.length - 1));
   }
 
