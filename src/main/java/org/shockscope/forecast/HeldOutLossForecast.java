@@ -36,10 +36,10 @@ public final class HeldOutLossForecast {
   private HeldOutLossForecast() {}
 
   /**
-   * The forecast at loss index {@code end}, or null when the loss has not stayed at
-   * {@value #RISEN}× its first value L₀ or more for {@value #WINDOW} consecutive samples, is not
-   * between L₀ and L₀/2 now, is not finite, or has not fallen at every sample of the
-   * {@value #WINDOW} or more since it was last at RISEN·L₀.
+   * The forecast at loss index {@code end}, or null when the loss is not between L₀ (its first
+   * value) and L₀/2 now, or has not fallen at every sample of the {@value #WINDOW} or more since
+   * it was last at {@value #RISEN}× L₀ or above, or had not stayed there for {@value #WINDOW}
+   * consecutive samples before that fall. Reads the fall and the stretch before it only.
    *
    * @param steps  input, strictly increasing logged steps
    * @param loss   input, the held-out loss
@@ -60,35 +60,31 @@ public final class HeldOutLossForecast {
     if (!(loss[end] < chance) || !(loss[end] > half)) {
       return null;
     }
-    // the longest stretch of consecutive samples at or above RISEN·L₀ and the last of them: a
-    // memorised model's held-out loss stays up, a noisy loss's excursion is over within a sample
-    int above = 0;
-    int longest = 0;
-    int lastHigh = -1;
-    for (int i = 0; i <= end; i++) {
-      if (!Double.isFinite(loss[i])) {
+    double high = RISEN * chance;
+    // back from the end along the fall: a held-out loss, read on the same examples at every step,
+    // moves with the weights only, so on its way back from memorisation each sample lies below
+    // the one before; a loss that wanders (a random walk of the weights, a noisy training loss)
+    // turns back up on the way. Only the fall and the stretch above it are read.
+    int lastHigh = end;
+    while (lastHigh > 0 && loss[lastHigh] < high) {
+      if (!(loss[lastHigh - 1] > loss[lastHigh])) {
         return null;
       }
-      if (loss[i] >= RISEN * chance) {
-        above++;
-        lastHigh = i;
-      } else {
-        above = 0;
-      }
-      longest = Math.max(longest, above);
+      lastHigh--;
     }
     // the fit's window lies on the fall from RISEN·L₀: a loss that dropped below it a sample ago
     // has not shown how fast it falls
-    if (longest < WINDOW || lastHigh > end - WINDOW) {
+    if (!(loss[lastHigh] >= high) || lastHigh > end - WINDOW) {
       return null;
     }
-    // a held-out loss, read on the same examples at every step, moves with the weights only: on
-    // its way back from memorisation each sample lies below the one before; a loss that wanders
-    // (a random walk of the weights, a noisy training loss) turns back up on the way
-    for (int i = lastHigh; i < end; i++) {
-      if (!(loss[i + 1] < loss[i])) {
-        return null;
-      }
+    // the stretch at RISEN·L₀ or above that the fall left: a memorised model's held-out loss
+    // stays up, a noisy loss's excursion is over within a sample or two
+    int first = lastHigh;
+    while (first > 0 && loss[first - 1] >= high && lastHigh - first + 1 < WINDOW) {
+      first--;
+    }
+    if (lastHigh - first + 1 < WINDOW) {
+      return null;
     }
     GrowthFit.Growth g = GrowthFit.fit(steps, loss, end, WINDOW);
     if (g == null || !(g.rate() < 0)) {
