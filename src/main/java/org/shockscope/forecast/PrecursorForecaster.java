@@ -49,7 +49,9 @@ import org.shockscope.shock.SeriesData;
  *       loss after the split ({@link EscapeForecast}), forecast at the loss's logged steps
  *       ({@link #escapeSteps}), as is a chain's first mode timed by its loss
  *       ({@link #chainSteps}: a deep chain's blow-up, a depth-2 chain's logistic, or a power
- *       law in time as under Adam, read from the loss's fall, {@link #lossFront}).</li>
+ *       law in time as under Adam, read from the loss's fall, {@link #lossFront}); a held-out
+ *       loss that rose above its chance level while the network memorised and is coming back
+ *       down through it is timed to half that level ({@link HeldOutLossForecast}: grokking).</li>
  * </ul>
  * Φ is the standard normal distribution function. Stateless static operations.
  */
@@ -278,6 +280,13 @@ public final class PrecursorForecaster {
         if (f != null && f.centre() > t) {
           fronts.add(new FrontAt(l.name(), f));
         }
+      }
+    }
+    for (SeriesData l : run) {
+      int e = isLoss(l) ? lastAtOrBefore(l.steps(), t) : -1;
+      FrontForecast.Front f = e < 0 ? null : HeldOutLossForecast.at(l.steps(), l.values(), e);
+      if (f != null && f.centre() > t) {
+        fronts.add(new FrontAt(l.name(), f));
       }
     }
     double centre = Double.NaN;

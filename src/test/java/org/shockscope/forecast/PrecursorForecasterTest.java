@@ -216,6 +216,26 @@ class PrecursorForecasterTest {
     assertTrue(firstAlarm(List.of(rising, forming)) > 0, "the same growth, loss rising");
   }
 
+  /**
+   * A held-out loss coming back down from memorisation below its chance level (grokking) times a
+   * jump: the expected step is the kernel's crossing of half the chance level and the held-out
+   * loss carries it, while the training loss, long since low, forecasts nothing.
+   */
+  @Test
+  void heldOutLossReturningFromMemorisationForecastsTheJump() {
+    double chance = Math.log(31);
+    SeriesData train = every20("loss", "", i -> chance * Math.exp(-0.5 * i));
+    SeriesData heldOut = every20("val_loss", "", i -> i <= 15 ? chance * (1 + 0.2 * i)
+        : 4 * chance * Math.exp(-0.05 * (i - 15)));
+    long t = 20L * 45; // 4 e^{-1.5} ≈ 0.89 of the chance level
+    Forecast f = PrecursorForecaster.at(List.of(train, heldOut), t, HORIZONS).get(0);
+    FrontForecast.Front expected = HeldOutLossForecast.at(heldOut.steps(), heldOut.values(), 45);
+    assertNotNull(expected);
+    assertEquals(expected.centre(), f.expectedStep(), 1e-9);
+    assertEquals(List.of("val_loss"), f.series());
+    assertTrue(f.pJump() > 0);
+  }
+
   @Test
   void badArgumentsAreRejectedWithTheirValues() {
     SeriesData mode = logisticMode(1, 0.1, 100, 200);
