@@ -24,7 +24,9 @@ import org.shockscope.OrderStatistics;
  *       {@link #TAIL_FREE_RISE} over the local median is judged against the quieter of its two
  *       sides (no loss noise rises two decades over its median; the side that went wild after
  *       it, a catapult's next bounce or an instability, is what it started, not its
- *       background);</li>
+ *       background); in a run-level metric without noise above its resolution (full-batch
+ *       training) σ is the series-wide scale, since the pseudo-residuals near a peak there are the
+ *       curvature of its neighbouring bounces and decays;</li>
  *   <li>P ≥ one decade, and two when the base lies within a decade of the resolution floor
  *       (values held at the floor have no noise to measure, only digits). Pseudo-residuals do not
  *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
@@ -84,8 +86,8 @@ final class ProminentPeaks {
    *                     {@link #TAIL_FREE_PROMINENCE} at least
    * @param reach        samples looked at either side of a peak
    * @param noiseFree    whether the series has no noise above its resolution (a run-level
-   *                     metric of full-batch training): a peak of a decade's prominence is then
-   *                     judged against the series-wide white-noise scale, not the local one
+   *                     metric of full-batch training): a peak is then judged against the
+   *                     series-wide white-noise scale, not the local one
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
             double whiteSd, double threshold, double gaussianThreshold, int reach,
@@ -139,9 +141,10 @@ final class ProminentPeaks {
           local = quiet;
         }
       }
-      if (noiseFree && prominence >= DECADE) {
-        // The series-wide scale: near a decade spike of a noise-free series the pseudo-residuals
-        // are the curvature of the other bounces and decays of a catapult's sawtooth.
+      if (noiseFree) {
+        // The series-wide scale: near a spike of a noise-free series the pseudo-residuals are
+        // the curvature of the other bounces and decays of a catapult's sawtooth or chaotic
+        // stretch, not noise.
         local = Double.NaN;
       }
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);

@@ -294,9 +294,13 @@ public final class ShockDetector {
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
       // A run-level metric whose noise is at its floor (full-batch training) has no local noise
-      // either: pseudo-residuals near a spike measure its neighbours' curvature.
+      // either: pseudo-residuals near a spike measure its neighbours' curvature. Judged above
+      // the floor: a per-sample loss that converged to its rounding floor for half its run is
+      // constant there, and noisy before.
+      boolean noiseFree = group.isEmpty() && !(whiteSd > NOISY_FLOORS * floorSd)
+          && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
-          spikeReach(n), group.isEmpty() && !(whiteSd > NOISY_FLOORS * floorSd), spikes, cleaned);
+          spikeReach(n), noiseFree, spikes, cleaned);
     }
     double peakFloor = Math.log(SPIKE_FLOOR * largest);
     if (logScale) {
@@ -426,6 +430,23 @@ public final class ShockDetector {
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }
+  }
+
+  /**
+   * The white-noise scale (1.4826 × MAD of the pseudo-residuals) of the log-scale samples in x
+   * more than {@link #FLOOR_DECADES} above the resolution floor, with both neighbours so: a
+   * loss converged to its rounding floor for half its run is constant there, whatever its noise
+   * before. 0 when fewer than three such samples.
+   */
+  private double whiteAboveFloor(int n) {
+    double level = logFloor + FLOOR_DECADES;
+    int m = 0;
+    for (int i = 1; i < n - 1; i++) {
+      if (x[i - 1] > level && x[i] > level && x[i + 1] > level) {
+        work[m++] = RobustOps.pseudoResidual(t, x, i);
+      }
+    }
+    return m < 3 ? 0.0 : RobustOps.MAD_TO_SIGMA * OrderStatistics.madInPlace(work, m);
   }
 
   /**
