@@ -554,17 +554,10 @@ class SpikeAndDivergenceTest {
   void aDecadeSpikeOfANoiseFreeSawtoothIsJudgedAgainstTheSeriesNoiseNotItsNeighbours() {
     double[] head = {1.07, 0.0334, 0.00579, 0.0017, 5.03e-4, 1.28e-4, 5.75e-3, 1.91e-5, 9.62e-7,
         8.8e-8, 4.47e-3, 7.84e-5, 0.0281, 0.0143, 0.018, 0.0177, 0.018, 0.0212, 0.0226, 0.0222};
-    int n = 96;
-    long[] steps = new long[n];
-    double[] loss = new double[n];
-    for (int i = 0; i < n; i++) {
-      steps[i] = 36L * i;
-      loss[i] = i < head.length ? head[i] : 0.0146 + 0.008 * Math.exp(-(i - head.length) / 6.0);
-    }
-    List<Long> spikes = ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE)
-        .stream().map(ShockEvent::step).toList();
+    List<Long> spikes = spikeStepsBeforeASettledTail(head, 36, 96, 0.0146, 0.008, 6.0);
     assertTrue(spikes.contains(216L), spikes.toString());
   }
+
   /**
    * A full-batch catapult (catapult-only lab, seed 926, logged every 14 steps) throws its loss
    * ×1,100 at step 224, bounces chaotically for 400 steps, settles at its floor 0.0083 for four
@@ -582,16 +575,25 @@ class SpikeAndDivergenceTest {
         0.0101, 0.0395, 0.0101, 0.0146, 0.0179, 0.0214, 0.0233, 0.0274, 0.0122, 0.0165, 0.022,
         0.0134, 0.026, 0.0181, 0.0147, 0.0203, 0.0202, 0.0187, 0.0169, 0.0177, 0.0117, 0.00984,
         0.00972, 0.0123, 0.0132, 0.0102, 0.0231, 0.0124, 0.0146};
-    int n = 346;
+    List<Long> spikes = spikeStepsBeforeASettledTail(head, 14, 346, 0.00827, 0.002, 20.0);
+    assertTrue(spikes.stream().anyMatch(s -> s >= 658 && s <= 672), spikes.toString());
+  }
+
+  /**
+   * The steps of the spikes found in a loss logged every {@code interval} steps whose first
+   * values are {@code head} (a lab run's logged rows) and whose n − head.length later ones settle,
+   * {@code floor + excess·e^{−k/tau}} at the k-th of them.
+   */
+  private List<Long> spikeStepsBeforeASettledTail(double[] head, long interval, int n,
+                                                  double floor, double excess, double tau) {
     long[] steps = new long[n];
     double[] loss = new double[n];
     for (int i = 0; i < n; i++) {
-      steps[i] = 14L * i;
-      loss[i] = i < head.length ? head[i] : 0.00827 + 0.002 * Math.exp(-(i - head.length) / 20.0);
+      steps[i] = interval * i;
+      loss[i] = i < head.length ? head[i] : floor + excess * Math.exp(-(i - head.length) / tau);
     }
-    List<Long> spikes = ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE)
-        .stream().map(ShockEvent::step).toList();
-    assertTrue(spikes.stream().anyMatch(s -> s >= 658 && s <= 672), spikes.toString());
+    return ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE).stream()
+        .map(ShockEvent::step).toList();
   }
 
   /**
