@@ -19,8 +19,9 @@ package org.shockscope.shock;
  * @param settled  first step at or after {@code end} back at or below the bound (the series'
  *                 last step when it never is): until then the metric is still coming back
  * @param interval mean sampling interval over the excursion, in steps
- * @param train    identity of its train: consecutive excursions of one series that continue
- *                 each other ({@link #continuedBy}) share it
+ * @param train    identity of its train: consecutive excursions of one series share it unless
+ *                 the series settled for {@link #quietSpan} between them ({@code ShockDetector});
+ *                 a spike without a measured excursion continues one by {@link #continuedBy}
  * @param quiet    whether no rise of its series (a spike, a rising front) lies in it: it makes
  *                 no transition and joins no events, but it is part of its train's episode, which
  *                 is placed at its highest excursion

@@ -285,11 +285,12 @@ public final class ShockDetector {
     }
     spikes.clear();
     double whiteSd = Math.max(RobustOps.noiseScale(t, x, 0, n, work), floorSd);
+    boolean noisy = whiteSd > NOISY_FLOORS * floorSd;
     spikeFinder.setFloor(logScale ? logFloor : Double.NEGATIVE_INFINITY);
     // Heavy tails are a property of noise: a noise-free curve (a deterministic catapult) has
     // pseudo-residuals of curvature only, whose "tails" are its events.
     double spikeThreshold = config.spikeThreshold()
-        * (whiteSd > NOISY_FLOORS * floorSd ? RobustOps.tailFactor(t, x, 0, n, work) : 1.0);
+        * (noisy ? RobustOps.tailFactor(t, x, 0, n, work) : 1.0);
     spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
     if (logScale) {
@@ -297,7 +298,7 @@ public final class ShockDetector {
       // either: pseudo-residuals near a spike measure its neighbours' curvature. Judged above
       // the floor: a per-sample loss that converged to its rounding floor for half its run is
       // constant there, and noisy before.
-      boolean noiseFree = group.isEmpty() && !(whiteSd > NOISY_FLOORS * floorSd)
+      boolean noiseFree = group.isEmpty() && !noisy
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
           spikeReach(n), noiseFree, spikes, cleaned);
@@ -426,7 +427,7 @@ public final class ShockDetector {
       previous = ex;
       excursions.add(ex);
     }
-    if (opened > 0 && !(whiteSd > NOISY_FLOORS * floorSd)) {
+    if (opened > 0 && !noisy) {
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }
