@@ -36,7 +36,11 @@ import org.shockscope.OrderStatistics;
  *       left foot (the last sample within {@link #FOOT_SHARE} of its rise above the left
  *       minimum) needs only P ≥ ln 2: noise with memory climbs over many samples, while a
  *       catapult out of a steep decay multiplies the loss within one (where the rolling
- *       median, falling with the decay, calls it a level change).</li>
+ *       median, falling with the decay, calls it a level change). In a noise-free series (below)
+ *       P ≥ ln 2 also suffices when the excursion comes back at least halfway down, on the log
+ *       scale, to its left minimum (min_right − min_left &lt; P): with no noise there is no memory
+ *       to climb with, and a catapult re-stabilising bounces out of its basin ×3–×7 over several
+ *       logged samples.</li>
  * </ul>
  * Its duration is the time between the half-prominence crossings (linear interpolation).
  *
@@ -118,8 +122,12 @@ final class ProminentPeaks {
       }
       double base = Math.max(leftMin, rightMin);
       double prominence = x[p] - base;
+      // Without noise there is no memory to climb with: a doubling that comes back at least
+      // halfway (on the log scale) to where it rose from is an event however slowly it rose; one
+      // that stays up (a dip on the way to a divergence) is not.
+      boolean returns = noiseFree && rightMin - leftMin < prominence;
       double least = base < floorLevel + DECADE ? 2.0 * DECADE
-          : p - foot(x, lo, p, leftMin) <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
+          : returns || p - foot(x, lo, p, leftMin) <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
       if (!(prominence >= least) || lo == p || hi == p) {
         continue;
       }

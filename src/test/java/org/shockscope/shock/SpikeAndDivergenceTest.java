@@ -580,6 +580,60 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A full-batch catapult (catapult-only lab, seed 181, logged every 5 steps) throws its loss
+   * ×300 at step 230 and then bounces out of its basin again and again as it re-stabilises: ×5 at
+   * 290, ×6 at 365, ×3 at 425, ×7 at 505, ×3 at 625, each rising over three to five samples and
+   * falling back to the basin, and settles for the rest of its run. Noise-free, a doubling that
+   * returns is an event whatever the number of samples it climbs over; the decade asked of a
+   * slow climb is for noise with memory.
+   */
+  @Test
+  void slowBouncesUnderADecadeOfANoiseFreeLossAreSpikes() {
+    double[] head = {3.37, 2.42, 1.11, 0.463, 0.243, 0.153, 0.109, 0.0853, 0.0699, 0.0591, 0.0514,
+        0.0461, 0.0425, 0.0402, 0.0388, 0.0379, 0.0374, 0.037, 0.0368, 0.0367, 0.0366, 0.0366,
+        0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365,
+        0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365, 0.0365,
+        0.0365, 0.0801, 11.3, 0.89, 0.557, 0.687, 1.85, 0.084, 0.0594, 0.0496, 0.0471, 0.0508,
+        0.0662, 0.113, 0.202, 0.196, 0.0896, 0.0497, 0.0403, 0.038, 0.0373, 0.0371, 0.0371,
+        0.0373, 0.0379, 0.0398, 0.0465, 0.072, 0.151, 0.199, 0.0867, 0.0466, 0.0395, 0.038,
+        0.0377, 0.0377, 0.0382, 0.0395, 0.0429, 0.0523, 0.0763, 0.112, 0.102, 0.0686, 0.0653,
+        0.0941, 0.111, 0.0679, 0.0432, 0.038, 0.0369, 0.0366, 0.0366, 0.0369, 0.0384, 0.0465,
+        0.0932, 0.232, 0.149, 0.0528, 0.0652, 0.167, 0.12, 0.0533, 0.0725, 0.103, 0.0702, 0.0721,
+        0.223, 0.166, 0.0474, 0.0385, 0.0372, 0.0369, 0.0369, 0.037, 0.0375, 0.039, 0.0439,
+        0.0598, 0.093, 0.107, 0.0682, 0.0502, 0.0511, 0.0648, 0.0778, 0.0624, 0.0465, 0.0409,
+        0.0401, 0.0425, 0.0546, 0.0873, 0.0786, 0.0606, 0.0698, 0.0715, 0.0759, 0.101, 0.0782,
+        0.0525, 0.0609, 0.101, 0.0976, 0.0683, 0.0633, 0.0648, 0.0563, 0.0472, 0.0439, 0.0469,
+        0.0539, 0.0603, 0.0531, 0.0458, 0.0418, 0.0404, 0.0402, 0.0407, 0.0417, 0.0429, 0.0451,
+        0.0484, 0.059, 0.0687, 0.0568, 0.0486, 0.0499, 0.0526, 0.0487, 0.0446, 0.0416, 0.0401,
+        0.0394, 0.0388, 0.0383, 0.0379, 0.0375, 0.0373, 0.0371, 0.0369, 0.0368, 0.0367, 0.0367,
+        0.0367, 0.0366, 0.0366, 0.0367, 0.0367, 0.0367, 0.0368, 0.0369, 0.0371, 0.0373, 0.0376,
+        0.0379};
+    List<Long> spikes = spikeStepsBeforeASettledTail(head, 5, 535, 0.0365, 0.002, 8.0);
+    for (long at : new long[] {290, 425, 625}) {
+      assertTrue(spikes.stream().anyMatch(s -> Math.abs(s - at) <= 5), at + " in " + spikes);
+    }
+  }
+
+  /**
+   * A loss that blows up (catapult-only lab, seed 171) climbs ×360 in four steps, dips to half
+   * and explodes: the dip is no return to where it came from, and the climb is the divergence's
+   * start, not a spike before it.
+   */
+  @Test
+  void aDipOnTheWayToADivergenceMakesNoSpikeOfTheClimbBeforeIt() {
+    double[] loss = {1.78, 1.46, 0.969, 0.541, 0.275, 0.145, 0.0885, 0.0653, 0.0553, 0.0505,
+        0.0481, 0.0469, 0.0463, 0.046, 0.0459, 0.0458, 0.0458, 0.0457, 0.0457, 0.0457, 0.0456,
+        0.0456, 0.0456, 0.0456, 0.0455, 0.0455, 0.0455, 0.0455, 0.0459, 0.051, 0.122, 1.18, 16.3,
+        7.64, 423, 3.28e6};
+    long[] steps = new long[loss.length];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = i;
+    }
+    List<ShockEvent> events = detector.detect("loss", "", steps, loss);
+    assertTrue(ofKind(events, ShockEvent.SPIKE).isEmpty(), events.toString());
+  }
+
+  /**
    * The steps of the spikes found in a loss logged every {@code interval} steps whose first
    * values are {@code head} (a lab run's logged rows) and whose n − head.length later ones settle,
    * {@code floor + excess·e^{−k/tau}} at the k-th of them.
