@@ -36,9 +36,11 @@ import org.shockscope.OrderStatistics;
  *       matrix's own scale; and, in runs with metrics, smaller than {@link #MODE_RELATIVE} of
  *       the mode's own level;</li>
  *   <li>in runs with metrics, jumps of any other weight observable (a norm) smaller than
- *       {@link #MODE_FLOOR} of its own level: nothing on the matrix's own scale, however many
- *       noise scales a full-batch run, which resolves a norm to a few parts in a million, makes of
- *       it.</li>
+ *       {@link #MODE_RELATIVE} of its own level, as for a mode: a spectral norm is the top
+ *       mode, and a norm that moves by less is the weights adjusting (a readout converging
+ *       through a learning-rate warm-up traces a front 5–10% high while the loss decays
+ *       smoothly, and a full-batch run resolves it to a few parts in a million); the loss or a
+ *       mode tells whether something happened then.</li>
  * </ul>
  * Followers join the transition of a primary event they coincide with
  * ({@link TransitionMerger}); alone they stay in the {@code shocks} table only.
@@ -53,7 +55,7 @@ public final class SeriesRole {
   public static final double MODE_FLOOR = 0.01;
 
   /**
-   * In a run with metrics, a mode series' jump smaller than this fraction of the mode's own
+   * In a run with metrics, a mode series' (or a norm's) jump smaller than this fraction of its own
    * level (the larger of its levels either side) is a follower: a mode learned or lost changes
    * by a large factor (from its initialisation to its teacher's s_k), while the steps of a
    * layer's modes as its neighbours move (a warm-up, the weights settling after a catapult, the
@@ -159,10 +161,11 @@ public final class SeriesRole {
     }
     Matcher m = MODE.matcher(series);
     if (!m.matches()) {
-      // the MODE_FLOOR argument on the observable's own scale (a norm is its matrix's scale)
+      // A norm is a scale of its matrix like its top mode (a spectral norm is its sv1): in a run
+      // with metrics it leads only when it changes as a mode learned or lost does.
       return !(metrics && !e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind())
           && Math.abs(e.jump())
-          < MODE_FLOOR * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight())));
+          < MODE_RELATIVE * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight())));
     }
     if (!ShockEvent.JUMP.equals(e.kind()) || metrics && Math.abs(e.jump())
         < MODE_RELATIVE * Math.max(Math.abs(e.uLeft()), Math.abs(e.uRight()))) {
