@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
  * <p>Rule, on a mode series of an invariant map ({@link #isMode}):
  * <ol>
  *   <li>the plateau is the first window of {@link #PLATEAU_SAMPLES} samples, starting at sample
- *       {@link #FIRST_PLATEAU} or later, whose values lie within a factor
- *       {@link #PLATEAU_SPREAD} of their median P either way and whose first and last values
+ *       {@link #FIRST_PLATEAU} or later, whose median P is at least sample 0 over
+ *       {@link #START_FRACTION} (a rise of ten times from the initialisation's scale, not a
+ *       norm that settles; windows still at that scale are passed over), whose values lie
+ *       within a factor {@link #PLATEAU_SPREAD} of P either way and whose first and last values
  *       differ by at most {@link #PLATEAU_DRIFT}·P (the mode has arrived; a series still rising
  *       slowly has no plateau); P is then the median of the last {@link #PLATEAU_SAMPLES}
  *       samples of the stretch from there that stays within that band (a mode saturates
  *       slowly);</li>
- *   <li>sample 0 is at most {@link #START_FRACTION}·P (a rise of ten times from the
- *       initialisation's scale, not a norm that settles);</li>
  *   <li>the onset is where the series first crosses P/2, at sample 2 or later (below half seen
  *       twice: a rise complete by the first checkpoint is the run's start, not a transition
  *       the samples show), interpolated linearly; the front's lower and upper steps are the samples
@@ -75,7 +75,7 @@ final class ModeOnset {
    */
   static ShockEvent find(String series, String group, long[] steps, double[] values, int n,
                          double maxWidthFraction) {
-    double p = plateau(values, n);
+    double p = plateau(values, n, Math.abs(values[0]) / START_FRACTION);
     if (!(p > 0.0) || !(Math.abs(values[0]) <= START_FRACTION * p)) {
       return null;
     }
@@ -100,8 +100,11 @@ final class ModeOnset {
         steps[upper], values[0], p, jump, width, Math.abs(jump) * width / 4.0, Double.NaN, 1.0);
   }
 
-  /** Median of the first flat window from FIRST_PLATEAU on (see the class rule), or NaN. */
-  private static double plateau(double[] values, int n) {
+  /**
+   * Median of the first flat window from FIRST_PLATEAU on whose median is at least
+   * {@code least} (see the class rule), or NaN.
+   */
+  private static double plateau(double[] values, int n, double least) {
     double[] w = new double[PLATEAU_SAMPLES];
     for (int a = FIRST_PLATEAU; a + PLATEAU_SAMPLES <= n; a++) {
       boolean finite = true;
@@ -114,17 +117,33 @@ final class ModeOnset {
       }
       Arrays.sort(w);
       double p = w[PLATEAU_SAMPLES / 2];
+      if (!(p >= least)) {
+        // Still at the initialisation's scale: densely checkpointed, a mode growing from a
+        // small initialisation (or from rest under momentum) changes by less than the band
+        // over a window.
+        continue;
+      }
       if (w[0] >= p / PLATEAU_SPREAD && w[PLATEAU_SAMPLES - 1] <= p * PLATEAU_SPREAD
           && Math.abs(values[a + PLATEAU_SAMPLES - 1] - values[a]) <= PLATEAU_DRIFT * p) {
         // A mode saturates slowly: the level it settles on is where the stretch that stays
-        // within the window's band ends, not where the band is first reached.
+        // within the band ends, not where the band is first reached. Densely checkpointed, the
+        // first flat window comes while the mode still climbs, so the band follows the level
+        // of the stretch's end until that level holds.
         int end = a + PLATEAU_SAMPLES;
-        while (end < n && values[end] >= p / PLATEAU_SPREAD && values[end] <= p * PLATEAU_SPREAD) {
-          end++;
+        double level = p;
+        while (true) {
+          while (end < n && values[end] >= level / PLATEAU_SPREAD
+              && values[end] <= level * PLATEAU_SPREAD) {
+            end++;
+          }
+          System.arraycopy(values, end - PLATEAU_SAMPLES, w, 0, PLATEAU_SAMPLES);
+          Arrays.sort(w);
+          double last = w[PLATEAU_SAMPLES / 2];
+          if (end >= n || !(last > level)) {
+            return last;
+          }
+          level = last;
         }
-        System.arraycopy(values, end - PLATEAU_SAMPLES, w, 0, PLATEAU_SAMPLES);
-        Arrays.sort(w);
-        return w[PLATEAU_SAMPLES / 2];
       }
     }
     return Double.NaN;

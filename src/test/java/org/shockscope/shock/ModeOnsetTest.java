@@ -72,6 +72,30 @@ class ModeOnsetTest {
     assertNull(ModeOnset.find("end_to_end/sv1", "layers", steps, v, 100, 0.2));
   }
 
+  /**
+   * A mode checkpointed every 2 steps that sits at its initialisation's scale for its first
+   * checkpoints (heavy-ball momentum starting from rest) and then grows to 3.83, half crossing
+   * at step 186 of 308 (lab seed 377): its first windows are flat within the plateau's band, at
+   * 0.0014, which is the initialisation, not the level the mode arrives at; and checkpointed this
+   * densely, windows are flat within the band while the mode still climbs from 2.8 to 3.5, so
+   * the level is where it stops climbing.
+   */
+  @Test
+  void aModeThatSitsAtItsInitialisationFirstIsJudgedByTheLevelItArrivesAt() {
+    long[] steps = Synthetic.regularSteps(155, 2);
+    double[] v = new double[155];
+    double s = 3.83;
+    double u0 = 0.00142;
+    double rate = Math.log(s / u0 - 1.0) / (186 - 20);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = s / (1.0 + (s / u0 - 1.0) * Math.exp(-rate * Math.max(0, steps[i] - 20)));
+    }
+    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", steps, v, v.length, 0.2);
+    assertNotNull(e);
+    assertEquals(186, e.step(), 2);
+    assertEquals(s, e.uRight(), 0.02);
+  }
+
   @Test
   void onlyInvariantMapsHaveModesThatSwitchOn() {
     for (String s : List.of("end_to_end/sv1", "head3.qk/sv2", "blk/head0.ov/sv8")) {
