@@ -90,8 +90,8 @@ final class ProminentPeaks {
    *                     {@link #TAIL_FREE_PROMINENCE} at least
    * @param reach        samples looked at either side of a peak
    * @param noiseFree    whether the series has no noise above its resolution (a run-level
-   *                     metric of full-batch training): a peak is then judged against the
-   *                     series-wide white-noise scale, not the local one
+   *                     metric of full-batch training, or a smooth curve): a peak is then
+   *                     judged against the series-wide white-noise scale, not the local one
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
             double whiteSd, double threshold, double gaussianThreshold, int reach,
