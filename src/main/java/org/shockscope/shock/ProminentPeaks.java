@@ -25,8 +25,9 @@ import org.shockscope.OrderStatistics;
  *       sides (no loss noise rises two decades over its median; the side that went wild after
  *       it, a catapult's next bounce or an instability, is what it started, not its
  *       background); in a run-level metric without noise above its resolution (full-batch
- *       training) σ is the series-wide scale, since the pseudo-residuals near a peak there are the
- *       curvature of its neighbouring bounces and decays;</li>
+ *       training) or smooth (its increments keep their sign) σ is the series-wide scale, since
+ *       the pseudo-residuals near a peak there are the curvature of its neighbouring bounces and
+ *       decays;</li>
  *   <li>P ≥ one decade, and two when the base lies within a decade of the resolution floor
  *       (values held at the floor have no noise to measure, only digits). Pseudo-residuals do not
  *       see the memory of correlated noise (online SGD's loss wanders by tens of percent over a
@@ -140,20 +141,20 @@ final class ProminentPeaks {
       while (b < hi && x[b + 1] >= half) {
         b++;
       }
-      double local = localNoise(t, x, n, p, reach, a, b);
       boolean tall = x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE;
-      if (tall) {
-        double quiet = Math.min(sideNoise(t, x, n, p - reach, a - 2),
-            sideNoise(t, x, n, b + 2, p + reach));
-        if (!Double.isNaN(quiet) && !(quiet >= local)) {
-          local = quiet;
+      // NaN takes the series-wide scale: near a spike of a noise-free series the
+      // pseudo-residuals are the curvature of the other bounces and decays of a catapult's
+      // sawtooth or chaotic stretch, not noise.
+      double local = Double.NaN;
+      if (!noiseFree) {
+        local = localNoise(t, x, n, p, reach, a, b);
+        if (tall) {
+          double quiet = Math.min(sideNoise(t, x, n, p - reach, a - 2),
+              sideNoise(t, x, n, b + 2, p + reach));
+          if (!Double.isNaN(quiet) && !(quiet >= local)) {
+            local = quiet;
+          }
         }
-      }
-      if (noiseFree) {
-        // The series-wide scale: near a spike of a noise-free series the pseudo-residuals are
-        // the curvature of the other bounces and decays of a catapult's sawtooth or chaotic
-        // stretch, not noise.
-        local = Double.NaN;
       }
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
       double strength = prominence / sigma;
