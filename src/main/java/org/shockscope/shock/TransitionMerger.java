@@ -17,10 +17,10 @@ import java.util.function.ToDoubleFunction;
  * their intervals overlap or their steps are within the tolerance; transitions are the connected
  * groups (single linkage along the step axis: an event joins the current group when its interval
  * starts at most at the group's largest interval end, or its step is within the tolerance of the
- * group's last step), unless the group already holds an event of the same series, or of another
- * mode of the same matrix beyond either front's width: the detector told those apart, so they are
- * two events (a staircase's fronts, loss spikes apart, two modes of one map learned in quick
- * succession); nor does a checkpoint series' event join a group of metric fronts it follows by
+ * group's last step), unless the group already holds an event of the same series, or of
+ * another mode of the same matrix apart from it ({@code Group.has}): the detector told those
+ * apart, so they are two events (a staircase's fronts, loss spikes apart, two modes of one map
+ * learned in quick succession); nor does a checkpoint series' event join a group of metric fronts it follows by
  * more than their fronts ({@link #apart}: the loss, logged densely, resolved a first mode the
  * sparse checkpoints could not, and the weights' event is the next mode). Jumps
  * and spikes link with each other (a catapult is a loss spike and a
@@ -424,8 +424,18 @@ public final class TransitionMerger {
 
     /**
      * Whether a member is an event of the same series, or of another mode of the same matrix
-     * further away than either front's width (two events of one series are two; two modes of
-     * one map moving one after the other are two modes learned).
+     * apart from it (two events of one series are two; two modes of one map moving one after
+     * the other are two modes learned). Two modes are apart when their steps differ by more
+     * than either event's span (front width or interval), or when {@code e} comes more than
+     * their mean reach after the group's last event: nothing in the network moved in between,
+     * so the map rested between two modes. A fitted front reaches its width, an event without
+     * one its interval; a front's interval is the checkpoints that bracket it, which for a wide
+     * front sparsely checkpointed spans far more than the front itself (a third mode half
+     * learned 200 steps after the second, both 74-step checkpoint intervals wide, would
+     * otherwise join it). Without the quiet gap, modes of one map moving one after the other
+     * while the rest of the network moves too (the heads of a transformer whose circuits fill
+     * in their spectra over a few hundred steps around an induction-head transition) are one
+     * reorganisation.
      */
     boolean has(ShockEvent e) {
       String series = e.qualifiedSeries();
@@ -435,9 +445,10 @@ public final class TransitionMerger {
           return true;
         }
         // modes of one matrix moving together (a catapult shakes the whole spectrum) are one
-        // event; apart by more than their fronts' widths, they are modes learned one by one
+        // event; apart by more than their fronts, they are modes learned one by one
         if (identity(m.qualifiedSeries()).equals(key)
-            && Math.abs(m.step() - e.step()) > Math.max(reach(m), reach(e))) {
+            && (Math.abs(m.step() - e.step()) > Math.max(span(m), span(e))
+            || Math.abs(e.step() - lastStep) > 0.5 * (reach(m) + reach(e)))) {
           return true;
         }
       }
@@ -454,7 +465,14 @@ public final class TransitionMerger {
       return true;
     }
 
+    private static double span(ShockEvent e) {
+      return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
+    }
+
     private static double reach(ShockEvent e) {
+      if (ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0) {
+        return e.width();
+      }
       return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
     }
 
@@ -466,14 +484,18 @@ public final class TransitionMerger {
     /**
      * The step of a transition without a metric spike or front: the lower median of its members
      * that observe a map invariant under the network's symmetries ({@link SeriesRole}: the
-     * end-to-end map, a head's QK and OV circuits) when it has any; else of its checkpoint
+     * end-to-end map, a head's QK and OV circuits) when it has any; else the strongest run-level
+     * metric front among its members when it has one; else the lower median of its checkpoint
      * series' members when it has any; else of all members. A layer of a balanced depth-L chain
      * carries the L-th root of the end-to-end map's mode, so its singular value is half its final
      * value when the map's is 2^−L of it: the layers' fronts lead the mode's by a gauge-dependent
      * amount, while the map is what the network computes. A run-level metric's
      * front sits where the metric's own nonlinearity puts its midpoint (a squared error halves
-     * well before the mode it measures is half learned), while the quotient observables measure
-     * the weights' change itself.
+     * well before the mode it measures is half learned), so an invariant map's mode, which
+     * measures the learned function itself, comes first. Without one, the weights' spectra
+     * measure the function only indirectly: a teacher–student network's units split apart (its
+     * effective rank and second singular value rise) hundreds of steps before they specialise to
+     * their teachers, and the loss falling is the specialisation.
      */
     long centre() {
       int invariant = 0;
@@ -489,6 +511,15 @@ public final class TransitionMerger {
             return e.step();
           }
         }
+      }
+      ShockEvent metric = null;
+      for (ShockEvent e : members) {
+        if (metricFront(e) && (metric == null || e.strength() > metric.strength())) {
+          metric = e;
+        }
+      }
+      if (metric != null) {
+        return metric.step();
       }
       int weights = 0;
       for (ShockEvent e : members) {
