@@ -1187,7 +1187,7 @@ public final class PrecursorForecaster {
    * {@value #LOSS_NOISE_MARGIN}× above the loss's noise (1.4826 × the median absolute second
    * difference of its samples, over √6). Null otherwise.
    */
-  private static int[] lossSamples(SeriesData loss, long t) {
+  static int[] lossSamples(SeriesData loss, long t) {
     long[] steps = loss.steps();
     double[] v = loss.values();
     int e = lastAtOrBefore(steps, t);
@@ -1205,6 +1205,10 @@ public final class PrecursorForecaster {
     int a = e - 1;
     while (a > 0 && v[0] - v[a] > de / 2) {
       a--;
+    }
+    if (a < 1) {
+      // the loss fell more than half its way by its first logged sample: no doublings to read
+      return null;
     }
     int b = a - 1;
     while (b > 0 && v[0] - v[b] > de / 4) {

@@ -20,6 +20,8 @@ final class DetectionRow {
   static final String FORECAST = "forecast";
   /** Row kind of a training example of the learned forecaster (not a table). */
   static final String EXAMPLE = "example";
+  /** Row kind of a run one of whose stages failed ({@code errors} table). */
+  static final String ERROR = "error";
 
   private final Object[] values = new Object[RunDetection.OUT_SCHEMA.size()];
 

@@ -77,7 +77,11 @@ final class RunDetection {
         .add("method", DataTypes.StringType, true)
         .add("features", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
         .add("jump_label", DataTypes.IntegerType, true)
-        .add("divergence_label", DataTypes.IntegerType, true);
+        .add("divergence_label", DataTypes.IntegerType, true)
+        .add("source", DataTypes.StringType, true)
+        .add("stage", DataTypes.StringType, true)
+        .add("error", DataTypes.StringType, true)
+        .add("message", DataTypes.StringType, true);
     OUT_SCHEMA = s;
   }
 
@@ -191,6 +195,55 @@ final class RunDetection {
                                          ForecastHorizons horizons, boolean examples,
                                          LongAccumulator runs) {
     List<SeriesData> data = seriesOf(rows);
+    List<Row> out = new ArrayList<>();
+    RunShocks found = guarded(runId, DETECTION_STAGE, out,
+        () -> detectionRows(runId, data, config));
+    if (found != null && horizons != null) {
+      guarded(runId, FORECAST_STAGE, out,
+          () -> forecastRows(runId, data, found, horizons, examples));
+    }
+    if (runs != null) {
+      runs.add(1);
+    }
+    return out.iterator();
+  }
+
+  /** Stage of the errors table for a run whose detection failed. */
+  static final String DETECTION_STAGE = "detection";
+  /** Stage of the errors table for a run whose forecasting failed. */
+  static final String FORECAST_STAGE = "forecast";
+
+  /** A stage's result and the rows it made. */
+  record StageRows<T>(T result, List<Row> rows) {}
+
+  /**
+   * Runs one stage of a run's analysis: its rows are added to {@code out} and its result
+   * returned when it completes; when it throws, one error row instead (stage, the exception's
+   * class and message; source and run the run's id) and null. A defect that one run's data
+   * trips (an index running off a series' start) then costs that run's shocks or forecasts, is
+   * recorded in the {@code errors} table, and the job and every other run go on.
+   */
+  static <T> T guarded(String runId, String stage, List<Row> out,
+                       java.util.function.Supplier<StageRows<T>> work) {
+    StageRows<T> done;
+    try {
+      done = work.get();
+    } catch (RuntimeException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      out.add(DetectionRow.of(DetectionRow.ERROR, runId)
+          .set("source", runId)
+          .set("stage", stage)
+          .set("error", e.getClass().getSimpleName())
+          .set("message", message)
+          .row());
+      return null;
+    }
+    out.addAll(done.rows());
+    return done.result();
+  }
+
+  private static StageRows<RunShocks> detectionRows(String runId, List<SeriesData> data,
+                                                    DetectorConfig config) {
     RunShocks found = new ShockDetector(config).detectRun(data);
     List<Row> out = new ArrayList<>();
     for (ShockEvent e : found.shocks()) {
@@ -237,36 +290,38 @@ final class RunDetection {
           .set("depth", f.depth() == Front.NO_DEPTH ? null : f.depth())
           .row());
     }
-    if (horizons != null) {
-      List<Forecast> precursor = PrecursorForecaster.forecast(data, horizons);
-      for (Forecast f : precursor) {
-        out.add(DetectionRow.of(DetectionRow.FORECAST, runId)
-            .set("step", f.step())
-            .set("series_list", scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq())
-            .set("horizon", f.horizon())
-            .set("p_jump", f.pJump())
-            .set("p_divergence", f.pDivergence())
-            .set("expected_step", nan(f.expectedStep()))
-            .set("method", f.method())
-            .row());
-      }
-      for (LearnedForecaster.Example x : examples
-          ? LearnedForecaster.examples(data, precursor, found.transitions())
-          : List.<LearnedForecaster.Example>of()) {
-        out.add(DetectionRow.of(DetectionRow.EXAMPLE, runId)
-            .set("step", x.step())
-            .set("horizon", x.horizon())
-            .set("features", scala.jdk.javaapi.CollectionConverters.asScala(
-                java.util.Arrays.stream(x.x()).boxed().toList()).toSeq())
-            .set("jump_label", x.jumpLabel())
-            .set("divergence_label", x.divergenceLabel())
-            .row());
-      }
+    return new StageRows<>(found, out);
+  }
+
+  private static StageRows<Void> forecastRows(String runId, List<SeriesData> data,
+                                              RunShocks found, ForecastHorizons horizons,
+                                              boolean examples) {
+    List<Row> out = new ArrayList<>();
+    List<Forecast> precursor = PrecursorForecaster.forecast(data, horizons);
+    for (Forecast f : precursor) {
+      out.add(DetectionRow.of(DetectionRow.FORECAST, runId)
+          .set("step", f.step())
+          .set("series_list", scala.jdk.javaapi.CollectionConverters.asScala(f.series()).toSeq())
+          .set("horizon", f.horizon())
+          .set("p_jump", f.pJump())
+          .set("p_divergence", f.pDivergence())
+          .set("expected_step", nan(f.expectedStep()))
+          .set("method", f.method())
+          .row());
     }
-    if (runs != null) {
-      runs.add(1);
+    for (LearnedForecaster.Example x : examples
+        ? LearnedForecaster.examples(data, precursor, found.transitions())
+        : List.<LearnedForecaster.Example>of()) {
+      out.add(DetectionRow.of(DetectionRow.EXAMPLE, runId)
+          .set("step", x.step())
+          .set("horizon", x.horizon())
+          .set("features", scala.jdk.javaapi.CollectionConverters.asScala(
+              java.util.Arrays.stream(x.x()).boxed().toList()).toSeq())
+          .set("jump_label", x.jumpLabel())
+          .set("divergence_label", x.divergenceLabel())
+          .row());
     }
-    return out.iterator();
+    return new StageRows<>(null, out);
   }
 
   /**
@@ -396,6 +451,13 @@ final class RunDetection {
   }
 
   /** The transitions table from the tagged detection output. */
+  /** The {@code errors} table's rows ({@link Tables#ERRORS_SCHEMA}) of runs a stage failed on. */
+  static Dataset<Row> errors(Dataset<Row> detected) {
+    return detected.filter(col("row_kind").equalTo(DetectionRow.ERROR))
+        .select(col("source"), col("run_id"), col("step"), col("stage"), col("error"),
+            col("message"));
+  }
+
   static Dataset<Row> transitions(Dataset<Row> detected) {
     return detected.filter(col("row_kind").equalTo(DetectionRow.TRANSITION))
         .select(col("run_id"), col("step"), col("step_lo"), col("step_hi"), col("kind"),

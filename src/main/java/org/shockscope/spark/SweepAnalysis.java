@@ -229,7 +229,8 @@ public final class SweepAnalysis {
     progress.stage("writing tables");
     Dataset<Row> runIds = runs.select("run_id");
     List<ErrorRecord> discoveryErrors = discoveryErrors(full, sweep);
-    Dataset<Row> errors = errorsFrame(spark, discoveryErrors).unionByName(readErrors);
+    Dataset<Row> errors = errorsFrame(spark, discoveryErrors).unionByName(readErrors)
+        .unionByName(RunDetection.errors(detected));
     Dataset<Row> oldErrors = store.read(Tables.ERRORS);
     if (oldErrors != null) {
       // the watcher's own errors (a webhook that failed) belong to no input: every analysis

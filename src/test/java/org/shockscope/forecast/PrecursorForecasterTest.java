@@ -1,5 +1,6 @@
 package org.shockscope.forecast;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -234,6 +235,24 @@ class PrecursorForecasterTest {
     assertEquals(expected.centre(), f.expectedStep(), 1e-9);
     assertEquals(List.of("val_loss"), f.series());
     assertTrue(f.pJump() > 0);
+  }
+
+  /**
+   * A loss that fell more than half of its way between its first two logged samples (a deep
+   * linear chain of the randomized lab, seeds 600-899, logged sparsely) has no two doublings of
+   * its fall to read: no samples, where the search for them ran off the series' start and the
+   * job's detection stage failed with an index of -1.
+   */
+  @Test
+  void aLossThatFellMostOfItsWayByItsFirstLoggedSampleGivesNoSamples() {
+    SeriesData loss = new SeriesData("loss", "", new long[] {0, 50, 100, 150, 200, 250},
+        new double[] {1.0, 0.30, 0.25, 0.22, 0.20, 0.19});
+    assertNull(PrecursorForecaster.lossSamples(loss, 250));
+    long[] steps = new long[11];
+    Arrays.setAll(steps, i -> 50L * i);
+    SeriesData slow = new SeriesData("loss", "", steps,
+        new double[] {1.0, 0.999, 0.998, 0.997, 0.996, 0.995, 0.99, 0.98, 0.96, 0.92, 0.83});
+    assertArrayEquals(new int[] {8, 9, 10}, PrecursorForecaster.lossSamples(slow, 500));
   }
 
   @Test

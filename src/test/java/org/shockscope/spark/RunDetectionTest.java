@@ -107,4 +107,33 @@ class RunDetectionTest {
         () -> RunDetection.modeSeries(spectra, -1));
     assertEquals("modes per matrix must be >= 0, got -1", e.getMessage());
   }
+
+  /**
+   * A stage that fails on one run's data gives that run one error row (its stage, the
+   * exception's class and message) instead of its rows; a stage that completes adds its rows and
+   * returns its result. The errors frame has the errors table's columns.
+   */
+  @Test
+  void aStageThatFailsOnARunIsAnErrorRowAndTheOthersKeepTheirRows() {
+    List<Row> out = new ArrayList<>();
+    Row shock = DetectionRow.of(DetectionRow.SHOCK, "r1").set("kind", "jump").row();
+    assertEquals("done", RunDetection.guarded("r1", RunDetection.DETECTION_STAGE, out,
+        () -> new RunDetection.StageRows<>("done", List.of(shock))));
+    assertEquals(List.of(shock), out);
+    Object none = RunDetection.guarded("r2", RunDetection.FORECAST_STAGE, out, () -> {
+      int[] samples = new int[3];
+      return new RunDetection.StageRows<>(samples[samples.length], List.of(shock));
+    });
+    assertEquals(null, none);
+    assertEquals(2, out.size());
+    Dataset<Row> errors = RunDetection.errors(spark.createDataFrame(out, RunDetection.OUT_SCHEMA));
+    assertEquals(List.of("source", "run_id", "step", "stage", "error", "message"),
+        List.of(errors.columns()));
+    Row e = errors.collectAsList().get(0);
+    assertEquals("r2", e.getString(1));
+    assertEquals(RunDetection.FORECAST_STAGE, e.getString(3));
+    assertEquals("ArrayIndexOutOfBoundsException", e.getString(4));
+    assertTrue(e.getString(5).contains("3"), e.getString(5));
+    assertEquals(1, errors.count());
+  }
 }
