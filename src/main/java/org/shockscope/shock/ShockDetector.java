@@ -75,6 +75,11 @@ public final class ShockDetector {
   private static final int SPIKE_REACH = 5;
   private static final double LN2 = Math.log(2.0);
   /**
+   * Decades under its first value from which a noise-free series' doublings are spikes however
+   * it rings ({@link #dropWander}).
+   */
+  static final double RINGING_DECADES = 2.0;
+  /**
    * How many times its rise an excursion the series ends in must hold its level to be a jump:
    * an exponential blow-up cut off by the run's end reaches its median halfway and holds it no
    * longer than it rose (the lab's truth, {@code SpikeScan.HOLD}).
@@ -304,13 +309,14 @@ public final class ShockDetector {
         * (noisy ? RobustOps.tailFactor(t, x, 0, n, work) : 1.0);
     spikeFinder.find(t, x, n, floorSd, whiteSd, spikeThreshold,
         config.spikeWindowFraction(), logScale, spikes, cleaned);
+    boolean noiseFree = false;
     if (logScale) {
       // A run-level metric whose noise is at its floor (full-batch training) has no local noise
       // either: pseudo-residuals near a spike measure its neighbours' curvature. Judged above
       // the floor: a per-sample loss that converged to its rounding floor for half its run is
       // constant there, and noisy before. A curve whose increments keep their sign is smooth
       // however large its curvature (Adam's loss ringing as it decays).
-      boolean noiseFree = group.isEmpty() && (!noisy
+      noiseFree = group.isEmpty() && (!noisy
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd)
           || signAgreement(n) >= SMOOTH_AGREEMENT);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
@@ -333,7 +339,7 @@ public final class ShockDetector {
       spikes.removeIf(sp -> !(Math.log(x[sp.peak()] / lowest(n, t[sp.peak()],
           2.0 * sp.duration())) >= ProminentPeaks.MIN_LOG_PROMINENCE));
     }
-    dropWander(n);
+    dropWander(n, noiseFree);
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
     ShockEvent held = logScale && group.isEmpty() && openFrom > 0
         ? heldRise(series, group, steps, n, whiteSd) : null;
@@ -639,8 +645,17 @@ public final class ShockDetector {
    * wander within {@link #spikeReach} samples of the spike is under {@link #LOCAL_WANDER_SHARE}
    * of the series', the spike lies in a quieter regime and is judged by that. The samples of a
    * dropped spike stay cleaned: they are no level change either.
+   *
+   * <p>In a noise-free series ({@code noiseFree}: a run-level metric on the log scale whose
+   * noise is at its floor or whose increments keep their sign) a spike that doubles the lowest
+   * value since the series was last as high, {@link #RINGING_DECADES} and more under the
+   * series' first value, is kept whatever the wander: Adam's loss ringing down a decay of
+   * decades has no wander but its own bumps, each as large as the ringing's increments at its
+   * duration, and a doubling of a loss is what makes a bump a spike (the lab's truth and
+   * practitioners' spike rules alike). Near its start a smooth loss may wander by doublings
+   * (a full-data loss under momentum SGD on a plateau, a decade under its start).
    */
-  private void dropWander(int n) {
+  private void dropWander(int n, boolean noiseFree) {
     if (spikes.isEmpty()) {
       return;
     }
@@ -657,6 +672,9 @@ public final class ShockDetector {
     }
     int reach = spikeReach(n);
     spikes.removeIf(s -> {
+      if (noiseFree && doublesFromBelow(s.peak())) {
+        return false;
+      }
       int lag = Math.max(1, (int) Math.round(s.duration() / gap));
       if (lag >= n) {
         return false;
@@ -675,6 +693,18 @@ public final class ShockDetector {
       }
       return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale;
     });
+  }
+
+  /**
+   * Whether x (log scale) at {@code peak} is at least double its lowest value since it was last
+   * as high, that lowest value {@link #RINGING_DECADES} or more under the series' first.
+   */
+  private boolean doublesFromBelow(int peak) {
+    double min = Double.POSITIVE_INFINITY;
+    for (int i = peak - 1; i >= 0 && x[i] < x[peak]; i--) {
+      min = Math.min(min, x[i]);
+    }
+    return x[peak] - min >= LN2 && x[0] - min >= RINGING_DECADES * Math.log(10.0);
   }
 
   /**

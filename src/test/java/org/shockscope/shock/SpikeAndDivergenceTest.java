@@ -671,6 +671,44 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * Adam on a depth-2 linear chain (deep-linear lab, seed 691, full batch, loss logged every
+   * step) rings as its loss decays from 13 by seven decades: bumps ×3.5 at 109 (over 3.5e-4),
+   * ×2.3 at 131 and ×2.1 at 173 over the lowest loss since the series was last as high. A
+   * bump of the ringing is as large as the ringing's increments at its duration, so the wander
+   * test took all three for the series' wander; a noise-free series has none, and a doubling
+   * of a loss two decades and more under its start is a spike. (The lab joins 109 and 131 into
+   * one episode, as the merger does.)
+   */
+  @Test
+  void doublingsOfANoiseFreeLossDecadesUnderItsStartAreSpikesHoweverItRings() {
+    double[] head = {
+        13.32, 13.3, 13.26, 13.2, 13.12, 13.02, 12.9, 12.76, 12.59, 12.41, 12.2, 11.97, 11.72,
+        11.45, 11.16, 10.85, 10.52, 10.18, 9.823, 9.449, 9.062, 8.661, 8.249, 7.828, 7.399, 6.965,
+        6.527, 6.089, 5.654, 5.224, 4.803, 4.392, 3.994, 3.61, 3.241, 2.887, 2.551, 2.233, 1.936,
+        1.659, 1.405, 1.175, 0.9685, 0.7869, 0.6297, 0.4965, 0.3863, 0.2981, 0.2306, 0.182, 0.1504,
+        0.1329, 0.1266, 0.1285, 0.1356, 0.1453, 0.1549, 0.1627, 0.1673, 0.168, 0.1646, 0.1573,
+        0.1465, 0.1332, 0.1181, 0.1021, 0.08614, 0.07074, 0.05651, 0.04391, 0.03326, 0.02473,
+        0.01833, 0.01395, 0.01136, 0.01024, 0.01023, 0.01095, 0.01207, 0.01333, 0.01453, 0.01552,
+        0.01619, 0.01648, 0.01635, 0.01584, 0.01497, 0.01382, 0.01245, 0.01094, 0.009378, 0.007819,
+        0.006321, 0.004933, 0.003699, 0.002653, 0.001813, 0.001181, 0.0007441, 0.0004808, 0.0003604,
+        0.00035, 0.0004191, 0.000541, 0.0006927, 0.0008524, 0.001, 0.00112, 0.001199, 0.001233,
+        0.001221, 0.001166, 0.001076, 0.0009608, 0.0008295, 0.0006915, 0.0005556, 0.0004293,
+        0.0003186, 0.0002272, 0.0001562, 0.0001053, 7.269e-05, 5.558e-05, 5.081e-05, 5.515e-05,
+        6.547e-05, 7.878e-05, 9.229e-05, 0.0001037, 0.0001115, 0.0001149, 0.0001138, 0.0001086,
+        0.0001001, 8.917e-05, 7.695e-05, 6.429e-05, 5.198e-05, 4.066e-05, 3.078e-05, 2.26e-05,
+        1.622e-05, 1.164e-05, 8.742e-06, 7.332e-06, 7.1e-06, 7.705e-06, 8.799e-06, 1.006e-05,
+        1.122e-05, 1.209e-05, 1.257e-05, 1.26e-05, 1.22e-05, 1.138e-05, 1.025e-05, 8.895e-06,
+        7.434e-06, 5.97e-06, 4.597e-06, 3.387e-06, 2.391e-06, 1.636e-06, 1.133e-06, 8.681e-07,
+        8.032e-07, 8.823e-07, 1.046e-06, 1.241e-06, 1.424e-06, 1.566e-06, 1.65e-06, 1.669e-06,
+        1.622e-06, 1.513e-06, 1.355e-06, 1.165e-06, 9.621e-07, 7.635e-07, 5.829e-07, 4.302e-07,
+        3.106e-07, 2.256e-07, 1.737e-07, 1.51e-07, 1.51e-07, 1.66e-07, 1.889e-07, 2.141e-07,
+        2.373e-07, 2.553e-07, 2.661e-07, 2.688e-07, 2.628e-07, 2.487e-07, 2.281e-07, 2.032e-07,
+        1.765e-07, 1.501e-07};
+    assertEquals(List.of(109L, 131L, 173L),
+        spikeStepsBeforeASettledTail(head, 1, 248, 1e-9, 1.5e-7, 20.0));
+  }
+
+  /**
    * The steps of the spikes found in a loss logged every {@code interval} steps whose first
    * values are {@code head} (a lab run's logged rows) and whose n − head.length later ones settle,
    * {@code floor + excess·e^{−k/tau}} at the k-th of them.
