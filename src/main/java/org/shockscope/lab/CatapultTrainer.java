@@ -83,9 +83,8 @@ final class CatapultTrainer {
         + "; this run's own lambda0 = " + lambdaRun + " (lr*lambda0 = " + opt.lr() * lambdaRun
         + ")";
     List<TruthEvent> truth = new ArrayList<>();
-    if (fullBatch) {
-      truth.addAll(annotate(SpikeScan.truth(runId, Family.CATAPULT, recorder.observed()), note));
-    }
+    truth.addAll(annotate(SpikeScan.truth(runId, Family.CATAPULT, recorder.observed(),
+        fullBatch), note));
     truth.addAll(annotate(recorder.divergenceTruth(runId, Family.CATAPULT), note));
     return new TrainedRun(runId, Family.CATAPULT, params(opt, scale, lambdaRef), modelConfig(),
         recorder.metrics(), recorder.checkpoints(), truth, recorder.divergenceStep(), schedule,

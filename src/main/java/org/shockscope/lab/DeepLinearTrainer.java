@@ -177,9 +177,7 @@ final class DeepLinearTrainer {
       truth.addAll(measuredCrossing(runId, j, s[j], Arrays.copyOf(svHistory[j], last + 1)));
     }
     truth.addAll(analyticCrossings(runId, s, fullBatch));
-    if (fullBatch) {
-      truth.addAll(SpikeScan.truth(runId, Family.DEEP_LINEAR, recorder.observed()));
-    }
+    truth.addAll(SpikeScan.truth(runId, Family.DEEP_LINEAR, recorder.observed(), fullBatch));
     truth.addAll(recorder.divergenceTruth(runId, Family.DEEP_LINEAR));
     return new TrainedRun(runId, Family.DEEP_LINEAR, params(), modelConfig(), recorder.metrics(),
         recorder.checkpoints(), truth, recorder.divergenceStep(), schedule,

@@ -60,8 +60,11 @@ final class SpikeScan {
 
   private SpikeScan() {}
 
-  /** What one pass over a series finds: its recovered spikes and its held rise (or null). */
-  private record Scan(List<Spike> spikes, Rise rise) {}
+  /**
+   * What one pass over a series finds: its recovered spikes, its held rise (or null), and
+   * whether it ends in an excursion (held or not: a blow-up).
+   */
+  private record Scan(List<Spike> spikes, Rise rise, boolean open) {}
 
   /** The recovered spikes of {@code s}, in order. */
   static List<Spike> find(StepSeries s) {
@@ -83,8 +86,9 @@ final class SpikeScan {
     List<Spike> out = new ArrayList<>();
     Rise held = null;
     if (v.length == 0) {
-      return new Scan(out, null);
+      return new Scan(out, null, false);
     }
+    boolean open = false;
     double floor = FLOOR * Math.abs(v[0]);
     double runningMin = v[0];
     int i = 1;
@@ -100,6 +104,7 @@ final class SpikeScan {
           j++;
         }
         if (j == v.length) {
+          open = true;
           if (withRise) {
             held = rise(steps, v, i, runningMin);
           }
@@ -114,7 +119,7 @@ final class SpikeScan {
       runningMin = Math.min(runningMin, v[i]);
       i++;
     }
-    return new Scan(out, held);
+    return new Scan(out, held, open);
   }
 
   /** The rise of the excursion starting at index {@code i}, or null when it holds no level. */
@@ -216,12 +221,33 @@ final class SpikeScan {
    * oscillation ({@link #flip}), and its unrecovered rise, as truth rows of series {@code loss}.
    */
   static List<TruthEvent> truth(String runId, Family family, StepSeries s) {
+    return truth(runId, family, s, true);
+  }
+
+  /**
+   * As {@link #truth(String, Family, StepSeries)}, the spikes only when {@code withSpikes}: a
+   * minibatch run's loss over its whole data set bounces by its gradient noise, ×2 over a
+   * running minimum without any event (batch-1 SGD on a noisy decay, ×5–×11). Either way the
+   * run's last excursion, when the loss comes back from it but never again within
+   * {@link #RISE} of its baseline and does not leave again, is a rise (a jump of the loss, as
+   * {@link #unrecovered}), not a spike: a catapult whose peak kills the ReLU units comes back by
+   * half its rise on the log scale, to a loss at its initial level, and stays there, a lasting
+   * change of level (issue 12 keeps "spike" for excursions that return to their baseline);
+   * logged every few steps it shows no spike at all, only the rise. An excursion followed by
+   * others, or by a blow-up, is the start of a train or of a divergence, not a new level.
+   */
+  static List<TruthEvent> truth(String runId, Family family, StepSeries s, boolean withSpikes) {
     List<TruthEvent> out = new ArrayList<>();
     Scan scan = scan(s, true);
     List<Spike> spikes = scan.spikes();
     for (int k = 0; k < spikes.size(); k++) {
       Spike sp = spikes.get(k);
-      if (flip(spikes, k)) {
+      Rise left = k == spikes.size() - 1 && !scan.open() ? leftForGood(s, sp) : null;
+      if (left != null) {
+        out.add(riseRow(runId, family, left));
+        continue;
+      }
+      if (!withSpikes || flip(spikes, k)) {
         continue;
       }
       out.add(new TruthEvent(runId, family, TruthEvent.SPIKE, "loss", sp.peakStep(),
@@ -233,13 +259,40 @@ final class SpikeScan {
     }
     Rise r = scan.rise();
     if (r != null) {
-      out.add(new TruthEvent(runId, family, TruthEvent.JUMP, "loss", r.step(),
-          TruthEvent.MEASURED, r.width(),
-          "loss left its basin at step " + r.startStep() + " (above " + RISE + " x baseline "
-              + r.baseline() + ") and did not come back: it held the excursion's median level "
-              + r.level() + " to the end of the run, at least " + HOLD + " x as long as it took to "
-              + "reach it; first step at or above sqrt(baseline x level)"));
+      out.add(riseRow(runId, family, r));
     }
     return out;
+  }
+
+  /**
+   * A recovered spike after which the loss never again comes within {@link #RISE} of its
+   * baseline, as the rise from that baseline to the level the loss holds from its start on
+   * ({@link #rise}), or null. The run must go on for {@link #HOLD} times the spike's duration
+   * after it, and for a twentieth of its steps: a spike near the run's end that the loss has
+   * not yet come down from shows no new level.
+   */
+  private static Rise leftForGood(StepSeries s, Spike sp) {
+    int[] steps = s.steps();
+    double[] v = s.values();
+    int last = steps[steps.length - 1];
+    if (last - sp.endStep() < Math.max(HOLD * (sp.endStep() - sp.startStep()),
+        (last - steps[0]) / 20.0)) {
+      return null;
+    }
+    double after = Double.POSITIVE_INFINITY;
+    for (int k = Arrays.binarySearch(steps, sp.endStep()); k < v.length; k++) {
+      after = Math.min(after, v[k]);
+    }
+    return after > RISE * sp.baseline()
+        ? rise(steps, v, Arrays.binarySearch(steps, sp.startStep()), sp.baseline()) : null;
+  }
+
+  private static TruthEvent riseRow(String runId, Family family, Rise r) {
+    return new TruthEvent(runId, family, TruthEvent.JUMP, "loss", r.step(),
+        TruthEvent.MEASURED, r.width(),
+        "loss left its basin at step " + r.startStep() + " (above " + RISE + " x baseline "
+            + r.baseline() + ") and did not come back: it held the excursion's median level "
+            + r.level() + " to the end of the run, at least " + HOLD + " x as long as it took to "
+            + "reach it; first step at or above sqrt(baseline x level)");
   }
 }

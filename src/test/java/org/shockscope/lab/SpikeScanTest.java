@@ -36,6 +36,43 @@ class SpikeScanTest {
    * rise (a jump of the loss) centred where it passes the geometric mean of the two levels; a
    * blow-up that the run's end (or its divergence) cuts off is none, and neither is a spike.
    */
+  /**
+   * A minibatch catapult (randomized lab, catapult seed 138, the loss over the whole data set at
+   * every step): the loss falls to 0.0025, a catapult peaks at 10.8 and the loss comes back by
+   * more than half its rise on the log scale, to 0.19, its initial level, where it stays (the
+   * ReLU units died). That is a rise from 0.0025 (a lasting change of level), centred where
+   * the loss passes the geometric mean of the two levels, with spike rows (full batch) or
+   * without (minibatch); a spike the loss recovers from is a spike row or none.
+   */
+  @Test
+  void aLossThatNeverComesBackAfterASpikeRoseForGood() {
+    double[] v = new double[120];
+    double[] head = {0.189, 0.127, 0.059, 0.0245, 0.0125, 0.0091, 0.0076, 0.0065, 0.0056,
+        0.0048, 0.0040, 0.0034, 0.0029, 0.0025, 0.0038, 0.032, 0.587, 10.8, 5.16, 0.336};
+    for (int i = 0; i < v.length; i++) {
+      v[i] = i < head.length ? head[i] : 0.1924 + 1e-3 * Math.exp(-0.1 * (i - head.length));
+    }
+    int[] steps = new int[v.length];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = i;
+    }
+    StepSeries died = new StepSeries(steps, v);
+    List<TruthEvent> minibatch = SpikeScan.truth("r", Family.CATAPULT, died, false);
+    assertEquals(List.of(TruthEvent.JUMP), minibatch.stream().map(TruthEvent::kind).toList());
+    assertEquals(15, minibatch.get(0).step());
+    assertEquals(minibatch, SpikeScan.truth("r", Family.CATAPULT, died, true));
+
+    double[] back = v.clone();
+    for (int i = 60; i < back.length; i++) {
+      back[i] = 0.003;
+    }
+    StepSeries recovered = new StepSeries(steps, back);
+    assertTrue(SpikeScan.truth("r", Family.CATAPULT, recovered, false).isEmpty());
+    List<TruthEvent> spike = SpikeScan.truth("r", Family.CATAPULT, recovered, true);
+    assertEquals(List.of(TruthEvent.SPIKE), spike.stream().map(TruthEvent::kind).toList());
+    assertEquals(17, spike.get(0).step());
+  }
+
   @Test
   void anExcursionThatHoldsItsNewLevelToTheEndIsARise() {
     double[] v = new double[100];
