@@ -20,11 +20,11 @@ import java.util.function.ToDoubleFunction;
  * group's last step), unless the group already holds an event of the same series, or of
  * another mode of the same matrix apart from it ({@code Group.has}): the detector told those
  * apart, so they are two events (a staircase's fronts, loss spikes apart, two modes of one map
- * learned in quick succession); nor does a checkpoint series' event join a group of metric fronts it follows by
- * more than their fronts ({@link #apart}: the loss, logged densely, resolved a first mode the
- * sparse checkpoints could not, and the weights' event is the next mode). Jumps
- * and spikes link with each other (a catapult is a loss spike and a
- * lasting change of the weights' norms); a divergence links only with divergences. An event's
+ * learned in quick succession); nor does a checkpoint series' event join a group of metric
+ * fronts it follows by more than their fronts ({@link #apart}: the loss, logged densely,
+ * resolved a first mode the sparse checkpoints could not, and the weights' event is the next
+ * mode). Jumps and spikes link with each other (a catapult is a loss spike and a lasting change
+ * of the weights' norms); a divergence links only with divergences. An event's
  * interval is [stepLo, stepHi], widened for a jump to its front step ± width (where the tanh
  * profile goes from 12% to 88% of its jump): the loss of a network and the weights that make it
  * fall move together, but a loss falling over decades takes longer than a norm that switches.
@@ -470,10 +470,7 @@ public final class TransitionMerger {
     }
 
     private static double reach(ShockEvent e) {
-      if (ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0) {
-        return e.width();
-      }
-      return Math.max(Double.isNaN(e.width()) ? 0.0 : e.width(), e.stepHi() - e.stepLo());
+      return ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : span(e);
     }
 
     /** Median of the members' steps (the lower median for an even count). */
