@@ -19,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.LongAccumulator;
+import org.shockscope.ErrorRecord;
 import org.shockscope.forecast.Forecast;
 import org.shockscope.forecast.ForecastHorizons;
 import org.shockscope.forecast.LearnedForecaster;
@@ -229,12 +230,12 @@ final class RunDetection {
     try {
       done = work.get();
     } catch (RuntimeException e) {
-      String message = e.getMessage() == null ? e.toString() : e.getMessage();
+      ErrorRecord error = ErrorRecord.of(runId, runId, null, stage, e);
       out.add(DetectionRow.of(DetectionRow.ERROR, runId)
-          .set("source", runId)
-          .set("stage", stage)
-          .set("error", e.getClass().getSimpleName())
-          .set("message", message)
+          .set("source", error.source())
+          .set("stage", error.stage())
+          .set("error", error.error())
+          .set("message", error.message())
           .row());
       return null;
     }
@@ -450,7 +451,6 @@ final class RunDetection {
             col("divergence_label"));
   }
 
-  /** The transitions table from the tagged detection output. */
   /** The {@code errors} table's rows ({@link Tables#ERRORS_SCHEMA}) of runs a stage failed on. */
   static Dataset<Row> errors(Dataset<Row> detected) {
     return detected.filter(col("row_kind").equalTo(DetectionRow.ERROR))
@@ -458,6 +458,7 @@ final class RunDetection {
             col("message"));
   }
 
+  /** The transitions table from the tagged detection output. */
   static Dataset<Row> transitions(Dataset<Row> detected) {
     return detected.filter(col("row_kind").equalTo(DetectionRow.TRANSITION))
         .select(col("run_id"), col("step"), col("step_lo"), col("step_hi"), col("kind"),
