@@ -43,7 +43,16 @@ import org.shockscope.OrderStatistics;
  *       to climb with, and a catapult re-stabilising bounces out of its basin ×3–×7 over several
  *       logged samples.</li>
  * </ul>
- * Its duration is the time between the half-prominence crossings (linear interpolation).
+ * A run-level metric's peak whose approach is smooth — the {@link #APPROACH} increments before
+ * its rise keep one sign beyond the resolution (a decay, or a basin it has converged to) — and
+ * that stands a decade ({@link #SMOOTH_RISE}) over the local median is judged as in a noise-free
+ * series, against the noise of its approach (the pseudo-residuals there) and the Gaussian
+ * threshold: a full-batch catapult that turns chaotic later in its run (at the edge of stability,
+ * before it diverges) makes the series noisy and heavy-tailed, but not the basin its spikes leave.
+ * Noise rarely keeps one sign for six increments, and the decade keeps out the monotone runs it
+ * does make in long noisy series, which rise back to the series' usual level only.
+ *
+ * <p>Its duration is the time between the half-prominence crossings (linear interpolation).
  *
  * <p>Stateful (workspace reused); not thread-safe.
  */
@@ -73,6 +82,13 @@ final class ProminentPeaks {
   static final double TAIL_FREE_PROMINENCE = 3.0 * Math.log(10.0);
   /** Rise over the local median that, with {@link #TAIL_FREE_PROMINENCE}, no noise makes. */
   static final double TAIL_FREE_RISE = 2.0 * Math.log(10.0);
+  /**
+   * Increments before a peak's rise that must keep one sign for its approach to be smooth:
+   * i.i.d. noise falls (or rises) six times in a row with probability 2/7! ≈ 1/2500.
+   */
+  static final int APPROACH = 6;
+  /** Rise over the local median (a decade) of a peak judged by its smooth approach. */
+  static final double SMOOTH_RISE = Math.log(10.0);
 
   private double[] work = new double[0];
 
@@ -93,10 +109,13 @@ final class ProminentPeaks {
    * @param noiseFree    whether the series has no noise above its resolution (a run-level
    *                     metric of full-batch training, or a smooth curve): a peak is then
    *                     judged against the series-wide white-noise scale, not the local one
+   * @param runLevel     whether the series is a run-level metric (a loss), whose peaks may be
+   *                     judged by a smooth approach
    */
   void find(double[] t, double[] x, int n, double floorLevel, double resolutionSd,
             double whiteSd, double threshold, double gaussianThreshold, int reach,
-            boolean noiseFree, List<SpikeFinder.Spike> out, double[] cleaned) {
+            boolean noiseFree, boolean runLevel, List<SpikeFinder.Spike> out,
+            double[] cleaned) {
     if (work.length < 2 * reach + 1) {
       work = new double[2 * reach + 1];
     }
@@ -126,7 +145,11 @@ final class ProminentPeaks {
       // Without noise there is no memory to climb with: a doubling that comes back at least
       // halfway (on the log scale) to where it rose from is an event however slowly it rose; one
       // that stays up (a dip on the way to a divergence) is not.
-      boolean returns = noiseFree && rightMin - leftMin < prominence;
+      int rise = riseStart(x, p);
+      // cleaned: the approach of a catapult's next spike runs through the one before it
+      boolean smooth = runLevel && !noiseFree && smoothApproach(cleaned, rise, resolutionSd)
+          && x[p] - localMedian(x, n, p, reach) >= SMOOTH_RISE;
+      boolean returns = (noiseFree || smooth) && rightMin - leftMin < prominence;
       double least = base < floorLevel + DECADE ? 2.0 * DECADE
           : returns || p - foot(x, lo, p, leftMin) <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
       if (!(prominence >= least) || lo == p || hi == p) {
@@ -146,7 +169,9 @@ final class ProminentPeaks {
       // pseudo-residuals are the curvature of the other bounces and decays of a catapult's
       // sawtooth or chaotic stretch, not noise.
       double local = Double.NaN;
-      if (!noiseFree) {
+      if (smooth) {
+        local = noiseScale(pseudoResiduals(t, cleaned, n, rise - APPROACH + 1, rise - 1, 0));
+      } else if (!noiseFree) {
         local = localNoise(t, x, n, p, reach, a, b);
         if (tall) {
           double quiet = Math.min(sideNoise(t, x, n, p - reach, a - 2),
@@ -158,7 +183,7 @@ final class ProminentPeaks {
       }
       double sigma = Math.max(Double.isNaN(local) ? whiteSd : local, resolutionSd);
       double strength = prominence / sigma;
-      double needed = prominence >= TAIL_FREE_PROMINENCE && tall
+      double needed = smooth || prominence >= TAIL_FREE_PROMINENCE && tall
           ? gaussianThreshold : threshold;
       if (strength < needed) {
         continue;
@@ -167,11 +192,42 @@ final class ProminentPeaks {
       double tRight = cross(t, x, b, b + 1, half);
       double score = 1.0 / (1.0 + Math.exp(-(strength - needed)));
       out.add(new SpikeFinder.Spike(p, prominence, base, leftMin, rightMin, tRight - tLeft,
-          strength, score));
+          strength, score, smooth));
       for (int k = a; k <= b; k++) {
         cleaned[k] = base;
       }
     }
+  }
+
+  /** The first sample of the strictly rising samples that end at p. */
+  static int riseStart(double[] x, int p) {
+    int r = p;
+    while (r > 0 && x[r - 1] < x[r]) {
+      r--;
+    }
+    return r;
+  }
+
+  /**
+   * Whether the {@link #APPROACH} increments of x up to sample r keep one sign, those within
+   * {@code resolution} counting as either (a basin converged to its digits).
+   */
+  static boolean smoothApproach(double[] x, int r, double resolution) {
+    if (r < APPROACH) {
+      return false;
+    }
+    int sign = 0;
+    for (int i = r - APPROACH + 1; i <= r; i++) {
+      double d = x[i] - x[i - 1];
+      if (Math.abs(d) > resolution) {
+        int s = d > 0.0 ? 1 : -1;
+        if (sign != 0 && s != sign) {
+          return false;
+        }
+        sign = s;
+      }
+    }
+    return true;
   }
 
   /**

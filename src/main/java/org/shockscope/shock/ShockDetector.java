@@ -320,7 +320,7 @@ public final class ShockDetector {
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd)
           || signAgreement(n) >= SMOOTH_AGREEMENT);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
-          spikeReach(n), noiseFree, spikes, cleaned);
+          spikeReach(n), noiseFree, group.isEmpty(), spikes, cleaned);
     }
     double peakFloor = Math.log(SPIKE_FLOOR * largest);
     if (logScale) {
@@ -654,6 +654,10 @@ public final class ShockDetector {
    * duration, and a doubling of a loss is what makes a bump a spike (the lab's truth and
    * practitioners' spike rules alike). Near its start a smooth loss may wander by doublings
    * (a full-data loss under momentum SGD on a plateau, a decade under its start).
+   *
+   * <p>A spike found from a smooth approach ({@link ProminentPeaks}) is kept too: a walk does not
+   * fall six times in a row and then rise tenfold, while a catapult's chaotic stretch later in
+   * the run is what makes the series wander.
    */
   private void dropWander(int n, boolean noiseFree) {
     if (spikes.isEmpty()) {
@@ -672,7 +676,7 @@ public final class ShockDetector {
     }
     int reach = spikeReach(n);
     spikes.removeIf(s -> {
-      if (noiseFree && doublesFromBelow(s.peak())) {
+      if (s.smoothApproach() || noiseFree && doublesFromBelow(s.peak())) {
         return false;
       }
       int lag = Math.max(1, (int) Math.round(s.duration() / gap));

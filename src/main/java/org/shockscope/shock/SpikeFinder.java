@@ -39,7 +39,8 @@ import org.shockscope.OrderStatistics;
 final class SpikeFinder {
   /** A found spike, in sample indices and detection-scale values. */
   record Spike(int peak, double height, double baselineAtPeak, double baselineBefore,
-               double baselineAfter, double duration, double strength, double score) {}
+               double baselineAfter, double duration, double strength, double score,
+               boolean smoothApproach) {}
 
   private static final int MIN_HALF_WINDOW = 5;
   /** Sides of an excursion whose noise differs by more than this factor are not pooled. */
@@ -148,7 +149,7 @@ final class SpikeFinder {
       // Reported at its largest value (an oscillating catapult peaks twice, and the baseline
       // under its second peak has already risen), measured at its largest residual.
       out.add(new Spike(top, height, baseline[top], baseline[start - 1], baseline[end + 1],
-          tRight - tLeft, strength, score));
+          tRight - tLeft, strength, score, false));
       double clean = Math.min(CLEAN_SIGMAS * sd, half);
       int a = peak;
       while (a > 0 && sign * residual[a - 1] >= clean) {

@@ -740,4 +740,62 @@ class SpikeAndDivergenceTest {
         run.metrics().values()), ShockEvent.SPIKE);
     assertTrue(spikes.isEmpty(), spikes.toString());
   }
+
+  /**
+   * Full-batch catapults (randomized lab, {@code --families catapult}, seeds 815 and 524, logged
+   * every 16 steps, four digits kept) that bounce out of a smooth decay or a converged basin, and
+   * later turn chaotic at the edge of stability before they diverge. The chaotic stretch makes
+   * the series noisy and heavy-tailed overall; the spikes out of the smooth stretch (×25 to ×300
+   * over the curve they leave, ×200 over a basin flat to four digits) are spikes all the same.
+   */
+  @Test
+  void spikesOutOfASmoothDecayAreSpikesThoughTheRunTurnsChaoticLater() {
+    double[] seed815 = {
+        0.6759, 0.2349, 0.1092, 0.04765, 0.01845, 0.006145, 0.00251, 0.001409, 0.001036, 0.02544,
+        0.001139, 0.0007413, 0.0006315, 0.0005407, 0.0004815, 0.1224, 0.0004839, 0.000372,
+        0.0002925, 0.0002379, 0.0002113, 0.06121, 0.0005368, 0.0001421, 0.000194, 0.00367,
+        0.01543, 0.006356, 0.006319, 0.009858, 0.01143, 0.01164, 0.01208, 0.01248, 0.01141,
+        0.01451, 0.01224, 0.01358, 0.01697, 0.01991, 0.02215, 0.02438, 0.02625, 0.02786, 0.02854,
+        0.02928, 0.02781, 0.02076, 0.02534, 0.0262, 0.03006, 0.02813, 0.01523, 0.04949, 0.02171,
+        0.05588, 0.1047, 0.02792, 0.0223, 0.055, 0.1551, 1.189e+16};
+    assertEquals(List.of(144L, 240L, 336L), spikeSteps(seed815, 16));
+    double[] seed524 = {
+        0.3147, 0.04824, 0.005663, 0.002997, 0.002949, 0.002948, 0.002948, 0.002948, 0.5963,
+        0.003849, 0.01171, 0.005191, 0.003247, 0.02177, 0.006316, 0.007812, 0.0501, 0.03164,
+        0.03944, 0.1089, 0.1197, 0.2097, 0.05457, 0.3158, 0.2261, 9.671e+09};
+    assertEquals(List.of(128L), spikeSteps(seed524, 16));
+  }
+
+  /**
+   * Per-sample noise (log-normal, σ = 0.5 on the log scale) that falls six times in a row, by a
+   * fifth of a unit each, and then rises back above its usual level: its approach is as smooth as
+   * a decay's, but it does not rise a decade over the samples around it, and is no spike.
+   */
+  @Test
+  void noiseThatFallsSixTimesInARowAndRisesBackToItsLevelIsNoSpike() {
+    for (int seed = 0; seed < 20; seed++) {
+      Random random = new Random(seed);
+      double[] loss = new double[400];
+      for (int i = 0; i < loss.length; i++) {
+        loss[i] = Math.exp(0.5 * random.nextGaussian());
+      }
+      for (int k = 0; k <= 6; k++) {
+        loss[200 + k] = Math.exp(-0.2 * (k + 1));
+      }
+      loss[207] = Math.exp(0.8);
+      List<Long> spikes = spikeSteps(loss, 10);
+      assertTrue(spikes.stream().noneMatch(s -> Math.abs(s - 2070) <= 30),
+          "seed " + seed + ": " + spikes);
+    }
+  }
+
+  /** The steps of the spikes found in a loss logged every {@code interval} steps. */
+  private List<Long> spikeSteps(double[] loss, long interval) {
+    long[] steps = new long[loss.length];
+    for (int i = 0; i < loss.length; i++) {
+      steps[i] = interval * i;
+    }
+    return ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE).stream()
+        .map(ShockEvent::step).toList();
+  }
 }
