@@ -50,7 +50,8 @@ import org.shockscope.OrderStatistics;
  * threshold: a full-batch catapult that turns chaotic later in its run (at the edge of stability,
  * before it diverges) makes the series noisy and heavy-tailed, but not the basin its spikes leave.
  * Noise rarely keeps one sign for six increments, and the decade keeps out the monotone runs it
- * does make in long noisy series, which rise back to the series' usual level only.
+ * does make in long noisy series, which rise back to the series' usual level only. Within six
+ * samples of the series' start, its first three or more increments make the approach.
  *
  * <p>Its duration is the time between the half-prominence crossings (linear interpolation).
  *
@@ -87,6 +88,11 @@ final class ProminentPeaks {
    * i.i.d. noise falls (or rises) six times in a row with probability 2/7! ≈ 1/2500.
    */
   static final int APPROACH = 6;
+  /**
+   * Fewest increments of an approach that reaches back to the series' first sample (i.i.d. noise
+   * falls three times in a row with probability 1/24, and the decade does the rest).
+   */
+  static final int START_APPROACH = 3;
   /** Rise over the local median (a decade) of a peak judged by its smooth approach. */
   static final double SMOOTH_RISE = Math.log(10.0);
 
@@ -210,14 +216,16 @@ final class ProminentPeaks {
 
   /**
    * Whether the {@link #APPROACH} increments of x up to sample r keep one sign, those within
-   * {@code resolution} counting as either (a basin converged to its digits).
+   * {@code resolution} counting as either (a basin converged to its digits); nearer the series'
+   * start than that, all its increments up to r, at least {@link #START_APPROACH} of them (a
+   * catapult's first spike comes a few logged samples into the run's initial decay).
    */
   static boolean smoothApproach(double[] x, int r, double resolution) {
-    if (r < APPROACH) {
+    if (r < START_APPROACH) {
       return false;
     }
     int sign = 0;
-    for (int i = r - APPROACH + 1; i <= r; i++) {
+    for (int i = Math.max(1, r - APPROACH + 1); i <= r; i++) {
       double d = x[i] - x[i - 1];
       if (Math.abs(d) > resolution) {
         int s = d > 0.0 ? 1 : -1;

@@ -742,8 +742,8 @@ class SpikeAndDivergenceTest {
   }
 
   /**
-   * Full-batch catapults (randomized lab, {@code --families catapult}, seeds 815 and 524, logged
-   * every 16 steps, four digits kept) that bounce out of a smooth decay or a converged basin, and
+   * Full-batch catapults (randomized lab, {@code --families catapult}, seeds 815 and 524 of
+   * {@code --seed 400} and 388 of {@code --seed 0}, four digits kept) that bounce out of a smooth decay or a converged basin, and
    * later turn chaotic at the edge of stability before they diverge. The chaotic stretch makes
    * the series noisy and heavy-tailed overall; the spikes out of the smooth stretch (×25 to ×300
    * over the curve they leave, ×200 over a basin flat to four digits) are spikes all the same.
@@ -764,6 +764,18 @@ class SpikeAndDivergenceTest {
         0.003849, 0.01171, 0.005191, 0.003247, 0.02177, 0.006316, 0.007812, 0.0501, 0.03164,
         0.03944, 0.1089, 0.1197, 0.2097, 0.05457, 0.3158, 0.2261, 9.671e+09};
     assertEquals(List.of(128L), spikeSteps(seed524, 16));
+    // seed 388 (cat0), logged every 11 steps: the first catapult comes four samples into the
+    // run, out of the initial decay, and the loss wanders later (×10 in one sample at 187)
+    double[] seed388 = {
+        0.2473, 0.03191, 0.008285, 0.003846, 0.09594, 0.01418, 0.002844, 0.00118, 0.0002875,
+        5.234e-05, 1.181e-05, 4.338e-06, 0.001908, 0.0006724, 5.075e-05, 1.522e-05, 3.947e-05,
+        0.005473, 0.006727, 0.00636, 0.00401, 0.004099, 0.002188, 0.002447, 0.001488, 0.001643,
+        0.001084, 0.001188, 0.0008149, 0.0008771, 0.0006347, 0.0006698, 0.0004864, 0.0005115,
+        0.0003811, 0.0003897, 0.0002972, 0.0002982, 0.0002318, 0.0002333, 0.0001845, 0.0001808,
+        0.0001449, 0.0001404, 0.0001139, 0.0001094, 8.965e-05, 8.53e-05, 7.059e-05, 6.664e-05,
+        5.56e-05, 5.213e-05, 4.38e-05, 4.082e-05, 3.452e-05, 3.199e-05, 2.72e-05, 2.509e-05,
+        2.144e-05, 1.969e-05, 1.764e-05};
+    assertEquals(List.of(44L, 132L), spikeSteps(seed388, 11));
   }
 
   /**
