@@ -3,6 +3,8 @@ package org.shockscope.cli;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.shockscope.spark.ForklessLocalFileSystem;
+import org.shockscope.spark.ForklessLocalFs;
 
 /**
  * The Spark session a subcommand runs in, and whether this process started it.
@@ -58,6 +60,10 @@ final class CommandSession implements AutoCloseable {
         // in --conf or the options file turns it back on)
         b.config("spark.ui.enabled", "false");
         b.config("spark.sql.adaptive.enabled", "true");
+        // Hadoop without its native library forks chmod for every file written and readlink for
+        // every Delta commit's rename; on one machine these cost more than the writes
+        b.config("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
+        b.config("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFs.class.getName());
       }
     }
     // On a running session getOrCreate applies these as runtime SQL settings only.
