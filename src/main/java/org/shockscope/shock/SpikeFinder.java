@@ -37,7 +37,11 @@ import org.shockscope.OrderStatistics;
  * <p>Stateful (workspaces reused across series); not thread-safe.
  */
 final class SpikeFinder {
-  /** A found spike, in sample indices and detection-scale values. */
+  /**
+   * A found spike, in sample indices and detection-scale values; {@code smoothApproach} when
+   * {@link ProminentPeaks} judged it by the smooth approach of a run-level metric (the wander
+   * test keeps it).
+   */
   record Spike(int peak, double height, double baselineAtPeak, double baselineBefore,
                double baselineAfter, double duration, double strength, double score,
                boolean smoothApproach) {}
