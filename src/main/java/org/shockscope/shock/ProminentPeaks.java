@@ -148,13 +148,15 @@ final class ProminentPeaks {
       }
       double base = Math.max(leftMin, rightMin);
       double prominence = x[p] - base;
+      int rise = riseStart(x, p);
+      // cleaned: the approach of a catapult's next spike runs through the one before it. The
+      // local median, taken here only for a smooth approach, serves the tall test below too.
+      double median = runLevel && !noiseFree && smoothApproach(cleaned, rise, resolutionSd)
+          ? localMedian(x, n, p, reach) : Double.NaN;
+      boolean smooth = x[p] - median >= SMOOTH_RISE;
       // Without noise there is no memory to climb with: a doubling that comes back at least
       // halfway (on the log scale) to where it rose from is an event however slowly it rose; one
       // that stays up (a dip on the way to a divergence) is not.
-      int rise = riseStart(x, p);
-      // cleaned: the approach of a catapult's next spike runs through the one before it
-      boolean smooth = runLevel && !noiseFree && smoothApproach(cleaned, rise, resolutionSd)
-          && x[p] - localMedian(x, n, p, reach) >= SMOOTH_RISE;
       boolean returns = (noiseFree || smooth) && rightMin - leftMin < prominence;
       double least = base < floorLevel + DECADE ? 2.0 * DECADE
           : returns || p - foot(x, lo, p, leftMin) <= SHARP_RISE ? MIN_LOG_PROMINENCE : DECADE;
@@ -170,7 +172,10 @@ final class ProminentPeaks {
       while (b < hi && x[b + 1] >= half) {
         b++;
       }
-      boolean tall = x[p] - localMedian(x, n, p, reach) >= TAIL_FREE_RISE;
+      if (Double.isNaN(median)) {
+        median = localMedian(x, n, p, reach);
+      }
+      boolean tall = x[p] - median >= TAIL_FREE_RISE;
       // NaN takes the series-wide scale: near a spike of a noise-free series the
       // pseudo-residuals are the curvature of the other bounces and decays of a catapult's
       // sawtooth or chaotic stretch, not noise.
