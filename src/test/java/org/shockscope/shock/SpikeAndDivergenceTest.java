@@ -715,14 +715,11 @@ class SpikeAndDivergenceTest {
    */
   private List<Long> spikeStepsBeforeASettledTail(double[] head, long interval, int n,
                                                   double floor, double excess, double tau) {
-    long[] steps = new long[n];
     double[] loss = new double[n];
     for (int i = 0; i < n; i++) {
-      steps[i] = interval * i;
       loss[i] = i < head.length ? head[i] : floor + excess * Math.exp(-(i - head.length) / tau);
     }
-    return ofKind(detector.detect("loss", "", steps, loss), ShockEvent.SPIKE).stream()
-        .map(ShockEvent::step).toList();
+    return spikeSteps(loss, interval);
   }
 
   /**
