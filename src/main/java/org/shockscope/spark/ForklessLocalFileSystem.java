@@ -3,7 +3,7 @@ package org.shockscope.spark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -59,22 +59,8 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
 
   /** The POSIX permissions of {@code permission}, or null when it has bits beyond them. */
   static Set<PosixFilePermission> posix(FsPermission permission) {
-    int mode = permission.toShort();
-    if ((mode & ~0777) != 0) {
-      return null;
-    }
-    PosixFilePermission[] order = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
-        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_READ};
-    Set<PosixFilePermission> bits = EnumSet.noneOf(PosixFilePermission.class);
-    for (int i = 0; i < order.length; i++) {
-      if ((mode & (1 << i)) != 0) {
-        bits.add(order[i]);
-      }
-    }
-    return bits;
+    // without sticky or extension bits Hadoop writes the mode as the nine rwx characters
+    return (permission.toShort() & ~0777) != 0 ? null
+        : PosixFilePermissions.fromString(permission.toString());
   }
 }
