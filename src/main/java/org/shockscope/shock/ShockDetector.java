@@ -15,7 +15,8 @@ import org.shockscope.OrderStatistics;
  * <ol>
  *   <li>{@link DivergenceFinder}: the first non-finite value or the start of explosive growth;
  *       samples from there on are not analysed further.</li>
- *   <li>Scale: when every analysed value is positive and max/min exceeds
+ *   <li>Scale: when every analysed value is positive (or zero after the largest) and max/min
+ *       of the positive ones exceeds
  *       10^{@link DetectorConfig#logDecades}, detection runs on ln(values) (losses: a loss spike
  *       or drop is a ratio, and the noise of a loss is roughly proportional to it).</li>
  *   <li>Resolution: f = (resolution × range)², the variance floor (see
@@ -1001,15 +1002,35 @@ public final class ShockDetector {
     return max - min;
   }
 
+  /**
+   * Whether the series is analysed on ln(values): every value positive, or non-negative with
+   * its zeros after its largest value (a loss that decayed to exactly zero: float underflow,
+   * or a margin loss met on every example), and the positive values spanning more than
+   * {@link DetectorConfig#logDecades} decades. Zeros are then held at the resolution floor
+   * ({@code smallest}), as the tiny values around them are. A quantity that starts at zero and
+   * grows (an accuracy) keeps the linear scale.
+   */
   private boolean logScale(double[] values, int n, double smallest) {
     double min = Double.POSITIVE_INFINITY;
     double max = 0.0;
+    int top = -1;
+    int firstZero = -1;
     for (int i = 0; i < n; i++) {
-      if (!(values[i] > 0.0)) {
+      double v = values[i];
+      if (v > 0.0) {
+        min = Math.min(min, v);
+        if (v > max) {
+          max = v;
+          top = i;
+        }
+      } else if (v == 0.0) {
+        firstZero = firstZero < 0 ? i : firstZero;
+      } else {
         return false;
       }
-      min = Math.min(min, values[i]);
-      max = Math.max(max, values[i]);
+    }
+    if (top < 0 || firstZero >= 0 && firstZero < top) {
+      return false;
     }
     return Math.log10(max / Math.max(min, smallest)) > config.logDecades();
   }

@@ -798,6 +798,69 @@ class SpikeAndDivergenceTest {
     }
   }
 
+  /**
+   * A full-batch ReLU catapult (randomized lab, {@code --families catapult --seed 0}, seed 208,
+   * logged every 35 steps, four digits kept) bounces out of its basin every few hundred steps,
+   * by up to thirteen decades, and at the end converges until float32 underflows to exactly
+   * zero. The zeros are its floor, not a reason to search its decades on the linear scale,
+   * where only the two bounces that reach above a tenth of the initial loss stand out.
+   */
+  @Test
+  void aLossThatUnderflowsToZeroIsStillSearchedForSpikesOnItsDecades() {
+    double[] seed208 = {
+        0.8689, 0.08386, 0.025, 0.007447, 0.002037, 0.00058, 0.0001728, 4.777e-05, 0.0008476,
+        0.0007217, 0.0001189, 2.134e-05, 3.454e-06, 4.956e-07, 9.732e-08, 0.6239, 4.491e-05,
+        3.517e-06, 2.616e-07, 1.842e-08, 1.174e-09, 1.185e-08, 0.152, 2.323e-05, 7.356e-07,
+        2.131e-08, 5.452e-10, 1.223e-11, 2.393e-13, 2.471e-11, 0.0003251, 3.944e-05, 5.29e-07,
+        9.732e-09, 1.611e-10, 2.366e-12, 3.126e-14, 3.859e-13, 8.754e-09, 0.004282, 9.49e-05,
+        3.182e-07, 4.243e-09, 1.016e-10, 3.952e-10, 2.764e-08, 2.117e-06, 0.0001181, 0.003461,
+        0.005384, 0.0003464, 1.661e-05, 7.819e-07, 3.689e-08, 1.74e-09, 8.204e-11, 3.869e-12,
+        1.825e-13, 8.606e-15, 4.059e-16, 1.914e-17, 9.028e-19, 4.258e-20, 2.008e-21, 9.469e-23,
+        4.467e-24, 2.107e-25, 9.94e-27, 4.776e-28, 2.215e-29, 1.515e-30, 8.263e-31, 2.497e-31,
+        4.815e-34, 3.852e-34, 3.852e-34, 3.852e-34, 3.852e-34, 3.852e-34, 3.852e-34, 4.815e-34,
+        3.852e-34, 3.852e-34, 3.852e-34, 8.667e-34, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    List<Long> spikes = spikeSteps(seed208, 35);
+    // the lab's truth: 293, 523, 774, 1066 and 1699 (1699 a slow rise, peaking at 1715 here)
+    for (long truth : new long[] {293, 523, 774, 1066, 1699}) {
+      assertTrue(spikes.stream().anyMatch(s -> Math.abs(s - truth) <= 35),
+          truth + " not in " + spikes);
+    }
+    // the same loss with its zeros at the last positive value gives the same spikes
+    double[] floored = seed208.clone();
+    for (int i = 0; i < floored.length; i++) {
+      floored[i] = floored[i] == 0.0 ? 8.667e-34 : floored[i];
+    }
+    assertEquals(spikeSteps(floored, 35), spikes);
+  }
+
+  /**
+   * A held-out accuracy over 500 examples that sits at chance, mostly exactly zero with an
+   * example or two right now and then, and then rises to one in a logistic front keeps the
+   * linear scale: its zeros come before its largest value, so they are no floor it converged to,
+   * and one or two examples right out of 500 are no spikes of decades over them.
+   */
+  @Test
+  void anAccuracyThatRisesFromZeroKeepsTheLinearScale() {
+    int n = 200;
+    long[] steps = new long[n];
+    double[] acc = new double[n];
+    Random random = new Random(7);
+    for (int i = 0; i < n; i++) {
+      steps[i] = 10L * i;
+      double p = 1.0 / (1.0 + Math.exp(-(i - 120) / 6.0));
+      int right = 0;
+      for (int k = 0; k < 500; k++) {
+        right += random.nextDouble() < Math.max(p, 0.001) ? 1 : 0;
+      }
+      acc[i] = right / 500.0;
+    }
+    List<ShockEvent> events = detector.detect("val_accuracy", "", steps, acc);
+    assertEquals(List.of(), ofKind(events, ShockEvent.SPIKE));
+    List<ShockEvent> jumps = ofKind(events, ShockEvent.JUMP);
+    assertEquals(1, jumps.size(), jumps.toString());
+    assertEquals(1200.0, jumps.get(0).step(), 30.0);
+  }
+
   /** The steps of the spikes found in a loss logged every {@code interval} steps. */
   private List<Long> spikeSteps(double[] loss, long interval) {
     long[] steps = new long[loss.length];
