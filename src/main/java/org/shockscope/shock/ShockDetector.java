@@ -48,8 +48,10 @@ public final class ShockDetector {
   /** Significant digits beyond which values of a series count as equal. */
   static final int CONSTANT_DIGITS = 10;
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
+  /** One decade on the natural-log scale. */
+  private static final double DECADE = Math.log(10.0);
   /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
-  private static final double FLOOR_DECADES = Math.log(10.0);
+  private static final double FLOOR_DECADES = DECADE;
   /**
    * Share of a series' wander under which the wander around a spike marks a quieter regime of
    * the series ({@link #dropWander}).
@@ -532,11 +534,13 @@ public final class ShockDetector {
    * {@link #SPIKE_REACH}, has a noise scale at the resolution floor; log values in x) and the
    * excursion rises above the lowest value before it by a doubling and the spike threshold in
    * resolution floors when it rises from its foot within {@link ProminentPeaks#SHARP_RISE}
-   * samples, else by a decade. The spike searches judge a peak against the noise around it,
-   * and in a train of catapult bounces on a noise-free loss (0.0018 → 0.17 → 0.0018 → 0.21 →
-   * 0.023 …, then flat) that noise is the neighbouring bounces, so the whole train went
-   * unreported; the lab's truth has it as one episode at its highest bounce, as
-   * {@link TransitionMerger} does.
+   * samples, else by a decade, and stands a decade over the median of the train and its sides
+   * (a noisy plateau before a converged tail is noise-free overall, and ten of its samples can
+   * look smooth by chance, but its wanders stay within its own range). The spike searches judge
+   * a peak against the noise around it, and in a train of catapult bounces on a noise-free loss
+   * (0.0018 → 0.17 → 0.0018 → 0.21 → 0.023 …, then flat) that noise is the neighbouring bounces,
+   * so the whole train went unreported; the lab's truth has it as one episode at its highest
+   * bounce, as {@link TransitionMerger} does.
    */
   private void addQuietTrainPeaks(String series, String group, long[] steps, double[] values,
                                   int n, int from, List<Excursion> excursions, double floorSd,
@@ -570,9 +574,13 @@ public final class ShockDetector {
       // doubles; a slow one (an averaged loss wandering on a plateau) only when it spans a decade
       double needed = p - ProminentPeaks.foot(x, 0, p, top.top() - rise)
           <= ProminentPeaks.SHARP_RISE
-          ? Math.max(threshold * floorSd, LN2) : Math.log(10.0);
+          ? Math.max(threshold * floorSd, LN2) : DECADE;
+      // a decade over the samples around it: a noisy plateau's wander (×2–×3 over its running
+      // minimum) never stands that far above the plateau's median, a bounce out of a basin does
+      double around = OrderStatistics.median(x, Math.max(0, first - side),
+          Math.min(n, last + 1 + side), work);
       if (quiet && !(sideSd > NOISY_FLOORS * floorSd) && !Double.isNaN(sideSd)
-          && rise >= needed) {
+          && rise >= needed && top.top() - around >= DECADE) {
         double base = Math.exp(top.top() - rise);
         events.add(new ShockEvent(series, group, ShockEvent.SPIKE, top.peak(), top.start(),
             top.end(), base, values[indexOf(steps, top.end())], values[p] - base,
@@ -709,7 +717,7 @@ public final class ShockDetector {
     for (int i = peak - 1; i >= 0 && x[i] < x[peak]; i--) {
       min = Math.min(min, x[i]);
     }
-    return x[peak] - min >= LN2 && x[0] - min >= RINGING_DECADES * Math.log(10.0);
+    return x[peak] - min >= LN2 && x[0] - min >= RINGING_DECADES * DECADE;
   }
 
   /**
