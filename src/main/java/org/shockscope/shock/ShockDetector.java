@@ -366,7 +366,10 @@ public final class ShockDetector {
         x[i] = Math.exp(cleaned[i]);
       }
       double linearFloorSd = config.resolution() * range(x, n);
-      spikeFinder.setFloor(smallest);
+      // the floor through the same ln/exp round trip as the samples held at it: exp(ln s) is s
+      // only to rounding, and a floor sample one ulp above s would count as noise (on some
+      // scales of the same loss and not on others)
+      spikeFinder.setFloor(Math.exp(logFloor));
       spikeFinder.noise(x, n, linearFloorSd, config.spikeWindowFraction());
       findJumps(x, n, linearFloorSd, Double.NaN, false, !group.isEmpty());
       spikeFinder.setFloor(logFloor);
