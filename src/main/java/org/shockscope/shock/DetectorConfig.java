@@ -25,10 +25,11 @@ package org.shockscope.shock;
  * @param maxCandidates     at most this many candidate windows are fitted per series and scale
  *                          (default 16; a positive series spanning decades is searched on two
  *                          scales)
- * @param logDecades        a series whose values are all positive and span more than this many
- *                          decades (max/min &gt; 10^logDecades) is analysed on ln(values)
- *                          (default 1: losses are judged by ratios, and a loss spike or drop is
- *                          a multiplicative event)
+ * @param logDecades        a series whose values are all positive (or zero only after its
+ *                          largest value: a loss that decayed to exactly zero) and whose positive
+ *                          values span more than this many decades (max/min &gt;
+ *                          10^logDecades) is analysed on ln(values) (default 1: losses are
+ *                          judged by ratios, and a loss spike or drop is a multiplicative event)
  * @param spikeThreshold    a spike's height over its rolling-median baseline must be at least
  *                          this many robust standard deviations of the residuals (default 8: a
  *                          Gaussian series of a million points exceeds it with probability

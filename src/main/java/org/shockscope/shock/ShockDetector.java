@@ -578,12 +578,12 @@ public final class ShockDetector {
       double needed = p - ProminentPeaks.foot(x, 0, p, top.top() - rise)
           <= ProminentPeaks.SHARP_RISE
           ? Math.max(threshold * floorSd, LN2) : DECADE;
-      // a decade over the samples around it: a noisy plateau's wander (×2–×3 over its running
-      // minimum) never stands that far above the plateau's median, a bounce out of a basin does
-      double around = OrderStatistics.median(x, Math.max(0, first - side),
-          Math.min(n, last + 1 + side), work);
+      // and a decade over the samples around it: a noisy plateau's wander (×2–×3 over its
+      // running minimum) never stands that far above the plateau's median, a bounce out of a
+      // basin does
       if (quiet && !(sideSd > NOISY_FLOORS * floorSd) && !Double.isNaN(sideSd)
-          && rise >= needed && top.top() - around >= DECADE) {
+          && rise >= needed && top.top() - OrderStatistics.median(x, Math.max(0, first - side),
+          Math.min(n, last + 1 + side), work) >= DECADE) {
         double base = Math.exp(top.top() - rise);
         events.add(new ShockEvent(series, group, ShockEvent.SPIKE, top.peak(), top.start(),
             top.end(), base, values[indexOf(steps, top.end())], values[p] - base,
