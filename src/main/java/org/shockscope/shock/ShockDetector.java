@@ -48,6 +48,13 @@ public final class ShockDetector {
   /** Significant digits beyond which values of a series count as equal. */
   static final int CONSTANT_DIGITS = 10;
   private static final double CONSTANT_TOLERANCE = Math.pow(10.0, -CONSTANT_DIGITS);
+  /**
+   * Units of a metric's last logged decimal below which its values are its resolution floor:
+   * rounding moves a value by at most half a unit, 5% at ten units.
+   */
+  private static final double FLOOR_QUANTA = 10.0;
+  /** Most decimals a metric is taken to be rounded to; more are a float's own digits. */
+  static final int MAX_DECIMALS = 10;
   /** One decade on the natural-log scale. */
   private static final double DECADE = Math.log(10.0);
   /** A log-scale level within this much (one decade) of the resolution floor is the floor. */
@@ -287,7 +294,10 @@ public final class ShockDetector {
     // Ratios are resolved only down to the digits a value carries: on the log scale, rounding
     // noise of a quantity that went to zero (a converged step size) would be as loud as a loss
     // spike.
-    double smallest = CONSTANT_TOLERANCE * largest;
+    // A metric logged rounded to a few decimals (the Hugging Face Trainer logs its loss to four)
+    // resolves a ratio only well above its last digit: one unit of it next to two is no doubling.
+    double smallest = Math.max(CONSTANT_TOLERANCE * largest,
+        FLOOR_QUANTA * decimalQuantum(values, n));
     boolean logScale = logScale(values, n, smallest);
     logFloor = smallest > 0.0 ? Math.log(smallest) : Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
@@ -1044,6 +1054,30 @@ public final class ShockDetector {
       return false;
     }
     return Math.log10(max / Math.max(min, smallest)) > config.logDecades();
+  }
+
+  /**
+   * 10^−k for the fewest decimals k ≤ {@link #MAX_DECIMALS} to which every finite value of the
+   * series is written (v·10^k zero or a nonzero integer to a millionth), or 0 when there is no
+   * such k: a metric rounded to k decimals before it was logged carries no digit below 10^−k.
+   */
+  static double decimalQuantum(double[] values, int n) {
+    double scale = 1.0;
+    for (int k = 0; k <= MAX_DECIMALS; k++) {
+      boolean whole = true;
+      for (int i = 0; i < n && whole; i++) {
+        double v = values[i] * scale;
+        // a rounded value is 0 or at least one unit of its last decimal; to a millionth of a
+        // unit, or the double's own rounding of a large v·10^k
+        whole = !Double.isFinite(v) || v == 0.0 || Math.rint(v) != 0.0
+            && Math.abs(v - Math.rint(v)) <= Math.max(1e-6, 1e-12 * Math.abs(v));
+      }
+      if (whole) {
+        return 1.0 / scale;
+      }
+      scale *= 10.0;
+    }
+    return 0.0;
   }
 
   /**
