@@ -40,6 +40,14 @@ public final class DetectorProperties {
   private static final double[] FACTORS = {2.0, 1.0 / Math.log(2.0), 1.0 + 1e-12, 1e-6, 1e4};
   private static final int SHOWN = 5;
 
+  /** An event of one series: its kind and its step, mapped back to the original steps. */
+  private record Event(String kind, long step) {
+    @Override
+    public String toString() {
+      return kind + "@" + step;
+    }
+  }
+
   private DetectorProperties() {}
 
   public static void main(String[] args) throws IOException {
@@ -74,14 +82,14 @@ public final class DetectorProperties {
       List<SeriesData> run = RunDetection.seriesOf(e.getValue().iterator());
       for (SeriesData s : run) {
         series++;
-        List<String> base = events(fresh, s, 1.0, 0L, 1L);
+        List<Event> base = events(fresh, s, 1.0, 0L, 1L);
         String changed = null;
         for (double f : FACTORS) {
-          List<String> now = events(fresh, s, f, 0L, 1L);
+          List<Event> now = events(fresh, s, f, 0L, 1L);
           changed = within(now, base) ? changed : "x" + f + " " + now;
         }
         for (long[] shift : new long[][] {{1_000_000L, 1L}, {0L, 32L}}) {
-          List<String> now = events(fresh, s, 1.0, shift[0], shift[1]);
+          List<Event> now = events(fresh, s, 1.0, shift[0], shift[1]);
           changed = within(now, base) ? changed
               : "steps+" + shift[0] + "*" + shift[1] + " " + now;
         }
@@ -128,32 +136,31 @@ public final class DetectorProperties {
    * Kind and step of each event of s, its values times f and its steps a·step + b, the steps
    * mapped back.
    */
-  private static List<String> events(ShockDetector d, SeriesData s, double f, long b, long a) {
+  private static List<Event> events(ShockDetector d, SeriesData s, double f, long b, long a) {
     long[] steps = new long[s.steps().length];
     double[] values = new double[steps.length];
     for (int i = 0; i < steps.length; i++) {
       steps[i] = a * s.steps()[i] + b;
       values[i] = f * s.values()[i];
     }
-    List<String> out = new ArrayList<>();
+    List<Event> out = new ArrayList<>();
     for (ShockEvent e : d.detect(s.name(), s.group(), steps, values)) {
-      out.add(e.kind() + "@" + Math.round((double) (e.step() - b) / a));
+      out.add(new Event(e.kind(), Math.round((double) (e.step() - b) / a)));
     }
     return out;
   }
 
   /**
-   * Whether two event lists ({@code kind@step}) have the same kinds in the same order, their
-   * steps within one step: a centre between samples rounds to a step of either scale.
+   * Whether two event lists have the same kinds in the same order, their steps within one step:
+   * a centre between samples rounds to a step of either scale.
    */
-  private static boolean within(List<String> a, List<String> b) {
+  private static boolean within(List<Event> a, List<Event> b) {
     if (a.size() != b.size()) {
       return false;
     }
     for (int i = 0; i < a.size(); i++) {
-      String[] x = a.get(i).split("@");
-      String[] y = b.get(i).split("@");
-      if (!x[0].equals(y[0]) || Math.abs(Long.parseLong(x[1]) - Long.parseLong(y[1])) > 1) {
+      if (!a.get(i).kind().equals(b.get(i).kind())
+          || Math.abs(a.get(i).step() - b.get(i).step()) > 1) {
         return false;
       }
     }
