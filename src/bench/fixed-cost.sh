@@ -9,14 +9,17 @@
 #
 #   src/bench/fixed-cost.sh                                   # 20 runs x 5 checkpoints, 3 reps
 #   src/bench/fixed-cost.sh --runs 2000 --checkpoints 10 --also /path/to/main/checkout
+#   src/bench/fixed-cost.sh --launcher --also /path/to/other/checkout   # both with their archive
 #
 # Options: --runs R (20) --checkpoints C (5) --layers L (2) --width W (32), -n REPEATS (3),
 # --master M (local[2]), -w WORKDIR (/tmp/shockscope-fixed), --also ROOT (a checkout with a
-# compiled target/classes and target/classpath.txt; repeatable).
+# compiled target/classes and target/classpath.txt; repeatable), --launcher (run each --also
+# build through its own jobs/shockscope, class-data archive included, as this checkout is;
+# its checkout must not change while the script runs).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=20; ckpts=5; layers=2; width=32; repeats=3; master="local[2]"
-work=/tmp/shockscope-fixed; also=()
+work=/tmp/shockscope-fixed; also=(); launcher=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
@@ -27,6 +30,7 @@ while [ $# -gt 0 ]; do
     --master) master=$2; shift 2 ;;
     -w) work=$2; shift 2 ;;
     --also) also+=("$(cd "$2" && pwd)"); shift 2 ;;
+    --launcher) launcher=1; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -43,6 +47,13 @@ rm -rf "$work/warm"
 export OPENBLAS_NUM_THREADS=1
 opts=$(sed -n 's:.*<spark.module.options>\(.*\)</spark.module.options>.*:\1:p' "$root/pom.xml")
 for j in "${!also[@]}"; do
+  if [ "$launcher" = 1 ]; then
+    echo "build $j's class-data archive (not timed)" >&2
+    rm -rf "$work/warm-$j"
+    "${also[$j]}/jobs/shockscope" analyze --sweep "$sweep" --out "$work/warm-$j" \
+        --master "$master" > "$work/build-$j.log" 2>&1 || { tail -n 30 "$work/build-$j.log" >&2; exit 1; }
+    continue
+  fi
   rm -rf "$work/build-$j" && mkdir -p "$work/build-$j"
   cp -r "${also[$j]}/target/classes" "$work/build-$j/classes"
   cp "${also[$j]}/target/classpath.txt" "$work/build-$j/classpath.txt"
@@ -54,6 +65,9 @@ job() { # build index (or "this"), args...
   if [ "$1" = this ]; then
     shift
     SHOCKSCOPE_SKIP_BUILD=1 "$root/jobs/shockscope" "$@"
+  elif [ "$launcher" = 1 ]; then
+    shift
+    SHOCKSCOPE_SKIP_BUILD=1 "$also_root/jobs/shockscope" "$@"
   else
     local b="$work/build-$1"; shift
     # shellcheck disable=SC2086
@@ -67,8 +81,10 @@ for i in $(seq 1 "$repeats"); do
   for b in "${builds[@]}"; do
     log="$work/job-$b-$i.log"
     rm -rf "$work/tables-$b"
+    also_root=; [ "$b" = this ] || also_root=${also[$b]}
     /usr/bin/time -f "cpu %U %S %e" -o "$log.time" bash -c "$(declare -f job); root='$root' \
-        work='$work' opts='$opts' jit='$jit' job $b analyze --sweep '$sweep' --out '$work/tables-$b' \
+        work='$work' opts='$opts' jit='$jit' launcher='$launcher' also_root='$also_root' \
+        job $b analyze --sweep '$sweep' --out '$work/tables-$b' \
         --master '$master'" > "$log" 2>&1 || { tail -n 30 "$log" >&2; exit 1; }
     echo "build $b run $i: $(grep -o 'JVM start to session ready [0-9.]* s' "$log"), $(cat "$log.time") (user sys wall)" >&2
     logs+=("$b:$log")

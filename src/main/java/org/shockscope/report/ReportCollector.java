@@ -37,6 +37,7 @@ import org.apache.spark.sql.types.StructField;
 import org.shockscope.ErrorRecord;
 import org.shockscope.ShockscopeException;
 import org.shockscope.spark.HyperparameterColumns;
+import org.shockscope.spark.ParallelActions;
 import org.shockscope.spark.Temperature;
 import org.shockscope.spark.ViscosityEvents;
 import org.shockscope.spark.Tables;
@@ -170,12 +171,24 @@ public final class ReportCollector {
     }
     List<GallerySelection.Pick> picks = GallerySelection.pick(runs, cellColumns,
         opts.galleryRuns());
+    // the sections read the tables and nothing else of this collector's: their queries run
+    // side by side, most of a small sweep's report being the planning of ~30 small queries
+    ParallelActions sections = new ParallelActions();
+    var summary = sections.add(() -> summary(runs));
+    var boundary = sections.add(this::boundary);
+    var importance = sections.add(() -> importance(cellColumns));
+    var survival = sections.add(this::survival);
+    var gallery = sections.add(() -> gallery(picks, metrics));
+    var symmetry = sections.add(this::symmetry);
+    var viscosity = sections.add(() -> viscosity(runsTable));
+    var symmetryLaw = sections.add(this::symmetryLaw);
+    var risk = sections.add(() -> RiskCollector.collect(spark, tables.get(Tables.FORECASTS),
+        tables.get(Tables.TRANSITIONS), runs));
+    sections.run();
     return new ReportData(opts.title(), root,
-        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary(runs), missing, hps,
-        runs, cellColumns, cells, boundary(), importance(cellColumns), survival(),
-        gallery(picks, metrics), symmetry(), viscosity(runsTable), opts, symmetryLaw(),
-        RiskCollector.collect(spark, tables.get(Tables.FORECASTS),
-            tables.get(Tables.TRANSITIONS), runs));
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), summary.get(), missing, hps,
+        runs, cellColumns, cells, boundary.get(), importance.get(), survival.get(),
+        gallery.get(), symmetry.get(), viscosity.get(), opts, symmetryLaw.get(), risk.get());
   }
 
   /** The table, or null when it is absent, empty of files or unreadable. */

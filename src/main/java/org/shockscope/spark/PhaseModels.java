@@ -63,7 +63,7 @@ public final class PhaseModels {
     this.seed = seed;
   }
 
-  private ModelFeatures features() {
+  private synchronized ModelFeatures features() {
     if (features == null) {
       features = ModelFeatures.of(runs, hps);
     }

@@ -8,6 +8,8 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Column;
@@ -33,6 +35,8 @@ final class SweepAggregation {
   private final HyperparameterColumns hps;
   private final AnalyzeSettings settings;
   private final List<String> warnings = new ArrayList<>();
+  /** Why a model's fit failed, by table; filled from the threads that fit them. */
+  private final Map<String, String> unfitted = new ConcurrentHashMap<>();
 
   SweepAggregation(SparkSession spark, TableStore store, HyperparameterColumns hps,
                    AnalyzeSettings settings) {
@@ -43,39 +47,48 @@ final class SweepAggregation {
   }
 
   /**
-   * Computes and writes the six aggregate tables, each under its own progress stage.
+   * Computes and writes the aggregate tables, side by side ({@link ParallelActions}): each
+   * reads only the runs and shocks tables.
    *
    * @param cells the phase-diagram cell columns of {@code runs}
-   * @param stage called with each stage's name before it starts
+   * @param stage called with the stage's name before it starts
    * @return the warnings: undefined values and models that could not be fitted
    */
   List<String> write(List<String> cells, Consumer<String> stage) {
-    stage.accept("aggregating: phase_stats");
+    stage.accept("aggregating");
     Dataset<Row> runs = store.read(Tables.RUNS);
     Dataset<Row> shocks = store.read(Tables.SHOCKS);
     Column temperature = temperature(runs);
     HyperparameterColumns.Hyperparameter mom = hps.byKey(settings.momentumKey());
     PhaseModels models = new PhaseModels(runs, shocks, hps, settings.randomSeed());
-    store.replaceAll(Tables.PHASE_STATS,
-        PhaseAggregation.phaseStats(runs, shocks, cells, temperature));
-    stage.accept("aggregating: phase_boundary");
-    store.replaceAll(Tables.PHASE_BOUNDARY, models.phaseBoundary(cells, settings.lrKey()));
-    stage.accept("aggregating: survival");
-    store.replaceAll(Tables.SURVIVAL, model("survival", PhaseModels.SURVIVAL_SCHEMA,
-        models::survival));
-    stage.accept("aggregating: importance");
-    store.replaceAll(Tables.IMPORTANCE, model("importance", PhaseModels.IMPORTANCE_SCHEMA,
-        models::importance));
-    stage.accept("aggregating: viscosity_law");
     String momentum = mom != null && mom.numeric() ? mom.column() : null;
-    store.replaceAll(Tables.VISCOSITY_LAW, model("viscosity_law", PhaseModels.VISCOSITY_SCHEMA,
-        () -> models.viscosityLaw(temperature, momentum)));
-    store.replaceAll(Tables.VISCOSITY_BY_SETTING, model("viscosity_by_setting",
-        ViscosityBySetting.SCHEMA, () -> ViscosityBySetting.of(runs, shocks, hps,
-            settings.momentumKey(), temperature)));
-    stage.accept("aggregating: symmetry_law");
-    store.replaceAll(Tables.SYMMETRY_LAW, model("symmetry_law", SymmetryLaw.SCHEMA,
-        () -> SymmetryLaw.of(runs, shocks, hps)));
+    new ParallelActions()
+        .add(() -> store.replaceAll(Tables.PHASE_STATS,
+            PhaseAggregation.phaseStats(runs, shocks, cells, temperature)))
+        .add(() -> store.replaceAll(Tables.PHASE_BOUNDARY,
+            models.phaseBoundary(cells, settings.lrKey())))
+        .add(() -> store.replaceAll(Tables.SURVIVAL, model(Tables.SURVIVAL,
+            PhaseModels.SURVIVAL_SCHEMA, models::survival)))
+        .add(() -> store.replaceAll(Tables.IMPORTANCE, model(Tables.IMPORTANCE,
+            PhaseModels.IMPORTANCE_SCHEMA, models::importance)))
+        .add(() -> store.replaceAll(Tables.VISCOSITY_LAW,
+            model(Tables.VISCOSITY_LAW, PhaseModels.VISCOSITY_SCHEMA,
+                () -> models.viscosityLaw(temperature, momentum))))
+        .add(() -> store.replaceAll(Tables.VISCOSITY_BY_SETTING,
+            model(Tables.VISCOSITY_BY_SETTING, ViscosityBySetting.SCHEMA,
+                () -> ViscosityBySetting.of(runs, shocks, hps, settings.momentumKey(),
+                    temperature))))
+        .add(() -> store.replaceAll(Tables.SYMMETRY_LAW,
+            model(Tables.SYMMETRY_LAW, SymmetryLaw.SCHEMA,
+                () -> SymmetryLaw.of(runs, shocks, hps))))
+        .run();
+    // in the tables' order, whichever fit failed first
+    for (String t : List.of(Tables.SURVIVAL, Tables.IMPORTANCE, Tables.VISCOSITY_LAW,
+        Tables.VISCOSITY_BY_SETTING, Tables.SYMMETRY_LAW)) {
+      if (unfitted.containsKey(t)) {
+        warnings.add(t + ": not fitted on this sweep's values (" + unfitted.get(t) + ")");
+      }
+    }
     return List.copyOf(warnings);
   }
 
@@ -90,7 +103,7 @@ final class SweepAggregation {
       List<Row> rows = fit.get().collectAsList();
       return spark.createDataFrame(rows, schema);
     } catch (RuntimeException e) {
-      warnings.add(table + ": not fitted on this sweep's values (" + firstLine(e) + ")");
+      unfitted.put(table, firstLine(e));
       return spark.createDataFrame(List.of(), schema);
     }
   }
