@@ -321,12 +321,19 @@ public final class SweepAnalysis {
 
   private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,
                             JobProgress progress, List<String> warnings, String reused) {
-    Row counts = store.read(Tables.RUNS).agg(count(lit(1)),
-        org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first();
-    return new Summary(sweep.uri(), sweep.layout().name(), counts.getLong(0),
-        nCheckpoints, store.read(Tables.OBSERVABLES).count(), store.read(Tables.SHOCKS).count(),
-        store.read(Tables.TRANSITIONS).count(), counts.isNullAt(1) ? 0 : counts.getLong(1),
-        store.read(Tables.ERRORS).count(), store.root(), report, progress.elapsed(), warnings,
+    // five small queries of the tables as written, side by side (a Spark job each)
+    ParallelActions queries = new ParallelActions();
+    var counts = queries.add(() -> store.read(Tables.RUNS).agg(count(lit(1)),
+        org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first());
+    var observables = queries.add(() -> store.read(Tables.OBSERVABLES).count());
+    var shocks = queries.add(() -> store.read(Tables.SHOCKS).count());
+    var transitions = queries.add(() -> store.read(Tables.TRANSITIONS).count());
+    var errors = queries.add(() -> store.read(Tables.ERRORS).count());
+    queries.run();
+    Row c = counts.get();
+    return new Summary(sweep.uri(), sweep.layout().name(), c.getLong(0), nCheckpoints,
+        observables.get(), shocks.get(), transitions.get(), c.isNullAt(1) ? 0 : c.getLong(1),
+        errors.get(), store.root(), report, progress.elapsed(), warnings,
         progress.checkpoints().value(), reused);
   }
 
