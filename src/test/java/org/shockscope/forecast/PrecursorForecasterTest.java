@@ -81,6 +81,52 @@ class PrecursorForecasterTest {
     assertEquals(Math.log(2) / 0.8, g.doublingTime(), 1e-9);
   }
 
+  /**
+   * A loss logged every 6 steps decays for 60 steps, is 40 times its initial level at step 66
+   * (×4000 since the sample before) and has diverged by the next: the window test never sees
+   * three rising samples, the explosion warns one interval ahead.
+   */
+  @Test
+  void aLossExplodingBetweenCoarseLogsWarnsOneIntervalAhead() {
+    long[] s = new long[13];
+    double[] v = new double[13];
+    for (int i = 0; i < 13; i++) {
+      s[i] = 6L * i;
+      v[i] = i <= 10 ? 0.5 * Math.exp(-0.4 * i) : i == 11 ? 20.0 : 5e5;
+    }
+    List<SeriesData> run = List.of(new SeriesData("loss", "", s, v));
+    assertEquals(66, firstAlarm(run));
+    Forecast f = PrecursorForecaster.at(run, 66, HORIZONS).get(0);
+    // ln(1000 / 40) / (ln 4000 / 6 steps) = 3.9 steps to the divergence level
+    assertEquals(66 + 6 * Math.log(25) / Math.log(20.0 / v[10]), f.expectedStep(), 1e-9);
+    assertEquals(List.of("loss"), f.series());
+  }
+
+  /**
+   * A per-sample loss whose first value happened to be tiny bursts to 60 times it, ×5 and more
+   * above the sample before, again and again: its recent median stands within a decade of the
+   * bursts, so no explosion is read into them.
+   */
+  @Test
+  void burstsOfAPerSampleLossAboveATinyFirstValueAreNoExplosion() {
+    Random rnd = new Random(5);
+    int n = 3000;
+    long[] s = new long[n];
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      s[i] = i;
+      double z = rnd.nextGaussian();
+      v[i] = i == 0 ? 0.001 : 0.02 * z * z;
+    }
+    int bursts = 0;
+    for (int i = 1; i < n; i++) {
+      bursts += v[i] >= PrecursorForecaster.EXPLOSION_LEVEL * v[0]
+          && v[i] >= PrecursorForecaster.EXPLOSION_STEP * v[i - 1] ? 1 : 0;
+      assertEquals(0.0, PrecursorForecaster.explosionRate(s, v, i, v[0]), "step " + i);
+    }
+    assertTrue(bursts >= 20, bursts + " bursts");
+  }
+
   @Test
   void quietNoisyDecayRaisesNothing() {
     Random rnd = new Random(3);
