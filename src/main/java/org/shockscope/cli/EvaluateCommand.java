@@ -186,6 +186,12 @@ public final class EvaluateCommand implements Callable<Integer> {
           c.quietAlarmed() + "/" + c.quiet(), num(c.quietAlarmedShare(), 3),
           num(c.medianLeadSteps(), 1), pct(c.medianLeadShare()), jumps, jumpShare));
     }
+    if (f.diverging() > 0) {
+      b.append(String.format(Locale.ROOT, "bound: %d of %d diverging runs showed it in the logged"
+          + " loss (its last sample before the bad step >= %s x its low); no alarm on the loss "
+          + "can warn the others%n", f.shown(), f.diverging(),
+          num(org.shockscope.forecast.ForecastScoring.SHOWN_RISE, 0)));
+    }
     return b.toString();
   }
 

@@ -28,7 +28,42 @@ public final class ForecastScoring {
   /** Relative accuracy a jump forecast must reach: 20% of the time that remained. */
   public static final double ON_TIME = 0.2;
 
+  /**
+   * How far above its low a diverging run's last logged loss before the bad step must stand for
+   * the divergence to have shown in the loss ({@link #showedInLoss}).
+   */
+  public static final double SHOWN_RISE = 2.0;
+
   private ForecastScoring() {}
+
+  /**
+   * Whether a divergence had begun to show in the logged loss before its first bad step: the last
+   * finite sample logged before {@code badStep} stands at least {@value #SHOWN_RISE}× above the
+   * lowest finite sample before it. A divergence that breaks between two logged samples of a loss
+   * still falling or flat shows nothing an alarm on the loss could read, so the share of diverging
+   * runs for which this holds bounds the warned share of every loss-based source (the precursor's
+   * logit-bound triggers read weights, not the loss).
+   *
+   * @param steps   input, the loss's logged steps, ascending
+   * @param loss    input, the loss at those steps
+   * @param badStep the run's first bad step
+   */
+  public static boolean showedInLoss(long[] steps, double[] loss, long badStep) {
+    int last = -1;
+    for (int i = 0; i < steps.length && steps[i] < badStep; i++) {
+      if (Double.isFinite(loss[i])) {
+        last = i;
+      }
+    }
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < last; i++) {
+      if (Double.isFinite(loss[i])) {
+        low = Math.min(low, Math.abs(loss[i]));
+      }
+    }
+    return last > 0 && low < Double.POSITIVE_INFINITY
+        && Math.abs(loss[last]) >= SHOWN_RISE * low;
+  }
 
   /**
    * One run as scored.

@@ -42,8 +42,17 @@ public final class ForecastEvaluation {
   /** Jump figures of one method. */
   public record JumpRow(String method, ForecastScoring.JumpScore score) {}
 
-  /** Everything the section prints. */
-  public record Scores(List<DivergenceRow> divergence, List<JumpRow> jumps) {}
+  /**
+   * Everything the section prints.
+   *
+   * @param divergence one row per source and threshold
+   * @param jumps      one row per method
+   * @param diverging  diverging runs
+   * @param shown      of them, those whose logged loss showed the divergence before its bad step
+   *                   ({@link ForecastScoring#showedInLoss}): the bound on loss-based warnings
+   */
+  public record Scores(List<DivergenceRow> divergence, List<JumpRow> jumps, int diverging,
+                       int shown) {}
 
   private final SparkSession spark;
   private final TableReader tables;
@@ -145,7 +154,17 @@ public final class ForecastEvaluation {
         jumpRows.add(new JumpRow(m, ForecastScoring.jumps(jumps, List.of(), length)));
       }
     }
-    return new Scores(div, jumpRows);
+    int shown = 0;
+    for (RunInfo r : runs.values()) {
+      Long bad = divergence.get(r.runId());
+      MetricSeries loss = r.metrics().get(lossMetric);
+      if (bad != null && loss != null
+          && ForecastScoring.showedInLoss(loss.steps(), loss.values(), bad)) {
+        shown++;
+      }
+    }
+    int diverging = (int) runs.keySet().stream().filter(divergence::containsKey).count();
+    return new Scores(div, jumpRows, diverging, shown);
   }
 
   /**

@@ -24,15 +24,18 @@ class ForecastTextTest {
         new DivergenceRow("precursor", 0.5, precursor),
         new DivergenceRow("olmo-core", Double.NaN, rule)),
         List.of(new JumpRow("learned", new JumpScore(20, 15, 5, 8, 0.1, 0.3)),
-            new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3))));
+            new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3))), 10, 7);
     List<String> lines = Arrays.stream(EvaluateCommand.sideBySide(s).split("\n"))
         .filter(l -> !l.isBlank()).toList();
-    assertEquals(5, lines.size(), String.join("\n", lines));
+    assertEquals(6, lines.size(), String.join("\n", lines));
     assertEquals(List.of("learned", "9/10", "0.900", "3/90", "0.033", "4.0", "4.00%", "5/20",
         "0.250"), List.of(lines.get(2).trim().split("\\s+")));
     assertEquals(List.of("precursor", "8/10", "0.800", "1/90", "0.011", "2.0", "2.00%", "2/20",
         "0.100"), List.of(lines.get(3).trim().split("\\s+")));
     assertEquals("olmo-core", lines.get(4).trim().split("\\s+")[0]);
     assertEquals("-", lines.get(4).trim().split("\\s+")[7]);
+    assertEquals("bound: 7 of 10 diverging runs showed it in the logged loss (its last sample "
+        + "before the bad step >= 2 x its low); no alarm on the loss can warn the others",
+        lines.get(5));
   }
 }

@@ -2,7 +2,9 @@ package org.shockscope.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -58,5 +60,20 @@ class ForecastScoringTest {
         () -> ForecastHorizons.parse("5,0ckpt"));
     assertEquals("forecast horizon '0ckpt' in '5,0ckpt' is not a positive number of steps or of "
         + "checkpoint intervals (e.g. 500, 5ckpt)", e.getMessage());
+  }
+
+  /**
+   * A loss falling until its last sample before the bad step shows nothing; one whose last sample
+   * stands twice its low has shown the divergence; an old spike that came back does not count.
+   */
+  @Test
+  void aDivergenceShowsInTheLossOnlyWhenItsLastSampleBeforeTheBadStepRose() {
+    long[] steps = {0, 10, 20, 30, 40};
+    assertFalse(ForecastScoring.showedInLoss(steps, new double[] {1, 0.5, 0.2, 0.1, 1e9}, 40));
+    assertTrue(ForecastScoring.showedInLoss(steps, new double[] {1, 0.5, 0.2, 0.4, 1e9}, 40));
+    assertFalse(ForecastScoring.showedInLoss(steps, new double[] {1, 50, 0.2, 0.1, 1e9}, 40));
+    // a non-finite sample before the bad step is skipped, the bad step itself is not read
+    assertTrue(ForecastScoring.showedInLoss(steps, new double[] {1, 0.1, 0.3, Double.NaN, 0}, 40));
+    assertFalse(ForecastScoring.showedInLoss(steps, new double[] {1, 0.5, 0.2, 0.1, 1e9}, 0));
   }
 }
