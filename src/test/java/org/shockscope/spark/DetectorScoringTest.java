@@ -180,4 +180,42 @@ class DetectorScoringTest {
     }
     assertEquals(scores.runs(), scores.tuningSeedRuns(), "the small lab uses seed 0");
   }
+
+  /**
+   * The {@code evaluate} command end to end on the same tables: the detector table, the forecast
+   * methods side by side with the practitioners' rules, the bound on loss-based warnings over the
+   * lab's diverging runs, and the score rows written as CSV and JSON.
+   */
+  @Test
+  void evaluatePrintsEverySectionAndWritesTheScoreRows(@TempDir Path out) throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream console = System.out;
+    int code;
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      code = new picocli.CommandLine(new org.shockscope.cli.EvaluateCommand()).execute(
+          "--sweep", lab.toString(), "--tables", tables.toString(),
+          "--csv", out.resolve("scores.csv").toString(),
+          "--json", out.resolve("scores.json").toString());
+    } finally {
+      System.setOut(console);
+    }
+    String text = buf.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, text);
+    long diverging = truth.stream().filter(t -> t.kind().equals("divergence"))
+        .map(LabTruthFile.Row::runId).distinct().count();
+    assertTrue(diverging > 0);
+    assertTrue(text.contains("FORECASTS: METHODS SIDE BY SIDE"), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("precursor ")
+        && l.contains("/" + diverging + " ")), text);
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("olmo-core ")), text);
+    assertTrue(text.lines().anyMatch(l -> l.matches("bound: \\d+ of " + diverging
+        + " diverging runs showed it in the logged loss .*")), text);
+    List<String> csv = java.nio.file.Files.readAllLines(out.resolve("scores.csv"));
+    assertEquals("detector,family,kind,tp,fp,fn,precision,recall,f1,median_timing_error",
+        csv.get(0));
+    assertEquals(scores.rows().size(), csv.size() - 1);
+    String json = java.nio.file.Files.readString(out.resolve("scores.json"));
+    assertTrue(json.matches("(?s)\\{\\s*\"runs\"\\s*:\\s*" + scores.runs() + "\\s*,.*"), json);
+  }
 }
