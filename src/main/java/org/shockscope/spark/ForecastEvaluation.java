@@ -27,7 +27,9 @@ import org.shockscope.sweep.SweepDiscovery;
  * when its largest {@code p_divergence} over the horizons is at least a threshold; as
  * {@code <method>@shortest}, when that of its shortest horizon is) and replays
  * the practitioners' rules ({@link BaselineRule}) on the same logged loss, then counts with
- * {@link ForecastScoring}. Only collects and moves data.
+ * {@link ForecastScoring}, also the diverging runs whose logged loss showed the divergence before
+ * its bad step ({@link ForecastScoring#showedInLoss}, the bound on alarms read from the loss).
+ * Only collects and moves data.
  */
 public final class ForecastEvaluation {
   /** The alarm threshold the headline figures use. */
