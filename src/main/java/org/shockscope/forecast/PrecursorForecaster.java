@@ -78,6 +78,8 @@ public final class PrecursorForecaster {
   public static final double EXPLOSION_MEDIAN = 100.0;
   /** Recent samples whose median an exploding loss is compared with, at most. */
   public static final int EXPLOSION_HISTORY = 64;
+  /** Samples at the start of a loss whose median can raise its gate level. */
+  public static final int GATE_SAMPLES = 5;
   /** Fewest samples before an explosion (a median of one or two is no level). */
   public static final int EXPLOSION_PRIOR = 3;
   /** Relative spread of the predicted time to divergence. */
@@ -402,7 +404,8 @@ public final class PrecursorForecaster {
     if (explosion > 0) {
       return (target - now) / explosion;
     }
-    if (Math.abs(v[e]) < LEVEL_GATE * y0 || e < GROWTH_WINDOW - 1) {
+    if (Math.abs(v[e]) < LEVEL_GATE * y0 || e < GROWTH_WINDOW - 1
+        || Math.abs(v[e]) < LEVEL_GATE * gateLevel(v, e, y0)) {
       return Double.POSITIVE_INFINITY;
     }
     GrowthFit.Growth g = GrowthFit.fit(steps, v, e, GROWTH_WINDOW);
@@ -426,6 +429,27 @@ public final class PrecursorForecaster {
   }
 
   /**
+   * The level a loss must rise above before a divergence alarm: its initial level y0, or the
+   * median of its first {@value #GATE_SAMPLES} samples (those up to index e) when that is higher.
+   * The divergence level itself stays G·y0, the detector's rule; only the gates move. A
+   * per-sample loss whose first value happened to be small (a batch of one near the optimum:
+   * 6 of the tuning labs' 1,932 runs start below an eighth of their early median) would
+   * otherwise clear the gates with its first noise burst.
+   */
+  static double gateLevel(double[] v, int e, double y0) {
+    int n = Math.min(GATE_SAMPLES, e + 1);
+    double[] first = new double[n];
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (Double.isFinite(v[i])) {
+        first[k++] = Math.abs(v[i]);
+      }
+    }
+    double median = OrderStatistics.medianInPlace(first, k);
+    return median > y0 ? median : y0;
+  }
+
+  /**
    * The log-growth rate per step of a loss exploding at index e, or 0: the loss is at least
    * {@value #EXPLOSION_LEVEL}× its initial level y0 and {@value #EXPLOSION_MEDIAN}× the median of
    * its last {@value #EXPLOSION_HISTORY} samples (at least {@value #EXPLOSION_PRIOR} of them), and
@@ -441,8 +465,10 @@ public final class PrecursorForecaster {
    * converging runs alarmed; their full randomized sweeps: 2 more of 26, 1 more of 954).
    */
   static double explosionRate(long[] steps, double[] v, int e, double y0) {
+    // the cheap tests first (the gate level is never below y0): most samples stop here
     if (e < EXPLOSION_PRIOR || !(Math.abs(v[e]) >= EXPLOSION_LEVEL * y0) || v[e - 1] == 0
-        || !(Math.abs(v[e]) >= EXPLOSION_STEP * Math.abs(v[e - 1]))) {
+        || !(Math.abs(v[e]) >= EXPLOSION_STEP * Math.abs(v[e - 1]))
+        || !(Math.abs(v[e]) >= EXPLOSION_LEVEL * gateLevel(v, e, y0))) {
       return 0.0;
     }
     int from = Math.max(0, e - EXPLOSION_HISTORY);

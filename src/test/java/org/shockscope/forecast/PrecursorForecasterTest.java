@@ -127,6 +127,26 @@ class PrecursorForecasterTest {
     assertTrue(bursts >= 20, bursts + " bursts");
   }
 
+  /**
+   * A loss wandering about 0.01 whose first logged value happened to be 0.001 climbs from 0.002 to
+   * 0.03 over three samples: the window rule's conditions hold (×15, not slowing, a new high),
+   * and the climb is 30 times the first value, but it stands only 3 times where the loss lives
+   * (its early median). No alarm.
+   */
+  @Test
+  void theWindowRulesGateStandsOnTheLossesEarlyLevelNotItsFirstValue() {
+    double[] v = {0.001, 0.01, 0.012, 0.009, 0.011, 0.01, 0.008, 0.011, 0.002, 0.006, 0.03};
+    long[] s = new long[v.length];
+    for (int i = 0; i < v.length; i++) {
+      s[i] = i;
+    }
+    List<SeriesData> run = List.of(new SeriesData("loss", "", s, v));
+    assertEquals(-1, firstAlarm(run));
+    assertEquals(0.01, PrecursorForecaster.gateLevel(v, 10, v[0]), 1e-15);
+    // the same climb from a loss that started at its level of 0.01 would need 0.08 as well
+    assertEquals(0.05, PrecursorForecaster.gateLevel(new double[] {0.05, 0.01, 0.012}, 2, 0.05));
+  }
+
   @Test
   void quietNoisyDecayRaisesNothing() {
     Random rnd = new Random(3);
