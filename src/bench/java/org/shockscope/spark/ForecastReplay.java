@@ -172,15 +172,10 @@ public final class ForecastReplay {
     printDivergence(o, "precursor", ForecastScoring.divergence(alarms));
     printDivergence(o, BaselineRule.values()[0].name(), ForecastScoring.divergence(olmo));
     printDivergence(o, BaselineRule.values()[1].name(), ForecastScoring.divergence(megatron));
-    int shown = 0;
-    for (RunInfo r : runs.values()) {
-      MetricSeries loss = r.metrics().get("loss");
-      Long bad = divergence.get(r.runId());
-      shown += bad != null && loss != null
-          && ForecastScoring.showedInLoss(loss.steps(), loss.values(), bad) ? 1 : 0;
-    }
-    o.printf("DIV bound: %d of %d diverging runs showed it in the logged loss%n", shown,
-        divergence.size());
+    ForecastEvaluation.LossBound bound = ForecastEvaluation.lossBound(runs.values(), divergence,
+        "loss");
+    o.printf("DIV bound: %d of %d diverging runs showed it in the logged loss%n", bound.shown(),
+        bound.diverging());
     TreeSet<String> families = new TreeSet<>();
     jumps.forEach(j -> families.add(j.family()));
     printJumps(o, "all", ForecastScoring.jumps(jumps, jf, length));

@@ -156,17 +156,33 @@ public final class ForecastEvaluation {
         jumpRows.add(new JumpRow(m, ForecastScoring.jumps(jumps, List.of(), length)));
       }
     }
+    LossBound bound = lossBound(runs.values(), divergence, lossMetric);
+    return new Scores(div, jumpRows, bound.diverging(), bound.shown());
+  }
+
+  /** The diverging runs, and those of them whose logged loss showed it before the bad step. */
+  record LossBound(int diverging, int shown) {}
+
+  /**
+   * Counts, among {@code runs}, those with a first bad step in {@code divergence} and those of
+   * them whose {@code lossMetric} showed the divergence ({@link ForecastScoring#showedInLoss}).
+   */
+  static LossBound lossBound(Iterable<RunInfo> runs, Map<String, Long> divergence,
+                             String lossMetric) {
+    int diverging = 0;
     int shown = 0;
-    for (RunInfo r : runs.values()) {
+    for (RunInfo r : runs) {
       Long bad = divergence.get(r.runId());
+      if (bad == null) {
+        continue;
+      }
+      diverging++;
       MetricSeries loss = r.metrics().get(lossMetric);
-      if (bad != null && loss != null
-          && ForecastScoring.showedInLoss(loss.steps(), loss.values(), bad)) {
+      if (loss != null && ForecastScoring.showedInLoss(loss.steps(), loss.values(), bad)) {
         shown++;
       }
     }
-    int diverging = (int) runs.keySet().stream().filter(divergence::containsKey).count();
-    return new Scores(div, jumpRows, diverging, shown);
+    return new LossBound(diverging, shown);
   }
 
   /**
