@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  *
  * <p>{@link #run} waits for every action, also when one fails, so that none is still running
  * when the job goes on or stops; it then throws the first failure (in the order the actions
- * were added) with the others attached as suppressed exceptions. A {@link Result} is read after
+ * were added; a runtime exception or an error) with the others attached as suppressed
+ * exceptions. A {@link Result} is read after
  * {@code run}.
  */
 public final class ParallelActions {
@@ -96,11 +97,12 @@ public final class ParallelActions {
       for (Supplier<?> a : actions) {
         futures.add(threads.submit(a::get));
       }
-      RuntimeException first = null;
+      Throwable first = null;
       for (int i = 0; i < futures.size(); i++) {
         try {
           set(results.get(i), await(futures.get(i)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // an Error too (an action's OutOfMemoryError, say) waits for the others to end
           if (first == null) {
             first = e;
           } else {
@@ -108,8 +110,11 @@ public final class ParallelActions {
           }
         }
       }
+      if (first instanceof Error e) {
+        throw e;
+      }
       if (first != null) {
-        throw first;
+        throw (RuntimeException) first;
       }
     } finally {
       threads.shutdownNow();

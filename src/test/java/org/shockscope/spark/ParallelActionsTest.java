@@ -63,6 +63,25 @@ class ParallelActionsTest {
   }
 
   @Test
+  void anErrorIsThrownOnlyOnceEveryActionHasEnded() {
+    AtomicInteger ended = new AtomicInteger();
+    AssertionError error = new AssertionError("an action's error");
+    ParallelActions p = new ParallelActions();
+    p.add(() -> {
+      throw error;
+    });
+    for (int i = 0; i < 4; i++) {
+      p.add(() -> {
+        sleep(50);
+        ended.incrementAndGet();
+      });
+    }
+    Error thrown = assertThrows(Error.class, p::run);
+    assertSame(error, thrown);
+    assertEquals(4, ended.get(), "every other action ran to its end");
+  }
+
+  @Test
   void aResultReadBeforeTheActionsRanIsRefused() {
     ParallelActions p = new ParallelActions();
     var r = p.add(() -> "x");
