@@ -58,7 +58,8 @@ import org.shockscope.sweep.SweepDiscovery;
  * </pre>
  *
  * The metrics are not in the cache: they come from the sweep, as in the job. System property
- * {@code replay.modes} (default 8) keeps mode series {@code …/sv1 … sv<k>} only.
+ * {@code replay.modes} (default 8) keeps mode series {@code …/sv1 … sv<k>} only;
+ * {@code replay.thin} (default 1) keeps every k-th point of every series ({@link #thinned}).
  */
 public final class DetectorReplay {
   private static final Pattern MODE = Pattern.compile(".*/sv(\\d+)$");
@@ -241,6 +242,10 @@ public final class DetectorReplay {
       runs.put(r.runId(), r);
       addMetrics(byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()), r);
     }
+    int thin = Integer.getInteger("replay.thin", 1);
+    if (thin > 1) {
+      byRun.replaceAll((id, rows) -> thinned(rows, thin));
+    }
     long t1 = System.nanoTime();
     DetectorConfig config = config();
     Map<String, RunShocks> found = new ConcurrentHashMap<>();
@@ -294,6 +299,30 @@ public final class DetectorReplay {
     if (detail != null) {
       writeDetail(detail, spans, truth, found);
     }
+  }
+
+  /**
+   * A perturbation check (-Dreplay.thin=k): every series of a run keeps every k-th of its points
+   * in step order (its first and last always), as if the sweep had logged and checkpointed k
+   * times more sparsely. The truth and the scoring tolerance stay those of the full run, so
+   * transitions that appear only in the thinned run are rules that depend on the sampling.
+   */
+  static List<Row> thinned(List<Row> rows, int k) {
+    Map<String, List<Row>> bySeries = new LinkedHashMap<>();
+    for (Row r : rows) {
+      bySeries.computeIfAbsent(r.getString(1) + "\u0000" + r.get(2), x -> new ArrayList<>())
+          .add(r);
+    }
+    List<Row> out = new ArrayList<>();
+    for (List<Row> series : bySeries.values()) {
+      series.sort(java.util.Comparator.comparingLong(r -> r.getLong(3)));
+      for (int i = 0; i < series.size(); i++) {
+        if (i % k == 0 || i == series.size() - 1) {
+          out.add(series.get(i));
+        }
+      }
+    }
+    return out;
   }
 
   /** A detector option from system property {@code replay.<name>}, else its default. */
