@@ -82,13 +82,17 @@ public final class ReportCollector {
   private final SparkSession spark;
   private final String root;
   private final ReportOptions opts;
+  /** The caller's counts of shocks, transitions and errors, or null. */
+  private final TableCounts counts;
   private final Map<String, Dataset<Row>> tables = new HashMap<>();
   private final Set<String> missing = new TreeSet<>();
 
-  private ReportCollector(SparkSession spark, String root, ReportOptions opts) {
+  private ReportCollector(SparkSession spark, String root, ReportOptions opts,
+                          TableCounts counts) {
     this.spark = spark;
     this.root = root;
     this.opts = opts;
+    this.counts = counts;
   }
 
   /**
@@ -119,6 +123,16 @@ public final class ReportCollector {
   public static ReportData collect(SparkSession spark, String tablesRoot,
                                    Map<String, Dataset<Row>> given, Dataset<Row> metrics,
                                    ReportOptions opts) {
+    return collect(spark, tablesRoot, given, null, metrics, opts);
+  }
+
+  /**
+   * As {@link #collect(SparkSession, String, Map, Dataset, ReportOptions)}, with the counts of
+   * the shocks, transitions and errors tables when the caller has them (null: counted here).
+   */
+  public static ReportData collect(SparkSession spark, String tablesRoot,
+                                   Map<String, Dataset<Row>> given, TableCounts counts,
+                                   Dataset<Row> metrics, ReportOptions opts) {
     if (metrics != null) {
       Set<String> have = Set.of(metrics.columns());
       for (String c : List.of("run_id", "name", "step", "value")) {
@@ -128,7 +142,19 @@ public final class ReportCollector {
         }
       }
     }
-    return new ReportCollector(spark, tablesRoot, opts).collect(given, metrics);
+    return new ReportCollector(spark, tablesRoot, opts, counts).collect(given, metrics);
+  }
+
+  /**
+   * The rows of a {@code shocks} table per kind ({@code "(none)"} for a NULL kind): one Spark
+   * query.
+   */
+  public static Map<String, Long> shocksByKind(Dataset<Row> shocks) {
+    Map<String, Long> byKind = new LinkedHashMap<>();
+    for (Row r : shocks.groupBy(colOrNull(shocks, "kind", "string")).count().collectAsList()) {
+      byKind.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
+    }
+    return byKind;
   }
 
   /** The tables a report reads. */
@@ -393,22 +419,19 @@ public final class ReportCollector {
       checkpoints = s.isNullAt(1) ? 0 : s.getLong(1);
       diverged = s.isNullAt(2) ? 0 : s.getLong(2);
     }
-    Map<String, Long> byKind = new LinkedHashMap<>();
-    long shocks = 0;
     Dataset<Row> st = tables.get(Tables.SHOCKS);
-    if (st != null) {
-      for (Row r : st.groupBy(colOrNull(st, "kind", "string")).count().collectAsList()) {
-        byKind.put(r.isNullAt(0) ? "(none)" : r.getString(0), r.getLong(1));
-        shocks += r.getLong(1);
-      }
-    }
     Dataset<Row> tt = tables.get(Tables.TRANSITIONS);
-    long transitions = tt == null ? 0 : tt.count();
     Dataset<Row> et = tables.get(Tables.ERRORS);
-    long errors = 0;
+    Map<String, Long> byKind = counts != null ? counts.shocksByKind()
+        : st == null ? Map.of() : shocksByKind(st);
+    long shocks = 0;
+    for (long n : byKind.values()) {
+      shocks += n;
+    }
+    long transitions = counts != null ? counts.transitions() : tt == null ? 0 : tt.count();
+    long errors = counts != null ? counts.errors() : et == null ? 0 : et.count();
     List<ErrorRecord> first = new ArrayList<>();
-    if (et != null) {
-      errors = et.count();
+    if (et != null && errors > 0) {
       Dataset<Row> e = et.select(colOrNull(et, "source", "string"),
           colOrNull(et, "run_id", "string"), colOrNull(et, "step", "long"),
           colOrNull(et, "stage", "string"), colOrNull(et, "error", "string"),

@@ -33,6 +33,7 @@ import org.shockscope.ErrorRecord;
 import org.shockscope.ShockscopeException;
 import org.shockscope.report.ReportCollector;
 import org.shockscope.report.ReportOptions;
+import org.shockscope.report.TableCounts;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.sweep.CheckpointRef;
 import org.shockscope.sweep.MetricSeries;
@@ -146,7 +147,8 @@ public final class SweepAnalysis {
       if (changed.isEmpty() && store.exists(Tables.RUNS)) {
         now.write(spark, store);
         progress.stage("done");
-        return summarise(store, full, nCheckpoints, null, progress, List.of(), null);
+        return summarise(totals(store), store, full, nCheckpoints, null, progress, List.of(),
+            null);
       }
     }
 
@@ -272,6 +274,8 @@ public final class SweepAnalysis {
           : MlflowRunTags.qualified(store.root(), hadoop), hadoop));
     }
 
+    // counted once, for the closing summary and the report's
+    Totals totals = totals(store);
     String report = null;
     if (settings.report() && settings.reportPath() == null && store.inCatalog()) {
       warnings.add("report not written: the tables are in catalog namespace " + store.root()
@@ -291,7 +295,7 @@ public final class SweepAnalysis {
           written.put(t, store.read(t));
         }
         ReportCollector.write(spark, ReportCollector.collect(spark, store.root(), written,
-            metrics, opts), report);
+            totals.tables(), metrics, opts), report);
       } catch (RuntimeException e) {
         // the tables are written and complete: a page that cannot be drawn must not undo them
         warnings.add("report not written: " + e);
@@ -302,7 +306,7 @@ public final class SweepAnalysis {
     state.clear();
     detected.unpersist();
     progress.stage("done");
-    return summarise(store, full, nCheckpoints, report, progress, warnings, reused);
+    return summarise(totals, store, full, nCheckpoints, report, progress, warnings, reused);
   }
 
   /**
@@ -322,21 +326,30 @@ public final class SweepAnalysis {
         : precursor.unionByName(learned.forecasts());
   }
 
-  private Summary summarise(TableStore store, Sweep sweep, long nCheckpoints, String report,
-                            JobProgress progress, List<String> warnings, String reused) {
+  /** Counts of the tables as written: the closing summary's, and the report's. */
+  private record Totals(long runs, long diverged, long observables, TableCounts tables) {}
+
+  private static Totals totals(TableStore store) {
     // five small queries of the tables as written, side by side (a Spark job each)
     ParallelActions queries = new ParallelActions();
     var counts = queries.add(() -> store.read(Tables.RUNS).agg(count(lit(1)),
         org.apache.spark.sql.functions.sum(when(col("diverged"), 1).otherwise(0))).first());
     var observables = queries.add(() -> store.read(Tables.OBSERVABLES).count());
-    var shocks = queries.add(() -> store.read(Tables.SHOCKS).count());
+    var shocks = queries.add(() -> ReportCollector.shocksByKind(store.read(Tables.SHOCKS)));
     var transitions = queries.add(() -> store.read(Tables.TRANSITIONS).count());
     var errors = queries.add(() -> store.read(Tables.ERRORS).count());
     queries.run();
     Row c = counts.get();
-    return new Summary(sweep.uri(), sweep.layout().name(), c.getLong(0), nCheckpoints,
-        observables.get(), shocks.get(), transitions.get(), c.isNullAt(1) ? 0 : c.getLong(1),
-        errors.get(), store.root(), report, progress.elapsed(), warnings,
+    return new Totals(c.getLong(0), c.isNullAt(1) ? 0 : c.getLong(1), observables.get(),
+        new TableCounts(shocks.get(), transitions.get(), errors.get()));
+  }
+
+  private Summary summarise(Totals t, TableStore store, Sweep sweep, long nCheckpoints,
+                            String report, JobProgress progress, List<String> warnings,
+                            String reused) {
+    return new Summary(sweep.uri(), sweep.layout().name(), t.runs(), nCheckpoints,
+        t.observables(), t.tables().shocks(), t.tables().transitions(), t.diverged(),
+        t.tables().errors(), store.root(), report, progress.elapsed(), warnings,
         progress.checkpoints().value(), reused);
   }
 

@@ -247,6 +247,21 @@ class ReportCollectorTest {
   }
 
   @Test
+  void theCallersCountsOfShocksTransitionsAndErrorsStandInForCountingThem() {
+    assertEquals(Map.of("jump", jumps, "spike", jumps),
+        ReportCollector.shocksByKind(spark.read().parquet(root + "/" + Tables.SHOCKS)));
+    // counts unlike the tables' own: the summary must show these, so no query counted them
+    TableCounts counts = new TableCounts(Map.of("jump", 7L), 5, 0);
+    ReportData.Summary s = ReportCollector.collect(spark, root, Map.of(), counts, metrics,
+        ReportOptions.defaults()).summary();
+    assertEquals(Map.of("jump", 7L), s.shocksByKind());
+    assertEquals(7, s.shocks());
+    assertEquals(5, s.transitions());
+    assertEquals(0, s.errors());
+    assertTrue(s.firstErrors().isEmpty(), "no error rows are read when there are none");
+  }
+
+  @Test
   void collectsTheTablesIntoReportData() {
     ReportData d = data;
     assertTrue(d.missingTables().isEmpty(), d.missingTables().toString());
