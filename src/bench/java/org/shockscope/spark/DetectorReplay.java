@@ -59,7 +59,8 @@ import org.shockscope.sweep.SweepDiscovery;
  *
  * The metrics are not in the cache: they come from the sweep, as in the job. System property
  * {@code replay.modes} (default 8) keeps mode series {@code …/sv1 … sv<k>} only;
- * {@code replay.thin} (default 1) keeps every k-th point of every series ({@link #thinned}).
+ * {@code replay.thin} (default 1) keeps every k-th point of every series ({@link #thinned}), in
+ * {@code score} and {@code probe}.
  */
 public final class DetectorReplay {
   private static final Pattern MODE = Pattern.compile(".*/sv(\\d+)$");
@@ -189,6 +190,10 @@ public final class DetectorReplay {
   private static void probe(String cache, String lab, String runId, String pattern)
       throws IOException {
     List<Row> rows = runRows(cache, lab, runId);
+    int thin = Integer.getInteger("replay.thin", 1);
+    if (thin > 1) {
+      rows = thinned(rows, thin);
+    }
     RunShocks found = RunDetection.detectRows(rows.iterator(), config());
     Pattern p = Pattern.compile(pattern);
     for (var e : found.shocks()) {
