@@ -422,16 +422,11 @@ public final class ReportCollector {
     Dataset<Row> st = tables.get(Tables.SHOCKS);
     Dataset<Row> tt = tables.get(Tables.TRANSITIONS);
     Dataset<Row> et = tables.get(Tables.ERRORS);
-    Map<String, Long> byKind = counts != null ? counts.shocksByKind()
-        : st == null ? Map.of() : shocksByKind(st);
-    long shocks = 0;
-    for (long n : byKind.values()) {
-      shocks += n;
-    }
-    long transitions = counts != null ? counts.transitions() : tt == null ? 0 : tt.count();
-    long errors = counts != null ? counts.errors() : et == null ? 0 : et.count();
+    TableCounts c = counts != null ? counts : new TableCounts(
+        st == null ? Map.of() : shocksByKind(st), tt == null ? 0 : tt.count(),
+        et == null ? 0 : et.count());
     List<ErrorRecord> first = new ArrayList<>();
-    if (et != null && errors > 0) {
+    if (et != null && c.errors() > 0) {
       Dataset<Row> e = et.select(colOrNull(et, "source", "string"),
           colOrNull(et, "run_id", "string"), colOrNull(et, "step", "long"),
           colOrNull(et, "stage", "string"), colOrNull(et, "error", "string"),
@@ -443,8 +438,8 @@ public final class ReportCollector {
             orEmpty(str(r, "message"))));
       }
     }
-    return new ReportData.Summary(runs, checkpoints, shocks, byKind, transitions, diverged,
-        errors, first);
+    return new ReportData.Summary(runs, checkpoints, c.shocks(), c.shocksByKind(),
+        c.transitions(), diverged, c.errors(), first);
   }
 
   private static String orEmpty(String s) {
