@@ -64,6 +64,8 @@ import org.shockscope.sweep.SweepDiscovery;
  */
 public final class DetectorReplay {
   private static final Pattern MODE = Pattern.compile(".*/sv(\\d+)$");
+  /** Every how many points of a series are kept ({@link #thinned}); 1 keeps them all. */
+  private static final int THIN = Integer.getInteger("replay.thin", 1);
 
   private DetectorReplay() {}
 
@@ -190,10 +192,7 @@ public final class DetectorReplay {
   private static void probe(String cache, String lab, String runId, String pattern)
       throws IOException {
     List<Row> rows = runRows(cache, lab, runId);
-    int thin = Integer.getInteger("replay.thin", 1);
-    if (thin > 1) {
-      rows = thinned(rows, thin);
-    }
+    rows = thinned(rows, THIN);
     RunShocks found = RunDetection.detectRows(rows.iterator(), config());
     Pattern p = Pattern.compile(pattern);
     for (var e : found.shocks()) {
@@ -247,10 +246,7 @@ public final class DetectorReplay {
       runs.put(r.runId(), r);
       addMetrics(byRun.computeIfAbsent(r.runId(), k -> new ArrayList<>()), r);
     }
-    int thin = Integer.getInteger("replay.thin", 1);
-    if (thin > 1) {
-      byRun.replaceAll((id, rows) -> thinned(rows, thin));
-    }
+    byRun.replaceAll((id, rows) -> thinned(rows, THIN));
     long t1 = System.nanoTime();
     DetectorConfig config = config();
     Map<String, RunShocks> found = new ConcurrentHashMap<>();
@@ -309,10 +305,14 @@ public final class DetectorReplay {
   /**
    * A perturbation check (-Dreplay.thin=k): every series of a run keeps every k-th of its points
    * in step order (its first and last always), as if the sweep had logged and checkpointed k
-   * times more sparsely. The truth and the scoring tolerance stay those of the full run, so
-   * transitions that appear only in the thinned run are rules that depend on the sampling.
+   * times more sparsely (k ≤ 1: the rows as they are). The truth and the scoring tolerance stay
+   * those of the full run, so transitions that appear only in the thinned run point to rules
+   * that depend on the sampling.
    */
   static List<Row> thinned(List<Row> rows, int k) {
+    if (k <= 1) {
+      return rows;
+    }
     Map<String, List<Row>> bySeries = new LinkedHashMap<>();
     for (Row r : rows) {
       bySeries.computeIfAbsent(r.getString(1) + "\u0000" + r.get(2), x -> new ArrayList<>())
