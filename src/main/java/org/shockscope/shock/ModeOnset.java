@@ -28,7 +28,10 @@ import java.util.regex.Pattern;
  *       the samples show), interpolated linearly; the front's lower and upper steps are the samples
  *       around the P/4 and 3P/4 crossings, its width w = (t₃/₄ − t₁/₄)/(2·artanh ½), the tanh
  *       profile's, at least one sampling interval, and at most maxWidthFraction of the span
- *       (else the rise is the run's slow drift, not a front).</li>
+ *       (else the rise is the run's slow drift, not a front);</li>
+ *   <li>the mode has bent over by the run's end: the slope of the samples from the 3P/4
+ *       crossing on is at most {@link #MAX_TAIL_SLOPE_RATIO} of the slope between the P/4 and
+ *       3P/4 crossings (a mode still climbing when the run stops has no plateau in the data).</li>
  * </ol>
  */
 final class ModeOnset {
@@ -42,6 +45,8 @@ final class ModeOnset {
   static final double PLATEAU_DRIFT = 0.1;
   /** Largest value of sample 0, as a fraction of P. */
   static final double START_FRACTION = 0.1;
+  /** Largest slope after the 3P/4 crossing, relative to the slope between P/4 and 3P/4. */
+  static final double MAX_TAIL_SLOPE_RATIO = 0.75;
   /** t₃/₄ − t₁/₄ of a tanh front, in widths: 2·artanh(1/2) = ln 3. */
   private static final double QUARTILE_WIDTHS = Math.log(3.0);
 
@@ -85,7 +90,7 @@ final class ModeOnset {
     }
     int quarter = crossing(values, n, 0.25 * p);
     int upper = crossing(values, n, 0.75 * p);
-    if (upper < 0) {
+    if (upper < 0 || !bendsOver(steps, values, n, quarter, upper)) {
       return null;
     }
     double gap = steps[half] - steps[half - 1];
@@ -98,6 +103,45 @@ final class ModeOnset {
     double jump = p - values[0];
     return new ShockEvent(series, group, ShockEvent.JUMP, step, steps[quarter - 1],
         steps[upper], values[0], p, jump, width, Math.abs(jump) * width / 4.0, Double.NaN, 1.0);
+  }
+
+  /**
+   * Whether the mode has stopped rising by the series' end: the least-squares slope of the
+   * samples from the 3P/4 crossing on is at most {@link #MAX_TAIL_SLOPE_RATIO} of the slope of
+   * the samples from the P/4 crossing to the 3P/4 one. Densely checkpointed, a mode still climbing
+   * at the run's end changes by a few percent a sample, so its last samples pass for a plateau
+   * and P is where the run stopped, not where the mode settles; the onset at P/2 is then early
+   * by a good part of the front's width. A logistic whose run ends at 95% of its plateau gives a
+   * ratio of 0.47, at 88% 0.70 (P/2 then early by an eighth of the tanh width), at 80% 0.91
+   * (early by a fifth). Passes when the tail holds fewer than three samples.
+   */
+  private static boolean bendsOver(long[] steps, double[] values, int n, int quarter,
+                                   int upper) {
+    if (n - upper < 3 || upper - quarter + 2 < 3) {
+      return true;
+    }
+    double front = slope(steps, values, quarter - 1, upper + 1);
+    double tail = slope(steps, values, upper, n);
+    return !(tail > MAX_TAIL_SLOPE_RATIO * front);
+  }
+
+  /** Least-squares slope of the values against the steps over [from, to). */
+  private static double slope(long[] steps, double[] values, int from, int to) {
+    double mt = 0.0;
+    double mv = 0.0;
+    for (int i = from; i < to; i++) {
+      mt += steps[i];
+      mv += values[i];
+    }
+    mt /= to - from;
+    mv /= to - from;
+    double stv = 0.0;
+    double stt = 0.0;
+    for (int i = from; i < to; i++) {
+      stv += (steps[i] - mt) * (values[i] - mv);
+      stt += (steps[i] - mt) * (steps[i] - mt);
+    }
+    return stv / stt;
   }
 
   /**

@@ -96,6 +96,34 @@ class ModeOnsetTest {
     assertEquals(s, e.uRight(), 0.02);
   }
 
+  /**
+   * A mode the run stops before it settles (lab seed 44 of the deep-linear family: checkpoints
+   * every 123 steps, the end-to-end map's first singular value heading for 2.84 with its half
+   * crossing at step 13,466 and a tanh width of 3,855, the run ending at 16,096 at 2.26): its last
+   * windows change by a few percent a sample and passed for a plateau at 2.2, which put an onset
+   * at 12,590, early by a quarter of the front's width. Seen to its plateau, the same logistic's
+   * onset is its half crossing.
+   */
+  @Test
+  void aModeStillRisingWhenTheRunEndsHasNoOnset() {
+    long[] steps = Synthetic.regularSteps(132, 123);
+    double s = 2.84;
+    double tau = 3855.0 / 2.0;
+    double[] v = new double[132];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = s / (1.0 + Math.exp(-(steps[i] - 13466.0) / tau));
+    }
+    assertNull(ModeOnset.find("end_to_end/sv1", "layers", steps, v, v.length, 0.2));
+    long[] longer = Synthetic.regularSteps(250, 123);
+    double[] settled = new double[250];
+    for (int i = 0; i < settled.length; i++) {
+      settled[i] = s / (1.0 + Math.exp(-(longer[i] - 13466.0) / tau));
+    }
+    ShockEvent e = ModeOnset.find("end_to_end/sv1", "layers", longer, settled, 250, 0.2);
+    assertNotNull(e);
+    assertEquals(13466, e.step(), 3855 * 0.1);
+  }
+
   @Test
   void onlyInvariantMapsHaveModesThatSwitchOn() {
     for (String s : List.of("end_to_end/sv1", "head3.qk/sv2", "blk/head0.ov/sv8")) {
