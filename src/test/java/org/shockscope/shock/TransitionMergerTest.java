@@ -1051,4 +1051,39 @@ class TransitionMergerTest {
     assertEquals(1, TransitionMerger.merge(List.of(peak), 20.0, SeriesRole.of(List.of(
         new SeriesData("loss", "", steps, flat), heldOut)), List.of()).size());
   }
+
+  /**
+   * A rank-1 teacher learned by a chain of three layers under Adam (deep-linear lab, seed 36):
+   * the end-to-end map's second singular value, never learned, decays from 0.0024 to 6e-5 of a
+   * top mode of 2.33, and the balanced layers carry it to the power 1/3, from 0.125 to 0.05 of a
+   * layer top of 1.33 — 5% of the layer's scale, a tenth of a percent of the map's. Judged on the
+   * map's scale the layers' jumps follow; a second mode the chain learns (to 0.9 of the map's
+   * top) still leads.
+   */
+  @Test
+  void aChainsLayerModeIsJudgedOnTheEndToEndMapsScale() {
+    long[] steps = {0, 10000, 20000, 30000};
+    SeriesData e2e = new SeriesData("end_to_end/sv1", "layers", steps,
+        new double[] {0.003, 2.3, 2.33, 2.33});
+    List<SeriesData> series = new ArrayList<>(List.of(e2e));
+    for (int l = 0; l < 3; l++) {
+      series.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps,
+          new double[] {0.14, 1.32, 1.33, 1.33}));
+    }
+    SeriesRole roles = SeriesRole.of(series);
+    List<ShockEvent> unlearned = new ArrayList<>();
+    List<ShockEvent> learned = new ArrayList<>();
+    for (int l = 0; l < 3; l++) {
+      unlearned.add(new ShockEvent("layers." + l + ".weight/sv2", "layers", ShockEvent.JUMP,
+          26286, 24000, 28000, 0.125, 0.050, -0.075, 4610, 86, Double.NaN, 0.99));
+      learned.add(new ShockEvent("layers." + l + ".weight/sv2", "layers", ShockEvent.JUMP,
+          26286, 24000, 28000, 0.125, 1.28, 1.155, 4610, 1331, Double.NaN, 0.99));
+    }
+    assertEquals(0, TransitionMerger.merge(unlearned, 2000.0, roles, List.of()).size());
+    assertEquals(1, TransitionMerger.merge(learned, 2000.0, roles, List.of()).size());
+    // a layer of a network without an end-to-end map keeps its own scale: 5% of its top leads
+    List<SeriesData> noChain = new ArrayList<>(series.subList(1, 4));
+    assertEquals(1, TransitionMerger.merge(unlearned, 2000.0, SeriesRole.of(noChain), List.of())
+        .size());
+  }
 }
