@@ -524,6 +524,13 @@ public final class SeriesRole {
     return INVARIANT_MAP.matcher(qualifiedSeries).matches();
   }
 
+  /** Whether the group-qualified series observes a linear chain's end-to-end map. */
+  static boolean endToEndMap(String qualifiedSeries) {
+    return END_TO_END_MAP.matcher(qualifiedSeries).matches();
+  }
+
+  private static final Pattern END_TO_END_MAP = Pattern.compile("(.*/)?end_to_end/.*");
+
   /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */
   private static final Pattern INVARIANT_MAP =
       Pattern.compile("(.*/)?(end_to_end|head\\d+\\.(qk|ov))/.*");

@@ -473,6 +473,24 @@ public final class TransitionMerger {
       return ShockEvent.JUMP.equals(e.kind()) && e.width() > 0.0 ? e.width() : span(e);
     }
 
+    /**
+     * Whether a member observes a linear chain's end-to-end map. That map is the function the
+     * network computes, so where a metric front absorbed the group ({@link #joinFronts}) the
+     * transition stays at the map's mode ({@link #centre}), as it is when the two were one group
+     * from the start: a squared error halves when its mode is 29% learned, about half a tanh
+     * width before the mode's half crossing (deep-linear lab seed 295: loss front at 354, second
+     * mode at 397, width 103). A transformer's head circuits are parts of its function that move
+     * in bursts across the loss's fall, and the loss's front names that transition's step.
+     */
+    boolean observesEndToEndMap() {
+      for (ShockEvent e : members) {
+        if (SeriesRole.endToEndMap(e.qualifiedSeries())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** Median of the members' steps (the lower median for an even count). */
     long median() {
       return members.get((members.size() - 1) / 2).step();
@@ -733,7 +751,7 @@ public final class TransitionMerger {
       ShockEvent heldOut = heldOutFront();
       long step = higherMate != null ? higherMate.peak() : highest != null ? highest.step()
           : tallest != null ? tallest.peak() : heldOut != null ? heldOut.step()
-          : front != null ? front.step() : centre();
+          : front != null && !observesEndToEndMap() ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

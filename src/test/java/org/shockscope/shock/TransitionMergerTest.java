@@ -685,6 +685,24 @@ class TransitionMergerTest {
   }
 
   /**
+   * A deep linear chain's second mode (lab seed 295: 530 steps, checkpoints every 5): the loss's
+   * front at 354 (width 77) absorbs the end-to-end map's jump at 397 (width 103), the mode's
+   * half crossing; the squared error halved when the mode was 29% learned. The two are apart at
+   * first (a tolerance of 5 steps); the transition is the map's, as when they fall in one group
+   * from the start.
+   */
+  @Test
+  void aLossFrontThatAbsorbsAnEndToEndModeTakesTheModesStep() {
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 354, 351, 356, 0.0645, 0.0005,
+        -0.064, 76.7, 1.2, 900, 1.0);
+    ShockEvent mode = new ShockEvent("end_to_end/sv2", "layers", ShockEvent.JUMP, 397, 395, 400,
+        0.0015, 0.329, 0.327, 103.3, 8.4, Double.NaN, 1.0);
+    List<Transition> tr = TransitionMerger.merge(List.of(fall, mode), 5.0, e -> true,
+        List.of());
+    assertEquals(List.of(397L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
+  /**
    * The transition of a metric's front is at the front's centre, not at the median of the
    * weights that moved inside it: here most of the heads' bursts come early in the fall
    * (median 470), and the transition is still the loss's 514.
