@@ -10,6 +10,7 @@
 #                                                     # drop --evaluate-only to re-analyse first)
 #   src/bench/randomized-lab.sh -d DIR --analyze-only  # keep DIR's sweep, re-analyse and score it
 #   src/bench/randomized-lab.sh -n 400 -s 0 -f catapult -d DIR  # one family only (lab --families)
+#   src/bench/randomized-lab.sh -n 300 -s 0 -m 3000 -d DIR       # runs of 200-3000 steps (--max-steps)
 #
 # Seeds >= 1000 are evaluation seeds: never tune the detector's defaults on them.
 # Runs from a copy of the compiled classes, so builds in the work tree cannot break a long job.
@@ -19,6 +20,7 @@ n=300
 seed=1000
 dir=
 families=
+maxsteps=
 stage=all
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
     -s) seed=$2; shift 2 ;;
     -d) dir=$2; shift 2 ;;
     -f) families=$2; shift 2 ;;
+    -m) maxsteps=$2; shift 2 ;;
     --evaluate-only) stage=evaluate; shift ;;
     --analyze-only) stage=analyze; shift ;;
     -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
@@ -47,6 +50,7 @@ printf 'shockscope.report=false\nshockscope.group_by=model\n' > "$dir/analyze.pr
 if [ "$stage" = all ]; then
   /usr/bin/time -f 'lab: %e s wall, %U s user' \
     "${shockscope[@]}" lab --randomize "$n" --seed "$seed" ${families:+--families "$families"} \
+      ${maxsteps:+--max-steps "$maxsteps"} \
       --out "$dir/sweep" --overwrite
 fi
 if [ "$stage" != evaluate ]; then

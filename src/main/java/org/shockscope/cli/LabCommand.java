@@ -101,6 +101,12 @@ public final class LabCommand implements Callable<Integer> {
           + " defaults are tuned below 1000 only).")
   long seed;
 
+  @Option(names = "--max-steps", paramLabel = "STEPS",
+      description = "With --randomize: draw run lengths from 200 to STEPS instead of 100000 "
+          + "(a lab of short runs; teacher-student runs keep the length their specialisation "
+          + "needs).")
+  Integer maxSteps;
+
   @Option(names = "--overwrite",
       description = "Replace the lab output already in --out (its layout folders and truth.csv).")
   boolean overwrite;
@@ -116,7 +122,8 @@ public final class LabCommand implements Callable<Integer> {
     LabSummary s;
     try {
       if (randomize != null) {
-        s = Lab.generateRandomized(randomize, seed, randomizedFamilies(), c, out, overwrite);
+        s = Lab.generateRandomized(randomize, seed, randomizedFamilies(), maxSteps(), c, out,
+            overwrite);
       } else {
         s = overwrite ? Lab.regenerate(c, out) : Lab.generate(c, out);
       }
@@ -144,6 +151,10 @@ public final class LabCommand implements Callable<Integer> {
   LabConfig resolve() {
     if (randomize != null) {
       return resolveRandomized();
+    }
+    if (maxSteps != null) {
+      throw new LabException("--max-steps applies to --randomize only; a grid lab's run length "
+          + "is its configuration's steps");
     }
     LabConfig c = config == null ? LabConfig.defaults() : LabConfigJson.read(config);
     if (families != null) {
@@ -230,8 +241,13 @@ public final class LabCommand implements Callable<Integer> {
     if (name != null) {
       c = c.withName(name);
     }
-    org.shockscope.lab.RandomizedLab.plan(randomize, seed, c.dtype(), randomizedFamilies());
+    org.shockscope.lab.RandomizedLab.plan(randomize, seed, c.dtype(), randomizedFamilies(),
+        maxSteps());
     return c;
+  }
+
+  private int maxSteps() {
+    return maxSteps == null ? org.shockscope.lab.RandomizedLab.MAX_STEPS : maxSteps;
   }
 
   private java.util.Set<Family> randomizedFamilies() {

@@ -54,7 +54,14 @@ public final class Lab {
   /** The same, drawing only the families in {@code only} (empty: all of them). */
   public static LabSummary generateRandomized(int n, long seed, java.util.Set<Family> only,
                                               LabConfig config, Path out, boolean replace) {
-    List<PlannedRun> plan = RandomizedLab.plan(n, seed, config.dtype(), only);
+    return generateRandomized(n, seed, only, RandomizedLab.MAX_STEPS, config, out, replace);
+  }
+
+  /** The same with run lengths drawn up to {@code maxSteps} ({@link RandomizedLab#plan}). */
+  public static LabSummary generateRandomized(int n, long seed, java.util.Set<Family> only,
+                                              int maxSteps, LabConfig config, Path out,
+                                              boolean replace) {
+    List<PlannedRun> plan = RandomizedLab.plan(n, seed, config.dtype(), only, maxSteps);
     for (Path p : ownedPaths(out)) {
       if (replace) {
         deleteTree(p);
@@ -62,7 +69,7 @@ public final class Lab {
         throw new LabException("lab output " + p + " already exists; remove it or regenerate");
       }
     }
-    return write(config, plan, RandomizedLab.description(n, seed, only), out);
+    return write(config, plan, RandomizedLab.description(n, seed, only, maxSteps), out);
   }
 
   /**

@@ -45,7 +45,8 @@ import org.shockscope.io.DType;
  */
 public final class RandomizedLab {
   static final int MIN_STEPS = 200;
-  static final int MAX_STEPS = 100_000;
+  /** Longest run drawn, and the default cap of {@code lab --randomize --max-steps}. */
+  public static final int MAX_STEPS = 100_000;
   static final int MIN_CHECKPOINTS = 10;
   static final int MAX_CHECKPOINTS = 160;
   static final int MIN_LOGGED = 50;
@@ -73,10 +74,19 @@ public final class RandomizedLab {
 
   /** The same for a lab restricted to {@code only} (empty: every family). */
   public static Map<String, Object> description(int n, long seed, Set<Family> only) {
+    return description(n, seed, only, MAX_STEPS);
+  }
+
+  /** The same for a lab whose run lengths are capped at {@code maxSteps}. */
+  public static Map<String, Object> description(int n, long seed, Set<Family> only,
+                                                int maxSteps) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("randomize", n);
     m.put("seed", seed);
     m.put("run_seeds", List.of(seed, seed + n - 1));
+    if (maxSteps != MAX_STEPS) {
+      m.put("max_steps", maxSteps);
+    }
     if (!only.isEmpty()) {
       List<String> labels = new ArrayList<>();
       for (Family f : Family.values()) {
@@ -109,6 +119,24 @@ public final class RandomizedLab {
    *     the randomized lab does not draw
    */
   public static List<PlannedRun> plan(int n, long seed, DType dtype, Set<Family> only) {
+    return plan(n, seed, dtype, only, MAX_STEPS);
+  }
+
+  /**
+   * The same with run lengths drawn from [200, {@code maxSteps}] instead of [200, 100,000]
+   * (a catapult's or a drift's from [200, min(30,000, maxSteps)]): a lab of short runs. A
+   * teacher–student run's length follows from its specialisation time and is not capped. Every
+   * other draw of a run comes from the same streams, so a capped run at a seed differs from the
+   * uncapped one in its length and in what the length sets (learning rate, schedule).
+   *
+   * @throws LabException also when maxSteps is outside [200, 100,000]
+   */
+  public static List<PlannedRun> plan(int n, long seed, DType dtype, Set<Family> only,
+                                      int maxSteps) {
+    if (maxSteps < MIN_STEPS || maxSteps > MAX_STEPS) {
+      throw new LabException("--max-steps must be in [" + MIN_STEPS + ", " + MAX_STEPS
+          + "], got " + maxSteps);
+    }
     Map<Family, Double> weights = weights(only);
     if (n < 1) {
       throw new LabException("--randomize needs at least 1 run, got " + n);
@@ -123,7 +151,7 @@ public final class RandomizedLab {
       double u = rng.nextDouble();
       Family f = only.isEmpty() ? family(u) : family(u, weights);
       String id = String.format(java.util.Locale.ROOT, "r%05d-%s", s, f.label());
-      out.add(new PlannedRun(id, f, () -> train(id, f, s, seed, dtype)));
+      out.add(new PlannedRun(id, f, () -> train(id, f, s, seed, dtype, maxSteps)));
     }
     return out;
   }
@@ -194,17 +222,19 @@ public final class RandomizedLab {
     return String.join(", ", out);
   }
 
-  private static TrainedRun train(String id, Family f, long seed, long labSeed, DType dtype) {
+  private static TrainedRun train(String id, Family f, long seed, long labSeed, DType dtype,
+                                  int maxSteps) {
     // a stream of its own, so that the family draw above never shifts the regime draws
     Random rng = SeedStreams.of(seed, "randomized/" + f.label());
     Map<String, Object> regime = new LinkedHashMap<>();
     TrainedRun run = switch (f) {
-      case DEEP_LINEAR -> deepLinear(id, rng, seed, dtype, regime);
+      case DEEP_LINEAR -> deepLinear(id, rng, seed, dtype, regime, maxSteps);
       case TEACHER_STUDENT -> teacherStudent(id, rng, seed, dtype, regime);
-      case CATAPULT -> catapult(id, rng, seed, dtype, regime);
-      case CONTROL_DECAY, CONTROL_PLATEAU -> regression(id, f, rng, seed, dtype, regime);
-      case CONTROL_RANDOM_WALK -> randomWalk(id, rng, seed, dtype, regime);
-      case CONTROL_DRIFT -> drift(id, rng, seed, dtype, regime);
+      case CATAPULT -> catapult(id, rng, seed, dtype, regime, maxSteps);
+      case CONTROL_DECAY, CONTROL_PLATEAU -> regression(id, f, rng, seed, dtype, regime,
+          maxSteps);
+      case CONTROL_RANDOM_WALK -> randomWalk(id, rng, seed, dtype, regime, maxSteps);
+      case CONTROL_DRIFT -> drift(id, rng, seed, dtype, regime, maxSteps);
       // never drawn by family(u): the transformer families are gridded, not randomized
       case INDUCTION, GROKKING -> throw new IllegalStateException("family " + f.label()
           + " is not randomized");
@@ -261,8 +291,8 @@ public final class RandomizedLab {
   // ---- families ----
 
   private static TrainedRun deepLinear(String id, Random rng, long seed, DType dtype,
-                                       Map<String, Object> regime) {
-    int steps = steps(rng, MAX_STEPS);
+                                       Map<String, Object> regime, int maxSteps) {
+    int steps = steps(rng, maxSteps);
     Random scheduleRng = SeedStreams.of(seed, "randomized/schedule");
     int depth = 2 + rng.nextInt(3);
     int wantedModes = 1 + rng.nextInt(6);
@@ -472,8 +502,8 @@ public final class RandomizedLab {
   }
 
   private static TrainedRun catapult(String id, Random rng, long seed, DType dtype,
-                                     Map<String, Object> regime) {
-    int steps = steps(rng, 30_000);
+                                     Map<String, Object> regime, int maxSteps) {
+    int steps = steps(rng, Math.min(30_000, maxSteps));
     Schedule schedule = schedule(rng, steps);
     int width = logUniformInt(rng, 16, (int) Math.max(16, Math.min(128, WIDTH_STEPS * 4
         / steps)));
@@ -490,8 +520,8 @@ public final class RandomizedLab {
   }
 
   private static TrainedRun regression(String id, Family f, Random rng, long seed, DType dtype,
-                                       Map<String, Object> regime) {
-    int steps = steps(rng, MAX_STEPS);
+                                       Map<String, Object> regime, int maxSteps) {
+    int steps = steps(rng, maxSteps);
     Schedule schedule = schedule(rng, steps);
     int dIn = 4 + rng.nextInt(29);
     int dOut = 1 + rng.nextInt(4);
@@ -515,8 +545,8 @@ public final class RandomizedLab {
   }
 
   private static TrainedRun randomWalk(String id, Random rng, long seed, DType dtype,
-                                       Map<String, Object> regime) {
-    int steps = steps(rng, MAX_STEPS);
+                                       Map<String, Object> regime, int maxSteps) {
+    int steps = steps(rng, maxSteps);
     Schedule schedule = schedule(rng, steps);
     int width = logUniformInt(rng, 4, (int) Math.max(4, Math.min(128, WIDTH_STEPS / steps)));
     double kappa = uniform(rng, 0.3, 2);
@@ -527,8 +557,8 @@ public final class RandomizedLab {
   }
 
   private static TrainedRun drift(String id, Random rng, long seed, DType dtype,
-                                  Map<String, Object> regime) {
-    int steps = steps(rng, 30_000);
+                                  Map<String, Object> regime, int maxSteps) {
+    int steps = steps(rng, Math.min(30_000, maxSteps));
     Schedule schedule = schedule(rng, steps);
     int width = logUniformInt(rng, 16, (int) Math.max(16, Math.min(128, WIDTH_STEPS * 4
         / steps)));

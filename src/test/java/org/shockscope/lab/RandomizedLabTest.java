@@ -2,6 +2,7 @@ package org.shockscope.lab;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,6 +171,20 @@ class RandomizedLabTest {
     LabException e = assertThrows(LabException.class,
         () -> RandomizedLab.plan(3, 0, DType.F32, Set.of(Family.GROKKING)));
     assertTrue(e.getMessage().contains("does not draw family grokking"), e.getMessage());
+  }
+
+  @Test
+  void aCappedLabDrawsRunLengthsUpToItsCap() {
+    for (PlannedRun p : RandomizedLab.plan(4, 0, DType.F32,
+        Set.of(Family.DEEP_LINEAR, Family.CONTROL_RANDOM_WALK), 400)) {
+      int steps = p.train().schedule().steps();
+      assertTrue(steps >= 200 && steps <= 400, p.runId() + ": " + steps + " steps");
+    }
+    assertEquals(400, RandomizedLab.description(4, 0, Set.of(), 400).get("max_steps"));
+    assertFalse(RandomizedLab.description(4, 0, Set.of()).containsKey("max_steps"));
+    LabException e = assertThrows(LabException.class,
+        () -> RandomizedLab.plan(1, 0, DType.F32, Set.of(), 100));
+    assertEquals("--max-steps must be in [200, 100000], got 100", e.getMessage());
   }
 
   @Test
