@@ -265,8 +265,10 @@ public final class TransitionMerger {
    * network reorganise first and its loss follows (an induction head's attention circuits grow
    * while the loss still sits at ln(vocabulary), then the loss falls), and the detector told
    * them apart only because one series moved twice. They join as followers: the front's
-   * transition keeps its step, interval and score. Weights that move after a front stay apart
-   * ({@link #apart}: the next mode).
+   * transition keeps its step, interval and score. A group holding a linear chain's end-to-end
+   * map joins as members instead, and the map's mode names the step ({@link
+   * Group#observesEndToEndMap}). Weights that move after a front stay apart ({@link #apart}:
+   * the next mode).
    */
   private static void foldPrecursors(List<Group> groups) {
     for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
@@ -275,6 +277,7 @@ public final class TransitionMerger {
         continue;
       }
       Group host = null;
+      ShockEvent hostFront = null;
       long nearest = Long.MAX_VALUE;
       for (Group h : groups) {
         if (h == g || ShockEvent.DIVERGENCE.equals(h.linkClass)) {
@@ -287,10 +290,18 @@ public final class TransitionMerger {
               && f.step() - g.median() < nearest) {
             nearest = f.step() - g.median();
             host = h;
+            hostFront = f;
           }
         }
       }
-      if (host != null) {
+      if (host != null && g.observesEndToEndMap()) {
+        // A linear chain's end-to-end map is the function itself, not weights reorganising
+        // ahead of it: its mode is this transition and names its step (the loss of a mode
+        // learned falls over decades, and its front on the log scale is centred later).
+        host.absorb(g);
+        host.front = hostFront;
+        it.remove();
+      } else if (host != null) {
         host.followers.addAll(g.members);
         host.followers.addAll(g.followers);
         it.remove();

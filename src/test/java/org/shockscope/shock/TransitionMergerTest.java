@@ -703,6 +703,28 @@ class TransitionMergerTest {
   }
 
   /**
+   * A deep linear chain's second mode learned ahead of the loss's log-scale front (short-run lab
+   * seed 20: the end-to-end map's onset at 215, [176, 248], width 64; the loss falling over
+   * decades, its front centred at 301, width 63): weights moving just ahead of a metric front
+   * are folded into it as its precursors, but the end-to-end map is the function itself, so the
+   * transition is the mode's, at its half crossing; a student's units (a layer's modes) moving
+   * ahead of its loss stay precursors, and the loss names the step.
+   */
+  @Test
+  void anEndToEndModeAheadOfTheLossFrontItDrivesNamesTheTransition() {
+    ShockEvent fall = new ShockEvent("loss", "", ShockEvent.JUMP, 301, 298, 304, 0.0336, 6e-7,
+        -0.0336, 62.8, 0.5, 630, 1.0);
+    ShockEvent mode = new ShockEvent("end_to_end/sv2", "layers", ShockEvent.JUMP, 215, 176, 248,
+        0.00056, 0.496, 0.4958, 64.1, 7.9, Double.NaN, 1.0);
+    List<Transition> tr = TransitionMerger.merge(List.of(fall, mode), 4.0, e -> true, List.of());
+    assertEquals(List.of(215L), tr.stream().map(Transition::step).toList(), tr.toString());
+    ShockEvent unit = new ShockEvent("fc1.weight/sv2", "fc1", ShockEvent.JUMP, 215, 176, 248,
+        0.1, 0.9, 0.8, 64.1, 12.8, 80, 1.0);
+    tr = TransitionMerger.merge(List.of(fall, unit), 4.0, e -> true, List.of());
+    assertEquals(List.of(301L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
+  /**
    * The transition of a metric's front is at the front's centre, not at the median of the
    * weights that moved inside it: here most of the heads' bursts come early in the fall
    * (median 470), and the transition is still the loss's 514.
