@@ -86,14 +86,16 @@ public final class SeriesRole {
   public static final double MODE_RESOLUTION = 1e-10;
 
   private static final Pattern MODE = Pattern.compile("(.*)/sv(\\d+)");
+  /** Matrix name of a linear chain's end-to-end map (the symmetry package names it so). */
   private static final String END_TO_END = "end_to_end";
 
   /** Largest value of each matrix's first mode, keyed by group and matrix. */
   private final Map<String, Double> topMode = new HashMap<>();
 
   /**
-   * Number of layer matrices of each group that holds an end-to-end map (a linear chain), keyed
-   * by group and the matrices' common prefix ("" for series named {@code end_to_end/sv1}).
+   * Number of layer matrices of each linear chain (a group holding an end-to-end map beside at
+   * least two other matrices), keyed by {@link #chainKey}: the group and the part of the
+   * matrices' names before their last '/'.
    */
   private final Map<String, Integer> chainDepth = new HashMap<>();
 
