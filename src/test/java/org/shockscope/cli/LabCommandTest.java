@@ -73,6 +73,15 @@ class LabCommandTest {
     assertEquals(2, run(new StringWriter(), e, "lab", "--out", dir.toString(),
         "--optimizers", "rmsprop"));
     assertTrue(e.toString().contains("Unknown optimizer 'rmsprop'"), e.toString());
+    e = new StringWriter();
+    assertEquals(2, run(new StringWriter(), e, "lab", "--out", dir.toString(),
+        "--max-steps", "1000"));
+    assertTrue(e.toString().contains("--max-steps applies to --randomize only"), e.toString());
+    e = new StringWriter();
+    assertEquals(2, run(new StringWriter(), e, "lab", "--out", dir.toString(),
+        "--randomize", "2", "--max-steps", "150"));
+    assertTrue(e.toString().contains("--max-steps must be in [200, 100000], got 150"),
+        e.toString());
   }
 
   @Test
