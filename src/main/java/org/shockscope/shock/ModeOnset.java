@@ -2,6 +2,7 @@ package org.shockscope.shock;
 
 import java.util.Arrays;
 import java.util.regex.Pattern;
+import org.shockscope.LeastSquaresLine;
 
 /**
  * A mode switched on from a small initialisation at the start of a run: a singular value of an
@@ -120,28 +121,11 @@ final class ModeOnset {
     if (n - upper < 3 || upper - quarter + 2 < 3) {
       return true;
     }
-    double front = slope(steps, values, quarter - 1, upper + 1);
-    double tail = slope(steps, values, upper, n);
+    double front = LeastSquaresLine.fit(steps, quarter - 1, steps[upper], values, quarter - 1,
+        upper - quarter + 2).slope();
+    double tail = LeastSquaresLine.fit(steps, upper, steps[upper], values, upper, n - upper)
+        .slope();
     return !(tail > MAX_TAIL_SLOPE_RATIO * front);
-  }
-
-  /** Least-squares slope of the values against the steps over [from, to). */
-  private static double slope(long[] steps, double[] values, int from, int to) {
-    double mt = 0.0;
-    double mv = 0.0;
-    for (int i = from; i < to; i++) {
-      mt += steps[i];
-      mv += values[i];
-    }
-    mt /= to - from;
-    mv /= to - from;
-    double stv = 0.0;
-    double stt = 0.0;
-    for (int i = from; i < to; i++) {
-      stv += (steps[i] - mt) * (values[i] - mv);
-      stt += (steps[i] - mt) * (steps[i] - mt);
-    }
-    return stv / stt;
   }
 
   /**

@@ -531,7 +531,7 @@ public final class SeriesRole {
     return END_TO_END_MAP.matcher(qualifiedSeries).matches();
   }
 
-  private static final Pattern END_TO_END_MAP = Pattern.compile("(.*/)?end_to_end/.*");
+  private static final Pattern END_TO_END_MAP = Pattern.compile("(.*/)?" + END_TO_END + "/.*");
 
   /** Observables of a map invariant under the network's symmetries (ModeOnset's maps). */
   private static final Pattern INVARIANT_MAP =
