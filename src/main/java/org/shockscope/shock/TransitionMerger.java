@@ -321,15 +321,30 @@ public final class TransitionMerger {
     List<Group> byStep = new ArrayList<>(groups);
     byStep.sort(Comparator.comparingLong(Group::median));
     List<Group> out = new ArrayList<>(groups.size());
+    List<Group> between = new ArrayList<>();
     Group episode = null;
     for (Group g : byStep) {
       Excursion first = g.firstExcursion();
       Excursion last = episode == null ? null : episode.lastExcursion();
       if (first != null && last != null && continues(last, first)) {
+        for (Group b : between) {
+          if (b.onlyMetricFalls()) {
+            episode.absorb(b);
+            out.remove(b);
+          }
+        }
+        between.clear();
         episode.absorb(g);
         continue;
       }
       out.add(g);
+      if (first == null && episode != null) {
+        // A group without an excursion between two bounces of a train does not end it (the
+        // loss's fall from one bounce, fitted as a front before the next bounce rises).
+        between.add(g);
+        continue;
+      }
+      between.clear();
       episode = first == null ? null : g;
     }
     return out;
@@ -692,6 +707,19 @@ public final class TransitionMerger {
         }
       }
       return null;
+    }
+
+    /**
+     * Whether all its members are falls of run-level metrics: between two bounces of one train
+     * they are the metric coming back from the first, part of the train's episode.
+     */
+    boolean onlyMetricFalls() {
+      for (ShockEvent e : members) {
+        if (!metricFront(e) || !(e.uRight() < e.uLeft())) {
+          return false;
+        }
+      }
+      return !members.isEmpty();
     }
 
     /** Whether it holds an excursion of another train than x's (an episode of its own). */

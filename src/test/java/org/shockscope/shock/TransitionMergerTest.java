@@ -298,6 +298,28 @@ class TransitionMergerTest {
   }
 
   /**
+   * A short deep linear run under heavy-ball momentum (β 0.9, randomized lab capped at 1,000
+   * steps, seed 742, logged every 5 steps): converged at 1e-3, the loss rings, ×8 at step 365,
+   * down to 7e-6 at 390, ×25 at 400, ×5 at 440. The fall from the first bounce is fitted as a
+   * front of its own before the second bounce rises; it ends no train, and what lies between two
+   * bounces of one train is one episode, at its highest bounce, as the lab's truth keeps it.
+   */
+  @Test
+  void aLossFallingBetweenTwoBouncesOfATrainIsPartOfTheirEpisode() {
+    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 742,
+        org.shockscope.io.DType.F64, java.util.Set.of(org.shockscope.lab.Family.DEEP_LINEAR),
+        1000).get(0).train();
+    long[] steps = Synthetic.loggedSteps(run);
+    assertEquals(5, steps[1], "logged every 5 steps");
+    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
+    List<Transition> late = shocks.transitions().stream().filter(t -> t.step() > 340).toList();
+    assertEquals(1, late.size(), shocks.transitions().toString());
+    assertEquals(365, late.get(0).step(), late.toString());
+    assertEquals(ShockEvent.SPIKE, late.get(0).kind());
+  }
+
+  /**
    * Edge-of-stability bounces of a converged loss, each rising and falling over ~50 steps (a
    * triangle on the log scale, ×15–44): the ones whose excursions above twice the baseline are
    * apart by less than twice their duration are one episode at the highest bounce, although
