@@ -77,6 +77,11 @@ public final class ShockDetector {
   static final double SMOOTH_AGREEMENT = 0.8;
   /** Fewest pairs of increments {@link #signAgreement} judges from. */
   private static final int MIN_SIGN_PAIRS = 10;
+  /**
+   * Share of consecutive pseudo-residuals with one sign under which a series whose increments
+   * keep theirs is a noisy decay, not a smooth curve ({@link #noisyDecay}).
+   */
+  private static final double CURVATURE_AGREEMENT = 0.5;
   /** Smallest ratio between the levels of a jump of a log-scale series. */
   static final double MIN_LOG_JUMP_RATIO = 2.0;
   /** Fraction of a log-scale series' largest value a spike's peak must exceed. */
@@ -329,9 +334,10 @@ public final class ShockDetector {
       // the floor: a per-sample loss that converged to its rounding floor for half its run is
       // constant there, and noisy before. A curve whose increments keep their sign is smooth
       // however large its curvature (Adam's loss ringing as it decays).
+      double agreement = signAgreement(n);
       noiseFree = group.isEmpty() && (!noisy
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd)
-          || signAgreement(n) >= SMOOTH_AGREEMENT);
+          || agreement >= SMOOTH_AGREEMENT) && !noisyDecay(n, agreement, floorSd);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
           spikeReach(n), noiseFree, group.isEmpty(), spikes, cleaned);
     }
@@ -493,6 +499,48 @@ public final class ShockDetector {
       }
     }
     return pairs < MIN_SIGN_PAIRS ? 0.0 : (double) same / pairs;
+  }
+
+  /**
+   * Whether the log-scale samples in x more than {@link #FLOOR_DECADES} above the resolution
+   * floor are a noisy decay: their increments keep their sign ({@code agreement}, from
+   * {@link #signAgreement}, at least {@link #SMOOTH_AGREEMENT}) because a drift outruns the
+   * noise, while fewer than {@link #CURVATURE_AGREEMENT} of the consecutive pairs of their
+   * pseudo-residuals, which a drift does not move, share their sign, and the upper quartile of
+   * those is above {@code floorSd}. A smooth curve's curvature keeps its sign between
+   * inflections; noise's pseudo-residuals correlate by −2/3 and share their sign about a
+   * quarter of the time (a random walk's a third). Minibatch SGD driving a loss down by
+   * decades, ×2–×3 kicks from sample to sample, is such a decay, however quiet the plateau
+   * before its front that makes the series-wide noise scale look like the floor.
+   */
+  private boolean noisyDecay(int n, double agreement, double floorSd) {
+    if (!(agreement >= SMOOTH_AGREEMENT)) {
+      return false;
+    }
+    double level = logFloor + FLOOR_DECADES;
+    int same = 0;
+    int pairs = 0;
+    int m = 0;
+    double previous = 0.0;
+    for (int i = 1; i < n - 1; i++) {
+      if (x[i - 1] > level && x[i] > level && x[i + 1] > level) {
+        double c = RobustOps.pseudoResidual(t, x, i);
+        work[m++] = Math.abs(c);
+        if (c != 0.0 && previous != 0.0) {
+          pairs++;
+          if (c > 0.0 == previous > 0.0) {
+            same++;
+          }
+        }
+        previous = c;
+      } else {
+        previous = 0.0;
+      }
+    }
+    if (pairs < MIN_SIGN_PAIRS || same >= CURVATURE_AGREEMENT * pairs) {
+      return false;
+    }
+    return OrderStatistics.select(work, m, (int) Math.floor(0.75 * (m - 1))) > floorSd;
   }
 
   /**
