@@ -517,6 +517,28 @@ public final class TransitionMerger {
       return false;
     }
 
+    /**
+     * The latest rising jump of an end-to-end map's mode among the members whose interval ends
+     * before the group's first metric excursion starts, or null: the mode was learned, then the
+     * loss overshot its new basin (momentum or Adam ringing out of it). One event: the mode's
+     * jump, which the ringing follows.
+     */
+    ShockEvent modeAheadOfExcursion() {
+      if (excursions.isEmpty()) {
+        return null;
+      }
+      long start = excursions.get(0).start();
+      ShockEvent mode = null;
+      for (ShockEvent e : members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft()
+            && SeriesRole.endToEndMap(e.qualifiedSeries()) && e.stepHi() < start
+            && (mode == null || e.step() > mode.step())) {
+          mode = e;
+        }
+      }
+      return mode;
+    }
+
     /** Median of the members' steps (the lower median for an even count). */
     long median() {
       return members.get((members.size() - 1) / 2).step();
@@ -780,15 +802,17 @@ public final class TransitionMerger {
       Excursion mate = largest(trainMates, Excursion::top);
       Excursion own = largest(excursions, Excursion::top);
       Excursion higherMate = mate != null && own != null && mate.top() > own.top() ? mate : null;
+      ShockEvent mode = ShockEvent.DIVERGENCE.equals(linkClass) ? null : modeAheadOfExcursion();
       String kind = ShockEvent.DIVERGENCE.equals(linkClass) ? ShockEvent.DIVERGENCE
-          : higherMate != null || highest != null || tallest != null || !jump ? ShockEvent.SPIKE
-          : ShockEvent.JUMP;
+          : mode == null && (higherMate != null || highest != null || tallest != null || !jump)
+          ? ShockEvent.SPIKE : ShockEvent.JUMP;
       Set<String> names = new LinkedHashSet<>();
       for (ShockEvent e : all) {
         names.add(e.qualifiedSeries());
       }
       ShockEvent heldOut = heldOutFront();
-      long step = higherMate != null ? higherMate.peak() : highest != null ? highest.step()
+      long step = mode != null ? mode.step()
+          : higherMate != null ? higherMate.peak() : highest != null ? highest.step()
           : tallest != null ? tallest.peak() : heldOut != null ? heldOut.step()
           : front != null && !observesEndToEndMap() ? front.step() : centre();
       return new Transition(step, stepLo, stepHi, kind,

@@ -374,6 +374,36 @@ class TransitionMergerTest {
   }
 
   /**
+   * A deep linear chain under heavy-ball momentum (randomized lab capped at 1,000 steps, seed
+   * 634, checkpoints every 2 steps, loss every 3): the end-to-end map's mode is learned at 143,
+   * then the loss overshoots its new basin and rings out of it, ×5 at 153 and smaller bounces
+   * to 234, one train. The mode's jump, ahead of the excursion, names the transition; the
+   * ringing is what followed it. When the mode moves inside the excursion (a catapult of a
+   * linear network), the excursion's spike does.
+   */
+  @Test
+  void aModeLearnedBeforeTheLossRingsOutOfItsBasinNamesTheTransition() {
+    ShockEvent mode = front("end_to_end/sv1", 143, 136, 148, 0.0015, 4.3, 8.8);
+    ShockEvent ring = new ShockEvent("loss", "", ShockEvent.SPIKE, 153, 150, 156, 0.091, 0.0094,
+        0.37, 7.0, Double.NaN, 113, 1.0);
+    ShockEvent norm = new ShockEvent("balanced_norm", "layers", ShockEvent.SPIKE, 154, 152, 156,
+        2.646, 2.644, 0.25, 9.9, Double.NaN, 98, 1.0);
+    List<Excursion> excursions = List.of(new Excursion(150, 160, 3, 1),
+        new Excursion(168, 177, 3, 1));
+    List<Transition> tr = TransitionMerger.merge(List.of(mode, ring, norm), 7.0, e -> true,
+        excursions);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(143, tr.get(0).step());
+    assertEquals(ShockEvent.JUMP, tr.get(0).kind());
+    ShockEvent inside = front("end_to_end/sv1", 155, 151, 158, 0.0015, 4.3, 2.0);
+    List<Transition> catapult = TransitionMerger.merge(List.of(inside, ring, norm), 7.0,
+        e -> true, excursions);
+    assertEquals(1, catapult.size(), catapult.toString());
+    assertEquals(153, catapult.get(0).step());
+    assertEquals(ShockEvent.SPIKE, catapult.get(0).kind());
+  }
+
+  /**
    * A loss logged every 42 steps spikes at 2478 and again at 3360, each an excursion of its own
    * train (21 quiet samples apart), while the weights, checkpointed every 500 steps, move across
    * both (a step-size spike and fronts between 2500 and 3500, each localised only to its
