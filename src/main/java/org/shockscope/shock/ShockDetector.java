@@ -446,6 +446,17 @@ public final class ShockDetector {
         x[i] = Math.log(Math.max(values[i], smallest));
       }
     }
+    boolean linearLoss = !logScale && group.isEmpty() && series.contains("loss")
+        && positive(values, n) && smallest > 0.0;
+    if (linearLoss) {
+      // A loss within a decade is searched on the linear scale, but its excursions and their
+      // trains are ratios as on the log scale: a catapult's bounces that never settle between
+      // them are one episode however few decades the run spans.
+      for (int i = 0; i < n; i++) {
+        x[i] = Math.log(Math.max(values[i], smallest));
+      }
+      opened = excursions(n, Math.log(SPIKE_FLOOR * largest));
+    }
     Excursion previous = null;
     for (int k = 0; k < opened; k++) {
       long start = steps[openedAt[k]];
@@ -469,7 +480,7 @@ public final class ShockDetector {
       previous = ex;
       excursions.add(ex);
     }
-    if (opened > 0 && !noisy) {
+    if (opened > 0 && !noisy && logScale) {
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }

@@ -320,6 +320,26 @@ class TransitionMergerTest {
   }
 
   /**
+   * A catapult-only lab run (seed 690, full-batch GD, logged every 45 steps) whose loss spans
+   * less than a decade (0.19 to 0.022) and is searched on the linear scale: it bounces ×7 at
+   * 2340, ×2.6 at 2430 and ×3.6 at 2565, never settling between them for twice their durations.
+   * One train, one episode at its highest bounce, as on the log scale.
+   */
+  @Test
+  void bouncesOfALossWithinADecadeFormTrainsAsOnTheLogScale() {
+    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 690,
+        org.shockscope.io.DType.F32, java.util.Set.of(org.shockscope.lab.Family.CATAPULT))
+        .get(0).train();
+    long[] steps = Synthetic.loggedSteps(run);
+    assertEquals(45, steps[1], "logged every 45 steps");
+    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
+    List<Long> late = shocks.transitions().stream().map(Transition::step)
+        .filter(s -> s > 2200 && s < 3000).toList();
+    assertEquals(List.of(2340L), late, shocks.transitions().toString());
+  }
+
+  /**
    * Edge-of-stability bounces of a converged loss, each rising and falling over ~50 steps (a
    * triangle on the log scale, ×15–44): the ones whose excursions above twice the baseline are
    * apart by less than twice their duration are one episode at the highest bounce, although
