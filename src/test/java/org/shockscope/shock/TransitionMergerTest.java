@@ -284,14 +284,8 @@ class TransitionMergerTest {
    */
   @Test
   void anEpisodePeaksAtItsHighestBounceAlsoWhenNoEventLiesInIt() {
-    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 97,
-        org.shockscope.io.DType.F32, java.util.Set.of(org.shockscope.lab.Family.CATAPULT))
-        .get(0).train();
-    long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(42, steps[1], "logged every 42 steps");
-    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
-        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
-    List<Transition> tr = shocks.transitions();
+    List<Transition> tr = labLossTransitions(org.shockscope.lab.Family.CATAPULT, 97,
+        org.shockscope.io.DType.F32, org.shockscope.lab.RandomizedLab.MAX_STEPS, 42);
     assertEquals(1, tr.size(), tr.toString());
     assertEquals(252, tr.get(0).step(), tr.toString());
     assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
@@ -306,15 +300,10 @@ class TransitionMergerTest {
    */
   @Test
   void aLossFallingBetweenTwoBouncesOfATrainIsPartOfTheirEpisode() {
-    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 742,
-        org.shockscope.io.DType.F64, java.util.Set.of(org.shockscope.lab.Family.DEEP_LINEAR),
-        1000).get(0).train();
-    long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(5, steps[1], "logged every 5 steps");
-    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
-        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
-    List<Transition> late = shocks.transitions().stream().filter(t -> t.step() > 340).toList();
-    assertEquals(1, late.size(), shocks.transitions().toString());
+    List<Transition> tr = labLossTransitions(org.shockscope.lab.Family.DEEP_LINEAR, 742,
+        org.shockscope.io.DType.F64, 1000, 5);
+    List<Transition> late = tr.stream().filter(t -> t.step() > 340).toList();
+    assertEquals(1, late.size(), tr.toString());
     assertEquals(365, late.get(0).step(), late.toString());
     assertEquals(ShockEvent.SPIKE, late.get(0).kind());
   }
@@ -327,16 +316,28 @@ class TransitionMergerTest {
    */
   @Test
   void bouncesOfALossWithinADecadeFormTrainsAsOnTheLogScale() {
-    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 690,
-        org.shockscope.io.DType.F32, java.util.Set.of(org.shockscope.lab.Family.CATAPULT))
-        .get(0).train();
-    long[] steps = Synthetic.loggedSteps(run);
-    assertEquals(45, steps[1], "logged every 45 steps");
-    RunShocks shocks = new ShockDetector(DetectorConfig.DEFAULTS)
-        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())));
-    List<Long> late = shocks.transitions().stream().map(Transition::step)
+    List<Transition> tr = labLossTransitions(org.shockscope.lab.Family.CATAPULT, 690,
+        org.shockscope.io.DType.F32, org.shockscope.lab.RandomizedLab.MAX_STEPS, 45);
+    List<Long> late = tr.stream().map(Transition::step)
         .filter(s -> s > 2200 && s < 3000).toList();
-    assertEquals(List.of(2340L), late, shocks.transitions().toString());
+    assertEquals(List.of(2340L), late, tr.toString());
+  }
+
+  /**
+   * The transitions of the logged loss alone of randomized-lab run {@code seed} of
+   * {@code family} (runs of at most {@code maxSteps} steps), which must be logged every
+   * {@code logEvery} steps.
+   */
+  private static List<Transition> labLossTransitions(org.shockscope.lab.Family family,
+                                                     long seed, org.shockscope.io.DType dtype,
+                                                     int maxSteps, long logEvery) {
+    org.shockscope.lab.TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, seed, dtype,
+        java.util.Set.of(family), maxSteps).get(0).train();
+    long[] steps = Synthetic.loggedSteps(run);
+    assertEquals(logEvery, steps[1], "logged every " + logEvery + " steps");
+    return new ShockDetector(DetectorConfig.DEFAULTS)
+        .detectRun(List.of(new SeriesData("loss", "", steps, run.metrics().values())))
+        .transitions();
   }
 
   /**
