@@ -338,7 +338,6 @@ public final class ShockDetector {
       noiseFree = group.isEmpty() && (!noisy
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd)
           || agreement >= SMOOTH_AGREEMENT) && !noisyDecay(n, agreement, floorSd);
-      if (Boolean.getBoolean("dbg")) System.err.println("DBG " + series + " noisy " + noisy + " white " + whiteSd + " floor " + floorSd + " above " + whiteAboveFloor(n) + " sign " + agreement + " decay " + noisyDecay(n, agreement, floorSd) + " noiseFree " + noiseFree + " thr " + spikeThreshold);
       peaks.find(t, x, n, logFloor, floorSd, whiteSd, spikeThreshold, config.spikeThreshold(),
           spikeReach(n), noiseFree, group.isEmpty(), spikes, cleaned);
     }
