@@ -333,7 +333,8 @@ public final class ShockDetector {
       // either: pseudo-residuals near a spike measure its neighbours' curvature. Judged above
       // the floor: a per-sample loss that converged to its rounding floor for half its run is
       // constant there, and noisy before. A curve whose increments keep their sign is smooth
-      // however large its curvature (Adam's loss ringing as it decays).
+      // however large its curvature (Adam's loss ringing as it decays). Neither holds for a
+      // noisy decay, whose quiet plateau or drift hides its noise from both tests.
       double agreement = signAgreement(n);
       noiseFree = group.isEmpty() && (!noisy
           && !(whiteAboveFloor(n) > NOISY_FLOORS * floorSd)
