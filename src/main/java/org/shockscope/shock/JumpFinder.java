@@ -31,7 +31,9 @@ import org.shockscope.OrderStatistics;
  *       (1+ρ)/(1−ρ) (ρ from the residuals of the spike baseline: a flexible fit on a short window
  *       absorbs the noise's memory and would understate it) and the Bartlett factor of the
  *       profile's residuals with a bandwidth of w in samples
- *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale.</li>
+ *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale
+       (the AR(1) factor alone for a front carrying half the range of a noise-free metric on
+       its linear scale, where the search allows it: {@code dominantFronts} of {@link #find}).</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side, or, for a front the series' end cuts
  *       off (where the search allows it), data reaching t_s + w with 2·minSupport
@@ -99,6 +101,15 @@ final class JumpFinder {
   private boolean cutFronts;
   /** Whether a front near the start may stand on an onset resolved within 2w ({@link #headSupported}). */
   private boolean earlyOnsets;
+  /** Largest minus smallest value of the series searched. */
+  private double seriesRange;
+  /** Whether a dominant front of a noise-free series skips the residuals' long-run factor. */
+  private boolean dominantFronts;
+  /**
+   * Share of a noise-free series' range a front carries at least to be judged without its
+   * residuals' long-run factor (where the search allows it).
+   */
+  static final double DOMINANT_SHARE = 0.5;
   /** Accepted fronts as sample-index ranges [zoneLo[k], zoneHi[k]]. */
   private final List<int[]> zones = new ArrayList<>();
 
@@ -116,10 +127,20 @@ final class JumpFinder {
    *                  ({@link #TAIL_FRONT_WIDTHS})
    * @param earlyOnsets whether a front near the start may stand on an onset resolved within
    *                  2w ({@link #headSupported})
+   * @param dominantFronts whether a front carrying at least {@link #DOMINANT_SHARE} of the
+   *                  range of a series whose noise is at its resolution (noiseSd² ≤ floorVar)
+   *                  has n_eff/n from the series' AR(1) factor alone. The Bartlett factor of
+   *                  the profile's residuals is there for wanders at the front's own scale; a
+   *                  noise-free curve has none, and its residuals are the tanh's misfit of the
+   *                  front's shape (a deep linear mode's loss falling by 90% of its range in
+   *                  twenty samples: a factor near 10). For the linear scale of a run-level
+   *                  metric, where its first mode's fall is the largest change the run makes
+   *                  (on the log scale a decay into the last decades carries as much)
    */
   List<Jump> find(double[] t, double[] x, int n, double noiseSd, double levelSd,
                   double floorVar, double lag1, List<Jump> known, boolean cutFronts,
-                  boolean earlyOnsets, DetectorConfig cfg) {
+                  boolean earlyOnsets, boolean dominantFronts, DetectorConfig cfg) {
+    this.dominantFronts = dominantFronts;
     this.cutFronts = cutFronts;
     this.earlyOnsets = earlyOnsets;
     List<Jump> out = new ArrayList<>();
@@ -132,6 +153,13 @@ final class JumpFinder {
     // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
     fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      lo = Math.min(lo, x[i]);
+      hi = Math.max(hi, x[i]);
+    }
+    seriesRange = hi - lo;
     if (n < 2 * (cfg.minSupport() + 2) || !(span > 0.0)) {
       return out;
     }
@@ -451,7 +479,9 @@ final class JumpFinder {
     int bandwidth = Math.max(1, (int) Math.round(w * (count - 1) / (t[hi - 1] - t[lo])));
     // The window's residuals understate the noise's memory (a flexible fit on a short window
     // absorbs it), so the series-wide AR(1) factor is a floor.
-    double eff = 1.0 / Math.max(noiseFactor,
+    boolean dominant = noiseSd * noiseSd <= 1.0001 * floorVar
+        && Math.abs(fit.jump()) >= DOMINANT_SHARE * seriesRange && dominantFronts;
+    double eff = dominant ? 1.0 / noiseFactor : 1.0 / Math.max(noiseFactor,
         fit.longRunFactor(bandwidth, resVar / (resVar + floorVar), MAX_FACTOR));
     double nEff = Math.max(eff * count, ViscousShockFit.PARAMETERS + 1.0);
     double lnNEff = Math.log(nEff);

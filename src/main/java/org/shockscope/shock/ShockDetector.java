@@ -1019,7 +1019,8 @@ public final class ShockDetector {
       known.add(s.jump());
     }
     for (JumpFinder.Jump j : jumpFinder.find(t, y, n, noiseSd, levelSd, floorSd * floorSd,
-        spikeFinder.residualLag1(), known, weights && !logScale, !weights, config)) {
+        spikeFinder.residualLag1(), known, weights && !logScale, !weights, !weights && !logScale,
+        config)) {
       // On the log scale values below the resolution are clamped to it: a front whose lower
       // level is that clamp is a decay into the floor (an exponential approach to zero cut off
       // where the digits end), not a change between two levels. The linear scale sees the drop.
