@@ -32,8 +32,8 @@ import org.shockscope.OrderStatistics;
  *       absorbs the noise's memory and would understate it) and the Bartlett factor of the
  *       profile's residuals with a bandwidth of w in samples
  *       ({@link ViscousShockFit#longRunFactor}), for slower wander at the front's own scale
-       (the AR(1) factor alone for a front carrying half the range of a noise-free metric on
-       its linear scale, where the search allows it: {@code dominantFronts} of {@link #find}).</li>
+ *       (the AR(1) factor alone for a front carrying half the range of a noise-free metric on
+ *       its linear scale, where the search allows it: {@code dominantFronts} of {@link #find}).</li>
  *   <li>Accepted when E ≥ minEvidence; w ≤ maxWidthFraction·span; t_s inside the window with
  *       minSupport samples beyond t_s ± 2w on each side, or, for a front the series' end cuts
  *       off (where the search allows it), data reaching t_s + w with 2·minSupport
@@ -101,7 +101,7 @@ final class JumpFinder {
   private boolean cutFronts;
   /** Whether a front near the start may stand on an onset resolved within 2w ({@link #headSupported}). */
   private boolean earlyOnsets;
-  /** Largest minus smallest value of the series searched. */
+  /** Largest minus smallest value of the series searched (measured when dominantFronts). */
   private double seriesRange;
   /** Whether a dominant front of a noise-free series skips the residuals' long-run factor. */
   private boolean dominantFronts;
@@ -153,13 +153,15 @@ final class JumpFinder {
     // A change of RSS by 1% of one sample's resolution variance moves the evidence by < 0.01.
     fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      lo = Math.min(lo, x[i]);
-      hi = Math.max(hi, x[i]);
+    if (dominantFronts) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        lo = Math.min(lo, x[i]);
+        hi = Math.max(hi, x[i]);
+      }
+      seriesRange = hi - lo;
     }
-    seriesRange = hi - lo;
     if (n < 2 * (cfg.minSupport() + 2) || !(span > 0.0)) {
       return out;
     }
@@ -479,8 +481,8 @@ final class JumpFinder {
     int bandwidth = Math.max(1, (int) Math.round(w * (count - 1) / (t[hi - 1] - t[lo])));
     // The window's residuals understate the noise's memory (a flexible fit on a short window
     // absorbs it), so the series-wide AR(1) factor is a floor.
-    boolean dominant = noiseSd * noiseSd <= 1.0001 * floorVar
-        && Math.abs(fit.jump()) >= DOMINANT_SHARE * seriesRange && dominantFronts;
+    boolean dominant = dominantFronts && noiseSd * noiseSd <= 1.0001 * floorVar
+        && Math.abs(fit.jump()) >= DOMINANT_SHARE * seriesRange;
     double eff = dominant ? 1.0 / noiseFactor : 1.0 / Math.max(noiseFactor,
         fit.longRunFactor(bandwidth, resVar / (resVar + floorVar), MAX_FACTOR));
     double nEff = Math.max(eff * count, ViscousShockFit.PARAMETERS + 1.0);

@@ -440,22 +440,19 @@ public final class ShockDetector {
     if (group.isEmpty() && !logScale) {
       addCrossingFront(series, group, steps, n, whiteSd, events);
     }
-    if (opened > 0) {
-      // the linear scale's search above overwrote them
+    // A loss within a decade is searched on the linear scale, but its excursions and their
+    // trains are ratios as on the log scale: a catapult's bounces that never settle between
+    // them are one episode however few decades the run spans.
+    boolean linearLoss = !logScale && group.isEmpty() && series.contains("loss")
+        && positive(values, n) && smallest > 0.0;
+    if (opened > 0 || linearLoss) {
+      // the linear scale's search above overwrote them (or never had them)
       for (int i = 0; i < n; i++) {
         x[i] = Math.log(Math.max(values[i], smallest));
       }
     }
-    boolean linearLoss = !logScale && group.isEmpty() && series.contains("loss")
-        && positive(values, n) && smallest > 0.0;
     if (linearLoss) {
-      // A loss within a decade is searched on the linear scale, but its excursions and their
-      // trains are ratios as on the log scale: a catapult's bounces that never settle between
-      // them are one episode however few decades the run spans.
-      for (int i = 0; i < n; i++) {
-        x[i] = Math.log(Math.max(values[i], smallest));
-      }
-      opened = excursions(n, Math.log(SPIKE_FLOOR * largest));
+      opened = excursions(n, peakFloor);
     }
     Excursion previous = null;
     for (int k = 0; k < opened; k++) {
@@ -487,6 +484,15 @@ public final class ShockDetector {
   }
 
   /**
+   * Whether interior sample i of the log-scale series in x and both its neighbours lie above
+   * {@code level}: the samples whose pseudo-residuals and increments measure noise rather than
+   * the resolution floor.
+   */
+  private boolean interiorAbove(int i, double level) {
+    return x[i - 1] > level && x[i] > level && x[i + 1] > level;
+  }
+
+  /**
    * The share of consecutive pairs of nonzero increments with the same sign among the log-scale
    * samples in x more than {@link #FLOOR_DECADES} above the resolution floor; 0 when fewer than
    * {@link #MIN_SIGN_PAIRS} pairs. A smooth curve whose curvature is large next to the
@@ -499,7 +505,7 @@ public final class ShockDetector {
     int same = 0;
     int pairs = 0;
     for (int i = 1; i < n - 1; i++) {
-      if (x[i - 1] > level && x[i] > level && x[i + 1] > level) {
+      if (interiorAbove(i, level)) {
         double a = x[i] - x[i - 1];
         double b = x[i + 1] - x[i];
         if (a != 0.0 && b != 0.0) {
@@ -535,7 +541,7 @@ public final class ShockDetector {
     int m = 0;
     double previous = 0.0;
     for (int i = 1; i < n - 1; i++) {
-      if (x[i - 1] > level && x[i] > level && x[i + 1] > level) {
+      if (interiorAbove(i, level)) {
         double c = RobustOps.pseudoResidual(t, x, i);
         work[m++] = Math.abs(c);
         if (c != 0.0 && previous != 0.0) {
@@ -565,7 +571,7 @@ public final class ShockDetector {
     double level = logFloor + FLOOR_DECADES;
     int m = 0;
     for (int i = 1; i < n - 1; i++) {
-      if (x[i - 1] > level && x[i] > level && x[i + 1] > level) {
+      if (interiorAbove(i, level)) {
         work[m++] = RobustOps.pseudoResidual(t, x, i);
       }
     }
