@@ -49,6 +49,9 @@ import org.shockscope.OrderStatistics;
  * series, against the noise of its approach (the pseudo-residuals there) and the Gaussian
  * threshold: a full-batch catapult that turns chaotic later in its run (at the edge of stability,
  * before it diverges) makes the series noisy and heavy-tailed, but not the basin its spikes leave.
+ * An approach too short to measure (a catapult a few samples into the run) is pooled with the
+ * samples after the peak's return, and the lesser of that and the series-wide scale is taken: the
+ * chaotic stretch that followed much later is not the catapult's background.
  * Noise rarely keeps one sign for six increments, and the decade keeps out the monotone runs it
  * does make in long noisy series, which rise back to the series' usual level only. Within six
  * samples of the series' start, its first three or more increments make the approach.
@@ -181,7 +184,12 @@ final class ProminentPeaks {
       // sawtooth or chaotic stretch, not noise.
       double local = Double.NaN;
       if (smooth) {
-        local = noiseScale(pseudoResiduals(t, cleaned, n, rise - APPROACH + 1, rise - 1, 0));
+        int m = pseudoResiduals(t, cleaned, n, rise - APPROACH + 1, rise - 1, 0);
+        if (m < MIN_NOISE_SAMPLES) {
+          local = Math.min(whiteSd, noiseScale(pseudoResiduals(t, x, n, b + 2, p + reach, m)));
+        } else {
+          local = noiseScale(m);
+        }
       } else if (!noiseFree) {
         local = localNoise(t, x, n, p, reach, a, b);
         if (tall) {

@@ -757,6 +757,25 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A full-batch catapult that turns chaotic before it diverges (randomized lab capped at 1,000
+   * steps, {@code --families catapult}, seed 815, logged every 9 steps): the loss decays from
+   * 0.68 to 0.015 over the first three samples, catapults ×140 to 2.1 at step 36, decays
+   * smoothly to 8e-4, then bounces chaotically from step 81 until it diverges at 175. The
+   * chaotic half of the samples sets the series-wide noise scale; the catapult's approach is
+   * too short to measure its own, and with the smooth decay after it, it stands out of the
+   * noise around it.
+   */
+  @Test
+  void aCatapultNearTheStartIsJudgedByTheNoiseAroundItNotByALaterChaoticStretch() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 815, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), 1000).get(0).train();
+    assertEquals(9, Synthetic.loggedSteps(run)[1]);
+    List<ShockEvent> spikes = ofKind(detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values()), ShockEvent.SPIKE);
+    assertEquals(List.of(36L), spikes.stream().map(ShockEvent::step).toList(), spikes.toString());
+  }
+
+  /**
    * Online SGD of a teacher–student pair (randomized lab, {@code --families teacher-student},
    * seed 419, batch 1, logged every 19 steps): the per-sample loss wanders between 0.08 and 0.5
    * on its plateau for 29,000 steps, then the students specialise and it converges to 1e-11 for
