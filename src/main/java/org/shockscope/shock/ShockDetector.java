@@ -88,6 +88,8 @@ public final class ShockDetector {
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
   private static final int SPIKE_REACH = 5;
+  /** Samples before a train whose median is the basin it left ({@link #addTrainIntoDivergence}). */
+  private static final int BASIN_SAMPLES = 2 * SPIKE_REACH;
   private static final double LN2 = Math.log(2.0);
   /**
    * Decades under its first value from which a noise-free series' doublings are spikes however
@@ -268,7 +270,7 @@ public final class ShockDetector {
           values[k], Double.NaN, Double.NaN, Double.NaN, Double.NaN, div.score()));
     }
     if (m >= MIN_SAMPLES) {
-      analyse(series, group, steps, values, m, events, excursions);
+      analyse(series, group, steps, values, m, div != null, events, excursions);
     }
     if (div != null && group.isEmpty()) {
       long diverged = steps[div.index()];
@@ -288,7 +290,7 @@ public final class ShockDetector {
   }
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,
-                       List<ShockEvent> events, List<Excursion> excursions) {
+                       boolean diverges, List<ShockEvent> events, List<Excursion> excursions) {
     if (constantToRounding(values, n)) {
       return;
     }
@@ -481,6 +483,66 @@ public final class ShockDetector {
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }
+    if (opened > 0 && diverges) {
+      addTrainIntoDivergence(series, group, steps, values, n, excursions.size() - opened,
+          excursions, peakFloor, events);
+    }
+  }
+
+  /**
+   * A spike at the highest excursion of the train a run-level metric is still in when it
+   * diverges (the series' n samples end where its divergence starts), when no event lies in
+   * the train and that excursion rises the spike threshold in noise scales above the basin the
+   * train left: the median of the {@link #BASIN_SAMPLES} samples before its first excursion,
+   * the noise scale ({@link RobustOps#noiseScale}) that of all samples before it, at least
+   * {@link #SPIKE_REACH} of them, and the resolution at least. A full-batch loss at the edge of
+   * stability bounces out of its basin and never settles again until it blows up; its chaotic
+   * stretch makes the series noisy, so no bounce of it stands out of the noise around it, but
+   * every one stands out of the basin. The lab's truth has the stretch as one episode at its
+   * highest bounce, apart from the divergence, as {@link TransitionMerger} places a train's
+   * episode. Per-sample noise that bounces up to a divergence has no quiet basin before it.
+   */
+  private void addTrainIntoDivergence(String series, String group, long[] steps,
+                                      double[] values, int n, int from,
+                                      List<Excursion> excursions, double floor,
+                                      List<ShockEvent> events) {
+    Excursion last = excursions.get(excursions.size() - 1);
+    if (settles(indexOf(steps, last.end()), n - 1,
+        last.quietSpan(steps[n - 1], steps[n - 1], last.interval()), floor)) {
+      return;
+    }
+    int k = excursions.size() - 1;
+    int highest = k;
+    while (k >= from && excursions.get(k).train() == last.train()) {
+      Excursion e = excursions.get(k);
+      if (!e.quiet()) {
+        return;
+      }
+      if (e.top() > excursions.get(highest).top()) {
+        highest = k;
+      }
+      k--;
+    }
+    Excursion top = excursions.get(highest);
+    int first = indexOf(steps, excursions.get(k + 1).start());
+    int p = indexOf(steps, top.peak());
+    if (first - 2 < SPIKE_REACH || p >= n - 1) {
+      return;
+    }
+    double basin = OrderStatistics.median(x, Math.max(0, first - BASIN_SAMPLES), first, work);
+    // x holds the logarithms here also for a loss searched on the linear scale
+    double basinSd = Math.max(RobustOps.noiseScale(t, x, 0, first, work),
+        config.resolution() * range(x, n));
+    double strength = (top.top() - basin) / basinSd;
+    if (!(strength >= config.spikeThreshold())) {
+      return;
+    }
+    double base = Math.exp(basin);
+    events.add(new ShockEvent(series, group, ShockEvent.SPIKE, top.peak(), top.start(),
+        top.end(), base, values[indexOf(steps, top.end())], values[p] - base,
+        (double) (top.end() - top.start()), Double.NaN, strength, 1.0));
+    excursions.set(highest, new Excursion(top.start(), top.peak(), top.height(),
+        top.top(), top.end(), top.settled(), top.interval(), top.train(), false));
   }
 
   /**

@@ -776,6 +776,50 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A full-batch catapult at the edge of stability (randomized lab, {@code --families catapult},
+   * seed 707, logged every 35 steps): the loss settles at 0.0089 by step 210, then bounces out
+   * of that basin ×2–×18 at every few samples and never settles again until it diverges at
+   * step 1147. The chaotic stretch makes the series noisy, so no bounce stands out of the noise
+   * around it; its highest bounce (0.16 at step 1015) stands out of the basin it left, and the
+   * stretch is one episode there, apart from the divergence, as the lab's truth has it.
+   */
+  @Test
+  void theBouncesALossNeverSettlesFromBeforeItDivergesAreOneSpikeAtTheHighest() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 707, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT)).get(0).train();
+    assertEquals(35, Synthetic.loggedSteps(run)[1]);
+    List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values());
+    assertEquals(List.of(1015L), ofKind(events, ShockEvent.SPIKE).stream()
+        .map(ShockEvent::step).toList(), events.toString());
+    assertEquals(List.of(1147L), ofKind(events, ShockEvent.DIVERGENCE).stream()
+        .map(ShockEvent::step).toList(), events.toString());
+  }
+
+  /**
+   * A noisy loss (log-normal noise, σ 0.3–1.0 on the log scale, around a decay) that diverges at
+   * its last sample: its noise bounces up to the divergence too, but from no quiet basin, so
+   * none of it is a spike.
+   */
+  @Test
+  void noiseThatBouncesUpToADivergenceIsNoSpike() {
+    Random r = new Random(11);
+    for (int n : new int[] {60, 200, 500, 1000}) {
+      for (double sigma : new double[] {0.3, 0.6, 1.0}) {
+        long[] steps = Synthetic.regularSteps(n, 5);
+        double[] loss = new double[n];
+        for (int i = 0; i < n; i++) {
+          loss[i] = (0.5 * Math.exp(-4.0 * i / n) + 0.02) * Math.exp(sigma * r.nextGaussian());
+        }
+        loss[n - 1] = 1e7;
+        List<ShockEvent> events = detector.detect("loss", "", steps, loss);
+        assertTrue(ofKind(events, ShockEvent.SPIKE).isEmpty(), n + " " + sigma + " " + events);
+        assertEquals(1, ofKind(events, ShockEvent.DIVERGENCE).size(), events.toString());
+      }
+    }
+  }
+
+  /**
    * Online SGD of a teacher–student pair (randomized lab, {@code --families teacher-student},
    * seed 419, batch 1, logged every 19 steps): the per-sample loss wanders between 0.08 and 0.5
    * on its plateau for 29,000 steps, then the students specialise and it converges to 1e-11 for
