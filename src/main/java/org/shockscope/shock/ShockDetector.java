@@ -494,8 +494,9 @@ public final class ShockDetector {
    * diverges (the series' n samples end where its divergence starts), when no event lies in
    * the train and that excursion rises the spike threshold in noise scales above the basin the
    * train left: the median of the {@link #BASIN_SAMPLES} samples before its first excursion,
-   * the noise scale ({@link RobustOps#noiseScale}) that of all samples before it, at least
-   * {@link #SPIKE_REACH} of them, and the resolution at least. A full-batch loss at the edge of
+   * against the noise scale ({@link RobustOps#noiseScale}, at least the resolution) of all the
+   * samples before it, which must give at least {@link #SPIKE_REACH} pseudo-residuals. On the
+   * log scale (x), also for a loss searched on the linear scale. A full-batch loss at the edge of
    * stability bounces out of its basin and never settles again until it blows up; its chaotic
    * stretch makes the series noisy, so no bounce of it stands out of the noise around it, but
    * every one stands out of the basin. The lab's truth has the stretch as one episode at its
@@ -530,7 +531,6 @@ public final class ShockDetector {
       return;
     }
     double basin = OrderStatistics.median(x, Math.max(0, first - BASIN_SAMPLES), first, work);
-    // x holds the logarithms here also for a loss searched on the linear scale
     double basinSd = Math.max(RobustOps.noiseScale(t, x, 0, first, work),
         config.resolution() * range(x, n));
     double strength = (top.top() - basin) / basinSd;
