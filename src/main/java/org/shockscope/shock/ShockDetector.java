@@ -537,12 +537,24 @@ public final class ShockDetector {
     if (!(strength >= config.spikeThreshold())) {
       return;
     }
-    double base = Math.exp(basin);
-    events.add(new ShockEvent(series, group, ShockEvent.SPIKE, top.peak(), top.start(),
-        top.end(), base, values[indexOf(steps, top.end())], values[p] - base,
-        (double) (top.end() - top.start()), Double.NaN, strength, 1.0));
-    excursions.set(highest, new Excursion(top.start(), top.peak(), top.height(),
-        top.top(), top.end(), top.settled(), top.interval(), top.train(), false));
+    addExcursionSpike(series, group, steps, values, excursions, highest, Math.exp(basin),
+        strength, events);
+  }
+
+  /**
+   * Adds excursion {@code k} as a spike of the series (at its peak, over [start, end], its
+   * height over {@code base} in the series' units) and marks it as holding an event: a train's
+   * episode placed at its highest excursion, which the spike searches did not find.
+   */
+  private static void addExcursionSpike(String series, String group, long[] steps,
+                                        double[] values, List<Excursion> excursions, int k,
+                                        double base, double strength, List<ShockEvent> events) {
+    Excursion x = excursions.get(k);
+    events.add(new ShockEvent(series, group, ShockEvent.SPIKE, x.peak(), x.start(), x.end(),
+        base, values[indexOf(steps, x.end())], values[indexOf(steps, x.peak())] - base,
+        (double) (x.end() - x.start()), Double.NaN, strength, 1.0));
+    excursions.set(k, new Excursion(x.start(), x.peak(), x.height(), x.top(), x.end(),
+        x.settled(), x.interval(), x.train(), false));
   }
 
   /**
@@ -722,12 +734,8 @@ public final class ShockDetector {
       if (quiet && !(sideSd > NOISY_FLOORS * floorSd) && !Double.isNaN(sideSd)
           && rise >= needed && top.top() - OrderStatistics.median(x, Math.max(0, first - side),
           Math.min(n, last + 1 + side), work) >= DECADE) {
-        double base = Math.exp(top.top() - rise);
-        events.add(new ShockEvent(series, group, ShockEvent.SPIKE, top.peak(), top.start(),
-            top.end(), base, values[indexOf(steps, top.end())], values[p] - base,
-            (double) (top.end() - top.start()), Double.NaN, rise / needed * threshold, 1.0));
-        excursions.set(highest, new Excursion(top.start(), top.peak(), top.height(), top.top(),
-            top.end(), top.settled(), top.interval(), top.train(), false));
+        addExcursionSpike(series, group, steps, values, excursions, highest,
+            Math.exp(top.top() - rise), rise / needed * threshold, events);
       }
       i = j;
     }
