@@ -154,13 +154,7 @@ final class JumpFinder {
     fit.setRssResolution(0.01 * floorVar);
     double span = t[n - 1] - t[0];
     if (dominantFronts) {
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < n; i++) {
-        lo = Math.min(lo, x[i]);
-        hi = Math.max(hi, x[i]);
-      }
-      seriesRange = hi - lo;
+      seriesRange = RobustOps.range(x, n);
     }
     if (n < 2 * (cfg.minSupport() + 2) || !(span > 0.0)) {
       return out;

@@ -4,7 +4,8 @@ import org.shockscope.OrderStatistics;
 
 /**
  * Robust scale of array ranges: the white-noise scale of a series from the median absolute
- * deviation of its pseudo-residuals (medians by {@link OrderStatistics}).
+ * deviation of its pseudo-residuals (medians by {@link OrderStatistics}), and, beside it, the
+ * plain range max − min that a series' resolution is a share of.
  *
  * <p>Arrays are inputs and are never modified; {@code work} arrays are scratch space that the
  * caller owns (length at least the range's length) and whose content is overwritten.
@@ -14,6 +15,17 @@ final class RobustOps {
   static final double MAD_TO_SIGMA = 1.482602218505602;
 
   private RobustOps() {}
+
+  /** max − min of y[0, n): the (non-robust) scale a series spans. */
+  static double range(double[] y, int n) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, y[i]);
+      max = Math.max(max, y[i]);
+    }
+    return max - min;
+  }
 
   /**
    * Standard deviation of the white noise on a smooth series with irregular sampling, from the

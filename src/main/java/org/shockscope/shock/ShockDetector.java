@@ -310,7 +310,7 @@ public final class ShockDetector {
     for (int i = 0; i < n; i++) {
       x[i] = logScale ? Math.log(Math.max(values[i], smallest)) : values[i];
     }
-    double range = range(x, n);
+    double range = RobustOps.range(x, n);
     if (!(range > 0.0)) {
       return;
     }
@@ -384,7 +384,7 @@ public final class ShockDetector {
       for (int i = 0; i < n; i++) {
         x[i] = Math.exp(cleaned[i]);
       }
-      double linearFloorSd = config.resolution() * range(x, n);
+      double linearFloorSd = config.resolution() * RobustOps.range(x, n);
       // the floor through the same ln/exp round trip as the samples held at it: exp(ln s) is s
       // only to rounding, and a floor sample one ulp above s would count as noise (on some
       // scales of the same loss and not on others)
@@ -532,7 +532,7 @@ public final class ShockDetector {
     }
     double basin = OrderStatistics.median(x, Math.max(0, first - BASIN_SAMPLES), first, work);
     double basinSd = Math.max(RobustOps.noiseScale(t, x, 0, first, work),
-        config.resolution() * range(x, n));
+        config.resolution() * RobustOps.range(x, n));
     double strength = (top.top() - basin) / basinSd;
     if (!(strength >= config.spikeThreshold())) {
       return;
@@ -1148,16 +1148,6 @@ public final class ShockDetector {
     double frontHi() {
       return Math.max(jump.hi(), jump.center() + JumpFinder.FRONT_WIDTHS * jump.width());
     }
-  }
-
-  private static double range(double[] y, int n) {
-    double min = Double.POSITIVE_INFINITY;
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < n; i++) {
-      min = Math.min(min, y[i]);
-      max = Math.max(max, y[i]);
-    }
-    return max - min;
   }
 
   /**
