@@ -277,13 +277,14 @@ public final class DetectorReplay {
     PrintStream o = System.out;
     o.printf("%d runs, %d truth rows, %d transitions; load %.1f s, detect %.1f s (modes %d)%n",
         runs.size(), truth.size(), dets.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, modes);
-    o.printf("%-13s %-22s %5s %5s %5s %5s %6s %6s %6s %8s%n", "dimension", "bin", "runs", "TP",
-        "FP", "FN", "prec", "recall", "F1", "timing");
+    o.printf("%-13s %-22s %5s %5s %5s %5s %6s %6s %6s %8s %12s%n", "dimension", "bin", "runs",
+        "TP", "FP", "FN", "prec", "recall", "F1", "timing", "F1 95%");
     for (DetectorScoring.BinScore b : bins) {
       DetectionScore s = b.score();
-      o.printf("%-13s %-22s %5d %5d %5d %5d %6.3f %6.3f %6.3f %7.2f%%%n", b.dimension(), b.bin(),
-          b.runs(), s.truePositives(), s.falsePositives(), s.falseNegatives(), s.precision(),
-          s.recall(), s.f1(), 100 * s.medianTimingError());
+      o.printf("%-13s %-22s %5d %5d %5d %5d %6.3f %6.3f %6.3f %7.2f%% %5.3f-%5.3f%n",
+          b.dimension(), b.bin(), b.runs(), s.truePositives(), s.falsePositives(),
+          s.falseNegatives(), s.precision(), s.recall(), s.f1(), 100 * s.medianTimingError(),
+          b.f1Low(), b.f1High());
     }
     for (DetectorScoring.ControlRate c : controls) {
       o.printf("control %-22s %4d runs %4d false  %.2f per run%n", c.family(), c.runs(),

@@ -17,6 +17,7 @@ import org.shockscope.ShockscopeException;
 import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.DetectorEvaluation;
+import org.shockscope.shock.RunBootstrapF1;
 import org.shockscope.spark.DetectorScoring;
 import org.shockscope.spark.LabTruthFile;
 import org.shockscope.spark.MomentumWidths;
@@ -212,17 +213,22 @@ public final class EvaluateCommand implements Callable<Integer> {
         + "intervals, 3%% of the run); PELT: l2, best single penalty c = %s x d x ln n for the "
         + "whole sweep, on the top %d singular values of end_to_end (runs with spectral truth) "
         + "or the log of the logged loss)%n", num(s.peltBest(), 4), 3));
-    b.append(String.format(Locale.ROOT, "%-10s %-13s %-22s %5s %5s %5s %5s %6s %6s %6s %8s %6s%n",
-        "detector", "dimension", "bin", "runs", "TP", "FP", "FN", "prec", "recall", "F1",
-        "timing", "kinds"));
+    b.append(String.format(Locale.ROOT,
+        "%-10s %-13s %-22s %5s %5s %5s %5s %6s %6s %6s %13s %8s %6s%n", "detector", "dimension",
+        "bin", "runs", "TP", "FP", "FN", "prec", "recall", "F1", "F1 95% (runs)", "timing",
+        "kinds"));
     for (DetectorScoring.BinScore r : s.view()) {
       DetectionScore c = r.score();
       b.append(String.format(Locale.ROOT,
-          "%-10s %-13s %-22s %5d %5d %5d %5d %6s %6s %6s %8s %6s%n", r.detector(), r.dimension(),
-          r.bin(), r.runs(), c.truePositives(), c.falsePositives(), c.falseNegatives(),
-          num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
-          pct(c.medianTimingError()), pct0(r.kindAgreement())));
+          "%-10s %-13s %-22s %5d %5d %5d %5d %6s %6s %6s %13s %8s %6s%n", r.detector(),
+          r.dimension(), r.bin(), r.runs(), c.truePositives(), c.falsePositives(),
+          c.falseNegatives(), num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
+          num(r.f1Low(), 3) + "-" + num(r.f1High(), 3), pct(c.medianTimingError()),
+          pct0(r.kindAgreement())));
     }
+    b.append(String.format(Locale.ROOT, "(F1 95%%: percentile bootstrap over the bin's runs, %d "
+        + "resamples; figures that differ by less than its width are not told apart by the "
+        + "bin)%n", RunBootstrapF1.REPLICATES));
     double oursF1 = Double.NaN;
     double peltF1 = Double.NaN;
     for (DetectorScoring.BinScore r : s.view()) {
@@ -359,6 +365,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       m.put("precision", finite(c.precision()));
       m.put("recall", finite(c.recall()));
       m.put("f1", finite(c.f1()));
+      m.put("f1_low", finite(r.f1Low()));
+      m.put("f1_high", finite(r.f1High()));
       m.put("median_timing_error", finite(c.medianTimingError()));
       m.put("kind_agreement", finite(r.kindAgreement()));
       view.add(m);

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.shockscope.Quantiles;
 
 /**
  * Time to the first shock, per model family ({@link ModelFamily}): per cell of the phase diagram's axes (the other hyperparameters

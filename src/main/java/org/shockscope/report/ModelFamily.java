@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
+import org.shockscope.Quantiles;
 import org.shockscope.spark.HyperparameterColumns;
 
 /**

@@ -2,6 +2,7 @@ package org.shockscope.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.shockscope.Quantiles;
 
 /**
  * Runs at risk (issue 16, part 4): the current risk of every run still running — the largest

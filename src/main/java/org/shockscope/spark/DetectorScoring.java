@@ -25,6 +25,7 @@ import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.DetectorEvaluation;
 import org.shockscope.shock.PeltBaseline;
+import org.shockscope.shock.RunBootstrapF1;
 import org.shockscope.shock.RunSpan;
 import org.shockscope.shock.ShockDetector;
 import org.shockscope.shock.ShockEvent;
@@ -161,6 +162,9 @@ public final class DetectorScoring {
    * @param bin           the bin's label
    * @param runs          runs in the bin
    * @param score         counts and rates (family field = the bin)
+   * @param f1Low         lower end of the 95% bootstrap interval of the F1, runs resampled
+   *                      ({@link RunBootstrapF1}); NaN when undefined
+   * @param f1High        upper end of that interval
    * @param kindAgreement share of matched pairs whose kinds agree (NaN without matches; PELT's
    *                      detections have no kind)
    * @param gradual       true fronts wider than
@@ -168,8 +172,8 @@ public final class DetectorScoring {
    * @param gradualFound  of those, the ones a detection matched
    */
   public record BinScore(String detector, String dimension, String bin, int runs,
-                         DetectionScore score, double kindAgreement, int gradual,
-                         int gradualFound) {}
+                         DetectionScore score, double f1Low, double f1High,
+                         double kindAgreement, int gradual, int gradualFound) {}
 
   /**
    * False transitions after t0 in the negative controls of one family.
@@ -586,8 +590,9 @@ public final class DetectorScoring {
       gradual += t.gradual();
       gradualFound += t.gradualFound();
     }
+    double[] f1 = RunBootstrapF1.interval(tallies, 0.05);
     return new BinScore(detector, dimension, bin, tallies.size(),
-        DetectorEvaluation.pool(bin, tallies),
+        DetectorEvaluation.pool(bin, tallies), f1[0], f1[1],
         matched == 0 || PELT.equals(detector) ? Double.NaN : agree / (double) matched, gradual,
         gradualFound);
   }

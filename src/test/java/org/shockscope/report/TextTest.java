@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.shockscope.Quantiles;
 
 /** Escaping and number formatting of everything written into the page. */
 class TextTest {

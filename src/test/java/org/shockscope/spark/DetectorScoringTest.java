@@ -158,8 +158,8 @@ class DetectorScoringTest {
 
   /**
    * The user's view reads every row of the transitions table: each is a true or a false
-   * positive, and every scored truth row a true positive or a miss; PELT's best penalty is the
-   * grid point with the highest F1.
+   * positive, and every scored truth row a true positive or a miss; each bin's F1 lies in its
+   * bootstrap interval; PELT's best penalty is the grid point with the highest F1.
    */
   @Test
   void theUsersViewCountsEveryTransitionOfTheTable() {
@@ -169,6 +169,13 @@ class DetectorScoringTest {
             && b.bin().equals("all with controls")).findFirst().orElseThrow();
     assertEquals(transitions, all.score().truePositives() + all.score().falsePositives());
     assertEquals(scores.truthRows(), all.score().truePositives() + all.score().falseNegatives());
+    for (DetectorScoring.BinScore b : scores.view()) {
+      // each bin's F1 lies in its bootstrap interval over the bin's runs
+      double f1 = b.score().f1();
+      assertTrue(Double.isNaN(f1) || b.f1Low() <= f1 && f1 <= b.f1High(),
+          b.detector() + " " + b.bin() + ": " + f1 + " outside [" + b.f1Low() + ", "
+              + b.f1High() + "]");
+    }
     double best = scores.pelt().stream().mapToDouble(p -> p.score().f1())
         .filter(f -> !Double.isNaN(f)).max().orElseThrow();
     DetectorScoring.PenaltyPoint chosen = scores.pelt().stream()
@@ -217,5 +224,9 @@ class DetectorScoringTest {
     assertEquals(scores.rows().size(), csv.size() - 1);
     String json = java.nio.file.Files.readString(out.resolve("scores.json"));
     assertTrue(json.matches("(?s)\\{\\s*\"runs\"\\s*:\\s*" + scores.runs() + "\\s*,.*"), json);
+    // the user's view prints and writes each bin's F1 with its interval over the bin's runs
+    assertTrue(text.lines().anyMatch(l -> l.startsWith("shockscope all ")
+        && l.matches(".* \\d\\.\\d{3}-\\d\\.\\d{3} .*")), text);
+    assertTrue(json.contains("\"f1_low\"") && json.contains("\"f1_high\""), json);
   }
 }

@@ -1,13 +1,14 @@
-package org.shockscope.report;
+package org.shockscope;
 
 import java.util.Arrays;
 
 /**
  * Sample quantiles by linear interpolation between order statistics (Hyndman &amp; Fan 1996,
  * definition 7, the default of R and numpy): q(p) = x₍ₖ₎ + (h − k)(x₍ₖ₊₁₎ − x₍ₖ₎) with
- * h = (n − 1)p, k = ⌊h⌋, over the sorted finite values.
+ * h = (n − 1)p, k = ⌊h⌋, over the sorted finite values. Used by the report's summaries and
+ * the evaluation's bootstrap intervals.
  */
-final class Quantiles {
+public final class Quantiles {
   private final double[] sorted;
 
   private Quantiles(double[] sorted) {
@@ -15,19 +16,19 @@ final class Quantiles {
   }
 
   /** Quantiles of the finite values of {@code values} (not modified). */
-  static Quantiles of(double[] values) {
+  public static Quantiles of(double[] values) {
     double[] s = Arrays.stream(values).filter(Double::isFinite).toArray();
     Arrays.sort(s);
     return new Quantiles(s);
   }
 
   /** Number of finite values. */
-  int size() {
+  public int size() {
     return sorted.length;
   }
 
   /** The p-quantile, p ∈ [0, 1]; NaN when there are no values. */
-  double at(double p) {
+  public double at(double p) {
     int n = sorted.length;
     if (n == 0) {
       return Double.NaN;
