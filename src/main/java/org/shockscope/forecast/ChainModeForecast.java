@@ -216,24 +216,36 @@ public final class ChainModeForecast {
       // the target from the last intervals: the s at which the ODE with the run's c takes
       // exactly the observed time, median over up to three intervals
       double[] est = new double[3];
+      int[] from = new int[3];
       int k = 0;
       for (int i = end; i > start && k < est.length; i--) {
         double t = solveTarget(values[i - 1], values[i], c * (steps[i] - steps[i - 1]), p);
         if (!Double.isNaN(t)) {
+          from[k] = i - 1;
           est[k++] = t;
         }
       }
       if (k == 0) {
         return null;
       }
-      Arrays.sort(est, 0, k);
-      s = est[k / 2];
+      s = middle(est, k);
+      if (p > 0) {
+        // a deep chain's mode below MIN_SHARE may still be aligning: its intervals from there
+        // are left out (the logistic's time is logarithmic in the start: no gate for depth 2)
+        int kept = 0;
+        for (int j = 0; j < k; j++) {
+          if (values[from[j]] >= MIN_SHARE * s) {
+            est[kept++] = est[j];
+          }
+        }
+        if (kept == 0) {
+          return null;
+        }
+        s = middle(est, kept);
+      }
       rate = c;
     }
-    // a deep chain's mode below MIN_SHARE may still be aligning (the logistic's time is
-    // logarithmic in the start: no gate for depth 2)
-    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)
-        || (!Double.isNaN(c) && p > 0 && values[start] < MIN_SHARE * s)) {
+    if (!(2 * u < (1 - MIDPOINT_MARGIN) * s)) {
       return null;
     }
     double centre = steps[end] + integral(u, s / 2, s, p) / rate;
@@ -667,5 +679,11 @@ public final class ChainModeForecast {
       ss += (v - mean) * (v - mean);
     }
     return new double[] {Double.isNaN(ss) ? Double.POSITIVE_INFINITY : ss, Math.exp(mean)};
+  }
+
+  /** The middle of the first n values, the upper one of an even count (reordered). */
+  private static double middle(double[] v, int n) {
+    Arrays.sort(v, 0, n);
+    return v[n / 2];
   }
 }

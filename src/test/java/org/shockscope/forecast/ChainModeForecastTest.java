@@ -103,6 +103,34 @@ class ChainModeForecastTest {
     assertNull(ChainModeForecast.at(steps, second[0], early, p, rate));
   }
 
+  /**
+   * A later mode that starts far below the share of its target where a deep chain's mode may
+   * still be aligning, then rises through it within a few checkpoints: its first samples are
+   * left out of the target's estimate, not the whole rise. Tuning lab dl0 seed 167 (depth 4,
+   * target 2.82, checkpoints every 45 steps): the second mode rises from 0.001 at step 450 to 0.087
+   * at 1215, its window of sixteen rising samples still starting below 1% of the target, and was
+   * not forecast before its midpoint (1291); now from 1215, on time.
+   */
+  @Test
+  void aModeThatRoseFromFarBelowTheAligningShareIsTimedByItsIntervalsAboveIt() {
+    double p = ChainModeForecast.exponent(3);
+    double c = 0.065;
+    double[][] second = mode(c, 1.0, p, 1e-4, 3_000);
+    long[] steps = steps(second[0].length);
+    int e = lastBelow(second[0], 0.3);
+    assertTrue(second[0][0] < ChainModeForecast.MIN_SHARE && second[0][e - 1]
+        >= ChainModeForecast.MIN_SHARE, "rose through the share within the window");
+    FrontForecast.Front f = ChainModeForecast.at(steps, second[0], e, p, c);
+    assertNotNull(f, "a forecast from the intervals above the share");
+    double crossing = second[1][0];
+    double remaining = crossing - steps[e];
+    assertTrue(Math.abs(f.centre() - crossing) <= 0.2 * remaining,
+        "predicted " + f.centre() + " for " + crossing + " from step " + steps[e]);
+    // before any of its intervals starts above the share, it is not timed
+    int early = lastBelow(second[0], ChainModeForecast.MIN_SHARE);
+    assertNull(ChainModeForecast.at(steps, second[0], early, p, c));
+  }
+
   @Test
   void rateConstantIsUnknownUntilTheModeHasSaturated() {
     double p = ChainModeForecast.exponent(3);
