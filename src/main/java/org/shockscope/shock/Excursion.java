@@ -23,8 +23,8 @@ package org.shockscope.shock;
  *                 the series settled for {@link #quietSpan} between them ({@code ShockDetector});
  *                 a spike without a measured excursion continues one by {@link #continuedBy}
  * @param quiet    whether no rise of its series (a spike, a rising front) lies in it: it makes
- *                 no transition and joins no events, but it is part of its train's episode, which
- *                 is placed at its highest excursion
+ *                 no transition and joins only the weights' events that lie in it, but it is part
+ *                 of its train's episode, which is placed at its highest excursion
  */
 record Excursion(long start, long peak, double height, double top, long end, long settled,
                  double interval, long train, boolean quiet) {

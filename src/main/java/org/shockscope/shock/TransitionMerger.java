@@ -182,20 +182,28 @@ public final class TransitionMerger {
    * Divergences stay apart, and so do groups that already hold an excursion of another train
    * ({@link Group#holdsOtherTrain}): checkpoint events sampled more sparsely than the loss reach
    * into two excursions the loss resolved apart (two catapults 20 logged samples apart, between
-   * checkpoints 500 steps apart), and one event is not two episodes.
+   * checkpoints 500 steps apart), and one event is not two episodes. A quiet excursion (no rise
+   * of its metric flagged in it) takes only groups of checkpoint-series events, and not one that
+   * learns a mode of an end-to-end map ({@link Group#learnsMode}): the weights that move while
+   * the loss is out of its basin belong to that bounce, which {@link #joinTrains} then takes
+   * into its train's episode (a linear network's norm falling ×5 during a ×2.8 bounce the truth
+   * does not keep, its episode peaking at a later, higher one), while a mode learned as the loss
+   * bumps is a transition of its own.
    */
   private static void joinExcursions(List<Group> groups, List<Excursion> excursions) {
     List<Excursion> byStart = new ArrayList<>(excursions);
     byStart.sort(Comparator.comparingLong(Excursion::start));
     for (Excursion x : byStart) {
-      if (x.quiet()) {
-        continue;
-      }
       Group host = null;
       Group claimed = null;
       for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
         Group g = it.next();
         if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.overlaps(x)) {
+          continue;
+        }
+        if (x.quiet() && (!SeriesRole.weightsOnly(g.members) || g.learnsMode())) {
+          // a quiet excursion holds no metric event; it takes the weights that move while the
+          // metric is out, not a mode learned meanwhile (a transition of its own)
           continue;
         }
         if (g.holdsOtherTrain(x)) {
@@ -537,6 +545,17 @@ public final class TransitionMerger {
         }
       }
       return mode;
+    }
+
+    /** Whether a member is a rising jump of an end-to-end map's mode (a mode learned). */
+    boolean learnsMode() {
+      for (ShockEvent e : members) {
+        if (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft()
+            && SeriesRole.endToEndMap(e.qualifiedSeries())) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Median of the members' steps (the lower median for an even count). */

@@ -425,6 +425,41 @@ class TransitionMergerTest {
   }
 
   /**
+   * A linear catapult network's train of bounces (after cat400 seed 781, logged every 35 steps):
+   * the loss leaves its basin ×2.8 at 140, which no spike search flags (a quiet excursion), and
+   * comes back; its highest bounce, at 288, is the episode the lab keeps. fc2's norm falls ×5 and
+   * fc1's spectrum moves while the loss is out at 150: those weight events are part of the
+   * episode, not a transition of their own. A mode of the end-to-end map learned while the loss
+   * is out (its rising jump) is a transition of its own: the loss bumping while a mode is learned
+   * does not make the mode a catapult.
+   */
+  @Test
+  void weightsMovingWhileTheLossIsQuietlyOutOfItsBasinArePartOfItsTrainsEpisode() {
+    Excursion quiet = new Excursion(140, 150, Math.log(1.4), Math.log(0.025), 210, 245, 35, 1,
+        true);
+    Excursion bounce = new Excursion(280, 288, Math.log(9), Math.log(0.16), 320, 320, 35, 1,
+        false);
+    ShockEvent spike = new ShockEvent("loss", "", ShockEvent.SPIKE, 288, 280, 300, 0.009, 0.009,
+        0.15, 20, Double.NaN, 40, 1.0);
+    ShockEvent norm = jump("fro_norm", "fc2", 150, 140, 175, 1.0);
+    ShockEvent spectrum = jump("sv8", "fc1", 152, 140, 175, 1.0);
+    List<Transition> tr = TransitionMerger.merge(List.of(spike, norm, spectrum), 20.0, e -> true,
+        List.of(quiet, bounce));
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(288, tr.get(0).step());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+    assertTrue(tr.get(0).series().containsAll(List.of("loss", "fc2/fro_norm", "fc1/sv8")),
+        tr.toString());
+
+    ShockEvent mode = front("end_to_end/sv1", 151, 140, 175, 0.01, 2.0, 12);
+    List<Transition> learned = TransitionMerger.merge(List.of(spike, norm, mode), 20.0,
+        e -> true, List.of(quiet, bounce));
+    assertEquals(List.of(151L, 288L), learned.stream().map(Transition::step).toList(),
+        learned.toString());
+    assertEquals(ShockEvent.JUMP, learned.get(0).kind());
+  }
+
+  /**
    * A loss logged every 42 steps spikes at 2478 and again at 3360, each an excursion of its own
    * train (21 quiet samples apart), while the weights, checkpointed every 500 steps, move across
    * both (a step-size spike and fronts between 2500 and 3500, each localised only to its
