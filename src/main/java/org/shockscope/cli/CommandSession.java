@@ -77,6 +77,10 @@ final class CommandSession implements AutoCloseable {
     if (owned) {
       // the host's log level is the host's business
       spark.sparkContext().setLogLevel(System.getProperty("shockscope.sparkLogLevel", "WARN"));
+      if (spark.sparkContext().master().startsWith("local")) {
+        // every task and scan ships the Hadoop configuration; half of it is YARN's defaults
+        YarnDefaultsTrim.drop(spark.sparkContext().hadoopConfiguration());
+      }
     }
     return new CommandSession(spark, owned);
   }
