@@ -85,6 +85,9 @@ public final class SweepAnalysis {
   private final AnalyzeSettings settings;
   private final PrintStream console;
 
+  /** The job's choice of expression evaluation, restored when the job ends. */
+  private SmallSweepCodegen codegen;
+
   public SweepAnalysis(SparkSession spark, AnalyzeSettings settings, PrintStream console) {
     this.spark = spark;
     this.settings = settings;
@@ -105,6 +108,11 @@ public final class SweepAnalysis {
   public Summary run(Sweep discovered) {
     try (JobProgress progress = new JobProgress(spark, console, settings.progressSeconds())) {
       return run(progress, discovered);
+    } finally {
+      if (codegen != null) {
+        codegen.close();
+        codegen = null;
+      }
     }
   }
 
@@ -125,6 +133,12 @@ public final class SweepAnalysis {
         sweep.layout().name().toLowerCase(java.util.Locale.ROOT), sweep.uri(),
         sweep.runs().size(), nCheckpoints, sweep.errors().size());
     console.printf("[shockscope] linear algebra: %s%n", CheckpointReducer.backend());
+    codegen = SmallSweepCodegen.choose(spark, nCheckpoints);
+    if (codegen.applied()) {
+      console.printf("[shockscope] expressions interpreted, not compiled (%d checkpoints <= %d: "
+          + "%s=NO_CODEGEN for this job)%n", nCheckpoints, SmallSweepCodegen.MAX_CHECKPOINTS,
+          SmallSweepCodegen.FACTORY_MODE);
+    }
     InputFingerprints now = InputFingerprints.of(sweep);
     InputFingerprints before = settings.incremental() ? InputFingerprints.read(store) : null;
     Sweep full = sweep;

@@ -51,6 +51,34 @@ class SweepAnalysisTest extends SweepAnalysisContract {
     return "file:" + Path.of(output).toAbsolutePath();
   }
 
+  /**
+   * A small sweep's job interprets Spark's expressions (compiling them cost more than running
+   * them) and leaves the session as it found it; a large sweep, or a session that chose for
+   * itself, keeps compiled code.
+   */
+  @Test
+  void aSmallSweepIsAnalysedWithInterpretedExpressionsAndTheSessionIsLeftAsItWas() {
+    String mode = SmallSweepCodegen.FACTORY_MODE;
+    assertFalse(spark.conf().contains(mode), "the analysis of the lab restored the session");
+    try (SmallSweepCodegen small = SmallSweepCodegen.choose(spark, 100)) {
+      assertTrue(small.applied());
+      assertEquals("NO_CODEGEN", spark.conf().get(mode));
+    }
+    assertFalse(spark.conf().contains(mode));
+    try (SmallSweepCodegen large = SmallSweepCodegen.choose(spark,
+        SmallSweepCodegen.MAX_CHECKPOINTS + 1)) {
+      assertFalse(large.applied());
+      assertFalse(spark.conf().contains(mode));
+    }
+    spark.conf().set(mode, "FALLBACK");
+    try (SmallSweepCodegen chosen = SmallSweepCodegen.choose(spark, 100)) {
+      assertFalse(chosen.applied());
+    } finally {
+      assertEquals("FALLBACK", spark.conf().get(mode));
+      spark.conf().unset(mode);
+    }
+  }
+
   @Test
   void theThreeLayoutsGiveTheSameShocksAndRuns() {
     for (String layout : List.of("hf", "mlflow")) {
