@@ -228,7 +228,7 @@ public final class ChainModeForecast {
       if (k == 0) {
         return null;
       }
-      s = middle(est, k);
+      s = middle(Arrays.copyOf(est, k), k);
       if (p > 0) {
         // a deep chain's mode below MIN_SHARE may still be aligning: its intervals from there
         // are left out (the logistic's time is logarithmic in the start: no gate for depth 2)
@@ -681,7 +681,7 @@ public final class ChainModeForecast {
     return new double[] {Double.isNaN(ss) ? Double.POSITIVE_INFINITY : ss, Math.exp(mean)};
   }
 
-  /** The middle of the first n values, the upper one of an even count (reordered). */
+  /** The middle of the first n values, the upper one of an even count (v is sorted). */
   private static double middle(double[] v, int n) {
     Arrays.sort(v, 0, n);
     return v[n / 2];
