@@ -15,7 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * 2,000 × 10 (20,000 checkpoints) 30–34 s → 38–48 s, where the rows outweigh the compiling. So it
  * applies up to {@link #MAX_CHECKPOINTS} checkpoints analysed, and only on a local master (a
  * cluster's executors were not measured), and never when the session sets the option itself.
- * {@link #close} restores the session as it was.
+ * {@link #close} restores the session as it was; other queries that share the session while the
+ * job runs (a notebook's) are interpreted too, with the same results.
  */
 final class SmallSweepCodegen implements AutoCloseable {
   /** The option, an internal one of Spark SQL: FALLBACK (default), CODEGEN_ONLY, NO_CODEGEN. */
