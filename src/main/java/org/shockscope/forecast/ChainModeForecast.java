@@ -1,6 +1,7 @@
 package org.shockscope.forecast;
 
 import java.util.Arrays;
+import org.shockscope.OrderStatistics;
 
 /**
  * Where a mode of a deep linear chain's end-to-end map will cross half its target, from its
@@ -228,7 +229,7 @@ public final class ChainModeForecast {
       if (k == 0) {
         return null;
       }
-      s = middle(Arrays.copyOf(est, k), k);
+      s = OrderStatistics.select(Arrays.copyOf(est, k), k, k / 2);
       if (p > 0) {
         // a deep chain's mode below MIN_SHARE may still be aligning: its intervals from there
         // are left out (the logistic's time is logarithmic in the start: no gate for depth 2)
@@ -241,7 +242,7 @@ public final class ChainModeForecast {
         if (kept == 0) {
           return null;
         }
-        s = middle(est, kept);
+        s = OrderStatistics.select(est, kept, kept / 2);
       }
       rate = c;
     }
@@ -679,11 +680,5 @@ public final class ChainModeForecast {
       ss += (v - mean) * (v - mean);
     }
     return new double[] {Double.isNaN(ss) ? Double.POSITIVE_INFINITY : ss, Math.exp(mean)};
-  }
-
-  /** The middle of the first n values, the upper one of an even count (v is sorted). */
-  private static double middle(double[] v, int n) {
-    Arrays.sort(v, 0, n);
-    return v[n / 2];
   }
 }
