@@ -133,8 +133,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
     if (!f.jumps().isEmpty()) {
       b.append(String.format(Locale.ROOT, "%nFORECASTS: JUMP TRANSITIONS (each forecast with an "
-          + "expected step, issued before a true jump's midpoint, is assigned to the run's later "
-          + "true jump nearest its expected step; on time = |expected - true| <= 20%% of the "
+          + "expected step is assigned to the run's true jump nearest its expected step, when "
+          + "issued before that jump's midpoint; on time = |expected - true| <= 20%% of the "
           + "steps that remained; first = the first forecast assigned to the jump)%n"));
       b.append(String.format(Locale.ROOT, "%-10s %6s %9s %9s %7s %9s %7s %10s %9s%n", "method",
           "jumps", "forecast", "first_ok", "share", "any_ok", "share", "lead_run", "rel_err"));

@@ -19,10 +19,13 @@ import org.shockscope.OrderStatistics;
  * falsely alarmed, and every maximal stretch of alarmed forecast steps counts as one false alarm.
  * Precision is the share of alarmed runs that diverge.
  *
- * <p><b>Jumps</b>: a forecast issued at step t before a true jump's midpoint t_s, with an expected
- * step e, is assigned to the run's true jump (after t) nearest to e; it is <i>on time</i> when
- * {@code |e − t_s| ≤ 0.2·(t_s − t)}. For each true jump the first assigned forecast is scored
- * (the first warning a user sees), and also whether any assigned forecast is on time.
+ * <p><b>Jumps</b>: a forecast issued at step t with an expected step e is about the run's true
+ * jump nearest to e; it is scored for that jump when it was issued before the jump's midpoint
+ * t_s, and it is <i>on time</i> when {@code |e − t_s| ≤ 0.2·(t_s − t)}. A forecast nearest to a
+ * jump whose midpoint it came after (a mode already half learned, its end still being timed) is
+ * scored for none: it is not a warning of the next jump, whose first forecast it would otherwise
+ * be, far too early. For each true jump the first forecast scored for it counts (the first
+ * warning a user sees), and also whether any is on time.
  */
 public final class ForecastScoring {
   /** Relative accuracy a jump forecast must reach: 20% of the time that remained. */
@@ -220,12 +223,12 @@ public final class ForecastScoring {
     for (JumpForecast f : forecasts) {
       TrueJump best = null;
       for (TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
-        if (j.step() > f.step() && (best == null
-            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected()))) {
+        if (best == null
+            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected())) {
           best = j;
         }
       }
-      if (best != null) {
+      if (best != null && best.step() > f.step()) {
         assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
       }
     }

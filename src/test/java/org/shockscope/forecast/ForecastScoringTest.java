@@ -51,6 +51,31 @@ class ForecastScoringTest {
     assertEquals(2, s.anyOnTime());
   }
 
+  /**
+   * A forecast issued after a jump's midpoint whose expected step lies nearer that jump than the
+   * next one times the jump already under way: it is not the next jump's first warning.
+   */
+  @Test
+  void aForecastNearestAJumpAlreadyPastItsMidpointIsNotScoredForTheNextJump() {
+    List<ForecastScoring.TrueJump> truth = List.of(
+        new ForecastScoring.TrueJump("r", "deep-linear", 1000),
+        new ForecastScoring.TrueJump("r", "deep-linear", 3000));
+    List<ForecastScoring.JumpForecast> f = List.of(
+        // after the first midpoint, expecting it at 1050: about the first jump, too late
+        new ForecastScoring.JumpForecast("r", 1020, 1050),
+        // the second jump's first forecast: 2000 before, off by 100 <= 400
+        new ForecastScoring.JumpForecast("r", 1100, 3100));
+    ForecastScoring.JumpScore s = ForecastScoring.jumps(truth, f, Map.of("r", 5000.0));
+    assertEquals(1, s.forecast());
+    assertEquals(1, s.firstOnTime());
+    ForecastScoring.JumpScore early = ForecastScoring.jumps(truth,
+        List.of(new ForecastScoring.JumpForecast("r", 1010, 2100), f.get(1)),
+        Map.of("r", 5000.0));
+    // 2100 lies nearer 3000 than 1000: the second jump's first forecast, and it misses
+    assertEquals(0, early.firstOnTime());
+    assertEquals(1, early.anyOnTime());
+  }
+
   @Test
   void horizonsInStepsAndCheckpointIntervals() {
     ForecastHorizons h = ForecastHorizons.parse("500, 2ckpt,1ckpt");
