@@ -254,22 +254,10 @@ public final class ForecastReplay {
                                   Map<String, RunInfo> runs) {
     Map<String, List<ForecastScoring.TrueJump>> byRun = new HashMap<>();
     jumps.forEach(j -> byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j));
-    Map<ForecastScoring.TrueJump, List<ForecastScoring.JumpForecast>> assigned = new HashMap<>();
-    for (ForecastScoring.JumpForecast f : jf) {
-      ForecastScoring.TrueJump best = null;
-      for (ForecastScoring.TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
-        if (j.step() > f.step() && (best == null
-            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected()))) {
-          best = j;
-        }
-      }
-      if (best != null) {
-        assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
-      }
-    }
+    Map<ForecastScoring.TrueJump, List<ForecastScoring.JumpForecast>> assigned =
+        ForecastScoring.assign(jumps, jf);
     for (ForecastScoring.TrueJump j : jumps) {
-      List<ForecastScoring.JumpForecast> fs = assigned.getOrDefault(j, new ArrayList<>());
-      fs.sort((a, b) -> Long.compare(a.step(), b.step()));
+      List<ForecastScoring.JumpForecast> fs = assigned.getOrDefault(j, List.of());
       StringBuilder sb = new StringBuilder();
       boolean any = false;
       for (ForecastScoring.JumpForecast f : fs) {

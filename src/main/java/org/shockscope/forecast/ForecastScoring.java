@@ -215,23 +215,7 @@ public final class ForecastScoring {
    */
   public static JumpScore jumps(List<TrueJump> truth, List<JumpForecast> forecasts,
                                 Map<String, Double> lengths) {
-    Map<String, List<TrueJump>> byRun = new HashMap<>();
-    for (TrueJump j : truth) {
-      byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j);
-    }
-    Map<TrueJump, List<JumpForecast>> assigned = new HashMap<>();
-    for (JumpForecast f : forecasts) {
-      TrueJump best = null;
-      for (TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
-        if (best == null
-            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected())) {
-          best = j;
-        }
-      }
-      if (best != null && best.step() > f.step()) {
-        assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
-      }
-    }
+    Map<TrueJump, List<JumpForecast>> assigned = assign(truth, forecasts);
     int withForecast = 0;
     int first = 0;
     int any = 0;
@@ -243,7 +227,6 @@ public final class ForecastScoring {
         continue;
       }
       withForecast++;
-      fs.sort((a, b) -> Long.compare(a.step(), b.step()));
       JumpForecast f0 = fs.get(0);
       double remaining = j.step() - f0.step();
       double err = Math.abs(f0.expected() - j.step()) / remaining;
@@ -261,6 +244,36 @@ public final class ForecastScoring {
       }
     }
     return new JumpScore(truth.size(), withForecast, first, any, median(leads), median(errors));
+  }
+
+  /**
+   * The forecasts scored for each true jump, in issue order: each forecast goes to its run's
+   * true jump nearest its expected step when it was issued before that jump's midpoint, else to
+   * none (see the class comment). Jumps without a forecast are absent.
+   */
+  public static Map<TrueJump, List<JumpForecast>> assign(List<TrueJump> truth,
+                                                       List<JumpForecast> forecasts) {
+    Map<String, List<TrueJump>> byRun = new HashMap<>();
+    for (TrueJump j : truth) {
+      byRun.computeIfAbsent(j.runId(), k -> new ArrayList<>()).add(j);
+    }
+    Map<TrueJump, List<JumpForecast>> assigned = new HashMap<>();
+    for (JumpForecast f : forecasts) {
+      TrueJump best = null;
+      for (TrueJump j : byRun.getOrDefault(f.runId(), List.of())) {
+        if (best == null
+            || Math.abs(j.step() - f.expected()) < Math.abs(best.step() - f.expected())) {
+          best = j;
+        }
+      }
+      if (best != null && best.step() > f.step()) {
+        assigned.computeIfAbsent(best, k -> new ArrayList<>()).add(f);
+      }
+    }
+    for (List<JumpForecast> fs : assigned.values()) {
+      fs.sort((a, b) -> Long.compare(a.step(), b.step()));
+    }
+    return assigned;
   }
 
   /** The median of the values that are not NaN; NaN for none. */
