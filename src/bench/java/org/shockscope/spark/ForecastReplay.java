@@ -202,9 +202,10 @@ public final class ForecastReplay {
 
   private static void printJumps(PrintStream o, String family, ForecastScoring.JumpScore s) {
     o.printf("JUMP %-18s n %4d forecast %4d first on time %4d (%.1f%%) any %4d (%.1f%%) "
-            + "median lead %.3f error %.3f%n", family, s.jumps(), s.forecast(), s.firstOnTime(),
-        100.0 * s.firstOnTime() / Math.max(1, s.jumps()), s.anyOnTime(),
-        100.0 * s.anyOnTime() / Math.max(1, s.jumps()), s.medianLead(), s.medianError());
+            + "median lead %.3f error %.3f first 95%% %.1f-%.1f%%%n", family, s.jumps(),
+        s.forecast(), s.firstOnTime(), 100.0 * s.firstOnTime() / Math.max(1, s.jumps()),
+        s.anyOnTime(), 100.0 * s.anyOnTime() / Math.max(1, s.jumps()), s.medianLead(),
+        s.medianError(), 100 * s.firstLow(), 100 * s.firstHigh());
   }
 
   /**

@@ -135,15 +135,18 @@ public final class EvaluateCommand implements Callable<Integer> {
       b.append(String.format(Locale.ROOT, "%nFORECASTS: JUMP TRANSITIONS (each forecast with an "
           + "expected step is assigned to the run's true jump nearest its expected step, when "
           + "issued before that jump's midpoint; on time = |expected - true| <= 20%% of the "
-          + "steps that remained; first = the first forecast assigned to the jump)%n"));
-      b.append(String.format(Locale.ROOT, "%-10s %6s %9s %9s %7s %9s %7s %10s %9s%n", "method",
-          "jumps", "forecast", "first_ok", "share", "any_ok", "share", "lead_run", "rel_err"));
+          + "steps that remained; first = the first forecast assigned to the jump; share_95%% = "
+          + "95%% bootstrap interval of the first forecasts' share, runs resampled)%n"));
+      b.append(String.format(Locale.ROOT, "%-10s %6s %9s %9s %7s %13s %9s %7s %10s %9s%n",
+          "method", "jumps", "forecast", "first_ok", "share", "share_95%", "any_ok", "share",
+          "lead_run", "rel_err"));
       for (org.shockscope.spark.ForecastEvaluation.JumpRow r : f.jumps()) {
         var c = r.score();
         double n = c.jumps();
-        b.append(String.format(Locale.ROOT, "%-10s %6d %9d %9d %7s %9d %7s %10s %9s%n",
+        b.append(String.format(Locale.ROOT, "%-10s %6d %9d %9d %7s %13s %9d %7s %10s %9s%n",
             r.method(), c.jumps(), c.forecast(), c.firstOnTime(),
-            num(n == 0 ? Double.NaN : c.firstOnTime() / n, 3), c.anyOnTime(),
+            num(n == 0 ? Double.NaN : c.firstOnTime() / n, 3),
+            num(c.firstLow(), 3) + "-" + num(c.firstHigh(), 3), c.anyOnTime(),
             num(n == 0 ? Double.NaN : c.anyOnTime() / n, 3), pct(c.medianLead()),
             num(c.medianError(), 3)));
       }

@@ -3,9 +3,11 @@ package org.shockscope.forecast;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.shockscope.OrderStatistics;
+import org.shockscope.RunBootstrap;
 
 /**
  * Scores early warnings against known truth (issue 16, part 2). Plain Java: the Spark adapter
@@ -202,9 +204,13 @@ public final class ForecastScoring {
    * @param anyOnTime     jumps with some assigned forecast on time
    * @param medianLead    median of (t_s − t) / length over the first forecasts, share of run
    * @param medianError   median |e − t_s| / (t_s − t) over the first forecasts
+   * @param firstLow      low end of the 95% interval of firstOnTime / jumps, runs resampled
+   *                      ({@link RunBootstrap}); NaN without jumps
+   * @param firstHigh     its high end
    */
   public record JumpScore(int jumps, int forecast, int firstOnTime, int anyOnTime,
-                          double medianLead, double medianError) {}
+                          double medianLead, double medianError, double firstLow,
+                          double firstHigh) {}
 
   /**
    * Scores jump forecasts.
@@ -221,7 +227,11 @@ public final class ForecastScoring {
     int any = 0;
     List<Double> leads = new ArrayList<>();
     List<Double> errors = new ArrayList<>();
+    // per run: its jumps and those whose first forecast is on time, for the interval
+    Map<String, long[]> perRun = new LinkedHashMap<>();
     for (TrueJump j : truth) {
+      long[] counts = perRun.computeIfAbsent(j.runId(), k -> new long[2]);
+      counts[1]++;
       List<JumpForecast> fs = assigned.get(j);
       if (fs == null || fs.isEmpty()) {
         continue;
@@ -235,6 +245,7 @@ public final class ForecastScoring {
       leads.add(remaining / len);
       if (err <= ON_TIME) {
         first++;
+        counts[0]++;
       }
       for (JumpForecast f : fs) {
         if (Math.abs(f.expected() - j.step()) <= ON_TIME * (j.step() - f.step())) {
@@ -243,7 +254,17 @@ public final class ForecastScoring {
         }
       }
     }
-    return new JumpScore(truth.size(), withForecast, first, any, median(leads), median(errors));
+    long[] onTime = new long[perRun.size()];
+    long[] jumps = new long[perRun.size()];
+    int i = 0;
+    for (long[] c : perRun.values()) {
+      onTime[i] = c[0];
+      jumps[i++] = c[1];
+    }
+    double[] ci = RunBootstrap.ratio(onTime, jumps, 0.05, RunBootstrap.REPLICATES,
+        RunBootstrap.SEED);
+    return new JumpScore(truth.size(), withForecast, first, any, median(leads), median(errors),
+        ci[0], ci[1]);
   }
 
   /**

@@ -1,15 +1,13 @@
 package org.shockscope.shock;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
-import org.shockscope.Quantiles;
+import org.shockscope.RunBootstrap;
 
 /**
  * A percentile bootstrap interval for the pooled F1 of a set of runs (Efron &amp; Tibshirani
  * 1993, ch. 13): the runs are resampled with replacement, each replicate's F1 is pooled from its
  * runs' counts, {@code 2·ΣTP / (2·ΣTP + ΣFP + ΣFN)}, and the interval is the replicates'
- * (α/2, 1 − α/2) quantiles ({@link Quantiles}: linear interpolation, Hyndman &amp; Fan type 7).
+ * (α/2, 1 − α/2) quantiles: {@link RunBootstrap#ratio} with num = 2·TP and den = 2·TP + FP + FN.
  *
  * <p>Runs, not events, are resampled: a run's events are not independent (a mistimed catapult
  * episode is one false positive and one false negative; a run whose detector state went wrong
@@ -22,9 +20,9 @@ import org.shockscope.Quantiles;
  */
 public final class RunBootstrapF1 {
   /** Replicates drawn: the 2.5% and 97.5% quantiles then rest on 50 replicates each. */
-  public static final int REPLICATES = 2000;
+  public static final int REPLICATES = RunBootstrap.REPLICATES;
   /** Seed of the resampling, fixed so that a report is reproducible. */
-  public static final long SEED = 20261206L;
+  public static final long SEED = RunBootstrap.SEED;
 
   private RunBootstrapF1() {}
 
@@ -63,33 +61,17 @@ public final class RunBootstrapF1 {
       throw new IllegalArgumentException("per-run counts of different lengths: " + n + " TP, "
           + fp.length + " FP, " + fn.length + " FN");
     }
-    if (!(alpha > 0 && alpha < 1) || replicates < 1) {
-      throw new IllegalArgumentException("alpha must be in (0, 1) and replicates >= 1, got "
-          + alpha + " and " + replicates);
-    }
     for (int i = 0; i < n; i++) {
       if (tp[i] < 0 || fp[i] < 0 || fn[i] < 0) {
         throw new IllegalArgumentException("run " + i + " has a negative count");
       }
     }
-    double[] f1 = new double[replicates];
-    int defined = 0;
-    if (n > 0) {
-      SplittableRandom random = new SplittableRandom(seed);
-      for (int b = 0; b < replicates; b++) {
-        long t = 0;
-        long wrong = 0;
-        for (int k = 0; k < n; k++) {
-          int i = random.nextInt(n);
-          t += tp[i];
-          wrong += fp[i] + fn[i];
-        }
-        if (t + wrong > 0) {
-          f1[defined++] = 2.0 * t / (2.0 * t + wrong);
-        }
-      }
+    long[] num = new long[n];
+    long[] den = new long[n];
+    for (int i = 0; i < n; i++) {
+      num[i] = 2L * tp[i];
+      den[i] = 2L * tp[i] + fp[i] + fn[i];
     }
-    Quantiles q = Quantiles.of(Arrays.copyOf(f1, defined));
-    return new double[] {q.at(alpha / 2), q.at(1 - alpha / 2)};
+    return RunBootstrap.ratio(num, den, alpha, replicates, seed);
   }
 }

@@ -23,8 +23,8 @@ class ForecastTextTest {
         new DivergenceRow("learned@shortest", 0.5, precursor),
         new DivergenceRow("precursor", 0.5, precursor),
         new DivergenceRow("olmo-core", Double.NaN, rule)),
-        List.of(new JumpRow("learned", new JumpScore(20, 15, 5, 8, 0.1, 0.3)),
-            new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3))), 10, 7);
+        List.of(new JumpRow("learned", new JumpScore(20, 15, 5, 8, 0.1, 0.3, 0.1, 0.4)),
+            new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3, 0.0, 0.2))), 10, 7);
     List<String> lines = Arrays.stream(EvaluateCommand.sideBySide(s).split("\n"))
         .filter(l -> !l.isBlank()).toList();
     assertEquals(6, lines.size(), String.join("\n", lines));

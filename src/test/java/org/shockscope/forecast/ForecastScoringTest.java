@@ -49,6 +49,28 @@ class ForecastScoringTest {
     assertEquals(2, s.forecast());
     assertEquals(1, s.firstOnTime());
     assertEquals(2, s.anyOnTime());
+    // one run: resampling it gives its own share every time
+    assertEquals(0.5, s.firstLow(), 1e-12);
+    assertEquals(0.5, s.firstHigh(), 1e-12);
+  }
+
+  /** The first forecasts' share carries a 95% interval over runs, which holds the share. */
+  @Test
+  void theShareOfFirstForecastsOnTimeHasAnIntervalOverRuns() {
+    java.util.ArrayList<ForecastScoring.TrueJump> truth = new java.util.ArrayList<>();
+    java.util.ArrayList<ForecastScoring.JumpForecast> f = new java.util.ArrayList<>();
+    java.util.Map<String, Double> lengths = new java.util.HashMap<>();
+    for (int r = 0; r < 30; r++) {
+      String id = "r" + r;
+      lengths.put(id, 5000.0);
+      truth.add(new ForecastScoring.TrueJump(id, "deep-linear", 1000));
+      // two runs in three on time, the others 300 steps off
+      f.add(new ForecastScoring.JumpForecast(id, 500, r % 3 == 0 ? 1300 : 1010));
+    }
+    ForecastScoring.JumpScore s = ForecastScoring.jumps(truth, f, lengths);
+    assertEquals(20, s.firstOnTime());
+    assertTrue(s.firstLow() < 20.0 / 30 && 20.0 / 30 < s.firstHigh(), s.toString());
+    assertTrue(s.firstLow() > 0.4 && s.firstHigh() < 0.9, s.toString());
   }
 
   /**
