@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.shockscope.ShockscopeException;
+import org.shockscope.report.WilsonInterval;
 import org.shockscope.shock.DetectionScore;
 import org.shockscope.shock.DetectorConfig;
 import org.shockscope.shock.DetectorEvaluation;
@@ -118,16 +119,21 @@ public final class EvaluateCommand implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "%nFORECASTS: DIVERGENCE WARNINGS (a run is alarmed at a "
         + "forecast step when p_divergence >= threshold at some horizon; the practitioners' rules"
         + " alarm where they flag the logged loss; warned = first alarm strictly before the first"
-        + " bad step; lead in steps and as a share of the run's planned length; quiet = runs "
-        + "that do not diverge, recovering catapults included)%n"));
-    b.append(String.format(Locale.ROOT, "%-18s %6s %5s %6s %7s %9s %9s %5s %8s %8s %9s %6s%n",
-        "source", "thresh", "div", "warned", "share", "lead_step", "lead_run", "quiet",
-        "alarmed", "share", "false/run", "prec"));
+        + " bad step; share_95%% = Wilson 95%% interval of the warned share; lead in steps and "
+        + "as a share of the run's planned length; quiet = runs that do not diverge, recovering "
+        + "catapults included)%n"));
+    b.append(String.format(Locale.ROOT,
+        "%-18s %6s %5s %6s %7s %13s %9s %9s %5s %8s %8s %9s %6s%n", "source", "thresh", "div",
+        "warned", "share", "share_95%", "lead_step", "lead_run", "quiet", "alarmed", "share",
+        "false/run", "prec"));
     for (org.shockscope.spark.ForecastEvaluation.DivergenceRow r : f.divergence()) {
       var c = r.score();
-      b.append(String.format(Locale.ROOT, "%-18s %6s %5d %6d %7s %9s %9s %5d %8d %8s %9s %6s%n",
+      WilsonInterval w = WilsonInterval.of(c.warned(), c.diverging());
+      b.append(String.format(Locale.ROOT,
+          "%-18s %6s %5d %6d %7s %13s %9s %9s %5d %8d %8s %9s %6s%n",
           r.source(), Double.isNaN(r.threshold()) ? "rule" : num(r.threshold(), 2),
-          c.diverging(), c.warned(), num(c.warnedShare(), 3), num(c.medianLeadSteps(), 1),
+          c.diverging(), c.warned(), num(c.warnedShare(), 3),
+          num(w.lo(), 3) + "-" + num(w.hi(), 3), num(c.medianLeadSteps(), 1),
           pct(c.medianLeadShare()), c.quiet(), c.quietAlarmed(), num(c.quietAlarmedShare(), 3),
           num(c.falseAlarmsPerQuietRun(), 3), num(c.precision(), 3)));
     }

@@ -4,16 +4,18 @@ package org.shockscope.report;
  * The Wilson score 95% interval of a binomial proportion k/n (Wilson 1927): centre
  * (p̂ + z²/2n)/(1 + z²/n), half-width z·√(p̂(1−p̂)/n + z²/4n²)/(1 + z²/n), z = 1.959964.
  * The same formula as the {@code phase_stats} table, used here for cells merged across the
- * hyperparameters a chart does not show.
+ * hyperparameters a chart does not show, and by {@code evaluate} for the share of diverging runs
+ * warned in time (each run warned or not).
  *
  * @param rate k/n (NaN when n = 0)
  * @param lo   lower bound
  * @param hi   upper bound
  */
-record WilsonInterval(double rate, double lo, double hi) {
+public record WilsonInterval(double rate, double lo, double hi) {
   static final double Z95 = 1.959963984540054;
 
-  static WilsonInterval of(long k, long n) {
+  /** The interval of k successes in n trials; NaN rate and bounds when n ≤ 0. */
+  public static WilsonInterval of(long k, long n) {
     if (n <= 0) {
       return new WilsonInterval(Double.NaN, Double.NaN, Double.NaN);
     }

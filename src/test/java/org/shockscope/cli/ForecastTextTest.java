@@ -38,4 +38,22 @@ class ForecastTextTest {
         + "before the bad step >= 2 x its low); no alarm on the loss can warn the others",
         lines.get(5));
   }
+
+  /**
+   * The divergence table gives each warned share its Wilson 95% interval (8 of 10: 0.490–0.943,
+   * the textbook value) and the jump table each first-forecast share its bootstrap interval.
+   */
+  @Test
+  void theForecastTablesCarryTheSharesIntervals() {
+    DivergenceScore precursor = new DivergenceScore(10, 8, 2.0, 0.02, 90, 1, 1, 9);
+    Scores s = new Scores(List.of(new DivergenceRow("precursor", 0.5, precursor)),
+        List.of(new JumpRow("precursor", new JumpScore(20, 6, 2, 3, 0.1, 0.3, 0.05, 0.25))), 10,
+        7);
+    List<String> rows = Arrays.stream(EvaluateCommand.forecastText(s).split("\n"))
+        .filter(l -> l.startsWith("precursor")).toList();
+    assertEquals(List.of("precursor", "0.50", "10", "8", "0.800", "0.490-0.943", "2.0"),
+        List.of(rows.get(1).trim().split("\\s+")).subList(0, 7), String.join("\n", rows));
+    assertEquals(List.of("precursor", "20", "6", "2", "0.100", "0.050-0.250"),
+        List.of(rows.get(2).trim().split("\\s+")).subList(0, 6), String.join("\n", rows));
+  }
 }
