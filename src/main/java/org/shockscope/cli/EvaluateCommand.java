@@ -133,7 +133,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           "%-18s %6s %5d %6d %7s %13s %9s %9s %5d %8d %8s %9s %6s%n",
           r.source(), Double.isNaN(r.threshold()) ? "rule" : num(r.threshold(), 2),
           c.diverging(), c.warned(), num(c.warnedShare(), 3),
-          num(w.lo(), 3) + "-" + num(w.hi(), 3), num(c.medianLeadSteps(), 1),
+          interval(w.lo(), w.hi()), num(c.medianLeadSteps(), 1),
           pct(c.medianLeadShare()), c.quiet(), c.quietAlarmed(), num(c.quietAlarmedShare(), 3),
           num(c.falseAlarmsPerQuietRun(), 3), num(c.precision(), 3)));
     }
@@ -152,7 +152,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         b.append(String.format(Locale.ROOT, "%-10s %6d %9d %9d %7s %13s %9d %7s %10s %9s%n",
             r.method(), c.jumps(), c.forecast(), c.firstOnTime(),
             num(n == 0 ? Double.NaN : c.firstOnTime() / n, 3),
-            num(c.firstLow(), 3) + "-" + num(c.firstHigh(), 3), c.anyOnTime(),
+            interval(c.firstLow(), c.firstHigh()), c.anyOnTime(),
             num(n == 0 ? Double.NaN : c.anyOnTime() / n, 3), pct(c.medianLead()),
             num(c.medianError(), 3)));
       }
@@ -232,7 +232,7 @@ public final class EvaluateCommand implements Callable<Integer> {
           "%-10s %-13s %-22s %5d %5d %5d %5d %6s %6s %6s %13s %8s %6s%n", r.detector(),
           r.dimension(), r.bin(), r.runs(), c.truePositives(), c.falsePositives(),
           c.falseNegatives(), num(c.precision(), 3), num(c.recall(), 3), num(c.f1(), 3),
-          num(r.f1Low(), 3) + "-" + num(r.f1High(), 3), pct(c.medianTimingError()),
+          interval(r.f1Low(), r.f1High()), pct(c.medianTimingError()),
           pct0(r.kindAgreement())));
     }
     b.append(String.format(Locale.ROOT, "(F1 95%%: percentile bootstrap over the bin's runs, %d "
@@ -508,6 +508,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static String num(double v, int digits) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%." + digits + "f", v) : "-";
+  }
+
+  /** A 95% interval of a share or an F1 as the tables print it: "0.787-0.968". */
+  private static String interval(double lo, double hi) {
+    return num(lo, 3) + "-" + num(hi, 3);
   }
 
   private static String pct0(double v) {
