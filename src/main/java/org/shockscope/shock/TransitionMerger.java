@@ -196,9 +196,16 @@ public final class TransitionMerger {
     for (Excursion x : byStart) {
       Group host = null;
       Group claimed = null;
+      long nextStart = Long.MAX_VALUE;
+      for (Excursion y : byStart) {
+        if (y.start() > x.end()) {
+          nextStart = y.start();
+          break;
+        }
+      }
       for (Iterator<Group> it = groups.iterator(); it.hasNext(); ) {
         Group g = it.next();
-        if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.overlaps(x)) {
+        if (ShockEvent.DIVERGENCE.equals(g.linkClass) || !g.overlaps(x, nextStart)) {
           continue;
         }
         if (x.quiet() && (!SeriesRole.weightsOnly(g.members) || g.learnsMode())) {
@@ -648,12 +655,14 @@ public final class TransitionMerger {
     /**
      * Whether a member's step lies in the excursion or within a sampling interval before it (a
      * rise fitted as a front is centred between the last sample in the basin and the first
-     * out of it).
+     * out of it), or is its metric's return ({@link #returns}) starting before
+     * {@code nextStart}, where the run's next excursion opens: a fall that starts there comes
+     * back from that one (a second bounce out of a loss not yet back in its basin).
      */
-    boolean overlaps(Excursion x) {
+    boolean overlaps(Excursion x, long nextStart) {
       for (ShockEvent e : members) {
         if (e.step() >= x.start() - x.interval() && e.step() <= x.end()
-            || returns(e, x)) {
+            || returns(e, x) && e.stepLo() < nextStart) {
           return true;
         }
       }

@@ -1006,6 +1006,33 @@ class TransitionMergerTest {
     assertEquals(2, two.transitions().size(), two.shocks().toString());
   }
 
+  /**
+   * A catapult's loss logged every 4 steps (a randomized tuning lab's run, seed 144): ×1900 at
+   * step 28, halfway back (on the log scale) by step 32, but still above twice its old level
+   * when a second, ×8 bounce opens at step 60; the loss's fall from that bounce starts there.
+   * The first excursion reaches to where the second opens, and a fall that starts there is the
+   * second bounce's return, not the first's: the two bounces stay two transitions, as the lab's
+   * truth has them (29 and 61), instead of the fall joining the first and taking the second
+   * along.
+   */
+  @Test
+  void aFallStartingWhereTheNextExcursionOpensIsThatExcursionsReturn() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 28, 24, 32, 0.0586, 0.0217, 8.39, 4.7,
+            Double.NaN, 552, 1.0),
+        new ShockEvent("fc1/balanced_norm", "fc1", ShockEvent.JUMP, 28, 27, 36, 1.6, 3.7, 2.1,
+            2.0, Double.NaN, 882, 1.0),
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 60, 56, 64, 0.0107, 0.0071, 0.073, 4.0,
+            Double.NaN, 101, 1.0),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 63, 60, 66, 0.0205, 0.0015, -0.019, 15.6,
+            Double.NaN, 251, 0.999));
+    List<Excursion> excursions = List.of(
+        new Excursion(28, 28, 6.85, 2.13, 32, 60, 4, 0, false),
+        new Excursion(60, 60, 1.51, -2.50, 64, 64, 4, 1, false));
+    List<Transition> tr = TransitionMerger.merge(events, 2.0, e -> true, excursions);
+    assertEquals(List.of(28L, 60L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
   private static ShockEvent spike(String series, String group, long step) {
     return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
         Double.NaN, 12, 0.95);
