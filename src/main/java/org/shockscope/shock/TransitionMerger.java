@@ -655,18 +655,30 @@ public final class TransitionMerger {
     /**
      * Whether a member's step lies in the excursion or within a sampling interval before it (a
      * rise fitted as a front is centred between the last sample in the basin and the first
-     * out of it), or is its metric's return ({@link #returns}) starting before
+     * out of it), is its metric's rise whose front reaches its start ({@link #rises}), or is
+     * its metric's return ({@link #returns}) starting before
      * {@code nextStart}, where the run's next excursion opens: a fall that starts there comes
      * back from that one (a second bounce out of a loss not yet back in its basin).
      */
     boolean overlaps(Excursion x, long nextStart) {
       for (ShockEvent e : members) {
         if (e.step() >= x.start() - x.interval() && e.step() <= x.end()
+            || rises(e, x)
             || returns(e, x) && e.stepLo() < nextStart) {
           return true;
         }
       }
       return false;
+    }
+
+    /**
+     * Whether an event is a metric's rise whose front reaches the excursion's start: a loss that
+     * grows smoothly out of its basin (a catapult's exponential phase) is fitted as a front
+     * centred before it first doubles.
+     */
+    private static boolean rises(ShockEvent e, Excursion x) {
+      return e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind()) && e.jump() > 0.0
+          && e.step() < x.start() && e.stepHi() >= x.start() - x.interval();
     }
 
     /**

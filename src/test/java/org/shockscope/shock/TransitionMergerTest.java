@@ -1033,6 +1033,30 @@ class TransitionMergerTest {
     assertEquals(List.of(28L, 60L), tr.stream().map(Transition::step).toList(), tr.toString());
   }
 
+  /**
+   * A catapult's loss logged every 2 steps (a randomized tuning lab's run, seed 81) grows
+   * smoothly out of its flat basin at 0.0155 (×1.1 at step 214, ×1.5 at 222) before it first
+   * doubles at step 226, peaks ×10 at 234 and comes back: the front fitted to its rise is
+   * centred at 223, before the excursion opens, and is that excursion's rise, not a jump of
+   * its own.
+   */
+  @Test
+  void aRiseFrontCentredBeforeTheExcursionOpensIsThatExcursionsRise() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("loss", "", ShockEvent.JUMP, 223, 222, 224, 0.0158, 0.0411, 0.025, 2.6,
+            Double.NaN, 13.6, 1.0),
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 234, 232, 236, 0.0411, 0.0411, 0.104, 10.1,
+            Double.NaN, 264, 1.0),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 244, 244, 246, 0.0411, 0.0158, -0.025, 2.0,
+            Double.NaN, 13.0, 0.958));
+    List<Excursion> excursions = List.of(
+        new Excursion(226, 234, 1.54, -1.93, 240, 244, 2, 0, false));
+    List<Transition> tr = TransitionMerger.merge(events, 1.0, e -> true, excursions);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(234, tr.get(0).step());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+  }
+
   private static ShockEvent spike(String series, String group, long step) {
     return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
         Double.NaN, 12, 0.95);
