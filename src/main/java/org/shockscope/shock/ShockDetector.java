@@ -436,6 +436,14 @@ public final class ShockDetector {
         && e.uRight() > e.uLeft() && e.stepLo() <= held.stepHi() && held.stepLo() <= e.stepHi())) {
       events.add(held);
     }
+    if (diverges && held == null && logScale && group.isEmpty() && openFrom > 0) {
+      // The metric left its basin and never came back before it diverged, nor held a level: its
+      // rise is the blow-up's onset, which the divergence names (the lab's truth has no event
+      // apart from it), not a jump of its own.
+      long onset = steps[openFrom - 1];
+      events.removeIf(e -> ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft()
+          && e.step() >= onset);
+    }
     // Only a run-level metric judged by differences: the plateaus of a loss that falls over
     // decades are the fronts' own exponential tails, and halfway between them in ratio terms
     // lies in its convergence, not in its change (both scales' tanh fits cover those).

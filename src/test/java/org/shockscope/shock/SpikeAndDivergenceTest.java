@@ -797,6 +797,24 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A catapult of the randomized lab (seed 545, runs capped at 8,000 steps): the loss sits flat
+   * at 0.00475 until step 106, leaves its basin at 110 (0.033, then 2.3) and never comes back
+   * before it diverges at 116. Its rise is the divergence's onset, not a jump of its own: the
+   * run has one event, the divergence.
+   */
+  @Test
+  void aLossThatLeavesItsBasinAndDivergesWithoutComingBackHasOnlyTheDivergence() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 545, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), 8000).get(0).train();
+    List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values());
+    assertEquals(List.of(116L), ofKind(events, ShockEvent.DIVERGENCE).stream()
+        .map(ShockEvent::step).toList(), events.toString());
+    assertEquals(List.of(), ofKind(events, ShockEvent.JUMP), events.toString());
+    assertEquals(List.of(), ofKind(events, ShockEvent.SPIKE), events.toString());
+  }
+
+  /**
    * A noisy loss (log-normal noise, σ 0.3–1.0 on the log scale, around a decay) that diverges at
    * its last sample: its noise bounces up to the divergence too, but from no quiet basin, so
    * none of it is a spike.
