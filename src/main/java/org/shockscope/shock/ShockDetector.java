@@ -367,6 +367,11 @@ public final class ShockDetector {
         ? heldRise(series, group, steps, n, whiteSd) : null;
     for (SpikeFinder.Spike s : spikes) {
       int p = s.peak();
+      if (held != null && p > openFrom) {
+        // a bounce at the level a held rise keeps to the run's end: the metric never came back,
+        // so the excursion it bounces in is the rise's, one event (as the lab's truth reads it)
+        continue;
+      }
       events.add(new ShockEvent(series, group, ShockEvent.SPIKE, steps[p], steps[p - 1],
           steps[p + 1], toUnits(s.baselineBefore(), logScale),
           toUnits(s.baselineAfter(), logScale),

@@ -797,6 +797,25 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A catapult of the randomized lab (seed 189, runs capped at 20,000 steps) throws its loss out
+   * of its basin at step 35 (0.0018 → 0.12, then around 0.87) for good: it bounces at the new
+   * level to the end of the run (×2–×3 at steps 56–164) without ever coming back. The loss has
+   * one event, the held rise; its bounces at the level it holds are not spikes (the lab's truth
+   * has the jump alone: an excursion that never recovers holds no spike).
+   */
+  @Test
+  void bouncesAtTheLevelAHeldRiseKeepsAreNoSpikes() {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 189, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), 20_000).get(0).train();
+    List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
+        run.metrics().values());
+    assertEquals(List.of(), ofKind(events, ShockEvent.SPIKE), events.toString());
+    List<ShockEvent> jumps = ofKind(events, ShockEvent.JUMP);
+    assertEquals(1, jumps.size(), events.toString());
+    assertEquals(35, jumps.get(0).step(), 2);
+  }
+
+  /**
    * A catapult of the randomized lab (seed 545, runs capped at 8,000 steps): the loss sits flat
    * at 0.00475 until step 106, leaves its basin at 110 (0.033, then 2.3) and never comes back
    * before it diverges at 116. Its rise is the divergence's onset, not a jump of its own: the
