@@ -235,7 +235,10 @@ public final class TransitionMerger {
    * Makes the groups with a member inside a run-level metric's front (step ± width, where the
    * tanh goes from 12% to 88% of its jump) one group with the front's: the loss falling is the
    * transition, and the weights that move while it falls are part of it, however their own
-   * fronts split them. A group with its own front of the same metric stays apart (a staircase).
+   * fronts split them. A group with its own front of the same metric stays apart (a staircase),
+   * and so does one that learns another mode of an end-to-end map the front's group learns a
+   * mode of, apart from it ({@link Group#learnsModeApart}: a loss fitted with one wide front
+   * through two modes learned one after the other).
    */
   private static void joinFronts(List<Group> groups) {
     List<ShockEvent> fronts = new ArrayList<>();
@@ -261,7 +264,7 @@ public final class TransitionMerger {
         Group g = it.next();
         if (g == host || ShockEvent.DIVERGENCE.equals(g.linkClass)
             || !g.within(front.step() - front.width(), front.step() + front.width())
-            || g.hasJumpOf(front.qualifiedSeries())) {
+            || g.hasJumpOf(front.qualifiedSeries()) || host.learnsModeApart(g)) {
           continue;
         }
         host.absorb(g);
@@ -554,11 +557,37 @@ public final class TransitionMerger {
       return mode;
     }
 
+    /**
+     * Whether {@code g} learns a mode of an end-to-end map that this group learns another mode
+     * of, apart from it as {@link #has} tells modes apart (steps further apart than either
+     * event's span): two modes learned one after the other, which a metric falling through both
+     * in one wide front does not make one event.
+     */
+    boolean learnsModeApart(Group g) {
+      for (ShockEvent e : g.members) {
+        if (!risingMode(e)) {
+          continue;
+        }
+        for (ShockEvent m : members) {
+          if (risingMode(m) && !m.qualifiedSeries().equals(e.qualifiedSeries())
+              && identity(m.qualifiedSeries()).equals(identity(e.qualifiedSeries()))
+              && Math.abs(m.step() - e.step()) > Math.max(span(m), span(e))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    private static boolean risingMode(ShockEvent e) {
+      return ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft()
+          && SeriesRole.endToEndMap(e.qualifiedSeries());
+    }
+
     /** Whether a member is a rising jump of an end-to-end map's mode (a mode learned). */
     boolean learnsMode() {
       for (ShockEvent e : members) {
-        if (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft()
-            && SeriesRole.endToEndMap(e.qualifiedSeries())) {
+        if (risingMode(e)) {
           return true;
         }
       }

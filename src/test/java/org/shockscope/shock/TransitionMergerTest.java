@@ -1057,6 +1057,28 @@ class TransitionMergerTest {
     assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
   }
 
+  /**
+   * A deep linear chain checkpointed every 39 steps (a randomized tuning lab's run, seed 13)
+   * learns its first mode at step 175 and its second at 262, two checkpoints apart; the loss,
+   * logged every 19 steps, falls through both in one front fitted 53 steps wide at 188, and
+   * the layers' second modes are fitted at 235, inside that front. Two modes of the map learned
+   * one after the other are two transitions: the loss's wide front does not take the second
+   * into the first.
+   */
+  @Test
+  void aLossFrontThroughTwoModesLearnedApartDoesNotMakeThemOne() {
+    List<ShockEvent> events = List.of(
+        front("layers.0.weight/sv1", 162, 156, 195, 0.3, 1.6, 39),
+        front("end_to_end/sv1", 175, 156, 195, 0.0038, 2.39, 39),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 188, 171, 192, 4.33, 0.0496, -4.28, 52.6,
+            Double.NaN, 998, 1.0),
+        front("layers.0.weight/sv2", 235, 230, 273, 0.3, 1.3, 51.7),
+        front("end_to_end/sv2", 262, 234, 273, 0.0062, 1.70, 39));
+    List<Transition> tr = TransitionMerger.merge(events, 95.0, e -> true, List.of());
+    assertEquals(List.of(175L, 262L), tr.stream().map(Transition::step).toList(),
+        tr.toString());
+  }
+
   private static ShockEvent spike(String series, String group, long step) {
     return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
         Double.NaN, 12, 0.95);
