@@ -470,7 +470,8 @@ public final class TransitionMerger {
      * Whether a member is an event of the same series, or of another mode of the same matrix
      * apart from it (two events of one series are two; two modes of one map moving one after
      * the other are two modes learned). Two modes are apart when their steps differ by more
-     * than either event's span (front width or interval), or when {@code e} comes more than
+     * than either event's span (front width or interval), when each rose within its own
+     * checkpoint interval ({@link #inSuccessiveIntervals}), or when {@code e} comes more than
      * their mean reach after the group's last event: nothing in the network moved in between,
      * so the map rested between two modes. A fitted front reaches its width, an event without
      * one its interval; a front's interval is the checkpoints that bracket it, which for a wide
@@ -491,12 +492,38 @@ public final class TransitionMerger {
         // modes of one matrix moving together (a catapult shakes the whole spectrum) are one
         // event; apart by more than their fronts, they are modes learned one by one
         if (identity(m.qualifiedSeries()).equals(key)
-            && (Math.abs(m.step() - e.step()) > Math.max(span(m), span(e))
+            && (modesApart(m, e)
             || Math.abs(e.step() - lastStep) > 0.5 * (reach(m) + reach(e)))) {
           return true;
         }
       }
       return false;
+    }
+
+    /**
+     * Whether two events of modes of one matrix are two: their steps differ by more than either
+     * event's span, or they rose in successive checkpoint intervals
+     * ({@link #inSuccessiveIntervals}).
+     */
+    private static boolean modesApart(ShockEvent a, ShockEvent b) {
+      return Math.abs(a.step() - b.step()) > Math.max(span(a), span(b))
+          || inSuccessiveIntervals(a, b);
+    }
+
+    /**
+     * Whether two jumps each fit within the checkpoint interval that holds them (fronts narrower
+     * than the checkpoints resolve) and those intervals do not overlap: each mode rose between
+     * its own pair of checkpoints, the first already up at the checkpoint where the second
+     * starts (modes learned two checkpoints apart, 97 steps, checkpoints 104 steps apart).
+     */
+    private static boolean inSuccessiveIntervals(ShockEvent a, ShockEvent b) {
+      return unresolved(a) && unresolved(b)
+          && (a.stepHi() <= b.stepLo() || b.stepHi() <= a.stepLo());
+    }
+
+    private static boolean unresolved(ShockEvent e) {
+      return ShockEvent.JUMP.equals(e.kind()) && e.stepHi() > e.stepLo()
+          && !(e.width() > e.stepHi() - e.stepLo());
     }
 
     /** Whether every member is {@link #apart} from {@code e}. */
@@ -571,7 +598,7 @@ public final class TransitionMerger {
         for (ShockEvent m : members) {
           if (risingMode(m) && !m.qualifiedSeries().equals(e.qualifiedSeries())
               && identity(m.qualifiedSeries()).equals(identity(e.qualifiedSeries()))
-              && Math.abs(m.step() - e.step()) > Math.max(span(m), span(e))) {
+              && modesApart(m, e)) {
             return true;
           }
         }

@@ -1079,6 +1079,32 @@ class TransitionMergerTest {
         tr.toString());
   }
 
+  /**
+   * A deep linear chain checkpointed every 104 steps (a randomized tuning lab's run, seed 126)
+   * learns its first mode between the checkpoints at 416 and 520 and its second between 520 and
+   * 624 (the lab measured 460 and 557, fronts 25 steps wide): each front is narrower than the
+   * checkpoints resolve, and their steps (450, 547) lie closer than the interval, but each rose
+   * in its own interval, so they are two modes learned, not one event; the loss falling through
+   * both in one front does not join them either.
+   */
+  @Test
+  void modesThatRoseInSuccessiveCheckpointIntervalsAreTwoTransitions() {
+    List<ShockEvent> events = List.of(
+        front("end_to_end/sv1", 450, 416, 520, 8.5e-4, 3.58, 104),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 479, 473, 510, 10.9, 0.39, -10.5, 67.6,
+            Double.NaN, 975, 1.0),
+        front("end_to_end/sv2", 547, 520, 624, 1.0e-3, 2.87, 104));
+    List<Transition> tr = TransitionMerger.merge(events, 208.0, e -> true, List.of());
+    assertEquals(List.of(450L, 547L), tr.stream().map(Transition::step).toList(),
+        tr.toString());
+    // a front wider than its interval moved with its neighbour: one event
+    List<Transition> together = TransitionMerger.merge(List.of(
+        front("end_to_end/sv1", 450, 416, 520, 8.5e-4, 3.58, 300),
+        front("end_to_end/sv2", 547, 520, 624, 1.0e-3, 2.87, 300)), 208.0, e -> true,
+        List.of());
+    assertEquals(1, together.size(), together.toString());
+  }
+
   private static ShockEvent spike(String series, String group, long step) {
     return new ShockEvent(series, group, ShockEvent.SPIKE, step, step - 5, step + 5, 1, 1, 3, 8,
         Double.NaN, 12, 0.95);
