@@ -586,9 +586,9 @@ public final class TransitionMerger {
 
     /**
      * Whether {@code g} learns a mode of an end-to-end map that this group learns another mode
-     * of, apart from it as {@link #has} tells modes apart (steps further apart than either
-     * event's span): two modes learned one after the other, which a metric falling through both
-     * in one wide front does not make one event.
+     * of, apart from it as {@link #has} tells modes apart ({@link #modesApart}): two modes
+     * learned one after the other, which a metric falling through both in one wide front does
+     * not make one event.
      */
     boolean learnsModeApart(Group g) {
       for (ShockEvent e : g.members) {

@@ -805,10 +805,7 @@ class SpikeAndDivergenceTest {
    */
   @Test
   void bouncesAtTheLevelAHeldRiseKeepsAreNoSpikes() {
-    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 189, DType.F32,
-        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), 20_000).get(0).train();
-    List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
-        run.metrics().values());
+    List<ShockEvent> events = randomizedCatapultLoss(189, 20_000);
     assertEquals(List.of(), ofKind(events, ShockEvent.SPIKE), events.toString());
     List<ShockEvent> jumps = ofKind(events, ShockEvent.JUMP);
     assertEquals(1, jumps.size(), events.toString());
@@ -823,10 +820,7 @@ class SpikeAndDivergenceTest {
    */
   @Test
   void aLossThatLeavesItsBasinAndDivergesWithoutComingBackHasOnlyTheDivergence() {
-    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, 545, DType.F32,
-        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), 8000).get(0).train();
-    List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
-        run.metrics().values());
+    List<ShockEvent> events = randomizedCatapultLoss(545, 8000);
     assertEquals(List.of(116L), ofKind(events, ShockEvent.DIVERGENCE).stream()
         .map(ShockEvent::step).toList(), events.toString());
     assertEquals(List.of(), ofKind(events, ShockEvent.JUMP), events.toString());
@@ -994,6 +988,13 @@ class SpikeAndDivergenceTest {
     List<ShockEvent> jumps = ofKind(events, ShockEvent.JUMP);
     assertEquals(1, jumps.size(), jumps.toString());
     assertEquals(1200.0, jumps.get(0).step(), 30.0);
+  }
+
+  /** The events of the logged loss of the randomized lab's catapult at a seed, runs capped. */
+  private List<ShockEvent> randomizedCatapultLoss(long seed, int maxSteps) {
+    TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, seed, DType.F32,
+        java.util.Set.of(org.shockscope.lab.Family.CATAPULT), maxSteps).get(0).train();
+    return detector.detect("loss", "", Synthetic.loggedSteps(run), run.metrics().values());
   }
 
   /** The steps of the spikes found in a loss logged every {@code interval} steps. */
