@@ -1034,6 +1034,29 @@ class TransitionMergerTest {
   }
 
   /**
+   * A catapult's loss logged every 2 steps (a randomized tuning lab's run, seed 668) ends a
+   * train of bounces with a long excursion that peaks at step 740 and is under its bound again
+   * at 794; it keeps falling, two decades in a front fitted 26 steps wide and centred at 809,
+   * back to the basin it left before the train. That front began before the excursion settled
+   * (809 − 26 = 783): it is the excursion's return, not a transition of its own, although the
+   * interval of its centre lies after 794.
+   */
+  @Test
+  void aSlowReturnFrontThatBeganBeforeTheExcursionSettledIsItsReturn() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 740, 738, 742, 0.0103, 0.0077, 0.0105,
+            132.8, Double.NaN, 34.4, 1.0),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 809, 808, 811, 0.0088, 1.85e-4, -0.0086,
+            26.19, Double.NaN, 5.61, 0.999));
+    List<Excursion> excursions = List.of(
+        new Excursion(544, 740, 0.90, -3.96, 786, 794, 2, 0, false));
+    List<Transition> tr = TransitionMerger.merge(events, 4.0, e -> true, excursions);
+    assertEquals(1, tr.size(), tr.toString());
+    assertEquals(740, tr.get(0).step());
+    assertEquals(ShockEvent.SPIKE, tr.get(0).kind());
+  }
+
+  /**
    * A catapult's loss logged every 2 steps (a randomized tuning lab's run, seed 81) grows
    * smoothly out of its flat basin at 0.0155 (×1.1 at step 214, ×1.5 at 222) before it first
    * doubles at step 226, peaks ×10 at 234 and comes back: the front fitted to its rise is
