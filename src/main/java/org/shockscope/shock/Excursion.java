@@ -61,6 +61,17 @@ record Excursion(long start, long peak, double height, double top, long end, lon
   }
 
   /**
+   * The last step at which a move of the series still belongs to this excursion's episode:
+   * {@link #settled} + {@link #quietSpan} of the excursion with itself, the quiet the series
+   * must keep after it for a later excursion to start a train of its own. A loss that a train
+   * of bounces left above its old basin and that falls back within that span (three to four
+   * logged samples after it settled) is ending the episode, not starting an event.
+   */
+  double episodeReach() {
+    return settled + quietSpan(start, end, interval);
+  }
+
+  /**
    * How long, in steps, the series must be quiet after this excursion for the next one,
    * [start, end] sampled every {@code nextInterval} steps, to start a train of its own:
    * max(2 × the longer duration, {@link #TRAIN_INTERVALS} × the larger interval).

@@ -739,17 +739,18 @@ public final class TransitionMerger {
 
     /**
      * Whether an event is a metric's fall centred after the excursion that starts before the
-     * metric is back in its basin ({@link Excursion#settled}): the loss coming back from its
+     * excursion's episode is over ({@link Excursion#episodeReach}): the loss coming back from its
      * spike, whose front continues past the sample where the excursion closed (halfway back, on
-     * the log scale, from its peak), or a catapult's slower return from the higher level its
-     * spike left it on. A front starts where its tanh is 12% of the way (step − width) or at its
+     * the log scale, from its peak), a catapult's slower return from the higher level its
+     * spike left it on, or the loss leaving, after a train of bounces, the level it hung at
+     * meanwhile. A front starts where its tanh is 12% of the way (step − width) or at its
      * interval's start, the earlier: a slow return is centred well after the sample where the
      * loss first came under the excursion's bound, and its centre's interval is narrow.
      */
     private static boolean returns(ShockEvent e, Excursion x) {
       double opens = e.width() > 0.0 ? Math.min(e.stepLo(), e.step() - e.width()) : e.stepLo();
       return e.group().isEmpty() && ShockEvent.JUMP.equals(e.kind()) && e.jump() < 0.0
-          && opens <= x.settled() && e.step() > x.end();
+          && opens <= x.episodeReach() && e.step() > x.end();
     }
 
     /** Whether a member's step lies in [lo, hi]. */

@@ -1057,6 +1057,31 @@ class TransitionMergerTest {
   }
 
   /**
+   * A catapult's loss logged every 28 steps (a randomized tuning lab's run, seed 638) bounces
+   * from its basin at 0.0023 four times between steps 616 and 840, is under the last
+   * excursion's bound at 896 but hangs at 0.005–0.008, three times its basin, and falls back to
+   * it in a front centred at 1005, 32 steps wide. That front begins within the quiet the series
+   * must keep after an excursion for the next to start a train of its own (896 + 4 × 28): the
+   * fall ends the train's episode and makes no transition of its own, which the lab's truth
+   * has none of either.
+   */
+  @Test
+  void aFallBackToTheBasinSoonAfterATrainSettledEndsItsEpisode() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 616, 588, 644, 0.00456, 0.00456, 0.21, 34.9,
+            Double.NaN, 14.8, 0.999),
+        new ShockEvent("loss", "", ShockEvent.SPIKE, 840, 812, 868, 0.00303, 0.0023, 0.018, 51.1,
+            Double.NaN, 357, 1.0),
+        new ShockEvent("loss", "", ShockEvent.JUMP, 1005, 980, 1024, 0.00597, 0.00238, -0.0036,
+            32.33, Double.NaN, 170, 0.722));
+    List<Excursion> excursions = List.of(
+        new Excursion(616, 616, 3.84, -1.54, 644, 672, 28, 1, false),
+        new Excursion(812, 840, 1.24, -3.86, 868, 896, 28, 1, false));
+    List<Transition> tr = TransitionMerger.merge(events, 56.0, e -> true, excursions);
+    assertEquals(List.of(616L), tr.stream().map(Transition::step).toList(), tr.toString());
+  }
+
+  /**
    * A catapult's loss logged every 2 steps (a randomized tuning lab's run, seed 81) grows
    * smoothly out of its flat basin at 0.0155 (×1.1 at step 214, ×1.5 at 222) before it first
    * doubles at step 226, peaks ×10 at 234 and comes back: the front fitted to its rise is
