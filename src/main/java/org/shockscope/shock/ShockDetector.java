@@ -88,7 +88,7 @@ public final class ShockDetector {
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
   private static final int SPIKE_REACH = 5;
-  /** Samples before a train whose median is the basin it left ({@link #addTrainIntoDivergence}). */
+  /** Samples before a train whose median is the basin it left ({@link #addTrainIntoEnd}). */
   private static final int BASIN_SAMPLES = 2 * SPIKE_REACH;
   private static final double LN2 = Math.log(2.0);
   /**
@@ -496,30 +496,34 @@ public final class ShockDetector {
       addQuietTrainPeaks(series, group, steps, values, n, excursions.size() - opened,
           excursions, floorSd, spikeThreshold, events);
     }
-    if (opened > 0 && diverges) {
-      addTrainIntoDivergence(series, group, steps, values, n, excursions.size() - opened,
-          excursions, peakFloor, events);
+    if (opened > 0 && (diverges || group.isEmpty())) {
+      addTrainIntoEnd(series, group, steps, values, n, excursions.size() - opened,
+          excursions, peakFloor, diverges, events);
     }
   }
 
   /**
-   * A spike at the highest excursion of the train a run-level metric is still in when it
-   * diverges (the series' n samples end where its divergence starts), when no event lies in
-   * the train and that excursion rises the spike threshold in noise scales above the basin the
-   * train left: the median of the {@link #BASIN_SAMPLES} samples before its first excursion,
-   * against the noise scale ({@link RobustOps#noiseScale}, at least the resolution) of all the
-   * samples before it, which must give at least {@link #SPIKE_REACH} pseudo-residuals. On the
-   * log scale (x), also for a loss searched on the linear scale. A full-batch loss at the edge of
-   * stability bounces out of its basin and never settles again until it blows up; its chaotic
-   * stretch makes the series noisy, so no bounce of it stands out of the noise around it, but
-   * every one stands out of the basin. The lab's truth has the stretch as one episode at its
-   * highest bounce, apart from the divergence, as {@link TransitionMerger} places a train's
-   * episode. Per-sample noise that bounces up to a divergence has no quiet basin before it.
+   * A spike at the highest excursion of the train a run-level metric is still in when its series
+   * ends, when no event lies in the train and that excursion rises the spike threshold in noise
+   * scales above the basin the train left: the median of the {@link #BASIN_SAMPLES} samples
+   * before its first excursion, against the noise scale ({@link RobustOps#noiseScale}, at least
+   * the resolution) of all the samples before it, which must give at least {@link #SPIKE_REACH}
+   * pseudo-residuals. The series ends where it diverges (its n samples stop where the
+   * divergence starts) or where the run stops; then the train must hold at least
+   * {@link #SPIKE_REACH} excursions. On the log scale (x), also for a loss searched on the
+   * linear scale. A full-batch loss at the edge of stability bounces out of its basin and never
+   * settles again until it blows up or the run ends; its chaotic stretch makes the series noisy,
+   * so no bounce of it stands out of the noise around it, but every one stands out of the
+   * basin. The lab's truth has the stretch as one episode at its highest bounce (apart from the
+   * divergence), as {@link TransitionMerger} places a train's episode. Per-sample noise that
+   * bounces up to a divergence has no quiet basin before it; a loss that drifts up (weights
+   * random-walking) crosses twice its running low a few times, not again and again (one to
+   * three excursions in the tuning labs' random-walk controls, 14 to 500 in the chaotic
+   * catapults).
    */
-  private void addTrainIntoDivergence(String series, String group, long[] steps,
-                                      double[] values, int n, int from,
-                                      List<Excursion> excursions, double floor,
-                                      List<ShockEvent> events) {
+  private void addTrainIntoEnd(String series, String group, long[] steps, double[] values,
+                               int n, int from, List<Excursion> excursions, double floor,
+                               boolean diverges, List<ShockEvent> events) {
     Excursion last = excursions.get(excursions.size() - 1);
     if (settles(indexOf(steps, last.end()), n - 1,
         last.quietSpan(steps[n - 1], steps[n - 1], last.interval()), floor)) {
@@ -536,6 +540,9 @@ public final class ShockDetector {
         highest = k;
       }
       k--;
+    }
+    if (!diverges && excursions.size() - 1 - k < SPIKE_REACH) {
+      return;
     }
     Excursion top = excursions.get(highest);
     int first = indexOf(steps, excursions.get(k + 1).start());

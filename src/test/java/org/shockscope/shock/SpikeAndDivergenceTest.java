@@ -828,6 +828,40 @@ class SpikeAndDivergenceTest {
   }
 
   /**
+   * A catapult of the randomized lab (seed 351, runs capped at 8,000 steps) logged every 42
+   * steps: its loss settles at 0.043 and from step 714 on bounces out of that basin again and
+   * again (×2 to ×5, some thirty excursions, never settling) until the run ends. No bounce
+   * stands out of the chaotic stretch around it, but the stretch stands out of the basin: it is
+   * one episode, a spike at its highest bounce (the lab's truth has it at 712, where the loss
+   * first left its basin, within two logged samples of the highest).
+   */
+  @Test
+  void aLossThatBouncesOutOfItsBasinUntilTheRunEndsIsOneSpike() {
+    List<ShockEvent> events = randomizedCatapultLoss(351, 8000);
+    List<ShockEvent> spikes = ofKind(events, ShockEvent.SPIKE);
+    assertEquals(1, spikes.size(), events.toString());
+    assertEquals(712, spikes.get(0).step(), 2 * 42 * 2, events.toString());
+    assertEquals(List.of(), ofKind(events, ShockEvent.DIVERGENCE), events.toString());
+  }
+
+  /**
+   * Losses of the randomized lab's random-walk controls (seeds 662, 674, 774 and 800, runs
+   * capped at 1,000 steps): the weights random-walk and the loss drifts up, crossing twice its
+   * running low one to three times before the run ends without settling. A drift is no train
+   * of bounces: none of them has a spike.
+   */
+  @Test
+  void aLossThatDriftsUpUntilTheRunEndsHasNoSpike() {
+    for (long seed : new long[] {662, 674, 774, 800}) {
+      TrainedRun run = org.shockscope.lab.RandomizedLab.plan(1, seed, DType.F32,
+          java.util.Set.of(org.shockscope.lab.Family.CONTROL_RANDOM_WALK), 1000).get(0).train();
+      List<ShockEvent> events = detector.detect("loss", "", Synthetic.loggedSteps(run),
+          run.metrics().values());
+      assertEquals(List.of(), ofKind(events, ShockEvent.SPIKE), seed + " " + events);
+    }
+  }
+
+  /**
    * A noisy loss (log-normal noise, σ 0.3–1.0 on the log scale, around a decay) that diverges at
    * its last sample: its noise bounces up to the divergence too, but from no quiet basin, so
    * none of it is a spike.
