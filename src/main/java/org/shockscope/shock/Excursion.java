@@ -63,9 +63,10 @@ record Excursion(long start, long peak, double height, double top, long end, lon
   /**
    * The last step at which a move of the series still belongs to this excursion's episode:
    * {@link #settled} + {@link #quietSpan} of the excursion with itself, the quiet the series
-   * must keep after it for a later excursion to start a train of its own. A loss that a train
-   * of bounces left above its old basin and that falls back within that span (three to four
-   * logged samples after it settled) is ending the episode, not starting an event.
+   * must keep after it for a later excursion to start a train of its own (four sampling
+   * intervals, or twice its duration when longer). A loss that a train of bounces left above
+   * its old basin and that falls back within that span is ending the episode, not starting an
+   * event.
    */
   double episodeReach() {
     return settled + quietSpan(start, end, interval);

@@ -829,11 +829,11 @@ class SpikeAndDivergenceTest {
 
   /**
    * A catapult of the randomized lab (seed 351, runs capped at 8,000 steps) logged every 42
-   * steps: its loss settles at 0.043 and from step 714 on bounces out of that basin again and
-   * again (×2 to ×5, some thirty excursions, never settling) until the run ends. No bounce
-   * stands out of the chaotic stretch around it, but the stretch stands out of the basin: it is
-   * one episode, a spike at its highest bounce (the lab's truth has it at 712, where the loss
-   * first left its basin, within two logged samples of the highest).
+   * steps: its loss settles at 0.043 by step 84 and from 336 on bounces out of that basin again
+   * and again (×2 to ×6, some thirty excursions, a period-2 orbit by the end, never settling)
+   * until the run ends. No bounce stands out of the chaotic stretch around it, but the stretch
+   * stands out of the basin: it is one episode, a spike at its highest logged bounce (840; the
+   * lab's truth has its one row at 712, three logged samples earlier).
    */
   @Test
   void aLossThatBouncesOutOfItsBasinUntilTheRunEndsIsOneSpike() {
