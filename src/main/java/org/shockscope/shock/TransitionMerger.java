@@ -193,13 +193,16 @@ public final class TransitionMerger {
   private static void joinExcursions(List<Group> groups, List<Excursion> excursions) {
     List<Excursion> byStart = new ArrayList<>(excursions);
     byStart.sort(Comparator.comparingLong(Excursion::start));
-    for (Excursion x : byStart) {
+    for (int i = 0; i < byStart.size(); i++) {
+      Excursion x = byStart.get(i);
       Group host = null;
       Group claimed = null;
+      // sorted by start, and x starts no later than it ends: the next one opening after x
+      // lies after it in the list
       long nextStart = Long.MAX_VALUE;
-      for (Excursion y : byStart) {
-        if (y.start() > x.end()) {
-          nextStart = y.start();
+      for (int j = i + 1; j < byStart.size(); j++) {
+        if (byStart.get(j).start() > x.end()) {
+          nextStart = byStart.get(j).start();
           break;
         }
       }
