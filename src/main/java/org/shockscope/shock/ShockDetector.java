@@ -13,6 +13,8 @@ import org.shockscope.OrderStatistics;
  *
  * <p>Per series, in order:
  * <ol>
+ *   <li>{@link PerSampleMeans}: a metric logged per sample with exact zeros scattered among its
+ *       positive values is analysed as means over blocks of samples.</li>
  *   <li>{@link DivergenceFinder}: the first non-finite value or the start of explosive growth;
  *       samples from there on are not analysed further.</li>
  *   <li>Scale: when every analysed value is positive (or zero after the largest) and max/min
@@ -244,11 +246,17 @@ public final class ShockDetector {
    * As {@link #detect(String, String, long[], double[])}, adding the excursions of a run-level
    * metric that hold one of its spikes or rises to {@code excursions}.
    */
-  private List<ShockEvent> detect(String series, String group, long[] steps, double[] values,
+  private List<ShockEvent> detect(String series, String group, long[] given, double[] logged,
                                   List<Excursion> excursions, boolean growth) {
     Objects.requireNonNull(series, "series");
     Objects.requireNonNull(group, "group");
-    validate(series, group, steps, values);
+    validate(series, group, given, logged);
+    // a metric, not a weight observable: a step size or a rank measure at exactly zero is a level
+    PerSampleMeans means = !group.isEmpty() || !holdsZero(logged) ? null
+        : PerSampleMeans.of(given, logged, resolutionFloor(logged, logged.length,
+            largestMagnitude(logged, logged.length)), MIN_SAMPLES);
+    long[] steps = means == null ? given : means.steps();
+    double[] values = means == null ? logged : means.values();
     int n = steps.length;
     List<ShockEvent> events = new ArrayList<>();
     if (n == 0) {
@@ -294,17 +302,8 @@ public final class ShockDetector {
     if (constantToRounding(values, n)) {
       return;
     }
-    double largest = 0.0;
-    for (int i = 0; i < n; i++) {
-      largest = Math.max(largest, Math.abs(values[i]));
-    }
-    // Ratios are resolved only down to the digits a value carries: on the log scale, rounding
-    // noise of a quantity that went to zero (a converged step size) would be as loud as a loss
-    // spike.
-    // A metric logged rounded to a few decimals (the Hugging Face Trainer logs its loss to four)
-    // resolves a ratio only well above its last digit: one unit of it next to two is no doubling.
-    double smallest = Math.max(CONSTANT_TOLERANCE * largest,
-        FLOOR_QUANTA * decimalQuantum(values, n));
+    double largest = largestMagnitude(values, n);
+    double smallest = resolutionFloor(values, n, largest);
     boolean logScale = logScale(values, n, smallest);
     logFloor = smallest > 0.0 ? Math.log(smallest) : Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
@@ -1168,6 +1167,34 @@ public final class ShockDetector {
     double frontHi() {
       return Math.max(jump.hi(), jump.center() + JumpFinder.FRONT_WIDTHS * jump.width());
     }
+  }
+
+  /**
+   * The smallest value the series resolves, in its units: ratios are resolved only down to the
+   * digits a value carries (on the log scale, rounding noise of a quantity that went to zero, a
+   * converged step size, would be as loud as a loss spike), and a metric logged rounded to a few
+   * decimals (the Hugging Face Trainer logs its loss to four) resolves a ratio only well above
+   * its last digit: one unit of it next to two is no doubling.
+   */
+  private static double resolutionFloor(double[] values, int n, double largest) {
+    return Math.max(CONSTANT_TOLERANCE * largest, FLOOR_QUANTA * decimalQuantum(values, n));
+  }
+
+  private static boolean holdsZero(double[] values) {
+    for (double v : values) {
+      if (v == 0.0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static double largestMagnitude(double[] values, int n) {
+    double largest = 0.0;
+    for (int i = 0; i < n; i++) {
+      largest = Math.max(largest, Math.abs(values[i]));
+    }
+    return largest;
   }
 
   /**
