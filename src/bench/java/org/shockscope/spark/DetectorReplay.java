@@ -161,9 +161,17 @@ public final class DetectorReplay {
     return byRun;
   }
 
-  /** The lab's sweep: {@code LAB/native}, or {@code LAB/hf} for the transformer families. */
+  /**
+   * The lab's sweep: {@code LAB/native}, {@code LAB/hf} for the transformer families, else LAB
+   * itself (a sweep of any layout with its truth.csv beside, as {@code foreign_sweeps.py} writes).
+   */
   static String sweepFolder(String lab) {
-    return "file://" + lab + (new java.io.File(lab, "native").isDirectory() ? "/native" : "/hf");
+    for (String layout : new String[] {"native", "hf"}) {
+      if (new java.io.File(lab, layout).isDirectory()) {
+        return "file://" + lab + "/" + layout;
+      }
+    }
+    return "file://" + lab;
   }
 
   /** One run's rows: its cached series and its metrics from the sweep, as the job sees them. */

@@ -1,0 +1,328 @@
+#!/usr/bin/env python3
+"""Sweeps written the way other tools write them, to check the detector on regimes and layouts
+it was never tuned on (issue 12's four outside checks). numpy only; nothing here is shared with
+shockscope's lab (its own trainers, its own names, its own truth rules), so a pass here is not
+a pass on the lab's own dynamics.
+
+    foreign_sweeps.py OUT [--runs 12] [--seed 0]
+
+Writes three sweeps, each with its own `truth.csv` (shockscope's truth format):
+
+- `OUT/deeplinear` (native layout, `sweep.json` preset deep-linear, PyTorch names
+  `layers.<i>.weight` in (out, in) order, float32): deep linear chains of depth 2-3, widths 6-32,
+  trained on whitened inputs (full-batch GD on the population loss, or minibatch SGD), a teacher
+  of three singular values whose learning times stand about 1 : 1.8 : 3.4, small random (not
+  aligned) initialisation; 300-900 steps, checkpoints every 2-5 steps, the loss logged every 1-3
+  steps. Truth: the step where each singular value of the end-to-end map first reaches half its
+  target, measured at every step; width from its 1/4 and 3/4 crossings.
+- `OUT/online` (MLflow file store, `mlruns/1/<run>/...`, checkpoints under
+  `artifacts/checkpoints/`, names `hidden.weight`, `out.weight`): two-layer ReLU students trained
+  online (batch 1) on a single ReLU unit y = relu(t.x) from a small initialisation: the loss
+  escapes
+  the initialisation early, then decays smoothly with per-sample noise. Truth: nothing sudden
+  after t0, the first logged step where the loss's running mean (over 20 logged samples) is
+  below a hundredth of its initial level, plus 5% of the run (kind `none`).
+- `OUT/gpt2drift` (Hugging Face Trainer layout, GPT-2 names, fused `c_attn` in Conv1D layout):
+  one GPT-2 block (attention + MLP, d_model 32-64, 4 heads) whose weights random-walk, with one
+  planted QK-circuit transition in three runs of four: a rank-one component of one head's query
+  and key maps that grows along a logistic front; the logged loss (noisy, slowly decaying)
+  drops by a third across the same front. Truth: the front's centre (kind `jump`); the fourth
+  run of each group has no planted front (kind `none` from step 0).
+
+Score with
+
+    jobs/shockscope analyze --sweep OUT/deeplinear --out T1 && \
+        jobs/shockscope evaluate --sweep OUT/deeplinear --tables T1 --truth OUT/deeplinear/truth.csv
+"""
+import argparse
+import json
+import math
+import os
+import struct
+
+import numpy as np
+
+TRUTH_HEADER = "run_id,family,kind,series,step,source,width,detail"
+
+
+def write_safetensors(path, tensors):
+    header, blobs, offset = {}, [], 0
+    for name, a in tensors.items():
+        a = np.ascontiguousarray(a, dtype="<f4")
+        header[name] = {"dtype": "F32", "shape": list(a.shape),
+                        "data_offsets": [offset, offset + a.nbytes]}
+        blobs.append(a.tobytes())
+        offset += a.nbytes
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * (-len(raw) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)))
+        f.write(raw)
+        for b in blobs:
+            f.write(b)
+
+
+def crossing(steps, values, level, start=0):
+    """First interpolated step at or after index `start` where values reach `level` from below."""
+    for i in range(max(start, 1), len(values)):
+        if values[i] >= level > values[i - 1]:
+            f = (level - values[i - 1]) / (values[i] - values[i - 1])
+            return steps[i - 1] + f * (steps[i] - steps[i - 1]), i
+    return float("nan"), -1
+
+
+# ---------------------------------------------------------------------------------------------
+# deep linear chains, native layout
+
+def deep_linear(out, runs, rng):
+    root = os.path.join(out, "deeplinear")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "sweep.json"), "w") as f:
+        json.dump({"name": "foreign deep linear", "model": {"preset": "deep-linear"}}, f)
+    truth = [TRUTH_HEADER]
+    manifest = ["run_id,lr,depth,width,optimizer,batch"]
+    for r in range(runs):
+        run = f"dl-{r:03d}"
+        d = 8
+        depth = int(rng.choice([2, 2, 3]))
+        width = int(rng.choice([6, 8, 16, 32]))
+        steps = int(rng.integers(300, 901))
+        ckpt = int(rng.integers(2, 6))
+        log_every = int(rng.integers(1, 4))
+        sgd = bool(rng.random() < 0.5)
+        batch = int(rng.choice([16, 32, 64])) if sgd else 0
+        # learning times t_k ~ ln(s_k/u0) / (2 s_k lr) (depth 2): ratios about 1 : 1.8 : 3.4
+        ratios = np.array([1.0, 1.8 * rng.uniform(0.9, 1.1), 3.4 * rng.uniform(0.9, 1.1)])
+        s1 = rng.uniform(2.0, 5.0)
+        s = s1 / ratios
+        u0 = 1e-3
+        t3 = rng.uniform(0.45, 0.75) * steps
+        lr = math.log(s[2] / u0) / (2 * s[2] * t3) * (0.6 if depth == 3 else 1.0)
+        lr = min(lr, 0.5 / s1)
+        qo, _ = np.linalg.qr(rng.standard_normal((d, d)))
+        qi, _ = np.linalg.qr(rng.standard_normal((d, d)))
+        teacher = (qo[:, :3] * s) @ qi[:, :3].T
+        dims = [d] + [width] * (depth - 1) + [d]
+        scale = (u0 / math.sqrt(d)) ** (1.0 / depth) * 1.5
+        ws = [rng.standard_normal((dims[i + 1], dims[i])) * scale for i in range(depth)]
+        run_dir = os.path.join(root, run)
+        os.makedirs(os.path.join(run_dir, "checkpoints"), exist_ok=True)
+        metrics = ["step,loss"]
+        sv_steps, sv = [], []
+        for t in range(steps + 1):
+            prod = ws[0]
+            for w in ws[1:]:
+                prod = w @ prod
+            sv_steps.append(t)
+            sv.append(np.linalg.svd(prod, compute_uv=False)[:3])
+            if t % ckpt == 0 or t == steps:
+                write_safetensors(os.path.join(run_dir, "checkpoints", f"step_{t}.safetensors"),
+                                  {f"layers.{i}.weight": w for i, w in enumerate(ws)})
+            if t == steps:
+                break
+            if sgd:
+                x = rng.standard_normal((d, batch))
+                err = prod @ x - teacher @ x - 0.05 * rng.standard_normal((d, batch))
+                loss = 0.5 * float((err * err).sum()) / batch
+                grad_prod = err @ x.T / batch
+            else:
+                grad_prod = prod - teacher
+                loss = 0.5 * float((grad_prod * grad_prod).sum())
+            if t % log_every == 0:
+                metrics.append(f"{t},{loss:.8g}")
+            grads = []
+            for i in range(depth):
+                left = np.eye(dims[-1])
+                for w in reversed(ws[i + 1:]):
+                    left = left @ w
+                right = np.eye(d)
+                for w in ws[:i]:
+                    right = w @ right
+                grads.append(left.T @ grad_prod @ right.T)
+            for w, g in zip(ws, grads):
+                w -= lr * g
+        with open(os.path.join(run_dir, "metrics.csv"), "w") as f:
+            f.write("\n".join(metrics) + "\n")
+        manifest.append(f"{run},{lr:.6g},{depth},{width},{'sgd' if sgd else 'gd'},{batch}")
+        sv = np.array(sv)
+        for k in range(3):
+            half, i = crossing(sv_steps, sv[:, k], s[k] / 2)
+            if i < 0:
+                continue
+            q1, _ = crossing(sv_steps, sv[:, k], s[k] / 4)
+            q3, _ = crossing(sv_steps, sv[:, k], 3 * s[k] / 4)
+            width_steps = (q3 - q1) / math.log(9) * 2 if q1 == q1 and q3 == q3 else float("nan")
+            truth.append(f"{run},deep-linear,jump,end_to_end.sv{k + 1},{sv_steps[i]},measured,"
+                         f"{'' if width_steps != width_steps else f'{width_steps:.2f}'},"
+                         f"\"sigma_{k + 1} of the end-to-end map first >= s/2 = {s[k] / 2:.4f}\"")
+    with open(os.path.join(root, "runs.csv"), "w") as f:
+        f.write("\n".join(manifest) + "\n")
+    with open(os.path.join(root, "truth.csv"), "w") as f:
+        f.write("\n".join(truth) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# online SGD from a small initialisation, MLflow file store
+
+def online_sgd(out, runs, rng):
+    root = os.path.join(out, "online", "mlruns", "1")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "meta.yaml"), "w") as f:
+        f.write("experiment_id: '1'\nname: online-relu\nlifecycle_stage: active\n")
+    truth = [TRUTH_HEADER]
+    for r in range(runs):
+        run_id = f"{r:032x}"
+        name = f"online-{r:03d}"
+        n = int(rng.choice([32, 64, 128]))
+        k = int(rng.integers(2, 7))
+        steps = int(rng.choice([4000, 8000, 16000]))
+        lr = rng.uniform(0.1, 0.3) / n
+        ckpt = steps // int(rng.integers(20, 60))
+        log_every = int(rng.choice([1, 5, 10, 20]))
+        # a window mean, as a Trainer logs, or the sample's own loss (zero where teacher and
+        # student are both inactive)
+        averaged = bool(rng.random() < 0.5)
+        teacher = rng.standard_normal(n)
+        teacher /= np.linalg.norm(teacher)
+        w = rng.standard_normal((k, n)) * 1e-2 / math.sqrt(n)
+        v = rng.standard_normal(k) * 1e-2
+        run_dir = os.path.join(root, run_id)
+        for sub in ("params", "metrics", "tags", "artifacts/checkpoints"):
+            os.makedirs(os.path.join(run_dir, sub), exist_ok=True)
+        for key, val in {"lr": f"{lr:.6g}", "hidden": str(k), "input_dim": str(n),
+                         "batch_size": "1"}.items():
+            with open(os.path.join(run_dir, "params", key), "w") as f:
+                f.write(val)
+        with open(os.path.join(run_dir, "tags", "mlflow.runName"), "w") as f:
+            f.write(name)
+        lines, logged_steps, logged = [], [], []
+        window = []
+        t_ms = 1_700_000_000_000 + r * 10_000_000
+        for t in range(steps + 1):
+            if t % ckpt == 0 or t == steps:
+                write_safetensors(os.path.join(run_dir, "artifacts", "checkpoints",
+                                               f"step_{t}.safetensors"),
+                                  {"hidden.weight": w, "out.weight": v[None, :]})
+            if t == steps:
+                break
+            x = rng.standard_normal(n)
+            y = max(0.0, float(teacher @ x))
+            pre = w @ x
+            h = np.maximum(pre, 0.0)
+            err = float(v @ h) - y
+            loss = 0.5 * err * err
+            window.append(loss)
+            if (t + 1) % log_every == 0:
+                value = float(np.mean(window)) if averaged else loss
+                window = []
+                lines.append(f"{t_ms + t * 10} {value:.9g} {t + 1}")
+                logged_steps.append(t + 1)
+                logged.append(value)
+            gv = err * h
+            gw = np.outer(err * v * (pre > 0), x)
+            v -= lr * n / 2 * gv
+            w -= lr * gw
+        with open(os.path.join(run_dir, "metrics", "loss"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+        level = np.mean(logged[:20])
+        t0 = steps
+        for i in range(20, len(logged)):
+            if np.mean(logged[i - 20:i]) < level / 100:
+                t0 = logged_steps[i]
+                break
+        t0 = min(steps, int(t0 + 0.05 * steps))
+        truth.append(f"{name},online-sgd,none,,{t0},construction,,"
+                     f"\"smooth decay after the escape: loss mean below 1% of its start, "
+                     f"plus 5% of the run\"")
+    with open(os.path.join(out, "online", "truth.csv"), "w") as f:
+        f.write("\n".join(truth) + "\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# one GPT-2 block with drifting weights and a planted QK front, Hugging Face Trainer layout
+
+def gpt2_drift(out, runs, rng):
+    root = os.path.join(out, "gpt2drift")
+    os.makedirs(root, exist_ok=True)
+    truth = [TRUTH_HEADER]
+    for r in range(runs):
+        run = f"gpt2-{r:03d}"
+        d = int(rng.choice([32, 48, 64]))
+        heads = 4
+        dh = d // heads
+        steps = int(rng.choice([2000, 5000, 10000]))
+        ckpt = steps // int(rng.integers(40, 120))
+        log_every = int(rng.choice([10, 25, 50]))
+        planted = r % 4 != 3
+        centre = rng.uniform(0.3, 0.7) * steps
+        width = rng.uniform(0.01, 0.04) * steps
+        head = int(rng.integers(heads))
+        amp = rng.uniform(3.0, 6.0)
+        sigma = rng.uniform(0.002, 0.006)  # random-walk step per checkpoint, per entry
+        p = {
+            "transformer.h.0.attn.c_attn.weight": rng.standard_normal((d, 3 * d)) * 0.02,
+            "transformer.h.0.attn.c_proj.weight": rng.standard_normal((d, d)) * 0.02,
+            "transformer.h.0.mlp.c_fc.weight": rng.standard_normal((d, 4 * d)) * 0.02,
+            "transformer.h.0.mlp.c_proj.weight": rng.standard_normal((4 * d, d)) * 0.02,
+            "transformer.wte.weight": rng.standard_normal((64, d)) * 0.02,
+        }
+        u = rng.standard_normal(d)
+        u /= np.linalg.norm(u)
+        a = rng.standard_normal(dh)
+        a /= np.linalg.norm(a)
+        b = rng.standard_normal(dh)
+        b /= np.linalg.norm(b)
+        config = {"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "vocab_size": 64,
+                  "n_positions": 64, "n_embd": d, "n_layer": 1, "n_head": heads,
+                  "activation_function": "gelu_new"}
+        run_dir = os.path.join(root, run)
+        log = []
+        base = rng.uniform(2.5, 4.0)
+        for t in range(0, steps + 1, ckpt):
+            for key in p:
+                p[key] += rng.standard_normal(p[key].shape) * sigma
+            state = {k: v.copy() for k, v in p.items()}
+            if planted:
+                g = amp / (1 + math.exp(-(t - centre) / width))
+                q = state["transformer.h.0.attn.c_attn.weight"]
+                q[:, head * dh:(head + 1) * dh] += math.sqrt(g) * 0.1 * np.outer(u, a)
+                q[:, d + head * dh:d + (head + 1) * dh] += math.sqrt(g) * 0.1 * np.outer(u, b)
+            cdir = os.path.join(run_dir, f"checkpoint-{t}")
+            os.makedirs(cdir, exist_ok=True)
+            write_safetensors(os.path.join(cdir, "model.safetensors"), state)
+            with open(os.path.join(cdir, "config.json"), "w") as f:
+                json.dump(config, f)
+        for t in range(log_every, steps + 1, log_every):
+            drop = (1 / 3) / (1 + math.exp(-(t - centre) / width)) if planted else 0.0
+            level = base * (1 - 0.15 * t / steps) * (1 - drop)
+            log.append({"step": t, "loss": float(level * math.exp(0.05 * rng.standard_normal())),
+                        "learning_rate": 3e-4, "epoch": t / steps})
+        for t in range(0, steps + 1, ckpt):
+            with open(os.path.join(run_dir, f"checkpoint-{t}", "trainer_state.json"), "w") as f:
+                json.dump({"global_step": t,
+                           "log_history": [e for e in log if e["step"] <= t]}, f)
+        if planted:
+            truth.append(f"{run},gpt2-drift,jump,h.0.attn.head{head}.qk,{centre:.0f},construction,"
+                         f"{width:.1f},\"planted rank-one QK component, logistic front\"")
+        else:
+            truth.append(f"{run},gpt2-drift,none,,0,construction,,\"random-walk weights only\"")
+    with open(os.path.join(root, "truth.csv"), "w") as f:
+        f.write("\n".join(truth) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--runs", type=int, default=12, help="runs per sweep")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", choices=["deeplinear", "online", "gpt2drift"])
+    a = ap.parse_args()
+    makers = {"deeplinear": deep_linear, "online": online_sgd, "gpt2drift": gpt2_drift}
+    for i, (name, make) in enumerate(makers.items()):
+        if a.only in (None, name):
+            make(a.out, a.runs, np.random.default_rng([a.seed, i]))
+
+
+if __name__ == "__main__":
+    main()
