@@ -918,6 +918,10 @@ public final class TransitionMerger {
           : higherMate != null ? higherMate.peak() : highest != null ? highest.step()
           : tallest != null ? tallest.peak() : heldOut != null ? heldOut.step()
           : front != null && !observesEndToEndMap() ? front.step() : centre();
+      // an excursion's peak beyond the fronts its members fitted (a rise, then a climb to the
+      // peak before the return) is still inside the transition a user reads
+      stepLo = Math.min(stepLo, step);
+      stepHi = Math.max(stepHi, step);
       return new Transition(step, stepLo, stepHi, kind,
           names.size(), new ArrayList<>(names), score);
     }

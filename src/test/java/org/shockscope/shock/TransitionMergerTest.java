@@ -1381,4 +1381,25 @@ class TransitionMergerTest {
     assertEquals(1, TransitionMerger.merge(unlearned, 2000.0, SeriesRole.of(noChain), List.of())
         .size());
   }
+
+  /**
+   * A random-walk control's loss (tuning lab, seed 215) rises in a front centred at 2489
+   * (0.90 to 5.2, 2429–2550) and keeps climbing to its highest value at 3348 before it comes
+   * back: the excursion makes the transition a spike at its peak, and the transition's span,
+   * which was its front's alone (2429–2550), now holds the step it reports.
+   */
+  @Test
+  void aTransitionsSpanHoldsTheStepItReports() {
+    List<ShockEvent> events = List.of(
+        new ShockEvent("loss", "", ShockEvent.JUMP, 2489, 2429, 2550, 0.9008, 5.197, 4.296,
+            363.8, Double.NaN, 38.7, 0.893));
+    List<Excursion> excursions = List.of(
+        new Excursion(2429, 3348, Math.log(6.5), Math.log(5.9), 3700, 3760, 30, 0, false));
+    List<Transition> tr = TransitionMerger.merge(events, 120.0, e -> true, excursions);
+    assertEquals(1, tr.size(), tr.toString());
+    Transition t = tr.get(0);
+    assertEquals(3348, t.step());
+    assertEquals(2429, t.stepLo());
+    assertEquals(3348, t.stepHi());
+  }
 }
