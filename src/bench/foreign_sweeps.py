@@ -6,7 +6,7 @@ a pass on the lab's own dynamics.
 
     foreign_sweeps.py OUT [--runs 12] [--seed 0]
 
-Writes three sweeps, each with its own `truth.csv` (shockscope's truth format):
+Writes four sweeps, each with its own `truth.csv` (shockscope's truth format):
 
 - `OUT/deeplinear` (native layout, `sweep.json` preset deep-linear, PyTorch names
   `layers.<i>.weight` in (out, in) order, float32): deep linear chains of depth 2-3, widths 6-32,
@@ -28,6 +28,12 @@ Writes three sweeps, each with its own `truth.csv` (shockscope's truth format):
   and key maps that grows along a logistic front; the logged loss (noisy, slowly decaying)
   drops by a third across the same front. Truth: the front's centre (kind `jump`); the fourth
   run of each group has no planted front (kind `none` from step 0).
+- `OUT/finetune` (Hugging Face Trainer layout, `trainer_state.json` as the Trainer writes it:
+  the loss averaged over each logging window and rounded to four decimals, `grad_norm`,
+  `learning_rate`, an `eval_loss` every few hundred steps): a two-layer MLP classifier trained
+  with minibatch Adam, linear warm-up and cosine decay, on Gaussian class clusters with 5%
+  noisy labels, from a standard initialisation: the curve of an ordinary fine-tuning run, where
+  nothing sudden happens after the warm-up. Truth: kind `none` from twice the warm-up.
 
 Score with
 
@@ -310,15 +316,113 @@ def gpt2_drift(out, runs, rng):
         f.write("\n".join(truth) + "\n")
 
 
+# ---------------------------------------------------------------------------------------------
+# an ordinary fine-tuning run, Hugging Face Trainer layout
+
+def finetune(out, runs, rng):
+    root = os.path.join(out, "finetune")
+    os.makedirs(root, exist_ok=True)
+    truth = [TRUTH_HEADER]
+    for r in range(runs):
+        run = f"ft-{r:03d}"
+        d_in, hidden, classes = 32, int(rng.choice([32, 64, 128])), 10
+        steps = int(rng.choice([1000, 2000, 4000]))
+        batch = int(rng.choice([16, 32, 64]))
+        peak = float(rng.choice([3e-4, 1e-3, 3e-3]))
+        warmup = int(steps * rng.uniform(0.02, 0.08))
+        log_every = int(rng.choice([5, 10, 20]))
+        save_every = int(rng.choice([50, 100, 200]))
+        eval_every = save_every
+        means = rng.standard_normal((classes, d_in)) * rng.uniform(0.3, 0.8)
+        n_train = 4096
+        labels = rng.integers(classes, size=n_train)
+        x_all = means[labels] + rng.standard_normal((n_train, d_in))
+        noisy = rng.random(n_train) < 0.05
+        labels = np.where(noisy, rng.integers(classes, size=n_train), labels)
+        ev_labels = rng.integers(classes, size=512)
+        x_ev = means[ev_labels] + rng.standard_normal((512, d_in))
+        w1 = rng.standard_normal((hidden, d_in)) * math.sqrt(2.0 / d_in)
+        b1 = np.zeros(hidden)
+        w2 = rng.standard_normal((classes, hidden)) * math.sqrt(1.0 / hidden)
+        b2 = np.zeros(classes)
+        params = [w1, b1, w2, b2]
+        m = [np.zeros_like(p) for p in params]
+        v = [np.zeros_like(p) for p in params]
+
+        def forward(x, y):
+            h_pre = x @ w1.T + b1
+            h = np.maximum(h_pre, 0.0)
+            z = h @ w2.T + b2
+            z = z - z.max(axis=1, keepdims=True)
+            logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+            return h_pre, h, logp, float(-logp[np.arange(len(y)), y].mean())
+
+        config = {"architectures": ["MlpForSequenceClassification"], "model_type": "mlp",
+                  "hidden_size": hidden, "num_labels": classes, "hidden_act": "relu"}
+        log, window, gnorms = [], [], []
+        run_dir = os.path.join(root, run)
+        for t in range(steps + 1):
+            if t % save_every == 0 or t == steps:
+                cdir = os.path.join(run_dir, f"checkpoint-{t}")
+                os.makedirs(cdir, exist_ok=True)
+                write_safetensors(os.path.join(cdir, "model.safetensors"),
+                                  {"mlp.fc1.weight": w1, "mlp.fc1.bias": b1[None, :],
+                                   "mlp.fc2.weight": w2, "mlp.fc2.bias": b2[None, :]})
+                with open(os.path.join(cdir, "config.json"), "w") as f:
+                    json.dump(config, f)
+            if t > 0 and t % eval_every == 0:
+                log.append({"eval_loss": forward(x_ev, ev_labels)[3], "step": t,
+                            "epoch": t * batch / n_train})
+            if t == steps:
+                break
+            idx = rng.integers(n_train, size=batch)
+            x, y = x_all[idx], labels[idx]
+            h_pre, h, logp, loss = forward(x, y)
+            g = np.exp(logp)
+            g[np.arange(batch), y] -= 1.0
+            g /= batch
+            gw2 = g.T @ h
+            gb2 = g.sum(axis=0)
+            gh = (g @ w2) * (h_pre > 0)
+            gw1 = gh.T @ x
+            gb1 = gh.sum(axis=0)
+            grads = [gw1, gb1, gw2, gb2]
+            gnorm = math.sqrt(sum(float((q * q).sum()) for q in grads))
+            lr = peak * (t + 1) / warmup if t < warmup else \
+                peak * 0.5 * (1 + math.cos(math.pi * (t - warmup) / (steps - warmup)))
+            for k, (p, q) in enumerate(zip(params, grads)):
+                m[k] = 0.9 * m[k] + 0.1 * q
+                v[k] = 0.999 * v[k] + 0.001 * q * q
+                mh = m[k] / (1 - 0.9 ** (t + 1))
+                vh = v[k] / (1 - 0.999 ** (t + 1))
+                p -= lr * mh / (np.sqrt(vh) + 1e-8)
+            window.append(loss)
+            gnorms.append(gnorm)
+            if (t + 1) % log_every == 0:
+                log.append({"loss": round(float(np.mean(window)), 4),
+                            "grad_norm": gnorms[-1], "learning_rate": lr,
+                            "epoch": round((t + 1) * batch / n_train, 2), "step": t + 1})
+                window = []
+        for t in list(range(0, steps + 1, save_every)) + [steps]:
+            with open(os.path.join(run_dir, f"checkpoint-{t}", "trainer_state.json"), "w") as f:
+                json.dump({"global_step": t, "log_history": [e for e in log if e["step"] <= t]},
+                          f)
+        truth.append(f"{run},finetune,none,,{2 * warmup},construction,,"
+                     f"\"an ordinary fine-tuning curve after twice the warm-up\"")
+    with open(os.path.join(root, "truth.csv"), "w") as f:
+        f.write("\n".join(truth) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--runs", type=int, default=12, help="runs per sweep")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--only", choices=["deeplinear", "online", "gpt2drift"])
+    ap.add_argument("--only", choices=["deeplinear", "online", "gpt2drift", "finetune"])
     a = ap.parse_args()
-    makers = {"deeplinear": deep_linear, "online": online_sgd, "gpt2drift": gpt2_drift}
+    makers = {"deeplinear": deep_linear, "online": online_sgd, "gpt2drift": gpt2_drift,
+              "finetune": finetune}
     for i, (name, make) in enumerate(makers.items()):
         if a.only in (None, name):
             make(a.out, a.runs, np.random.default_rng([a.seed, i]))
