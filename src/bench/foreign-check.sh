@@ -34,7 +34,7 @@ if [ "$stage" = all ]; then
   python3 "$root/src/bench/foreign_sweeps.py" "$dir/sweeps" --runs "$runs" --seed "$seed"
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     /usr/bin/python3 "$root/src/bench/torch_induction.py" "$dir/sweeps/induction" --runs 5 \
-        --steps 3000 --lr 2e-3 --checkpoint-every 30 > "$dir/induction.log"
+        --steps 3000 --lr 2e-3 --checkpoint-every 30 --seed $((1000 + 100 * seed)) > "$dir/induction.log"
   fi
 fi
 [ -d "$dir/sweeps/induction" ] && sweeps+=(induction)
