@@ -48,8 +48,10 @@ final class PerSampleMeans {
    * {@code floor}, else null.
    *
    * @param steps      strictly increasing steps
-   * @param values     the series, finite or not
-   * @param floor      the series' resolution floor: positive values at or below it count as zero
+   * @param values     the series; one that is negative or not finite anywhere (a divergence) is
+   *                   left alone
+   * @param floor      the series' resolution floor: a zero followed by a value above it is
+   *                   scattered, one followed by values at or below it only is an underflow
    * @param minSamples fewest block means worth analysing; fewer blocks make the block smaller
    */
   static PerSampleMeans of(long[] steps, double[] values, double floor, int minSamples) {
