@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$dir"
-sweeps=(deeplinear online gpt2drift)
+sweeps=(deeplinear online gpt2drift finetune)
 if [ "$stage" = all ]; then
   python3 "$root/src/bench/foreign_sweeps.py" "$dir/sweeps" --runs "$runs" --seed "$seed"
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
