@@ -44,28 +44,21 @@ import argparse
 import json
 import math
 import os
-import struct
 
 import numpy as np
+
+from gen_sweep import write_safetensors as write_tensors
 
 TRUTH_HEADER = "run_id,family,kind,series,step,source,width,detail"
 
 
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, a in tensors.items():
-        a = np.ascontiguousarray(a, dtype="<f4")
-        header[name] = {"dtype": "F32", "shape": list(a.shape),
-                        "data_offsets": [offset, offset + a.nbytes]}
-        blobs.append(a.tobytes())
-        offset += a.nbytes
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)))
-        f.write(raw)
-        for b in blobs:
-            f.write(b)
+def write_f32(path, tensors):
+    write_tensors(path, tensors, "f32")
+
+
+def write_truth(path, rows):
+    with open(path, "w") as f:
+        f.write("\n".join(rows) + "\n")
 
 
 def crossing(steps, values, level, start=0):
@@ -122,7 +115,7 @@ def deep_linear(out, runs, rng):
             sv_steps.append(t)
             sv.append(np.linalg.svd(prod, compute_uv=False)[:3])
             if t % ckpt == 0 or t == steps:
-                write_safetensors(os.path.join(run_dir, "checkpoints", f"step_{t}.safetensors"),
+                write_f32(os.path.join(run_dir, "checkpoints", f"step_{t}.safetensors"),
                                   {f"layers.{i}.weight": w for i, w in enumerate(ws)})
             if t == steps:
                 break
@@ -163,8 +156,7 @@ def deep_linear(out, runs, rng):
                          f"\"sigma_{k + 1} of the end-to-end map first >= s/2 = {s[k] / 2:.4f}\"")
     with open(os.path.join(root, "runs.csv"), "w") as f:
         f.write("\n".join(manifest) + "\n")
-    with open(os.path.join(root, "truth.csv"), "w") as f:
-        f.write("\n".join(truth) + "\n")
+    write_truth(os.path.join(root, "truth.csv"), truth)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,7 +198,7 @@ def online_sgd(out, runs, rng):
         t_ms = 1_700_000_000_000 + r * 10_000_000
         for t in range(steps + 1):
             if t % ckpt == 0 or t == steps:
-                write_safetensors(os.path.join(run_dir, "artifacts", "checkpoints",
+                write_f32(os.path.join(run_dir, "artifacts", "checkpoints",
                                                f"step_{t}.safetensors"),
                                   {"hidden.weight": w, "out.weight": v[None, :]})
             if t == steps:
@@ -240,8 +232,7 @@ def online_sgd(out, runs, rng):
         truth.append(f"{name},online-sgd,none,,{t0},construction,,"
                      f"\"smooth decay after the escape: loss mean below 1% of its start, "
                      f"plus 5% of the run\"")
-    with open(os.path.join(out, "online", "truth.csv"), "w") as f:
-        f.write("\n".join(truth) + "\n")
+    write_truth(os.path.join(out, "online", "truth.csv"), truth)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +286,7 @@ def gpt2_drift(out, runs, rng):
                 q[:, d + head * dh:d + (head + 1) * dh] += math.sqrt(g) * 0.1 * np.outer(u, b)
             cdir = os.path.join(run_dir, f"checkpoint-{t}")
             os.makedirs(cdir, exist_ok=True)
-            write_safetensors(os.path.join(cdir, "model.safetensors"), state)
+            write_f32(os.path.join(cdir, "model.safetensors"), state)
             with open(os.path.join(cdir, "config.json"), "w") as f:
                 json.dump(config, f)
         for t in range(log_every, steps + 1, log_every):
@@ -312,8 +303,7 @@ def gpt2_drift(out, runs, rng):
                          f"{width:.1f},\"planted rank-one QK component, logistic front\"")
         else:
             truth.append(f"{run},gpt2-drift,none,,0,construction,,\"random-walk weights only\"")
-    with open(os.path.join(root, "truth.csv"), "w") as f:
-        f.write("\n".join(truth) + "\n")
+    write_truth(os.path.join(root, "truth.csv"), truth)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,7 +355,7 @@ def finetune(out, runs, rng):
             if t % save_every == 0 or t == steps:
                 cdir = os.path.join(run_dir, f"checkpoint-{t}")
                 os.makedirs(cdir, exist_ok=True)
-                write_safetensors(os.path.join(cdir, "model.safetensors"),
+                write_f32(os.path.join(cdir, "model.safetensors"),
                                   {"mlp.fc1.weight": w1, "mlp.fc1.bias": b1[None, :],
                                    "mlp.fc2.weight": w2, "mlp.fc2.bias": b2[None, :]})
                 with open(os.path.join(cdir, "config.json"), "w") as f:
@@ -409,8 +399,7 @@ def finetune(out, runs, rng):
                           f)
         truth.append(f"{run},finetune,none,,{2 * warmup},construction,,"
                      f"\"an ordinary fine-tuning curve after twice the warm-up\"")
-    with open(os.path.join(root, "truth.csv"), "w") as f:
-        f.write("\n".join(truth) + "\n")
+    write_truth(os.path.join(root, "truth.csv"), truth)
 
 
 def main():
