@@ -1024,7 +1024,6 @@ class SpikeAndDivergenceTest {
     assertEquals(1200.0, jumps.get(0).step(), 30.0);
   }
 
-
   /**
    * A two-layer ReLU student trained online (batch 1) on one ReLU teacher unit from a small
    * initialisation, its per-sample squared error logged every 5 steps: the loss escapes in the
@@ -1032,9 +1031,9 @@ class SpikeAndDivergenceTest {
    * exactly zero (an input on which teacher and student are both inactive). Held at the
    * resolution floor, the zeros made every positive sample a spike decades above its baseline
    * (the issue's "5 spike transitions per run" on a sweep trained outside the project:
-   * {@code src/bench/foreign_sweeps.py}, its online sweep, six in one run). They are no level,
-   * and the series keeps the linear scale: after the escape the loss has no spike and no jump,
-   * and a bounce planted in it is found.
+   * {@code src/bench/foreign_sweeps.py}, its online sweep, six in one run). They are no level:
+   * judged on means over blocks of samples ({@link PerSampleMeans}), the loss has no spike and
+   * no jump after the escape, and a bounce planted in it is found.
    */
   @Test
   void aPerSampleLossWithExactZerosHasNoSpikesAfterItsEscapeButKeepsARealOne() {
