@@ -52,7 +52,8 @@ final class PerSampleMeans {
    *                   left alone
    * @param floor      the series' resolution floor: a zero followed by a value above it is
    *                   scattered, one followed by values at or below it only is an underflow
-   * @param minSamples fewest block means worth analysing; fewer blocks make the block smaller
+   * @param minSamples fewest block means worth analysing: fewer make the block smaller, and a
+   *                   series with fewer than twice as many samples is left alone
    */
   static PerSampleMeans of(long[] steps, double[] values, double floor, int minSamples) {
     int n = values.length;
@@ -84,7 +85,8 @@ final class PerSampleMeans {
     }
     double share = (double) zeros / n;
     int block = (int) Math.ceil(Math.log(ALL_ZERO_CHANCE) / Math.log(share));
-    block = Math.max(2, Math.min(Math.min(MAX_BLOCK, block), n / Math.max(1, minSamples)));
+    // a series too short for minSamples means of two samples each is left as it is
+    block = Math.min(Math.min(MAX_BLOCK, Math.max(2, block)), n / Math.max(1, minSamples));
     if (block < 2) {
       return null;
     }

@@ -42,6 +42,8 @@ class PerSampleMeansTest {
     assertNotNull(means);
     assertEquals(11, means.values().length);
     assertEquals(0.5, means.values()[10], 1e-12);
+    // fewer than 2 x 8 samples: no means of two samples each could fill the analysis
+    assertNull(PerSampleMeans.of(steps(15), java.util.Arrays.copyOf(loss, 15), 1e-10, 8));
   }
 
   @Test
