@@ -1063,6 +1063,33 @@ class SpikeAndDivergenceTest {
     assertEquals(5010.0, found.get(0).step(), 10.0);
   }
 
+
+  /**
+   * A loss logged as the Hugging Face Trainer logs it, rounded to four decimals, that decays into
+   * its last decimal with heavy noise: a third of its late samples round to exactly zero, among
+   * others above a thousandth, which makes them scattered zeros judged on block means. Means of
+   * rounded values carry no decimal grid of their own; the decay into the last decimal must
+   * still make no event, as it made none on its rounded samples.
+   */
+  @Test
+  void aRoundedLossDecayingIntoItsLastDecimalWithScatteredZerosHasNoEvents() {
+    for (long seed = 1; seed <= 5; seed++) {
+      Random random = new Random(seed);
+      int n = 800;
+      long[] steps = new long[n];
+      double[] loss = new double[n];
+      for (int i = 0; i < n; i++) {
+        steps[i] = 10L * (i + 1);
+        double level = 2.5 * Math.exp(-steps[i] / 300.0) + 5e-5;
+        loss[i] = Math.round(level * Math.exp(1.5 * random.nextGaussian()) * 1e4) / 1e4;
+      }
+      // ten units of the last decimal: the floor a series rounded to four decimals has
+      assertTrue(PerSampleMeans.of(steps, loss, 1e-3, ShockDetector.MIN_SAMPLES) != null,
+          "seed " + seed + " has no scattered zeros");
+      assertEquals(List.of(), detector.detect("loss", "", steps, loss), "seed " + seed);
+    }
+  }
+
   /** Per-sample losses of online SGD, student 4 ReLU units on inputs of 32, teacher relu(t.x). */
   private static double[] onlineReluStudentLoss(long seed, int steps, int every) {
     Random random = new Random(seed);
