@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Checks the detector on sweeps written outside the project's lab (issue 12's outside checks):
 # foreign_sweeps.py's deep linear chains (native layout), online ReLU students (MLflow file
-# store) and a drifting GPT-2 block (Hugging Face layout), and, when Debian's python3-torch is
-# installed, torch_induction.py's real induction heads. Analyses each with the job as a user
+# store), a drifting GPT-2 block and ordinary fine-tuning runs (Hugging Face layout), and, when
+# Debian's python3-torch is installed, torch_induction.py's real induction heads. Analyses each with the job as a user
 # runs it and prints evaluate's headline rows (the transitions table as a user reads it, PELT
 # beside, negative controls).
 #
@@ -34,7 +34,8 @@ if [ "$stage" = all ]; then
   python3 "$root/src/bench/foreign_sweeps.py" "$dir/sweeps" --runs "$runs" --seed "$seed"
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
     /usr/bin/python3 "$root/src/bench/torch_induction.py" "$dir/sweeps/induction" --runs 5 \
-        --steps 3000 --lr 2e-3 --checkpoint-every 30 --seed $((1000 + 100 * seed)) > "$dir/induction.log"
+        --steps 3000 --lr 2e-3 --checkpoint-every 30 --seed $((1000 + 100 * seed)) \
+        > "$dir/induction.log"
   fi
 fi
 [ -d "$dir/sweeps/induction" ] && sweeps+=(induction)
