@@ -21,10 +21,18 @@ import org.shockscope.io.TensorInfo;
  * @param layers     the hidden layers, input side first
  * @param source     how the group was specified (weights, biases, layout), for
  *                   {@link #describe()}
+ * @param endToEnd   whether the chain's product W_L ⋯ W_1 (matrix {@code end_to_end}) is
+ *                   observed too: for a bias-free chain of matrices whose activation nothing
+ *                   declares, which may be a deep linear network whose sweep does not say so.
+ *                   The product is invariant under every group that can act on such a chain
+ *                   (permutations, positive rescalings, GL(h) if it is linear), so it is a
+ *                   quotient observable whatever the activation; only for a linear chain is it
+ *                   the network's function. {@code tensors} are then the weights, input side
+ *                   first, each consuming the previous one's output ({@link #composes})
  */
 public record NeuronGroup(String name, NeuronSymmetry symmetry, Activation activation,
                           List<TensorInfo> tensors, List<HiddenLayer> layers,
-                          Map<String, Object> source) implements SymmetryGroup {
+                          Map<String, Object> source, boolean endToEnd) implements SymmetryGroup {
   public NeuronGroup {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(symmetry, "symmetry");
@@ -32,6 +40,10 @@ public record NeuronGroup(String name, NeuronSymmetry symmetry, Activation activ
     tensors = List.copyOf(tensors);
     layers = List.copyOf(layers);
     source = Map.copyOf(source);
+    if (endToEnd && !composes(tensors)) {
+      throw new IllegalArgumentException("group '" + name + "': an end-to-end product needs a "
+          + "chain of matrices, each taking the previous one's output");
+    }
     for (HiddenLayer l : layers) {
       for (List<NeuronAxis> axes : List.of(l.in(), l.gate(), l.out())) {
         for (NeuronAxis a : axes) {
@@ -48,6 +60,23 @@ public record NeuronGroup(String name, NeuronSymmetry symmetry, Activation activ
         }
       }
     }
+  }
+
+  /**
+   * Whether the weights form a chain of matrices whose product W_L ⋯ W_1 is defined: at least
+   * two, each 2-D [out, in] with in equal to the previous one's out.
+   */
+  public static boolean composes(List<TensorInfo> weights) {
+    if (weights.size() < 2) {
+      return false;
+    }
+    for (int l = 0; l < weights.size(); l++) {
+      int[] s = weights.get(l).shape();
+      if (s.length != 2 || (l > 0 && s[1] != weights.get(l - 1).shape()[0])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Names of the tensors analysed as matrices (rank ≥ 2), in group order. */
@@ -73,6 +102,9 @@ public record NeuronGroup(String name, NeuronSymmetry symmetry, Activation activ
       hidden.add(Map.of("name", l.name(), "width", l.width()));
     }
     m.put("hidden", hidden);
+    if (endToEnd) {
+      m.put("end_to_end", "observed: no activation declared, the chain may be linear");
+    }
     return m;
   }
 }

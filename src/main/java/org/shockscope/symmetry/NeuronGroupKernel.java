@@ -119,6 +119,10 @@ final class NeuronGroupKernel implements GroupKernel {
    */
   private final boolean[] matrixPair;
   private double[] weights = new double[0];
+  /** The chain's product, built up layer by layer ({@link NeuronGroup#endToEnd}). */
+  private final DMatrixRMaj product = new DMatrixRMaj(1, 1);
+  private final DMatrixRMaj productNext = new DMatrixRMaj(1, 1);
+  private final DMatrixRMaj layer = new DMatrixRMaj(1, 1);
 
   NeuronGroupKernel(NeuronGroup group, DenseLinearAlgebra la, LinearAssignment lap,
                     SpectrumRecorder recorder) {
@@ -608,6 +612,24 @@ final class NeuronGroupKernel implements GroupKernel {
         rep.view.numCols = matrixShape[t][1];
         recorder.matrix(group.name(), tensors.get(t).name(), rep.view, observables, spectra);
       }
+    }
+    if (group.endToEnd()) {
+      // permutations (and positive rescalings) cancel in the product, so the representative's
+      // weights give the same product as the checkpoint's
+      product.reshape(matrixShape[0][0], matrixShape[0][1]);
+      System.arraycopy(rep.data[0], 0, product.data, 0, sizes[0]);
+      DMatrixRMaj p = product;
+      DMatrixRMaj q = productNext;
+      for (int t = 1; t < tensorCount; t++) {
+        layer.data = rep.data[t];
+        layer.numRows = matrixShape[t][0];
+        layer.numCols = matrixShape[t][1];
+        la.mult(layer, false, p, false, q);
+        DMatrixRMaj swap = p;
+        p = q;
+        q = swap;
+      }
+      recorder.matrix(group.name(), LinearChainGroup.END_TO_END, p, observables, spectra);
     }
   }
 

@@ -104,11 +104,12 @@ public final class StructureInference {
             boolean conv1d = "conv1d".equals(string(spec, "layout", false));
             String act = string(spec, "activation", false);
             Activation a = act != null ? Activation.parse(act) : chainActivation();
-            addChain(name, w, hiddenBiases(w, b), a, conv1d, kind);
+            addChain(name, w, hiddenBiases(w, b), a, act != null || activationDeclared(), conv1d,
+                kind);
             break;
           }
           case "linear_chain":
-            addChain(name, tensorList(spec, "weights", true), null, Activation.LINEAR, false,
+            addChain(name, tensorList(spec, "weights", true), null, Activation.LINEAR, true, false,
                 "linear_chain");
             break;
           case "gated_mlp":
@@ -326,7 +327,7 @@ public final class StructureInference {
       }
       NeuronGroup g = new NeuronGroup(unique(name == null ? "mlp" : name),
           NeuronSymmetry.PERMUTATION_SCALE, Activation.UNKNOWN, ts,
-          List.of(new HiddenLayer(module(up.name()), width, in, gateAxes, out)), source);
+          List.of(new HiddenLayer(module(up.name()), width, in, gateAxes, out)), source, false);
       claimAll(ts);
       add(g);
     }
@@ -349,7 +350,7 @@ public final class StructureInference {
         biases.add(bias);
         try {
           addChain(moduleName(prefix, "mlp"), List.of(t, proj), biases, Activation.parse(act),
-              conv1d, "mlp");
+              true, conv1d, "mlp");
         } catch (IllegalArgumentException e) {
           notes.add("MLP '" + moduleName(prefix, "mlp") + "' analysed as plain matrices: "
               + e.getMessage());
@@ -402,7 +403,8 @@ public final class StructureInference {
           biases.add(b != null && b.shape().length == 1 && b.shape()[0] == w.shape()[0] ? b : null);
         }
         boolean conv = chain.get(0).shape().length >= 3;
-        addChain(null, List.copyOf(chain), biases, chainActivation(), false, conv ? "conv" : "mlp");
+        addChain(null, List.copyOf(chain), biases, chainActivation(), activationDeclared(), false,
+            conv ? "conv" : "mlp");
       }
       chain.clear();
     }
@@ -417,12 +419,20 @@ public final class StructureInference {
       return "deep-linear".equals(desc.preset()) ? Activation.LINEAR : Activation.UNKNOWN;
     }
 
+    /** Whether the description, a hint or a preset says what the chains' activation is. */
+    private boolean activationDeclared() {
+      return desc.activation() != null || desc.activationHint() != null || desc.preset() != null;
+    }
+
     /**
      * A chain of weights with optional hidden biases (biases.get(l) for the output of weight l):
-     * a GL chain when linear, bias-free and 2-D; a neuron group otherwise.
+     * a GL chain when linear, bias-free and 2-D; a neuron group otherwise, which also observes
+     * the chain's product ({@link NeuronGroup#endToEnd}) when it is bias-free and 2-D, has at
+     * least two outputs and two inputs, and nothing says what its activation is (it may be a
+     * linear chain whose sweep does not say so).
      */
     private void addChain(String name, List<TensorInfo> w, List<TensorInfo> biases, Activation act,
-                          boolean conv1d, String kind) {
+                          boolean activationKnown, boolean conv1d, String kind) {
       if (w.size() < 2) {
         throw new IllegalArgumentException("a chain needs at least 2 weights, got " + w.size());
       }
@@ -499,7 +509,12 @@ public final class StructureInference {
       }
       source.put("biases", bs);
       source.put("layout", conv1d ? "conv1d" : "linear");
-      NeuronGroup g = new NeuronGroup(groupName, symmetry, act, ts, layers, source);
+      // a product with a single singular value (one output or one input) has no modes to tell
+      // apart: its rise is the loss's own, and a ReLU network's scalar readout grows the same way
+      boolean endToEnd = act == Activation.UNKNOWN && !activationKnown && !hasBias
+          && !conv1d && NeuronGroup.composes(w)
+          && Math.min(w.get(w.size() - 1).shape()[0], w.get(0).shape()[1]) >= 2;
+      NeuronGroup g = new NeuronGroup(groupName, symmetry, act, ts, layers, source, endToEnd);
       claimAll(ts);
       add(g);
     }

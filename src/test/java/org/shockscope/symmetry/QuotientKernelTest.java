@@ -65,6 +65,41 @@ class QuotientKernelTest {
   }
 
   @Test
+  void aBiasFreeChainWhoseActivationNobodyDeclaresAlsoObservesItsProduct() {
+    Random r = new Random(6);
+    Map<String, Tensor> m = TestModels.linearChain(r, 4, 5, 6, 3);
+    QuotientKernel undeclared = kernel(m, ModelDescription.none());
+    CheckpointObservables o = undeclared.observe(m);
+    double[] sv = new double[3];
+    DenseLinearAlgebra.ejml().singularValues(DMatrixRMaj.wrap(3, 4,
+        LinearChainGradient.endToEnd(m)), sv);
+    assertEquals(sv[0], o.value("layers", "end_to_end/spectral_norm"), 1e-12);
+    double[] product = o.spectra().stream().filter(s -> s.matrix().equals("end_to_end"))
+        .findFirst().orElseThrow().sv();
+    assertEquals(3, product.length);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(sv[i], product[i], 1e-12 * sv[0]);
+    }
+    // the product is invariant under the hidden layers' permutations and positive rescalings
+    Map<String, Tensor> moved = GroupActions.copy(m);
+    GroupActions.linearLayer(moved, r, "layers.0.weight", null, "layers.1.weight",
+        GroupActions.Kind.POSITIVE_SCALE);
+    GroupActions.linearLayer(moved, r, "layers.1.weight", null, "layers.2.weight",
+        GroupActions.Kind.POSITIVE_SCALE);
+    assertEquals(o.value("layers", "end_to_end/fro_norm"),
+        kernel(m, ModelDescription.none()).observe(moved).value("layers", "end_to_end/fro_norm"),
+        1e-12 * o.value("layers", "end_to_end/fro_norm"));
+    // a declared activation, or hidden biases, say the chain is not a linear one
+    for (CheckpointObservables other : List.of(
+        kernel(m, ModelDescription.none().withActivationHint("relu")).observe(m),
+        kernel(m, ModelDescription.none().withActivationHint("gelu")).observe(m),
+        kernel(TestModels.mlp(r, 4, 5, 3), ModelDescription.none())
+            .observe(TestModels.mlp(new Random(7), 4, 5, 3)))) {
+      assertTrue(other.spectra().stream().noneMatch(s -> s.matrix().equals("end_to_end")));
+    }
+  }
+
+  @Test
   void everyMatrixHasTheWholeSpectralSet() {
     // 40 hidden units of 30 inputs: enough eigenvalues for alpha's tail
     Map<String, Tensor> m = TestModels.mlp(new Random(3), 30, 40, 6);
