@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Checks the detector on sweeps written outside the project's lab (issue 12's outside checks):
-# foreign_sweeps.py's deep linear chains (native layout), online ReLU students (MLflow file
-# store), a drifting GPT-2 block and ordinary fine-tuning runs (Hugging Face layout), and, when
-# Debian's python3-torch is installed, torch_induction.py's real induction heads. Analyses each with the job as a user
-# runs it and prints evaluate's headline rows (the transitions table as a user reads it, PELT
-# beside, negative controls).
+# foreign_sweeps.py's deep linear chains that do not say they are linear and large-learning-rate
+# catapults (native layout), online ReLU students (MLflow file store), a drifting GPT-2 block and
+# ordinary fine-tuning runs (Hugging Face layout), and, when Debian's python3-torch is
+# installed, torch_induction.py's real induction heads. Analyses each with the job as a user runs
+# it and prints evaluate's headline rows (the transitions table as a user reads it, PELT beside,
+# negative controls).
 #
 #   src/bench/foreign-check.sh                 # into /tmp/foreign-check, 12 runs per sweep
 #   src/bench/foreign-check.sh -d DIR -n 24 -s 1  # more runs, another seed
@@ -29,7 +30,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 mkdir -p "$dir"
-sweeps=(deeplinear online gpt2drift finetune)
+sweeps=(deeplinear online gpt2drift finetune catapult)
 if [ "$stage" = all ]; then
   python3 "$root/src/bench/foreign_sweeps.py" "$dir/sweeps" --runs "$runs" --seed "$seed"
   if /usr/bin/python3 -c 'import torch' 2>/dev/null; then

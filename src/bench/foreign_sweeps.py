@@ -6,9 +6,9 @@ a pass on the lab's own dynamics.
 
     foreign_sweeps.py OUT [--runs 12] [--seed 0]
 
-Writes four sweeps, each with its own `truth.csv` (shockscope's truth format):
+Writes five sweeps, each with its own `truth.csv` (shockscope's truth format):
 
-- `OUT/deeplinear` (native layout, `sweep.json` preset deep-linear, PyTorch names
+- `OUT/deeplinear` (native layout, nothing declaring the chains linear, PyTorch names
   `layers.<i>.weight` in (out, in) order, float32): deep linear chains of depth 2-3, widths 6-32,
   trained on whitened inputs (full-batch GD on the population loss, or minibatch SGD), a teacher
   of three singular values whose learning times stand about 1 : 1.8 : 3.4, small random (not
@@ -34,6 +34,18 @@ Writes four sweeps, each with its own `truth.csv` (shockscope's truth format):
   with minibatch Adam, linear warm-up and cosine decay, on Gaussian class clusters with 5%
   noisy labels, from a standard initialisation: the curve of an ordinary fine-tuning run, where
   nothing sudden happens after the warm-up. Truth: kind `none` from twice the warm-up.
+
+- `OUT/catapult` (native layout, `nn.Sequential` names `net.0.weight`, `net.0.bias`,
+  `net.2.weight`, `net.2.bias`): two-layer tanh or ReLU networks (width 64-256, 1 or 4 outputs,
+  PyTorch's default initialisation) trained by full-batch GD on a squared loss, the learning
+  rate warmed up linearly over 50-200 steps to c times 2/lambda0 (lambda0 the Gauss-Newton
+  sharpness at initialisation), c drawn from 0.4-0.9 (stable), 1.2-3 (catapults) or 4-8
+  (mostly divergence); the loss logged every 1-10 steps, as the step's value or as the mean
+  since the last log; a run that blows up logs that step and stops. Truth, measured on the
+  loss at every step (`spikes`): each recovered excursion above twice the lowest loss before
+  it at its peak (a one-step flicker beside another is a period-two oscillation, not an event),
+  a new level held four times as long as the rise took (kind `jump`), the divergence step
+  (1000 x the initial loss), or kind `none` from step 0 when the loss never rose.
 
 Score with
 
@@ -76,8 +88,9 @@ def crossing(steps, values, level, start=0):
 def deep_linear(out, runs, rng):
     root = os.path.join(out, "deeplinear")
     os.makedirs(root, exist_ok=True)
+    # nothing says the chains are linear (no preset, no activation): as a user's own sweep
     with open(os.path.join(root, "sweep.json"), "w") as f:
-        json.dump({"name": "foreign deep linear", "model": {"preset": "deep-linear"}}, f)
+        json.dump({"name": "foreign deep linear"}, f)
     truth = [TRUTH_HEADER]
     manifest = ["run_id,lr,depth,width,optimizer,batch"]
     for r in range(runs):
@@ -402,16 +415,166 @@ def finetune(out, runs, rng):
     write_truth(os.path.join(root, "truth.csv"), truth)
 
 
+# ---------------------------------------------------------------------------------------------
+# large learning rates: catapults, period-doubling and divergence, native layout
+
+def catapult(out, runs, rng):
+    root = os.path.join(out, "catapult")
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, "sweep.json"), "w") as f:
+        json.dump({"name": "foreign large learning rates"}, f)
+    truth = [TRUTH_HEADER]
+    manifest = ["run_id,activation,width,outputs,lr,lr_lambda0,warmup,log_every,logging"]
+    d, n = 16, 128
+    for r in range(runs):
+        run = f"cat-{r:03d}"
+        act = str(rng.choice(["tanh", "relu"]))
+        m = int(rng.choice([64, 128, 256]))
+        k = int(rng.choice([1, 4]))
+        steps = int(rng.integers(400, 1201))
+        warmup = int(rng.integers(50, 201))
+        ckpt = int(rng.choice([10, 20, 40]))
+        log_every = int(rng.choice([1, 2, 5, 10]))
+        window_mean = bool(rng.random() < 0.5)
+        # peak lr as a multiple of 2/lambda0: below 1 stable GD, above it the top mode is
+        # unstable once the warm-up reaches it (a catapult when the sharpness can fall in time)
+        c = float(rng.choice([rng.uniform(0.4, 0.9), rng.uniform(1.2, 3.0), rng.uniform(4.0, 8.0)]))
+        x = rng.standard_normal((n, d))
+        ta = rng.standard_normal((8, d)) / math.sqrt(d)
+        tb = rng.standard_normal((k, 8)) / math.sqrt(8)
+        y = np.tanh(x @ ta.T) @ tb.T
+        # PyTorch's default initialisation of nn.Linear: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+        w1 = rng.uniform(-1, 1, (m, d)) / math.sqrt(d)
+        b1 = rng.uniform(-1, 1, m) / math.sqrt(d)
+        w2 = rng.uniform(-1, 1, (k, m)) / math.sqrt(m)
+        b2 = rng.uniform(-1, 1, k) / math.sqrt(m)
+        phi = np.tanh if act == "tanh" else (lambda z: np.maximum(z, 0.0))
+
+        def dphi(z):
+            return 1.0 - np.tanh(z) ** 2 if act == "tanh" else (z > 0).astype(float)
+
+        # lambda0: top eigenvalue of the Gauss-Newton matrix J^T J / n at initialisation, the
+        # loss's sharpness (L = sum over samples of |f - y|^2 / 2n)
+        z = x @ w1.T + b1
+        h, g = phi(z), dphi(z)
+        rows = []
+        for j in range(k):
+            jw1 = (g * w2[j])[:, :, None] * x[:, None, :]
+            jb1 = g * w2[j]
+            jw2 = np.zeros((n, k, m))
+            jw2[:, j, :] = h
+            jb2 = np.zeros((n, k))
+            jb2[:, j] = 1.0
+            rows.append(np.concatenate([jw1.reshape(n, -1), jb1, jw2.reshape(n, -1), jb2], axis=1))
+        jac = np.concatenate(rows, axis=0)
+        lam0 = float(np.linalg.eigvalsh(jac @ jac.T / n)[-1])
+        peak = c * 2.0 / lam0
+        run_dir = os.path.join(root, run)
+        os.makedirs(os.path.join(run_dir, "checkpoints"), exist_ok=True)
+        losses, metrics, window = [], ["step,loss"], []
+        diverged = -1
+        for t in range(steps + 1):
+            z = x @ w1.T + b1
+            h = phi(z)
+            err = h @ w2.T + b2 - y
+            loss = 0.5 * float((err * err).sum()) / n
+            losses.append(loss)
+            if t % ckpt == 0 or t == steps:
+                write_f32(os.path.join(run_dir, "checkpoints", f"step_{t}.safetensors"),
+                          {"net.0.weight": w1, "net.0.bias": b1, "net.2.weight": w2,
+                           "net.2.bias": b2})
+            window.append(loss)
+            blown = not math.isfinite(loss) or loss > 1e3 * losses[0]
+            # a trainer that stops on a blown-up loss logs that step's loss before it stops
+            if t % log_every == 0 or blown:
+                value = float(np.mean(window)) if window_mean and not blown else loss
+                metrics.append(f"{t},{value:.8g}")
+                window = []
+            if blown:
+                diverged = t
+                break
+            if t == steps:
+                break
+            gz = (err @ w2) * dphi(z) / n
+            gw2, gb2 = err.T @ h / n, err.sum(axis=0) / n
+            gw1, gb1 = gz.T @ x, gz.sum(axis=0)
+            lr = peak * min(1.0, (t + 1) / warmup)
+            w1 -= lr * gw1
+            b1 -= lr * gb1
+            w2 -= lr * gw2
+            b2 -= lr * gb2
+        with open(os.path.join(run_dir, "metrics.csv"), "w") as f:
+            f.write("\n".join(metrics) + "\n")
+        manifest.append(f"{run},{act},{m},{k},{peak:.6g},{c * 2:.3f},{warmup},{log_every},"
+                        f"{'window-mean' if window_mean else 'sample'}")
+        rows = spikes(losses, run, diverged >= 0)
+        if diverged >= 0:
+            rows.append(f"{run},large-lr,divergence,loss,{diverged},measured,,"
+                        f"\"loss above 1000 x its initial value (or not finite)\"")
+        if not rows:
+            rows.append(f"{run},large-lr,none,,0,measured,,\"the loss never rose to twice its "
+                        f"lowest value before\"")
+        truth.extend(rows)
+    with open(os.path.join(root, "runs.csv"), "w") as f:
+        f.write("\n".join(manifest) + "\n")
+    write_truth(os.path.join(root, "truth.csv"), truth)
+
+
+def spikes(losses, run, diverges):
+    """Excursions of a loss measured at every step. One opens when the loss rises above twice its
+    lowest value so far and closes at the first value back at or below that, or back down by
+    half its rise on the log scale (a catapult may leave the loss in a basin above its old
+    level). A closed excursion is a spike at its peak, unless it lasted one step within 8 steps
+    of another (a period-two oscillation of GD at the edge of stability, not an event). One that
+    never closes is a jump at its first step at or above the geometric mean of the lowest value
+    and the excursion's median, if the loss holds that median at least four times as long as it
+    took to reach it and the run does not diverge from it (the divergence is then the event)."""
+    found, low, t = [], losses[0], 1
+    while t < len(losses):
+        if losses[t] <= 2 * low:
+            low = min(low, losses[t])
+            t += 1
+            continue
+        start, peak = t, t
+        while t < len(losses) and losses[t] > 2 * low \
+                and losses[t] > math.sqrt(losses[peak] * low):
+            peak = t if losses[t] > losses[peak] else peak
+            t += 1
+        found.append((start, peak, t, low))
+        if t < len(losses):
+            # closed above twice the old low: the loss sits in a new basin, and later rises are
+            # measured from it
+            low = losses[t] if losses[t] > 2 * low else min(low, losses[t])
+    rows = []
+    for i, (start, peak, end, low) in enumerate(found):
+        if end < len(losses):
+            near = [f for j, f in enumerate(found) if j != i
+                    and (abs(f[0] - end) <= 8 or abs(start - f[2]) <= 8)]
+            if end - start == 1 and near:
+                continue
+            rows.append(f"{run},large-lr,spike,loss,{peak},measured,{end - start},"
+                        f"\"loss rose from {low:.4g} to {losses[peak]:.4g} and came back after "
+                        f"{end - start} steps\"")
+        elif not diverges:
+            seg = losses[start:]
+            median = float(np.median(seg))
+            first = start + next(i for i, v in enumerate(seg) if v >= math.sqrt(low * median))
+            reached = start + next(i for i, v in enumerate(seg) if v >= median)
+            if len(losses) - reached >= 4 * (reached - start + 1):
+                rows.append(f"{run},large-lr,jump,loss,{first},measured,,"
+                            f"\"loss left {low:.4g} for {median:.4g} and stayed\"")
+    return rows
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out")
     ap.add_argument("--runs", type=int, default=12, help="runs per sweep")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--only", choices=["deeplinear", "online", "gpt2drift", "finetune"])
+    ap.add_argument("--only", choices=["deeplinear", "online", "gpt2drift", "finetune", "catapult"])
     a = ap.parse_args()
     makers = {"deeplinear": deep_linear, "online": online_sgd, "gpt2drift": gpt2_drift,
-              "finetune": finetune}
+              "finetune": finetune, "catapult": catapult}
     for i, (name, make) in enumerate(makers.items()):
         if a.only in (None, name):
             make(a.out, a.runs, np.random.default_rng([a.seed, i]))
