@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -228,5 +231,62 @@ class DetectorScoringTest {
     assertTrue(text.lines().anyMatch(l -> l.startsWith("shockscope all ")
         && l.matches(".* \\d\\.\\d{3}-\\d\\.\\d{3} .*")), text);
     assertTrue(json.contains("\"f1_low\"") && json.contains("\"f1_high\""), json);
+  }
+
+  /**
+   * A deep linear sweep whose runs do not say they are linear (no activation, no preset: a
+   * user's own {@code nn.Linear(.., bias=False)} chains) scores as the declared one: the chain's
+   * product is observed ({@code end_to_end} spectra) and its modes are found as transitions.
+   */
+  @Test
+  void aDeepLinearSweepThatDoesNotSayItIsLinearScoresAsTheDeclaredOne(@TempDir Path work)
+      throws Exception {
+    Path native_ = lab.resolve("native");
+    Path stripped = work.resolve("sweep");
+    ObjectMapper json = new ObjectMapper();
+    Files.createDirectories(stripped);
+    List<String> runs = new ArrayList<>();
+    try (var dirs = Files.list(native_)) {
+      for (Path d : dirs.filter(Files::isDirectory).toList()) {
+        String run = d.getFileName().toString();
+        if (!run.startsWith("deep-linear")) {
+          continue;
+        }
+        runs.add(run);
+        Path to = Files.createDirectories(stripped.resolve(run));
+        Files.createSymbolicLink(to.resolve("checkpoints"), d.resolve("checkpoints"));
+        Files.copy(d.resolve("metrics.csv"), to.resolve("metrics.csv"));
+        Map<String, Object> params = json.readValue(d.resolve("params.json").toFile(),
+            new TypeReference<Map<String, Object>>() {});
+        params.keySet().removeAll(List.of("activation", "preset"));
+        json.writeValue(to.resolve("params.json").toFile(), params);
+      }
+    }
+    assertTrue(runs.size() >= 2, runs.toString());
+    Path out = work.resolve("out");
+    Map<String, String> cli = new LinkedHashMap<>();
+    cli.put("sweep", stripped.toString());
+    cli.put("out", out.toString());
+    cli.put("report", "false");
+    cli.put("progress_seconds", "3600");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    new SweepAnalysis(spark, AnalyzeSettings.resolve(cli, null, Map.of()), quiet).run();
+
+    assertTrue(spark.read().parquet(out.resolve("spectra").toString())
+        .where("matrix = 'end_to_end'").count() > 0, "the product is observed");
+    List<LabTruthFile.Row> rows = truth.stream().filter(t -> runs.contains(t.runId())).toList();
+    DetectorScoring.Scores undeclared = new DetectorScoring(spark, DetectorConfig.DEFAULTS, "loss")
+        .score(out.toString(), stripped.toString(), rows);
+    DetectionScore declared = family(scores, "deep-linear");
+    DetectionScore found = family(undeclared, "deep-linear");
+    assertTrue(declared.truePositives() >= 5, declared.toString());
+    assertEquals(declared.truePositives(), found.truePositives(), found.toString());
+    assertTrue(found.falsePositives() <= declared.falsePositives(), found.toString());
+  }
+
+  private static DetectionScore family(DetectorScoring.Scores s, String family) {
+    return s.view().stream().filter(b -> b.detector().equals(DetectorScoring.OURS)
+            && b.dimension().equals("family") && b.bin().equals(family)).findFirst()
+        .orElseThrow(() -> new AssertionError(family)).score();
   }
 }
