@@ -507,7 +507,8 @@ def catapult(out, runs, rng):
             f.write("\n".join(metrics) + "\n")
         manifest.append(f"{run},{act},{m},{k},{peak:.6g},{c * 2:.3f},{warmup},{log_every},"
                         f"{'window-mean' if window_mean else 'sample'}")
-        rows = spikes(losses, run, diverged >= 0)
+        logged = [(int(line.split(",")[0]), float(line.split(",")[1])) for line in metrics[1:]]
+        rows = spikes(losses, run, diverged >= 0, logged, log_every)
         if diverged >= 0:
             rows.append(f"{run},large-lr,divergence,loss,{diverged},measured,,"
                         f"\"loss above 1000 x its initial value (or not finite)\"")
@@ -520,15 +521,20 @@ def catapult(out, runs, rng):
     write_truth(os.path.join(root, "truth.csv"), truth)
 
 
-def spikes(losses, run, diverges):
+def spikes(losses, run, diverges, logged, log_every):
     """Excursions of a loss measured at every step. One opens when the loss rises above twice its
     lowest value so far and closes at the first value back at or below that, or back down by
     half its rise on the log scale (a catapult may leave the loss in a basin above its old
     level). A closed excursion is a spike at its peak, unless it lasted one step within 8 steps
-    of another (a period-two oscillation of GD at the edge of stability, not an event). One that
-    never closes is a jump at its first step at or above the geometric mean of the lowest value
-    and the excursion's median, if the loss holds that median at least four times as long as it
-    took to reach it and the run does not diverge from it (the divergence is then the event)."""
+    of another (a period-two oscillation of GD at the edge of stability, not an event), or no
+    logged row over it stands above twice the lowest value (the logged loss does not show it).
+    Spikes whose loss did not settle between them (back within twice the episode's first low for
+    twice the longer of their durations and four log intervals) are one episode (a chaotic train of bounces is one event, not one per
+    bounce), kept at its highest peak. One that never closes is a jump at its first step at or
+    above the geometric mean of the lowest value and the excursion's median, if the loss holds
+    that median at least four times as long as it took to reach it, the run does not diverge
+    from it (the divergence is then the event) and it does not end an episode (a train that
+    turns into a new level is one event)."""
     found, low, t = [], losses[0], 1
     while t < len(losses):
         if losses[t] <= 2 * low:
@@ -545,25 +551,59 @@ def spikes(losses, run, diverges):
             # closed above twice the old low: the loss sits in a new basin, and later rises are
             # measured from it
             low = losses[t] if losses[t] > 2 * low else min(low, losses[t])
-    rows = []
+
+    def shown(start, end, low):
+        return any(step >= start and step - log_every < end and value > 2 * low
+                   for step, value in logged)
+
+    closed = []
     for i, (start, peak, end, low) in enumerate(found):
-        if end < len(losses):
-            near = [f for j, f in enumerate(found) if j != i
-                    and (abs(f[0] - end) <= 8 or abs(start - f[2]) <= 8)]
-            if end - start == 1 and near:
-                continue
+        if end == len(losses):
+            continue
+        near = [f for j, f in enumerate(found) if j != i
+                and (abs(f[0] - end) <= 8 or abs(start - f[2]) <= 8)]
+        if (end - start == 1 and near) or not shown(start, end, low):
+            continue
+        closed.append((start, peak, end, low))
+    rows, episode = [], []
+
+    def settled(prev, nxt):
+        # the loss back within twice the episode's starting low for a stretch of `quiet` steps
+        quiet = max(2 * max(prev[2] - prev[0], nxt[2] - nxt[0]), 4 * log_every)
+        bound = 2 * episode[0][3] if episode else 2 * prev[3]
+        stretch = 0
+        for v in losses[prev[2]:nxt[0]]:
+            stretch = stretch + 1 if v <= bound else 0
+            if stretch >= quiet:
+                return True
+        return False
+
+    def flush():
+        if episode:
+            start, peak, end, low = max(episode, key=lambda e: losses[e[1]])
             rows.append(f"{run},large-lr,spike,loss,{peak},measured,{end - start},"
                         f"\"loss rose from {low:.4g} to {losses[peak]:.4g} and came back after "
-                        f"{end - start} steps\"")
-        elif not diverges:
-            seg = losses[start:]
-            median = float(np.median(seg))
-            first = start + next(i for i, v in enumerate(seg) if v >= math.sqrt(low * median))
-            reached = start + next(i for i, v in enumerate(seg) if v >= median)
-            if len(losses) - reached >= 4 * (reached - start + 1):
-                rows.append(f"{run},large-lr,jump,loss,{first},measured,,"
-                            f"\"loss left {low:.4g} for {median:.4g} and stayed\"")
+                        f"{end - start} steps ({len(episode)} excursions in its episode)\"")
+            episode.clear()
+
+    for e in closed:
+        if episode and settled(episode[-1], e):
+            flush()
+        episode.append(e)
+    last = found[-1] if found and found[-1][2] == len(losses) else None
+    if last is not None and not diverges and (not episode or settled(episode[-1], last)):
+        flush()
+        start, _, _, low = last
+        seg = losses[start:]
+        median = float(np.median(seg))
+        first = start + next(i for i, v in enumerate(seg) if v >= math.sqrt(low * median))
+        reached = start + next(i for i, v in enumerate(seg) if v >= median)
+        if len(losses) - reached >= 4 * (reached - start + 1):
+            rows.append(f"{run},large-lr,jump,loss,{first},measured,,"
+                        f"\"loss left {low:.4g} for {median:.4g} and stayed\"")
+    flush()
     return rows
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
