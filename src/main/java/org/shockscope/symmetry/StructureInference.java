@@ -104,8 +104,12 @@ public final class StructureInference {
             boolean conv1d = "conv1d".equals(string(spec, "layout", false));
             String act = string(spec, "activation", false);
             Activation a = act != null ? Activation.parse(act) : chainActivation();
-            addChain(name, w, hiddenBiases(w, b), a, act != null || activationDeclared(), conv1d,
-                kind);
+            // "unknown" (how a described chain without a declared activation reads back) declares
+            // nothing
+            boolean declared = act != null
+                && !Activation.UNKNOWN.label().equalsIgnoreCase(act.trim())
+                || activationDeclared();
+            addChain(name, w, hiddenBiases(w, b), a, declared, conv1d, kind);
             break;
           }
           case "linear_chain":

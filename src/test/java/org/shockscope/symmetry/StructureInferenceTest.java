@@ -133,6 +133,16 @@ class StructureInferenceTest {
     SymmetryStructure again = infer(TestModels.gpt2(new Random(8), 16, 4),
         ModelDescription.fromMap(Map.of("groups", described.get("groups"))));
     assertEquals(inferred.groups(), again.groups());
+
+    // a chain whose activation nothing declares reads back as one: its product still observed
+    Map<String, Tensor> chain = TestModels.linearChain(new Random(9), 3, 4, 5, 3);
+    SymmetryStructure undeclared = infer(chain, ModelDescription.none());
+    assertTrue(((NeuronGroup) undeclared.group("layers")).endToEnd());
+    @SuppressWarnings("unchecked")
+    Map<String, Object> chainDescribed = new ObjectMapper().readValue(undeclared.describe(),
+        Map.class);
+    assertEquals(undeclared.groups(), infer(chain,
+        ModelDescription.fromMap(Map.of("groups", chainDescribed.get("groups")))).groups());
   }
 
   @Test
