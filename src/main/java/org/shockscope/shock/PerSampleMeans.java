@@ -1,5 +1,7 @@
 package org.shockscope.shock;
 
+import org.shockscope.OrderStatistics;
+
 /**
  * Means over consecutive blocks of a per-sample loss whose exact zeros are scattered among its
  * positive values.
@@ -15,6 +17,11 @@ package org.shockscope.shock;
  * below {@value #ALL_ZERO_CHANCE} (z^B, z the share of zeros), at least 2 and at most
  * {@value #MAX_BLOCK}; each mean is placed at its block's last step.
  *
+ * <p>A spike of the means must be carried by its samples rising together ({@link #samplesRise}):
+ * a block mean also stands out when one rare example's loss does (an online student's per-sample
+ * loss has samples 100 times its running level), while a bounce of the network raises every
+ * sample for as long as it lasts.
+ *
  * <p>Only loss-like series qualify: non-negative, most zeros after the largest value (an
  * accuracy rising from zero keeps its samples), and some value above the resolution floor after
  * a zero (a loss that underflowed to zero and stays there keeps its samples too).
@@ -24,13 +31,23 @@ final class PerSampleMeans {
   static final double ALL_ZERO_CHANCE = 1e-3;
   /** Largest block, in samples. */
   static final int MAX_BLOCK = 32;
+  /** Quantile of the neighbouring samples that a rising sample exceeds. */
+  static final double RISE_QUANTILE = 0.99;
+  /** Chance, for independent samples, of as many above that quantile, under which they rose. */
+  static final double RISE_CHANCE = 1e-3;
+  /** Fewest neighbouring samples the quantile is taken from; with fewer a spike stands. */
+  static final int MIN_REFERENCE = 100;
+  /** Neighbouring samples on each side of a spike, in blocks (at least MIN_REFERENCE). */
+  static final int REFERENCE_BLOCKS = 16;
 
   private final long[] steps;
   private final double[] values;
+  private final int block;
 
-  private PerSampleMeans(long[] steps, double[] values) {
+  private PerSampleMeans(long[] steps, double[] values, int block) {
     this.steps = steps;
     this.values = values;
+    this.block = block;
   }
 
   /** Steps of the block means: each block's last step, increasing. */
@@ -41,6 +58,70 @@ final class PerSampleMeans {
   /** The block means, in the series' units. */
   double[] values() {
     return values;
+  }
+
+  /**
+   * Whether the samples behind the block means from step {@code lo} to step {@code hi} rose
+   * together: k of the N samples from the first sample of the block ending at {@code lo} to the
+   * last of the block ending at {@code hi} stand above the {@link #RISE_QUANTILE} quantile q of
+   * the samples around them (up to max({@link #MIN_REFERENCE}, {@link #REFERENCE_BLOCKS} blocks)
+   * on each side), and P(Binomial(N, 1 − {@link #RISE_QUANTILE}) ≥ k) &lt;
+   * {@link #RISE_CHANCE}: independent examples put that many above q by chance that rarely.
+   * True when fewer than {@link #MIN_REFERENCE} samples surround the span (no judgement).
+   *
+   * @param given  the series' steps, as given to {@link #of}
+   * @param logged the series' values, as given to {@link #of}
+   * @param lo     a block mean's step
+   * @param hi     a later (or the same) block mean's step
+   */
+  boolean samplesRise(long[] given, double[] logged, long lo, long hi) {
+    int n = given.length;
+    int first = Math.max(0, at(given, lo) - block + 1);
+    int last = Math.min(n - 1, at(given, hi));
+    int reach = Math.max(MIN_REFERENCE, REFERENCE_BLOCKS * block);
+    int from = Math.max(0, first - reach);
+    int to = Math.min(n, last + 1 + reach);
+    int count = (first - from) + (to - last - 1);
+    if (count < MIN_REFERENCE || last < first) {
+      return true;
+    }
+    double[] around = new double[count];
+    int m = 0;
+    for (int i = from; i < first; i++) {
+      around[m++] = logged[i];
+    }
+    for (int i = last + 1; i < to; i++) {
+      around[m++] = logged[i];
+    }
+    double q = OrderStatistics.select(around, m, (int) Math.floor(RISE_QUANTILE * (m - 1)));
+    int above = 0;
+    for (int i = first; i <= last; i++) {
+      above += logged[i] > q ? 1 : 0;
+    }
+    return binomialTail(last - first + 1, 1.0 - RISE_QUANTILE, above) < RISE_CHANCE;
+  }
+
+  /** P(X ≥ k) for X ~ Binomial(n, p), 0 &lt; p &lt; 1. */
+  static double binomialTail(int n, double p, int k) {
+    if (k <= 0) {
+      return 1.0;
+    }
+    if (k > n) {
+      return 0.0;
+    }
+    double pmf = Math.pow(1.0 - p, n);
+    double below = 0.0;
+    for (int j = 0; j < k; j++) {
+      below += pmf;
+      pmf *= (double) (n - j) / (j + 1) * p / (1.0 - p);
+    }
+    return Math.max(0.0, 1.0 - below);
+  }
+
+  /** Index of {@code step} in the increasing {@code steps}, or of the last one before it. */
+  private static int at(long[] steps, long step) {
+    int i = java.util.Arrays.binarySearch(steps, step);
+    return i >= 0 ? i : Math.max(0, -i - 2);
   }
 
   /**
@@ -104,6 +185,6 @@ final class PerSampleMeans {
       s[b] = steps[from + block - 1];
       v[b] = sum / block;
     }
-    return new PerSampleMeans(s, v);
+    return new PerSampleMeans(s, v, block);
   }
 }

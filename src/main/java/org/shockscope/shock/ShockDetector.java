@@ -278,7 +278,11 @@ public final class ShockDetector {
           values[k], Double.NaN, Double.NaN, Double.NaN, Double.NaN, div.score()));
     }
     if (m >= MIN_SAMPLES) {
+      int opened = excursions.size();
       analyse(series, group, steps, values, m, div != null, events, excursions);
+      if (means != null) {
+        dropLoneSamples(means, given, logged, events, excursions, opened);
+      }
     }
     if (div != null && group.isEmpty()) {
       long diverged = steps[div.index()];
@@ -295,6 +299,33 @@ public final class ShockDetector {
     }
     events.sort(Comparator.comparingLong(ShockEvent::step).thenComparing(ShockEvent::kind));
     return events;
+  }
+
+  /**
+   * Drops the spikes of a per-sample loss's block means that its samples do not carry
+   * ({@link PerSampleMeans#samplesRise}: one rare example's loss, not the network bouncing), and
+   * marks the excursions from {@code opened} on that then hold no rise as quiet.
+   */
+  private static void dropLoneSamples(PerSampleMeans means, long[] given, double[] logged,
+                                      List<ShockEvent> events, List<Excursion> excursions,
+                                      int opened) {
+    if (!events.removeIf(e -> ShockEvent.SPIKE.equals(e.kind())
+        && !means.samplesRise(given, logged, e.stepLo(), e.stepHi()))) {
+      return;
+    }
+    for (int k = opened; k < excursions.size(); k++) {
+      Excursion x = excursions.get(k);
+      boolean holdsRise = false;
+      for (ShockEvent e : events) {
+        boolean rise = ShockEvent.SPIKE.equals(e.kind())
+            || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
+        holdsRise |= rise && e.stepLo() <= x.end() && x.start() <= e.stepHi();
+      }
+      if (!x.quiet() && !holdsRise) {
+        excursions.set(k, new Excursion(x.start(), x.peak(), x.height(), x.top(), x.end(),
+            x.settled(), x.interval(), x.train(), true));
+      }
+    }
   }
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,

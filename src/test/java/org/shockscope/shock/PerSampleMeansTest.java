@@ -75,4 +75,14 @@ class PerSampleMeansTest {
       assertEquals(7.0 * once.values()[i], seven.values()[i], 1e-12);
     }
   }
+
+  @Test
+  void theBinomialTailSumsThePmfFromK() {
+    // P(X >= 2), X ~ Binomial(8, 0.01): 1 - 0.99^8 - 8 * 0.01 * 0.99^7
+    assertEquals(1 - Math.pow(0.99, 8) - 0.08 * Math.pow(0.99, 7),
+        PerSampleMeans.binomialTail(8, 0.01, 2), 1e-15);
+    assertEquals(1.0, PerSampleMeans.binomialTail(10, 0.5, 0), 0.0);
+    assertEquals(Math.pow(0.5, 10), PerSampleMeans.binomialTail(10, 0.5, 10), 1e-15);
+    assertEquals(0.0, PerSampleMeans.binomialTail(10, 0.5, 11), 0.0);
+  }
 }

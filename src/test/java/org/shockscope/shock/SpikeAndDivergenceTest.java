@@ -1065,6 +1065,37 @@ class SpikeAndDivergenceTest {
 
 
   /**
+   * A per-sample loss, a third of it exactly zero, whose rare examples stand hundreds of times
+   * above the rest (one in 300): the block means those examples fall in stand out by 20–40
+   * times, but no bounce of the network raised the samples around them, and no spike is
+   * reported. The same series with a real bounce (every sample of 12 raised a hundredfold) keeps
+   * it.
+   */
+  @Test
+  void aPerSampleLossWhoseRareExamplesStandHundredsAboveItHasNoSpikes() {
+    Random rng = new Random(11);
+    int n = 4000;
+    long[] steps = new long[n];
+    double[] loss = new double[n];
+    for (int i = 0; i < n; i++) {
+      steps[i] = i;
+      loss[i] = rng.nextDouble() < 1.0 / 3.0 ? 0.0
+          : 1e-5 * Math.exp(rng.nextGaussian()) * (rng.nextDouble() < 1.0 / 300.0 ? 300.0 : 1.0);
+    }
+    loss[0] = 1e-3;
+    assertEquals(List.of(), detector.detect("loss", "", steps, loss).stream()
+        .filter(e -> ShockEvent.SPIKE.equals(e.kind())).toList());
+    double[] bounced = loss.clone();
+    for (int i = 2000; i < 2012; i++) {
+      bounced[i] = 1e-3 * Math.exp(rng.nextGaussian());
+    }
+    List<ShockEvent> found = detector.detect("loss", "", steps, bounced).stream()
+        .filter(e -> ShockEvent.SPIKE.equals(e.kind())).toList();
+    assertEquals(1, found.size(), found.toString());
+    assertEquals(2006.0, found.get(0).step(), 20.0);
+  }
+
+  /**
    * A loss logged as the Hugging Face Trainer logs it, rounded to four decimals, that decays into
    * its last decimal with heavy noise: a third of its late samples round to exactly zero, among
    * others above a thousandth, which makes them scattered zeros judged on block means. Means of
