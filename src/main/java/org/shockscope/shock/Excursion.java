@@ -44,6 +44,11 @@ record Excursion(long start, long peak, double height, double top, long end, lon
     this(start, start, Double.NaN, Double.NaN, end, end, interval, train, false);
   }
 
+  /** This excursion, holding a metric event of its own or not ({@code quiet}). */
+  Excursion withQuiet(boolean quiet) {
+    return new Excursion(start, peak, height, top, end, settled, interval, train, quiet);
+  }
+
   /** end − start, in steps. */
   double duration() {
     return (double) (end - start);

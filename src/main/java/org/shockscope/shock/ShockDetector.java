@@ -315,17 +315,22 @@ public final class ShockDetector {
     }
     for (int k = opened; k < excursions.size(); k++) {
       Excursion x = excursions.get(k);
-      boolean holdsRise = false;
-      for (ShockEvent e : events) {
-        boolean rise = ShockEvent.SPIKE.equals(e.kind())
-            || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
-        holdsRise |= rise && e.stepLo() <= x.end() && x.start() <= e.stepHi();
-      }
-      if (!x.quiet() && !holdsRise) {
-        excursions.set(k, new Excursion(x.start(), x.peak(), x.height(), x.top(), x.end(),
-            x.settled(), x.interval(), x.train(), true));
+      if (!x.quiet() && !holdsRise(events, x.start(), x.end())) {
+        excursions.set(k, x.withQuiet(true));
       }
     }
+  }
+
+  /** Whether a spike or a rising jump among {@code events} overlaps [start, end]. */
+  private static boolean holdsRise(List<ShockEvent> events, long start, long end) {
+    for (ShockEvent e : events) {
+      boolean rise = ShockEvent.SPIKE.equals(e.kind())
+          || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
+      if (rise && e.stepLo() <= end && start <= e.stepHi()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void analyse(String series, String group, long[] steps, double[] values, int n,
@@ -508,17 +513,8 @@ public final class ShockDetector {
       // event of their own (a small bounce between two spikes still continues the train).
       long train = previous != null && !settles(indexOf(steps, previous.end()), openedAt[k],
           previous.quietSpan(start, end, interval), peakFloor) ? previous.train() : nextTrain++;
-      boolean holdsRise = false;
-      for (ShockEvent e : events) {
-        boolean rise = ShockEvent.SPIKE.equals(e.kind())
-            || (ShockEvent.JUMP.equals(e.kind()) && e.uRight() > e.uLeft());
-        if (rise && e.stepLo() <= end && start <= e.stepHi()) {
-          holdsRise = true;
-          break;
-        }
-      }
       Excursion ex = new Excursion(start, steps[peakAt[k]], heightAt[k], topAt[k], end,
-          steps[settledAt[k]], interval, train, !holdsRise);
+          steps[settledAt[k]], interval, train, !holdsRise(events, start, end));
       previous = ex;
       excursions.add(ex);
     }
@@ -603,8 +599,7 @@ public final class ShockDetector {
     events.add(new ShockEvent(series, group, ShockEvent.SPIKE, x.peak(), x.start(), x.end(),
         base, values[indexOf(steps, x.end())], values[indexOf(steps, x.peak())] - base,
         (double) (x.end() - x.start()), Double.NaN, strength, 1.0));
-    excursions.set(k, new Excursion(x.start(), x.peak(), x.height(), x.top(), x.end(),
-        x.settled(), x.interval(), x.train(), false));
+    excursions.set(k, x.withQuiet(false));
   }
 
   /**

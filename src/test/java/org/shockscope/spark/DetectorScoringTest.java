@@ -49,16 +49,21 @@ class DetectorScoringTest {
         .getOrCreate();
     lab = LabSweeps.small(dir.resolve("lab"));
     tables = dir.resolve("out");
+    analyse(lab.resolve("native"), tables);
+    truth = LabTruthFile.read(lab.resolve("truth.csv").toString(),
+        spark.sparkContext().hadoopConfiguration());
+    scores = score(truth);
+  }
+
+  /** Analyses a sweep into {@code out} as the job does, without a report, quietly. */
+  static void analyse(Path sweep, Path out) {
     Map<String, String> cli = new LinkedHashMap<>();
-    cli.put("sweep", lab.resolve("native").toString());
-    cli.put("out", tables.toString());
+    cli.put("sweep", sweep.toString());
+    cli.put("out", out.toString());
     cli.put("report", "false");
     cli.put("progress_seconds", "3600");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     new SweepAnalysis(spark, AnalyzeSettings.resolve(cli, null, Map.of()), quiet).run();
-    truth = LabTruthFile.read(lab.resolve("truth.csv").toString(),
-        spark.sparkContext().hadoopConfiguration());
-    scores = score(truth);
   }
 
   @AfterAll
@@ -67,8 +72,12 @@ class DetectorScoringTest {
   }
 
   static DetectorScoring.Scores score(List<LabTruthFile.Row> rows) {
+    return score(tables, lab.resolve("native"), rows);
+  }
+
+  static DetectorScoring.Scores score(Path tables, Path sweep, List<LabTruthFile.Row> rows) {
     return new DetectorScoring(spark, DetectorConfig.DEFAULTS, "loss")
-        .score(tables.toString(), lab.resolve("native").toString(), rows);
+        .score(tables.toString(), sweep.toString(), rows);
   }
 
   static DetectionScore row(DetectorScoring.Scores s, String detector, String family,
@@ -264,19 +273,12 @@ class DetectorScoringTest {
     }
     assertTrue(runs.size() >= 2, runs.toString());
     Path out = work.resolve("out");
-    Map<String, String> cli = new LinkedHashMap<>();
-    cli.put("sweep", stripped.toString());
-    cli.put("out", out.toString());
-    cli.put("report", "false");
-    cli.put("progress_seconds", "3600");
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    new SweepAnalysis(spark, AnalyzeSettings.resolve(cli, null, Map.of()), quiet).run();
+    analyse(stripped, out);
 
     assertTrue(spark.read().parquet(out.resolve("spectra").toString())
         .where("matrix = 'end_to_end'").count() > 0, "the product is observed");
     List<LabTruthFile.Row> rows = truth.stream().filter(t -> runs.contains(t.runId())).toList();
-    DetectorScoring.Scores undeclared = new DetectorScoring(spark, DetectorConfig.DEFAULTS, "loss")
-        .score(out.toString(), stripped.toString(), rows);
+    DetectorScoring.Scores undeclared = score(out, stripped, rows);
     DetectionScore declared = family(scores, "deep-linear");
     DetectionScore found = family(undeclared, "deep-linear");
     assertTrue(declared.truePositives() >= 5, declared.toString());
