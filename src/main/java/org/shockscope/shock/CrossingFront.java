@@ -65,6 +65,8 @@ final class CrossingFront {
   private double[] prefix = new double[0];
   private final double[] zoneLo = new double[1];
   private final double[] zoneHi = new double[1];
+  /** The white-noise scale of the series being searched (noiseSd of {@link #find}). */
+  private double whiteSd;
   private double t10;
   private double t25;
   private double t50;
@@ -88,6 +90,7 @@ final class CrossingFront {
     if (n < 2 * minPlateau + 3) {
       return null;
     }
+    whiteSd = noiseSd;
     if (s.length < n) {
       s = new double[n];
       work = new double[n];
@@ -152,9 +155,9 @@ final class CrossingFront {
    * Whether |R − L| stands out of the series' own wander at the front's scale, as
    * {@link JumpFinder} requires of its fronts: |R − L| ≥ z·s with s the
    * {@link RobustOps#wander} across 4w between blocks of 2w away from [t₁₀, t₉₀] (measured at
-   * smaller spans and scaled as a random walk's, ∝ √span, when the series is too short) and z
-   * from {@link RobustOps#wanderFactor}. A random walk's metric wanders from one level to
-   * another; its plateaus are as flat as any at a short enough look.
+   * smaller spans and extrapolated by {@link RobustOps#wanderAtSpan} when the series is too
+   * short) and z from {@link RobustOps#wanderFactor}. A random walk's metric wanders from one
+   * level to another; its plateaus are as flat as any at a short enough look.
    */
   private boolean beyondWander(double[] t, double[] y, int n, double width, double size) {
     double gap = (t[n - 1] - t[0]) / (n - 1);
@@ -165,7 +168,8 @@ final class CrossingFront {
     if (prefix.length < n + 1) {
       prefix = new double[2 * n + 1];
     }
-    double scale = RobustOps.wanderAtSpan(t, y, n, lag, block, zoneLo, zoneHi, 1, work, prefix);
+    double scale = RobustOps.wanderAtSpan(t, y, n, lag, block, whiteSd, zoneLo, zoneHi, 1, work,
+        prefix);
     return !(size < RobustOps.wanderFactor(n, lag + 2 * block) * scale);
   }
 

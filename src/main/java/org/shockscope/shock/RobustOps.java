@@ -149,11 +149,21 @@ final class RobustOps {
   /**
    * {@link #wander} across a gap of {@code lag} samples between blocks of {@code block}, read
    * at that span when the series has at least {@link #MIN_WANDER_PAIRS} clear positions for it,
-   * else at halved gaps and blocks scaled up as a random walk's, ∝ √span (the cautious reading
-   * of a series too short to tell); NaN when even single samples one apart leave too few. Spans
-   * the series cannot hold at all are halved first.
+   * else read at halved gaps and blocks and extrapolated; NaN when even single samples one apart
+   * leave too few. Spans the series cannot hold at all are halved first.
+   *
+   * <p>The extrapolation splits the variance read at the shorter span s' = l' + 2b' into the
+   * white noise's share 2σ²/b' (σ = {@code whiteSd}, the series' white-noise scale; block means
+   * of b samples differ by that much whatever their distance) and the rest, which is taken as a
+   * random walk's and scaled ∝ span (the cautious reading of a series too short to tell):
+   *
+   * <pre>  s² = 2σ²/b + max(0, s'² − 2σ²/b')·span/s'.</pre>
+   *
+   * Scaling the whole of s' as a random walk's would take white noise read with blocks of one
+   * sample for a wander √(span) times its size; a short log with a wide front then had no front
+   * that could stand out of it.
    */
-  static double wanderAtSpan(double[] t, double[] y, int n, int lag, int block,
+  static double wanderAtSpan(double[] t, double[] y, int n, int lag, int block, double whiteSd,
                              double[] zoneLo, double[] zoneHi, int zones, double[] work,
                              double[] prefix) {
     int span = lag + 2 * block;
@@ -163,10 +173,22 @@ final class RobustOps {
       l = Math.max(1, l / 2);
       b = Math.max(1, b / 2);
     }
+    if (l == lag && b == block) {
+      double direct = wander(t, y, n, l, b, zoneLo, zoneHi, zones, work, prefix);
+      if (!Double.isNaN(direct) || (l == 1 && b == 1)) {
+        return direct;
+      }
+      l = Math.max(1, l / 2);
+      b = Math.max(1, b / 2);
+    }
+    double white = Double.isFinite(whiteSd) ? whiteSd * whiteSd : 0.0;
     double scale = Double.NaN;
     while (Double.isNaN(scale) && l + 2 * b < n) {
-      scale = wander(t, y, n, l, b, zoneLo, zoneHi, zones, work, prefix)
-          * Math.sqrt(span / (double) (l + 2 * b));
+      double measured = wander(t, y, n, l, b, zoneLo, zoneHi, zones, work, prefix);
+      if (!Double.isNaN(measured)) {
+        double walk = Math.max(0.0, measured * measured - 2.0 * white / b);
+        scale = Math.sqrt(2.0 * white / block + walk * span / (double) (l + 2 * b));
+      }
       if (l == 1 && b == 1) {
         break;
       }

@@ -109,8 +109,9 @@ class KernelTest {
     }
     StepScan scan = new StepScan();
     for (int h : new int[] {3, 12, 48}) {
-      for (int i : new int[] {h, 100, 120, n - h}) {
-        double expected = rss(y, i, h, false) - rss(y, i, h, true);
+      // Splits nearer an end than h have windows cut by it.
+      for (int i : new int[] {h, 100, 120, n - h, h / 2 + 2, n - h / 2 - 2}) {
+        double expected = rss(y, n, i, h, false) - rss(y, n, i, h, true);
         assertEquals(expected, scan.drop(y, n, i, h), 1e-8 * (1 + expected), "i=" + i + " h=" + h);
       }
     }
@@ -122,23 +123,40 @@ class KernelTest {
     assertEquals(120, found.get(0).split(), 1);
     assertEquals(48, found.get(0).halfWidth());
     assertEquals(96, found.get(0).statistic(), 40);
+
+    // 39 samples hold whole windows up to h = 12; h = 24 runs with windows cut by the ends, and
+    // sees a step at sample 27 against the 24 samples before it.
+    int m = 39;
+    double[] late = new double[m];
+    for (int i = 0; i < m; i++) {
+      late[i] = (i >= 27 ? -4 : 0) + r.nextGaussian();
+    }
+    List<StepScan.Candidate> short39 = scan.scan(late, m, unit, 1.0, 10.0, 3);
+    StepScan.Candidate cut = short39.stream().filter(c -> c.halfWidth() == 24).findFirst()
+        .orElseThrow();
+    assertEquals(27, cut.split(), 1);
+    assertEquals(scan.drop(late, m, cut.split(), 24), cut.statistic(), 1e-9 * cut.statistic());
   }
 
-  /** RSS of a quadratic in the index (plus a step at i when asked) on [i−h, i+h), by EJML. */
-  private static double rss(double[] y, int i, int h, boolean step) {
-    int m = 2 * h;
+  /**
+   * RSS of a quadratic in the index (plus a step at i when asked) on [i−h, i+h) cut by [0, n),
+   * by EJML.
+   */
+  private static double rss(double[] y, int n, int i, int h, boolean step) {
+    int from = Math.max(0, i - h);
+    int m = Math.min(n, i + h) - from;
     int p = step ? 4 : 3;
     DMatrixRMaj x = new DMatrixRMaj(m, p);
     DMatrixRMaj b = new DMatrixRMaj(m, 1);
     for (int k = 0; k < m; k++) {
-      double j = (i - h + k) - 100.0;
+      double j = (from + k) - 100.0;
       x.set(k, 0, 1);
       x.set(k, 1, j / 100);
       x.set(k, 2, j * j / 1e4);
       if (step) {
-        x.set(k, 3, k >= h ? 1 : 0);
+        x.set(k, 3, from + k >= i ? 1 : 0);
       }
-      b.set(k, 0, y[i - h + k]);
+      b.set(k, 0, y[from + k]);
     }
     DMatrixRMaj beta = new DMatrixRMaj(p, 1);
     assertTrue(CommonOps_DDRM.solve(x, b, beta));
@@ -150,6 +168,49 @@ class KernelTest {
       s += d * d;
     }
     return s;
+  }
+
+  /**
+   * A wander the series is too short to read at its span is extrapolated from shorter spans with
+   * only the part white noise does not explain scaled as a random walk's. 40 samples of white
+   * noise (σ = 1) around a front zone of 14, read for blocks of 7 a gap of 14 apart, can only be
+   * read from single samples 3 apart: scaling all of that by √(28/5) gave 3.3σ on average over
+   * 200 seeds; now 1.4σ (the ideal is σ·√(2/7) = 0.53σ; what lifts it is the sampling error of
+   * the 18 differences read, whose excess over the white share is scaled up). A random walk
+   * read the same way still grows as one: well above its wander at one sample.
+   */
+  @Test
+  void aWanderReadAtShorterSpansScalesOnlyWhatWhiteNoiseDoesNotExplain() {
+    int n = 40;
+    double[] t = new double[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = i;
+    }
+    double[] zoneLo = {18};
+    double[] zoneHi = {31};
+    double[] work = new double[n];
+    double[] prefix = new double[n + 1];
+    double white = 0.0;
+    double walk = 0.0;
+    double walkStep = 0.0;
+    Random r = new Random(11);
+    int seeds = 200;
+    for (int seed = 0; seed < seeds; seed++) {
+      double[] noise = new double[n];
+      double[] path = new double[n];
+      for (int i = 0; i < n; i++) {
+        noise[i] = r.nextGaussian();
+        path[i] = (i == 0 ? 0.0 : path[i - 1]) + r.nextGaussian();
+      }
+      white += RobustOps.wanderAtSpan(t, noise, n, 14, 7, 1.0, zoneLo, zoneHi, 1, work, prefix);
+      double sd = RobustOps.noiseScale(t, path, 0, n, work);
+      walk += RobustOps.wanderAtSpan(t, path, n, 14, 7, sd, zoneLo, zoneHi, 1, work, prefix);
+      walkStep += RobustOps.wanderAtSpan(t, path, n, 1, 1, sd, zoneLo, zoneHi, 1, work, prefix);
+    }
+    assertTrue(white / seeds > Math.sqrt(2.0 / 7.0) && white / seeds < 1.6, "white " + white / seeds);
+    // Block means of 7 a gap of 14 apart differ by √(14 + 2·7/3)·q ≈ 4.3 q for a walk of step q.
+    assertTrue(walk / seeds > 3.0, "walk " + walk / seeds);
+    assertTrue(walk / seeds > 2.5 * walkStep / seeds, walk / seeds + " vs " + walkStep / seeds);
   }
 
   @Test
