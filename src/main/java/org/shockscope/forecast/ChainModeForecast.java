@@ -51,8 +51,20 @@ public final class ChainModeForecast {
   public static final double MIN_SHARE = 0.01;
   /** Highest share of its target a calibrating interval may end at (its plateau is noisy). */
   public static final double MAX_SHARE = 0.9;
-  /** Samples at the end of a saturated mode that must agree within {@link #PLATEAU_SPREAD}. */
-  public static final int PLATEAU_POINTS = 3;
+  /**
+   * Samples at the end of a saturated mode that must agree within {@link #PLATEAU_SPREAD}: the
+   * last two. A deep chain's mode often crosses from far below its target to it within one
+   * checkpoint interval, and the next mode, a factor of 2–3 weaker, reaches its midpoint within
+   * two or three more (its time ∝ 1/s): a third plateau sample left the run's rate constant
+   * unknown until the next mode was past its midpoint, and its target unidentifiable from its
+   * own rise (no forecast before the midpoint at all, on the tuning labs). A mode still creeping
+   * below its target by its last interval's rise would pass too, but its target is then off by
+   * about that rise (≤ {@value #PLATEAU_SPREAD}, if the approach slows geometrically by half or
+   * more per interval), and the calibrating intervals end below {@value #MAX_SHARE} of it.
+   * Three labs (session 36, deep-linear first forecasts on time): 162 / 143 / 71 with three
+   * samples, 166 / 143 / 75 with two; forecasts on quiet runs unchanged.
+   */
+  public static final int PLATEAU_POINTS = 2;
   /** Relative spread of a plateau. */
   public static final double PLATEAU_SPREAD = 0.02;
   /** Least rise of a saturated mode above its lowest sample (a mode learned, not a constant). */

@@ -784,12 +784,14 @@ public final class PrecursorForecaster {
     double p = ChainModeForecast.exponent(depth);
     // the loss bounds a first mode's target
     double bound = first ? firstModeTargetBound(run, s, e) : Double.NaN;
+    double init = initialScale(run, s.group());
     List<Double> rates = new ArrayList<>();
     for (SeriesData o : run) {
       if (o != s && isMode(o) && o.group().equals(s.group())
           && o.name().startsWith(END_TO_END + "/")) {
         int oe = lastAtOrBefore(o.steps(), t);
-        double c = oe < 0 ? Double.NaN
+        // only a learned mode calibrates: see initialScale
+        double c = oe < 0 || !(o.values()[oe] >= ChainModeForecast.MIN_RISE * init) ? Double.NaN
             : ChainModeForecast.rateConstant(o.steps(), o.values(), oe, p);
         if (!Double.isNaN(c)) {
           rates.add(c);
@@ -821,6 +823,30 @@ public final class PrecursorForecaster {
       f = ChainModeForecast.powerLaw(s.steps(), s.values(), e, depth, bound);
     }
     return new ModeFront(f, depth, lossTimed);
+  }
+
+  /**
+   * The scale of a chain's initialisation: the largest first sample of the modes of its
+   * end-to-end map (0 when none). Under the mode ODE a learned mode rises from there to its
+   * target, a teacher's singular value, far above it; a mode whose plateau stays at or below
+   * it was not learned. The null directions of a rank-deficient map (singular values near 1e-6
+   * that creep by rounding) can still stand {@value ChainModeForecast#MIN_RISE}× above their own
+   * lowest sample and level off within {@value ChainModeForecast#PLATEAU_SPREAD}, and their
+   * "rate constant", scaled by 1/s, came out 10⁵–10⁷× the learned modes' and, as the upper of
+   * two, became the median (tune0 and tune300: 330 mode checkpoints saw rate constants more than
+   * 3× apart, 10 after this rule). Alone it moved no first forecast on the tuning labs; with two
+   * plateau samples ({@link ChainModeForecast#PLATEAU_POINTS}) a null mode calibrated a depth-3
+   * chain's second mode (tune300 r00304) before its first mode did.
+   */
+  static double initialScale(List<SeriesData> run, String group) {
+    double init = 0;
+    for (SeriesData o : run) {
+      if (isMode(o) && o.group().equals(group) && o.name().startsWith(END_TO_END + "/")
+          && o.steps().length > 0) {
+        init = Math.max(init, Math.abs(o.values()[0]));
+      }
+    }
+    return init;
   }
 
   /**

@@ -131,6 +131,28 @@ class ChainModeForecastTest {
     assertNull(ChainModeForecast.at(steps, second[0], early, p, c));
   }
 
+  /**
+   * A mode calibrates the run from its second sample on its plateau: a deep chain's first mode
+   * crosses most of its rise within a checkpoint interval or two, and the next mode, of a third
+   * its target, reaches its midpoint a few intervals later (time ∝ 1/s). With three plateau
+   * samples required, tuning lab r00642 (short600) had no rate constant before its second
+   * mode's midpoint and no forecast for it at all.
+   */
+  @Test
+  void aModeCalibratesFromItsSecondSampleOnItsPlateau() {
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double[][] m = mode(c, 3.0, p, 1e-3, 20_000);
+    long[] steps = steps(m[0].length);
+    int k = 1;
+    while (Math.abs(m[0][k] - m[0][k - 1]) > ChainModeForecast.PLATEAU_SPREAD * m[0][k]) {
+      k++;
+    }
+    assertTrue(Double.isNaN(ChainModeForecast.rateConstant(steps, m[0], k - 1, p)),
+        "one sample on the plateau");
+    assertEquals(c, ChainModeForecast.rateConstant(steps, m[0], k, p), 0.05 * c);
+  }
+
   @Test
   void rateConstantIsUnknownUntilTheModeHasSaturated() {
     double p = ChainModeForecast.exponent(3);
@@ -315,6 +337,46 @@ class ChainModeForecastTest {
         "expected " + f.expectedStep() + " for " + crossing);
     assertEquals(List.of("layers/end_to_end/sv2"), f.series());
     assertFalse(f.series().stream().anyMatch(s -> s.contains("layers.0")));
+  }
+
+  /**
+   * The null directions of a rank-deficient end-to-end map do not calibrate the run: a singular
+   * value near 1e-6 that creeps 20-fold by rounding and levels off looks saturated to
+   * {@link ChainModeForecast#rateConstant}, and its rate constant, scaled by 1/s, is orders of
+   * magnitude above the learned modes'. As the upper of two it was the median, and the second
+   * mode was not timed at all (tune300 r00304 once two plateau samples calibrate). A mode
+   * calibrates only once it stands {@value ChainModeForecast#MIN_RISE}× above the largest first
+   * sample of the map's modes.
+   */
+  @Test
+  void theNullDirectionsOfARankDeficientMapDoNotCalibrateTheRun() {
+    double p = ChainModeForecast.exponent(3);
+    double c = 2e-3;
+    double[][] first = mode(c, 3.0, p, 1e-3, 20_000);
+    double[][] second = mode(c, 1.0, p, 1e-3, 20_000);
+    long[] steps = steps(first[0].length);
+    double[] nullMode = new double[steps.length];
+    for (int i = 0; i < steps.length; i++) {
+      nullMode[i] = 1e-6 * (1 + 19 * Math.min(1.0, i / 5.0));
+    }
+    assertTrue(ChainModeForecast.rateConstant(steps, nullMode, 20, p) > 1e3 * c,
+        "a null direction alone looks saturated, at a far higher rate");
+    List<SeriesData> run = new ArrayList<>();
+    run.add(new SeriesData("end_to_end/sv1", "layers", steps, first[0]));
+    run.add(new SeriesData("end_to_end/sv2", "layers", steps, second[0]));
+    run.add(new SeriesData("end_to_end/sv3", "layers", steps, nullMode));
+    for (int l = 0; l < 3; l++) {
+      double[] a = new double[steps.length];
+      for (int i = 0; i < steps.length; i++) {
+        a[i] = Math.cbrt(first[0][i]);
+      }
+      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, a));
+    }
+    int e = lastBelow(second[0], 0.05);
+    Forecast f = PrecursorForecaster.at(run, steps[e], new long[] {INTERVAL}).get(0);
+    double crossing = second[1][0];
+    assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.05 * (crossing - steps[e]),
+        "expected " + f.expectedStep() + " for " + crossing);
   }
 
   /**
