@@ -131,10 +131,19 @@ public final class ChainModeForecast {
   /**
    * The rate constant c of a mode that has saturated by index {@code end}: its last
    * {@value #PLATEAU_POINTS} samples within {@value #PLATEAU_SPREAD} of each other (target s =
-   * the last), at least {@value #MIN_RISE}× above its lowest earlier sample; c is the median over
+   * the last) or, failing that, it overshot its target ({@link #overshootPeak}: target s = the
+   * centre of its ringing, {@link #ringingCentre}, and only intervals up to the peak count);
+   * either way at least {@value #MIN_RISE}× above its lowest earlier sample; c is the median over
    * its rising intervals between {@value #MIN_SHARE}·s (depth ≥ 3 only, {@link #MIN_SHARE}) and
    * {@value #MAX_SHARE}·s of
    * {@code I(u_a, u_b) / Δt}. NaN when the mode has not saturated or no interval qualifies.
+   * The overshoot rule, on three labs (session 36, deep-linear first forecasts on time): 166 /
+   * 143 / 75 before, 167 / 144 / 75 after (plain-SGD chains whose first mode overshot with a
+   * large step, tune0 r00003 and tune300 r00442); forecasts on quiet runs and divergence lines
+   * unchanged. Under momentum the ringing mode now calibrates (tune0 r00144, tune300 r00508) but
+   * its next mode's forecast comes late: momentum amplifies a mode's step by about
+   * 1/(1 − β·e^{−r}) for its growth rate r per step, more for the slower next mode, so the rate
+   * constant is not common to the modes and a faster mode's c puts the next target too high.
    *
    * @param steps  input, strictly increasing steps
    * @param values input, the mode's singular values
@@ -152,8 +161,14 @@ public final class ChainModeForecast {
       lo = Math.min(lo, values[i]);
       hi = Math.max(hi, values[i]);
     }
+    int last = end;
     if (!(s > 0) || !(hi - lo <= PLATEAU_SPREAD * s)) {
-      return Double.NaN;
+      int peak = overshootPeak(values, end);
+      if (peak < 0) {
+        return Double.NaN;
+      }
+      s = ringingCentre(values, peak, end);
+      last = peak;
     }
     double min = Double.POSITIVE_INFINITY;
     for (int i = 0; i <= end; i++) {
@@ -166,7 +181,7 @@ public final class ChainModeForecast {
     }
     double[] c = new double[end];
     int n = 0;
-    for (int i = 1; i <= end; i++) {
+    for (int i = 1; i <= last; i++) {
       double a = values[i - 1];
       double b = values[i];
       // MIN_SHARE for deep chains only (the logistic's time is logarithmic in a)
@@ -180,6 +195,45 @@ public final class ChainModeForecast {
     double[] sorted = Arrays.copyOf(c, n);
     Arrays.sort(sorted);
     return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  }
+
+  /**
+   * The index of the peak a mode overshot its target at by index {@code end}, -1 when it has not:
+   * its highest sample up to end, after which it fell more than {@value #PLATEAU_SPREAD} below
+   * it. Under the mode ODE (gradient flow) a mode rises monotonically to its target and stays
+   * there; with discrete steps large enough, or momentum (the heavy ball overshoots and rings
+   * around the target, damped), it passes its target and falls back, so the fall itself shows
+   * the target reached, at once, where two agreeing samples ({@value #PLATEAU_POINTS} plateau
+   * points) may take the ringing's many checkpoints to come.
+   */
+  static int overshootPeak(double[] values, int end) {
+    int k = 0;
+    for (int i = 1; i <= end; i++) {
+      if (values[i] > values[k]) {
+        k = i;
+      }
+    }
+    if (k == 0 || k == end || !(values[k] > 0)) {
+      return -1;
+    }
+    double low = Double.POSITIVE_INFINITY;
+    for (int i = k + 1; i <= end; i++) {
+      low = Math.min(low, values[i]);
+    }
+    return low < (1 - PLATEAU_SPREAD) * values[k] ? k : -1;
+  }
+
+  /**
+   * The target of a mode ringing after its overshoot at index {@code peak}: the mean of its
+   * samples from the peak to end, the centre of the oscillation it has shown so far (the peak
+   * above the target, the fall back below or toward it).
+   */
+  static double ringingCentre(double[] values, int peak, int end) {
+    double sum = 0;
+    for (int i = peak; i <= end; i++) {
+      sum += values[i];
+    }
+    return sum / (end - peak + 1);
   }
 
   /**

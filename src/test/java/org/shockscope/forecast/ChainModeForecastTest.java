@@ -269,6 +269,28 @@ class ChainModeForecastTest {
   }
 
   @Test
+  void aModeRingingAboutItsTargetCalibratesFromItsOvershoot() {
+    // a depth-2 chain's first mode rises along the logistic to 86% of its target, then overshoots
+    // (large steps, momentum) and rings: 1.3 s, 0.75 s, 1.15 s, 0.9 s; no two samples agree
+    // within PLATEAU_SPREAD, yet the fall after the peak shows the target reached, and the
+    // centre of the ringing gives it (within the bias of a part cycle's mean, 7% here)
+    double c = 5e-4;
+    double s = 4.0;
+    double[] rise = logistic(c, s, 1e-3, 60);
+    int top = lastBelow(rise, 0.9 * s);
+    double[] ring = {1.3 * s, 0.75 * s, 1.15 * s, 0.9 * s};
+    double[] v = Arrays.copyOf(rise, top + 1 + ring.length);
+    System.arraycopy(ring, 0, v, top + 1, ring.length);
+    long[] steps = steps(v.length);
+    assertTrue(Double.isNaN(ChainModeForecast.rateConstant(steps, v, top + 1, 0.0)),
+        "at its peak the mode has not shown its target");
+    for (int e = top + 2; e < v.length; e++) {
+      assertEquals(c, ChainModeForecast.rateConstant(steps, v, e, 0.0), 0.1 * c,
+          "ringing to index " + e);
+    }
+  }
+
+  @Test
   void aDepthTwoLaterModeIsTimedWhileItsRiseStartsFarBelowItsTarget() {
     // the second mode (target 0.25, start 1e-4) with the run's c: at step 1,000 it is at 5.6% of
     // its target and the rising samples read go back to 0.18%; the target from its last
