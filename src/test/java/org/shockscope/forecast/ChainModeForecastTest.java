@@ -338,19 +338,7 @@ class ChainModeForecastTest {
     double[][] first = mode(c, 3.0, p, 1e-3, 20_000);
     double[][] second = mode(c, 1.0, p, 1e-3, 20_000);
     long[] steps = steps(first[0].length);
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", steps, first[0]));
-    run.add(new SeriesData("end_to_end/sv2", "layers", steps, second[0]));
-    for (int l = 0; l < 3; l++) {
-      double[] a = new double[steps.length];
-      double[] b = new double[steps.length];
-      for (int i = 0; i < steps.length; i++) {
-        a[i] = Math.cbrt(first[0][i]);
-        b[i] = Math.cbrt(second[0][i]);
-      }
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, a));
-      run.add(new SeriesData("layers." + l + ".weight/sv2", "layers", steps, b));
-    }
+    List<SeriesData> run = depthThreeRun(steps, first[0], second[0]);
     assertEquals(3, PrecursorForecaster.chainDepths(run).get("layers"));
     int e = lastBelow(second[0], 0.05);
     Forecast f = PrecursorForecaster.at(run, steps[e], new long[] {INTERVAL}).get(0);
@@ -383,22 +371,33 @@ class ChainModeForecastTest {
     }
     assertTrue(ChainModeForecast.rateConstant(steps, nullMode, 20, p) > 1e3 * c,
         "a null direction alone looks saturated, at a far higher rate");
-    List<SeriesData> run = new ArrayList<>();
-    run.add(new SeriesData("end_to_end/sv1", "layers", steps, first[0]));
-    run.add(new SeriesData("end_to_end/sv2", "layers", steps, second[0]));
-    run.add(new SeriesData("end_to_end/sv3", "layers", steps, nullMode));
-    for (int l = 0; l < 3; l++) {
-      double[] a = new double[steps.length];
-      for (int i = 0; i < steps.length; i++) {
-        a[i] = Math.cbrt(first[0][i]);
-      }
-      run.add(new SeriesData("layers." + l + ".weight/sv1", "layers", steps, a));
-    }
+    List<SeriesData> run = depthThreeRun(steps, first[0], second[0], nullMode);
     int e = lastBelow(second[0], 0.05);
     Forecast f = PrecursorForecaster.at(run, steps[e], new long[] {INTERVAL}).get(0);
     double crossing = second[1][0];
     assertTrue(Math.abs(f.expectedStep() - crossing) <= 0.05 * (crossing - steps[e]),
         "expected " + f.expectedStep() + " for " + crossing);
+  }
+
+  /**
+   * A depth-3 chain whose end-to-end map has the given modes ({@code end_to_end/sv1}, …) and
+   * whose layers carry their cube roots (balanced), all at the same steps.
+   */
+  private static List<SeriesData> depthThreeRun(long[] steps, double[]... modes) {
+    List<SeriesData> run = new ArrayList<>();
+    for (int k = 0; k < modes.length; k++) {
+      run.add(new SeriesData("end_to_end/sv" + (k + 1), "layers", steps, modes[k]));
+    }
+    for (int l = 0; l < 3; l++) {
+      for (int k = 0; k < modes.length; k++) {
+        double[] root = new double[steps.length];
+        for (int i = 0; i < steps.length; i++) {
+          root[i] = Math.cbrt(modes[k][i]);
+        }
+        run.add(new SeriesData("layers." + l + ".weight/sv" + (k + 1), "layers", steps, root));
+      }
+    }
+    return run;
   }
 
   /**
