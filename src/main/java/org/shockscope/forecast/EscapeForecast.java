@@ -2,6 +2,7 @@ package org.shockscope.forecast;
 
 import org.shockscope.LeastSquaresLine;
 import org.shockscope.OrderStatistics;
+import org.shockscope.StepIndex;
 
 /**
  * When a run's loss will have made half of its escape from a plateau on which the hidden units
@@ -97,7 +98,7 @@ public final class EscapeForecast {
       throw new IllegalArgumentException("index " + end + " out of range for " + steps.length
           + " steps and " + loss.length + " values");
     }
-    int split = PrecursorForecaster.lastAtOrBefore(steps, splitStep);
+    int split = StepIndex.lastAtOrBefore(steps, splitStep);
     if (split + 1 < MIN_PLATEAU_SAMPLES || end <= split) {
       return null;
     }

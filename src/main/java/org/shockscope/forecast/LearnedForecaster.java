@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import org.shockscope.StepIndex;
 import org.shockscope.shock.SeriesData;
 import org.shockscope.shock.Transition;
 
@@ -164,7 +165,7 @@ public final class LearnedForecaster {
 
   /** The median step between the forecast steps at or before t (1 with fewer than two). */
   static long prefixInterval(long[] steps, long t) {
-    int e = PrecursorForecaster.lastAtOrBefore(steps, t);
+    int e = StepIndex.lastAtOrBefore(steps, t);
     int from = Math.max(0, e - PrefixFeatures.HISTORY + 1);
     return ForecastHorizons.medianInterval(Arrays.copyOfRange(steps, from, e + 1));
   }

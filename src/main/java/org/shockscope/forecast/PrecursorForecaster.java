@@ -1,5 +1,7 @@
 package org.shockscope.forecast;
 
+import static org.shockscope.StepIndex.lastAtOrBefore;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -1330,12 +1332,6 @@ public final class PrecursorForecaster {
 
   static boolean isMode(SeriesData s) {
     return SeriesFamily.isModeName(s.name());
-  }
-
-  /** Index of the last step ≤ t, −1 when none. */
-  static int lastAtOrBefore(long[] steps, long t) {
-    int i = Arrays.binarySearch(steps, t);
-    return i >= 0 ? i : -i - 2;
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.shockscope.LeastSquaresLine;
 import org.shockscope.OrderStatistics;
+import org.shockscope.StepIndex;
 import org.shockscope.shock.SeriesData;
 
 /**
@@ -105,7 +106,7 @@ public final class PrefixFeatures {
   public int logged(long t) {
     int n = 0;
     for (SeriesData s : series) {
-      n = Math.max(n, PrecursorForecaster.lastAtOrBefore(s.steps(), t) + 1);
+      n = Math.max(n, StepIndex.lastAtOrBefore(s.steps(), t) + 1);
     }
     return n;
   }
@@ -126,7 +127,7 @@ public final class PrefixFeatures {
     int logged = 0;
     for (int i = 0; i < series.size(); i++) {
       SeriesData s = series.get(i);
-      int e = PrecursorForecaster.lastAtOrBefore(s.steps(), t);
+      int e = StepIndex.lastAtOrBefore(s.steps(), t);
       if (e < 0) {
         continue;
       }

@@ -1,6 +1,7 @@
 package org.shockscope.shock;
 
 import org.shockscope.OrderStatistics;
+import org.shockscope.StepIndex;
 
 /**
  * Means over consecutive blocks of a per-sample loss whose exact zeros are scattered among its
@@ -118,10 +119,9 @@ final class PerSampleMeans {
     return Math.max(0.0, 1.0 - below);
   }
 
-  /** Index of {@code step} in the increasing {@code steps}, or of the last one before it. */
+  /** Index of {@code step} in the increasing {@code steps}, or of the last before it; 0 if none. */
   private static int at(long[] steps, long step) {
-    int i = java.util.Arrays.binarySearch(steps, step);
-    return i >= 0 ? i : Math.max(0, -i - 2);
+    return Math.max(0, StepIndex.lastAtOrBefore(steps, step));
   }
 
   /**

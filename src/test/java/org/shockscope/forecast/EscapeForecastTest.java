@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.shockscope.StepIndex;
 import org.shockscope.shock.SeriesData;
 
 class EscapeForecastTest {
@@ -115,7 +116,7 @@ class EscapeForecastTest {
   @Test
   void escapeForecastReadsNoLossAfterItsStep() {
     SeriesData loss = loss(0.03, 9000);
-    int e = PrecursorForecaster.lastAtOrBefore(loss.steps(), 5904);
+    int e = StepIndex.lastAtOrBefore(loss.steps(), 5904);
     FrontForecast.Front f = EscapeForecast.at(loss.steps(), loss.values(), 5500, e);
     assertNotNull(f);
     double[] changed = loss.values().clone();
