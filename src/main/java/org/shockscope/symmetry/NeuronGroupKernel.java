@@ -607,30 +607,29 @@ final class NeuronGroupKernel implements GroupKernel {
     List<TensorInfo> tensors = group.tensors();
     for (int t = 0; t < tensorCount; t++) {
       if (matrixShape[t] != null) {
-        rep.view.data = rep.data[t];
-        rep.view.numRows = matrixShape[t][0];
-        rep.view.numCols = matrixShape[t][1];
-        recorder.matrix(group.name(), tensors.get(t).name(), rep.view, observables, spectra);
+        recorder.matrix(group.name(), tensors.get(t).name(), wrap(rep.view, rep.data[t], t),
+            observables, spectra);
       }
     }
     if (group.endToEnd()) {
       // permutations (and positive rescalings) cancel in the product, so the representative's
       // weights give the same product as the checkpoint's
-      product.reshape(matrixShape[0][0], matrixShape[0][1]);
-      System.arraycopy(rep.data[0], 0, product.data, 0, sizes[0]);
-      DMatrixRMaj p = product;
-      DMatrixRMaj q = productNext;
+      DMatrixRMaj acc = wrap(rep.view, rep.data[0], 0);
       for (int t = 1; t < tensorCount; t++) {
-        layer.data = rep.data[t];
-        layer.numRows = matrixShape[t][0];
-        layer.numCols = matrixShape[t][1];
-        la.mult(layer, false, p, false, q);
-        DMatrixRMaj swap = p;
-        p = q;
-        q = swap;
+        DMatrixRMaj next = acc == product ? productNext : product;
+        la.mult(wrap(layer, rep.data[t], t), false, acc, false, next);
+        acc = next;
       }
-      recorder.matrix(group.name(), LinearChainGroup.END_TO_END, p, observables, spectra);
+      recorder.matrix(group.name(), LinearChainGroup.END_TO_END, acc, observables, spectra);
     }
+  }
+
+  /** {@code m} as a view of tensor t's values, {@code data}, in its matrix shape. */
+  private DMatrixRMaj wrap(DMatrixRMaj m, double[] data, int t) {
+    m.data = data;
+    m.numRows = matrixShape[t][0];
+    m.numCols = matrixShape[t][1];
+    return m;
   }
 
   @Override
