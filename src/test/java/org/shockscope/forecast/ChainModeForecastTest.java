@@ -979,6 +979,29 @@ class ChainModeForecastTest {
   }
 
   @Test
+  void aPowerLawWhoseRateDriftsIsTimedAtItsRateAtTheLastSampleNotAtTheIntervalsMean() {
+    // Adam's warm-up: a = u^{1/2} = 0.1 + 1e-3·t + 5e-7·t², its rate 1e-3 + 1e-6·t; the chords
+    // of the three intervals (1.05e-3, 1.15e-3, 1.25e-3) agree within BLOW_UP_AGREEMENT and lag
+    // the rate at 300, 1.3e-3, at which a = 0.445 reaches (s/2)^{1/2} = 1 0.555 / 1.3e-3 steps
+    // later (the chords' mean gave 784, late by a seventh of the time left)
+    long[] t = {0, 100, 200, 300};
+    double[] u = new double[t.length];
+    double[] slowing = new double[t.length];
+    for (int i = 0; i < t.length; i++) {
+      double a = 0.1 + 1e-3 * t[i] + 5e-7 * t[i] * t[i];
+      u[i] = a * a;
+      // Adam's later slowing, the same drift falling: the rate at 300 is 1e-3
+      double b = 0.1 + 1.3e-3 * t[i] - 5e-7 * t[i] * t[i];
+      slowing[i] = b * b;
+    }
+    FrontForecast.Front f = ChainModeForecast.powerLaw(t, u, 3, 2, 2.0, 3);
+    assertNotNull(f);
+    assertEquals(300 + 0.555 / 1.3e-3, f.centre(), 1e-6);
+    assertEquals(300 + 0.555 / 1e-3,
+        ChainModeForecast.powerLaw(t, slowing, 3, 2, 2.0, 3).centre(), 1e-6);
+  }
+
+  @Test
   void aModeOfTheOdeSlowingNearItsTargetIsNotTimedAsAPowerLawByItsLoss() {
     // depth 2, the logistic du/dt = c·u·(s − u) from u₀ = 1e-3, checkpoints every 3,000 steps
     // (only the initial one before the midpoint, so the loss's exponential is not read, the mode
