@@ -570,8 +570,9 @@ public final class ChainModeForecast {
    * must agree within a factor {@value #BLOW_UP_AGREEMENT} (as the blow-up's must). With the
    * target s known from elsewhere (an upper bound from the loss, which errs large), the mode
    * reaches s/2 at {@code t + ((s/2)^{1/L} − a)/ȧ}, ȧ the rate at t ({@link #currentRate}); the
-   * tanh width is (s/2) over the slope {@code du/dt = L·a^{L−1}·ȧ} there. Null when fewer intervals rise, their rates disagree, or u
-   * is not {@value #MIDPOINT_MARGIN} of s/2 below it.
+   * tanh width is (s/2) over the slope {@code du/dt = L·a^{L−1}·ȧ} there. Null when fewer
+   * intervals rise, their rates disagree, or u is not {@value #MIDPOINT_MARGIN} of s/2 below
+   * it.
    *
    * @param steps  input, strictly increasing steps
    * @param values input, the mode's singular values
