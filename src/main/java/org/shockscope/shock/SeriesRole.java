@@ -542,25 +542,42 @@ public final class SeriesRole {
    * [lo, hi]: the median of its samples in [lo − (hi − lo), lo] against that in
    * [hi, hi + (hi − lo)] (the nearest sample on a side without one), and by more than
    * {@link #MEDIAN_Z} standard errors of the two medians ({@link #medianError}). A side's window
-   * stops at the nearest metric front centred beyond [lo, hi] ({@link #withMetricFronts}).
+   * stops at the nearest metric front centred beyond [lo, hi] ({@link #withMetricFronts}); where
+   * such a front reaches into [lo, hi], that side's level is the metric's where the front ends
+   * (begins), inside the interval.
    */
   private boolean metricsMove(long lo, long hi) {
     long reach = Math.max(1, hi - lo);
     long from = lo - reach;
     long to = hi + reach;
+    long beforeTo = lo;
+    long afterFrom = hi;
     // A metric's front centred outside [lo, hi] is another transition's change: the comparison
     // starts where it ends (stops where it begins), at the interval's edge at the latest. Weights
     // settling after a phase change (a transformer's heads growing further modes) would
-    // otherwise borrow the loss's drop from just before them.
+    // otherwise borrow the loss's drop from just before them. Where the front reaches into the
+    // interval, its tail there is still its own change: a group of heads' minor modes spanning
+    // 630–1,260 after a loss front at 591 (2w = 232) compared the loss at 630, halfway down the
+    // front, with its level after 1,260 (−24%); from the front's end at 823 the loss drifts by
+    // 8% (PyTorch induction heads, seed 2 of src/bench/foreign_sweeps.py; no group of the four
+    // tuning labs changes).
     for (long[] f : metricFronts) {
       if (f[1] < lo) {
         from = Math.max(from, Math.min(f[2], lo));
+        if (f[2] > lo) {
+          beforeTo = Math.max(beforeTo, Math.min(f[2], hi));
+          from = beforeTo;
+        }
       } else if (f[1] > hi) {
         to = Math.min(to, Math.max(f[0], hi));
+        if (f[0] < hi) {
+          afterFrom = Math.min(afterFrom, Math.max(f[0], lo));
+          to = afterFrom;
+        }
       }
     }
     for (SeriesData s : metricSeries) {
-      if (levelChange(s, from, lo, hi, to) != 0.0) {
+      if (levelChange(s, from, beforeTo, afterFrom, to) != 0.0) {
         return true;
       }
     }

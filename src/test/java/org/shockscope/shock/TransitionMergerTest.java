@@ -1,6 +1,7 @@
 package org.shockscope.shock;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -662,6 +663,37 @@ class TransitionMergerTest {
     List<Transition> tr = TransitionMerger.merge(events, 40.0, roles, List.of());
     assertEquals(List.of(215L), tr.stream().map(Transition::step).toList(), tr.toString());
     assertEquals(1, TransitionMerger.merge(settling, 40.0, roles, List.of()).size());
+  }
+
+  /**
+   * Weight events whose span starts inside the loss's front (centred at 591, 116 wide, so it
+   * reaches 823) and ends after it (630–1,100): across the span the loss falls by a quarter (2.26
+   * where it starts, 1.72 after it), but most of that is the front's tail, the earlier
+   * transition's change. Where the front ends the loss is at 1.82 and drifts to 1.72, under a
+   * tenth: the group is no transition. With the loss's front unseen the group borrows the tail
+   * and stands. (PyTorch induction heads, seed 2 of src/bench/foreign_sweeps.py: the heads'
+   * minor modes settling through the tail of the loss's fall.)
+   */
+  @Test
+  void weightsStartingInsideALossFrontDoNotBorrowItsTail() {
+    long[] steps = new long[301];
+    double[] loss = new double[301];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = 10L * i;
+      double t = steps[i];
+      loss[i] = 3.17 - 1.37 * 0.5 * (1 + Math.tanh((t - 591) / 116.0))
+          - 1.5e-4 * Math.max(0, t - 800);
+    }
+    ShockEvent front = new ShockEvent("loss", "", ShockEvent.JUMP, 591, 580, 600, 3.17, 1.80,
+        -1.37, 116, 40, 179, 1.0);
+    List<ShockEvent> tail = List.of(
+        new ShockEvent("head0.ov/sv4", "h.0.attn", ShockEvent.JUMP, 800, 630, 970, 0.3, 1.2,
+            0.9, 170, 38, 40, 1.0),
+        new ShockEvent("head1.qk/sv3", "h.1.attn", ShockEvent.JUMP, 900, 700, 1100, 0.4, 1.5,
+            1.1, 180, 50, 35, 1.0));
+    SeriesRole roles = SeriesRole.of(List.of(new SeriesData("loss", "", steps, loss)));
+    assertFalse(roles.withMetricFronts(List.of(front)).isTransition(tail));
+    assertTrue(roles.isTransition(tail));
   }
 
   /**
