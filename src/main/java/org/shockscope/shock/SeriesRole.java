@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.shockscope.OrderStatistics;
@@ -116,7 +117,7 @@ public final class SeriesRole {
 
   private SeriesRole(List<SeriesData> series) {
     for (SeriesData s : series) {
-      if (s.group().isEmpty() && s.steps().length > 0) {
+      if (s.group().isEmpty() && s.steps().length > 0 && !bookkeeping(s.name())) {
         metricSeries.add(s);
       }
       Matcher m = MODE.matcher(s.name());
@@ -382,6 +383,30 @@ public final class SeriesRole {
     }
     return false;
   }
+
+  /**
+   * Whether a run-level series is the training loop's bookkeeping, not a measurement of the
+   * network: its counters (epoch, step, samples or tokens seen, FLOPs, runtime, throughput) and
+   * its optimiser's settings (a learning rate and its schedule, momentum, weight decay). A
+   * Hugging Face Trainer logs {@code epoch} and {@code learning_rate} beside every loss, and
+   * {@code *_runtime}, {@code *_per_second} and {@code total_flos} at the end; PyTorch
+   * Lightning's learning-rate monitor logs {@code lr-<Optimizer>}. An epoch counter grows across
+   * any span, so as a metric it would make every group of weight events one "across which a
+   * metric moves" ({@link #isTransition}); a schedule's steps are the user's own input. Judged
+   * on the name's last '/'-separated part, case-insensitively.
+   */
+  public static boolean bookkeeping(String series) {
+    String n = series.toLowerCase(Locale.ROOT);
+    n = n.substring(n.lastIndexOf('/') + 1);
+    return BOOKKEEPING_NAMES.contains(n) || n.startsWith("epoch") || n.startsWith("lr-")
+        || n.startsWith("lr_") || n.endsWith("_lr") || n.contains("learning_rate")
+        || n.endsWith("_per_second") || n.contains("runtime") || n.contains("flos");
+  }
+
+  /** Exact names of bookkeeping series ({@link #bookkeeping}), lower case. */
+  private static final Set<String> BOOKKEEPING_NAMES = Set.of("step",
+      "global_step", "iteration", "iter", "lr", "momentum", "weight_decay", "num_input_tokens_seen",
+      "tokens", "tokens_seen", "samples", "samples_seen", "time", "wall_time", "elapsed");
 
   /**
    * Whether a metric is measured on held-out data: the names a Trainer gives them

@@ -159,13 +159,23 @@ public final class ShockDetector {
   }
 
   /**
-   * Events of one run: every series' shocks, and the transitions merged from them with the
-   * run's tolerance (span = last − first step over all series; sampling interval = median gap
-   * between consecutive steps over all series). In a run with metrics, a weight series diverges
+   * Events of one run: every series' shocks (run-level bookkeeping series such as
+   * {@code epoch} and {@code learning_rate} left out, {@link SeriesRole#bookkeeping}), and the
+   * transitions merged from them with the run's tolerance (span = last − first step over all
+   * series; sampling interval = median gap between consecutive steps over all series). In a run
+   * with metrics, a weight series diverges
    * only by a non-finite value ({@link DivergenceFinder}'s growth rule applies to metrics, and to
    * weights only in runs without metrics).
    */
-  public RunShocks detectRun(List<SeriesData> series) {
+  public RunShocks detectRun(List<SeriesData> logged) {
+    // The training loop's bookkeeping (epoch, learning rate, runtime) is no measurement of the
+    // network: not scanned, and no evidence that "a metric moved".
+    List<SeriesData> series = new ArrayList<>(logged.size());
+    for (SeriesData s : logged) {
+      if (!s.group().isEmpty() || !SeriesRole.bookkeeping(s.name())) {
+        series.add(s);
+      }
+    }
     List<ShockEvent> events = new ArrayList<>();
     List<Excursion> excursions = new ArrayList<>();
     long first = Long.MAX_VALUE;

@@ -697,6 +697,46 @@ class TransitionMergerTest {
   }
 
   /**
+   * A Hugging Face Trainer logs {@code epoch} and {@code learning_rate} beside the loss. An epoch
+   * counter grows across any span; counted as a metric it made every group of weight events one
+   * across which "a metric moved" (a drifting GPT-2 block with random-walk weights only: 2 false
+   * transitions in 3 quiet runs, seed 4 of src/bench/foreign_sweeps.py). A head's mode that
+   * jumps while the loss stays where it was is no transition, whatever the bookkeeping does; the
+   * same jump with the loss falling at it is one.
+   */
+  @Test
+  void theTrainingLoopsBookkeepingIsNoMetric() {
+    long[] steps = new long[101];
+    double[] flat = new double[101];
+    double[] falling = new double[101];
+    double[] epoch = new double[101];
+    double[] lr = new double[101];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = 25L * i;
+      flat[i] = 2.6 + 0.05 * Math.sin(i);
+      falling[i] = steps[i] < 1250 ? 2.6 : 1.9;
+      epoch[i] = steps[i] / 2500.0;
+      lr[i] = 3e-4 * Math.min(1.0, steps[i] / 500.0);
+    }
+    List<ShockEvent> mode = List.of(new ShockEvent("head0.qk/sv2", "h.0.attn", ShockEvent.JUMP,
+        1250, 1200, 1300, 0.5, 1.5, 1.0, 40, 10, 60, 1.0));
+    SeriesData epochs = new SeriesData("epoch", "", steps, epoch);
+    SeriesData rate = new SeriesData("train/learning_rate", "", steps, lr);
+    assertEquals(0, TransitionMerger.merge(mode, 40.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, flat), epochs, rate)), List.of()).size());
+    assertEquals(1, TransitionMerger.merge(mode, 40.0, SeriesRole.of(List.of(
+        new SeriesData("loss", "", steps, falling), epochs, rate)), List.of()).size());
+    for (String name : List.of("epoch", "learning_rate", "train/learning_rate", "lr-Adam",
+        "total_flos", "eval_runtime", "train_samples_per_second", "global_step")) {
+      assertTrue(SeriesRole.bookkeeping(name), name);
+    }
+    for (String name : List.of("loss", "train_loss", "eval_loss", "grad_norm", "accuracy",
+        "val/acc", "perplexity")) {
+      assertFalse(SeriesRole.bookkeeping(name), name);
+    }
+  }
+
+  /**
    * A training loss that falls while the held-out loss climbs is the network memorising its
    * training set (before grokking), not a transition of what it computes; the same fall with the
    * held-out loss falling too, or in a run without held-out metrics, is one.
