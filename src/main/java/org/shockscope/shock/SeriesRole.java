@@ -404,9 +404,9 @@ public final class SeriesRole {
   }
 
   /** Exact names of bookkeeping series ({@link #bookkeeping}), lower case. */
-  private static final Set<String> BOOKKEEPING_NAMES = Set.of("step",
-      "global_step", "iteration", "iter", "lr", "momentum", "weight_decay", "num_input_tokens_seen",
-      "tokens", "tokens_seen", "samples", "samples_seen", "time", "wall_time", "elapsed");
+  private static final Set<String> BOOKKEEPING_NAMES = Set.of("step", "global_step",
+      "iteration", "iter", "lr", "momentum", "weight_decay", "num_input_tokens_seen", "tokens",
+      "tokens_seen", "samples", "samples_seen", "time", "wall_time", "elapsed");
 
   /**
    * Whether a metric is measured on held-out data: the names a Trainer gives them

@@ -163,9 +163,8 @@ public final class ShockDetector {
    * {@code epoch} and {@code learning_rate} left out, {@link SeriesRole#bookkeeping}), and the
    * transitions merged from them with the run's tolerance (span = last − first step over all
    * series; sampling interval = median gap between consecutive steps over all series). In a run
-   * with metrics, a weight series diverges
-   * only by a non-finite value ({@link DivergenceFinder}'s growth rule applies to metrics, and to
-   * weights only in runs without metrics).
+   * with metrics, a weight series diverges only by a non-finite value ({@link DivergenceFinder}'s
+   * growth rule applies to metrics, and to weights only in runs without metrics).
    */
   public RunShocks detectRun(List<SeriesData> logged) {
     // The training loop's bookkeeping (epoch, learning rate, runtime) is no measurement of the
