@@ -587,18 +587,16 @@ public final class SeriesRole {
     // 8% (PyTorch induction heads, seed 2 of src/bench/foreign_sweeps.py; no group of the four
     // tuning labs changes).
     for (long[] f : metricFronts) {
-      if (f[1] < lo) {
-        from = Math.max(from, Math.min(f[2], lo));
-        if (f[2] > lo) {
-          beforeTo = Math.max(beforeTo, Math.min(f[2], hi));
-          from = beforeTo;
-        }
+      if (f[1] < lo && f[2] > lo) {
+        beforeTo = Math.max(beforeTo, Math.min(f[2], hi));
+        from = beforeTo;
+      } else if (f[1] < lo) {
+        from = Math.max(from, f[2]);
+      } else if (f[1] > hi && f[0] < hi) {
+        afterFrom = Math.min(afterFrom, Math.max(f[0], lo));
+        to = afterFrom;
       } else if (f[1] > hi) {
-        to = Math.min(to, Math.max(f[0], hi));
-        if (f[0] < hi) {
-          afterFrom = Math.min(afterFrom, Math.max(f[0], lo));
-          to = afterFrom;
-        }
+        to = Math.min(to, f[0]);
       }
     }
     for (SeriesData s : metricSeries) {

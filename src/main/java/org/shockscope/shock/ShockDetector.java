@@ -952,12 +952,7 @@ public final class ShockDetector {
         rawBefore[before++] = values[i];
       }
     }
-    int after = 0;
-    for (int i = 0; i < n && after < RAW_SIDE; i++) {
-      if (t[i] >= center + width) {
-        rawAfter[after++] = values[i];
-      }
-    }
+    int after = rawFrom(values, n, center + width, RAW_SIDE);
     if (before == 0 || after == 0) {
       return true;
     }
@@ -979,18 +974,26 @@ public final class ShockDetector {
    */
   private boolean riseHolds(double[] values, int n, double center, double width, double low,
                             double high, boolean logScale) {
-    int after = 0;
-    double from = center + JumpFinder.FRONT_WIDTHS * width;
-    for (int i = 0; i < n && after < LASTING_SAMPLES; i++) {
-      if (t[i] >= from) {
-        rawAfter[after++] = values[i];
-      }
-    }
+    int after = rawFrom(values, n, center + JumpFinder.FRONT_WIDTHS * width, LASTING_SAMPLES);
     if (after < MIN_LASTING_SAMPLES) {
       return true;
     }
     double midpoint = logScale && low > 0 ? Math.sqrt(low * high) : 0.5 * (low + high);
     return OrderStatistics.medianInPlace(rawAfter, after) > midpoint;
+  }
+
+  /**
+   * Copies the first {@code count} (at most {@link #RAW_SIDE}) raw values at times ≥ {@code from}
+   * into {@code rawAfter}, in order; returns how many there were.
+   */
+  private int rawFrom(double[] values, int n, double from, int count) {
+    int after = 0;
+    for (int i = 0; i < n && after < count; i++) {
+      if (t[i] >= from) {
+        rawAfter[after++] = values[i];
+      }
+    }
+    return after;
   }
 
   /**
