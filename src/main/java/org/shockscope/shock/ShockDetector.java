@@ -86,6 +86,14 @@ public final class ShockDetector {
   private static final double CURVATURE_AGREEMENT = 0.5;
   /** Smallest ratio between the levels of a jump of a log-scale series. */
   static final double MIN_LOG_JUMP_RATIO = 2.0;
+  /** Largest excursions beside a spike that estimate its noise's tail ({@link #ordinary}). */
+  static final int TAIL_EXCURSIONS = 10;
+  /** {@link #ordinary} compares a spike with the excursions within n / this samples of it. */
+  static final int REGIME_SHARE = 4;
+  /** ... and within at least this many lags of it. */
+  static final int REGIME_LAGS = 10;
+  /** Chance that {@link #ordinary} keeps the largest excursion of pure noise as a spike. */
+  static final double ORDINARY_ALPHA = 0.01;
   /** Fraction of a log-scale series' largest value a spike's peak must exceed. */
   static final double SPIKE_FLOOR = 1e-8;
   /** Fewest samples either side within which a prominent peak must return. */
@@ -133,6 +141,8 @@ public final class ShockDetector {
   private double[] prefix = new double[0];
   private double[] zoneLo = new double[0];
   private double[] zoneHi = new double[0];
+  /** The largest excursions beside a spike, descending ({@link #ordinary}). */
+  private final double[] tail = new double[TAIL_EXCURSIONS];
   private int[] openedAt = new int[0];
   private int[] closedAt = new int[0];
   private int[] settledAt = new int[0];
@@ -416,7 +426,7 @@ public final class ShockDetector {
       spikes.removeIf(sp -> !(Math.log(x[sp.peak()] / lowest(n, t[sp.peak()],
           2.0 * sp.duration())) >= ProminentPeaks.MIN_LOG_PROMINENCE));
     }
-    dropWander(n, noiseFree);
+    dropWander(n, noiseFree, group.isEmpty() && noisy);
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
     ShockEvent held = logScale && group.isEmpty() && openFrom > 0
         ? heldRise(series, group, steps, n, whiteSd) : null;
@@ -886,8 +896,14 @@ public final class ShockDetector {
    * <p>A spike found from a smooth approach ({@link ProminentPeaks}) is kept too: a walk does not
    * fall six times in a row and then rise tenfold, while a catapult's chaotic stretch later in
    * the run is what makes the series wander.
+   *
+   * <p>With {@code gapTest} (a noisy run-level metric) a spike judged by the series' wander must
+   * also stand out of the largest excursions around it ({@link #ordinary}). Not on noise-free
+   * series: a full-batch catapult's bounces at the edge of stability are each a spike however
+   * alike they are, and its samples between them lie at its floor. Nor in a quieter regime: the
+   * louder one's swings (a limit cycle later in the run) are no measure of its excursions.
    */
-  private void dropWander(int n, boolean noiseFree) {
+  private void dropWander(int n, boolean noiseFree, boolean gapTest) {
     if (spikes.isEmpty()) {
       return;
     }
@@ -920,11 +936,81 @@ public final class ShockDetector {
       double local = RobustOps.wander(t, x, Math.max(0, s.peak() - reach),
           Math.min(n, s.peak() + reach + 1), lag, 1, zoneLo, zoneHi, zones, work,
           wanderPrefix());
-      if (local < LOCAL_WANDER_SHARE * scale) {
+      boolean quieter = local < LOCAL_WANDER_SHARE * scale;
+      if (quieter) {
         scale = local;
       }
-      return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale;
+      return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale
+          || gapTest && !quieter && ordinary(s.peak(), lag, n, zones);
     });
+  }
+
+  /**
+   * Whether the spike at {@code peak} is one of its series' ordinary excursions (an
+   * extreme-value gap test). At lag L an excursion's height is e_j = x_j − max(x_{j−L}, x_{j+L});
+   * the others are the local maxima of e within n / {@link #REGIME_SHARE} samples of the peak
+   * (at least {@link #REGIME_LAGS} lags: the stretch of the run in the spike's own noise regime)
+   * and outside every spike's zone. When one of them is as high as the spike, it is ordinary.
+   * Otherwise, with the largest {@link #TAIL_EXCURSIONS} of them o₁ ≥ … ≥ o_m: under an
+   * exponential tail the spacings i·(o_i − o_{i+1}) are independent Exp(β), and β̂, their mean,
+   * is the mean excess of o₁ … o_{m−1} over o_m (Hill's estimator). When the spike is only the
+   * largest excursion of that noise, its lead e_peak − o₁ is one more such spacing; it stands
+   * out when the lead is at least ln(1/α)·β̂, α = {@link #ORDINARY_ALPHA}. With fewer than m
+   * others there is no tail to judge by and the spike stays.
+   *
+   * <p>Why: in heavy-tailed, autocorrelated noise (a held-out loss of weights that wander under
+   * online SGD, ×1.5–×3 on its plateau) the largest of thousands of excursions doubles the loss
+   * and passes any threshold set from the noise's typical size.
+   */
+  private boolean ordinary(int peak, int lag, int n, int zones) {
+    double own = x[peak] - Math.max(x[Math.max(0, peak - lag)], x[Math.min(n - 1, peak + lag)]);
+    int side = Math.max(n / REGIME_SHARE, REGIME_LAGS * lag);
+    int m = 0;
+    for (int j = Math.max(lag, peak - side); j < Math.min(n - lag, peak + side + 1); j++) {
+      double e = x[j] - Math.max(x[j - lag], x[j + lag]);
+      if (!(e > 0.0) || m == TAIL_EXCURSIONS && e <= tail[m - 1] || inZone(t[j], zones)
+          || !localMaximum(j, lag, n, e)) {
+        continue;
+      }
+      if (e >= own) {
+        return true;
+      }
+      // insert e into tail[0, m), kept descending, dropping its smallest when full
+      int at = m < TAIL_EXCURSIONS ? m++ : m - 1;
+      while (at > 0 && tail[at - 1] < e) {
+        tail[at] = tail[at - 1];
+        at--;
+      }
+      tail[at] = e;
+    }
+    if (m < TAIL_EXCURSIONS) {
+      return false;
+    }
+    double excess = 0.0;
+    for (int i = 0; i < m - 1; i++) {
+      excess += tail[i] - tail[m - 1];
+    }
+    double beta = excess / (m - 1);
+    return own - tail[0] < Math.log(1.0 / ORDINARY_ALPHA) * beta;
+  }
+
+  /** Whether e_j ≥ e_k for every k within {@code lag} samples of j. */
+  private boolean localMaximum(int j, int lag, int n, double e) {
+    for (int k = Math.max(lag, j - lag); k <= Math.min(n - lag - 1, j + lag); k++) {
+      if (k != j && x[k] - Math.max(x[k - lag], x[k + lag]) > e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean inZone(double time, int zones) {
+    for (int k = 0; k < zones; k++) {
+      if (time >= zoneLo[k] && time <= zoneHi[k]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
