@@ -70,6 +70,13 @@ public final class SeriesRole {
   public static final double MODE_RELATIVE = 1.0 / 3.0;
 
   /**
+   * Share of its matrix's largest first-mode value that a mode rising from under
+   * {@link #MODE_FLOOR} of it must reach to be born ({@link #modeBorn}): a student unit that
+   * splits from the others carries a teacher unit's direction, as large as the rest.
+   */
+  public static final double BIRTH_SHARE = 1.0 / 3.0;
+
+  /**
    * In a run with metrics, a mode's onset from a small initialisation ({@link ModeOnset}) leads
    * only when some metric moves by this fraction of its level across the onset. At a run's
    * start every weight leaves its initialisation (a transformer's heads grow from 0.02-scale
@@ -93,6 +100,9 @@ public final class SeriesRole {
   /** Largest value of each matrix's first mode, keyed by group and matrix. */
   private final Map<String, Double> topMode = new HashMap<>();
 
+  /** Each matrix's first-mode series, keyed by group and matrix. */
+  private final Map<String, SeriesData> firstModes = new HashMap<>();
+
   /**
    * Number of layer matrices of each linear chain (a group holding an end-to-end map beside at
    * least two other matrices), keyed by {@link #chainKey}: the group and the part of the
@@ -111,6 +121,7 @@ public final class SeriesRole {
 
   private SeriesRole(SeriesRole other) {
     topMode.putAll(other.topMode);
+    firstModes.putAll(other.firstModes);
     chainDepth.putAll(other.chainDepth);
     metricSeries.addAll(other.metricSeries);
   }
@@ -129,6 +140,7 @@ public final class SeriesRole {
           }
         }
         topMode.put(s.group() + "\u0000" + m.group(1), max);
+        firstModes.put(s.group() + "\u0000" + m.group(1), s);
       }
     }
     Map<String, Integer> matrices = new HashMap<>();
@@ -253,11 +265,15 @@ public final class SeriesRole {
     if (metricSeries.isEmpty()) {
       return true;
     }
-    if (weightsOnly(events) && (logsHeldOut() || !metricsMoveAcross(events))) {
+    boolean born = modeBorn(events);
+    if (weightsOnly(events) && (logsHeldOut() || !born && !metricsMoveAcross(events))) {
       return false;
     }
     if (metricsOnlyMemorise(events)) {
       return false;
+    }
+    if (born) {
+      return true;
     }
     ShockEvent only = null;
     for (ShockEvent e : events) {
@@ -269,6 +285,38 @@ public final class SeriesRole {
       only = e;
     }
     return only == null;
+  }
+
+  /**
+   * Whether some event is a mode of a weight matrix born: a jump of its k-th singular value
+   * (k ≥ 2) from under {@link #MODE_FLOOR} of the largest value its matrix's first mode reaches
+   * in the run to at least {@link #BIRTH_SHARE} of it, in a matrix whose first mode was already
+   * there: at least that share before the front (t_s − 2w). The matrix gains a direction it did
+   * not have (its rank grows): student units that moved as one split apart, the permutation
+   * symmetry among them broken, whether or not the loss shows it yet. At a run's start a
+   * transformer's heads grow all their modes out of the initialisation while the loss waits;
+   * that is no birth.
+   */
+  private boolean modeBorn(List<ShockEvent> events) {
+    for (ShockEvent e : events) {
+      Matcher m = MODE.matcher(e.series());
+      if (!m.matches() || m.group(2).equals("1") || !ShockEvent.JUMP.equals(e.kind())) {
+        continue;
+      }
+      String key = e.group() + "\u0000" + m.group(1);
+      Double top = topMode.get(key);
+      if (top == null || !(e.uLeft() < MODE_FLOOR * top && e.uRight() >= BIRTH_SHARE * top)) {
+        continue;
+      }
+      double start = e.step() - JumpFinder.FRONT_WIDTHS * (Double.isFinite(e.width())
+          ? e.width() : 0.0);
+      long before = (long) Math.floor(start);
+      if (sideMedian(firstModes.get(key), before, before, true)
+          >= BIRTH_SHARE * top) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -737,6 +737,38 @@ class TransitionMergerTest {
   }
 
   /**
+   * A teacher–student run (teacher–student tuning lab, seed 848: K = 3 ReLU units, online SGD):
+   * the third singular value of the student's first layer rises from 1.9e-4 to 1.0 at step 2,500
+   * (the last two units split apart; the lab's truth has the split at 2,530) while the loss
+   * sits on its plateau, and nothing else jumps then. One observable of one matrix jumping alone
+   * is no transition, nor is a group of weight events across which no metric moves; a mode born
+   * (from under 1% of its matrix's top mode to a third of it and more) is one. The same jump
+   * from 0.3, or to a tenth of the top, is not.
+   */
+  @Test
+  void aModeBornInAStudentsWeightsIsATransitionThoughTheLossWaits() {
+    long[] steps = new long[61];
+    double[] loss = new double[61];
+    double[] top = new double[61];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = 70L * i;
+      loss[i] = 0.14 * (1 + 0.05 * Math.sin(1.7 * i));
+      top[i] = 1.2 + 0.3 * Math.min(1.0, steps[i] / 1500.0);
+    }
+    SeriesRole roles = SeriesRole.of(List.of(new SeriesData("loss", "", steps, loss),
+        new SeriesData("fc1.weight/sv1", "fc1", steps, top)));
+    ShockEvent born = new ShockEvent("fc1.weight/sv3", "fc1", ShockEvent.JUMP, 2500, 2430, 2570,
+        1.9e-4, 1.0, 1.0, 141, 70, 40, 1.0);
+    ShockEvent grown = new ShockEvent("fc1.weight/sv3", "fc1", ShockEvent.JUMP, 2500, 2430, 2570,
+        0.3, 1.0, 0.7, 141, 50, 40, 1.0);
+    ShockEvent small = new ShockEvent("fc1.weight/sv3", "fc1", ShockEvent.JUMP, 2500, 2430, 2570,
+        1.9e-4, 0.15, 0.15, 141, 10, 40, 1.0);
+    assertEquals(1, TransitionMerger.merge(List.of(born), 70.0, roles, List.of()).size());
+    assertEquals(0, TransitionMerger.merge(List.of(grown), 70.0, roles, List.of()).size());
+    assertEquals(0, TransitionMerger.merge(List.of(small), 70.0, roles, List.of()).size());
+  }
+
+  /**
    * A training loss that falls while the held-out loss climbs is the network memorising its
    * training set (before grokking), not a transition of what it computes; the same fall with the
    * held-out loss falling too, or in a run without held-out metrics, is one.
