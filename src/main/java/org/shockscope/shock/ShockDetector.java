@@ -426,7 +426,7 @@ public final class ShockDetector {
       spikes.removeIf(sp -> !(Math.log(x[sp.peak()] / lowest(n, t[sp.peak()],
           2.0 * sp.duration())) >= ProminentPeaks.MIN_LOG_PROMINENCE));
     }
-    dropWander(n, noiseFree, group.isEmpty() && noisy);
+    dropWander(n, noiseFree, group.isEmpty() && !noiseFree);
     int opened = logScale && group.isEmpty() ? excursions(n, peakFloor) : 0;
     ShockEvent held = logScale && group.isEmpty() && openFrom > 0
         ? heldRise(series, group, steps, n, whiteSd) : null;
@@ -897,11 +897,14 @@ public final class ShockDetector {
    * fall six times in a row and then rise tenfold, while a catapult's chaotic stretch later in
    * the run is what makes the series wander.
    *
-   * <p>With {@code gapTest} (a noisy run-level metric) a spike judged by the series' wander must
-   * also stand out of the largest excursions around it ({@link #ordinary}). Not on noise-free
-   * series: a full-batch catapult's bounces at the edge of stability are each a spike however
-   * alike they are, and its samples between them lie at its floor. Nor in a quieter regime: the
-   * louder one's swings (a limit cycle later in the run) are no measure of its excursions.
+   * <p>With {@code gapTest} (a run-level metric that is not noise-free) a spike judged by the
+   * series' wander must also stand out of the largest excursions around it ({@link #ordinary}),
+   * unless it rises {@link ProminentPeaks#TAIL_FREE_RISE} over its baseline, which no loss noise
+   * does (a catapult's sawtooth bounces five decades while its next bounces are as tall). Not on
+   * noise-free series: a full-batch catapult's bounces at the edge of stability are each a spike
+   * however alike they are, and its samples between them lie at its floor. Nor in a quieter
+   * regime: the louder one's swings (a limit cycle later in the run) are no measure of its
+   * excursions.
    */
   private void dropWander(int n, boolean noiseFree, boolean gapTest) {
     if (spikes.isEmpty()) {
@@ -941,7 +944,8 @@ public final class ShockDetector {
         scale = local;
       }
       return Math.abs(s.height()) < RobustOps.wanderFactor(n, lag) * scale
-          || gapTest && !quieter && ordinary(s.peak(), lag, n, zones);
+          || gapTest && !quieter && s.height() < ProminentPeaks.TAIL_FREE_RISE
+          && ordinary(s.peak(), lag, n, zones);
     });
   }
 
