@@ -310,9 +310,9 @@ public final class SeriesRole {
       }
       double start = e.step() - JumpFinder.FRONT_WIDTHS * (Double.isFinite(e.width())
           ? e.width() : 0.0);
+      // the first mode's last sample at or before the front's start
       long before = (long) Math.floor(start);
-      if (sideMedian(firstModes.get(key), before, before, true)
-          >= BIRTH_SHARE * top) {
+      if (sideMedian(firstModes.get(key), before, before, true) >= BIRTH_SHARE * top) {
         return true;
       }
     }
