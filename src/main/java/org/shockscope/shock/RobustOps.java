@@ -209,8 +209,8 @@ final class RobustOps {
     return Math.sqrt(2.0 * Math.log(Math.max(2.0, n / (double) lag)) + WANDER_MARGIN);
   }
 
-  private static boolean clear(double from, double to, double[] zoneLo, double[] zoneHi,
-                               int zones) {
+  /** Whether [from, to] meets none of the intervals [zoneLo[k], zoneHi[k]], k &lt; zones. */
+  static boolean clear(double from, double to, double[] zoneLo, double[] zoneHi, int zones) {
     for (int k = 0; k < zones; k++) {
       if (from <= zoneHi[k] && to >= zoneLo[k]) {
         return false;

@@ -967,13 +967,13 @@ public final class ShockDetector {
    * and passes any threshold set from the noise's typical size.
    */
   private boolean ordinary(int peak, int lag, int n, int zones) {
-    double own = x[peak] - Math.max(x[Math.max(0, peak - lag)], x[Math.min(n - 1, peak + lag)]);
+    double own = excursion(peak, lag, n);
     int side = Math.max(n / REGIME_SHARE, REGIME_LAGS * lag);
     int m = 0;
     for (int j = Math.max(lag, peak - side); j < Math.min(n - lag, peak + side + 1); j++) {
-      double e = x[j] - Math.max(x[j - lag], x[j + lag]);
-      if (!(e > 0.0) || m == TAIL_EXCURSIONS && e <= tail[m - 1] || inZone(t[j], zones)
-          || !localMaximum(j, lag, n, e)) {
+      double e = excursion(j, lag, n);
+      if (!(e > 0.0) || m == TAIL_EXCURSIONS && e <= tail[m - 1]
+          || !RobustOps.clear(t[j], t[j], zoneLo, zoneHi, zones) || !localMaximum(j, lag, n, e)) {
         continue;
       }
       if (e >= own) {
@@ -998,23 +998,22 @@ public final class ShockDetector {
     return own - tail[0] < Math.log(1.0 / ORDINARY_ALPHA) * beta;
   }
 
+  /**
+   * x_j − max(x_{j−L}, x_{j+L}), the neighbours' indices clamped to the series: how far sample j
+   * stands above both samples {@code lag} away.
+   */
+  private double excursion(int j, int lag, int n) {
+    return x[j] - Math.max(x[Math.max(0, j - lag)], x[Math.min(n - 1, j + lag)]);
+  }
+
   /** Whether e_j ≥ e_k for every k within {@code lag} samples of j. */
   private boolean localMaximum(int j, int lag, int n, double e) {
     for (int k = Math.max(lag, j - lag); k <= Math.min(n - lag - 1, j + lag); k++) {
-      if (k != j && x[k] - Math.max(x[k - lag], x[k + lag]) > e) {
+      if (k != j && excursion(k, lag, n) > e) {
         return false;
       }
     }
     return true;
-  }
-
-  private boolean inZone(double time, int zones) {
-    for (int k = 0; k < zones; k++) {
-      if (time >= zoneLo[k] && time <= zoneHi[k]) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
