@@ -1,6 +1,7 @@
 package org.shockscope.forecast;
 
 import java.util.Arrays;
+import org.shockscope.LeastSquaresLine;
 import org.shockscope.OrderStatistics;
 
 /**
@@ -633,25 +634,17 @@ public final class ChainModeForecast {
    * int)}).
    */
   static double currentRate(long[] steps, double[] values, int end, int intervals, double root) {
+    // middle steps measured from steps[end]: the line's intercept is the rate there
     double[] mid = new double[intervals];
     double[] slope = new double[intervals];
-    double meanMid = 0;
-    double meanSlope = 0;
     for (int k = 0; k < intervals; k++) {
       int i = end - intervals + 1 + k;
-      mid[k] = 0.5 * (steps[i - 1] + steps[i]);
+      mid[k] = 0.5 * (steps[i - 1] + steps[i]) - steps[end];
       slope[k] = (Math.pow(values[i], root) - Math.pow(values[i - 1], root))
           / (steps[i] - steps[i - 1]);
-      meanMid += mid[k] / intervals;
-      meanSlope += slope[k] / intervals;
     }
-    double sxy = 0;
-    double sxx = 0;
-    for (int k = 0; k < intervals; k++) {
-      sxy += (mid[k] - meanMid) * (slope[k] - meanSlope);
-      sxx += (mid[k] - meanMid) * (mid[k] - meanMid);
-    }
-    return sxx > 0 ? meanSlope + sxy / sxx * (steps[end] - meanMid) : meanSlope;
+    return intervals < 2 ? slope[0] : LeastSquaresLine.fit(mid, 0, slope, 0, intervals)
+        .intercept();
   }
 
   /**
